@@ -1,0 +1,51 @@
+# stylegraph: `make run` and `make test` are the two commands a new user needs.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/stylegraph
+HTTP_ADDR ?= :8080
+export HTTP_ADDR
+
+.PHONY: all build services services-down services-status migrate seed run test test-unit vet fmt bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/stylegraph
+
+## services: start Redis, Neo4j and OpenSearch natively (idempotent)
+services:
+	@scripts/services.sh up
+
+## services-down: stop only what `make services` started
+services-down:
+	@scripts/services.sh down
+
+services-status:
+	@scripts/services.sh status
+
+migrate: build services
+	$(BIN) migrate
+
+seed: build services
+	$(BIN) seed
+
+## run: services, migrations, demo data, then the API on :8080
+run: build services
+	$(BIN) migrate
+	$(BIN) seed
+	@scripts/samples.sh
+	$(BIN) serve --skip-migrate
+
+## test: services if needed, then every test against them
+test: services
+	$(GO) vet ./...
+	$(GO) test -count=1 -p 2 -timeout 15m ./...
+
+test-unit:
+	$(GO) test -count=1 -short ./...
+
+fmt:
+	gofmt -w .
+
+clean:
+	rm -rf bin

@@ -1,0 +1,57 @@
+package api
+
+import (
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// authenticate admits only callers with a valid bearer token or API key.
+func (s *Server) authenticate(c *gin.Context) {
+	var (
+		p   stylegraph.Principal
+		err error
+	)
+	authz := c.GetHeader("Authorization")
+	key := c.GetHeader("X-API-Key")
+	switch {
+	case authz != "":
+		scheme, token, ok := strings.Cut(authz, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			err = stylegraph.Errorf(stylegraph.EUNAUTHORIZED, "Authorization header must be 'Bearer <token>'")
+			break
+		}
+		p, err = s.auth.VerifyToken(strings.TrimSpace(token))
+	case key != "":
+		p, err = s.auth.VerifyAPIKey(key)
+	default:
+		err = stylegraph.Errorf(stylegraph.EUNAUTHORIZED, "authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key'")
+	}
+	if err != nil {
+		c.Header("WWW-Authenticate", `Bearer realm="stylegraph"`)
+		writeError(c, err)
+		return
+	}
+	c.Request = c.Request.WithContext(stylegraph.NewContextWithPrincipal(c.Request.Context(), p))
+	c.Next()
+}
+
+// allow admits only callers holding one of the roles.
+func allow(roles ...stylegraph.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p, _ := stylegraph.PrincipalFromContext(c.Request.Context())
+		if !p.Is(roles...) {
+			writeError(c, stylegraph.Errorf(stylegraph.EFORBIDDEN, "role %q may not call this endpoint", p.Role))
+			return
+		}
+		c.Next()
+	}
+}
+
+// principal returns the authenticated caller; routes under /v1 always have one.
+func principal(c *gin.Context) stylegraph.Principal {
+	p, _ := stylegraph.PrincipalFromContext(c.Request.Context())
+	return p
+}

@@ -1,0 +1,65 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// statusOf is the one place error codes become HTTP statuses.
+var statusOf = map[string]int{
+	stylegraph.EINVALID:      http.StatusBadRequest,
+	stylegraph.ENOTFOUND:     http.StatusNotFound,
+	stylegraph.ECONFLICT:     http.StatusConflict,
+	stylegraph.EUNAUTHORIZED: http.StatusUnauthorized,
+	stylegraph.EFORBIDDEN:    http.StatusForbidden,
+	stylegraph.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	stylegraph.ERATELIMITED:  http.StatusTooManyRequests,
+	stylegraph.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	stylegraph.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// ErrorBody is the JSON shape of every 4xx and 5xx answer.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong; Field names the bad input when known.
+type ErrorDetail struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Field     string `json:"field,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
+}
+
+// writeError answers with err in the shared shape. Only internal errors are
+// logged: the rest are the caller's business, not ours.
+func writeError(c *gin.Context, err error) {
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		err = stylegraph.Errorf(stylegraph.ETOOLARGE, "request body is over %d bytes", maxErr.Limit)
+	}
+	if stylegraph.ErrorCode(err) == stylegraph.EINTERNAL {
+		slog.ErrorContext(c.Request.Context(), "request failed", "route", c.FullPath(), "err", err.Error())
+	}
+	respond(c, err)
+}
+
+// respond writes the error body without logging.
+func respond(c *gin.Context, err error) {
+	code := stylegraph.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{
+		Code:      code,
+		Message:   stylegraph.ErrorMessage(err),
+		Field:     stylegraph.ErrorField(err),
+		RequestID: RequestIDFromContext(c.Request.Context()),
+	}})
+}

@@ -1,0 +1,136 @@
+// Package api is stylegraph's HTTP edge: routing, authentication, the JSON
+// error shape, request logging and metrics. It translates domain errors to
+// HTTP once (errors.go) and holds no business rules of its own. Dependencies
+// arrive as small interfaces through Options; only cmd/ builds them.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// Dependency is something /readyz checks.
+type Dependency struct {
+	Name string
+	Ping func(ctx context.Context) error
+}
+
+// Authenticator turns credentials into a principal.
+type Authenticator interface {
+	VerifyToken(token string) (stylegraph.Principal, error)
+	VerifyAPIKey(key string) (stylegraph.Principal, error)
+}
+
+// Options wires the server. Zero values get sensible defaults.
+type Options struct {
+	Logger       *slog.Logger
+	Registry     *prometheus.Registry
+	Auth         Authenticator
+	Dependencies []Dependency
+	// MaxBodyBytes caps request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// ReadyDetails add per-subsystem details (consumer lag, …) to /readyz.
+	ReadyDetails func(ctx context.Context) map[string]any
+}
+
+// Server is the HTTP API.
+type Server struct {
+	engine  *gin.Engine
+	http    *http.Server
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	metrics *metrics
+	auth    Authenticator
+	deps    []Dependency
+	details func(ctx context.Context) map[string]any
+	maxBody int64
+
+	// v1 is the authenticated API group every feature registers on.
+	v1 *gin.RouterGroup
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// New builds the server and its routes.
+func New(o Options) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	s := &Server{
+		engine:  gin.New(),
+		log:     o.Logger,
+		reg:     o.Registry,
+		metrics: newMetrics(o.Registry),
+		auth:    o.Auth,
+		deps:    o.Dependencies,
+		details: o.ReadyDetails,
+		maxBody: o.MaxBodyBytes,
+	}
+	e := s.engine
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.RemoveExtraSlash = true
+	e.Use(s.requestContext, s.recoverPanic, s.limitBody)
+	e.NoRoute(func(c *gin.Context) {
+		writeError(c, stylegraph.Errorf(stylegraph.ENOTFOUND, "no route for %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		c.Status(http.StatusMethodNotAllowed)
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{
+			Code: "method_not_allowed", Message: "method " + c.Request.Method + " is not allowed here",
+			RequestID: RequestIDFromContext(c.Request.Context()),
+		}})
+	})
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry})))
+
+	s.v1 = e.Group("/v1", s.authenticate)
+	s.v1.GET("/me", s.me)
+	return s
+}
+
+// Handler returns the root handler, for tests and embedding.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Serve answers on ln until Shutdown; it returns nil after a clean shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.http = &http.Server{
+		Handler:           s.engine,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if s.http == nil {
+		return nil
+	}
+	return s.http.Shutdown(ctx)
+}

@@ -1,0 +1,64 @@
+// Command stylegraph is the one binary of the service: the API server, the
+// nearline workers, migrations, data loading and dev tools. This is the only
+// package that builds clients and wires packages together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `stylegraph: a social, personalised shopping backend.
+
+Usage: stylegraph <command> [flags]
+
+Commands:
+  serve     run the HTTP API (applies migrations first)
+  migrate   apply Neo4j constraints/indexes and OpenSearch indices
+  seed      load a generated demo data set
+  token     mint a dev bearer token (--sub 42 --role shopper --ttl 1h)
+
+Configuration comes from the environment; see README.md.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "stylegraph:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, rest, stderr)
+	case "migrate":
+		return runMigrate(ctx, rest, stderr)
+	case "seed":
+		return runSeed(ctx, rest, stdout, stderr)
+	case "token":
+		return runToken(rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

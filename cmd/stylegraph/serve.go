@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"net"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/stylegraph/stylegraph/api"
+	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/config"
+)
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	skipMigrate := fs.Bool("skip-migrate", false, "do not apply migrations at start")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	d, err := openDeps(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	ln, err := net.Listen("tcp", d.cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, d, ln, !*skipMigrate)
+}
+
+// serve runs the API on ln until ctx ends, then drains in-flight requests.
+func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
+	if migrate {
+		if err := d.migrate(ctx); err != nil {
+			return err
+		}
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := api.New(api.Options{
+		Logger:       d.log,
+		Registry:     reg,
+		Auth:         auth.New(d.cfg.JWTSecret, d.cfg.APIKeys),
+		Dependencies: d.dependencies(),
+	})
+	d.log.Info("serving", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	d.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), d.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	return <-errc
+}
+
+func runMigrate(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	d, err := openDeps(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	return d.migrate(ctx)
+}

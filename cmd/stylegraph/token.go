@@ -1,0 +1,33 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/config"
+)
+
+func runToken(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sub := fs.Int64("sub", 0, "user ID the token speaks for")
+	role := fs.String("role", "shopper", "shopper | merchandiser | admin | service")
+	ttl := fs.Duration("ttl", time.Hour, "time to live")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	tok, err := auth.New(cfg.JWTSecret, cfg.APIKeys).Mint(*sub, stylegraph.Role(*role), *ttl)
+	if err != nil {
+		return fmt.Errorf("--%s: %s", stylegraph.ErrorField(err), stylegraph.ErrorMessage(err))
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}

@@ -1,0 +1,188 @@
+// Package config reads stylegraph's settings from the environment. Defaults
+// match the local stack that `make services` starts, so a developer sets
+// nothing; every value is validated at start-up and a bad one is reported by
+// the name of its variable.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting the binary reads.
+type Config struct {
+	HTTPAddr        string
+	LogLevel        string
+	ShutdownTimeout time.Duration
+
+	Neo4jURI      string
+	Neo4jUser     string
+	Neo4jPassword string
+
+	OpenSearchURL      string
+	OpenSearchUser     string
+	OpenSearchPassword string
+	SearchIndexPrefix  string
+
+	RedisAddr     string
+	RedisPassword string
+	RedisDB       int
+
+	// JWTSecret signs and verifies HS256 bearer tokens.
+	JWTSecret string
+	// APIKeys maps a service API key to its key ID (for audit); parsed from
+	// STYLEGRAPH_API_KEYS as "id:key,id:key".
+	APIKeys map[string]string
+}
+
+// devJWTSecret is only accepted when STYLEGRAPH_ENV is "dev" (the default), so
+// a production deployment must set its own.
+const devJWTSecret = "stylegraph-dev-secret-change-me-0123456789"
+
+// Load reads the configuration from the process environment.
+func Load() (Config, error) { return LoadFrom(os.LookupEnv) }
+
+// LoadFrom reads the configuration through lookup, which tests replace.
+func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
+	r := reader{lookup: lookup}
+	c := Config{
+		HTTPAddr:           r.str("HTTP_ADDR", ":8080"),
+		LogLevel:           r.str("LOG_LEVEL", "info"),
+		ShutdownTimeout:    r.duration("SHUTDOWN_TIMEOUT", 15*time.Second),
+		Neo4jURI:           r.str("NEO4J_URI", "neo4j://127.0.0.1:7687"),
+		Neo4jUser:          r.str("NEO4J_USER", "neo4j"),
+		Neo4jPassword:      r.str("NEO4J_PASSWORD", "stylegraph-dev"),
+		OpenSearchURL:      r.str("OPENSEARCH_URL", "http://127.0.0.1:9200"),
+		OpenSearchUser:     r.str("OPENSEARCH_USER", ""),
+		OpenSearchPassword: r.str("OPENSEARCH_PASSWORD", ""),
+		SearchIndexPrefix:  r.str("SEARCH_INDEX_PREFIX", "stylegraph"),
+		RedisAddr:          r.str("REDIS_ADDR", "127.0.0.1:6379"),
+		RedisPassword:      r.str("REDIS_PASSWORD", ""),
+		RedisDB:            r.int("REDIS_DB", 0),
+		JWTSecret:          r.str("JWT_SECRET", ""),
+	}
+	env := r.str("STYLEGRAPH_ENV", "dev")
+	if env != "dev" && env != "test" && env != "prod" {
+		r.fail("STYLEGRAPH_ENV", env, "must be dev, test or prod")
+	}
+	if c.JWTSecret == "" {
+		if env == "prod" {
+			r.fail("JWT_SECRET", "", "must be set when STYLEGRAPH_ENV=prod")
+		}
+		c.JWTSecret = devJWTSecret
+	}
+	if len(c.JWTSecret) < 32 {
+		r.fail("JWT_SECRET", "(hidden)", "must be at least 32 characters")
+	}
+	c.APIKeys = r.apiKeys("STYLEGRAPH_API_KEYS", env)
+
+	r.hostPort("HTTP_ADDR", c.HTTPAddr)
+	r.hostPort("REDIS_ADDR", c.RedisAddr)
+	r.url("NEO4J_URI", c.Neo4jURI, "neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+	r.url("OPENSEARCH_URL", c.OpenSearchURL, "http", "https")
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		r.fail("LOG_LEVEL", c.LogLevel, "must be debug, info, warn or error")
+	}
+	if c.RedisDB < 0 || c.RedisDB > 15 {
+		r.fail("REDIS_DB", strconv.Itoa(c.RedisDB), "must be between 0 and 15")
+	}
+	if r.err != nil {
+		return Config{}, r.err
+	}
+	return c, nil
+}
+
+// devAPIKey is the service key accepted in dev so that `make run` samples and
+// local backends work without set-up.
+const devAPIKey = "dev-service-key"
+
+type reader struct {
+	lookup func(string) (string, bool)
+	err    error
+}
+
+func (r *reader) fail(name, value, problem string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("config: %s=%q: %s", name, value, problem)
+	}
+}
+
+func (r *reader) str(name, def string) string {
+	if v, ok := r.lookup(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func (r *reader) int(name string, def int) int {
+	v, ok := r.lookup(name)
+	if !ok || v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		r.fail(name, v, "must be an integer")
+	}
+	return n
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	v, ok := r.lookup(name)
+	if !ok || v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		r.fail(name, v, "must be a positive duration such as 15s")
+	}
+	return d
+}
+
+func (r *reader) hostPort(name, v string) {
+	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+		r.fail(name, v, "must be host:port")
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		r.fail(name, v, "port must be 0-65535")
+	}
+}
+
+func (r *reader) url(name, v string, schemes ...string) {
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" {
+		r.fail(name, v, "must be a URL such as "+schemes[0]+"://host:port")
+		return
+	}
+	for _, s := range schemes {
+		if u.Scheme == s {
+			return
+		}
+	}
+	r.fail(name, v, "scheme must be one of "+strings.Join(schemes, ", "))
+}
+
+func (r *reader) apiKeys(name, env string) map[string]string {
+	keys := map[string]string{}
+	v, ok := r.lookup(name)
+	if !ok || v == "" {
+		if env != "prod" {
+			keys[devAPIKey] = "dev"
+		}
+		return keys
+	}
+	for _, pair := range strings.Split(v, ",") {
+		id, key, found := strings.Cut(strings.TrimSpace(pair), ":")
+		if !found || id == "" || len(key) < 12 {
+			r.fail(name, "(hidden)", "must be a comma-separated list of id:key with keys of at least 12 characters")
+			return nil
+		}
+		keys[key] = id
+	}
+	return keys
+}

@@ -1,0 +1,58 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stylegraph/stylegraph/config"
+)
+
+func lookup(env map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+}
+
+func TestDefaultsMatchLocalStack(t *testing.T) {
+	c, err := config.LoadFrom(lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Neo4jURI != "neo4j://127.0.0.1:7687" || c.OpenSearchURL != "http://127.0.0.1:9200" || c.RedisAddr != "127.0.0.1:6379" || c.HTTPAddr != ":8080" {
+		t.Fatalf("defaults do not match the local stack: %+v", c)
+	}
+	if c.APIKeys["dev-service-key"] != "dev" {
+		t.Fatalf("dev API key missing in dev mode")
+	}
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"NEO4J_URI": "http://x:1"}, "NEO4J_URI"},
+		{map[string]string{"OPENSEARCH_URL": "nope"}, "OPENSEARCH_URL"},
+		{map[string]string{"REDIS_ADDR": "localhost"}, "REDIS_ADDR"},
+		{map[string]string{"HTTP_ADDR": "8080"}, "HTTP_ADDR"},
+		{map[string]string{"REDIS_DB": "x"}, "REDIS_DB"},
+		{map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}, "SHUTDOWN_TIMEOUT"},
+		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{map[string]string{"JWT_SECRET": "short"}, "JWT_SECRET"},
+		{map[string]string{"STYLEGRAPH_ENV": "prod"}, "JWT_SECRET"},
+		{map[string]string{"STYLEGRAPH_API_KEYS": "nokey"}, "STYLEGRAPH_API_KEYS"},
+	} {
+		_, err := config.LoadFrom(lookup(tc.env))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("env %v: got error %v, want one naming %s", tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestProdHasNoDevKey(t *testing.T) {
+	c, err := config.LoadFrom(lookup(map[string]string{"STYLEGRAPH_ENV": "prod", "JWT_SECRET": strings.Repeat("s", 40)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.APIKeys) != 0 {
+		t.Fatalf("prod must not accept the dev API key: %v", c.APIKeys)
+	}
+}

@@ -1,0 +1,88 @@
+// Package graph owns stylegraph's Neo4j data: users, brands, products, posts,
+// tags and their relationships. Every statement comes from the cypher package
+// or this package's embedded .cypher files and takes $parameters. graph must
+// not import api, feeds, search or ingest.
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/cypher"
+)
+
+// Store is the Neo4j-backed graph.
+type Store struct {
+	driver   neo4j.DriverWithContext
+	database string
+}
+
+// Open connects to Neo4j and verifies connectivity.
+func Open(ctx context.Context, uri, user, password string) (*Store, error) {
+	d, err := neo4j.NewDriverWithContext(uri, neo4j.BasicAuth(user, password, ""), func(c *config.Config) {
+		c.MaxConnectionPoolSize = 100
+		c.ConnectionAcquisitionTimeout = 5 * time.Second
+		c.SocketConnectTimeout = 3 * time.Second
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4j driver: %w", err)
+	}
+	if err := d.VerifyConnectivity(ctx); err != nil {
+		_ = d.Close(ctx)
+		return nil, fmt.Errorf("neo4j connect %s: %w", uri, err)
+	}
+	return &Store{driver: d, database: "neo4j"}, nil
+}
+
+// Close releases the driver's connections.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// Name is the dependency's name in readiness reports.
+func (s *Store) Name() string { return "neo4j" }
+
+// Ping runs a trivial authenticated query.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := s.run(ctx, "RETURN 1 AS ok", nil)
+	return err
+}
+
+// Migrate applies the embedded schema statements; each is idempotent.
+func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
+	ms, err := cypher.Schema()
+	if err != nil {
+		return fmt.Errorf("read schema: %w", err)
+	}
+	for _, m := range ms {
+		if _, err := s.run(ctx, m.Statement, nil); err != nil {
+			return fmt.Errorf("migrate %s: %w", m.File, err)
+		}
+	}
+	log.Info("neo4j schema applied", "statements", len(ms))
+	return nil
+}
+
+// run executes one auto-committed, retried query through the driver's
+// ExecuteQuery API and maps driver errors into the domain error model.
+func (s *Store) run(ctx context.Context, q string, params map[string]any) (*neo4j.EagerResult, error) {
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database))
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return res, nil
+}
+
+// mapError keeps connectivity failures distinguishable (unavailable) from bugs.
+func mapError(err error) error {
+	var cerr *neo4j.ConnectivityError
+	if errors.As(err, &cerr) || errors.Is(err, context.DeadlineExceeded) {
+		return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "graph database unavailable"}
+	}
+	return err
+}

@@ -1,0 +1,131 @@
+// Package testenv connects integration tests to the real Neo4j, OpenSearch
+// and Redis. Endpoints come from the same environment variables the service
+// reads (defaults: the stack `make services` starts). When nothing answers and
+// no endpoint was set, a reachable Docker engine is used through
+// testcontainers; otherwise the test fails and says how to start the services.
+package testenv
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/search"
+)
+
+const howToStart = "start the local services with `make services` (or set NEO4J_URI, OPENSEARCH_URL and REDIS_ADDR)"
+
+var (
+	cfgOnce sync.Once
+	cfg     config.Config
+	cfgErr  error
+)
+
+// Config returns the configuration tests run with: the environment, with
+// containers substituted where nothing answers and Docker is available.
+func Config(t testing.TB) config.Config {
+	t.Helper()
+	cfgOnce.Do(func() {
+		cfg, cfgErr = config.Load()
+		if cfgErr != nil {
+			return
+		}
+		cfgErr = fillFromContainers(&cfg)
+	})
+	if cfgErr != nil {
+		t.Fatalf("test configuration: %v; %s", cfgErr, howToStart)
+	}
+	return cfg
+}
+
+// Graph returns a migrated Neo4j store, closed when the test ends.
+func Graph(t testing.TB) *graph.Store {
+	t.Helper()
+	c := Config(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	g, err := graph.Open(ctx, c.Neo4jURI, c.Neo4jUser, c.Neo4jPassword)
+	if err != nil {
+		t.Fatalf("neo4j at %s is not reachable: %v; %s", c.Neo4jURI, err, howToStart)
+	}
+	t.Cleanup(func() { _ = g.Close(context.Background()) })
+	migrateOnce.Do(func() { migrateErr = g.Migrate(ctx, discardLogger()) })
+	if migrateErr != nil {
+		t.Fatalf("neo4j migrate: %v", migrateErr)
+	}
+	return g
+}
+
+var (
+	migrateOnce sync.Once
+	migrateErr  error
+)
+
+// Search returns an OpenSearch client whose indices live under a prefix of
+// their own and are deleted when the test ends.
+func Search(t testing.TB) *search.Client {
+	t.Helper()
+	c := Config(t)
+	prefix := "test-" + strings.ToLower(sanitize(t.Name())) + "-" + fmt.Sprint(time.Now().UnixNano()%1e9)
+	s, err := search.Open(c.OpenSearchURL, c.OpenSearchUser, c.OpenSearchPassword, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("opensearch at %s is not reachable: %v; %s", c.OpenSearchURL, err, howToStart)
+	}
+	t.Cleanup(func() { _ = s.DropPrefix(context.Background()) })
+	return s
+}
+
+// Redis returns a client on the configured database, closed at the end.
+// Tests keep to keys of their own (see Namespace).
+func Redis(t testing.TB) *redis.Client {
+	t.Helper()
+	c := Config(t)
+	r := redis.NewClient(&redis.Options{Addr: c.RedisAddr, Password: c.RedisPassword, DB: c.RedisDB})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.Ping(ctx).Err(); err != nil {
+		t.Fatalf("redis at %s is not reachable: %v; %s", c.RedisAddr, err, howToStart)
+	}
+	t.Cleanup(func() { _ = r.Close() })
+	return r
+}
+
+// Namespace returns a key prefix unique to this test run.
+func Namespace(t testing.TB) string {
+	return "test:" + sanitize(t.Name()) + ":" + fmt.Sprint(time.Now().UnixNano()) + ":"
+}
+
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, s)
+}
+
+// reachable reports whether something accepts TCP connections at addr.
+func reachable(addr string) bool {
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return false
+	}
+	conn.Close()
+	return true
+}
+
+func envSet(name string) bool { v, ok := os.LookupEnv(name); return ok && v != "" }

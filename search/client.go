@@ -1,0 +1,145 @@
+// Package search owns the product index in OpenSearch: mappings (embedded JSON
+// under mappings/), index lifecycle behind aliases, and the queries shoppers
+// run. Query DSL is built in Go values and marshalled; user text only ever
+// lands in JSON string values. search must not import api, feeds or ingest.
+package search
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/opensearch-project/opensearch-go/v4"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// Client talks to one OpenSearch cluster.
+type Client struct {
+	os     *opensearch.Client
+	prefix string
+}
+
+// Open returns a client for the cluster at rawURL; prefix namespaces every
+// index and alias the service owns (tests use their own prefix).
+func Open(rawURL, user, password, prefix string) (*Client, error) {
+	c, err := opensearch.NewClient(opensearch.Config{
+		Addresses:    []string{rawURL},
+		Username:     user,
+		Password:     password,
+		MaxRetries:   2,
+		DisableRetry: false,
+		Transport:    &http.Transport{MaxIdleConnsPerHost: 64, ResponseHeaderTimeout: 30 * time.Second},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("opensearch client: %w", err)
+	}
+	return &Client{os: c, prefix: prefix}, nil
+}
+
+// Name is the dependency's name in readiness reports.
+func (c *Client) Name() string { return "opensearch" }
+
+// Ping asks the cluster for its health and fails unless it is yellow or green.
+func (c *Client) Ping(ctx context.Context) error {
+	var h struct {
+		Status string `json:"status"`
+	}
+	if err := c.Do(ctx, http.MethodGet, "/_cluster/health", nil, &h); err != nil {
+		return err
+	}
+	if h.Status != "green" && h.Status != "yellow" {
+		return stylegraph.Errorf(stylegraph.EUNAVAILABLE, "opensearch cluster is %s", h.Status)
+	}
+	return nil
+}
+
+// Prefix is the namespace of this client's indices.
+func (c *Client) Prefix() string { return c.prefix }
+
+// StatusError is an OpenSearch answer of 400 or above.
+type StatusError struct {
+	Status int
+	Type   string
+	Reason string
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("opensearch %d %s: %s", e.Status, e.Type, e.Reason)
+}
+
+// IsStatus reports whether err is an OpenSearch answer with that status.
+func IsStatus(err error, status int) bool {
+	var se *StatusError
+	return errors.As(err, &se) && se.Status == status
+}
+
+// Do sends one request. body is marshalled to JSON unless it is an io.Reader
+// or []byte (bulk NDJSON); out, when non-nil, receives the decoded answer.
+func (c *Client) Do(ctx context.Context, method, path string, body any, out any) error {
+	var rd io.Reader
+	contentType := "application/json"
+	switch b := body.(type) {
+	case nil:
+	case io.Reader:
+		rd = b
+	case []byte:
+		rd = bytes.NewReader(b)
+		contentType = "application/x-ndjson"
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			return fmt.Errorf("encode %s %s: %w", method, path, err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	u := &url.URL{Path: path}
+	if p, q, ok := strings.Cut(path, "?"); ok {
+		u.Path, u.RawQuery = p, q
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return fmt.Errorf("build %s %s: %w", method, path, err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := c.os.Perform(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine unavailable"}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("read %s %s: %w", method, path, err)
+	}
+	if resp.StatusCode >= 400 {
+		var e struct {
+			Error struct {
+				Type   string `json:"type"`
+				Reason string `json:"reason"`
+			} `json:"error"`
+		}
+		_ = json.Unmarshal(data, &e)
+		if resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusTooManyRequests {
+			return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine unavailable"}
+		}
+		return &StatusError{Status: resp.StatusCode, Type: e.Error.Type, Reason: e.Error.Reason}
+	}
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("decode %s %s: %w", method, path, err)
+		}
+	}
+	return nil
+}
