@@ -13,7 +13,7 @@ import (
 	"strings"
 )
 
-//go:embed schema/*.cypher
+//go:embed *.cypher schema/*.cypher
 var files embed.FS
 
 // Migration is one schema statement with where it came from.
@@ -65,16 +65,20 @@ func Split(src string) []string {
 	return out
 }
 
-// Load reads the named query files from fsys (a package's own embed.FS) once
-// at start-up, so a missing file fails fast rather than on first use.
-func Load(fsys fs.FS, names ...string) (map[string]string, error) {
+// Queries returns every top-level query file by name (file name without
+// .cypher). Callers load them once at start-up.
+func Queries() (map[string]string, error) {
+	names, err := fs.Glob(files, "*.cypher")
+	if err != nil {
+		return nil, err
+	}
 	m := make(map[string]string, len(names))
 	for _, n := range names {
-		b, err := fs.ReadFile(fsys, n+".cypher")
+		b, err := files.ReadFile(n)
 		if err != nil {
 			return nil, fmt.Errorf("load query %s: %w", n, err)
 		}
-		m[n] = strings.TrimSpace(string(b))
+		m[strings.TrimSuffix(n, ".cypher")] = strings.TrimSpace(string(b))
 	}
 	return m, nil
 }

@@ -22,6 +22,7 @@ import (
 type Store struct {
 	driver   neo4j.DriverWithContext
 	database string
+	q        map[string]string
 }
 
 // Open connects to Neo4j and verifies connectivity.
@@ -38,7 +39,12 @@ func Open(ctx context.Context, uri, user, password string) (*Store, error) {
 		_ = d.Close(ctx)
 		return nil, fmt.Errorf("neo4j connect %s: %w", uri, err)
 	}
-	return &Store{driver: d, database: "neo4j"}, nil
+	q, err := cypher.Queries()
+	if err != nil {
+		_ = d.Close(ctx)
+		return nil, err
+	}
+	return &Store{driver: d, database: "neo4j", q: q}, nil
 }
 
 // Close releases the driver's connections.
@@ -66,6 +72,25 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	}
 	log.Info("neo4j schema applied", "statements", len(ms))
 	return nil
+}
+
+// query returns the named statement from cypher/; a missing name is a bug
+// caught by every test that reaches it.
+func (s *Store) query(name string) string {
+	q, ok := s.q[name]
+	if !ok {
+		panic("graph: no cypher/" + name + ".cypher")
+	}
+	return q
+}
+
+// runNamed executes the named query file.
+func (s *Store) runNamed(ctx context.Context, name string, params map[string]any) (*neo4j.EagerResult, error) {
+	res, err := s.run(ctx, s.query(name), params)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return res, nil
 }
 
 // run executes one auto-committed, retried query through the driver's

@@ -2,10 +2,69 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"time"
+
+	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/demo"
 )
 
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("seed: not built yet")
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	users := fs.Int("users", 500, "shoppers to generate")
+	products := fs.Int("products", 3000, "products to generate")
+	seed := fs.Uint64("seed", 1, "random seed (same seed, same data)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *users < 1 || *products < 1 {
+		return fmt.Errorf("--users and --products must be positive")
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	d, err := openDeps(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	if err := d.migrate(ctx); err != nil {
+		return err
+	}
+	return seedDemo(ctx, d, demo.Generate(*seed, demo.Size{Users: *users, Products: *products}), stdout)
+}
+
+// seedDemo writes the data set to the graph and the search index. Every write
+// is an upsert, so seeding twice leaves the same data.
+func seedDemo(ctx context.Context, d *deps, ds demo.Dataset, stdout io.Writer) error {
+	start := time.Now()
+	if err := d.graph.UpsertUsers(ctx, ds.Users); err != nil {
+		return fmt.Errorf("seed users: %w", err)
+	}
+	if err := d.graph.UpsertProducts(ctx, ds.Products); err != nil {
+		return fmt.Errorf("seed products: %w", err)
+	}
+	if err := d.graph.FollowUsers(ctx, ds.Follows); err != nil {
+		return fmt.Errorf("seed follows: %w", err)
+	}
+	if err := d.graph.FollowBrands(ctx, ds.BrandFollows); err != nil {
+		return fmt.Errorf("seed brand follows: %w", err)
+	}
+	rep, err := d.search.IndexProducts(ctx, ds.Products)
+	if err != nil {
+		return fmt.Errorf("seed search index: %w", err)
+	}
+	if len(rep.Failed) > 0 {
+		return fmt.Errorf("seed search index: %d products refused, first: %+v", len(rep.Failed), rep.Failed[0])
+	}
+	if err := d.search.Refresh(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %d users, %d brands, %d products, %d follows in %s\n",
+		len(ds.Users), len(ds.Brands), len(ds.Products), len(ds.Follows)+len(ds.BrandFollows), time.Since(start).Round(time.Millisecond))
+	return nil
 }
