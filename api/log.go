@@ -61,4 +61,6 @@ func (h *LogHandler) WithAttrs(as []slog.Attr) slog.Handler {
 }
 
 // WithGroup implements slog.Handler.
-func (h *LogHandler) WithGroup(name string) slog.Handler { return &LogHandler{h.Handler.WithGroup(name)} }
+func (h *LogHandler) WithGroup(name string) slog.Handler {
+	return &LogHandler{h.Handler.WithGroup(name)}
+}

@@ -92,7 +92,7 @@ func Generate(seed uint64, size Size) Dataset {
 		price := math.Round((a.price[0]+rng.Float64()*(a.price[1]-a.price[0]))*100) / 100
 		ds.Products = append(ds.Products, stylegraph.Product{
 			ID: int64(i), Title: title, Brand: b.Name, BrandID: b.ID,
-			Description: fmt.Sprintf("A %s %s in %s by %s, made for %s days.", adjectives[rng.IntN(len(adjectives))], singular(leaf), color, b.Name, seasons[rng.IntN(len(seasons))]),
+			Description:  fmt.Sprintf("A %s %s in %s by %s, made for %s days.", adjectives[rng.IntN(len(adjectives))], singular(leaf), color, b.Name, seasons[rng.IntN(len(seasons))]),
 			CategoryPath: append([]string(nil), a.path...), Color: color, Sizes: a.sizes, Price: price, Currency: "USD",
 			Images: []string{fmt.Sprintf("https://img.example.com/products/%d/1.jpg", i)},
 			Tags:   pick(rng, a.tags, 2), Gender: gender, Season: seasons[rng.IntN(len(seasons))],

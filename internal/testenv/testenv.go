@@ -8,6 +8,7 @@ package testenv
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"strings"
@@ -129,3 +130,11 @@ func reachable(addr string) bool {
 }
 
 func envSet(name string) bool { v, ok := os.LookupEnv(name); return ok && v != "" }
+
+// IDBase returns a random base for the int64 IDs a test creates, so tests
+// sharing one Neo4j and Redis never touch each other's nodes or keys. IDs from
+// base to base+999,999 are the test's own; all stay below 2^53.
+func IDBase(t testing.TB) int64 {
+	t.Helper()
+	return (1 + rand.Int64N(1<<32)) * 1_000_000
+}
