@@ -103,7 +103,7 @@ func New(o Options) *Server {
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry})))
 
 	s.v1 = e.Group("/v1", s.authenticate)
-	s.v1.GET("/me", s.me)
+	s.routes(o)
 	return s
 }
 

@@ -1,0 +1,8 @@
+package api
+
+// routes registers every feature's endpoints. Each feature keeps its handlers
+// in a file of its own and is registered here only when its dependency was
+// passed in Options.
+func (s *Server) routes(o Options) {
+	s.v1.GET("/me", s.me)
+}
