@@ -294,7 +294,15 @@ cmd_up() {
 
   fetch_jars
   build_tool
-  port_open "$BOLT_PORT" && die "port $BOLT_PORT is already in use by another process (set NEO4J_BOLT_PORT)"
+  if port_open "$BOLT_PORT"; then
+    # Another checkout's (or the system's) Neo4j may already serve this port:
+    # use it when it accepts our credentials, as the other services do.
+    if bolt_query "$NEO_USER" "$NEO_PASSWORD" 'RETURN 1' >/dev/null 2>&1; then
+      log "port $BOLT_PORT already serves a Neo4j not started by this script (credentials accepted); leaving it alone"
+      return 0
+    fi
+    die "port $BOLT_PORT is already in use by another process (set NEO4J_BOLT_PORT)"
+  fi
   if [[ $HTTP_ENABLED == true ]] && port_open "$HTTP_PORT"; then
     die "port $HTTP_PORT is already in use by another process (set NEO4J_HTTP_PORT, or NEO4J_HTTP_PORT=off)"
   fi
