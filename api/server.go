@@ -41,6 +41,15 @@ type Options struct {
 	MaxBodyBytes int64
 	// ReadyDetails add per-subsystem details (consumer lag, …) to /readyz.
 	ReadyDetails func(ctx context.Context) map[string]any
+	// Limiter and Limits rate-limit callers; nil Limiter turns limits off.
+	Limiter RateLimiter
+	Limits  RateLimits
+	// CORSOrigins lists browser origins allowed to call the API; empty
+	// disables CORS.
+	CORSOrigins []string
+	// TrustedProxies are the proxy addresses whose X-Forwarded-For is
+	// believed; empty means the peer address is the client.
+	TrustedProxies []string
 }
 
 // Server is the HTTP API.
@@ -54,6 +63,8 @@ type Server struct {
 	deps    []Dependency
 	details func(ctx context.Context) map[string]any
 	maxBody int64
+	limiter RateLimiter
+	limits  RateLimits
 
 	// v1 is the authenticated API group every feature registers on.
 	v1 *gin.RouterGroup
@@ -81,12 +92,22 @@ func New(o Options) *Server {
 		deps:    o.Dependencies,
 		details: o.ReadyDetails,
 		maxBody: o.MaxBodyBytes,
+		limiter: o.Limiter,
+		limits:  o.Limits,
 	}
 	e := s.engine
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
 	e.RemoveExtraSlash = true
-	e.Use(s.requestContext, s.recoverPanic, s.limitBody)
+	if err := e.SetTrustedProxies(o.TrustedProxies); err != nil {
+		s.log.Warn("ignoring bad trusted proxies", "err", err.Error())
+		_ = e.SetTrustedProxies(nil)
+	}
+	e.Use(s.requestContext, s.recoverPanic)
+	if len(o.CORSOrigins) > 0 {
+		e.Use(corsHandler(o.CORSOrigins))
+	}
+	e.Use(s.limitBody)
 	e.NoRoute(func(c *gin.Context) {
 		writeError(c, stylegraph.Errorf(stylegraph.ENOTFOUND, "no route for %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -102,7 +123,7 @@ func New(o Options) *Server {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry})))
 
-	s.v1 = e.Group("/v1", s.authenticate)
+	s.v1 = e.Group("/v1", s.limitIP, s.authenticate, s.limitPrincipal)
 	s.routes(o)
 	return s
 }

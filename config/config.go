@@ -33,6 +33,12 @@ type Config struct {
 	RedisPassword string
 	RedisDB       int
 
+	// Rate limits in requests per minute (0 = off) and browser access.
+	RateLimitPerUser int
+	RateLimitPerIP   int
+	CORSOrigins      []string
+	TrustedProxies   []string
+
 	// JWTSecret signs and verifies HS256 bearer tokens.
 	JWTSecret string
 	// APIKeys maps a service API key to its key ID (for audit); parsed from
@@ -65,6 +71,28 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		RedisPassword:      r.str("REDIS_PASSWORD", ""),
 		RedisDB:            r.int("REDIS_DB", 0),
 		JWTSecret:          r.str("JWT_SECRET", ""),
+		RateLimitPerUser:   r.int("RATE_LIMIT_PER_USER", 1200),
+		RateLimitPerIP:     r.int("RATE_LIMIT_PER_IP", 6000),
+		CORSOrigins:        r.list("CORS_ALLOWED_ORIGINS"),
+		TrustedProxies:     r.list("TRUSTED_PROXIES"),
+	}
+	if c.RateLimitPerUser < 0 {
+		r.fail("RATE_LIMIT_PER_USER", strconv.Itoa(c.RateLimitPerUser), "must be 0 (off) or positive")
+	}
+	if c.RateLimitPerIP < 0 {
+		r.fail("RATE_LIMIT_PER_IP", strconv.Itoa(c.RateLimitPerIP), "must be 0 (off) or positive")
+	}
+	for _, o := range c.CORSOrigins {
+		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "") {
+			r.fail("CORS_ALLOWED_ORIGINS", o, "each origin must be scheme://host[:port] or *")
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				r.fail("TRUSTED_PROXIES", p, "each entry must be an IP address or CIDR")
+			}
+		}
 	}
 	env := r.str("STYLEGRAPH_ENV", "dev")
 	if env != "dev" && env != "test" && env != "prod" {
@@ -119,6 +147,20 @@ func (r *reader) str(name, def string) string {
 		return v
 	}
 	return def
+}
+
+func (r *reader) list(name string) []string {
+	v, ok := r.lookup(name)
+	if !ok || strings.TrimSpace(v) == "" {
+		return nil
+	}
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 func (r *reader) int(name string, def int) int {

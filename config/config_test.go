@@ -39,6 +39,9 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"JWT_SECRET": "short"}, "JWT_SECRET"},
 		{map[string]string{"STYLEGRAPH_ENV": "prod"}, "JWT_SECRET"},
 		{map[string]string{"STYLEGRAPH_API_KEYS": "nokey"}, "STYLEGRAPH_API_KEYS"},
+		{map[string]string{"RATE_LIMIT_PER_USER": "-1"}, "RATE_LIMIT_PER_USER"},
+		{map[string]string{"CORS_ALLOWED_ORIGINS": "shop.example.com"}, "CORS_ALLOWED_ORIGINS"},
+		{map[string]string{"TRUSTED_PROXIES": "proxy"}, "TRUSTED_PROXIES"},
 	} {
 		_, err := config.LoadFrom(lookup(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

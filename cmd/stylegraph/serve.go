@@ -12,6 +12,7 @@ import (
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/limit"
 )
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -51,6 +52,12 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		Registry:     reg,
 		Auth:         auth.New(d.cfg.JWTSecret, d.cfg.APIKeys),
 		Dependencies: d.dependencies(),
+		Limiter:      limit.New(d.redis, "ratelimit:"),
+		Limits: api.RateLimits{
+			PerPrincipal: d.cfg.RateLimitPerUser, PerIP: d.cfg.RateLimitPerIP, ServiceFactor: 10,
+		},
+		CORSOrigins:    d.cfg.CORSOrigins,
+		TrustedProxies: d.cfg.TrustedProxies,
 	})
 	d.log.Info("serving", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
