@@ -22,6 +22,7 @@ Commands:
   serve     run the HTTP API (applies migrations first)
   migrate   apply Neo4j constraints/indexes and OpenSearch indices
   seed      load a generated demo data set
+  import    import products [--batch 1000] <file.csv|file.ndjson>: upsert a catalog
   token     mint a dev bearer token (--sub 42 --role shopper --ttl 1h)
 
 Configuration comes from the environment; see README.md.
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runMigrate(ctx, rest, stderr)
 	case "seed":
 		return runSeed(ctx, rest, stdout, stderr)
+	case "import":
+		return runImport(ctx, rest, stdout, stderr)
 	case "token":
 		return runToken(rest, stdout, stderr)
 	case "help", "-h", "--help":

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/catalog"
+	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/search"
+)
+
+// productGraph and productIndex are what an import writes to.
+type productGraph interface {
+	UpsertProducts(ctx context.Context, products []stylegraph.Product) error
+}
+
+type productIndex interface {
+	IndexProducts(ctx context.Context, products []stylegraph.Product) (search.BulkReport, error)
+	Refresh(ctx context.Context) error
+}
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "products" {
+		return fmt.Errorf("usage: stylegraph import products [--batch 1000] <file.csv|file.ndjson>")
+	}
+	fs := flag.NewFlagSet("import products", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	batch := fs.Int("batch", 1000, "products per write batch")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || *batch < 1 {
+		return fmt.Errorf("usage: stylegraph import products [--batch 1000] <file.csv|file.ndjson>")
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	d, err := openDeps(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	if err := d.migrate(ctx); err != nil {
+		return err
+	}
+	_, err = importProducts(ctx, d.graph, d.search, fs.Arg(0), *batch, stdout)
+	return err
+}
+
+// importStats is what one import did.
+type importStats struct {
+	Imported int
+	Bad      []catalog.RowError
+	Refused  []search.ItemError
+}
+
+// maxBadShown bounds how many bad rows an import prints one by one.
+const maxBadShown = 100
+
+// importProducts upserts the file's good rows into the graph and the search
+// index in batches, printing progress and then every bad row with its line.
+// Upserts are idempotent, so a failed import can simply be run again.
+func importProducts(ctx context.Context, g productGraph, ix productIndex, path string, batch int, out io.Writer) (importStats, error) {
+	var st importStats
+	r, closer, err := catalog.Open(path)
+	if err != nil {
+		return st, err
+	}
+	defer closer.Close()
+	fmt.Fprintf(out, "importing %s (layout %s)\n", path, r.Layout())
+	start := time.Now()
+	buf := make([]stylegraph.Product, 0, batch)
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		if err := g.UpsertProducts(ctx, buf); err != nil {
+			return fmt.Errorf("upsert products into the graph: %w", err)
+		}
+		rep, err := ix.IndexProducts(ctx, buf)
+		if err != nil {
+			return fmt.Errorf("index products: %w", err)
+		}
+		st.Refused = append(st.Refused, rep.Failed...)
+		st.Imported += len(buf)
+		buf = buf[:0]
+		fmt.Fprintf(out, "  %d products imported, %d bad rows so far (%s)\n", st.Imported, len(st.Bad), time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	for {
+		p, err := r.Next()
+		var re *catalog.RowError
+		if errors.As(err, &re) {
+			st.Bad = append(st.Bad, *re)
+			continue
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return st, err
+		}
+		buf = append(buf, p)
+		if len(buf) == batch {
+			if err := flush(); err != nil {
+				return st, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return st, err
+	}
+	if err := ix.Refresh(ctx); err != nil {
+		return st, fmt.Errorf("refresh search index: %w", err)
+	}
+	fmt.Fprintf(out, "imported %d products in %s; skipped %d bad rows; search refused %d\n",
+		st.Imported, time.Since(start).Round(time.Millisecond), len(st.Bad), len(st.Refused))
+	for i, b := range st.Bad {
+		if i == maxBadShown {
+			fmt.Fprintf(out, "  … and %d more bad rows\n", len(st.Bad)-maxBadShown)
+			break
+		}
+		fmt.Fprintf(out, "  bad row %s\n", b.Error())
+	}
+	for _, f := range st.Refused {
+		fmt.Fprintf(out, "  search refused product %d: %d %s\n", f.ID, f.Status, f.Reason)
+	}
+	return st, nil
+}
