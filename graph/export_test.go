@@ -1,0 +1,24 @@
+package graph
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/stylegraph/stylegraph/cypher"
+)
+
+// LoadFixture runs a testdata/*.cypher file statement by statement; it is
+// compiled only into this package's tests.
+func LoadFixture(t *testing.T, s *Store, file string, params map[string]any) {
+	t.Helper()
+	src, err := os.ReadFile("testdata/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range cypher.Split(string(src)) {
+		if _, err := s.run(context.Background(), stmt, params); err != nil {
+			t.Fatalf("fixture %s: %v\n%s", file, err, stmt)
+		}
+	}
+}

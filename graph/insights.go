@@ -1,0 +1,206 @@
+package graph
+
+import (
+	"context"
+	"time"
+)
+
+// Influencer is a user or brand ranked by followers and engagement reach.
+type Influencer struct {
+	Kind      string `json:"kind"`
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Followers int64  `json:"followers"`
+	Reach     int64  `json:"reach"`
+}
+
+// Influencers ranks users and brands by followers, with the distinct shoppers
+// their content reached since since.
+func (s *Store) Influencers(ctx context.Context, since time.Time, limit int) ([]Influencer, error) {
+	res, err := s.runNamed(ctx, "insights_influencers", map[string]any{"since": since.UTC(), "limit": limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Influencer, 0, len(res.Records))
+	for _, r := range res.Records {
+		m := r.AsMap()
+		out = append(out, Influencer{Kind: str(m["kind"]), ID: i64(m["id"]), Name: str(m["name"]), Followers: i64(m["followers"]), Reach: i64(m["reach"])})
+	}
+	return out, nil
+}
+
+// TrendFilter selects what Trending ranks.
+type TrendFilter struct {
+	Kind          string // product | tag | brand
+	Category      string // a category path, or "" for all
+	Since, Now    time.Time
+	HalfLifeHours float64
+	Limit         int
+}
+
+// Trend is one ranked product, tag or brand. Current and Previous are the
+// raw weighted engagement of this window and the one before it.
+type Trend struct {
+	ID       int64   `json:"id,omitempty"`
+	Name     string  `json:"name"`
+	Score    float64 `json:"score"`
+	Current  float64 `json:"current"`
+	Previous float64 `json:"previous"`
+}
+
+// Trending ranks by time-decayed engagement in [Since, Now) and reports the
+// change against the window of the same length before it.
+func (s *Store) Trending(ctx context.Context, f TrendFilter) ([]Trend, error) {
+	window := f.Now.Sub(f.Since)
+	res, err := s.runNamed(ctx, "insights_trending", map[string]any{
+		"kind": f.Kind, "category": nullable(f.Category), "since": f.Since.UTC(), "prevSince": f.Since.Add(-window).UTC(),
+		"now": f.Now.UTC(), "halfLifeHours": f.HalfLifeHours, "limit": f.Limit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Trend, 0, len(res.Records))
+	for _, r := range res.Records {
+		m := r.AsMap()
+		out = append(out, Trend{ID: i64(m["id"]), Name: str(m["name"]), Score: num(m["score"]), Current: num(m["current"]), Previous: num(m["previous"])})
+	}
+	return out, nil
+}
+
+// Segment is an interest or a brand shared by part of an audience.
+type Segment struct {
+	Kind  string `json:"kind,omitempty"`
+	ID    int64  `json:"id,omitempty"`
+	Name  string `json:"name"`
+	Users int64  `json:"users"`
+}
+
+// Audience describes who engages with a product or brand.
+type Audience struct {
+	Size     int64     `json:"size"`
+	Segments []Segment `json:"segments"`
+	Brands   []Segment `json:"brands"`
+}
+
+// AudienceOf reports the audience of a product or brand (kind) since since.
+func (s *Store) AudienceOf(ctx context.Context, kind string, id int64, since time.Time, limit int) (Audience, error) {
+	res, err := s.runNamed(ctx, "insights_audience", map[string]any{"kind": kind, "id": id, "since": since.UTC(), "limit": limit})
+	if err != nil {
+		return Audience{}, err
+	}
+	var a Audience
+	if len(res.Records) == 0 {
+		return a, nil
+	}
+	m := res.Records[0].AsMap()
+	a.Size = i64(m["size"])
+	a.Segments = segments(m["segments"])
+	a.Brands = segments(m["brands"])
+	return a, nil
+}
+
+func segments(v any) []Segment {
+	xs, _ := v.([]any)
+	out := make([]Segment, 0, len(xs))
+	for _, x := range xs {
+		m, _ := x.(map[string]any)
+		out = append(out, Segment{Kind: str(m["kind"]), ID: i64(m["id"]), Name: str(m["name"]), Users: i64(m["users"])})
+	}
+	return out
+}
+
+// Pair is two products engaged with by the same shoppers.
+type Pair struct {
+	A          int64   `json:"a"`
+	ATitle     string  `json:"aTitle"`
+	B          int64   `json:"b"`
+	BTitle     string  `json:"bTitle"`
+	Both       int64   `json:"both"`
+	Support    float64 `json:"support"`
+	Confidence float64 `json:"confidence"`
+	Lift       float64 `json:"lift"`
+}
+
+// BoughtTogether returns product pairs bought or liked together at least
+// minCount times, for one product (productID > 0) or overall.
+func (s *Store) BoughtTogether(ctx context.Context, productID int64, minCount, limit int) ([]Pair, error) {
+	var pid any
+	if productID > 0 {
+		pid = productID
+	}
+	res, err := s.runNamed(ctx, "insights_bought_together", map[string]any{"productId": pid, "minCount": minCount, "limit": limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Pair, 0, len(res.Records))
+	for _, r := range res.Records {
+		m := r.AsMap()
+		out = append(out, Pair{A: i64(m["a"]), ATitle: str(m["aTitle"]), B: i64(m["b"]), BTitle: str(m["bTitle"]),
+			Both: i64(m["both"]), Support: num(m["support"]), Confidence: num(m["confidence"]), Lift: num(m["lift"])})
+	}
+	return out, nil
+}
+
+// Overlap is the shared audience of two brands.
+type Overlap struct {
+	A       int64   `json:"a"`
+	B       int64   `json:"b"`
+	Shared  int64   `json:"shared"`
+	Jaccard float64 `json:"jaccard"`
+}
+
+// BrandOverlap measures the shared audience of brands a and b.
+func (s *Store) BrandOverlap(ctx context.Context, a, b int64) (Overlap, error) {
+	res, err := s.runNamed(ctx, "insights_brand_overlap", map[string]any{"a": a, "b": b})
+	if err != nil {
+		return Overlap{}, err
+	}
+	m := res.Records[0].AsMap()
+	return Overlap{A: i64(m["a"]), B: i64(m["b"]), Shared: i64(m["shared"]), Jaccard: num(m["jaccard"])}, nil
+}
+
+// Funnel counts distinct shoppers per step.
+type Funnel struct {
+	Views     int64 `json:"views"`
+	Likes     int64 `json:"likes"`
+	Carts     int64 `json:"carts"`
+	Purchases int64 `json:"purchases"`
+}
+
+// FunnelOf reports the funnel of one product (productID > 0) or of every
+// product under category since since.
+func (s *Store) FunnelOf(ctx context.Context, productID int64, category string, since time.Time) (Funnel, error) {
+	var pid any
+	if productID > 0 {
+		pid = productID
+	}
+	res, err := s.runNamed(ctx, "insights_funnel", map[string]any{"productId": pid, "category": nullable(category), "since": since.UTC()})
+	if err != nil {
+		return Funnel{}, err
+	}
+	var f Funnel
+	for _, r := range res.Records {
+		m := r.AsMap()
+		n := i64(m["users"])
+		switch str(m["step"]) {
+		case "VIEWED":
+			f.Views = n
+		case "LIKED":
+			f.Likes = n
+		case "CARTED":
+			f.Carts = n
+		case "PURCHASED":
+			f.Purchases = n
+		}
+	}
+	return f, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func i64(v any) int64 { n, _ := v.(int64); return n }
