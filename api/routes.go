@@ -5,4 +5,7 @@ package api
 // passed in Options.
 func (s *Server) routes(o Options) {
 	s.v1.GET("/me", s.me)
+	if o.Insights != nil {
+		s.registerInsights(o)
+	}
 }

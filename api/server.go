@@ -47,6 +47,10 @@ type Options struct {
 	// CORSOrigins lists browser origins allowed to call the API; empty
 	// disables CORS.
 	CORSOrigins []string
+	// Insights, SearchStats and Audit enable /v1/admin.
+	Insights    Insights
+	SearchStats SearchStats
+	Audit       Auditor
 	// TrustedProxies are the proxy addresses whose X-Forwarded-For is
 	// believed; empty means the peer address is the client.
 	TrustedProxies []string
@@ -65,6 +69,10 @@ type Server struct {
 	maxBody int64
 	limiter RateLimiter
 	limits  RateLimits
+
+	insights    Insights
+	searchStats SearchStats
+	audit       Auditor
 
 	// v1 is the authenticated API group every feature registers on.
 	v1 *gin.RouterGroup
@@ -94,6 +102,10 @@ func New(o Options) *Server {
 		maxBody: o.MaxBodyBytes,
 		limiter: o.Limiter,
 		limits:  o.Limits,
+
+		insights:    o.Insights,
+		searchStats: o.SearchStats,
+		audit:       o.Audit,
 	}
 	e := s.engine
 	e.HandleMethodNotAllowed = true

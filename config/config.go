@@ -38,6 +38,8 @@ type Config struct {
 	RateLimitPerIP   int
 	CORSOrigins      []string
 	TrustedProxies   []string
+	// AuditDir, when set, gets a JSON Lines copy of the audit log.
+	AuditDir string
 
 	// JWTSecret signs and verifies HS256 bearer tokens.
 	JWTSecret string
@@ -75,6 +77,10 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		RateLimitPerIP:     r.int("RATE_LIMIT_PER_IP", 6000),
 		CORSOrigins:        r.list("CORS_ALLOWED_ORIGINS"),
 		TrustedProxies:     r.list("TRUSTED_PROXIES"),
+		AuditDir:           r.str("AUDIT_DIR", "archive"),
+	}
+	if c.AuditDir == "off" {
+		c.AuditDir = ""
 	}
 	if c.RateLimitPerUser < 0 {
 		r.fail("RATE_LIMIT_PER_USER", strconv.Itoa(c.RateLimitPerUser), "must be 0 (off) or positive")

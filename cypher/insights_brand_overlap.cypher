@@ -1,17 +1,15 @@
 // The shared audience of brands $a and $b: followers of a brand or shoppers
 // who liked, carted or bought its products.
-CALL () {
-  MATCH (:Brand {id: $a})<-[:FOLLOWS]-(u:User) RETURN u
-  UNION
-  MATCH (:Brand {id: $a})<-[:MADE_BY]-(:Product)<-[:LIKED|CARTED|PURCHASED]-(u:User) RETURN u
-}
-WITH collect(DISTINCT u) AS audA
-CALL () {
-  MATCH (:Brand {id: $b})<-[:FOLLOWS]-(u:User) RETURN u
-  UNION
-  MATCH (:Brand {id: $b})<-[:MADE_BY]-(:Product)<-[:LIKED|CARTED|PURCHASED]-(u:User) RETURN u
-}
-WITH audA, collect(DISTINCT u) AS audB
+WITH COLLECT {
+       MATCH (:Brand {id: $a})<-[:FOLLOWS]-(u:User) RETURN u
+       UNION
+       MATCH (:Brand {id: $a})<-[:MADE_BY]-(:Product)<-[:LIKED|CARTED|PURCHASED]-(u:User) RETURN u
+     } AS audA,
+     COLLECT {
+       MATCH (:Brand {id: $b})<-[:FOLLOWS]-(u:User) RETURN u
+       UNION
+       MATCH (:Brand {id: $b})<-[:MADE_BY]-(:Product)<-[:LIKED|CARTED|PURCHASED]-(u:User) RETURN u
+     } AS audB
 WITH audA, audB, [u IN audA WHERE u IN audB] AS shared
 RETURN size(audA) AS a, size(audB) AS b, size(shared) AS shared,
        CASE WHEN size(audA) + size(audB) - size(shared) = 0 THEN 0.0

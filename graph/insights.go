@@ -155,6 +155,9 @@ func (s *Store) BrandOverlap(ctx context.Context, a, b int64) (Overlap, error) {
 	if err != nil {
 		return Overlap{}, err
 	}
+	if len(res.Records) == 0 {
+		return Overlap{}, nil
+	}
 	m := res.Records[0].AsMap()
 	return Overlap{A: i64(m["a"]), B: i64(m["b"]), Shared: i64(m["shared"]), Jaccard: num(m["jaccard"])}, nil
 }

@@ -134,4 +134,3 @@ func TestInsights(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-

@@ -10,8 +10,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/stylegraph/stylegraph/api"
+	"github.com/stylegraph/stylegraph/audit"
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/insights"
 	"github.com/stylegraph/stylegraph/limit"
 )
 
@@ -56,6 +58,9 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		Limits: api.RateLimits{
 			PerPrincipal: d.cfg.RateLimitPerUser, PerIP: d.cfg.RateLimitPerIP, ServiceFactor: 10,
 		},
+		Insights:       d.graph,
+		SearchStats:    insights.NewSearchStats(d.redis, "stylegraph:"),
+		Audit:          audit.New(d.redis, "stylegraph:audit", d.cfg.AuditDir),
 		CORSOrigins:    d.cfg.CORSOrigins,
 		TrustedProxies: d.cfg.TrustedProxies,
 	})
