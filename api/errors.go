@@ -63,3 +63,7 @@ func respond(c *gin.Context, err error) {
 		RequestID: RequestIDFromContext(c.Request.Context()),
 	}})
 }
+
+// errNoUser answers callers without a user identity (service keys) on
+// endpoints about "me".
+var errNoUser = stylegraph.Errorf(stylegraph.EFORBIDDEN, "this endpoint needs a user token, not a service key")

@@ -5,6 +5,9 @@ package api
 // passed in Options.
 func (s *Server) routes(o Options) {
 	s.v1.GET("/me", s.me)
+	if o.Privacy != nil {
+		s.registerPrivacy()
+	}
 	if o.Insights != nil {
 		s.registerInsights(o)
 	}

@@ -51,6 +51,8 @@ type Options struct {
 	Insights    Insights
 	SearchStats SearchStats
 	Audit       Auditor
+	// Privacy enables /v1/me/export and DELETE /v1/me.
+	Privacy Privacy
 	// TrustedProxies are the proxy addresses whose X-Forwarded-For is
 	// believed; empty means the peer address is the client.
 	TrustedProxies []string
@@ -73,6 +75,7 @@ type Server struct {
 	insights    Insights
 	searchStats SearchStats
 	audit       Auditor
+	privacy     Privacy
 
 	// v1 is the authenticated API group every feature registers on.
 	v1 *gin.RouterGroup
@@ -106,6 +109,7 @@ func New(o Options) *Server {
 		insights:    o.Insights,
 		searchStats: o.SearchStats,
 		audit:       o.Audit,
+		privacy:     o.Privacy,
 	}
 	e := s.engine
 	e.HandleMethodNotAllowed = true

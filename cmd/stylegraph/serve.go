@@ -15,6 +15,7 @@ import (
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/insights"
 	"github.com/stylegraph/stylegraph/limit"
+	"github.com/stylegraph/stylegraph/privacy"
 )
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -59,6 +60,7 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 			PerPrincipal: d.cfg.RateLimitPerUser, PerIP: d.cfg.RateLimitPerIP, ServiceFactor: 10,
 		},
 		Insights:       d.graph,
+		Privacy:        privacy.New(d.graph),
 		SearchStats:    insights.NewSearchStats(d.redis, "stylegraph:"),
 		Audit:          audit.New(d.redis, "stylegraph:audit", d.cfg.AuditDir),
 		CORSOrigins:    d.cfg.CORSOrigins,

@@ -1,0 +1,19 @@
+// Erases user $id: their posts and comments (with the comments others left
+// on those posts) and every relationship. Returns the deleted post IDs so
+// feeds and caches can drop them too.
+MATCH (u:User {id: $id})
+OPTIONAL MATCH (u)-[:POSTED]->(p:Post)
+WITH u, collect(p) AS posts
+CALL (posts) {
+  UNWIND posts AS p
+  OPTIONAL MATCH (c:Comment)-[:ON]->(p)
+  DETACH DELETE c
+}
+CALL (u) {
+  OPTIONAL MATCH (u)-[:WROTE]->(c:Comment)
+  DETACH DELETE c
+}
+WITH u, posts, [p IN posts | p.id] AS postIds
+FOREACH (p IN posts | DETACH DELETE p)
+DETACH DELETE u
+RETURN postIds

@@ -1,0 +1,67 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// ExportUser returns everything the graph holds about a user, as plain JSON
+// values, or ENOTFOUND.
+func (s *Store) ExportUser(ctx context.Context, id int64) (map[string]any, error) {
+	res, err := s.runNamed(ctx, "user_export", map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) == 0 {
+		return nil, stylegraph.Errorf(stylegraph.ENOTFOUND, "user %d not found", id)
+	}
+	out, _ := plain(res.Records[0].AsMap()).(map[string]any)
+	return out, nil
+}
+
+// DeleteUser erases a user with their posts, comments and relationships and
+// returns the IDs of the posts that went with them. Deleting an unknown user
+// is not an error: erasure is idempotent.
+func (s *Store) DeleteUser(ctx context.Context, id int64) ([]int64, error) {
+	res, err := s.runNamed(ctx, "user_delete", map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	var posts []int64
+	if len(res.Records) > 0 {
+		v, _ := res.Records[0].Get("postIds")
+		xs, _ := v.([]any)
+		for _, x := range xs {
+			posts = append(posts, i64(x))
+		}
+	}
+	return posts, nil
+}
+
+// plain turns driver values into JSON-friendly ones.
+func plain(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, val := range x {
+			m[k] = plain(val)
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, val := range x {
+			out[i] = plain(val)
+		}
+		return out
+	case time.Time:
+		return x.UTC()
+	case dbtype.Node:
+		return plain(x.Props)
+	default:
+		return x
+	}
+}
