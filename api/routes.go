@@ -11,4 +11,7 @@ func (s *Server) routes(o Options) {
 	if o.Insights != nil {
 		s.registerInsights(o)
 	}
+	if o.Catalog != nil {
+		s.catalogRoutes(o.Catalog)
+	}
 }

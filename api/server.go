@@ -56,6 +56,8 @@ type Options struct {
 	// TrustedProxies are the proxy addresses whose X-Forwarded-For is
 	// believed; empty means the peer address is the client.
 	TrustedProxies []string
+	// Catalog serves /v1/products and /v1/users; nil leaves them out.
+	Catalog Catalog
 }
 
 // Server is the HTTP API.

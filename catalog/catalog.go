@@ -1,8 +1,9 @@
 // Package catalog reads product catalogs (the project's own CSV and NDJSON
 // formats and the public Myntra CSV layouts) into stylegraph.Product values
 // and validates products from any source. A bad row is reported with its line
-// number and skipped; good rows are kept. catalog imports only the root
-// package.
+// number and skipped; good rows are kept. Service keeps the graph and the
+// search index in step for the catalog API. catalog must not import api or
+// ingest.
 package catalog
 
 import (

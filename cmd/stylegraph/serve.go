@@ -12,6 +12,7 @@ import (
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/audit"
 	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/catalog"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/insights"
 	"github.com/stylegraph/stylegraph/limit"
@@ -65,6 +66,7 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		Audit:          audit.New(d.redis, "stylegraph:audit", d.cfg.AuditDir),
 		CORSOrigins:    d.cfg.CORSOrigins,
 		TrustedProxies: d.cfg.TrustedProxies,
+		Catalog:        &catalog.Service{Graph: d.graph, Index: d.search},
 	})
 	d.log.Info("serving", "addr", ln.Addr().String())
 	errc := make(chan error, 1)

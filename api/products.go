@@ -1,0 +1,168 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/catalog"
+)
+
+// Catalog is what the product and user endpoints need.
+type Catalog interface {
+	Product(ctx context.Context, id int64) (stylegraph.Product, error)
+	PutProduct(ctx context.Context, p stylegraph.Product) (stylegraph.Product, error)
+	DeleteProduct(ctx context.Context, id int64) error
+	PutUser(ctx context.Context, u stylegraph.User) (stylegraph.User, error)
+}
+
+// catalogRoutes registers the product and user profile endpoints.
+func (s *Server) catalogRoutes(cat Catalog) {
+	editors := allow(stylegraph.RoleMerchandiser, stylegraph.RoleAdmin, stylegraph.RoleService)
+	s.v1.GET("/products/:id", func(c *gin.Context) { getProduct(c, cat) })
+	s.v1.PUT("/products/:id", editors, func(c *gin.Context) { putProduct(c, cat) })
+	s.v1.DELETE("/products/:id", editors, func(c *gin.Context) { deleteProduct(c, cat) })
+	s.v1.PUT("/users/:id", func(c *gin.Context) { putUser(c, cat) })
+}
+
+func getProduct(c *gin.Context, cat Catalog) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	p, err := cat.Product(c.Request.Context(), id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+func putProduct(c *gin.Context, cat Catalog) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	// The ID may be left out of the body; when present it must match the path.
+	body, err = withID(body, id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	p, err := catalog.DecodeProduct(body)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if p.ID != id {
+		writeError(c, stylegraph.Invalid("id", "must match the ID in the path"))
+		return
+	}
+	p, err = cat.PutProduct(c.Request.Context(), p)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+// withID adds "id" to a JSON object that lacks it, leaving every other byte
+// for strict decoding to judge.
+func withID(body []byte, id int64) ([]byte, error) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		return nil, catalog.JSONError(err)
+	}
+	if obj == nil {
+		return nil, stylegraph.Invalid("", "the body must be a JSON object")
+	}
+	if _, ok := obj["id"]; ok {
+		return body, nil
+	}
+	obj["id"] = json.RawMessage(strconv.FormatInt(id, 10))
+	return json.Marshal(obj)
+}
+
+func deleteProduct(c *gin.Context, cat Catalog) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := cat.DeleteProduct(c.Request.Context(), id); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// userProfile is the body of PUT /v1/users/{id}.
+type userProfile struct {
+	Name     string `json:"name"`
+	ImageURL string `json:"imageURL"`
+	Home     string `json:"home"`
+}
+
+func putUser(c *gin.Context, cat Catalog) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	p := principal(c)
+	if !p.Is(stylegraph.RoleService, stylegraph.RoleAdmin) && p.UserID != id {
+		writeError(c, stylegraph.Errorf(stylegraph.EFORBIDDEN, "a shopper may only edit their own profile"))
+		return
+	}
+	var in userProfile
+	if err := decodeStrict(c.Request.Body, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	u, err := cat.PutUser(c.Request.Context(), stylegraph.User{ID: id, Name: in.Name, ImageURL: in.ImageURL, Home: in.Home})
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, u)
+}
+
+// decodeStrict reads one JSON object into v, rejecting unknown fields and
+// trailing data with the field named.
+func decodeStrict(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return err
+		}
+		return catalog.JSONError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return stylegraph.Invalid("", "unexpected data after the JSON object")
+	}
+	return nil
+}
+
+// pathID parses the :id path parameter.
+func pathID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 || id > 1<<53-1 {
+		return 0, stylegraph.Invalid("id", "must be a positive integer below 2^53")
+	}
+	return id, nil
+}

@@ -1,0 +1,115 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/search"
+)
+
+// Graph is what the catalog needs from the graph store.
+type Graph interface {
+	UpsertProducts(ctx context.Context, products []stylegraph.Product) error
+	DeleteProduct(ctx context.Context, id int64) (bool, error)
+	Product(ctx context.Context, id int64) (stylegraph.Product, error)
+	UpsertUsers(ctx context.Context, users []stylegraph.User) error
+}
+
+// Index is what the catalog needs from the search index.
+type Index interface {
+	IndexProducts(ctx context.Context, products []stylegraph.Product) (search.BulkReport, error)
+	DeleteProducts(ctx context.Context, ids []int64) (search.BulkReport, error)
+}
+
+// Service keeps products in the graph and the search index in step. The
+// graph is written first: it is the source of truth, and every write is an
+// upsert, so a caller retries a failed call until both agree.
+type Service struct {
+	Graph Graph
+	Index Index
+}
+
+// Product returns one product or ENOTFOUND.
+func (s *Service) Product(ctx context.Context, id int64) (stylegraph.Product, error) {
+	return s.Graph.Product(ctx, id)
+}
+
+// PutProduct validates and upserts p, returning it as stored.
+func (s *Service) PutProduct(ctx context.Context, p stylegraph.Product) (stylegraph.Product, error) {
+	if err := Normalize(&p); err != nil {
+		return p, err
+	}
+	if p.Brand != "" && p.BrandID == 0 {
+		p.BrandID = stylegraph.BrandID(p.Brand)
+	}
+	if err := s.Graph.UpsertProducts(ctx, []stylegraph.Product{p}); err != nil {
+		return p, fmt.Errorf("upsert product %d: %w", p.ID, err)
+	}
+	rep, err := s.Index.IndexProducts(ctx, []stylegraph.Product{p})
+	if err != nil {
+		return p, fmt.Errorf("index product %d: %w", p.ID, err)
+	}
+	if len(rep.Failed) > 0 {
+		return p, fmt.Errorf("index product %d: status %d: %s", p.ID, rep.Failed[0].Status, rep.Failed[0].Reason)
+	}
+	return p, nil
+}
+
+// DeleteProduct removes a product from the graph and the index; ENOTFOUND
+// when the graph did not have it (the index is cleaned either way).
+func (s *Service) DeleteProduct(ctx context.Context, id int64) error {
+	existed, err := s.Graph.DeleteProduct(ctx, id)
+	if err != nil {
+		return fmt.Errorf("delete product %d: %w", id, err)
+	}
+	rep, err := s.Index.DeleteProducts(ctx, []int64{id})
+	if err != nil {
+		return fmt.Errorf("unindex product %d: %w", id, err)
+	}
+	for _, f := range rep.Failed {
+		if f.Status != 404 {
+			return fmt.Errorf("unindex product %d: status %d: %s", id, f.Status, f.Reason)
+		}
+	}
+	if !existed {
+		return stylegraph.Errorf(stylegraph.ENOTFOUND, "product %d not found", id)
+	}
+	return nil
+}
+
+// PutUser validates and upserts a user profile.
+func (s *Service) PutUser(ctx context.Context, u stylegraph.User) (stylegraph.User, error) {
+	if err := NormalizeUser(&u); err != nil {
+		return u, err
+	}
+	if err := s.Graph.UpsertUsers(ctx, []stylegraph.User{u}); err != nil {
+		return u, fmt.Errorf("upsert user %d: %w", u.ID, err)
+	}
+	return u, nil
+}
+
+// NormalizeUser trims and validates a profile, naming the bad field.
+func NormalizeUser(u *stylegraph.User) error {
+	u.Name, u.Home, u.ImageURL = clean(u.Name), clean(u.Home), strings.TrimSpace(u.ImageURL)
+	switch {
+	case u.ID <= 0 || u.ID > maxID:
+		return stylegraph.Invalid("id", "must be a positive integer below 2^53")
+	case u.Name == "":
+		return stylegraph.Invalid("name", "is required")
+	case !utf8.ValidString(u.Name) || utf8.RuneCountInString(u.Name) > MaxNameRunes:
+		return stylegraph.Invalid("name", "must be valid UTF-8 of at most %d characters", MaxNameRunes)
+	case !utf8.ValidString(u.Home) || utf8.RuneCountInString(u.Home) > MaxNameRunes:
+		return stylegraph.Invalid("home", "must be valid UTF-8 of at most %d characters", MaxNameRunes)
+	}
+	if u.ImageURL != "" {
+		p, err := url.Parse(u.ImageURL)
+		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || len(u.ImageURL) > MaxURLBytes {
+			return stylegraph.Invalid("imageURL", "must be an http(s) URL of at most %d bytes", MaxURLBytes)
+		}
+	}
+	return nil
+}
