@@ -84,9 +84,14 @@ func (s *Server) recoverPanic(c *gin.Context) {
 }
 
 // limitBody caps request bodies; handlers see *http.MaxBytesError past it.
+// Routes registered in bodyLimits get their own cap.
 func (s *Server) limitBody(c *gin.Context) {
 	if c.Request.Body != nil {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody)
+		limit := s.maxBody
+		if n, ok := s.bodyLimits[c.FullPath()]; ok {
+			limit = n
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()
 }

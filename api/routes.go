@@ -1,5 +1,7 @@
 package api
 
+import "github.com/stylegraph/stylegraph/ingest"
+
 // routes registers every feature's endpoints. Each feature keeps its handlers
 // in a file of its own and is registered here only when its dependency was
 // passed in Options.
@@ -13,5 +15,10 @@ func (s *Server) routes(o Options) {
 	}
 	if o.Catalog != nil {
 		s.catalogRoutes(o.Catalog)
+	}
+	if o.Events != nil {
+		s.events = o.Events
+		s.bodyLimits["/v1/events"] = ingest.MaxRequestBytes
+		s.v1.POST("/events", s.postEvents)
 	}
 }

@@ -58,6 +58,8 @@ type Options struct {
 	TrustedProxies []string
 	// Catalog serves /v1/products and /v1/users; nil leaves them out.
 	Catalog Catalog
+	// Events enables POST /v1/events.
+	Events EventIngester
 }
 
 // Server is the HTTP API.
@@ -78,6 +80,10 @@ type Server struct {
 	searchStats SearchStats
 	audit       Auditor
 	privacy     Privacy
+	// bodyLimits override maxBody for route patterns that take more.
+	bodyLimits map[string]int64
+
+	events EventIngester
 
 	// v1 is the authenticated API group every feature registers on.
 	v1 *gin.RouterGroup
@@ -112,6 +118,8 @@ func New(o Options) *Server {
 		searchStats: o.SearchStats,
 		audit:       o.Audit,
 		privacy:     o.Privacy,
+
+		bodyLimits: map[string]int64{},
 	}
 	e := s.engine
 	e.HandleMethodNotAllowed = true

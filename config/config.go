@@ -46,6 +46,9 @@ type Config struct {
 	// APIKeys maps a service API key to its key ID (for audit); parsed from
 	// STYLEGRAPH_API_KEYS as "id:key,id:key".
 	APIKeys map[string]string
+
+	// Activity configures the activity stream and the worker.
+	Activity Activity
 }
 
 // devJWTSecret is only accepted when STYLEGRAPH_ENV is "dev" (the default), so
@@ -114,6 +117,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		r.fail("JWT_SECRET", "(hidden)", "must be at least 32 characters")
 	}
 	c.APIKeys = r.apiKeys("STYLEGRAPH_API_KEYS", env)
+	c.Activity = r.activity()
 
 	r.hostPort("HTTP_ADDR", c.HTTPAddr)
 	r.hostPort("REDIS_ADDR", c.RedisAddr)

@@ -42,6 +42,15 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"RATE_LIMIT_PER_USER": "-1"}, "RATE_LIMIT_PER_USER"},
 		{map[string]string{"CORS_ALLOWED_ORIGINS": "shop.example.com"}, "CORS_ALLOWED_ORIGINS"},
 		{map[string]string{"TRUSTED_PROXIES": "proxy"}, "TRUSTED_PROXIES"},
+		{map[string]string{"ACTIVITY_DEDUP_WINDOW": "1h"}, "ACTIVITY_DEDUP_WINDOW"},
+		{map[string]string{"ACTIVITY_CLAIM_IDLE": "soon"}, "ACTIVITY_CLAIM_IDLE"},
+		{map[string]string{"ACTIVITY_STREAM": "a b"}, "ACTIVITY_STREAM"},
+		{map[string]string{"WORKER_ADDR": "9091"}, "WORKER_ADDR"},
+		{map[string]string{"CONSUMER_BATCH_SIZE": "0"}, "CONSUMER_BATCH_SIZE"},
+		{map[string]string{"CONSUMER_MAX_ATTEMPTS": "x"}, "CONSUMER_MAX_ATTEMPTS"},
+		{map[string]string{"CONSUMER_MAX_DELIVERIES": "0"}, "CONSUMER_MAX_DELIVERIES"},
+		{map[string]string{"CONSUMER_RETRY_BASE": "1m", "CONSUMER_RETRY_MAX": "1s"}, "CONSUMER_RETRY_MAX"},
+		{map[string]string{"ACTIVITY_WAIT_REPLICAS": "-1"}, "ACTIVITY_WAIT_REPLICAS"},
 	} {
 		_, err := config.LoadFrom(lookup(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -21,8 +22,17 @@ import (
 // against the real services and returns its base URL.
 func startServer(t *testing.T) (string, *deps) {
 	t.Helper()
+	return startServerWith(t, nil)
+}
+
+// startServerWith is startServer with the configuration adjusted by edit.
+func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
+	t.Helper()
 	cfg := testenv.Config(t)
 	cfg.SearchIndexPrefix = "e2e-" + strings.ToLower(t.Name())
+	if edit != nil {
+		edit(&cfg)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	d, err := openDeps(ctx, cfg, io.Discard)
 	if err != nil {

@@ -20,6 +20,7 @@ Usage: stylegraph <command> [flags]
 
 Commands:
   serve     run the HTTP API (applies migrations first)
+  worker    run the nearline consumers (graph writer, …); metrics on WORKER_ADDR
   migrate   apply Neo4j constraints/indexes and OpenSearch indices
   seed      load a generated demo data set
   import    import products [--batch 1000] <file.csv|file.ndjson>: upsert a catalog
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "serve":
 		return runServe(ctx, rest, stderr)
+	case "worker":
+		return runWorker(ctx, rest, stderr)
 	case "migrate":
 		return runMigrate(ctx, rest, stderr)
 	case "seed":

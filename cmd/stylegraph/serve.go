@@ -14,6 +14,7 @@ import (
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/catalog"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/insights"
 	"github.com/stylegraph/stylegraph/limit"
 	"github.com/stylegraph/stylegraph/privacy"
@@ -51,6 +52,10 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	activity := d.activityLog()
+	if err := ingest.RegisterLag(reg, activity.Lag, d.consumerGroups()...); err != nil {
+		return err
+	}
 	srv := api.New(api.Options{
 		Logger:       d.log,
 		Registry:     reg,
@@ -67,6 +72,8 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		CORSOrigins:    d.cfg.CORSOrigins,
 		TrustedProxies: d.cfg.TrustedProxies,
 		Catalog:        &catalog.Service{Graph: d.graph, Index: d.search},
+		Events:         ingest.NewIngester(activity),
+		ReadyDetails:   d.consumerLag(activity),
 	})
 	d.log.Info("serving", "addr", ln.Addr().String())
 	errc := make(chan error, 1)

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+
+	"github.com/stylegraph/stylegraph/ingest"
+)
+
+// activityLog is the activity stream the API appends to and the worker reads.
+func (d *deps) activityLog() *ingest.RedisLog {
+	a := d.cfg.Activity
+	return ingest.NewRedisLog(d.redis, ingest.RedisOptions{
+		Stream: a.Stream, DedupWindow: a.DedupWindow, ClaimIdle: a.ClaimIdle,
+		Retention: a.Retention, WaitReplicas: a.WaitReplicas,
+	})
+}
+
+// consumer is one nearline consumer: a handler in a consumer group of its own.
+type consumer struct {
+	group   string
+	handler ingest.Handler
+}
+
+// consumers lists every consumer the worker runs. Each feature adds its own
+// line; the group names also feed the lag in /readyz and /metrics.
+func (d *deps) consumers() []consumer {
+	return []consumer{
+		{group: d.cfg.Activity.GraphWriterGroup, handler: ingest.NewGraphWriter(d.graph)},
+	}
+}
+
+func (d *deps) consumerGroups() []string {
+	var gs []string
+	for _, c := range d.consumers() {
+		gs = append(gs, c.group)
+	}
+	return gs
+}
+
+// consumerLag reports every group's lag for /readyz details.
+func (d *deps) consumerLag(log *ingest.RedisLog) func(ctx context.Context) map[string]any {
+	return func(ctx context.Context) map[string]any {
+		return map[string]any{"consumers": ingest.LagDetails(ctx, log.Lag, d.consumerGroups()...)}
+	}
+}

@@ -1,0 +1,144 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// Activity is a batch of shopper events translated to graph changes, one
+// list per kind of change. ApplyActivity writes it in one transaction.
+type Activity struct {
+	Follows, Unfollows []Toggle
+	Likes, Unlikes     []Toggle
+	Hides              []Toggle
+	Views              []Counted
+	CartAdds           []Counted
+	CartRemoves        []Counted
+	Purchases          []Counted
+	Interests          []Interest
+}
+
+// Toggle is a relationship that is on or off: follow, like, hide. Kind is
+// the target's kind ("user", "brand", "tag", "product", "post"); tags are
+// addressed by Name, everything else by ID.
+type Toggle struct {
+	EventID string
+	UserID  int64
+	Kind    string
+	ID      int64
+	Name    string
+	At      time.Time
+}
+
+// Counted is one occurrence on a counted relationship: view, cart, purchase.
+type Counted struct {
+	EventID  string
+	UserID   int64
+	Kind     string // "product" or "post" (views only)
+	ID       int64
+	Quantity int
+	Amount   float64
+	At       time.Time
+}
+
+// Interest adds Weight to the user's interest in what the target is about:
+// a product's tags, brand and category, a post's tags, or a brand or tag.
+type Interest struct {
+	EventID string
+	UserID  int64
+	Kind    string
+	ID      int64
+	Name    string
+	Weight  float64
+	At      time.Time
+}
+
+// InterestHalfLife is how fast INTERESTED_IN weights fade.
+const InterestHalfLife = 30 * 24 * time.Hour
+
+// keepEventIDs bounds the event IDs a counted relationship remembers to
+// recognise redeliveries.
+const keepEventIDs = 50
+
+// Empty reports whether a has nothing to write.
+func (a Activity) Empty() bool {
+	return len(a.Follows)+len(a.Unfollows)+len(a.Likes)+len(a.Unlikes)+len(a.Hides)+len(a.Views)+
+		len(a.CartAdds)+len(a.CartRemoves)+len(a.Purchases)+len(a.Interests) == 0
+}
+
+// ApplyActivity writes a in one transaction, so a batch is applied entirely
+// or not at all. Every statement is idempotent: toggles resolve by event
+// time, counted relationships and interests skip event IDs they already
+// absorbed, so applying the same activity twice changes nothing.
+func (s *Store) ApplyActivity(ctx context.Context, a Activity) error {
+	if a.Empty() {
+		return nil
+	}
+	type step struct {
+		name string
+		rows []map[string]any
+	}
+	steps := []step{
+		{"activity_follow", toggleRows(a.Follows)},
+		{"activity_unfollow", toggleRows(a.Unfollows)},
+		{"activity_like", toggleRows(a.Likes)},
+		{"activity_unlike", toggleRows(a.Unlikes)},
+		{"activity_hide", toggleRows(a.Hides)},
+		{"activity_view", countedRows(a.Views)},
+		{"activity_cart_add", countedRows(a.CartAdds)},
+		{"activity_cart_remove", countedRows(a.CartRemoves)},
+		{"activity_purchase", countedRows(a.Purchases)},
+		{"activity_interest", interestRows(a.Interests)},
+	}
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		for _, st := range steps {
+			if len(st.rows) == 0 {
+				continue
+			}
+			params := map[string]any{"rows": st.rows, "keep": keepEventIDs, "halfLife": InterestHalfLife.Seconds()}
+			res, err := tx.Run(ctx, s.query(st.name), params)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", st.name, err)
+			}
+			if _, err := res.Consume(ctx); err != nil {
+				return nil, fmt.Errorf("%s: %w", st.name, err)
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return fmt.Errorf("apply activity: %w", mapError(err))
+	}
+	return nil
+}
+
+func toggleRows(ts []Toggle) []map[string]any {
+	rows := make([]map[string]any, len(ts))
+	for i, t := range ts {
+		rows[i] = map[string]any{"eventId": t.EventID, "userId": t.UserID, "kind": t.Kind, "id": t.ID, "name": t.Name, "at": t.At.UTC()}
+	}
+	return rows
+}
+
+func countedRows(cs []Counted) []map[string]any {
+	rows := make([]map[string]any, len(cs))
+	for i, c := range cs {
+		rows[i] = map[string]any{"eventId": c.EventID, "userId": c.UserID, "kind": c.Kind, "id": c.ID,
+			"quantity": int64(c.Quantity), "amount": c.Amount, "at": c.At.UTC()}
+	}
+	return rows
+}
+
+func interestRows(is []Interest) []map[string]any {
+	rows := make([]map[string]any, len(is))
+	for i, in := range is {
+		rows[i] = map[string]any{"eventId": in.EventID, "userId": in.UserID, "kind": in.Kind, "id": in.ID,
+			"name": in.Name, "w": in.Weight, "at": in.At.UTC()}
+	}
+	return rows
+}

@@ -1,0 +1,107 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// UniqueAppender appends events not seen before, marking them seen in the
+// same atomic step, and reports Accepted or Duplicate per event.
+// RedisLog implements it.
+type UniqueAppender interface {
+	AppendUnique(ctx context.Context, events []Event) ([]Status, error)
+}
+
+// Result is the outcome for one event of a request, in request order.
+type Result struct {
+	Index  int          `json:"index"`
+	ID     string       `json:"id,omitempty"`
+	Status Status       `json:"status"`
+	Error  *ResultError `json:"error,omitempty"`
+}
+
+// ResultError says why an event was rejected, in the API's error vocabulary.
+type ResultError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// Ingester turns raw events from a caller into appended activity: it decodes
+// and validates each event, enforces who may act as whom, and appends the
+// good ones exactly once.
+type Ingester struct {
+	log UniqueAppender
+	now func() time.Time
+}
+
+// NewIngester returns an Ingester appending to log.
+func NewIngester(log UniqueAppender) *Ingester {
+	return &Ingester{log: log, now: time.Now}
+}
+
+// Ingest processes raw events on behalf of p. Rejected events get a result
+// with the reason and do not stop the others. It returns only after every
+// accepted event is durably appended; an error means nothing can be said
+// about the batch (the caller retries with the same IDs, which is safe).
+func (in *Ingester) Ingest(ctx context.Context, p stylegraph.Principal, raws []json.RawMessage) ([]Result, error) {
+	now := in.now().UTC()
+	results := make([]Result, len(raws))
+	var (
+		good []Event
+		at   []int // index in results of each good event
+	)
+	for i, raw := range raws {
+		results[i].Index = i
+		e, err := Decode(raw)
+		if err == nil {
+			err = authorize(p, &e)
+		}
+		if err == nil {
+			err = e.Normalize(now)
+		}
+		if err != nil {
+			if _, perr := uuid.Parse(e.ID); perr == nil && len(e.ID) == 36 {
+				results[i].ID = e.ID // echo only well-formed IDs
+			}
+			results[i].Status = Rejected
+			results[i].Error = &ResultError{Code: stylegraph.ErrorCode(err), Message: stylegraph.ErrorMessage(err), Field: stylegraph.ErrorField(err)}
+			continue
+		}
+		e.ReceivedAt = now
+		results[i].ID = e.ID
+		good = append(good, e)
+		at = append(at, i)
+	}
+	if len(good) == 0 {
+		return results, nil
+	}
+	statuses, err := in.log.AppendUnique(ctx, good)
+	if err != nil {
+		return nil, err
+	}
+	for j, st := range statuses {
+		results[at[j]].Status = st
+	}
+	return results, nil
+}
+
+// authorize lets a service act for anyone and everyone else only as
+// themself; a missing actor is the caller.
+func authorize(p stylegraph.Principal, e *Event) error {
+	if p.Is(stylegraph.RoleService) {
+		return nil
+	}
+	if e.UserID == 0 {
+		e.UserID = p.UserID
+	}
+	if e.UserID != p.UserID {
+		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "userId", Message: "you may only record your own activity"}
+	}
+	return nil
+}

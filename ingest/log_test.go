@@ -1,0 +1,191 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/internal/testenv"
+)
+
+// newLog returns a RedisLog on a stream of the test's own; its keys are
+// deleted when the test ends.
+func newLog(t *testing.T, o ingest.RedisOptions) (*ingest.RedisLog, *redis.Client) {
+	t.Helper()
+	rdb := testenv.Redis(t)
+	ns := testenv.Namespace(t)
+	o.Stream = ns + "events"
+	t.Cleanup(func() { dropPrefix(rdb, ns) })
+	return ingest.NewRedisLog(rdb, o), rdb
+}
+
+func dropPrefix(rdb *redis.Client, prefix string) {
+	ctx := context.Background()
+	iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
+	for iter.Next(ctx) {
+		rdb.Del(ctx, iter.Val())
+	}
+}
+
+// views returns n valid view events by user of products base+1…base+n.
+func views(user, base int64, n int) []ingest.Event {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	out := make([]ingest.Event, n)
+	for i := range out {
+		out[i] = ingest.Event{
+			ID: uuid.NewString(), Type: ingest.View, UserID: user,
+			Target: &ingest.Target{Kind: ingest.KindProduct, ID: base + int64(i) + 1}, OccurredAt: now,
+		}
+	}
+	return out
+}
+
+func TestAppendUniqueDeduplicates(t *testing.T) {
+	l, rdb := newLog(t, ingest.RedisOptions{})
+	ctx := context.Background()
+	evs := views(1, 100, 3)
+	got, err := l.AppendUnique(ctx, append(evs, evs[0])) // a repeat within the batch too
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ingest.Status{ingest.Accepted, ingest.Accepted, ingest.Accepted, ingest.Duplicate}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("first append (-want +got):\n%s", diff)
+	}
+	got, err = l.AppendUnique(ctx, evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]ingest.Status{ingest.Duplicate, ingest.Duplicate, ingest.Duplicate}, got); diff != "" {
+		t.Errorf("second append (-want +got):\n%s", diff)
+	}
+	if n := rdb.XLen(ctx, l.Stream()).Val(); n != 3 {
+		t.Errorf("stream length = %d, want 3", n)
+	}
+	// The marker outlives a day (the API promises at least 24h).
+	ttl := rdb.PTTL(ctx, l.Stream()+":seen:"+evs[0].ID).Val()
+	if ttl < 24*time.Hour {
+		t.Errorf("dedup marker TTL = %v, want >= 24h", ttl)
+	}
+}
+
+func TestReadAckLagPerGroup(t *testing.T) {
+	l, _ := newLog(t, ingest.RedisOptions{})
+	ctx := context.Background()
+	evs := views(1, 100, 5)
+	if err := l.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	lag := func(group string) int64 {
+		t.Helper()
+		n, err := l.Lag(ctx, group)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := lag("a"); n != 5 {
+		t.Errorf("lag of a group not created yet = %d, want 5", n)
+	}
+	msgs, err := l.Read(ctx, "a", "c1", 3, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, m := range msgs {
+		ids = append(ids, m.Event.ID)
+		if m.Deliveries != 1 {
+			t.Errorf("first delivery counted %d", m.Deliveries)
+		}
+	}
+	if diff := cmp.Diff([]string{evs[0].ID, evs[1].ID, evs[2].ID}, ids); diff != "" {
+		t.Errorf("read in order (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(evs[0], msgs[0].Event); diff != "" {
+		t.Errorf("event round trip (-want +got):\n%s", diff)
+	}
+	if n := lag("a"); n != 5 {
+		t.Errorf("lag with 3 pending, 2 undelivered = %d, want 5", n)
+	}
+	if err := l.Ack(ctx, "a", msgs); err != nil {
+		t.Fatal(err)
+	}
+	if n := lag("a"); n != 2 {
+		t.Errorf("lag after ack = %d, want 2", n)
+	}
+	// Another group is independent.
+	if n := lag("b"); n != 5 {
+		t.Errorf("lag of group b = %d, want 5", n)
+	}
+	more, err := l.Read(ctx, "b", "c1", 10, 0)
+	if err != nil || len(more) != 5 {
+		t.Fatalf("group b read %d, %v; want 5", len(more), err)
+	}
+}
+
+func TestReadReclaimsStaleMessages(t *testing.T) {
+	l, _ := newLog(t, ingest.RedisOptions{ClaimIdle: 50 * time.Millisecond})
+	ctx := context.Background()
+	if err := l.Append(ctx, views(1, 100, 2)); err != nil {
+		t.Fatal(err)
+	}
+	first, err := l.Read(ctx, "g", "crashed", 10, 0)
+	if err != nil || len(first) != 2 {
+		t.Fatalf("read %d, %v", len(first), err)
+	}
+	time.Sleep(80 * time.Millisecond)
+	again, err := l.Read(ctx, "g", "successor", 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]string, len(again))
+	for i, m := range again {
+		got[i] = fmt.Sprintf("%s/%d", m.Handle, m.Deliveries)
+	}
+	want := []string{first[0].Handle + "/2", first[1].Handle + "/2"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reclaimed (-want +got):\n%s", diff)
+	}
+}
+
+func TestDeadLetterRecordsReasonAndAcks(t *testing.T) {
+	l, rdb := newLog(t, ingest.RedisOptions{})
+	ctx := context.Background()
+	evs := views(1, 100, 1)
+	if err := l.Append(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	// An entry something else wrote goes to the dead letters on read.
+	if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: l.Stream(), Values: []any{"e", "{not json"}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := l.Read(ctx, "g", "c", 10, 0)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("read %d, %v; want the one good event", len(msgs), err)
+	}
+	if err := l.DeadLetter(ctx, "g", msgs[0], fmt.Errorf("boom")); err != nil {
+		t.Fatal(err)
+	}
+	dead, err := l.DeadLetters(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dead) != 2 {
+		t.Fatalf("dead letters = %+v", dead)
+	}
+	if dead[0].Group != "g" || dead[0].Event != "{not json" {
+		t.Errorf("undecodable entry dead letter = %+v", dead[0])
+	}
+	if dead[1].Group != "g" || dead[1].Error != "boom" || dead[1].Entry != msgs[0].Handle || dead[1].Deliveries != 1 {
+		t.Errorf("dead letter = %+v", dead[1])
+	}
+	if n, _ := l.Lag(ctx, "g"); n != 0 {
+		t.Errorf("lag after dead-lettering everything = %d", n)
+	}
+}

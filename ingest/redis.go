@@ -1,0 +1,435 @@
+package ingest
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// RedisOptions configure a RedisLog. Zero values get the defaults noted.
+type RedisOptions struct {
+	// Stream is the activity stream key (default "stylegraph:events"). Keys
+	// derived from it (dead letters, dedup markers) share its prefix, so a
+	// test or a tenant isolates itself by choosing a stream name.
+	Stream string
+	// DeadLetterStream receives messages that kept failing (default
+	// Stream+":dead").
+	DeadLetterStream string
+	// DedupWindow is how long an event ID is remembered (default 48h).
+	DedupWindow time.Duration
+	// ClaimIdle is how long a message may stay pending with a consumer before
+	// another consumer of the group reclaims it (default 1m).
+	ClaimIdle time.Duration
+	// Retention trims entries older than this from the stream on append
+	// (default 7 days; negative keeps everything).
+	Retention time.Duration
+	// WaitReplicas, when positive, makes appends wait until that many replicas
+	// acknowledged the write (Redis WAIT), for deployments with replicas.
+	WaitReplicas int
+	// WaitTimeout bounds that wait (default 1s).
+	WaitTimeout time.Duration
+}
+
+// RedisLog is the activity stream on Redis Streams: one stream, one consumer
+// group per consumer. Durability comes from Redis's append-only file: a reply
+// is sent only after the write reached the AOF (fsynced within a second with
+// appendfsync everysec), and WaitReplicas adds replica acknowledgement.
+type RedisLog struct {
+	rdb  redis.UniversalClient
+	o    RedisOptions
+	mu   sync.Mutex
+	have map[string]bool // groups known to exist
+}
+
+// NewRedisLog returns a log on rdb with options o.
+func NewRedisLog(rdb redis.UniversalClient, o RedisOptions) *RedisLog {
+	if o.Stream == "" {
+		o.Stream = "stylegraph:events"
+	}
+	if o.DeadLetterStream == "" {
+		o.DeadLetterStream = o.Stream + ":dead"
+	}
+	if o.DedupWindow <= 0 {
+		o.DedupWindow = 48 * time.Hour
+	}
+	if o.ClaimIdle <= 0 {
+		o.ClaimIdle = time.Minute
+	}
+	if o.Retention == 0 {
+		o.Retention = 7 * 24 * time.Hour
+	}
+	if o.WaitTimeout <= 0 {
+		o.WaitTimeout = time.Second
+	}
+	return &RedisLog{rdb: rdb, o: o, have: map[string]bool{}}
+}
+
+// Stream is the stream key.
+func (l *RedisLog) Stream() string { return l.o.Stream }
+
+// DeadLetterStream is the dead-letter stream key.
+func (l *RedisLog) DeadLetterStream() string { return l.o.DeadLetterStream }
+
+func (l *RedisLog) seenKey(id string) string { return l.o.Stream + ":seen:" + id }
+
+// minID is the oldest stream ID to keep, or "" to keep everything.
+func (l *RedisLog) minID() string {
+	if l.o.Retention < 0 {
+		return ""
+	}
+	return strconv.FormatInt(time.Now().Add(-l.o.Retention).UnixMilli(), 10)
+}
+
+// appendUnique appends each event whose ID is not marked seen and marks it,
+// in one atomic script. The append comes before the mark, so a failure
+// half-way can at worst append without marking (a later retry appends a
+// duplicate the idempotent consumers absorb), never mark without appending.
+//
+//go:embed redis_append_unique.lua
+var appendUniqueSrc string
+
+var appendUnique = redis.NewScript(appendUniqueSrc)
+
+// Status of one event offered to AppendUnique.
+type Status string
+
+// Statuses.
+const (
+	Accepted  Status = "accepted"
+	Duplicate Status = "duplicate"
+	Rejected  Status = "rejected"
+)
+
+// AppendUnique durably appends the events whose IDs were not appended within
+// the dedup window and reports, per event, Accepted or Duplicate. Marking an
+// ID seen and appending its event happen atomically.
+func (l *RedisLog) AppendUnique(ctx context.Context, events []Event) ([]Status, error) {
+	if len(events) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, 0, len(events)+1)
+	args := make([]any, 0, len(events)+2)
+	keys = append(keys, l.o.Stream)
+	args = append(args, l.o.DedupWindow.Milliseconds(), l.minID())
+	for _, e := range events {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return nil, fmt.Errorf("encode event: %w", err)
+		}
+		keys = append(keys, l.seenKey(e.ID))
+		args = append(args, b)
+	}
+	res, err := appendUnique.Run(ctx, l.rdb, keys, args...).Slice()
+	if err != nil {
+		return nil, unavailable("append events", err)
+	}
+	if len(res) != len(events) {
+		return nil, fmt.Errorf("append events: script answered %d results for %d events", len(res), len(events))
+	}
+	out := make([]Status, len(events))
+	for i, r := range res {
+		out[i] = Duplicate
+		if s, ok := r.(string); ok && s != "" {
+			out[i] = Accepted
+		}
+	}
+	if err := l.wait(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Append durably appends events in order, without de-duplication (replay
+// and tools use it; the API goes through AppendUnique).
+func (l *RedisLog) Append(ctx context.Context, events []Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	minID := l.minID()
+	_, err := l.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for _, e := range events {
+			b, err := json.Marshal(e)
+			if err != nil {
+				return fmt.Errorf("encode event: %w", err)
+			}
+			p.XAdd(ctx, &redis.XAddArgs{Stream: l.o.Stream, Values: []any{"e", b}})
+		}
+		if minID != "" {
+			p.XTrimMinIDApprox(ctx, l.o.Stream, minID, 0)
+		}
+		return nil
+	})
+	if err != nil {
+		return unavailable("append events", err)
+	}
+	return l.wait(ctx)
+}
+
+func (l *RedisLog) wait(ctx context.Context) error {
+	if l.o.WaitReplicas <= 0 {
+		return nil
+	}
+	n, err := l.rdb.Do(ctx, "WAIT", l.o.WaitReplicas, l.o.WaitTimeout.Milliseconds()).Int64()
+	if err != nil {
+		return unavailable("wait for replicas", err)
+	}
+	if n < int64(l.o.WaitReplicas) {
+		return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: fmt.Sprintf("activity stream: %d of %d replicas acknowledged", n, l.o.WaitReplicas)}
+	}
+	return nil
+}
+
+// ensureGroup creates the consumer group (and the stream) on first use. A
+// new group starts at the beginning of the stream, so a consumer added later
+// still sees every retained event.
+func (l *RedisLog) ensureGroup(ctx context.Context, group string) error {
+	l.mu.Lock()
+	ok := l.have[group]
+	l.mu.Unlock()
+	if ok {
+		return nil
+	}
+	err := l.rdb.XGroupCreateMkStream(ctx, l.o.Stream, group, "0").Err()
+	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+		return unavailable("create consumer group", err)
+	}
+	l.mu.Lock()
+	l.have[group] = true
+	l.mu.Unlock()
+	return nil
+}
+
+func (l *RedisLog) forgetGroup(group string) {
+	l.mu.Lock()
+	delete(l.have, group)
+	l.mu.Unlock()
+}
+
+// Read reclaims messages other consumers of the group left pending longer
+// than ClaimIdle, and when there are none reads new ones, blocking up to
+// block.
+func (l *RedisLog) Read(ctx context.Context, group, consumer string, max int, block time.Duration) ([]Message, error) {
+	if err := l.ensureGroup(ctx, group); err != nil {
+		return nil, err
+	}
+	msgs, err := l.reclaim(ctx, group, consumer, max)
+	if err != nil || len(msgs) > 0 {
+		return msgs, err
+	}
+	if block <= 0 {
+		block = -1 // go-redis: no BLOCK argument
+	}
+	streams, err := l.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: group, Consumer: consumer, Streams: []string{l.o.Stream, ">"}, Count: int64(max), Block: block,
+	}).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return nil, nil
+	case err != nil && strings.HasPrefix(err.Error(), "NOGROUP"):
+		l.forgetGroup(group) // the stream was deleted; recreate on the next read
+		return nil, unavailable("read events", err)
+	case err != nil:
+		return nil, unavailable("read events", err)
+	}
+	var xs []redis.XMessage
+	for _, s := range streams {
+		xs = append(xs, s.Messages...)
+	}
+	return l.decode(ctx, group, xs, nil)
+}
+
+// reclaim takes over messages pending too long with other consumers.
+func (l *RedisLog) reclaim(ctx context.Context, group, consumer string, max int) ([]Message, error) {
+	xs, _, deleted, err := l.rdb.XAutoClaimWithDeleted(ctx, &redis.XAutoClaimArgs{
+		Stream: l.o.Stream, Group: group, Consumer: consumer, MinIdle: l.o.ClaimIdle, Start: "0-0", Count: int64(max),
+	}).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		if strings.HasPrefix(err.Error(), "NOGROUP") {
+			l.forgetGroup(group)
+		}
+		return nil, unavailable("reclaim events", err)
+	}
+	if len(deleted) > 0 {
+		// Trimmed away while pending: nothing left to deliver.
+		if err := l.rdb.XAck(ctx, l.o.Stream, group, deleted...).Err(); err != nil {
+			return nil, unavailable("ack trimmed events", err)
+		}
+	}
+	if len(xs) == 0 {
+		return nil, nil
+	}
+	// XAUTOCLAIM does not report delivery counts; XPENDING over the claimed
+	// range does (the claim already counted this delivery).
+	pend, err := l.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
+		Stream: l.o.Stream, Group: group, Start: xs[0].ID, End: xs[len(xs)-1].ID, Count: int64(len(xs)), Consumer: consumer,
+	}).Result()
+	if err != nil {
+		return nil, unavailable("read delivery counts", err)
+	}
+	counts := make(map[string]int, len(pend))
+	for _, p := range pend {
+		counts[p.ID] = int(p.RetryCount)
+	}
+	return l.decode(ctx, group, xs, counts)
+}
+
+// decode turns stream entries into messages. An entry that does not decode
+// (written by something else) can never succeed, so it goes straight to the
+// dead letters instead of to the handler.
+func (l *RedisLog) decode(ctx context.Context, group string, xs []redis.XMessage, deliveries map[string]int) ([]Message, error) {
+	out := make([]Message, 0, len(xs))
+	for _, x := range xs {
+		m := Message{Handle: x.ID, Deliveries: 1}
+		if deliveries != nil {
+			// Reclaimed means delivered at least once before.
+			m.Deliveries = max(deliveries[x.ID], 2)
+		}
+		raw, _ := x.Values["e"].(string)
+		if err := json.Unmarshal([]byte(raw), &m.Event); err != nil {
+			if err := l.deadLetter(ctx, group, m, raw, fmt.Errorf("undecodable stream entry: %w", err)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// Ack marks messages done for the group.
+func (l *RedisLog) Ack(ctx context.Context, group string, msgs []Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.Handle
+	}
+	if err := l.rdb.XAck(ctx, l.o.Stream, group, ids...).Err(); err != nil {
+		return unavailable("ack events", err)
+	}
+	return nil
+}
+
+// DeadLetter copies the message with the group and reason to the dead-letter
+// stream and acknowledges it, atomically.
+func (l *RedisLog) DeadLetter(ctx context.Context, group string, msg Message, reason error) error {
+	b, err := json.Marshal(msg.Event)
+	if err != nil {
+		return fmt.Errorf("encode event: %w", err)
+	}
+	return l.deadLetter(ctx, group, msg, string(b), reason)
+}
+
+func (l *RedisLog) deadLetter(ctx context.Context, group string, msg Message, raw string, reason error) error {
+	why := "unknown"
+	if reason != nil {
+		why = reason.Error()
+	}
+	_, err := l.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.XAdd(ctx, &redis.XAddArgs{Stream: l.o.DeadLetterStream, Values: []any{
+			"e", raw, "group", group, "error", why, "entry", msg.Handle,
+			"deliveries", msg.Deliveries, "at", time.Now().UTC().Format(time.RFC3339Nano),
+		}})
+		p.XAck(ctx, l.o.Stream, group, msg.Handle)
+		return nil
+	})
+	if err != nil {
+		return unavailable("dead-letter event", err)
+	}
+	return nil
+}
+
+// DeadLetter is one entry of the dead-letter stream.
+type DeadLetter struct {
+	ID         string `json:"id"`
+	Group      string `json:"group"`
+	Error      string `json:"error"`
+	Entry      string `json:"entry"`
+	Deliveries int    `json:"deliveries"`
+	Event      string `json:"event"`
+}
+
+// DeadLetters lists up to max dead-lettered entries, oldest first.
+func (l *RedisLog) DeadLetters(ctx context.Context, max int) ([]DeadLetter, error) {
+	xs, err := l.rdb.XRangeN(ctx, l.o.DeadLetterStream, "-", "+", int64(max)).Result()
+	if err != nil {
+		return nil, unavailable("read dead letters", err)
+	}
+	out := make([]DeadLetter, len(xs))
+	for i, x := range xs {
+		d := DeadLetter{ID: x.ID}
+		d.Group, _ = x.Values["group"].(string)
+		d.Error, _ = x.Values["error"].(string)
+		d.Entry, _ = x.Values["entry"].(string)
+		d.Event, _ = x.Values["e"].(string)
+		n, _ := x.Values["deliveries"].(string)
+		d.Deliveries, _ = strconv.Atoi(n)
+		out[i] = d
+	}
+	return out, nil
+}
+
+// Lag is how many messages the group has not acknowledged: those not yet
+// delivered plus those delivered and pending. A group that does not exist
+// yet will start at the beginning, so its lag is the stream's length.
+func (l *RedisLog) Lag(ctx context.Context, group string) (int64, error) {
+	groups, err := l.rdb.XInfoGroups(ctx, l.o.Stream).Result()
+	if err != nil {
+		if strings.Contains(err.Error(), "no such key") {
+			return 0, nil
+		}
+		return 0, unavailable("read consumer groups", err)
+	}
+	for _, g := range groups {
+		if g.Name != group {
+			continue
+		}
+		lag := g.Lag
+		if lag < 0 {
+			// Redis cannot tell after deletions in the stream; count what is
+			// after the last delivered ID instead.
+			n, err := l.rdb.XRangeN(ctx, l.o.Stream, "("+g.LastDeliveredID, "+", 100_000).Result()
+			if err != nil {
+				return 0, unavailable("count undelivered events", err)
+			}
+			lag = int64(len(n))
+		}
+		return lag + g.Pending, nil
+	}
+	n, err := l.rdb.XLen(ctx, l.o.Stream).Result()
+	if err != nil {
+		return 0, unavailable("read stream length", err)
+	}
+	return n, nil
+}
+
+// unavailable wraps a Redis failure as EUNAVAILABLE so that the API answers
+// 503 and consumers retry instead of dead-lettering.
+func unavailable(what string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", what, &unavailableError{err: err})
+}
+
+// unavailableError is a dependency failure the caller should retry. It
+// carries the code EUNAVAILABLE through errors.As on *stylegraph.Error via
+// its Unwrap chain.
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string { return "activity stream unavailable: " + e.err.Error() }
+
+func (e *unavailableError) Unwrap() []error {
+	return []error{&stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "activity stream unavailable; retry later"}, e.err}
+}
