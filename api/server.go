@@ -147,6 +147,7 @@ func New(o Options) *Server {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/openapi.yaml", s.openAPI)
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry})))
 
 	s.v1 = e.Group("/v1", s.limitIP, s.authenticate, s.limitPrincipal)
