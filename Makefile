@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: all build services services-down services-status migrate seed run test test-unit vet fmt bench clean
+.PHONY: all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz
 
 all: build
 
@@ -49,3 +49,5 @@ fmt:
 
 clean:
 	rm -rf bin
+test-fuzz:
+	scripts/fuzz-api.sh
