@@ -40,6 +40,8 @@ type Config struct {
 	TrustedProxies   []string
 	// AuditDir, when set, gets a JSON Lines copy of the audit log.
 	AuditDir string
+	// Archive is where the archiver keeps every event (config/archive.go).
+	Archive Archive
 
 	// JWTSecret signs and verifies HS256 bearer tokens.
 	JWTSecret string
@@ -82,6 +84,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		TrustedProxies:     r.list("TRUSTED_PROXIES"),
 		AuditDir:           r.str("AUDIT_DIR", "archive"),
 	}
+	c.Archive = r.archive()
 	if c.AuditDir == "off" {
 		c.AuditDir = ""
 	}

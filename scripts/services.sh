@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Starts, stops or reports the local services stylegraph needs, natively (no
-# Docker): Redis from Debian packages, Neo4j and OpenSearch from Maven Central.
+# Docker): Redis from Debian packages, Neo4j, OpenSearch and ElasticMQ (SQS)
+# from Maven Central, and an S3-compatible server built from this repository.
 # Usage: scripts/services.sh up|down|status [service ...]
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cmd="${1:-up}"; shift || true
 services=("$@")
-[ ${#services[@]} -gt 0 ] || services=(${STYLEGRAPH_SERVICES:-redis neo4j opensearch})
+[ ${#services[@]} -gt 0 ] || services=(${STYLEGRAPH_SERVICES:-redis neo4j opensearch s3 elasticmq})
 
 case "$cmd" in
   up)

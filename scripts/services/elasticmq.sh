@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# ElasticMQ, an SQS-compatible queue server, for the SQS activity-log adapter
+# in development and CI. Downloaded once from Maven Central (the server jar and
+# its dependencies, via maven-dependency-plugin) and run on Java 17.
+#
+#   scripts/services/elasticmq.sh up|down|status
+#
+# Environment (defaults in brackets):
+#   ELASTICMQ_PORT           SQS port on 127.0.0.1 [9324]
+#   ELASTICMQ_START_TIMEOUT  seconds `up` waits for the port [60]
+#   STYLEGRAPH_CACHE         download cache [$HOME/.cache/stylegraph]
+#   STYLEGRAPH_RUN_DIR       runtime state (config, log, pid) [<repo>/.run]
+set -euo pipefail
+
+ELASTICMQ_VERSION=1.7.1
+DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+
+log() { echo "[elasticmq] $*"; }
+die() { echo "[elasticmq] ERROR: $*" >&2; exit 1; }
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
+CACHE_BASE=${STYLEGRAPH_CACHE:-$HOME/.cache/stylegraph}
+RUN_BASE=${STYLEGRAPH_RUN_DIR:-$REPO_ROOT/.run}
+mkdir -p "$CACHE_BASE" "$RUN_BASE"
+CACHE_DIR=$(cd "$CACHE_BASE" && pwd)/elasticmq/$ELASTICMQ_VERSION
+RUN_DIR=$(cd "$RUN_BASE" && pwd)/elasticmq
+LIB_DIR=$CACHE_DIR/lib
+STAMP=$CACHE_DIR/.downloaded
+PORT=${ELASTICMQ_PORT:-9324}
+TIMEOUT=${ELASTICMQ_START_TIMEOUT:-60}
+PID_FILE=$RUN_DIR/elasticmq.pid
+LOG=$RUN_DIR/elasticmq.log
+
+# answering: ElasticMQ replies to an SQS ListQueues query.
+answering() {
+  curl -s --max-time 2 "http://127.0.0.1:$PORT/?Action=ListQueues" 2>/dev/null | grep -q ListQueuesResponse
+}
+
+fetch() {
+  [[ -f "$STAMP" && -d "$LIB_DIR" ]] && return 0
+  command -v mvn >/dev/null || die "mvn not found (needed once to download ElasticMQ $ELASTICMQ_VERSION)"
+  mkdir -p "$CACHE_DIR"
+  (
+    flock 9
+    [[ -f "$STAMP" && -d "$LIB_DIR" ]] && exit 0
+    log "downloading ElasticMQ $ELASTICMQ_VERSION from Maven Central (one time) ..."
+    cat >"$CACHE_DIR/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.stylegraph</groupId>
+  <artifactId>elasticmq-runtime</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.elasticmq</groupId>
+      <artifactId>elasticmq-server_2.13</artifactId>
+      <version>$ELASTICMQ_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+    rm -rf "$LIB_DIR.tmp"
+    if ! mvn -B -q -f "$CACHE_DIR/pom.xml" "$DEPENDENCY_PLUGIN:copy-dependencies" \
+      -DincludeScope=runtime -DoutputDirectory="$LIB_DIR.tmp" >"$CACHE_DIR/mvn.log" 2>&1; then
+      tail -n 40 "$CACHE_DIR/mvn.log" >&2
+      die "maven download failed (full log: $CACHE_DIR/mvn.log)"
+    fi
+    [[ -f "$LIB_DIR.tmp/elasticmq-server_2.13-$ELASTICMQ_VERSION.jar" ]] || die "server jar missing after download"
+    rm -rf "$LIB_DIR" && mv "$LIB_DIR.tmp" "$LIB_DIR"
+    date -u +%FT%TZ >"$STAMP"
+    log "downloaded $(find "$LIB_DIR" -name '*.jar' | wc -l) jars ($(du -sh "$LIB_DIR" | cut -f1))"
+  ) 9>"$CACHE_DIR/.lock"
+}
+
+up() {
+  if answering; then log "already running on 127.0.0.1:$PORT"; return; fi
+  command -v java >/dev/null || die "java not found (install a Java 17 runtime)"
+  fetch
+  mkdir -p "$RUN_DIR"
+  # Queues live in memory: the SQS adapter creates the ones it needs.
+  cat >"$RUN_DIR/elasticmq.conf" <<CONF
+include classpath("application.conf")
+node-address { protocol = http, host = "127.0.0.1", port = $PORT, context-path = "" }
+rest-sqs { enabled = true, bind-port = $PORT, bind-hostname = "127.0.0.1", sqs-limits = strict }
+rest-stats { enabled = false }
+CONF
+  nohup java -Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Dconfig.file="$RUN_DIR/elasticmq.conf" -cp "$LIB_DIR/*" org.elasticmq.server.Main \
+    >"$LOG" 2>&1 </dev/null &
+  echo $! >"$PID_FILE"
+  local t=0
+  until answering; do
+    if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+      log "exited during start; last log lines:"; tail -n 40 "$LOG" >&2; exit 1
+    fi
+    sleep 0.25; t=$((t + 1))
+    if [[ $t -gt $((TIMEOUT * 4)) ]]; then log "not ready after ${TIMEOUT}s"; tail -n 40 "$LOG" >&2; exit 1; fi
+  done
+  log "ready on 127.0.0.1:$PORT"
+}
+
+down() {
+  if [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+    kill "$(cat "$PID_FILE")"
+    for _ in $(seq 1 50); do kill -0 "$(cat "$PID_FILE")" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$PID_FILE"; log "stopped"
+  else
+    log "not started by this script"
+  fi
+}
+
+status() { if answering; then log "up on 127.0.0.1:$PORT"; else log "down"; return 1; fi; }
+
+case "${1:-}" in
+  up) up ;; down) down ;; status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac
