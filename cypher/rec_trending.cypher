@@ -1,0 +1,20 @@
+// Trending overall: engagement since $since (views 1, likes 3, carts 4,
+// purchases 6), each decayed with half-life $halfLifeDays before $now. The
+// relationship indexes on LIKED.at, VIEWED.last, CARTED.last and
+// PURCHASED.last keep this to recent edges.
+// $since, $now, $halfLifeDays, $limit
+CALL () {
+  MATCH (:User)-[e:LIKED]->(p:Product) WHERE e.at >= $since AND e.at <= $now RETURN p, 3.0 AS weight, e.at AS at
+  UNION ALL
+  MATCH (:User)-[e:VIEWED]->(p:Product) WHERE e.last >= $since AND e.last <= $now RETURN p, 1.0 AS weight, e.last AS at
+  UNION ALL
+  MATCH (:User)-[e:CARTED]->(p:Product) WHERE e.last >= $since AND e.last <= $now RETURN p, 4.0 AS weight, e.last AS at
+  UNION ALL
+  MATCH (:User)-[e:PURCHASED]->(p:Product) WHERE e.last >= $since AND e.last <= $now RETURN p, 6.0 AS weight, e.last AS at
+}
+WITH p, sum(weight * 0.5 ^ (CASE WHEN at > $now THEN 0.0 ELSE duration.inSeconds(at, $now).seconds / 86400.0 / $halfLifeDays END)) AS score, count(*) AS n
+ORDER BY score DESC, p.id
+LIMIT $limit
+OPTIONAL MATCH (p)-[:IN_CATEGORY]->(c:Category)
+RETURN p.id AS id, score, n, c.path AS category
+ORDER BY score DESC, id

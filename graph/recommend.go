@@ -1,0 +1,320 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// RecParams tune one recommender call. Zero values take the defaults below.
+type RecParams struct {
+	// Now is the reference time for recency; evaluations replay the past.
+	Now time.Time
+	// HalfLife is how fast engagement loses weight (default 14 days).
+	HalfLife time.Duration
+	// Window bounds how far back social and trending look (default 30 days).
+	Window time.Duration
+	// Limit caps the candidates returned (default 50).
+	Limit int
+	// Neighbours is how many similar shoppers collaborative reads (default 50).
+	Neighbours int
+	// Damping is the popularity exponent collaborative divides by (default 0.5).
+	Damping float64
+	// TopInterests is how many interests the interest recommender reads (default 5).
+	TopInterests int
+	// FreshSince ignores SIMILAR edges computed before it (item-based).
+	FreshSince time.Time
+}
+
+func (p RecParams) withDefaults() RecParams {
+	if p.Now.IsZero() {
+		p.Now = time.Now()
+	}
+	p.Now = p.Now.UTC()
+	if p.HalfLife <= 0 {
+		p.HalfLife = 14 * 24 * time.Hour
+	}
+	if p.Window <= 0 {
+		p.Window = 30 * 24 * time.Hour
+	}
+	if p.Limit <= 0 {
+		p.Limit = 50
+	}
+	if p.Neighbours <= 0 {
+		p.Neighbours = 50
+	}
+	if p.Damping == 0 {
+		p.Damping = 0.5
+	}
+	if p.TopInterests <= 0 {
+		p.TopInterests = 5
+	}
+	return p
+}
+
+func (p RecParams) halfLifeDays() float64 { return p.HalfLife.Hours() / 24 }
+
+// Candidate is one product a recommender proposes, with the evidence its
+// reason is written from.
+type Candidate struct {
+	ProductID int64
+	Score     float64
+	// Count is how many shoppers support it (collaborative neighbours,
+	// trending engagements) or how many liked products led to it (item-based).
+	Count int
+	// Because is the liked product that contributed most (item-based).
+	Because *ProductRef
+	// Actions are what followed people and brands did (social).
+	Actions []SocialAction
+	// Matched are the interests it matches, strongest first (interest).
+	Matched []InterestMatch
+	// Similar says what it shares with the product asked about (similar).
+	Similar *SimilarEvidence
+	// Category is its leaf category path (trending).
+	Category string
+}
+
+// ProductRef names a product in a reason.
+type ProductRef struct {
+	ID    int64  `json:"id"`
+	Title string `json:"title"`
+}
+
+// SocialAction is one kind of thing followed accounts did with a product.
+type SocialAction struct {
+	Action string            // liked, bought, posted, new
+	Count  int               // how many followed users did it
+	Via    []stylegraph.User // up to three of them
+	Brand  string            // the followed brand, for "new"
+}
+
+// InterestMatch is one interest a product matches.
+type InterestMatch struct {
+	Kind string // tag, brand, category
+	Name string
+}
+
+// SimilarEvidence is what a product shares with another.
+type SimilarEvidence struct {
+	SameBrand    bool
+	SameCategory bool
+	Tags         []string
+	Together     int // shoppers who liked or bought both
+}
+
+// Collaborative recommends from live co-engagement: what shoppers with
+// overlapping likes and purchases engaged with, recency-weighted and damped
+// by popularity.
+func (s *Store) Collaborative(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
+	p = p.withDefaults()
+	res, err := s.runNamed(ctx, "rec_collaborative", map[string]any{
+		"userId": userID, "now": p.Now, "halfLifeDays": p.halfLifeDays(),
+		"neighbours": p.Neighbours, "damping": p.Damping, "limit": p.Limit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Candidate, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, Candidate{ProductID: i64(r, "id"), Score: f64(r, "score"), Count: int(i64(r, "n"))})
+	}
+	return out, nil
+}
+
+// ItemBased recommends from the precomputed SIMILAR edges of what the shopper
+// liked or bought. It returns nothing when no fresh edges exist.
+func (s *Store) ItemBased(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
+	p = p.withDefaults()
+	res, err := s.runNamed(ctx, "rec_item_based", map[string]any{
+		"userId": userID, "now": p.Now, "halfLifeDays": p.halfLifeDays(),
+		"freshSince": p.FreshSince.UTC(), "limit": p.Limit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Candidate, 0, len(res.Records))
+	for _, r := range res.Records {
+		c := Candidate{ProductID: i64(r, "id"), Score: f64(r, "score"), Count: int(i64(r, "n"))}
+		if m, ok := get(r, "because").(map[string]any); ok {
+			c.Because = &ProductRef{ID: m["id"].(int64), Title: str(m["title"])}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Social recommends what followed users recently liked, bought or posted and
+// what followed brands recently released.
+func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
+	p = p.withDefaults()
+	res, err := s.runNamed(ctx, "rec_social", map[string]any{
+		"userId": userID, "now": p.Now, "since": p.Now.Add(-p.Window), "halfLifeDays": p.halfLifeDays(), "limit": p.Limit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Candidate, 0, len(res.Records))
+	for _, r := range res.Records {
+		c := Candidate{ProductID: i64(r, "id"), Score: f64(r, "score")}
+		acts, _ := get(r, "actions").([]any)
+		for _, a := range acts {
+			m := a.(map[string]any)
+			sa := SocialAction{Action: str(m["action"]), Count: int(m["n"].(int64)), Brand: str(m["brand"])}
+			via, _ := m["via"].([]any)
+			for _, v := range via {
+				u := v.(map[string]any)
+				sa.Via = append(sa.Via, stylegraph.User{ID: u["id"].(int64), Name: str(u["name"]), ImageURL: str(u["imageURL"]), Home: str(u["home"])})
+			}
+			c.Actions = append(c.Actions, sa)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Interest recommends products matching the shopper's strongest decayed
+// INTERESTED_IN weights.
+func (s *Store) Interest(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
+	p = p.withDefaults()
+	res, err := s.runNamed(ctx, "rec_interest", map[string]any{
+		"userId": userID, "now": p.Now, "halfLifeDays": p.halfLifeDays(), "topInterests": p.TopInterests, "limit": p.Limit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Candidate, 0, len(res.Records))
+	for _, r := range res.Records {
+		c := Candidate{ProductID: i64(r, "id"), Score: f64(r, "score")}
+		ms, _ := get(r, "matched").([]any)
+		for _, m := range ms {
+			mm := m.(map[string]any)
+			c.Matched = append(c.Matched, InterestMatch{Kind: str(mm["kind"]), Name: str(mm["name"])})
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Similar returns products like productID by shared brand, category and tags,
+// co-engagement and precomputed SIMILAR edges. An unknown product has none.
+func (s *Store) Similar(ctx context.Context, productID int64, limit int) ([]Candidate, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	res, err := s.runNamed(ctx, "rec_similar", map[string]any{"id": productID, "limit": limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Candidate, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, Candidate{ProductID: i64(r, "id"), Score: f64(r, "score"), Similar: &SimilarEvidence{
+			SameBrand: get(r, "sameBrand") == true, SameCategory: get(r, "sameCategory") == true,
+			Tags: strs(get(r, "tags")), Together: int(i64(r, "together")),
+		}})
+	}
+	return out, nil
+}
+
+// Trending returns products by time-decayed engagement within the window,
+// overall or within category (a category path, subcategories included).
+func (s *Store) Trending(ctx context.Context, category string, p RecParams) ([]Candidate, error) {
+	p = p.withDefaults()
+	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLifeDays": p.halfLifeDays(), "limit": p.Limit}
+	name := "rec_trending"
+	if category != "" {
+		name, params["category"] = "rec_trending_category", category
+	}
+	res, err := s.runNamed(ctx, name, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Candidate, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, Candidate{ProductID: i64(r, "id"), Score: f64(r, "score"), Count: int(i64(r, "n")), Category: str(get(r, "category"))})
+	}
+	return out, nil
+}
+
+// Card is a recommended product with what the online filter needs.
+type Card struct {
+	Product   stylegraph.Product
+	InStock   bool
+	Purchased bool // by the shopper asked about
+	Hidden    bool // by the shopper asked about
+}
+
+// Cards returns the products among ids that exist, keyed by ID, with stock
+// and whether userID (0: nobody) bought or hid each.
+func (s *Store) Cards(ctx context.Context, userID int64, ids []int64) (map[int64]Card, error) {
+	var uid any
+	if userID != 0 {
+		uid = userID
+	}
+	res, err := s.runNamed(ctx, "rec_products", map[string]any{"userId": uid, "ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]Card, len(res.Records))
+	for _, r := range res.Records {
+		n := get(r, "p").(neo4j.Node)
+		p := stylegraph.Product{
+			ID: n.Props["id"].(int64), Title: str(n.Props["title"]), Price: num(n.Props["price"]),
+			Currency: str(n.Props["currency"]), Images: strs(n.Props["images"]), Brand: str(get(r, "brand")),
+			BrandID: i64(r, "brandId"), Color: str(n.Props["color"]), Gender: str(n.Props["gender"]),
+		}
+		if c := str(get(r, "category")); c != "" {
+			p.CategoryPath = splitPath(c)
+		}
+		if t, ok := n.Props["createdAt"].(time.Time); ok {
+			p.CreatedAt = t.UTC()
+		}
+		out[p.ID] = Card{Product: p, InStock: get(r, "inStock") == true, Purchased: get(r, "purchased") == true, Hidden: get(r, "hidden") == true}
+	}
+	return out, nil
+}
+
+// Hide keeps productID out of userID's recommendations. ENOTFOUND if the
+// product does not exist.
+func (s *Store) Hide(ctx context.Context, userID, productID int64, at time.Time) error {
+	res, err := s.runNamed(ctx, "hide_product", map[string]any{"userId": userID, "productId": productID, "at": at.UTC()})
+	if err != nil {
+		return err
+	}
+	if len(res.Records) == 0 {
+		return stylegraph.Errorf(stylegraph.ENOTFOUND, "product %d not found", productID)
+	}
+	return nil
+}
+
+// Unhide undoes Hide; unhiding what is not hidden is a no-op.
+func (s *Store) Unhide(ctx context.Context, userID, productID int64) error {
+	_, err := s.runNamed(ctx, "unhide_product", map[string]any{"userId": userID, "productId": productID})
+	return err
+}
+
+// Stock is one product's availability.
+type Stock struct {
+	ProductID int64
+	InStock   bool
+}
+
+// SetStock records which products are in stock.
+func (s *Store) SetStock(ctx context.Context, stock []Stock) error {
+	rows := make([]map[string]any, len(stock))
+	for i, st := range stock {
+		rows[i] = map[string]any{"id": st.ProductID, "inStock": st.InStock}
+	}
+	return s.batched(ctx, "set_stock", rows)
+}
+
+func get(r *neo4j.Record, key string) any { v, _ := r.Get(key); return v }
+
+func i64(r *neo4j.Record, key string) int64 { n, _ := get(r, key).(int64); return n }
+
+func f64(r *neo4j.Record, key string) float64 { return num(get(r, key)) }
+
+func splitPath(path string) []string { return strings.Split(path, " > ") }

@@ -1,0 +1,64 @@
+package recommend
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Cache holds precomputed ranked lists per shopper in Redis. An entry lives
+// for its TTL; after that the online path traverses the graph again.
+type Cache struct {
+	rdb    redis.UniversalClient
+	prefix string
+	ttl    time.Duration
+}
+
+// NewCache stores lists under prefix+"user:"+id for ttl.
+func NewCache(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Cache {
+	return &Cache{rdb: rdb, prefix: prefix, ttl: ttl}
+}
+
+type entry struct {
+	ComputedAt time.Time `json:"computedAt"`
+	Items      []Ranked  `json:"items"`
+}
+
+func (c *Cache) key(userID int64) string { return c.prefix + "user:" + strconv.FormatInt(userID, 10) }
+
+// Put stores userID's ranked list, replacing the previous one.
+func (c *Cache) Put(ctx context.Context, userID int64, items []Ranked, at time.Time) error {
+	b, err := json.Marshal(entry{ComputedAt: at.UTC(), Items: items})
+	if err != nil {
+		return fmt.Errorf("encode recommendations: %w", err)
+	}
+	if err := c.rdb.Set(ctx, c.key(userID), b, c.ttl).Err(); err != nil {
+		return fmt.Errorf("store recommendations for user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// Get returns userID's stored list, if a fresh one exists.
+func (c *Cache) Get(ctx context.Context, userID int64) ([]Ranked, bool, error) {
+	b, err := c.rdb.Get(ctx, c.key(userID)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read recommendations for user %d: %w", userID, err)
+	}
+	var e entry
+	if err := json.Unmarshal(b, &e); err != nil {
+		// A corrupt entry is as good as none: the live path answers.
+		return nil, false, nil
+	}
+	if e.Items == nil {
+		e.Items = []Ranked{}
+	}
+	return e.Items, true, nil
+}

@@ -1,0 +1,355 @@
+package recommend
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/testenv"
+)
+
+// world is a small hand-built graph with IDs of the test's own.
+type world struct {
+	t    *testing.T
+	g    *graph.Store
+	base int64
+	now  time.Time
+}
+
+func newWorld(t *testing.T, users int) *world {
+	t.Helper()
+	w := &world{t: t, g: testenv.Graph(t), base: testenv.IDBase(t)}
+	// A clock of the test's own, far from other data, so that windowed
+	// traversals over the whole graph (trending) see only this test's edges.
+	w.now = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(w.base/1_000_000%500_000) * time.Hour)
+	var us []stylegraph.User
+	for i := 1; i <= users; i++ {
+		us = append(us, stylegraph.User{ID: w.user(i), Name: fmt.Sprintf("Shopper %d", i)})
+	}
+	if err := w.g.UpsertUsers(context.Background(), us); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w *world) user(i int) int64     { return w.base + int64(i) }
+func (w *world) product(i int) int64  { return w.base + 100 + int64(i) }
+func (w *world) name(s string) string { return fmt.Sprintf("%s-%d", s, w.base) }
+
+// products upserts products; each has a brand and leaf category given by
+// name (empty: a brand and category of its own).
+func (w *world) products(specs map[int][2]string) {
+	w.t.Helper()
+	var ps []stylegraph.Product
+	for i, s := range specs {
+		brand, cat := s[0], s[1]
+		if brand == "" {
+			brand = fmt.Sprint("brand", i)
+		}
+		if cat == "" {
+			cat = fmt.Sprint("cat", i)
+		}
+		ps = append(ps, stylegraph.Product{
+			ID: w.product(i), Title: fmt.Sprintf("Product %d", i), Price: 10, Brand: w.name(brand),
+			CategoryPath: []string{w.name("Top"), cat}, Tags: []string{w.name("tag" + fmt.Sprint(i%2))},
+			CreatedAt: w.now.Add(-365 * 24 * time.Hour),
+		})
+	}
+	if err := w.g.UpsertProducts(context.Background(), ps); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *world) engage(user, product int, kind string, ago time.Duration) {
+	w.t.Helper()
+	err := w.g.LoadEngagements(context.Background(), []graph.Engagement{{UserID: w.user(user), ProductID: w.product(product), Kind: kind, At: w.now.Add(-ago)}})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *world) follow(from, to int) {
+	w.t.Helper()
+	if err := w.g.FollowUsers(context.Background(), []graph.Follow{{From: w.user(from), To: w.user(to), At: w.now}}); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *world) service(cfg Config, cache *Cache) *Service {
+	s := New(w.g, cache, cfg)
+	s.now = func() time.Time { return w.now }
+	return s
+}
+
+// got lists (product number, first reason kind) per item.
+type item struct {
+	N      int
+	Reason string
+}
+
+func (w *world) items(recs []stylegraph.Recommendation) []item {
+	out := []item{}
+	for _, r := range recs {
+		it := item{N: int(r.Product.ID - w.base - 100)}
+		if len(r.Reasons) > 0 {
+			it.Reason = r.Reasons[0].Kind
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+func config(weights map[string]float64) Config {
+	c := DefaultConfig()
+	c.Weights = weights
+	c.MaxPerBrand, c.MaxPerCategory = 0, 0
+	return c
+}
+
+func TestBlendRespectsWeights(t *testing.T) {
+	w := newWorld(t, 3)
+	w.products(map[int][2]string{1: {}, 2: {}})
+	ctx := context.Background()
+	// Social proposes 1 (a followed shopper liked it), interest proposes 2.
+	w.follow(1, 2)
+	w.engage(2, 1, graph.EngageLike, time.Hour)
+	err := w.g.LoadInterests(ctx, []graph.Interest{{UserID: w.user(1), Kind: "brand", Key: stylegraph.BrandID(w.name("brand2")), Weight: 5, At: w.now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		weights map[string]float64
+		want    []item
+	}{
+		{"social heavier", map[string]float64{"social": 1, "interest": 0.5}, []item{{1, "social"}, {2, "interest"}}},
+		{"interest heavier", map[string]float64{"social": 0.5, "interest": 1}, []item{{2, "interest"}, {1, "social"}}},
+		{"interest off", map[string]float64{"social": 1}, []item{{1, "social"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			recs, err := w.service(config(tc.weights), nil).RecommendFor(ctx, Request{UserID: w.user(1), Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, w.items(recs)); diff != "" {
+				t.Fatalf("blend (-want +got):\n%s", diff)
+			}
+		})
+	}
+	recs, err := w.service(config(map[string]float64{"social": 1, "interest": 1}), nil).RecommendFor(ctx, Request{UserID: w.user(1), Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := stylegraph.Reason{Kind: "social", Text: "liked by Shopper 2", Via: []stylegraph.User{{ID: w.user(2), Name: "Shopper 2"}}}
+	if diff := cmp.Diff(want, recs[0].Reasons[0]); diff != "" {
+		t.Fatalf("social reason (-want +got):\n%s", diff)
+	}
+	if got := recs[1].Reasons[0].Text; got != "from "+w.name("brand2")+", a brand you like" {
+		t.Fatalf("interest reason = %q", got)
+	}
+}
+
+func TestExclusionsAndDiversityCaps(t *testing.T) {
+	w := newWorld(t, 5)
+	ctx := context.Background()
+	// Products 1-4 share a brand, 5-7 a category; 8 is bought, 9 hidden, 10
+	// out of stock. Three followed shoppers like everything.
+	w.products(map[int][2]string{
+		1: {"same", ""}, 2: {"same", ""}, 3: {"same", ""}, 4: {"same", ""},
+		5: {"", "Tees"}, 6: {"", "Tees"}, 7: {"", "Tees"},
+		8: {}, 9: {}, 10: {}, 11: {},
+	})
+	for f := 2; f <= 4; f++ {
+		w.follow(1, f)
+		for p := 1; p <= 11; p++ {
+			// Earlier products were liked more recently: they rank first.
+			w.engage(f, p, graph.EngageLike, time.Duration(p)*time.Hour)
+		}
+	}
+	w.engage(1, 8, graph.EngagePurchase, time.Hour)
+	if err := w.g.Hide(ctx, w.user(1), w.product(9), w.now); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.g.SetStock(ctx, []graph.Stock{{ProductID: w.product(10), InStock: false}}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config(map[string]float64{"social": 1})
+	cfg.MaxPerBrand, cfg.MaxPerCategory = 2, 2
+	s := w.service(cfg, nil)
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 10, Exclude: map[int64]bool{w.product(11): true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []item{{1, "social"}, {2, "social"}, {5, "social"}, {6, "social"}}
+	if diff := cmp.Diff(want, w.items(recs)); diff != "" {
+		t.Fatalf("after exclusions and caps (-want +got):\n%s", diff)
+	}
+	if got := recs[0].Reasons[0].Text; got != "liked by 3 people you follow" || len(recs[0].Reasons[0].Via) != 3 {
+		t.Fatalf("reason = %+v", recs[0].Reasons[0])
+	}
+
+	// Unhiding brings 9 back.
+	if err := s.Unhide(ctx, w.user(1), w.product(9)); err != nil {
+		t.Fatal(err)
+	}
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []item{{1, "social"}, {2, "social"}, {5, "social"}, {6, "social"}, {9, "social"}, {11, "social"}}
+	if diff := cmp.Diff(want, w.items(recs)); diff != "" {
+		t.Fatalf("after unhide (-want +got):\n%s", diff)
+	}
+}
+
+func TestColdStart(t *testing.T) {
+	w := newWorld(t, 4)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {"", "Tees"}, 2: {"", "Tees"}, 3: {"", "Tees"}, 4: {"", "Boots"}, 5: {}})
+	// Shopper 2 is busy: their likes make products trend.
+	for p := 1; p <= 4; p++ {
+		w.engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
+	}
+	w.engage(3, 5, graph.EngageLike, time.Hour)
+	cfg := DefaultConfig()
+	cfg.MaxPerCategory = 2
+	s := w.service(cfg, nil)
+
+	// A shopper who just followed someone gets social recommendations at once.
+	w.follow(1, 3)
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{5, "social"}}, w.items(recs)); diff != "" {
+		t.Fatalf("new shopper with a follow (-want +got):\n%s", diff)
+	}
+
+	// A shopper with nothing at all gets trending, spread over categories.
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(4), Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []item{{1, "trending"}, {5, "trending"}, {2, "trending"}, {4, "trending"}}
+	if diff := cmp.Diff(want, w.items(recs)); diff != "" {
+		t.Fatalf("shopper with nothing (-want +got):\n%s", diff)
+	}
+	if got := recs[0].Reasons[0].Text; got != "trending in Tees" {
+		t.Fatalf("cold-start reason = %q", got)
+	}
+}
+
+func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
+	w := newWorld(t, 2)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}})
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	s := w.service(config(map[string]float64{"social": 1}), cache)
+
+	// Nothing stored and nothing known: the live path answers with trending,
+	// which is empty on this test's clock.
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 0 {
+		t.Fatalf("live answer = %+v, want none", w.items(recs))
+	}
+	stored := []Ranked{
+		{ProductID: w.product(2), Score: 2, Reasons: []stylegraph.Reason{{Kind: "collaborative", Text: "liked by 4 shoppers with similar taste"}}},
+		{ProductID: w.product(3), Score: 1, Reasons: []stylegraph.Reason{{Kind: "interest", Text: "because you like denim"}}},
+		{ProductID: w.product(1), Score: 0.5, Reasons: []stylegraph.Reason{{Kind: "trending", Text: "trending now"}}},
+	}
+	if err := cache.Put(ctx, w.user(1), stored, w.now); err != nil {
+		t.Fatal(err)
+	}
+	// Exclusions still apply to a stored list.
+	if err := s.Hide(ctx, w.user(1), w.product(3)); err != nil {
+		t.Fatal(err)
+	}
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{2, "collaborative"}, {1, "trending"}}, w.items(recs)); diff != "" {
+		t.Fatalf("from the stored list (-want +got):\n%s", diff)
+	}
+	if recs[0].Reasons[0].Text != "liked by 4 shoppers with similar taste" {
+		t.Fatalf("stored reason lost: %+v", recs[0].Reasons)
+	}
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5, Live: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 0 {
+		t.Fatalf("live answer = %+v, want none", w.items(recs))
+	}
+}
+
+func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {"b", "Tees"}, 2: {"b", "Tees"}, 3: {"", "Tees"}, 4: {"b", "Boots"}, 5: {}})
+	if err := w.g.SetStock(ctx, []graph.Stock{{ProductID: w.product(4), InStock: false}}); err != nil {
+		t.Fatal(err)
+	}
+	s := w.service(DefaultConfig(), nil)
+	recs, err := s.Similar(ctx, w.product(1), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 4 shares the brand but is out of stock.
+	if diff := cmp.Diff([]item{{2, "similar"}, {3, "similar"}, {5, "similar"}}, w.items(recs)); diff != "" {
+		t.Fatalf("similar (-want +got):\n%s", diff)
+	}
+	if got := recs[0].Reasons[0].Text; got != "same brand, same category" {
+		t.Fatalf("similar reason = %q", got)
+	}
+	if got := recs[1].Reasons[0].Text; got != "same category, also "+w.name("tag1") {
+		t.Fatalf("similar reason = %q", got)
+	}
+	if _, err := s.Similar(ctx, w.product(99), 10); stylegraph.ErrorCode(err) != stylegraph.ENOTFOUND {
+		t.Fatalf("similar of a missing product: %v", err)
+	}
+	if _, err := s.Similar(ctx, w.product(1), 0); stylegraph.ErrorField(err) != "limit" {
+		t.Fatalf("limit 0: %v", err)
+	}
+
+	w.engage(1, 3, graph.EngageLike, time.Hour)
+	w.engage(2, 1, graph.EngageView, time.Hour)
+	w.engage(2, 4, graph.EngagePurchase, time.Hour) // out of stock
+	recs, err = s.Trending(ctx, w.name("Top")+" > Tees", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{3, "trending"}, {1, "trending"}}, w.items(recs)); diff != "" {
+		t.Fatalf("trending in Tees (-want +got):\n%s", diff)
+	}
+}
+
+func TestSocialReasonText(t *testing.T) {
+	mina, leo, ava := stylegraph.User{ID: 1, Name: "Mina"}, stylegraph.User{ID: 2, Name: "Leo"}, stylegraph.User{ID: 3, Name: "Ava"}
+	for _, tc := range []struct {
+		actions []graph.SocialAction
+		want    stylegraph.Reason
+	}{
+		{[]graph.SocialAction{{Action: "liked", Count: 1, Via: []stylegraph.User{mina}}},
+			stylegraph.Reason{Kind: "social", Text: "liked by Mina", Via: []stylegraph.User{mina}}},
+		{[]graph.SocialAction{{Action: "bought", Count: 2, Via: []stylegraph.User{mina, leo}}},
+			stylegraph.Reason{Kind: "social", Text: "bought by Mina and Leo", Via: []stylegraph.User{mina, leo}}},
+		{[]graph.SocialAction{{Action: "liked", Count: 5, Via: []stylegraph.User{mina, leo, ava}}, {Action: "posted", Count: 1, Via: []stylegraph.User{mina}}},
+			stylegraph.Reason{Kind: "social", Text: "liked by 5 people you follow; in a post by Mina", Via: []stylegraph.User{mina, leo, ava}}},
+		{[]graph.SocialAction{{Action: "new", Brand: "Sora"}},
+			stylegraph.Reason{Kind: "social", Text: "new from Sora"}},
+	} {
+		got := reasonFor("social", graph.Candidate{Actions: tc.actions})
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("reason (-want +got):\n%s", diff)
+		}
+	}
+}
