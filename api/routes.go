@@ -21,4 +21,7 @@ func (s *Server) routes(o Options) {
 		s.bodyLimits["/v1/events"] = ingest.MaxRequestBytes
 		s.v1.POST("/events", s.postEvents)
 	}
+	if o.Recommender != nil {
+		s.recommendRoutes(o.Recommender)
+	}
 }

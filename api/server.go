@@ -60,6 +60,9 @@ type Options struct {
 	Catalog Catalog
 	// Events enables POST /v1/events.
 	Events EventIngester
+	// Recommender serves /v1/recommendations, /v1/trending,
+	// /v1/products/{id}/similar and /v1/me/hidden.
+	Recommender Recommender
 }
 
 // Server is the HTTP API.

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +52,25 @@ type Config struct {
 
 	// Activity configures the activity stream and the worker.
 	Activity Activity
+	// Recs tunes recommendations.
+	Recs Recs
 }
+
+// Recs tunes the recommendation blend and its precomputed lists.
+type Recs struct {
+	// Weights per source, from RECS_WEIGHTS as "source=weight,…".
+	Weights        map[string]float64
+	MaxPerBrand    int
+	MaxPerCategory int
+	HalfLife       time.Duration
+	Window         time.Duration
+	SimilarMaxAge  time.Duration
+	CachePrefix    string
+	CacheTTL       time.Duration
+}
+
+// RecSources are the sources RECS_WEIGHTS may name.
+var RecSources = []string{"collaborative", "social", "interest", "trending"}
 
 // devJWTSecret is only accepted when STYLEGRAPH_ENV is "dev" (the default), so
 // a production deployment must set its own.
@@ -121,6 +140,22 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	}
 	c.APIKeys = r.apiKeys("STYLEGRAPH_API_KEYS", env)
 	c.Activity = r.activity()
+	c.Recs = Recs{
+		Weights:        r.weights("RECS_WEIGHTS", "collaborative=1,social=1,interest=0.6,trending=0.2"),
+		MaxPerBrand:    r.int("RECS_MAX_PER_BRAND", 3),
+		MaxPerCategory: r.int("RECS_MAX_PER_CATEGORY", 4),
+		HalfLife:       r.duration("RECS_HALF_LIFE", 14*24*time.Hour),
+		Window:         r.duration("RECS_WINDOW", 30*24*time.Hour),
+		SimilarMaxAge:  r.duration("RECS_SIMILAR_MAX_AGE", 7*24*time.Hour),
+		CachePrefix:    r.str("RECS_CACHE_PREFIX", "stylegraph:recs:"),
+		CacheTTL:       r.duration("RECS_CACHE_TTL", 6*time.Hour),
+	}
+	if c.Recs.MaxPerBrand < 0 {
+		r.fail("RECS_MAX_PER_BRAND", strconv.Itoa(c.Recs.MaxPerBrand), "must be 0 (no cap) or more")
+	}
+	if c.Recs.MaxPerCategory < 0 {
+		r.fail("RECS_MAX_PER_CATEGORY", strconv.Itoa(c.Recs.MaxPerCategory), "must be 0 (no cap) or more")
+	}
 
 	r.hostPort("HTTP_ADDR", c.HTTPAddr)
 	r.hostPort("REDIS_ADDR", c.RedisAddr)
@@ -220,6 +255,23 @@ func (r *reader) url(name, v string, schemes ...string) {
 		}
 	}
 	r.fail(name, v, "scheme must be one of "+strings.Join(schemes, ", "))
+}
+
+// weights reads "name=weight,…" where every name is a recommendation source
+// and every weight a non-negative number.
+func (r *reader) weights(name, def string) map[string]float64 {
+	v := r.str(name, def)
+	out := map[string]float64{}
+	for _, pair := range strings.Split(v, ",") {
+		k, w, found := strings.Cut(strings.TrimSpace(pair), "=")
+		f, err := strconv.ParseFloat(w, 64)
+		if !found || err != nil || f < 0 || f != f || f > 1e6 || !slices.Contains(RecSources, k) {
+			r.fail(name, v, "must be a list of source=weight with sources "+strings.Join(RecSources, ", ")+" and weights of 0 or more")
+			return nil
+		}
+		out[k] = f
+	}
+	return out
 }
 
 func (r *reader) apiKeys(name, env string) map[string]string {

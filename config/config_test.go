@@ -68,3 +68,35 @@ func TestProdHasNoDevKey(t *testing.T) {
 		t.Fatalf("prod must not accept the dev API key: %v", c.APIKeys)
 	}
 }
+
+func TestRecommendationSettings(t *testing.T) {
+	c, err := config.LoadFrom(lookup(map[string]string{"RECS_WEIGHTS": "social=2, trending=0", "RECS_MAX_PER_BRAND": "0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Recs.Weights) != 2 || c.Recs.Weights["social"] != 2 || c.Recs.Weights["trending"] != 0 || c.Recs.MaxPerBrand != 0 {
+		t.Fatalf("recs = %+v", c.Recs)
+	}
+	def, err := config.LoadFrom(lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def.Recs.Weights["collaborative"] != 1 || def.Recs.MaxPerCategory != 4 || def.Recs.CachePrefix != "stylegraph:recs:" {
+		t.Fatalf("default recs = %+v", def.Recs)
+	}
+	for _, bad := range []map[string]string{
+		{"RECS_WEIGHTS": "popular=1"},
+		{"RECS_WEIGHTS": "social=-1"},
+		{"RECS_WEIGHTS": "social"},
+		{"RECS_WEIGHTS": "social=NaN"},
+		{"RECS_MAX_PER_CATEGORY": "-2"},
+		{"RECS_CACHE_TTL": "soon"},
+	} {
+		_, err := config.LoadFrom(lookup(bad))
+		for name := range bad {
+			if err == nil || !strings.Contains(err.Error(), name) {
+				t.Errorf("%v: error %v does not name %s", bad, err, name)
+			}
+		}
+	}
+}

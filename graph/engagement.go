@@ -33,9 +33,9 @@ func (s *Store) LoadEngagements(ctx context.Context, es []Engagement) error {
 	return s.batched(ctx, "load_engagements", rows)
 }
 
-// Interest is one INTERESTED_IN weight for bulk loading. Key is a tag name,
+// InterestWeight is one INTERESTED_IN weight for bulk loading. Key is a tag name,
 // a brand ID or a category path.
-type Interest struct {
+type InterestWeight struct {
 	UserID int64
 	Kind   string // tag, brand, category
 	Key    any
@@ -44,7 +44,7 @@ type Interest struct {
 }
 
 // LoadInterests sets INTERESTED_IN weights in bulk for seeding and evaluation.
-func (s *Store) LoadInterests(ctx context.Context, is []Interest) error {
+func (s *Store) LoadInterests(ctx context.Context, is []InterestWeight) error {
 	rows := make([]map[string]any, len(is))
 	for i, in := range is {
 		rows[i] = map[string]any{"user": in.UserID, "kind": in.Kind, "key": in.Key, "weight": in.Weight, "at": in.At.UTC()}

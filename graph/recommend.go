@@ -120,7 +120,7 @@ func (s *Store) Collaborative(ctx context.Context, userID int64, p RecParams) ([
 	}
 	out := make([]Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		out = append(out, Candidate{ProductID: i64(r, "id"), Score: f64(r, "score"), Count: int(i64(r, "n"))})
+		out = append(out, Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Count: int(recInt(r, "n"))})
 	}
 	return out, nil
 }
@@ -138,7 +138,7 @@ func (s *Store) ItemBased(ctx context.Context, userID int64, p RecParams) ([]Can
 	}
 	out := make([]Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		c := Candidate{ProductID: i64(r, "id"), Score: f64(r, "score"), Count: int(i64(r, "n"))}
+		c := Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Count: int(recInt(r, "n"))}
 		if m, ok := get(r, "because").(map[string]any); ok {
 			c.Because = &ProductRef{ID: m["id"].(int64), Title: str(m["title"])}
 		}
@@ -159,7 +159,7 @@ func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candid
 	}
 	out := make([]Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		c := Candidate{ProductID: i64(r, "id"), Score: f64(r, "score")}
+		c := Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score")}
 		acts, _ := get(r, "actions").([]any)
 		for _, a := range acts {
 			m := a.(map[string]any)
@@ -180,15 +180,16 @@ func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candid
 // INTERESTED_IN weights.
 func (s *Store) Interest(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
 	p = p.withDefaults()
+	// Interests fade at the rate the graph writer decays them.
 	res, err := s.runNamed(ctx, "rec_interest", map[string]any{
-		"userId": userID, "now": p.Now, "halfLifeDays": p.halfLifeDays(), "topInterests": p.TopInterests, "limit": p.Limit,
+		"userId": userID, "now": p.Now, "halfLifeDays": InterestHalfLife.Hours() / 24, "topInterests": p.TopInterests, "limit": p.Limit,
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		c := Candidate{ProductID: i64(r, "id"), Score: f64(r, "score")}
+		c := Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score")}
 		ms, _ := get(r, "matched").([]any)
 		for _, m := range ms {
 			mm := m.(map[string]any)
@@ -211,17 +212,18 @@ func (s *Store) Similar(ctx context.Context, productID int64, limit int) ([]Cand
 	}
 	out := make([]Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		out = append(out, Candidate{ProductID: i64(r, "id"), Score: f64(r, "score"), Similar: &SimilarEvidence{
+		out = append(out, Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Similar: &SimilarEvidence{
 			SameBrand: get(r, "sameBrand") == true, SameCategory: get(r, "sameCategory") == true,
-			Tags: strs(get(r, "tags")), Together: int(i64(r, "together")),
+			Tags: strs(get(r, "tags")), Together: int(recInt(r, "together")),
 		}})
 	}
 	return out, nil
 }
 
-// Trending returns products by time-decayed engagement within the window,
-// overall or within category (a category path, subcategories included).
-func (s *Store) Trending(ctx context.Context, category string, p RecParams) ([]Candidate, error) {
+// TrendingProducts returns products by time-decayed engagement within the
+// window, overall or within category (a category path, subcategories
+// included).
+func (s *Store) TrendingProducts(ctx context.Context, category string, p RecParams) ([]Candidate, error) {
 	p = p.withDefaults()
 	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLifeDays": p.halfLifeDays(), "limit": p.Limit}
 	name := "rec_trending"
@@ -234,7 +236,7 @@ func (s *Store) Trending(ctx context.Context, category string, p RecParams) ([]C
 	}
 	out := make([]Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		out = append(out, Candidate{ProductID: i64(r, "id"), Score: f64(r, "score"), Count: int(i64(r, "n")), Category: str(get(r, "category"))})
+		out = append(out, Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Count: int(recInt(r, "n")), Category: str(get(r, "category"))})
 	}
 	return out, nil
 }
@@ -264,7 +266,7 @@ func (s *Store) Cards(ctx context.Context, userID int64, ids []int64) (map[int64
 		p := stylegraph.Product{
 			ID: n.Props["id"].(int64), Title: str(n.Props["title"]), Price: num(n.Props["price"]),
 			Currency: str(n.Props["currency"]), Images: strs(n.Props["images"]), Brand: str(get(r, "brand")),
-			BrandID: i64(r, "brandId"), Color: str(n.Props["color"]), Gender: str(n.Props["gender"]),
+			BrandID: recInt(r, "brandId"), Color: str(n.Props["color"]), Gender: str(n.Props["gender"]),
 		}
 		if c := str(get(r, "category")); c != "" {
 			p.CategoryPath = splitPath(c)
@@ -313,8 +315,8 @@ func (s *Store) SetStock(ctx context.Context, stock []Stock) error {
 
 func get(r *neo4j.Record, key string) any { v, _ := r.Get(key); return v }
 
-func i64(r *neo4j.Record, key string) int64 { n, _ := get(r, key).(int64); return n }
+func recInt(r *neo4j.Record, key string) int64 { n, _ := get(r, key).(int64); return n }
 
-func f64(r *neo4j.Record, key string) float64 { return num(get(r, key)) }
+func recFloat(r *neo4j.Record, key string) float64 { return num(get(r, key)) }
 
 func splitPath(path string) []string { return strings.Split(path, " > ") }

@@ -39,8 +39,8 @@ func newWorld(t *testing.T, users int) *world {
 	return w
 }
 
-func (w *world) user(i int) int64    { return w.base + int64(i) }
-func (w *world) product(i int) int64 { return w.base + 100 + int64(i) }
+func (w *world) user(i int) int64     { return w.base + int64(i) }
+func (w *world) product(i int) int64  { return w.base + 100 + int64(i) }
 func (w *world) name(s string) string { return fmt.Sprintf("%s-%d", s, w.base) }
 
 // products upserts products i..j; spec gives each its brand, leaf category
@@ -211,7 +211,7 @@ func TestInterestFollowsStrongestDecayedWeights(t *testing.T) {
 	w.engage(2, 6, graph.EngageLike, time.Hour) // popular within the interest
 	w.engage(1, 1, graph.EngageLike, time.Hour) // already liked: left out
 	day := 24 * time.Hour
-	err := w.g.LoadInterests(ctx, []graph.Interest{
+	err := w.g.LoadInterests(ctx, []graph.InterestWeight{
 		{UserID: w.user(1), Kind: "tag", Key: w.name("denim"), Weight: 10, At: w.now},
 		{UserID: w.user(1), Kind: "brand", Key: stylegraph.BrandID(w.name("Loved")), Weight: 6, At: w.now},
 		// Heavier once, but decayed over 120 days it is the weakest.
@@ -220,7 +220,7 @@ func TestInterestFollowsStrongestDecayedWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := w.g.Interest(ctx, w.user(1), graph.RecParams{Now: w.now, HalfLife: 30 * day})
+	got, err := w.g.Interest(ctx, w.user(1), graph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,14 +290,14 @@ func TestTrendingDecaysAndFiltersByCategory(t *testing.T) {
 	w.engage(1, 4, graph.EngagePurchase, 20*24*hour)
 	w.engage(2, 4, graph.EngageLike, 60*24*hour) // outside the window
 
-	got, err := w.g.Trending(ctx, "", graph.RecParams{Now: w.now})
+	got, err := w.g.TrendingProducts(ctx, "", graph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]int{2, 3, 4, 1}, w.ids(got)); diff != "" {
 		t.Fatalf("trending (-want +got):\n%s", diff)
 	}
-	got, err = w.g.Trending(ctx, w.name("Top")+" > Tees", graph.RecParams{Now: w.now})
+	got, err = w.g.TrendingProducts(ctx, w.name("Top")+" > Tees", graph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func TestTrendingDecaysAndFiltersByCategory(t *testing.T) {
 	if got[0].Category != w.name("Top")+" > Tees" {
 		t.Fatalf("category = %q", got[0].Category)
 	}
-	got, err = w.g.Trending(ctx, w.name("Top"), graph.RecParams{Now: w.now})
+	got, err = w.g.TrendingProducts(ctx, w.name("Top"), graph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)
 	}

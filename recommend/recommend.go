@@ -23,7 +23,7 @@ type Graph interface {
 	Social(ctx context.Context, userID int64, p graph.RecParams) ([]graph.Candidate, error)
 	Interest(ctx context.Context, userID int64, p graph.RecParams) ([]graph.Candidate, error)
 	Similar(ctx context.Context, productID int64, limit int) ([]graph.Candidate, error)
-	Trending(ctx context.Context, category string, p graph.RecParams) ([]graph.Candidate, error)
+	TrendingProducts(ctx context.Context, category string, p graph.RecParams) ([]graph.Candidate, error)
 	Cards(ctx context.Context, userID int64, ids []int64) (map[int64]graph.Card, error)
 	Hide(ctx context.Context, userID, productID int64, at time.Time) error
 	Unhide(ctx context.Context, userID, productID int64) error
@@ -173,7 +173,7 @@ func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) 
 		personal += len(cs)
 	}
 	if personal == 0 || weights[stylegraph.ReasonTrending] > 0 {
-		cs, err := s.g.Trending(ctx, "", p)
+		cs, err := s.g.TrendingProducts(ctx, "", p)
 		if err != nil {
 			return nil, fmt.Errorf("recommend trending: %w", err)
 		}
@@ -333,7 +333,7 @@ func (s *Service) Trending(ctx context.Context, category string, limit int) ([]s
 		return nil, stylegraph.Invalid("category", "category must be at most 200 characters")
 	}
 	p := graph.RecParams{Now: s.now(), HalfLife: s.cfg.HalfLife, Window: s.cfg.Window, Limit: candidatesFor(limit)}
-	cs, err := s.g.Trending(ctx, category, p)
+	cs, err := s.g.TrendingProducts(ctx, category, p)
 	if err != nil {
 		return nil, fmt.Errorf("trending: %w", err)
 	}

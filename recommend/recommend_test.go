@@ -118,7 +118,7 @@ func TestBlendRespectsWeights(t *testing.T) {
 	// Social proposes 1 (a followed shopper liked it), interest proposes 2.
 	w.follow(1, 2)
 	w.engage(2, 1, graph.EngageLike, time.Hour)
-	err := w.g.LoadInterests(ctx, []graph.Interest{{UserID: w.user(1), Kind: "brand", Key: stylegraph.BrandID(w.name("brand2")), Weight: 5, At: w.now}})
+	err := w.g.LoadInterests(ctx, []graph.InterestWeight{{UserID: w.user(1), Kind: "brand", Key: stylegraph.BrandID(w.name("brand2")), Weight: 5, At: w.now}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,6 +74,7 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		Catalog:        &catalog.Service{Graph: d.graph, Index: d.search},
 		Events:         ingest.NewIngester(activity),
 		ReadyDetails:   d.consumerLag(activity),
+		Recommender:    d.recommender(),
 	})
 	d.log.Info("serving", "addr", ln.Addr().String())
 	errc := make(chan error, 1)

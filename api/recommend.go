@@ -1,0 +1,155 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// Recommender answers the recommendation endpoints.
+type Recommender interface {
+	Recommend(ctx context.Context, userID int64, limit int) ([]stylegraph.Recommendation, error)
+	Similar(ctx context.Context, productID int64, limit int) ([]stylegraph.Recommendation, error)
+	Trending(ctx context.Context, category string, limit int) ([]stylegraph.Recommendation, error)
+	Hide(ctx context.Context, userID, productID int64) error
+	Unhide(ctx context.Context, userID, productID int64) error
+}
+
+// RecommendationList is the body of every recommendation answer.
+type RecommendationList struct {
+	Items []stylegraph.Recommendation `json:"items"`
+}
+
+const defaultRecLimit = 20
+
+func (s *Server) recommendRoutes(r Recommender) {
+	h := recommendHandlers{r: r}
+	s.v1.GET("/recommendations", h.recommendations)
+	s.v1.GET("/products/:id/similar", h.similar)
+	s.v1.GET("/trending", h.trending)
+	s.v1.PUT("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.hide)
+	s.v1.DELETE("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.unhide)
+}
+
+type recommendHandlers struct{ r Recommender }
+
+// recommendations answers for the caller; a service or an admin names the
+// shopper with ?userId=.
+func (h recommendHandlers) recommendations(c *gin.Context) {
+	p := principal(c)
+	limit, err := parseLimit(c.Query("limit"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	userID := p.UserID
+	if q, ok := c.GetQuery("userId"); ok {
+		id, err := parseID("userId", q)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		if id != p.UserID && !p.Is(stylegraph.RoleService, stylegraph.RoleAdmin) {
+			writeError(c, stylegraph.Errorf(stylegraph.EFORBIDDEN, "shoppers get only their own recommendations"))
+			return
+		}
+		userID = id
+	}
+	if userID == 0 {
+		writeError(c, stylegraph.Invalid("userId", "userId is required for service callers"))
+		return
+	}
+	items, err := h.r.Recommend(c.Request.Context(), userID, limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, RecommendationList{Items: items})
+}
+
+func (h recommendHandlers) similar(c *gin.Context) {
+	id, err := parseID("id", c.Param("id"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	limit, err := parseLimit(c.Query("limit"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	items, err := h.r.Similar(c.Request.Context(), id, limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, RecommendationList{Items: items})
+}
+
+func (h recommendHandlers) trending(c *gin.Context) {
+	limit, err := parseLimit(c.Query("limit"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	items, err := h.r.Trending(c.Request.Context(), c.Query("category"), limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, RecommendationList{Items: items})
+}
+
+func (h recommendHandlers) hide(c *gin.Context) {
+	id, err := parseID("productId", c.Param("productId"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := h.r.Hide(c.Request.Context(), principal(c).UserID, id); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (h recommendHandlers) unhide(c *gin.Context) {
+	id, err := parseID("productId", c.Param("productId"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := h.r.Unhide(c.Request.Context(), principal(c).UserID, id); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// maxID keeps IDs exact in JavaScript clients.
+const maxID = 1<<53 - 1
+
+// parseID reads a positive ID named field.
+func parseID(field, s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 1 || id > maxID {
+		return 0, stylegraph.Invalid(field, "%s must be a positive integer below 2^53", field)
+	}
+	return id, nil
+}
+
+// parseLimit reads ?limit= (default 20, at most 100).
+func parseLimit(s string) (int, error) {
+	if s == "" {
+		return defaultRecLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 100 {
+		return 0, stylegraph.Invalid("limit", "limit must be an integer between 1 and 100")
+	}
+	return n, nil
+}
