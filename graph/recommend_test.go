@@ -26,9 +26,10 @@ type world struct {
 func newWorld(t *testing.T, users int) *world {
 	t.Helper()
 	w := &world{t: t, g: testenv.Graph(t), base: testenv.IDBase(t)}
-	// A reference time of the test's own, far from other data, so that
-	// time-windowed queries over the whole graph see only this test's edges.
-	w.now = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(w.base/1_000_000%500_000) * time.Hour)
+	// A reference time of the test's own, at least a 30-day window away from
+	// any other test's, so that time-windowed queries over the whole graph
+	// see only this test's edges.
+	w.now = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 31*int(w.base/1_000_000))
 	var us []stylegraph.User
 	for i := 1; i <= users; i++ {
 		us = append(us, stylegraph.User{ID: w.user(i), Name: fmt.Sprintf("user %d", i)})

@@ -24,9 +24,10 @@ type world struct {
 func newWorld(t *testing.T, users int) *world {
 	t.Helper()
 	w := &world{t: t, g: testenv.Graph(t), base: testenv.IDBase(t)}
-	// A clock of the test's own, far from other data, so that windowed
-	// traversals over the whole graph (trending) see only this test's edges.
-	w.now = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(w.base/1_000_000%500_000) * time.Hour)
+	// A clock of the test's own, at least a 30-day window away from any
+	// other test's, so that windowed traversals over the whole graph
+	// (trending) see only this test's edges.
+	w.now = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 31*int(w.base/1_000_000))
 	var us []stylegraph.User
 	for i := 1; i <= users; i++ {
 		us = append(us, stylegraph.User{ID: w.user(i), Name: fmt.Sprintf("Shopper %d", i)})
@@ -265,7 +266,7 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 		{ProductID: w.product(3), Score: 1, Reasons: []stylegraph.Reason{{Kind: "interest", Text: "because you like denim"}}},
 		{ProductID: w.product(1), Score: 0.5, Reasons: []stylegraph.Reason{{Kind: "trending", Text: "trending now"}}},
 	}
-	if err := cache.Put(ctx, w.user(1), stored, w.now); err != nil {
+	if err := cache.Put(ctx, w.user(1), stored, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// Exclusions still apply to a stored list.
