@@ -24,4 +24,7 @@ func (s *Server) routes(o Options) {
 	if o.Recommender != nil {
 		s.recommendRoutes(o.Recommender)
 	}
+	if o.Feeds != nil {
+		s.feedRoutes(o.Feeds)
+	}
 }

@@ -63,6 +63,9 @@ type Options struct {
 	// Recommender serves /v1/recommendations, /v1/trending,
 	// /v1/products/{id}/similar and /v1/me/hidden.
 	Recommender Recommender
+	// Feeds serves posts, likes, comments, follows and the feed (nil: no
+	// feed endpoints).
+	Feeds Feeds
 }
 
 // Server is the HTTP API.

@@ -54,6 +54,8 @@ type Config struct {
 	Activity Activity
 	// Recs tunes recommendations.
 	Recs Recs
+	// Feed tunes the feed.
+	Feed Feed
 }
 
 // Recs tunes the recommendation blend and its precomputed lists.
@@ -125,6 +127,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 			}
 		}
 	}
+	c.Feed = r.feed()
 	env := r.str("STYLEGRAPH_ENV", "dev")
 	if env != "dev" && env != "test" && env != "prod" {
 		r.fail("STYLEGRAPH_ENV", env, "must be dev, test or prod")

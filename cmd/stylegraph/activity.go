@@ -26,6 +26,7 @@ type consumer struct {
 func (d *deps) consumers() []consumer {
 	return []consumer{
 		{group: d.cfg.Activity.GraphWriterGroup, handler: ingest.NewGraphWriter(d.graph)},
+		{group: d.cfg.Feed.Group, handler: d.feedConsumer()},
 	}
 }
 

@@ -56,6 +56,11 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 	if err := ingest.RegisterLag(reg, activity.Lag, d.consumerGroups()...); err != nil {
 		return err
 	}
+	fs, err := newFeeds(ctx, d, activity)
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
 	srv := api.New(api.Options{
 		Logger:       d.log,
 		Registry:     reg,
@@ -75,6 +80,7 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		Events:         ingest.NewIngester(activity),
 		ReadyDetails:   d.consumerLag(activity),
 		Recommender:    d.recommender(),
+		Feeds:          fs,
 	})
 	d.log.Info("serving", "addr", ln.Addr().String())
 	errc := make(chan error, 1)

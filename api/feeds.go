@@ -1,0 +1,294 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// Feeds is what the feed endpoints need (feeds.Service).
+type Feeds interface {
+	CreatePost(ctx context.Context, author int64, d stylegraph.PostDraft) (stylegraph.Feed, error)
+	Post(ctx context.Context, viewer, postID int64) (stylegraph.Feed, error)
+	DeletePost(ctx context.Context, p stylegraph.Principal, postID int64) error
+	Like(ctx context.Context, uid, postID int64) (stylegraph.Feed, error)
+	Unlike(ctx context.Context, uid, postID int64) (stylegraph.Feed, error)
+	AddComment(ctx context.Context, uid, postID int64, text string) (stylegraph.Comment, error)
+	Comments(ctx context.Context, postID int64, cursor string, limit int) (stylegraph.CommentPage, error)
+	Follow(ctx context.Context, uid int64, kind string, id int64) error
+	Unfollow(ctx context.Context, uid int64, kind string, id int64) error
+	Followers(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.UserPage, error)
+	Following(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.UserPage, error)
+	FollowingBrands(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.BrandPage, error)
+	Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error)
+	Stream(ctx context.Context, uid int64, lastEventID string, open func() error, send func(id int64, data []byte) error, ping func() error) error
+}
+
+// feedRoutes registers the feed endpoints. Every one acts as the caller, so
+// only principals that are users may call them.
+func (s *Server) feedRoutes(f Feeds) {
+	h := feedHandlers{f}
+	g := s.v1.Group("", asUser)
+	g.POST("/posts", h.createPost)
+	g.GET("/posts/:id", h.post)
+	g.DELETE("/posts/:id", h.deletePost)
+	g.PUT("/posts/:id/like", h.like)
+	g.DELETE("/posts/:id/like", h.unlike)
+	g.POST("/posts/:id/comments", h.addComment)
+	g.GET("/posts/:id/comments", h.comments)
+	g.PUT("/me/following/:kind/:id", h.follow)
+	g.DELETE("/me/following/:kind/:id", h.unfollow)
+	g.GET("/users/:id/followers", h.followers)
+	g.GET("/users/:id/following", h.following)
+	g.GET("/feed", h.feed)
+	g.GET("/feed/stream", h.stream)
+}
+
+// asUser admits principals that act as a user: shoppers, merchandisers and
+// admins with a user ID. Service keys have no user to act as.
+func asUser(c *gin.Context) {
+	p := principal(c)
+	if p.UserID <= 0 || !p.Is(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin) {
+		writeError(c, stylegraph.Errorf(stylegraph.EFORBIDDEN, "this endpoint acts as a user; call it with a user's token"))
+		return
+	}
+	c.Next()
+}
+
+type feedHandlers struct{ f Feeds }
+
+func (h feedHandlers) createPost(c *gin.Context) {
+	var d stylegraph.PostDraft
+	if err := decodeStrict(c.Request.Body, &d); err != nil {
+		writeError(c, err)
+		return
+	}
+	f, err := h.f.CreatePost(c.Request.Context(), principal(c).UserID, d)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, f)
+}
+
+func (h feedHandlers) post(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	f, err := h.f.Post(c.Request.Context(), principal(c).UserID, id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, f)
+}
+
+func (h feedHandlers) deletePost(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := h.f.DeletePost(c.Request.Context(), principal(c), id); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (h feedHandlers) like(c *gin.Context)   { h.likeOp(c, h.f.Like) }
+func (h feedHandlers) unlike(c *gin.Context) { h.likeOp(c, h.f.Unlike) }
+
+func (h feedHandlers) likeOp(c *gin.Context, op func(context.Context, int64, int64) (stylegraph.Feed, error)) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	f, err := op(c.Request.Context(), principal(c).UserID, id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, f)
+}
+
+func (h feedHandlers) addComment(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var body struct {
+		Text string `json:"text"`
+	}
+	if err := decodeStrict(c.Request.Body, &body); err != nil {
+		writeError(c, err)
+		return
+	}
+	cm, err := h.f.AddComment(c.Request.Context(), principal(c).UserID, id, body.Text)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, cm)
+}
+
+func (h feedHandlers) comments(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	limit, err := queryLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	page, err := h.f.Comments(c.Request.Context(), id, c.Query("cursor"), limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+func (h feedHandlers) follow(c *gin.Context)   { h.followOp(c, h.f.Follow) }
+func (h feedHandlers) unfollow(c *gin.Context) { h.followOp(c, h.f.Unfollow) }
+
+func (h feedHandlers) followOp(c *gin.Context, op func(context.Context, int64, string, int64) error) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := op(c.Request.Context(), principal(c).UserID, c.Param("kind"), id); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (h feedHandlers) followers(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	limit, err := queryLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	page, err := h.f.Followers(c.Request.Context(), id, c.Query("cursor"), limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+func (h feedHandlers) following(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	limit, err := queryLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var page any
+	switch c.DefaultQuery("kind", "users") {
+	case "users":
+		page, err = h.f.Following(c.Request.Context(), id, c.Query("cursor"), limit)
+	case "brands":
+		page, err = h.f.FollowingBrands(c.Request.Context(), id, c.Query("cursor"), limit)
+	default:
+		err = stylegraph.Invalid("kind", "must be users or brands")
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+func (h feedHandlers) feed(c *gin.Context) {
+	limit, err := queryLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	page, err := h.f.Read(c.Request.Context(), principal(c).UserID, c.Query("cursor"), limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+// stream serves Server-Sent Events: one "feed" event per item with its feed
+// ID as the event ID, and a comment line as heartbeat.
+func (h feedHandlers) stream(c *gin.Context) {
+	w := c.Writer
+	rc := http.NewResponseController(w)
+	open := func() error {
+		// The server's write timeout would cut a long-lived stream.
+		if err := rc.SetWriteDeadline(time.Time{}); err != nil {
+			return fmt.Errorf("clear write deadline: %w", err)
+		}
+		hd := w.Header()
+		hd.Set("Content-Type", "text/event-stream")
+		hd.Set("Cache-Control", "no-cache")
+		hd.Set("X-Accel-Buffering", "no")
+		w.WriteHeader(http.StatusOK)
+		if _, err := io.WriteString(w, "retry: 2000\n\n"); err != nil {
+			return err
+		}
+		return rc.Flush()
+	}
+	send := func(id int64, data []byte) error {
+		if _, err := fmt.Fprintf(w, "id: %d\nevent: feed\ndata: %s\n\n", id, data); err != nil {
+			return err
+		}
+		return rc.Flush()
+	}
+	ping := func() error {
+		if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
+			return err
+		}
+		return rc.Flush()
+	}
+	last := c.GetHeader("Last-Event-ID")
+	if last == "" {
+		last = c.Query("lastEventId") // EventSource cannot set headers on the first connect
+	}
+	opened := false
+	err := h.f.Stream(c.Request.Context(), principal(c).UserID, last, func() error { opened = true; return open() }, send, ping)
+	if err != nil && !opened {
+		writeError(c, err)
+	}
+}
+
+func queryLimit(c *gin.Context) (int, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, stylegraph.Invalid("limit", "must be a positive integer")
+	}
+	return n, nil
+}

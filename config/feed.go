@@ -1,0 +1,75 @@
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Feed tunes the feed (package feeds).
+type Feed struct {
+	KeyPrefix          string        // FEED_KEY_PREFIX: Redis keys and channels
+	Cap                int           // FEED_CAP: items kept per cached list
+	CelebrityThreshold int64         // FEED_CELEBRITY_THRESHOLD: followers from which posts are pulled, not pushed
+	RecentLikes        int           // FEED_RECENT_LIKES: likers a feed object carries
+	RecentComments     int           // FEED_RECENT_COMMENTS: comments a feed object carries
+	InterestMin        float64       // FEED_INTEREST_MIN: interest score that earns a post
+	InterestLimit      int           // FEED_INTEREST_LIMIT: interest recipients per post
+	FanoutBatch        int           // FEED_FANOUT_BATCH: recipients per pipelined round trip
+	Heartbeat          time.Duration // FEED_HEARTBEAT: live stream keep-alive interval
+	NodeID             int           // FEED_NODE_ID: ID generator node, -1 to take one from Redis
+	Group              string        // FEED_GROUP: the fan-out consumer group
+}
+
+func (r *reader) feed() Feed {
+	f := Feed{
+		KeyPrefix:          r.str("FEED_KEY_PREFIX", "feed:"),
+		Cap:                r.int("FEED_CAP", 800),
+		CelebrityThreshold: int64(r.int("FEED_CELEBRITY_THRESHOLD", 10_000)),
+		RecentLikes:        r.int("FEED_RECENT_LIKES", 3),
+		RecentComments:     r.int("FEED_RECENT_COMMENTS", 3),
+		InterestMin:        r.float("FEED_INTEREST_MIN", 10),
+		InterestLimit:      r.int("FEED_INTEREST_LIMIT", 1000),
+		FanoutBatch:        r.int("FEED_FANOUT_BATCH", 1000),
+		Heartbeat:          r.duration("FEED_HEARTBEAT", 15*time.Second),
+		NodeID:             r.int("FEED_NODE_ID", -1),
+		Group:              r.str("FEED_GROUP", "feed"),
+	}
+	r.between("FEED_CAP", f.Cap, 10, 100_000)
+	r.between("FEED_CELEBRITY_THRESHOLD", int(f.CelebrityThreshold), 1, 1<<40)
+	r.between("FEED_RECENT_LIKES", f.RecentLikes, 1, 50)
+	r.between("FEED_RECENT_COMMENTS", f.RecentComments, 1, 50)
+	r.between("FEED_INTEREST_LIMIT", f.InterestLimit, 1, 1_000_000)
+	r.between("FEED_FANOUT_BATCH", f.FanoutBatch, 1, 100_000)
+	r.between("FEED_NODE_ID", f.NodeID, -1, 63)
+	if f.InterestMin <= 0 {
+		r.fail("FEED_INTEREST_MIN", strconv.FormatFloat(f.InterestMin, 'g', -1, 64), "must be positive")
+	}
+	if strings.ContainsAny(f.Group, " \t\n") {
+		r.fail("FEED_GROUP", f.Group, "must be a name without spaces")
+	}
+	if len(f.KeyPrefix) > 64 {
+		r.fail("FEED_KEY_PREFIX", f.KeyPrefix, "must be at most 64 characters")
+	}
+	return f
+}
+
+func (r *reader) float(name string, def float64) float64 {
+	v, ok := r.lookup(name)
+	if !ok || v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		r.fail(name, v, "must be a number")
+	}
+	return f
+}
+
+// between fails when n is outside lo..hi.
+func (r *reader) between(name string, n, lo, hi int) {
+	if n < lo || n > hi {
+		r.fail(name, strconv.Itoa(n), fmt.Sprintf("must be between %d and %d", lo, hi))
+	}
+}

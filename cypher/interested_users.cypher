@@ -1,0 +1,17 @@
+// Users whose interest in the tags and brands, decayed to now (half-life 30
+// days), sums to at least $min; the $limit strongest. $tags, $brands, $min, $limit
+CALL () {
+  MATCH (t:Tag) WHERE t.name IN $tags
+  MATCH (u:User)-[i:INTERESTED_IN]->(t)
+  RETURN u, i
+  UNION ALL
+  MATCH (b:Brand) WHERE b.id IN $brands
+  MATCH (u:User)-[i:INTERESTED_IN]->(b)
+  RETURN u, i
+}
+WITH u, sum(coalesce(i.weight, 0.0) * 0.5 ^ (CASE WHEN i.updatedAt IS NULL THEN 0.0
+  ELSE duration.inSeconds(i.updatedAt, datetime()).seconds / 2592000.0 END)) AS score
+WHERE score >= $min
+RETURN u.id AS id, score
+ORDER BY score DESC, id
+LIMIT $limit

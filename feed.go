@@ -1,0 +1,152 @@
+package stylegraph
+
+import "time"
+
+// Image is one picture of a post.
+type Image struct {
+	ImageURL string `json:"imageURL"`
+	Caption  string `json:"caption"`
+}
+
+// ProductSummary is what a feed item shows of a featured product.
+type ProductSummary struct {
+	ID       int64   `json:"id"`
+	Title    string  `json:"title"`
+	Brand    string  `json:"brand,omitempty"`
+	Price    float64 `json:"price"`
+	Currency string  `json:"currency,omitempty"`
+	ImageURL string  `json:"imageURL,omitempty"`
+}
+
+// Post is a shopper's post, in the feed's wire format.
+type Post struct {
+	ID        int64            `json:"id"`
+	Title     string           `json:"title"`
+	Text      string           `json:"text"`
+	Images    []Image          `json:"image"`
+	User      User             `json:"user"`
+	Tags      []string         `json:"tags"`
+	Products  []ProductSummary `json:"products"`
+	CreatedAt time.Time        `json:"createdDate"`
+}
+
+// Comment is one comment on a post, in the feed's wire format.
+type Comment struct {
+	ID        int64     `json:"ID"`
+	Text      string    `json:"text"`
+	User      User      `json:"user"`
+	CreatedAt time.Time `json:"createdDate"`
+}
+
+// Feed is one self-contained feed item: everything an app needs to render it.
+// Likes and Comments hold the most recent few; the counts give the totals.
+// LikedByMe and Reason depend on who reads it.
+type Feed struct {
+	ID           int64     `json:"ID"`
+	CreatedAt    time.Time `json:"createdDate"`
+	User         User      `json:"user"`
+	Post         Post      `json:"post"`
+	Likes        []User    `json:"like"`
+	Comments     []Comment `json:"comment"`
+	LikeCount    int64     `json:"likeCount"`
+	CommentCount int64     `json:"commentCount"`
+	LikedByMe    bool      `json:"likedByMe"`
+	Reason       string    `json:"reason"`
+}
+
+// Reasons a feed item is in a shopper's feed, besides ReasonInterest (it
+// matches the shopper's interests) and ReasonTrending (popular now, for
+// shoppers who follow nobody) shared with recommendations.
+const (
+	ReasonOwn       = "own"       // the shopper wrote it
+	ReasonFollowing = "following" // the shopper follows its author
+	ReasonBrand     = "brand"     // the shopper follows a brand it features
+)
+
+// NewPost is a post to create, with the IDs already assigned.
+type NewPost struct {
+	ID         int64
+	FeedID     int64
+	AuthorID   int64
+	Title      string
+	Text       string
+	Images     []Image
+	Tags       []string
+	ProductIDs []int64
+	CreatedAt  time.Time
+}
+
+// FeedRef points at a feed item and says why it reached a reader: Reason,
+// and the followed user or brand it came through (SourceKind "user" or
+// "brand", or "" for interest and trending).
+type FeedRef struct {
+	FeedID     int64
+	Reason     string
+	SourceKind string
+	SourceID   int64
+}
+
+// Recipient is a user a new post is fanned out to, and why.
+type Recipient struct {
+	UserID int64
+	Ref    FeedRef
+}
+
+// Followee is someone a user follows: a user (with their follower count, so
+// callers can tell celebrities) or a brand.
+type Followee struct {
+	Kind      string // "user" or "brand"
+	ID        int64
+	Followers int64
+}
+
+// PostAudience is what fan-out needs to know about a post.
+type PostAudience struct {
+	AuthorID  int64
+	FeedID    int64
+	Followers int64 // the author's follower count
+	Brands    []int64
+	Tags      []string
+}
+
+// NewComment is a comment to create, with its ID already assigned.
+type NewComment struct {
+	ID        int64
+	PostID    int64
+	UserID    int64
+	Text      string
+	CreatedAt time.Time
+}
+
+// PostDraft is what a shopper sends to create a post.
+type PostDraft struct {
+	Title      string   `json:"title"`
+	Text       string   `json:"text"`
+	Images     []Image  `json:"images"`
+	Tags       []string `json:"tags"`
+	ProductIDs []int64  `json:"productIds"`
+}
+
+// FeedPage is one page of a feed. NextCursor is nil on the last page.
+type FeedPage struct {
+	Items      []Feed  `json:"items"`
+	NextCursor *string `json:"nextCursor"`
+}
+
+// CommentPage is one page of a post's comments, newest first.
+type CommentPage struct {
+	Items      []Comment `json:"items"`
+	NextCursor *string   `json:"nextCursor"`
+}
+
+// UserPage is one page of users (followers, following).
+type UserPage struct {
+	Items      []User  `json:"items"`
+	NextCursor *string `json:"nextCursor"`
+}
+
+// BrandPage is one page of brands.
+type BrandPage struct {
+	Items      []Brand `json:"items"`
+	NextCursor *string `json:"nextCursor"`
+}

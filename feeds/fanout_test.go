@@ -1,0 +1,148 @@
+package feeds_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/feeds"
+	"github.com/stylegraph/stylegraph/graph"
+)
+
+// Users: 1 author; 2, 3 follow 1; 4 follows the brand of the featured
+// product; 5 has a strong interest in the post's tag, 6 a weak one; 7 follows
+// someone else; 8 follows 1 and the brand (gets it once, as following).
+func TestFanoutReachesExactlyTheRightUsers(t *testing.T) {
+	e := newEnv(t, feeds.Config{InterestMin: 5})
+	e.makeUsers(9)
+	u := e.user
+	brand := "Fanout Brand " + t.Name()
+	product := stylegraph.Product{ID: u(500), Title: "Boots", Brand: brand, Price: 120}
+	if err := e.g.UpsertProducts(e.ctx, []stylegraph.Product{product}); err != nil {
+		t.Fatal(err)
+	}
+	tag := "fanout-tag-" + time.Now().Format("150405.000000")
+	for _, f := range []int64{2, 3, 8} {
+		e.follow(u(int(f)), u(1))
+	}
+	e.follow(u(7), u(9))
+	for _, f := range []int{4, 8} {
+		if err := e.svc.Follow(e.ctx, u(f), feeds.KindBrands, stylegraph.BrandID(brand)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	if err := e.g.SetTagInterests(e.ctx, []graph.TagInterest{
+		{UserID: u(5), Tag: tag, Weight: 12, At: now},
+		{UserID: u(6), Tag: tag, Weight: 2, At: now},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.log.take() // the follow events are not under test here
+
+	f := e.post(u(1), "New boots", []string{tag}, product.ID)
+	evs := e.log.take()
+	if len(evs) != 1 {
+		t.Fatalf("events = %+v", evs)
+	}
+	// Redelivery must not change the outcome.
+	for range 2 {
+		if err := e.svc.Handle(e.ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	want := map[int64]string{
+		u(1): stylegraph.ReasonOwn,
+		u(2): stylegraph.ReasonFollowing, u(3): stylegraph.ReasonFollowing, u(8): stylegraph.ReasonFollowing,
+		u(4): stylegraph.ReasonBrand,
+		u(5): stylegraph.ReasonInterest,
+	}
+	got := map[int64]string{}
+	for i := 1; i <= 9; i++ {
+		if reason, ok := e.listed(u(i))[f.ID]; ok {
+			got[u(i)] = reason
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("recipients and reasons (-want +got):\n%s", diff)
+	}
+	for uid, reason := range want {
+		page, err := e.svc.Read(e.ctx, uid, "", 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) == 0 || page.Items[0].ID != f.ID || page.Items[0].Reason != reason {
+			t.Errorf("feed of %d = %+v, want item %d with reason %s first", uid, ids(page.Items), f.ID, reason)
+		}
+	}
+	page, err := e.svc.Read(e.ctx, u(7), "", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range page.Items {
+		if it.ID == f.ID {
+			t.Errorf("user 7 follows neither the author nor the brand but got the post")
+		}
+	}
+}
+
+func TestFanoutCapsTheList(t *testing.T) {
+	e := newEnv(t, feeds.Config{Cap: 10})
+	e.makeUsers(2)
+	e.follow(e.user(2), e.user(1))
+	for i := range 14 {
+		e.post(e.user(1), "post "+string(rune('a'+i)), nil)
+	}
+	e.consume()
+	n, err := e.r.LLen(e.ctx, e.svc.TimelineKey(e.user(2))).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 10 {
+		t.Fatalf("list length %d, want the cap 10", n)
+	}
+}
+
+func TestCelebrityIsPulledNotPushed(t *testing.T) {
+	e := newEnv(t, feeds.Config{CelebrityThreshold: 3})
+	e.makeUsers(6)
+	u := e.user
+	for _, f := range []int{2, 3, 4} {
+		e.follow(u(f), u(1)) // user 1 reaches the threshold: a celebrity
+	}
+	e.follow(u(2), u(5)) // an ordinary author too
+	e.log.take()
+	celeb := e.post(u(1), "celebrity post", nil)
+	plain := e.post(u(5), "plain post", nil)
+	evs := e.log.take()
+	st, err := e.svc.Fanout(e.ctx, evs[0].Target.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Celebrity || st.Recipients != 1 {
+		t.Errorf("celebrity fan-out = %+v, want celebrity with only the author's own list written", st)
+	}
+	if _, err := e.svc.Fanout(e.ctx, evs[1].Target.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []int{2, 3, 4} {
+		if _, ok := e.listed(u(f))[celeb.ID]; ok {
+			t.Errorf("celebrity post pushed to follower %d", f)
+		}
+	}
+	got := e.readAll(u(2), 20)
+	if diff := cmp.Diff([]int64{plain.ID, celeb.ID}, ids(got)); diff != "" {
+		t.Errorf("follower's feed merges the celebrity's post (-want +got):\n%s", diff)
+	}
+	if got[1].Reason != stylegraph.ReasonFollowing {
+		t.Errorf("celebrity item reason %q", got[1].Reason)
+	}
+	for _, it := range e.readAll(u(6), 50) {
+		if it.Reason != stylegraph.ReasonTrending {
+			t.Errorf("user 6 follows nobody but got item %d with reason %q", it.ID, it.Reason)
+		}
+	}
+}

@@ -1,0 +1,338 @@
+package feeds
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// celebrityPull is how many recent posts of each followed celebrity a read
+// merges in; older ones come from the graph like any item past the list.
+const celebrityPull = 100
+
+// trendingSize is how many trending items a user who follows nobody gets.
+const trendingSize = 100
+
+// trendingTTL is how long the trending list is cached.
+const trendingTTL = time.Minute
+
+// candidates is what a read merges: every item the sources know, by feed ID,
+// with the strongest reason; floor is the lowest feed ID down to which all
+// sources are complete (items below it come from the graph).
+type candidates struct {
+	refs  map[int64]stylegraph.FeedRef
+	raw   map[int64][]string // list entries per item, to clean dead ones
+	floor int64
+}
+
+// Read returns a page of uid's feed, newest first, below the cursor. Items
+// come from the cached list, merged with followed celebrities' recent posts
+// (or trending items when uid follows nobody), filtered against current
+// follows and deletions, and hydrated from cached feed objects. Past the
+// cached list the page continues from the graph. The cursor is the last
+// feed ID returned, so items that arrive meanwhile (higher IDs) never shift
+// a page: no duplicates, no gaps.
+func (s *Service) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
+	before, err := DecodeCursor(cursor)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	if limit, err = checkLimit(limit); err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	fol, err := s.following(ctx, uid)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	c, err := s.candidates(ctx, uid, fol)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	refs := c.sorted(func(id int64) bool { return id < before && id >= c.floor })
+	items, dead, err := s.hydrate(ctx, refs, limit)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	s.cleanDead(ctx, uid, c, dead)
+	// Past the cached list: continue from the graph.
+	for from := min(before, c.floor); len(items) < limit && from > 0; {
+		more, err := s.g.TimelineBefore(ctx, uid, from, limit-len(items))
+		if err != nil {
+			return stylegraph.FeedPage{}, fmt.Errorf("timeline of user %d from the graph: %w", uid, err)
+		}
+		if len(more) == 0 {
+			break
+		}
+		got, _, err := s.hydrate(ctx, more, limit-len(items))
+		if err != nil {
+			return stylegraph.FeedPage{}, err
+		}
+		items = append(items, got...)
+		from = more[len(more)-1].FeedID
+	}
+	if err := s.markLiked(ctx, uid, items); err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	page := stylegraph.FeedPage{Items: items}
+	if page.Items == nil {
+		page.Items = []stylegraph.Feed{}
+	}
+	if len(items) == limit {
+		next := EncodeCursor(items[len(items)-1].ID)
+		page.NextCursor = &next
+	}
+	return page, nil
+}
+
+// sorted returns the candidates that pass keep, newest first.
+func (c candidates) sorted(keep func(int64) bool) []stylegraph.FeedRef {
+	out := make([]stylegraph.FeedRef, 0, len(c.refs))
+	for id, r := range c.refs {
+		if keep(id) {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b stylegraph.FeedRef) int {
+		switch {
+		case a.FeedID > b.FeedID:
+			return -1
+		case a.FeedID < b.FeedID:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// candidates gathers uid's list (rebuilding it from the graph when it is
+// missing), the recent posts of followed celebrities and, for users who
+// follow nobody, trending items; entries through unfollowed users or brands
+// are dropped.
+func (s *Service) candidates(ctx context.Context, uid int64, fol following) (candidates, error) {
+	c := candidates{refs: map[int64]stylegraph.FeedRef{}, raw: map[int64][]string{}}
+	var celebs []int64
+	for id, n := range fol.users {
+		if n >= s.cfg.CelebrityThreshold {
+			celebs = append(celebs, id)
+		}
+	}
+	pipe := s.r.Pipeline()
+	list := pipe.LRange(ctx, s.timelineKey(uid), 0, -1)
+	built := pipe.Exists(ctx, s.builtKey(uid))
+	outs := make([]*redis.StringSliceCmd, len(celebs))
+	for i, id := range celebs {
+		outs[i] = pipe.LRange(ctx, s.outboxKey(id), 0, celebrityPull-1)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return c, fmt.Errorf("read feed of user %d: %w", uid, err)
+	}
+	entries := list.Val()
+	if built.Val() == 0 {
+		rebuilt, err := s.regenerate(ctx, uid)
+		if err != nil {
+			return c, err
+		}
+		entries = append(entries, rebuilt...)
+	}
+	if len(entries) >= s.cfg.Cap {
+		c.floor = maxID + 1
+	}
+	for _, raw := range entries {
+		ref, ok := parseEntry(raw)
+		if !ok {
+			continue
+		}
+		if len(entries) >= s.cfg.Cap {
+			c.floor = min(c.floor, ref.FeedID)
+		}
+		c.raw[ref.FeedID] = append(c.raw[ref.FeedID], raw)
+		if ref.SourceKind == "user" && !hasUser(fol, ref.SourceID) ||
+			ref.SourceKind == "brand" && !fol.brands[ref.SourceID] {
+			continue // unfollowed since
+		}
+		c.add(ref)
+	}
+	for i, id := range celebs {
+		fids := outs[i].Val()
+		ids := make([]int64, 0, len(fids))
+		for _, f := range fids {
+			if n, ok := parseID(f); ok {
+				ids = append(ids, n)
+			}
+		}
+		if len(ids) == 0 {
+			var err error
+			if ids, err = s.rebuildOutbox(ctx, id); err != nil {
+				return c, err
+			}
+		}
+		if len(ids) >= celebrityPull {
+			c.floor = max(c.floor, slices.Min(ids))
+		}
+		for _, fid := range ids {
+			c.add(stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: id})
+		}
+	}
+	if fol.none() {
+		ids, err := s.trending(ctx)
+		if err != nil {
+			return c, err
+		}
+		for _, fid := range ids {
+			c.add(stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonTrending})
+		}
+	}
+	return c, nil
+}
+
+func hasUser(f following, id int64) bool { _, ok := f.users[id]; return ok }
+
+func (c candidates) add(r stylegraph.FeedRef) {
+	if old, ok := c.refs[r.FeedID]; !ok || reasonRank(r.Reason) < reasonRank(old.Reason) {
+		c.refs[r.FeedID] = r
+	}
+}
+
+func parseID(s string) (int64, bool) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n > 0
+}
+
+// regenerate rebuilds a missing or expired list from the graph. Entries are
+// appended behind whatever fan-out pushed meanwhile, so nothing is lost;
+// reads de-duplicate.
+func (s *Service) regenerate(ctx context.Context, uid int64) ([]string, error) {
+	refs, err := s.g.TimelineBefore(ctx, uid, maxID+1, s.cfg.Cap)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild feed of user %d: %w", uid, err)
+	}
+	vals := make([]string, len(refs))
+	args := make([]any, len(refs))
+	for i, r := range refs {
+		vals[i] = entry(r)
+		args[i] = vals[i]
+	}
+	pipe := s.r.Pipeline()
+	if len(args) > 0 {
+		pipe.RPush(ctx, s.timelineKey(uid), args...)
+		pipe.LTrim(ctx, s.timelineKey(uid), 0, int64(s.cfg.Cap-1))
+	}
+	pipe.Set(ctx, s.builtKey(uid), "1", s.cfg.TimelineTTL)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("store rebuilt feed of user %d: %w", uid, err)
+	}
+	return vals, nil
+}
+
+// rebuildOutbox reloads a celebrity's recent posts from the graph.
+func (s *Service) rebuildOutbox(ctx context.Context, author int64) ([]int64, error) {
+	ids, err := s.g.AuthorFeedIDs(ctx, author, celebrityPull)
+	if err != nil {
+		return nil, fmt.Errorf("recent posts of user %d: %w", author, err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	pipe := s.r.Pipeline()
+	pipe.Del(ctx, s.outboxKey(author))
+	pipe.RPush(ctx, s.outboxKey(author), args...)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("store posts of user %d: %w", author, err)
+	}
+	return ids, nil
+}
+
+// trending returns the trending feed IDs, cached briefly.
+func (s *Service) trending(ctx context.Context) ([]int64, error) {
+	if b, err := s.r.Get(ctx, s.trendingKey()).Bytes(); err == nil {
+		var ids []int64
+		if json.Unmarshal(b, &ids) == nil {
+			return ids, nil
+		}
+	}
+	ids, err := s.g.TrendingFeedIDs(ctx, s.now().Add(-s.cfg.TrendingWindow), trendingSize)
+	if err != nil {
+		return nil, fmt.Errorf("trending posts: %w", err)
+	}
+	b, _ := json.Marshal(ids)
+	if err := s.r.Set(ctx, s.trendingKey(), b, trendingTTL).Err(); err != nil {
+		return nil, fmt.Errorf("cache trending posts: %w", err)
+	}
+	return ids, nil
+}
+
+// hydrate turns refs (newest first) into feed items until it has limit,
+// skipping deleted ones, which it returns as dead.
+func (s *Service) hydrate(ctx context.Context, refs []stylegraph.FeedRef, limit int) ([]stylegraph.Feed, []int64, error) {
+	var items []stylegraph.Feed
+	var dead []int64
+	for start := 0; start < len(refs) && len(items) < limit; {
+		end := min(start+limit-len(items)+2, len(refs))
+		chunk := refs[start:end]
+		ids := make([]int64, len(chunk))
+		for i, r := range chunk {
+			ids[i] = r.FeedID
+		}
+		objs, err := s.objects(ctx, ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range chunk {
+			f, ok := objs[r.FeedID]
+			if !ok {
+				dead = append(dead, r.FeedID)
+				continue
+			}
+			if len(items) < limit {
+				f.Reason = r.Reason
+				items = append(items, f)
+			}
+		}
+		start = end
+	}
+	return items, dead, nil
+}
+
+// cleanDead drops list entries of deleted items. Best effort: a failure only
+// leaves them for the next read to skip again.
+func (s *Service) cleanDead(ctx context.Context, uid int64, c candidates, dead []int64) {
+	if len(dead) == 0 {
+		return
+	}
+	pipe := s.r.Pipeline()
+	for _, id := range dead {
+		for _, raw := range c.raw[id] {
+			pipe.LRem(ctx, s.timelineKey(uid), 0, raw)
+		}
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		s.log.WarnContext(ctx, "clean feed list", "user", uid, "err", err.Error())
+	}
+}
+
+// markLiked fills LikedByMe for the reader.
+func (s *Service) markLiked(ctx context.Context, uid int64, items []stylegraph.Feed) error {
+	ids := make([]int64, len(items))
+	for i, f := range items {
+		ids[i] = f.ID
+	}
+	liked, err := s.likedByMe(ctx, uid, ids)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].LikedByMe = liked[items[i].ID]
+	}
+	return nil
+}

@@ -1,0 +1,305 @@
+package feeds_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/feeds"
+)
+
+func TestPaginationStableUnderConcurrentPosting(t *testing.T) {
+	e := newEnv(t, feeds.Config{})
+	e.makeUsers(3)
+	u := e.user
+	e.follow(u(3), u(1))
+	e.follow(u(3), u(2))
+	var before []int64
+	for i := range 24 {
+		before = append(before, e.post(u(1+i%2), fmt.Sprintf("old %d", i), nil).ID)
+	}
+	e.consume()
+
+	// A second replica keeps posting and fanning out while the reader pages.
+	other := e.service(1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := other.CreatePost(e.ctx, u(1+i%2), stylegraph.PostDraft{Title: fmt.Sprintf("new %d", i)}); err != nil {
+				t.Errorf("concurrent post: %v", err)
+				return
+			}
+			if err := other.Handle(e.ctx, e.log.take()); err != nil {
+				t.Errorf("concurrent fan-out: %v", err)
+				return
+			}
+		}
+	}()
+	var got []int64
+	cursor := ""
+	first := true
+	for {
+		page, err := e.svc.Read(e.ctx, u(3), cursor, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			if first || it.ID <= before[len(before)-1] {
+				got = append(got, it.ID)
+			}
+		}
+		first = false
+		if page.NextCursor == nil {
+			break
+		}
+		cursor = *page.NextCursor
+	}
+	close(stop)
+	wg.Wait()
+
+	// The first page may already hold new posts; every page after it must
+	// continue exactly where the previous one ended.
+	var old []int64
+	seen := map[int64]bool{}
+	for i, id := range got {
+		if seen[id] {
+			t.Fatalf("item %d returned twice", id)
+		}
+		seen[id] = true
+		if i > 0 && id >= got[i-1] {
+			t.Fatalf("items out of order at %d: %v", i, got)
+		}
+		if id <= before[len(before)-1] {
+			old = append(old, id)
+		}
+	}
+	want := make([]int64, len(before))
+	for i, id := range before {
+		want[len(before)-1-i] = id
+	}
+	if diff := cmp.Diff(want, old); diff != "" {
+		t.Errorf("pre-existing items across pages (-want +got):\n%s", diff)
+	}
+}
+
+func TestLikesAndCommentsUpdateTheStoredObject(t *testing.T) {
+	e := newEnv(t, feeds.Config{RecentLikes: 3, RecentComments: 2})
+	e.makeUsers(6)
+	u := e.user
+	e.follow(u(2), u(1))
+	f := e.post(u(1), "like me", nil)
+	e.consume()
+	// Read once so the object is cached, then like: the cache must follow.
+	if _, err := e.svc.Read(e.ctx, u(2), "", 20); err != nil {
+		t.Fatal(err)
+	}
+	for i := 2; i <= 6; i++ {
+		if _, err := e.svc.Like(e.ctx, u(i), f.Post.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.svc.Like(e.ctx, u(6), f.Post.ID); err != nil { // idempotent
+		t.Fatal(err)
+	}
+	for i, text := range []string{"first", "second", "third"} {
+		if _, err := e.svc.AddComment(e.ctx, u(3+i), f.Post.ID, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.svc.Unlike(e.ctx, u(5), f.Post.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.consume() // the consumer refreshes too; the result must be the same
+
+	page, err := e.svc.Read(e.ctx, u(2), "", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 1 {
+		t.Fatalf("feed = %v", ids(page.Items))
+	}
+	it := page.Items[0]
+	var likers []int64
+	for _, l := range it.Likes {
+		likers = append(likers, l.ID)
+	}
+	var comments []string
+	for _, c := range it.Comments {
+		comments = append(comments, c.Text)
+	}
+	if it.LikeCount != 4 || it.CommentCount != 3 || !it.LikedByMe {
+		t.Errorf("counts %d likes %d comments likedByMe %v, want 4, 3, true", it.LikeCount, it.CommentCount, it.LikedByMe)
+	}
+	if diff := cmp.Diff([]int64{u(6), u(4), u(3)}, likers); diff != "" {
+		t.Errorf("recent likers, newest first (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"third", "second"}, comments); diff != "" {
+		t.Errorf("recent comments, newest first (-want +got):\n%s", diff)
+	}
+	if it.Comments[0].User.ID != u(5) || it.Comments[0].User.Name != "User 5" {
+		t.Errorf("comment author = %+v", it.Comments[0].User)
+	}
+	// The author did not like it.
+	own, err := e.svc.Read(e.ctx, u(1), "", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if own.Items[0].LikedByMe || own.Items[0].LikeCount != 4 {
+		t.Errorf("author sees %+v", own.Items[0])
+	}
+	// Comments page through with a cursor.
+	cp, err := e.svc.Comments(e.ctx, f.Post.ID, "", 2)
+	if err != nil || len(cp.Items) != 2 || cp.NextCursor == nil {
+		t.Fatalf("first comment page = %+v, %v", cp, err)
+	}
+	cp2, err := e.svc.Comments(e.ctx, f.Post.ID, *cp.NextCursor, 2)
+	if err != nil || len(cp2.Items) != 1 || cp2.Items[0].Text != "first" || cp2.NextCursor != nil {
+		t.Fatalf("second comment page = %+v, %v", cp2, err)
+	}
+}
+
+func TestUnfollowAndDelete(t *testing.T) {
+	e := newEnv(t, feeds.Config{})
+	e.makeUsers(4)
+	u := e.user
+	e.follow(u(3), u(1))
+	e.follow(u(3), u(2))
+	a := e.post(u(1), "from 1", nil)
+	b := e.post(u(2), "from 2", nil)
+	c := e.post(u(2), "another from 2", nil)
+	e.consume()
+	if diff := cmp.Diff([]int64{c.ID, b.ID, a.ID}, ids(e.readAll(u(3), 20))); diff != "" {
+		t.Fatalf("feed before (-want +got):\n%s", diff)
+	}
+
+	if err := e.svc.Unfollow(e.ctx, u(3), feeds.KindUsers, u(1)); err != nil {
+		t.Fatal(err)
+	}
+	// Filtered at once, before the consumer cleans the list.
+	if diff := cmp.Diff([]int64{c.ID, b.ID}, ids(e.readAll(u(3), 20))); diff != "" {
+		t.Errorf("feed after unfollow (-want +got):\n%s", diff)
+	}
+	e.consume()
+	if _, ok := e.listed(u(3))[a.ID]; ok {
+		t.Errorf("unfollowed author's entry still in the list after the consumer ran")
+	}
+
+	other := stylegraph.Principal{UserID: u(4), Role: stylegraph.RoleShopper}
+	if err := e.svc.DeletePost(e.ctx, other, b.Post.ID); stylegraph.ErrorCode(err) != stylegraph.EFORBIDDEN {
+		t.Fatalf("delete by another shopper: %v", err)
+	}
+	if err := e.svc.DeletePost(e.ctx, stylegraph.Principal{UserID: u(2), Role: stylegraph.RoleShopper}, b.Post.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.DeletePost(e.ctx, stylegraph.Principal{UserID: 1, Role: stylegraph.RoleAdmin}, c.Post.ID); err != nil {
+		t.Fatalf("admin delete: %v", err)
+	}
+	e.consume()
+	if got := e.readAll(u(3), 20); len(got) != 0 {
+		t.Errorf("deleted posts still in the feed: %v", ids(got))
+	}
+	for _, it := range e.readAll(u(2), 100) { // user 2 follows nobody: trending fills the feed
+		if it.ID == b.ID || it.ID == c.ID {
+			t.Errorf("deleted post %d still in the author's feed", it.ID)
+		}
+	}
+	if _, err := e.svc.Post(e.ctx, u(3), b.Post.ID); stylegraph.ErrorCode(err) != stylegraph.ENOTFOUND {
+		t.Errorf("GET deleted post: %v", err)
+	}
+}
+
+func TestRegenerationAfterRedisLoss(t *testing.T) {
+	e := newEnv(t, feeds.Config{})
+	e.makeUsers(4)
+	u := e.user
+	e.follow(u(3), u(1))
+	brand := "Regen Brand " + t.Name()
+	product := stylegraph.Product{ID: u(500), Title: "Bag", Brand: brand, Price: 80}
+	if err := e.g.UpsertProducts(e.ctx, []stylegraph.Product{product}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Follow(e.ctx, u(3), feeds.KindBrands, stylegraph.BrandID(brand)); err != nil {
+		t.Fatal(err)
+	}
+	a := e.post(u(1), "followed author", nil)
+	b := e.post(u(2), "brand post", nil, product.ID)
+	own := e.post(u(3), "my own", nil)
+	e.consume()
+	want := e.readAll(u(3), 20)
+	if diff := cmp.Diff([]int64{own.ID, b.ID, a.ID}, ids(want)); diff != "" {
+		t.Fatalf("feed before (-want +got):\n%s", diff)
+	}
+
+	dropKeys(e.r, e.prefix) // Redis lost everything the feed kept
+	got := e.readAll(u(3), 20)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("regenerated feed differs (-want +got):\n%s", diff)
+	}
+	if n, _ := e.r.LLen(e.ctx, e.svc.TimelineKey(u(3))).Result(); n != 3 {
+		t.Errorf("regenerated list holds %d entries, want 3", n)
+	}
+}
+
+func TestTrendingForUsersWhoFollowNobody(t *testing.T) {
+	e := newEnv(t, feeds.Config{})
+	e.makeUsers(12)
+	u := e.user
+	hot := e.post(u(1), "hot", nil)
+	for i := 2; i <= 12; i++ {
+		if _, err := e.svc.Like(e.ctx, u(i), hot.Post.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, err := e.svc.Read(e.ctx, u(12), "", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range page.Items {
+		if it.Reason != stylegraph.ReasonTrending {
+			t.Errorf("item %d has reason %q, want trending", it.ID, it.Reason)
+		}
+		found = found || it.ID == hot.ID && it.LikedByMe
+	}
+	if !found {
+		t.Errorf("the liked post is not among the trending items %v", ids(page.Items))
+	}
+}
+
+func TestScrollPastTheCap(t *testing.T) {
+	e := newEnv(t, feeds.Config{Cap: 10})
+	e.makeUsers(3)
+	u := e.user
+	e.follow(u(3), u(1))
+	e.follow(u(3), u(2))
+	var want []int64
+	for i := range 27 {
+		want = append([]int64{e.post(u(1+i%2), fmt.Sprintf("p%d", i), nil).ID}, want...)
+	}
+	e.consume()
+	if n, _ := e.r.LLen(e.ctx, e.svc.TimelineKey(u(3))).Result(); n != 10 {
+		t.Fatalf("list holds %d, want the cap 10", n)
+	}
+	for _, limit := range []int{4, 10, 30} {
+		got := e.readAll(u(3), limit)
+		if diff := cmp.Diff(want, ids(got)); diff != "" {
+			t.Errorf("limit %d: whole feed (-want +got):\n%s", limit, diff)
+		}
+		for _, it := range got {
+			if it.Reason != stylegraph.ReasonFollowing {
+				t.Errorf("item %d reason %q", it.ID, it.Reason)
+			}
+		}
+	}
+}
