@@ -59,6 +59,7 @@ func (in *Ingester) Ingest(ctx context.Context, p stylegraph.Principal, raws []j
 	for i, raw := range raws {
 		results[i].Index = i
 		e, err := Decode(raw)
+		sent := e.ID
 		if err == nil {
 			err = authorize(p, &e)
 		}
@@ -66,8 +67,8 @@ func (in *Ingester) Ingest(ctx context.Context, p stylegraph.Principal, raws []j
 			err = e.Normalize(now)
 		}
 		if err != nil {
-			if _, perr := uuid.Parse(e.ID); perr == nil && len(e.ID) == 36 {
-				results[i].ID = e.ID // echo only well-formed IDs
+			if _, perr := uuid.Parse(sent); perr == nil && len(sent) == 36 {
+				results[i].ID = sent // echo only IDs the caller sent, and well-formed
 			}
 			results[i].Status = Rejected
 			results[i].Error = &ResultError{Code: stylegraph.ErrorCode(err), Message: stylegraph.ErrorMessage(err), Field: stylegraph.ErrorField(err)}
