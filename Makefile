@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz
+.PHONY: bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz
 
 all: build
 
@@ -51,3 +51,7 @@ clean:
 	rm -rf bin
 test-fuzz:
 	scripts/fuzz-api.sh
+
+## bench-ingest: events/s through POST /v1/events and the graph writer, next to raw XADD and UNWIND/MERGE
+bench-ingest: services
+	$(GO) run ./bench/ingest $(BENCH_ARGS)
