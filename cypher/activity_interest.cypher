@@ -28,11 +28,16 @@ CALL (r) {
 MERGE (u)-[i:INTERESTED_IN]->(x)
 WITH i, r
 WHERE NOT r.eventId IN coalesce(i.lastEventIds, [])
-WITH i, r, CASE WHEN i.updatedAt IS NULL THEN 0 ELSE duration.inSeconds(i.updatedAt, r.at).seconds END AS dt
+// dt is computed inside SET, not in a WITH before it: a WITH is evaluated
+// for every row before the SET runs, so several events on one edge in the
+// same batch would all see the edge as it was before the batch (no decay
+// between them). Inside SET each row sees the rows before it; the weight is
+// set before updatedAt, so it reads the previous updatedAt.
 SET i.weight = CASE
       WHEN i.weight IS NULL THEN r.w
-      WHEN dt >= 0 THEN i.weight * 0.5 ^ (dt / $halfLife) + r.w
-      ELSE i.weight + r.w * 0.5 ^ (-dt / $halfLife)
+      WHEN duration.inSeconds(i.updatedAt, r.at).seconds >= 0
+        THEN i.weight * 0.5 ^ (duration.inSeconds(i.updatedAt, r.at).seconds / $halfLife) + r.w
+      ELSE i.weight + r.w * 0.5 ^ (duration.inSeconds(r.at, i.updatedAt).seconds / $halfLife)
     END,
-    i.updatedAt = CASE WHEN i.updatedAt IS NULL OR dt > 0 THEN r.at ELSE i.updatedAt END,
+    i.updatedAt = CASE WHEN i.updatedAt IS NULL OR r.at > i.updatedAt THEN r.at ELSE i.updatedAt END,
     i.lastEventIds = (coalesce(i.lastEventIds, []) + r.eventId)[-$keep..]

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/lake"
 )
 
 // activityLog is the activity stream the API appends to and the worker reads.
@@ -25,10 +26,14 @@ type consumer struct {
 // line; the group names also feed the lag in /readyz and /metrics.
 func (d *deps) consumers() []consumer {
 	return []consumer{
-		{group: d.cfg.Activity.GraphWriterGroup, handler: ingest.NewGraphWriter(d.graph)},
+		{group: d.cfg.Activity.GraphWriterGroup, handler: d.graphWriter()},
 		{group: d.cfg.Feed.Group, handler: d.feedConsumer()},
+		{group: d.cfg.Archive.Group, handler: lake.NewArchiver(d.lake)},
 	}
 }
+
+// graphWriter applies events to the graph (the worker and replay share it).
+func (d *deps) graphWriter() ingest.Handler { return ingest.NewGraphWriter(d.graph) }
 
 func (d *deps) consumerGroups() []string {
 	var gs []string

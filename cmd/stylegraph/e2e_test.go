@@ -30,6 +30,7 @@ func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
 	t.Helper()
 	cfg := testenv.Config(t)
 	cfg.SearchIndexPrefix = "e2e-" + strings.ToLower(t.Name())
+	cfg.Archive.Dir = t.TempDir() // the event archive stays out of the source tree
 	if edit != nil {
 		edit(&cfg)
 	}

@@ -20,10 +20,11 @@ Usage: stylegraph <command> [flags]
 
 Commands:
   serve     run the HTTP API (applies migrations first)
-  worker    run the nearline consumers (graph writer, …); metrics on WORKER_ADDR
+  worker    run the nearline consumers (graph writer, archiver, …); metrics on WORKER_ADDR
   migrate   apply Neo4j constraints/indexes and OpenSearch indices
   seed      load a generated demo data set
   import    import products [--batch 1000] <file.csv|file.ndjson>: upsert a catalog
+  replay    replay --from <folder|s3://bucket/prefix> [--since 2026-11-25]: rebuild the graph from the archive
   token     mint a dev bearer token (--sub 42 --role shopper --ttl 1h)
 
 Configuration comes from the environment; see README.md.
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runMigrate(ctx, rest, stderr)
 	case "seed":
 		return runSeed(ctx, rest, stdout, stderr)
+	case "replay":
+		return runReplay(ctx, rest, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, stdout, stderr)
 	case "token":

@@ -12,6 +12,7 @@ import (
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/lake"
 	"github.com/stylegraph/stylegraph/search"
 )
 
@@ -22,6 +23,8 @@ type deps struct {
 	graph  *graph.Store
 	search *search.Client
 	redis  *redis.Client
+	// lake is the event archive the archiver writes (cmd/stylegraph/lake.go).
+	lake lake.Store
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -54,6 +57,10 @@ func openDeps(ctx context.Context, cfg config.Config, stderr io.Writer) (*deps, 
 	if err := d.redis.Ping(cctx).Err(); err != nil {
 		d.close()
 		return nil, fmt.Errorf("redis at %s: %w (is it running? try `make services`)", cfg.RedisAddr, err)
+	}
+	if d.lake, err = openLake(ctx, cfg.Archive); err != nil {
+		d.close()
+		return nil, err
 	}
 	return d, nil
 }
