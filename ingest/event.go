@@ -291,6 +291,18 @@ func (e *Event) validateData() error {
 	if e.Type != CommentEvent && d.Text != "" {
 		return stylegraph.Invalid("data.text", "only comment events carry text")
 	}
+	if e.Type != CommentEvent && d.CommentID != 0 {
+		return stylegraph.Invalid("data.commentId", "only comment events carry a comment ID")
+	}
+	if d.CommentID < 0 || d.CommentID > 1<<53-1 || d.AuthorID < 0 || d.AuthorID > 1<<53-1 {
+		return stylegraph.Invalid("data", "IDs must be positive integers below 2^53")
+	}
+	if e.Type != PostCreated && e.Type != PostDeleted && d.AuthorID != 0 {
+		return stylegraph.Invalid("data.authorId", "only post events carry an author")
+	}
+	if e.Type != AddToCart && e.Type != RemoveFromCart && e.Type != Purchase && (d.Price != 0 || d.Currency != "" || d.Quantity != 0) {
+		return stylegraph.Invalid("data.price", "only cart and purchase events carry price, currency and quantity")
+	}
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -156,5 +157,30 @@ func TestInjectionLookingTextStaysData(t *testing.T) {
 	}
 	if diff := cmp.Diff([]map[string]any{{"name": tag}}, rows); diff != "" {
 		t.Errorf("followed tags (-want +got):\n%s", diff)
+	}
+}
+
+func TestDataFieldsBelongToTheirTypes(t *testing.T) {
+	now := time.Now()
+	for _, tc := range []struct {
+		raw   string
+		field string
+	}{
+		{`{"type": "view", "userId": 1, "target": {"kind": "product", "id": 2}, "data": {"price": 3}}`, "data.price"},
+		{`{"type": "like", "userId": 1, "target": {"kind": "product", "id": 2}, "data": {"quantity": 3}}`, "data.price"},
+		{`{"type": "view", "userId": 1, "target": {"kind": "product", "id": 2}, "data": {"commentId": 3}}`, "data.commentId"},
+		{`{"type": "like", "userId": 1, "target": {"kind": "post", "id": 2}, "data": {"authorId": 3}}`, "data.authorId"},
+		{`{"type": "comment", "userId": 1, "target": {"kind": "post", "id": 2}, "data": {"text": "hi", "commentId": -3}}`, "data"},
+		{`{"type": "view", "userId": 1, "target": {"kind": "product", "id": 2}, "data": {"query": "x"}}`, "data.query"},
+		{`{"type": "purchase", "userId": 1, "target": {"kind": "product", "id": 2}, "data": {"currency": "EURO"}}`, "data.currency"},
+		{`{"type": "purchase", "userId": 1, "target": {"kind": "product", "id": 2}, "data": {"quantity": 1001}}`, "data.quantity"},
+	} {
+		e, err := ingest.Decode([]byte(tc.raw))
+		if err == nil {
+			err = e.Normalize(now)
+		}
+		if got := stylegraph.ErrorField(err); stylegraph.ErrorCode(err) != stylegraph.EINVALID || got != tc.field {
+			t.Errorf("%s: %v, want invalid %s", tc.raw, err, tc.field)
+		}
 	}
 }

@@ -1,0 +1,37 @@
+package ingest_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stylegraph/stylegraph/ingest"
+)
+
+// TestDedupLogOverAPlainLog runs the generic de-duplication over a log's
+// plain Append (here Redis's, as a stand-in for any Log).
+func TestDedupLogOverAPlainLog(t *testing.T) {
+	l, rdb := newLog(t, ingest.RedisOptions{})
+	d := ingest.NewDedupLog(l, rdb, l.Stream()+":dedup:", time.Hour)
+	ctx := context.Background()
+	evs := views(1, 100, 3)
+	got, err := d.AppendUnique(ctx, []ingest.Event{evs[0], evs[1], evs[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]ingest.Status{ingest.Accepted, ingest.Accepted, ingest.Duplicate}, got); diff != "" {
+		t.Errorf("first (-want +got):\n%s", diff)
+	}
+	got, err = d.AppendUnique(ctx, evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]ingest.Status{ingest.Duplicate, ingest.Duplicate, ingest.Accepted}, got); diff != "" {
+		t.Errorf("second (-want +got):\n%s", diff)
+	}
+	if n := rdb.XLen(ctx, l.Stream()).Val(); n != 3 {
+		t.Errorf("appended %d events, want 3", n)
+	}
+}
