@@ -14,30 +14,46 @@ import (
 )
 
 // doc is a product as indexed; field names match mappings/products.json.
+// Content fields are always sent (null clears them on a partial update);
+// popularity is absent so that re-indexing a product keeps its signals.
 type doc struct {
 	ID              int64     `json:"id"`
 	Title           string    `json:"title"`
-	Description     string    `json:"description,omitempty"`
-	Brand           string    `json:"brand,omitempty"`
-	BrandID         int64     `json:"brandId,omitempty"`
-	Category        string    `json:"category,omitempty"`
-	CategoryLevels  []string  `json:"categoryLevels,omitempty"`
-	Category1       string    `json:"category1,omitempty"`
-	Category2       string    `json:"category2,omitempty"`
-	Category3       string    `json:"category3,omitempty"`
-	Color           string    `json:"color,omitempty"`
-	Sizes           []string  `json:"sizes,omitempty"`
-	Gender          string    `json:"gender,omitempty"`
-	Season          string    `json:"season,omitempty"`
-	Usage           string    `json:"usage,omitempty"`
-	Tags            []string  `json:"tags,omitempty"`
+	Description     string    `json:"description"`
+	Brand           string    `json:"brand"`
+	BrandID         int64     `json:"brandId"`
+	Category        string    `json:"category"`
+	CategoryLevels  []string  `json:"categoryLevels"`
+	Category1       string    `json:"category1"`
+	Category2       string    `json:"category2"`
+	Category3       string    `json:"category3"`
+	Color           string    `json:"color"`
+	Sizes           []string  `json:"sizes"`
+	Gender          string    `json:"gender"`
+	Season          string    `json:"season"`
+	Usage           string    `json:"usage"`
+	Tags            []string  `json:"tags"`
 	Price           float64   `json:"price"`
-	Currency        string    `json:"currency,omitempty"`
-	Images          []string  `json:"images,omitempty"`
-	Popularity      float64   `json:"popularity,omitempty"`
-	PopularityScore float64   `json:"popularityScore"`
+	Currency        string    `json:"currency"`
+	Images          []string  `json:"images"`
+	Popularity      *float64  `json:"popularity,omitempty"`
+	PopularityScore *float64  `json:"popularityScore,omitempty"`
 	CreatedAt       time.Time `json:"createdAt"`
-	Suggest         []string  `json:"suggest,omitempty"`
+	IndexedAt       time.Time `json:"indexedAt"`
+	Suggest         []string  `json:"suggest"`
+}
+
+// product turns an indexed document back into the domain type.
+func (d doc) product() stylegraph.Product {
+	p := stylegraph.Product{
+		ID: d.ID, Title: d.Title, Description: d.Description, Brand: d.Brand, BrandID: d.BrandID,
+		Color: d.Color, Sizes: d.Sizes, Price: d.Price, Currency: d.Currency, Images: d.Images,
+		Tags: d.Tags, Gender: d.Gender, Season: d.Season, Usage: d.Usage, CreatedAt: d.CreatedAt,
+	}
+	if d.Category != "" {
+		p.CategoryPath = strings.Split(d.Category, " > ")
+	}
+	return p
 }
 
 func toDoc(p stylegraph.Product) doc {
@@ -45,7 +61,7 @@ func toDoc(p stylegraph.Product) doc {
 		ID: p.ID, Title: p.Title, Description: p.Description, Brand: p.Brand, BrandID: p.BrandID,
 		Category: p.Category(), Color: p.Color, Sizes: p.Sizes, Gender: p.Gender,
 		Season: p.Season, Usage: p.Usage, Tags: p.Tags, Price: p.Price, Currency: p.Currency,
-		Images: p.Images, CreatedAt: p.CreatedAt.UTC(),
+		Images: p.Images, CreatedAt: p.CreatedAt.UTC(), IndexedAt: time.Now().UTC(),
 	}
 	if d.BrandID == 0 && p.Brand != "" {
 		d.BrandID = stylegraph.BrandID(p.Brand)
@@ -86,20 +102,27 @@ type ItemError struct {
 
 // IndexProducts writes products to the products alias in bulk. Items the
 // cluster rejects for load (429) are retried with backoff; others are
-// reported per item and not retried.
+// reported per item and not retried. Existing documents are updated in place,
+// keeping their popularity.
 func (c *Client) IndexProducts(ctx context.Context, products []stylegraph.Product) (BulkReport, error) {
+	return c.IndexProductsInto(ctx, c.Alias("products"), products)
+}
+
+// IndexProductsInto is IndexProducts into a named index or alias (reindex,
+// evaluation).
+func (c *Client) IndexProductsInto(ctx context.Context, index string, products []stylegraph.Product) (BulkReport, error) {
 	ops := make([]bulkOp, len(products))
 	for i, p := range products {
-		ops[i] = bulkOp{id: p.ID, doc: toDoc(p)}
+		ops[i] = bulkOp{id: p.ID, body: map[string]any{"doc": toDoc(p), "doc_as_upsert": true}}
 	}
-	return c.bulk(ctx, c.Alias("products"), ops)
+	return c.bulk(ctx, index, ops)
 }
 
 // DeleteProducts removes products from the index; missing ones are fine.
 func (c *Client) DeleteProducts(ctx context.Context, ids []int64) (BulkReport, error) {
 	ops := make([]bulkOp, len(ids))
 	for i, id := range ids {
-		ops[i] = bulkOp{id: id, delete: true}
+		ops[i] = bulkOp{id: id, delete: true, missingOK: true}
 	}
 	return c.bulk(ctx, c.Alias("products"), ops)
 }
@@ -109,10 +132,14 @@ func (c *Client) Refresh(ctx context.Context) error {
 	return c.Do(ctx, http.MethodPost, "/"+c.Alias("products")+"/_refresh", nil, nil)
 }
 
+// bulkOp is one bulk item: an update (body is the update request) or a
+// delete.
 type bulkOp struct {
 	id     int64
-	doc    any
+	body   any
 	delete bool
+	// missingOK counts a 404 as done (deletes, signals for products gone).
+	missingOK bool
 }
 
 const bulkChunk = 1000
@@ -155,8 +182,9 @@ func (c *Client) bulkOnce(ctx context.Context, index string, ops []bulkOp, rep *
 			_ = enc.Encode(map[string]any{"delete": meta})
 			continue
 		}
-		_ = enc.Encode(map[string]any{"index": meta})
-		if err := enc.Encode(op.doc); err != nil {
+		meta["retry_on_conflict"] = 3
+		_ = enc.Encode(map[string]any{"update": meta})
+		if err := enc.Encode(op.body); err != nil {
 			return nil, fmt.Errorf("encode product %d: %w", op.id, err)
 		}
 	}
@@ -179,7 +207,7 @@ func (c *Client) bulkOnce(ctx context.Context, index string, ops []bulkOp, rep *
 			switch {
 			case r.Status == http.StatusTooManyRequests:
 				retry = append(retry, ops[i])
-			case r.Status == http.StatusNotFound && ops[i].delete:
+			case r.Status == http.StatusNotFound && ops[i].missingOK:
 				rep.Indexed++
 			case r.Error != nil:
 				rep.Failed = append(rep.Failed, ItemError{ID: ops[i].id, Status: r.Status, Reason: r.Error.Type + ": " + r.Error.Reason})

@@ -90,7 +90,8 @@ func (c *Client) Migrate(ctx context.Context, log *slog.Logger) error {
 		}
 		want := alias + "-" + version
 		if current != "" {
-			if current != want {
+			// Reindexed indices carry a timestamp after the version.
+			if current != want && !strings.HasPrefix(current, want+"-") {
 				log.Warn("search mapping changed; run `stylegraph search reindex`", "alias", alias, "current", current, "wanted", want)
 			}
 			continue
