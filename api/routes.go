@@ -27,4 +27,7 @@ func (s *Server) routes(o Options) {
 	if o.Feeds != nil {
 		s.feedRoutes(o.Feeds)
 	}
+	if o.Search != nil {
+		s.registerSearch(o)
+	}
 }

@@ -66,6 +66,10 @@ type Options struct {
 	// Feeds serves posts, likes, comments, follows and the feed (nil: no
 	// feed endpoints).
 	Feeds Feeds
+	// Search enables /v1/search and /v1/search/suggest; SearchActivity,
+	// when set, records each search on the activity stream.
+	Search         Searcher
+	SearchActivity ActivityAppender
 }
 
 // Server is the HTTP API.
@@ -90,6 +94,9 @@ type Server struct {
 	bodyLimits map[string]int64
 
 	events EventIngester
+
+	searcher  Searcher
+	searchLog ActivityAppender
 
 	// v1 is the authenticated API group every feature registers on.
 	v1 *gin.RouterGroup

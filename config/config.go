@@ -56,6 +56,8 @@ type Config struct {
 	Recs Recs
 	// Feed tunes the feed.
 	Feed Feed
+	// Search configures personalisation caching and popularity signals.
+	Search Search
 }
 
 // Recs tunes the recommendation blend and its precomputed lists.
@@ -159,6 +161,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	if c.Recs.MaxPerCategory < 0 {
 		r.fail("RECS_MAX_PER_CATEGORY", strconv.Itoa(c.Recs.MaxPerCategory), "must be 0 (no cap) or more")
 	}
+	c.Search = r.search()
 
 	r.hostPort("HTTP_ADDR", c.HTTPAddr)
 	r.hostPort("REDIS_ADDR", c.RedisAddr)

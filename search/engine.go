@@ -299,7 +299,7 @@ func suggestBody(prefix string, limit int) map[string]any {
 		}},
 		"post_filter": titles,
 		"aggs": map[string]any{
-			"brands": map[string]any{"filter": brand, "aggs": map[string]any{"values": map[string]any{"terms": map[string]any{"field": "brand", "size": 3}}}},
+			"brands":     map[string]any{"filter": brand, "aggs": map[string]any{"values": map[string]any{"terms": map[string]any{"field": "brand", "size": 3}}}},
 			"categories": map[string]any{"filter": category, "aggs": map[string]any{"values": map[string]any{"terms": map[string]any{"field": "category3", "size": 3}}}},
 		},
 	}

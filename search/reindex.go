@@ -88,6 +88,10 @@ func (c *Client) Reindex(ctx context.Context, name string, keepOld bool, log *sl
 // and waits for it. External versioning keeps a newer copy in dest from
 // being overwritten by an older one.
 func (c *Client) copyDocs(ctx context.Context, from, to string, query map[string]any) (int64, error) {
+	// _reindex reads what a search sees: make the latest writes visible.
+	if err := c.Do(ctx, http.MethodPost, "/"+from+"/_refresh", nil, nil); err != nil {
+		return 0, fmt.Errorf("refresh %s: %w", from, err)
+	}
 	source := map[string]any{"index": from, "size": 1000}
 	if query != nil {
 		source["query"] = query

@@ -29,6 +29,7 @@ func (d *deps) consumers() []consumer {
 		{group: d.cfg.Activity.GraphWriterGroup, handler: d.graphWriter()},
 		{group: d.cfg.Feed.Group, handler: d.feedConsumer()},
 		{group: d.cfg.Archive.Group, handler: lake.NewArchiver(d.lake)},
+		{group: d.cfg.Search.SignalsGroup, handler: d.searchSignals()},
 	}
 }
 

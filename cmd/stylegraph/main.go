@@ -26,6 +26,8 @@ Commands:
   import    import products [--batch 1000] <file.csv|file.ndjson>: upsert a catalog
   replay    replay --from <folder|s3://bucket/prefix> [--since 2026-11-25]: rebuild the graph from the archive
   token     mint a dev bearer token (--sub 42 --role shopper --ttl 1h)
+  search    search reindex [--keep-old]: rebuild the products index behind its alias, no downtime
+  eval      eval search: nDCG@10 and MAP@10 of product search against a BM25 baseline
 
 Configuration comes from the environment; see README.md.
 `
@@ -63,6 +65,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runImport(ctx, rest, stdout, stderr)
 	case "token":
 		return runToken(rest, stdout, stderr)
+	case "search":
+		return runSearch(ctx, rest, stdout, stderr)
+	case "eval":
+		return runEval(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

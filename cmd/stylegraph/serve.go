@@ -81,6 +81,8 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		ReadyDetails:   d.consumerLag(activity),
 		Recommender:    d.recommender(),
 		Feeds:          fs,
+		Search:         d.searchEngine(),
+		SearchActivity: activity,
 	})
 	d.log.Info("serving", "addr", ln.Addr().String())
 	errc := make(chan error, 1)

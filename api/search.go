@@ -1,0 +1,169 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/ingest"
+)
+
+// Searcher answers product searches and autocomplete (search.Engine).
+type Searcher interface {
+	Search(ctx context.Context, req stylegraph.SearchRequest) (stylegraph.SearchResult, error)
+	Suggest(ctx context.Context, prefix string, limit int) ([]stylegraph.Suggestion, error)
+}
+
+// ActivityAppender records events on the activity stream (ingest.Log).
+type ActivityAppender interface {
+	Append(ctx context.Context, events []ingest.Event) error
+}
+
+// searchParams are the query parameters /v1/search takes; listed ones may
+// repeat (multi-select).
+var searchParams = map[string]bool{
+	"q": false, "brand": true, "category": true, "color": true, "size": true, "gender": true,
+	"price_min": false, "price_max": false, "sort": false, "limit": false, "cursor": false, "personalize": false,
+}
+
+func (s *Server) registerSearch(o Options) {
+	s.searcher = o.Search
+	s.searchLog = o.SearchActivity
+	s.v1.GET("/search", s.search)
+	s.v1.GET("/search/suggest", s.suggest)
+}
+
+// search answers GET /v1/search. A signed-in shopper's own graph personalises
+// the ranking unless personalize=false.
+func (s *Server) search(c *gin.Context) {
+	req, err := parseSearch(c.Request.URL.Query())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	p := principal(c)
+	req.UserID = p.UserID
+	res, err := s.searcher.Search(c.Request.Context(), req)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	s.recordSearch(c.Request.Context(), p, req, res)
+	c.JSON(200, res)
+}
+
+func parseSearch(v url.Values) (stylegraph.SearchRequest, error) {
+	for name, vals := range v {
+		multi, known := searchParams[name]
+		if name == "" {
+			return stylegraph.SearchRequest{}, stylegraph.Invalid("query", "a parameter has no name")
+		}
+		if !known {
+			return stylegraph.SearchRequest{}, stylegraph.Invalid(name, "unknown parameter")
+		}
+		if !multi && len(vals) > 1 {
+			return stylegraph.SearchRequest{}, stylegraph.Invalid(name, "may be given once")
+		}
+	}
+	req := stylegraph.SearchRequest{
+		Query: v.Get("q"), Brands: v["brand"], Categories: v["category"], Colors: v["color"],
+		Sizes: v["size"], Genders: v["gender"], Sort: v.Get("sort"), Cursor: v.Get("cursor"), Personalize: true,
+	}
+	for _, f := range []struct {
+		name string
+		into **float64
+	}{{"price_min", &req.PriceMin}, {"price_max", &req.PriceMax}} {
+		if raw := v.Get(f.name); raw != "" {
+			n, err := strconv.ParseFloat(raw, 64)
+			if err != nil {
+				return req, stylegraph.Invalid(f.name, "must be a number")
+			}
+			*f.into = &n
+		}
+	}
+	if raw := v.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			return req, stylegraph.Invalid("limit", "must be between 1 and %d", stylegraph.MaxSearchLimit)
+		}
+		req.Limit = n
+	}
+	if raw := v.Get("personalize"); raw != "" {
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return req, stylegraph.Invalid("personalize", "must be true or false")
+		}
+		req.Personalize = b
+	}
+	if _, ok := v["q"]; ok && req.Query == "" {
+		return req, stylegraph.Invalid("q", "must not be empty when given")
+	}
+	return req, req.Validate()
+}
+
+// recordSearch appends a search activity event (query, filters, result
+// count) so merchandisers see what shoppers look for, zero results included.
+// It runs after the answer is ready and never fails the search.
+func (s *Server) recordSearch(ctx context.Context, p stylegraph.Principal, req stylegraph.SearchRequest, res stylegraph.SearchResult) {
+	if s.searchLog == nil || p.UserID <= 0 || req.Cursor != "" {
+		return
+	}
+	n := int(res.Total)
+	ev := ingest.Event{Type: ingest.Search, UserID: p.UserID, Data: ingest.Data{Query: req.Query, Filters: req.Filters(), ResultCount: &n}}
+	if len(ev.Data.Filters) == 0 {
+		ev.Data.Filters = nil
+	}
+	if ev.Data.Query == "" && ev.Data.Filters == nil {
+		return // browsing everything is not a search
+	}
+	if err := ev.Normalize(time.Now()); err != nil {
+		slog.WarnContext(ctx, "search activity not recorded", "err", stylegraph.ErrorMessage(err))
+		return
+	}
+	go func() {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := s.searchLog.Append(actx, []ingest.Event{ev}); err != nil {
+			slog.WarnContext(actx, "search activity not recorded", "err", err.Error())
+		}
+	}()
+}
+
+// suggest answers GET /v1/search/suggest?q=prefix.
+func (s *Server) suggest(c *gin.Context) {
+	v := c.Request.URL.Query()
+	for name, vals := range v {
+		if name == "" {
+			writeError(c, stylegraph.Invalid("query", "a parameter has no name"))
+			return
+		}
+		if name != "q" && name != "limit" {
+			writeError(c, stylegraph.Invalid(name, "unknown parameter"))
+			return
+		}
+		if len(vals) > 1 {
+			writeError(c, stylegraph.Invalid(name, "may be given once"))
+			return
+		}
+	}
+	limit := 0
+	if raw := v.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			writeError(c, stylegraph.Invalid("limit", "must be between 1 and 20"))
+			return
+		}
+		limit = n
+	}
+	out, err := s.searcher.Suggest(c.Request.Context(), v.Get("q"), limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(200, gin.H{"suggestions": out})
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/catalog"
+	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/search"
+)
+
+// datasetsDir is where the shared public data sets live.
+func datasetsDir() string {
+	if d := os.Getenv("STYLEGRAPH_DATASETS"); d != "" {
+		return d
+	}
+	return filepath.Join("..", "shared", "datasets")
+}
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "search" {
+		fmt.Fprint(stderr, "Usage: stylegraph eval search [--catalog styles.csv] [--queries file] [--k 10] [--reindex] [-v]\n")
+		return flag.ErrHelp
+	}
+	fs := flag.NewFlagSet("eval search", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	catalogPath := fs.String("catalog", filepath.Join(datasetsDir(), "fashion-product-images-styles", "styles.csv"), "catalog to index and grade against")
+	queries := fs.String("queries", filepath.Join("search", "testdata", "relevance_queries.tsv"), "judged query file")
+	k := fs.Int("k", 10, "cut-off rank")
+	reindex := fs.Bool("reindex", false, "rebuild the evaluation index even if it holds the catalog already")
+	verbose := fs.Bool("v", false, "print every query's nDCG")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	products, err := readCatalog(*catalogPath)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(*queries)
+	if err != nil {
+		return fmt.Errorf("open queries: %w", err)
+	}
+	js, err := search.ParseJudgements(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	// The evaluation has its own indices so it never touches the shop's.
+	c, err := search.Open(cfg.OpenSearchURL, cfg.OpenSearchUser, cfg.OpenSearchPassword, cfg.SearchIndexPrefix+"-eval")
+	if err != nil {
+		return err
+	}
+	if err := c.Ping(ctx); err != nil {
+		return fmt.Errorf("opensearch at %s: %w (is it running? try `make services`)", cfg.OpenSearchURL, err)
+	}
+	if err := loadEvalIndex(ctx, c, products, *reindex, stderr); err != nil {
+		return err
+	}
+	rep, err := search.NewEngine(c, nil, newLogger(stderr, cfg.LogLevel)).Evaluate(ctx, products, js, *k)
+	if err != nil {
+		return err
+	}
+	printEval(stdout, rep, js, len(products), *verbose)
+	return nil
+}
+
+func readCatalog(path string) ([]stylegraph.Product, error) {
+	r, closer, err := catalog.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w (data sets live in ../shared/datasets or $STYLEGRAPH_DATASETS)", err)
+	}
+	defer closer.Close()
+	ps, _, err := catalog.ReadAll(r)
+	return ps, err
+}
+
+// loadEvalIndex indexes the catalog unless the index already holds exactly
+// it (same mapping version, same count), which makes repeated runs quick.
+func loadEvalIndex(ctx context.Context, c *search.Client, products []stylegraph.Product, force bool, stderr io.Writer) error {
+	log := newLogger(io.Discard, "error")
+	_, version, err := search.IndexBody("products")
+	if err != nil {
+		return err
+	}
+	target, err := c.AliasTarget(ctx, c.Alias("products"))
+	if err != nil {
+		return err
+	}
+	var count struct {
+		Count int `json:"count"`
+	}
+	if !force && target == c.Alias("products")+"-"+version {
+		if err := c.Do(ctx, http.MethodGet, "/"+c.Alias("products")+"/_count", nil, &count); err == nil && count.Count == len(products) {
+			return nil
+		}
+	}
+	if err := c.DropPrefix(ctx); err != nil {
+		return err
+	}
+	if err := c.Migrate(ctx, log); err != nil {
+		return err
+	}
+	start := time.Now()
+	rep, err := c.IndexProducts(ctx, products)
+	if err != nil {
+		return err
+	}
+	if len(rep.Failed) > 0 {
+		return errors.New(fmt.Sprint("eval index: ", len(rep.Failed), " products refused, first: ", rep.Failed[0].Reason))
+	}
+	fmt.Fprintf(stderr, "indexed %d products in %s\n", rep.Indexed, time.Since(start).Round(time.Millisecond))
+	return c.Refresh(ctx)
+}
+
+func printEval(w io.Writer, rep search.EvalReport, js []search.Judgement, catalogSize int, verbose bool) {
+	fmt.Fprintf(w, "product search relevance: %d judged queries over %d products, cut-off %d\n\n", rep.Ours.Queries, catalogSize, rep.K)
+	fmt.Fprintf(w, "%-22s %8s %8s %8s %8s %6s\n", "", "nDCG", "base", "MAP", "base", "n")
+	row := func(name string, o, b search.Scores) {
+		fmt.Fprintf(w, "%-22s %8.4f %8.4f %8.4f %8.4f %6d\n", name, o.NDCG, b.NDCG, o.MAP, b.MAP, o.Queries)
+	}
+	row("all", rep.Ours, rep.Baseline)
+	kinds := make([]string, 0, len(rep.ByKind))
+	for k := range rep.ByKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		row("  "+k, rep.ByKind[k][0], rep.ByKind[k][1])
+	}
+	fmt.Fprintf(w, "\nours = search.Engine relevance ranking (no personalisation); base = BM25 match on title.plain\n")
+	if rep.Baseline.NDCG > 0 {
+		fmt.Fprintf(w, "nDCG@%d ratio ours/base = %.2f; MAP@%d ratio = %.2f\n", rep.K, rep.Ours.NDCG/rep.Baseline.NDCG, rep.K, safeRatio(rep.Ours.MAP, rep.Baseline.MAP))
+	}
+	if verbose {
+		fmt.Fprintln(w)
+		for i, q := range rep.PerQuery {
+			fmt.Fprintf(w, "%-32s %-8s ours %.3f base %.3f\n", js[i].Query, js[i].Kind, q[0], q[1])
+		}
+	}
+}
+
+func safeRatio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}

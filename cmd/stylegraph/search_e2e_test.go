@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/api"
+	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/internal/testenv"
+)
+
+// TestSearchEndToEnd runs /v1/search through the real wiring: a product a
+// followed shopper liked moves up for the follower (and says why), turning
+// personalisation off restores the plain order, every search lands on the
+// activity stream, and product events reach the index as popularity.
+func TestSearchEndToEnd(t *testing.T) {
+	iso := isolate(t)
+	ns := testenv.Namespace(t)
+	base, d := startServerWith(t, func(c *config.Config) {
+		iso(c)
+		c.Search.KeyPrefix = ns + "search:"
+		c.Search.SignalsGroup = "search-signals"
+	})
+	ctx := context.Background()
+	ids := testenv.IDBase(t)
+	shopper, friend := ids+1, ids+2
+	tee := func(id int64, title string) stylegraph.Product {
+		return stylegraph.Product{ID: id, Title: title, Brand: "Plain", CategoryPath: []string{"Apparel", "Topwear", "Tshirts"}, Color: "White", Gender: "Men", Price: 10, CreatedAt: time.Now()}
+	}
+	// The liked tee has the longest title, so BM25 alone ranks it last.
+	liked := ids + 13
+	products := []stylegraph.Product{
+		tee(ids+11, "White Tee"), tee(ids+12, "White Cotton Tee"),
+		tee(liked, "White Cotton Crew Neck Tee With Pocket"),
+	}
+	if err := d.graph.UpsertProducts(ctx, products); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := d.search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
+		t.Fatalf("index: %+v %v", rep, err)
+	}
+	if err := d.search.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.graph.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}, {ID: friend, Name: "F"}}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	if err := d.graph.ApplyActivity(ctx, graph.Activity{
+		Follows: []graph.Toggle{{EventID: "f", UserID: shopper, Kind: "user", ID: friend, At: now}},
+		Likes:   []graph.Toggle{{EventID: "l", UserID: friend, Kind: "product", ID: liked, At: now}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := auth.New(d.cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asShopper := map[string]string{"Authorization": "Bearer " + tok}
+
+	search := func(query string) stylegraph.SearchResult {
+		t.Helper()
+		var res stylegraph.SearchResult
+		if code := get(t, base+"/v1/search?"+query, asShopper, &res); code != http.StatusOK {
+			t.Fatalf("GET /v1/search?%s = %d", query, code)
+		}
+		return res
+	}
+	order := func(res stylegraph.SearchResult) []int64 {
+		var out []int64
+		for _, h := range res.Hits {
+			out = append(out, h.Product.ID)
+		}
+		return out
+	}
+	plain := search("q=tee&personalize=false")
+	if diff := cmp.Diff([]int64{ids + 11, ids + 12, liked}, order(plain)); diff != "" {
+		t.Errorf("unpersonalised order (-want +got):\n%s", diff)
+	}
+	if p := plain.Personalization; p == nil || p.Enabled || len(p.Applied) != 0 {
+		t.Errorf("personalize=false: %+v", p)
+	}
+	mine := search("q=tee")
+	if diff := cmp.Diff([]int64{liked, ids + 11, ids + 12}, order(mine)); diff != "" {
+		t.Errorf("personalised order (-want +got):\n%s", diff)
+	}
+	wantApplied := []stylegraph.Boost{{Kind: "liked_by_followed", Value: "1 products", Weight: 8}}
+	if p := mine.Personalization; p == nil || !p.Enabled || !cmp.Equal(wantApplied, p.Applied) {
+		t.Errorf("personalization %+v, want enabled with %+v", p, wantApplied)
+	}
+	if got := mine.Hits[0].Boosts; !cmp.Equal([]string{"liked_by_followed"}, got) {
+		t.Errorf("boosts of the liked tee %q", got)
+	}
+
+	// Both searches were recorded as activity, with their result counts.
+	rdb := testenv.Redis(t)
+	deadline := time.Now().Add(5 * time.Second)
+	var found []ingest.Event
+	for len(found) < 2 && time.Now().Before(deadline) {
+		found = found[:0]
+		msgs, err := rdb.XRange(ctx, d.cfg.Activity.Stream, "-", "+").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			for _, v := range m.Values {
+				if e, err := ingest.Decode([]byte(fmt.Sprint(v))); err == nil && e.Type == ingest.Search {
+					found = append(found, e)
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(found) != 2 {
+		t.Fatalf("search events on the stream: %d, want 2", len(found))
+	}
+	for _, e := range found {
+		if e.UserID != shopper || e.Data.Query != "tee" || e.Data.ResultCount == nil || *e.Data.ResultCount != 3 {
+			t.Errorf("search event %+v", e)
+		}
+	}
+
+	// Bad input names the parameter.
+	for query, field := range map[string]string{
+		"q=tee&colour=red": "colour", "sort=cheapest": "sort", "limit=500": "limit", "price_min=abc": "price_min",
+		"cursor=nope": "cursor", "personalize=maybe": "personalize", "q=a&q=b": "q",
+		"q=" + url.QueryEscape(string(make([]byte, 300))): "q",
+	} {
+		var e api.ErrorBody
+		if code := get(t, base+"/v1/search?"+query, asShopper, &e); code != http.StatusBadRequest || e.Error.Field != field {
+			t.Errorf("%s: %d %+v, want 400 naming %s", query, code, e.Error, field)
+		}
+	}
+
+	var sug struct {
+		Suggestions []stylegraph.Suggestion `json:"suggestions"`
+	}
+	if code := get(t, base+"/v1/search/suggest?q=white+cot", asShopper, &sug); code != http.StatusOK || len(sug.Suggestions) != 2 {
+		t.Errorf("suggest: %d %+v", code, sug)
+	}
+
+	// Popularity: a purchase event reaches the index through the worker.
+	startWorker(t, d)
+	if code := post(t, base+"/v1/events", asShopper, fmt.Sprintf(`{"type":"purchase","target":{"kind":"product","id":%d}}`, ids+12), nil); code != http.StatusAccepted {
+		t.Fatalf("purchase event: %d", code)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		_ = d.search.Refresh(ctx)
+		res := search("sort=popular&limit=1&personalize=false&brand=Plain")
+		if len(res.Hits) == 1 && res.Hits[0].Product.ID == ids+12 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("purchase did not make product %d the most popular: %v", ids+12, order(res))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
