@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz
+.PHONY: bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds
 
 all: build
 
@@ -55,3 +55,7 @@ test-fuzz:
 ## bench-ingest: events/s through POST /v1/events and the graph writer, next to raw XADD and UNWIND/MERGE
 bench-ingest: services
 	$(GO) run ./bench/ingest $(BENCH_ARGS)
+
+## bench-feeds: fan-out to 100,000 followers and GET /v1/feed under load, each next to a raw Redis baseline
+bench-feeds: services
+	$(GO) run ./bench/feeds $(BENCH_ARGS)
