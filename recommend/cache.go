@@ -25,15 +25,15 @@ func NewCache(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Cach
 }
 
 type entry struct {
-	ComputedAt time.Time `json:"computedAt"`
-	Items      []Ranked  `json:"items"`
+	ComputedAt int64    `json:"computedAt"` // Unix seconds
+	Items      []Ranked `json:"items"`
 }
 
 func (c *Cache) key(userID int64) string { return c.prefix + "user:" + strconv.FormatInt(userID, 10) }
 
 // Put stores userID's ranked list, replacing the previous one.
 func (c *Cache) Put(ctx context.Context, userID int64, items []Ranked, at time.Time) error {
-	b, err := json.Marshal(entry{ComputedAt: at.UTC(), Items: items})
+	b, err := json.Marshal(entry{ComputedAt: at.Unix(), Items: items})
 	if err != nil {
 		return fmt.Errorf("encode recommendations: %w", err)
 	}

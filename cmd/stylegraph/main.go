@@ -27,7 +27,9 @@ Commands:
   replay    replay --from <folder|s3://bucket/prefix> [--since 2026-11-25]: rebuild the graph from the archive
   token     mint a dev bearer token (--sub 42 --role shopper --ttl 1h)
   search    search reindex [--keep-old]: rebuild the products index behind its alias, no downtime
-  eval      eval search: nDCG@10 and MAP@10 of product search against a BM25 baseline
+  eval      eval search: nDCG@10 and MAP@10 of product search against a BM25 baseline;
+            eval recs: the recommenders on MovieLens-100K (5 folds) next to a popularity baseline
+  recompute item similarity (SIMILAR edges) and precomputed recommendation lists; cron-safe
 
 Configuration comes from the environment; see README.md.
 `
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runSearch(ctx, rest, stdout, stderr)
 	case "eval":
 		return runEval(ctx, rest, stdout, stderr)
+	case "recompute":
+		return runRecompute(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

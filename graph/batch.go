@@ -1,0 +1,129 @@
+package graph
+
+import (
+	"context"
+	"time"
+)
+
+// Scope limits a batch job to users and products with IDs in [From, To]; the
+// zero Scope is everything.
+type Scope struct {
+	From, To int64
+}
+
+func (s Scope) bounds() (int64, int64) {
+	if s.From == 0 && s.To == 0 {
+		return 0, 1<<53 - 1
+	}
+	return s.From, s.To
+}
+
+// Basket is what one user liked, bought or carted.
+type Basket struct {
+	UserID   int64
+	Products []int64
+}
+
+// Baskets returns up to n baskets of users in scope with IDs above after,
+// in ID order; an empty page means the end.
+func (s *Store) Baskets(ctx context.Context, scope Scope, after int64, n int) ([]Basket, error) {
+	from, to := scope.bounds()
+	res, err := s.runNamed(ctx, "batch_baskets", map[string]any{"from": from, "to": to, "after": after, "users": n})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Basket, 0, len(res.Records))
+	for _, r := range res.Records {
+		b := Basket{UserID: recInt(r, "user")}
+		ps, _ := get(r, "products").([]any)
+		for _, p := range ps {
+			b.Products = append(b.Products, p.(int64))
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// Neighbour is one scored similar product.
+type Neighbour struct {
+	ProductID int64
+	Score     float64
+}
+
+// SimilarList is a product's neighbours, best first.
+type SimilarList struct {
+	ProductID  int64
+	Neighbours []Neighbour
+}
+
+// WriteSimilar replaces each listed product's SIMILAR edges of source with
+// its neighbours, stamped computedAt = at.
+func (s *Store) WriteSimilar(ctx context.Context, source string, lists []SimilarList, at time.Time) error {
+	// Rows carry up to K neighbours each: smaller batches keep transactions short.
+	const perTx = 100
+	for start := 0; start < len(lists); start += perTx {
+		end := min(start+perTx, len(lists))
+		rows := make([]map[string]any, 0, end-start)
+		for _, l := range lists[start:end] {
+			ns := make([]map[string]any, len(l.Neighbours))
+			for i, n := range l.Neighbours {
+				ns[i] = map[string]any{"id": n.ProductID, "score": n.Score}
+			}
+			rows = append(rows, map[string]any{"id": l.ProductID, "neighbours": ns})
+		}
+		if _, err := s.runNamed(ctx, "batch_write_similar", map[string]any{"source": source, "at": at.UTC(), "rows": rows}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DropStaleSimilar deletes SIMILAR edges of source from products in scope
+// computed before before, and returns how many went.
+func (s *Store) DropStaleSimilar(ctx context.Context, scope Scope, source string, before time.Time) (int, error) {
+	from, to := scope.bounds()
+	total := 0
+	for {
+		res, err := s.runNamed(ctx, "batch_drop_stale_similar", map[string]any{"source": source, "from": from, "to": to, "before": before.UTC()})
+		if err != nil {
+			return total, err
+		}
+		n := 0
+		if len(res.Records) > 0 {
+			n = int(recInt(res.Records[0], "n"))
+		}
+		total += n
+		if n == 0 {
+			return total, nil
+		}
+	}
+}
+
+// ActiveUsers returns users in scope who engaged with a product at or after
+// since, in ID order.
+func (s *Store) ActiveUsers(ctx context.Context, scope Scope, since time.Time) ([]int64, error) {
+	from, to := scope.bounds()
+	res, err := s.runNamed(ctx, "batch_active_users", map[string]any{"from": from, "to": to, "since": since.UTC()})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, recInt(r, "id"))
+	}
+	return out, nil
+}
+
+// SimilarEdges returns the SIMILAR neighbours of source stored for a
+// product, best first.
+func (s *Store) SimilarEdges(ctx context.Context, productID int64, source string) ([]Neighbour, error) {
+	res, err := s.runNamed(ctx, "similar_edges", map[string]any{"id": productID, "source": source})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Neighbour, 0, len(res.Records))
+	for _, r := range res.Records {
+		out = append(out, Neighbour{ProductID: recInt(r, "id"), Score: recFloat(r, "score")})
+	}
+	return out, nil
+}
