@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"time"
+
+	"github.com/stylegraph/stylegraph"
 )
 
 // Scope limits a batch job to users and products with IDs in [From, To]; the
@@ -126,4 +128,28 @@ func (s *Store) SimilarEdges(ctx context.Context, productID int64, source string
 		out = append(out, Neighbour{ProductID: recInt(r, "id"), Score: recFloat(r, "score")})
 	}
 	return out, nil
+}
+
+// ClearEngagements deletes every engagement, interest and hide edge of the
+// users in scope, for evaluations that replay one split after another. It
+// refuses the whole graph.
+func (s *Store) ClearEngagements(ctx context.Context, scope Scope) (int, error) {
+	if scope.From == 0 && scope.To == 0 {
+		return 0, stylegraph.Invalid("scope", "clearing engagements needs an explicit ID range")
+	}
+	total := 0
+	for {
+		res, err := s.runNamed(ctx, "batch_clear_engagement", map[string]any{"from": scope.From, "to": scope.To})
+		if err != nil {
+			return total, err
+		}
+		n := 0
+		if len(res.Records) > 0 {
+			n = int(recInt(res.Records[0], "n"))
+		}
+		total += n
+		if n == 0 {
+			return total, nil
+		}
+	}
 }

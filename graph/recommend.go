@@ -22,7 +22,7 @@ type RecParams struct {
 	Limit int
 	// Neighbours is how many similar shoppers collaborative reads (default 50).
 	Neighbours int
-	// Damping is the popularity exponent collaborative divides by (default 0.5).
+	// Damping is the popularity exponent collaborative divides by (default 0.2).
 	Damping float64
 	// TopInterests is how many interests the interest recommender reads (default 5).
 	TopInterests int
@@ -48,7 +48,7 @@ func (p RecParams) withDefaults() RecParams {
 		p.Neighbours = 50
 	}
 	if p.Damping == 0 {
-		p.Damping = 0.5
+		p.Damping = 0.2
 	}
 	if p.TopInterests <= 0 {
 		p.TopInterests = 5

@@ -22,11 +22,11 @@ func TestSimilarityCosineTopK(t *testing.T) {
 	}
 	got := s.TopK(2, 1)
 	want := []graph.SimilarList{
-		{ProductID: 1, Neighbours: []graph.Neighbour{{2, 2 / math.Sqrt(2*3)}, {3, 1 / math.Sqrt(2*2)}}},
-		{ProductID: 2, Neighbours: []graph.Neighbour{{1, 2 / math.Sqrt(3*2)}, {3, 2 / math.Sqrt(3*2)}}},
-		{ProductID: 3, Neighbours: []graph.Neighbour{{2, 2 / math.Sqrt(2*3)}, {1, 1 / math.Sqrt(2*2)}}},
-		{ProductID: 4, Neighbours: []graph.Neighbour{{5, 1 / math.Sqrt(2*1)}}},
-		{ProductID: 5, Neighbours: []graph.Neighbour{{4, 1 / math.Sqrt(1*2)}}},
+		{ProductID: 1, Neighbours: []graph.Neighbour{nb(2, 2/math.Sqrt(2*3)), nb(3, 1/math.Sqrt(2*2))}},
+		{ProductID: 2, Neighbours: []graph.Neighbour{nb(1, 2/math.Sqrt(3*2)), nb(3, 2/math.Sqrt(3*2))}},
+		{ProductID: 3, Neighbours: []graph.Neighbour{nb(2, 2/math.Sqrt(2*3)), nb(1, 1/math.Sqrt(2*2))}},
+		{ProductID: 4, Neighbours: []graph.Neighbour{nb(5, 1/math.Sqrt(2*1))}},
+		{ProductID: 5, Neighbours: []graph.Neighbour{nb(4, 1/math.Sqrt(1*2))}},
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
 		t.Fatalf("top-2 (-want +got):\n%s", diff)
@@ -78,7 +78,7 @@ func TestRecomputeIsIdempotentAndFeedsTheOnlinePath(t *testing.T) {
 		return out
 	}
 	first := edges()
-	wantP1 := []graph.Neighbour{{w.product(2), 2 / math.Sqrt(2*3)}, {w.product(3), 1 / math.Sqrt(2*2)}}
+	wantP1 := []graph.Neighbour{nb(w.product(2), 2/math.Sqrt(2*3)), nb(w.product(3), 1/math.Sqrt(2*2))}
 	if diff := cmp.Diff(wantP1, first[0], cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Fatalf("SIMILAR of product 1 (-want +got):\n%s", diff)
 	}
@@ -156,3 +156,5 @@ func countEdges(ls [][]graph.Neighbour) int {
 	}
 	return n
 }
+
+func nb(id int64, score float64) graph.Neighbour { return graph.Neighbour{ProductID: id, Score: score} }

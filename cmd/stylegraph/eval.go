@@ -27,8 +27,11 @@ func datasetsDir() string {
 }
 
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "recs" {
+		return runEvalRecs(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "search" {
-		fmt.Fprint(stderr, "Usage: stylegraph eval search [--catalog styles.csv] [--queries file] [--k 10] [--reindex] [-v]\n")
+		fmt.Fprint(stderr, "Usage: stylegraph eval search [--catalog styles.csv] [--queries file] [--k 10] [--reindex] [-v]\n       stylegraph eval recs [--folds u1,…,u5] [--users N] [--half-life 336h] [--top-k 50] [--min-common 2]\n")
 		return flag.ErrHelp
 	}
 	fs := flag.NewFlagSet("eval search", flag.ContinueOnError)
