@@ -173,6 +173,9 @@ type Personalization struct {
 	Enabled bool `json:"enabled"`
 	// Applied lists the boosts that went into the query.
 	Applied []Boost `json:"applied"`
+	// Degraded says the shopper's graph did not answer in time, so this
+	// page is not personalised.
+	Degraded bool `json:"degraded,omitempty"`
 }
 
 // Boost is one personal preference that raised matching products.

@@ -9,6 +9,9 @@ import (
 type Search struct {
 	// ProfileTTL is how long a shopper's taste profile stays cached in Redis.
 	ProfileTTL time.Duration
+	// ProfileTimeout bounds the graph lookup of one search; past it the
+	// search answers unpersonalised.
+	ProfileTimeout time.Duration
 	// SignalsGroup is the consumer group that applies popularity signals.
 	SignalsGroup string
 	// KeyPrefix prefixes search's Redis keys (profile cache, applied signals).
@@ -17,9 +20,10 @@ type Search struct {
 
 func (r *reader) search() Search {
 	s := Search{
-		ProfileTTL:   r.duration("SEARCH_PROFILE_TTL", time.Minute),
-		SignalsGroup: r.str("SEARCH_SIGNALS_GROUP", "search-signals"),
-		KeyPrefix:    r.str("SEARCH_KEY_PREFIX", "stylegraph:search:"),
+		ProfileTTL:     r.duration("SEARCH_PROFILE_TTL", time.Minute),
+		ProfileTimeout: r.duration("SEARCH_PROFILE_TIMEOUT", 500*time.Millisecond),
+		SignalsGroup:   r.str("SEARCH_SIGNALS_GROUP", "search-signals"),
+		KeyPrefix:      r.str("SEARCH_KEY_PREFIX", "stylegraph:search:"),
 	}
 	if s.ProfileTTL > time.Hour {
 		r.fail("SEARCH_PROFILE_TTL", s.ProfileTTL.String(), "must be at most 1h: profiles should follow what shoppers do")

@@ -30,12 +30,24 @@ type Engine struct {
 	profileTimeout time.Duration
 }
 
+// DefaultProfileTimeout bounds the taste-profile lookup of one search.
+const DefaultProfileTimeout = 500 * time.Millisecond
+
 // NewEngine returns an engine on c; profiles may be nil (no personalisation).
 func NewEngine(c *Client, profiles Profiles, log *slog.Logger) *Engine {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Engine{c: c, profiles: profiles, log: log, profileTimeout: 300 * time.Millisecond}
+	return &Engine{c: c, profiles: profiles, log: log, profileTimeout: DefaultProfileTimeout}
+}
+
+// WithProfileTimeout sets how long a search waits for the shopper's taste
+// profile before answering without it.
+func (e *Engine) WithProfileTimeout(d time.Duration) *Engine {
+	if d > 0 {
+		e.profileTimeout = d
+	}
+	return e
 }
 
 // Search runs one validated request. An unreachable cluster is EUNAVAILABLE.
@@ -56,7 +68,9 @@ func (e *Engine) Search(ctx context.Context, req stylegraph.SearchRequest) (styl
 	if req.UserID > 0 {
 		pers = &stylegraph.Personalization{Applied: []stylegraph.Boost{}}
 		if req.Personalize && e.profiles != nil {
-			p.profile, pers.Enabled = e.profile(ctx, req.UserID), true
+			var ok bool
+			p.profile, ok = e.profile(ctx, req.UserID)
+			pers.Enabled, pers.Degraded = true, !ok
 			pers.Applied = p.applied()
 		}
 	}
@@ -87,16 +101,16 @@ func (e *Engine) Search(ctx context.Context, req stylegraph.SearchRequest) (styl
 	return res, nil
 }
 
-func (e *Engine) profile(ctx context.Context, userID int64) stylegraph.TasteProfile {
+func (e *Engine) profile(ctx context.Context, userID int64) (stylegraph.TasteProfile, bool) {
 	ctx, cancel := context.WithTimeout(ctx, e.profileTimeout)
 	defer cancel()
 	prof, err := e.profiles.TasteProfile(ctx, userID)
 	if err != nil {
 		// Search still answers; only the personal ordering is lost.
 		e.log.WarnContext(ctx, "taste profile unavailable; searching without personalisation", "err", err.Error())
-		return stylegraph.TasteProfile{}
+		return stylegraph.TasteProfile{}, false
 	}
-	return prof
+	return prof, true
 }
 
 // response is the part of an OpenSearch search answer we read.

@@ -15,7 +15,7 @@ import (
 // taste profiles from the graph, cached in Redis.
 func (d *deps) searchEngine() *search.Engine {
 	profiles := search.NewCachedProfiles(d.graph, d.redis, d.cfg.Search.KeyPrefix+"profile:", d.cfg.Search.ProfileTTL)
-	return search.NewEngine(d.search, profiles, d.log)
+	return search.NewEngine(d.search, profiles, d.log).WithProfileTimeout(d.cfg.Search.ProfileTimeout)
 }
 
 // searchSignals is the consumer that turns views, likes, carts and purchases

@@ -30,6 +30,9 @@ func TestSearchEndToEnd(t *testing.T) {
 		iso(c)
 		c.Search.KeyPrefix = ns + "search:"
 		c.Search.SignalsGroup = "search-signals"
+		// A cold graph under a parallel test run may be slow; this test is
+		// about what personalisation does, not how fast.
+		c.Search.ProfileTimeout = 10 * time.Second
 	})
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
