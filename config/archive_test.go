@@ -3,6 +3,7 @@ package config_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -38,6 +39,24 @@ func TestArchiveConfig(t *testing.T) {
 		}
 		if diff := cmp.Diff(tt.want, c.Archive); diff != "" {
 			t.Errorf("env %v (-want +got):\n%s", tt.env, diff)
+		}
+	}
+}
+
+func TestActivityLogConfig(t *testing.T) {
+	c, err := config.LoadFrom(lookup(map[string]string{"ACTIVITY_LOG": "sqs", "SQS_ENDPOINT": "http://127.0.0.1:9324", "SQS_VISIBILITY_TIMEOUT": "30s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config.ActivityLog{Kind: "sqs", SQSEndpoint: "http://127.0.0.1:9324", SQSQueuePrefix: "stylegraph-activity",
+		SQSVisibilityTimeout: 30 * time.Second, SQSMaxReceives: 50}
+	if diff := cmp.Diff(want, c.ActivityLog); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	for env, name := range map[string]string{"ACTIVITY_LOG": "kafka", "SQS_ENDPOINT": "nope", "SQS_QUEUE_PREFIX": "a b",
+		"SQS_VISIBILITY_TIMEOUT": "100ms", "SQS_MAX_RECEIVES": "0"} {
+		if _, err := config.LoadFrom(lookup(map[string]string{env: name})); err == nil || !strings.Contains(err.Error(), env) {
+			t.Errorf("%s=%s: error %v, want one naming it", env, name, err)
 		}
 	}
 }

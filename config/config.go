@@ -43,6 +43,9 @@ type Config struct {
 	AuditDir string
 	// Archive is where the archiver keeps every event (config/archive.go).
 	Archive Archive
+	// ActivityLog picks Redis Streams or SQS for the activity stream
+	// (config/sqs.go).
+	ActivityLog ActivityLog
 
 	// JWTSecret signs and verifies HS256 bearer tokens.
 	JWTSecret string
@@ -108,6 +111,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		AuditDir:           r.str("AUDIT_DIR", "archive"),
 	}
 	c.Archive = r.archive()
+	c.ActivityLog = r.activityLog()
 	if c.AuditDir == "off" {
 		c.AuditDir = ""
 	}

@@ -7,13 +7,29 @@ import (
 	"github.com/stylegraph/stylegraph/lake"
 )
 
-// activityLog is the activity stream the API appends to and the worker reads.
-func (d *deps) activityLog() *ingest.RedisLog {
+// activityStream is what the API and the worker need from the activity log:
+// the ingest.Log contract plus de-duplicated appends.
+type activityStream interface {
+	ingest.Log
+	ingest.UniqueAppender
+}
+
+// activityLog is the activity stream the API appends to and the worker
+// reads: Redis Streams, or SQS when ACTIVITY_LOG=sqs (one queue per consumer
+// group, dedup markers in Redis).
+func (d *deps) activityLog(ctx context.Context) (activityStream, error) {
 	a := d.cfg.Activity
+	if q := d.cfg.ActivityLog; q.Kind == "sqs" {
+		return ingest.NewSQSLog(ctx, ingest.SQSOptions{
+			Endpoint: q.SQSEndpoint, Region: d.cfg.Archive.Region, QueuePrefix: q.SQSQueuePrefix,
+			Groups: d.consumerGroups(), VisibilityTimeout: q.SQSVisibilityTimeout, MaxReceives: q.SQSMaxReceives,
+			Dedup: d.redis, DedupPrefix: q.SQSQueuePrefix + ":seen:", DedupWindow: a.DedupWindow,
+		})
+	}
 	return ingest.NewRedisLog(d.redis, ingest.RedisOptions{
 		Stream: a.Stream, DedupWindow: a.DedupWindow, ClaimIdle: a.ClaimIdle,
 		Retention: a.Retention, WaitReplicas: a.WaitReplicas,
-	})
+	}), nil
 }
 
 // consumer is one nearline consumer: a handler in a consumer group of its own.
@@ -45,7 +61,7 @@ func (d *deps) consumerGroups() []string {
 }
 
 // consumerLag reports every group's lag for /readyz details.
-func (d *deps) consumerLag(log *ingest.RedisLog) func(ctx context.Context) map[string]any {
+func (d *deps) consumerLag(log ingest.Log) func(ctx context.Context) map[string]any {
 	return func(ctx context.Context) map[string]any {
 		return map[string]any{"consumers": ingest.LagDetails(ctx, log.Lag, d.consumerGroups()...)}
 	}

@@ -52,7 +52,10 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	activity := d.activityLog()
+	activity, err := d.activityLog(ctx)
+	if err != nil {
+		return err
+	}
 	if err := ingest.RegisterLag(reg, activity.Lag, d.consumerGroups()...); err != nil {
 		return err
 	}

@@ -73,7 +73,11 @@ func work(ctx context.Context, d *deps, ln net.Listener, groups []string) error 
 			}
 		}
 	}
-	log := d.activityLog()
+	log, err := d.activityLog(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := ingest.NewMetrics(reg)
@@ -131,7 +135,7 @@ func work(ctx context.Context, d *deps, ln net.Listener, groups []string) error 
 		}()
 	}
 	d.log.Info("worker running", "consumers", strings.Join(names, ","), "addr", ln.Addr().String(), "consumer", name)
-	var err error
+	err = nil
 	select {
 	case <-ctx.Done():
 	case err = <-serveErr:
