@@ -29,12 +29,12 @@ migrate: build services
 seed: build services
 	$(BIN) seed
 
-## run: services, migrations, demo data, then the API on :8080
+## run: services, migrations, demo data, then the worker and the API on :8080
 run: build services
 	$(BIN) migrate
 	$(BIN) seed
 	@scripts/samples.sh
-	$(BIN) serve --skip-migrate
+	@scripts/run.sh
 
 ## test: services if needed, then every test against them
 test: services

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/insights"
 	"github.com/stylegraph/stylegraph/lake"
 )
 
@@ -46,7 +47,14 @@ func (d *deps) consumers() []consumer {
 		{group: d.cfg.Feed.Group, handler: d.feedConsumer()},
 		{group: d.cfg.Archive.Group, handler: lake.NewArchiver(d.lake)},
 		{group: d.cfg.Search.SignalsGroup, handler: d.searchSignals()},
+		{group: "search-stats", handler: d.searchStats()},
 	}
+}
+
+// searchStats counts queries for the merchandisers' searches insight; the
+// API reads the same keys.
+func (d *deps) searchStats() *insights.SearchStats {
+	return insights.NewSearchStats(d.redis, "stylegraph:")
 }
 
 // graphWriter applies events to the graph (the worker and replay share it).

@@ -15,7 +15,6 @@ import (
 	"github.com/stylegraph/stylegraph/catalog"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/ingest"
-	"github.com/stylegraph/stylegraph/insights"
 	"github.com/stylegraph/stylegraph/limit"
 	"github.com/stylegraph/stylegraph/privacy"
 )
@@ -75,7 +74,7 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		},
 		Insights:       d.graph,
 		Privacy:        privacy.New(d.graph),
-		SearchStats:    insights.NewSearchStats(d.redis, "stylegraph:"),
+		SearchStats:    d.searchStats(),
 		Audit:          audit.New(d.redis, "stylegraph:audit", d.cfg.AuditDir),
 		CORSOrigins:    d.cfg.CORSOrigins,
 		TrustedProxies: d.cfg.TrustedProxies,
