@@ -52,6 +52,9 @@ type Feed struct {
 	CommentCount int64     `json:"commentCount"`
 	LikedByMe    bool      `json:"likedByMe"`
 	Reason       string    `json:"reason"`
+	// Product is set, instead of a post, on items with reason "recommended":
+	// a product recommended to the reader (ID 0, not a cursor position).
+	Product *Recommendation `json:"product,omitempty"`
 }
 
 // Reasons a feed item is in a shopper's feed, besides ReasonInterest (it

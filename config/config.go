@@ -74,6 +74,9 @@ type Recs struct {
 	SimilarMaxAge  time.Duration
 	CachePrefix    string
 	CacheTTL       time.Duration
+	// FeedEvery makes every FeedEvery-th feed item a recommended product
+	// (0: none).
+	FeedEvery int
 }
 
 // RecSources are the sources RECS_WEIGHTS may name.
@@ -158,6 +161,10 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		SimilarMaxAge:  r.duration("RECS_SIMILAR_MAX_AGE", 7*24*time.Hour),
 		CachePrefix:    r.str("RECS_CACHE_PREFIX", "stylegraph:recs:"),
 		CacheTTL:       r.duration("RECS_CACHE_TTL", 6*time.Hour),
+		FeedEvery:      r.int("FEED_RECS_EVERY", 5),
+	}
+	if c.Recs.FeedEvery < 0 || c.Recs.FeedEvery == 1 {
+		r.fail("FEED_RECS_EVERY", strconv.Itoa(c.Recs.FeedEvery), "must be 0 (off) or at least 2")
 	}
 	if c.Recs.MaxPerBrand < 0 {
 		r.fail("RECS_MAX_PER_BRAND", strconv.Itoa(c.Recs.MaxPerBrand), "must be 0 (no cap) or more")

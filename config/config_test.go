@@ -81,7 +81,7 @@ func TestRecommendationSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if def.Recs.Weights["collaborative"] != 1 || def.Recs.MaxPerCategory != 4 || def.Recs.CachePrefix != "stylegraph:recs:" {
+	if def.Recs.Weights["collaborative"] != 1 || def.Recs.MaxPerCategory != 4 || def.Recs.CachePrefix != "stylegraph:recs:" || def.Recs.FeedEvery != 5 {
 		t.Fatalf("default recs = %+v", def.Recs)
 	}
 	for _, bad := range []map[string]string{
@@ -91,6 +91,7 @@ func TestRecommendationSettings(t *testing.T) {
 		{"RECS_WEIGHTS": "social=NaN"},
 		{"RECS_MAX_PER_CATEGORY": "-2"},
 		{"RECS_CACHE_TTL": "soon"},
+		{"FEED_RECS_EVERY": "1"},
 	} {
 		_, err := config.LoadFrom(lookup(bad))
 		for name := range bad {

@@ -1,8 +1,29 @@
 package main
 
 import (
+	"context"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/recommend"
 )
+
+// feedsWithRecs is the feed service with recommended products mixed into
+// every page it reads.
+type feedsWithRecs struct {
+	*feeds.Service
+	mix *recommend.InFeed
+}
+
+func (f feedsWithRecs) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
+	return f.mix.Read(ctx, uid, cursor, limit)
+}
+
+// withRecs wraps the feed service so that every FEED_RECS_EVERY-th item is a
+// recommended product.
+func (d *deps) withRecs(fs *feeds.Service, recs *recommend.Service) feedsWithRecs {
+	return feedsWithRecs{Service: fs, mix: &recommend.InFeed{Feed: fs, Recs: recs, Every: d.cfg.Recs.FeedEvery, Log: d.log}}
+}
 
 // recommender builds the recommendation service from the configuration.
 func (d *deps) recommender() *recommend.Service {

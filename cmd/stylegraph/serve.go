@@ -63,6 +63,7 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		return err
 	}
 	defer fs.Close()
+	recs := d.recommender()
 	srv := api.New(api.Options{
 		Logger:       d.log,
 		Registry:     reg,
@@ -81,8 +82,8 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		Catalog:        &catalog.Service{Graph: d.graph, Index: d.search},
 		Events:         ingest.NewIngester(activity),
 		ReadyDetails:   d.consumerLag(activity),
-		Recommender:    d.recommender(),
-		Feeds:          fs,
+		Recommender:    recs,
+		Feeds:          d.withRecs(fs, recs),
 		Search:         d.searchEngine(),
 		SearchActivity: activity,
 	})

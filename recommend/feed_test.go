@@ -1,0 +1,95 @@
+package recommend
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/graph"
+)
+
+// pageOf is a feed reader serving posts with IDs n, n-1, …; each post
+// features product featured (0: none).
+type pageOf struct {
+	posts    int
+	featured int64
+	asked    []int
+}
+
+func (p *pageOf) Read(_ context.Context, _ int64, _ string, limit int) (stylegraph.FeedPage, error) {
+	p.asked = append(p.asked, limit)
+	var items []stylegraph.Feed
+	for i := 0; i < min(limit, p.posts); i++ {
+		it := stylegraph.Feed{ID: int64(1000 - i), Reason: stylegraph.ReasonFollowing}
+		if p.featured != 0 {
+			it.Post.Products = []stylegraph.ProductSummary{{ID: p.featured}}
+		}
+		items = append(items, it)
+	}
+	return stylegraph.FeedPage{Items: items}, nil
+}
+
+func TestEveryKthFeedItemIsRecommended(t *testing.T) {
+	w := newWorld(t, 6)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
+	for f := 2; f <= 5; f++ {
+		w.follow(1, f)
+	}
+	// Followed shoppers liked 1-4, 1 by the most.
+	for p := 1; p <= 4; p++ {
+		for f := 2; f <= 6-p; f++ {
+			w.engage(f, p, graph.EngageLike, time.Hour)
+		}
+	}
+	svc := w.service(config(map[string]float64{"social": 1}), nil)
+
+	// kinds renders a page as post IDs and "rec:<product>" entries.
+	kinds := func(items []stylegraph.Feed) []string {
+		var out []string
+		for _, it := range items {
+			if it.Product != nil {
+				if it.Reason != "recommended" || it.Product.Reasons[0].Kind != "recommended" || it.Product.Reasons[1].Kind != "social" {
+					t.Fatalf("recommended item = %+v", it)
+				}
+				out = append(out, "rec:"+string(rune('0'+it.Product.Product.ID-w.base-100)))
+				continue
+			}
+			out = append(out, "post")
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name     string
+		every    int
+		posts    int
+		featured int64
+		limit    int
+		want     []string
+		asked    int
+	}{
+		{"every third", 3, 100, 0, 9, []string{"post", "post", "rec:1", "post", "post", "rec:2", "post", "post", "rec:3"}, 6},
+		{"featured products are not repeated", 3, 100, w.product(1), 6, []string{"post", "post", "rec:2", "post", "post", "rec:3"}, 4},
+		{"short feed", 3, 3, 0, 9, []string{"post", "post", "rec:1", "post"}, 6},
+		{"empty feed gets one", 3, 0, 0, 9, []string{"rec:1"}, 6},
+		{"off", 0, 4, 0, 9, []string{"post", "post", "post", "post"}, 9},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			feed := &pageOf{posts: tc.posts, featured: tc.featured}
+			in := &InFeed{Feed: feed, Recs: svc, Every: tc.every}
+			page, err := in.Read(ctx, w.user(1), "", tc.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, kinds(page.Items)); diff != "" {
+				t.Fatalf("page (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]int{tc.asked}, feed.asked); diff != "" {
+				t.Fatalf("posts asked for (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
