@@ -188,4 +188,16 @@ func TestDeadLetterRecordsReasonAndAcks(t *testing.T) {
 	if n, _ := l.Lag(ctx, "g"); n != 0 {
 		t.Errorf("lag after dead-lettering everything = %d", n)
 	}
+
+	// Requeued, the event is delivered again and leaves the dead letters.
+	if n, err := l.Requeue(ctx, dead[1].ID, "0-1"); err != nil || n != 1 {
+		t.Fatalf("requeue moved %d, %v; want 1", n, err)
+	}
+	again, err := l.Read(ctx, "g", "c", 10, 0)
+	if err != nil || len(again) != 1 || again[0].Event.ID != evs[0].ID {
+		t.Fatalf("after requeue read %+v, %v", again, err)
+	}
+	if left, _ := l.DeadLetters(ctx, 10); len(left) != 1 || left[0].ID != dead[0].ID {
+		t.Errorf("dead letters after requeue = %+v", left)
+	}
 }

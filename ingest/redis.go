@@ -47,8 +47,9 @@ type RedisOptions struct {
 type RedisLog struct {
 	rdb  redis.UniversalClient
 	o    RedisOptions
-	mu   sync.Mutex
-	have map[string]bool // groups known to exist
+	mu     sync.Mutex
+	have   map[string]bool      // groups known to exist
+	pruned map[string]time.Time // when each group's idle consumers were last pruned
 }
 
 // NewRedisLog returns a log on rdb with options o.
@@ -71,7 +72,7 @@ func NewRedisLog(rdb redis.UniversalClient, o RedisOptions) *RedisLog {
 	if o.WaitTimeout <= 0 {
 		o.WaitTimeout = time.Second
 	}
-	return &RedisLog{rdb: rdb, o: o, have: map[string]bool{}}
+	return &RedisLog{rdb: rdb, o: o, have: map[string]bool{}, pruned: map[string]time.Time{}}
 }
 
 // Stream is the stream key.
@@ -222,6 +223,7 @@ func (l *RedisLog) Read(ctx context.Context, group, consumer string, max int, bl
 	if err := l.ensureGroup(ctx, group); err != nil {
 		return nil, err
 	}
+	l.pruneConsumers(ctx, group)
 	msgs, err := l.reclaim(ctx, group, consumer, max)
 	if err != nil || len(msgs) > 0 {
 		return msgs, err
@@ -378,6 +380,58 @@ func (l *RedisLog) DeadLetters(ctx context.Context, max int) ([]DeadLetter, erro
 		out[i] = d
 	}
 	return out, nil
+}
+
+// Requeue puts dead-lettered entries back on the stream as new entries (for
+// every group to see again) and removes them from the dead letters, one
+// atomic step per entry. It returns how many it moved; unknown IDs are
+// skipped.
+func (l *RedisLog) Requeue(ctx context.Context, ids ...string) (int, error) {
+	moved := 0
+	for _, id := range ids {
+		xs, err := l.rdb.XRangeN(ctx, l.o.DeadLetterStream, id, id, 1).Result()
+		if err != nil {
+			return moved, unavailable("read dead letter", err)
+		}
+		if len(xs) == 0 {
+			continue
+		}
+		raw, _ := xs[0].Values["e"].(string)
+		_, err = l.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.XAdd(ctx, &redis.XAddArgs{Stream: l.o.Stream, Values: []any{"e", raw}})
+			p.XDel(ctx, l.o.DeadLetterStream, id)
+			return nil
+		})
+		if err != nil {
+			return moved, unavailable("requeue dead letter", err)
+		}
+		moved++
+	}
+	return moved, nil
+}
+
+// pruneConsumers removes consumers of the group that hold nothing and have
+// been idle longer than a day: every worker restart adds a consumer name,
+// and without pruning they pile up in XINFO CONSUMERS.
+func (l *RedisLog) pruneConsumers(ctx context.Context, group string) {
+	l.mu.Lock()
+	due := time.Since(l.pruned[group]) > 10*time.Minute
+	if due {
+		l.pruned[group] = time.Now()
+	}
+	l.mu.Unlock()
+	if !due {
+		return
+	}
+	cs, err := l.rdb.XInfoConsumers(ctx, l.o.Stream, group).Result()
+	if err != nil {
+		return // best effort; the next round tries again
+	}
+	for _, c := range cs {
+		if c.Pending == 0 && c.Idle > 24*time.Hour {
+			_ = l.rdb.XGroupDelConsumer(ctx, l.o.Stream, group, c.Name).Err()
+		}
+	}
 }
 
 // Lag is how many messages the group has not acknowledged: those not yet

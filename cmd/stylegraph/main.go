@@ -21,6 +21,7 @@ Usage: stylegraph <command> [flags]
 Commands:
   serve     run the HTTP API (applies migrations first)
   worker    run the nearline consumers (graph writer, archiver, …); metrics on WORKER_ADDR
+  deadletters  list dead-lettered events (--limit 20), or "deadletters requeue <id>…" to retry them
   migrate   apply Neo4j constraints/indexes and OpenSearch indices
   seed      load a generated demo data set
   import    import products [--batch 1000] <file.csv|file.ndjson>: upsert a catalog
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, rest, stderr)
 	case "worker":
 		return runWorker(ctx, rest, stderr)
+	case "deadletters":
+		return runDeadLetters(ctx, rest, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, rest, stderr)
 	case "seed":
