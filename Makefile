@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds
+.PHONY: bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds
 
 all: build
 
@@ -59,3 +59,7 @@ bench-ingest: services
 ## bench-feeds: fan-out to 100,000 followers and GET /v1/feed under load, each next to a raw Redis baseline
 bench-feeds: services
 	$(GO) run ./bench/feeds $(BENCH_ARGS)
+
+## bench-catalog: catalog parse and import rates and archive write/read rates, next to raw CSV, UNWIND/MERGE, bulk and put baselines
+bench-catalog: services
+	$(GO) run ./bench/catalog $(BENCH_ARGS)
