@@ -55,3 +55,24 @@ func principal(c *gin.Context) stylegraph.Principal {
 	p, _ := stylegraph.PrincipalFromContext(c.Request.Context())
 	return p
 }
+
+// serviceRoutes are the only routes backends may call: ingest and catalog
+// (and introspection of their own key).
+var serviceRoutes = map[string]bool{
+	"POST /v1/events":         true,
+	"GET /v1/products/:id":    true,
+	"PUT /v1/products/:id":    true,
+	"DELETE /v1/products/:id": true,
+	"PUT /v1/users/:id":       true,
+	"GET /v1/me":              true,
+}
+
+// scopeServices keeps service callers to ingest and catalog, so a leaked
+// backend key cannot read shoppers' feeds or the admin insights.
+func scopeServices(c *gin.Context) {
+	if principal(c).Role == stylegraph.RoleService && !serviceRoutes[c.Request.Method+" "+c.FullPath()] {
+		writeError(c, stylegraph.Errorf(stylegraph.EFORBIDDEN, "service credentials may only call ingest and catalog endpoints"))
+		return
+	}
+	c.Next()
+}

@@ -163,7 +163,7 @@ func New(o Options) *Server {
 	e.GET("/openapi.yaml", s.openAPI)
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry})))
 
-	s.v1 = e.Group("/v1", s.limitIP, s.authenticate, s.limitPrincipal)
+	s.v1 = e.Group("/v1", s.limitIP, s.authenticate, s.limitPrincipal, scopeServices)
 	s.routes(o)
 	return s
 }
