@@ -41,10 +41,11 @@ func Normalize(p *stylegraph.Product) error {
 	p.Gender = clean(p.Gender)
 	p.Season = clean(p.Season)
 	p.Usage = clean(p.Usage)
-	for field, v := range map[string]string{"title": p.Title, "description": p.Description, "brand": p.Brand,
-		"color": p.Color, "gender": p.Gender, "season": p.Season, "usage": p.Usage} {
-		if !utf8.ValidString(v) {
-			return stylegraph.Invalid(field, "must be valid UTF-8")
+	texts := [...]struct{ field, v string }{{"title", p.Title}, {"description", p.Description}, {"brand", p.Brand},
+		{"color", p.Color}, {"gender", p.Gender}, {"season", p.Season}, {"usage", p.Usage}}
+	for _, t := range texts {
+		if !utf8.ValidString(t.v) {
+			return stylegraph.Invalid(t.field, "must be valid UTF-8")
 		}
 	}
 	switch {
@@ -65,9 +66,9 @@ func Normalize(p *stylegraph.Product) error {
 	case p.Price > 0 && p.Currency == "":
 		return stylegraph.Invalid("currency", "is required with a price")
 	}
-	for field, v := range map[string]string{"brand": p.Brand, "color": p.Color, "gender": p.Gender, "season": p.Season, "usage": p.Usage} {
-		if utf8.RuneCountInString(v) > MaxNameRunes {
-			return stylegraph.Invalid(field, "must be at most %d characters", MaxNameRunes)
+	for _, t := range texts[2:] {
+		if utf8.RuneCountInString(t.v) > MaxNameRunes {
+			return stylegraph.Invalid(t.field, "must be at most %d characters", MaxNameRunes)
 		}
 	}
 	var err error
@@ -144,6 +145,9 @@ func isCurrency(s string) bool {
 
 // clean trims spaces (including no-break spaces) and collapses inner runs.
 func clean(s string) string {
+	if tidy(s) {
+		return s
+	}
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u00a0'
 	}), " ")
@@ -165,4 +169,22 @@ func (e *RowError) Error() string {
 
 func rowError(line int, err error) *RowError {
 	return &RowError{Line: line, Field: stylegraph.ErrorField(err), Reason: stylegraph.ErrorMessage(err)}
+}
+
+// tidy reports whether clean would leave s as it is: no leading, trailing or
+// doubled ASCII spaces and no other whitespace (the common case, kept
+// allocation-free).
+func tidy(s string) bool {
+	prev := byte(' ')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\t' || c == '\n' || c == '\r' || c >= 0x80 && c == 0xc2 && i+1 < len(s) && s[i+1] == 0xa0 {
+			return false
+		}
+		if c == ' ' && prev == ' ' {
+			return false
+		}
+		prev = c
+	}
+	return prev != ' ' || s == ""
 }
