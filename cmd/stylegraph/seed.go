@@ -9,6 +9,7 @@ import (
 
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/demo"
+	"github.com/stylegraph/stylegraph/graph"
 )
 
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -16,12 +17,13 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	users := fs.Int("users", 500, "shoppers to generate")
 	products := fs.Int("products", 3000, "products to generate")
+	interactions := fs.Int("interactions", 10000, "likes, views, carts and purchases to generate over the last 60 days")
 	seed := fs.Uint64("seed", 1, "random seed (same seed, same data)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *users < 1 || *products < 1 {
-		return fmt.Errorf("--users and --products must be positive")
+	if *users < 1 || *products < 1 || *interactions < 0 {
+		return fmt.Errorf("--users and --products must be positive, --interactions at least 0")
 	}
 	cfg, err := config.Load()
 	if err != nil {
@@ -35,7 +37,34 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := d.migrate(ctx); err != nil {
 		return err
 	}
-	return seedDemo(ctx, d, demo.Generate(*seed, demo.Size{Users: *users, Products: *products}), stdout)
+	ds := demo.Generate(*seed, demo.Size{Users: *users, Products: *products})
+	if err := seedDemo(ctx, d, ds, stdout); err != nil {
+		return err
+	}
+	return seedInteractions(ctx, d, ds, *seed, *interactions, stdout)
+}
+
+// seedInteractions writes generated engagements to the graph with progress.
+func seedInteractions(ctx context.Context, d *deps, ds demo.Dataset, seed uint64, n int, stdout io.Writer) error {
+	start := time.Now()
+	done := 0
+	step := max(n/20, 1)
+	err := demo.Interactions(seed, ds, n, start, func(es []graph.Engagement) error {
+		if err := d.graph.LoadEngagements(ctx, es); err != nil {
+			return fmt.Errorf("seed interactions: %w", err)
+		}
+		before := done
+		done += len(es)
+		if done/step != before/step || done == n {
+			fmt.Fprintf(stdout, "interactions: %d/%d (%.0f/s)\n", done, n, float64(done)/time.Since(start).Seconds())
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %d interactions in %s\n", done, time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // seedDemo writes the data set to the graph and the search index. Every write
