@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds
+.PHONY: bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs
 
 all: build
 
@@ -63,3 +63,8 @@ bench-feeds: services
 ## bench-catalog: catalog parse and import rates and archive write/read rates, next to raw CSV, UNWIND/MERGE, bulk and put baselines
 bench-catalog: services
 	$(GO) run ./bench/catalog $(BENCH_ARGS)
+
+## bench-recs: GET /v1/recommendations p50/p99 and req/s, live and precomputed, next to a bare Cypher round trip
+## (seed first: `bin/stylegraph seed --users 100000 --products 40000 --interactions 2000000`, or smaller)
+bench-recs: services
+	$(GO) run ./bench/recs $(BENCH_ARGS)
