@@ -37,7 +37,7 @@ func (s *Server) recommendRoutes(r Recommender) {
 
 type recommendHandlers struct{ r Recommender }
 
-// recommendations answers for the caller; a service or an admin names the
+// recommendations answers for the caller; an admin may name the
 // shopper with ?userId=.
 func (h recommendHandlers) recommendations(c *gin.Context) {
 	p := principal(c)
