@@ -238,3 +238,40 @@ func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 		t.Errorf("views (-want +got):\n%s", diff)
 	}
 }
+
+// TestConsumerFinishesTheBatchInFlightOnShutdown stops a consumer while its
+// handler runs: within the grace period the batch completes and is
+// acknowledged, and Run returns.
+func TestConsumerFinishesTheBatchInFlightOnShutdown(t *testing.T) {
+	l, _ := newLog(t, ingest.RedisOptions{})
+	ctx := context.Background()
+	if err := l.Append(ctx, views(1, 100, 3)); err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	var once sync.Once
+	h := ingest.HandlerFunc(func(ctx context.Context, events []ingest.Event) error {
+		once.Do(func() { close(started) })
+		select {
+		case <-time.After(200 * time.Millisecond):
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	o := fastOptions(nil)
+	o.ShutdownGrace = 5 * time.Second
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { ingest.NewConsumer(l, "g", "c", h, o).Run(runCtx); close(done) }()
+	<-started
+	stop()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after shutdown")
+	}
+	if lag, err := l.Lag(ctx, "g"); err != nil || lag != 0 {
+		t.Errorf("lag after a graceful stop = %d, %v; want 0", lag, err)
+	}
+}
