@@ -45,8 +45,8 @@ type RedisOptions struct {
 // is sent only after the write reached the AOF (fsynced within a second with
 // appendfsync everysec), and WaitReplicas adds replica acknowledgement.
 type RedisLog struct {
-	rdb  redis.UniversalClient
-	o    RedisOptions
+	rdb    redis.UniversalClient
+	o      RedisOptions
 	mu     sync.Mutex
 	have   map[string]bool      // groups known to exist
 	pruned map[string]time.Time // when each group's idle consumers were last pruned
