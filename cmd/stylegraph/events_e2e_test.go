@@ -223,4 +223,19 @@ func TestEventsEndToEnd(t *testing.T) {
 	if c, ok := ready.Details.Consumers["graph-writer"]; !ok || c.Lag != 0 {
 		t.Errorf("/readyz details = %+v", ready.Details)
 	}
+
+	// This route takes bodies over the server's 1 MiB default: 200 comments
+	// of 2,000 three-byte characters are about 1.2 MB.
+	var big []string
+	for range 200 {
+		big = append(big, fmt.Sprintf(`{"type": "comment", "target": {"kind": "post", "id": %d}, "data": {"text": %q}}`, ids+9, strings.Repeat("가", 2000)))
+	}
+	body := "[" + strings.Join(big, ",") + "]"
+	if len(body) <= 1<<20 {
+		t.Fatalf("test body is only %d bytes", len(body))
+	}
+	var bigResp api.EventsResponse
+	if code := post(t, base+"/v1/events", asShopper, body, &bigResp); code != http.StatusAccepted || bigResp.Accepted != 200 {
+		t.Errorf("a %d-byte batch = %d, %d accepted", len(body), code, bigResp.Accepted)
+	}
 }
