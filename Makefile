@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs
+.PHONY: bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
 
 all: build
 
@@ -55,6 +55,10 @@ test-fuzz:
 ## bench-ingest: events/s through POST /v1/events and the graph writer, next to raw XADD and UNWIND/MERGE
 bench-ingest: services
 	$(GO) run ./bench/ingest $(BENCH_ARGS)
+
+## bench-search: GET /v1/search over the 44k styles.csv catalog (p50/p99, QPS) next to the same query sent to OpenSearch
+bench-search: services
+	$(GO) run ./bench/search $(BENCH_ARGS)
 
 ## bench-feeds: fan-out to 100,000 followers and GET /v1/feed under load, each next to a raw Redis baseline
 bench-feeds: services

@@ -318,3 +318,12 @@ func suggestBody(prefix string, limit int) map[string]any {
 		},
 	}
 }
+
+// RequestBody returns the OpenSearch request body Search sends first for
+// req, unpersonalised (benchmarks compare the engine with it sent directly).
+func (e *Engine) RequestBody(req stylegraph.SearchRequest) (map[string]any, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return plan{req: req}.body(), nil
+}

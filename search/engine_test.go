@@ -13,7 +13,7 @@ import (
 )
 
 func TestSearchFindsWhatShoppersMean(t *testing.T) {
-	e := search.NewEngine(shop(t, catalog()), nil, quiet())
+	e := search.NewEngine(shop(t, smallShop()), nil, quiet())
 	tests := []struct {
 		name, q string
 		first   []int64 // the top hits, in any order
@@ -56,7 +56,7 @@ func TestSearchFindsWhatShoppersMean(t *testing.T) {
 }
 
 func TestSearchMultiSelectFacetsIgnoreTheirOwnFilter(t *testing.T) {
-	e := search.NewEngine(shop(t, catalog()), nil, quiet())
+	e := search.NewEngine(shop(t, smallShop()), nil, quiet())
 	res, err := e.Search(context.Background(), stylegraph.SearchRequest{Brands: []string{"Puma", "Nike"}, Genders: []string{"Men"}})
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestSearchMultiSelectFacetsIgnoreTheirOwnFilter(t *testing.T) {
 }
 
 func TestSearchFiltersCategoryPriceAndSize(t *testing.T) {
-	e := search.NewEngine(shop(t, catalog()), nil, quiet())
+	e := search.NewEngine(shop(t, smallShop()), nil, quiet())
 	lo, hi := 40.0, 100.0
 	tests := []struct {
 		name string
@@ -125,7 +125,7 @@ func TestSearchFiltersCategoryPriceAndSize(t *testing.T) {
 }
 
 func TestSearchHighlightsMatchedWords(t *testing.T) {
-	e := search.NewEngine(shop(t, catalog()), nil, quiet())
+	e := search.NewEngine(shop(t, smallShop()), nil, quiet())
 	res, err := e.Search(context.Background(), stylegraph.SearchRequest{Query: "leather"})
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +144,7 @@ func TestSearchHighlightsMatchedWords(t *testing.T) {
 }
 
 func TestSearchSuggestsAndFallsBackWhenNothingMatches(t *testing.T) {
-	e := search.NewEngine(shop(t, catalog()), nil, quiet())
+	e := search.NewEngine(shop(t, smallShop()), nil, quiet())
 	// A wrong first letter defeats the strict query's fuzzy prefix.
 	res, err := e.Search(context.Background(), stylegraph.SearchRequest{Query: "xeans"})
 	if err != nil {
@@ -168,7 +168,7 @@ func TestSearchSuggestsAndFallsBackWhenNothingMatches(t *testing.T) {
 }
 
 func TestSuggestCompletesTitlesBrandsAndCategories(t *testing.T) {
-	e := search.NewEngine(shop(t, catalog()), nil, quiet())
+	e := search.NewEngine(shop(t, smallShop()), nil, quiet())
 	tests := []struct {
 		prefix string
 		want   []stylegraph.Suggestion

@@ -27,8 +27,8 @@ func prod(id int64, title, brand, leaf, color, gender string, price float64, siz
 	}
 }
 
-// catalog is the small shop most search tests run against.
-func catalog() []stylegraph.Product {
+// smallShop is the small shop most search tests run against.
+func smallShop() []stylegraph.Product {
 	ps := []stylegraph.Product{
 		prod(1, "Nova Men Black Leather Sneakers", "Nova", "Casual Shoes", "Black", "Men", 89.5, "42", "43"),
 		prod(2, "청바지 슬림핏 데님", "Seoulstreet", "Jeans", "Blue", "Women", 49, "S", "M"),

@@ -147,7 +147,7 @@ func TestReindexSwapsAliasWhileSearching(t *testing.T) {
 
 func TestPopularitySignalsApplyOnceAndReorder(t *testing.T) {
 	// 101 and 102 are twins: only popularity can order them.
-	c := shop(t, append(catalog(),
+	c := shop(t, append(smallShop(),
 		prod(101, "Plain Oversized Tee", "Basics", "Tshirts", "White", "Unisex", 9),
 		prod(102, "Plain Oversized Tee", "Basics", "Tshirts", "White", "Unisex", 9)))
 	ctx := context.Background()
@@ -199,7 +199,7 @@ func TestPopularitySignalsApplyOnceAndReorder(t *testing.T) {
 		t.Errorf("sort=popular (-want +got):\n%s", diff)
 	}
 	// Re-indexing a product keeps its popularity.
-	if _, err := c.IndexProducts(ctx, catalog()[4:5]); err != nil {
+	if _, err := c.IndexProducts(ctx, smallShop()[4:5]); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Do(ctx, http.MethodGet, fmt.Sprintf("/%s/_doc/5", c.Alias("products")), nil, &got); err != nil || got.Source.PopularityScore != 7 {
