@@ -95,7 +95,14 @@ func TestEventsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	asShopper := map[string]string{"Authorization": "Bearer " + tok}
-	asService := map[string]string{"X-API-Key": "dev-service-key"}
+	var key string
+	for k := range d.cfg.APIKeys {
+		key = k
+	}
+	if key == "" {
+		t.Fatal("no service API key configured (STYLEGRAPH_API_KEYS)")
+	}
+	asService := map[string]string{"X-API-Key": key}
 
 	likeID, followID := uuid.NewString(), uuid.NewString()
 	batch := fmt.Sprintf(`[
