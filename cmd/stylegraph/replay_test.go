@@ -113,7 +113,7 @@ func TestReplayRebuildsTheLiveGraph(t *testing.T) {
 		parts = append(parts, s+"}")
 	}
 	var res api.EventsResponse
-	if code := post(t, base+"/v1/events", map[string]string{"X-API-Key": "dev-service-key"}, "["+strings.Join(parts, ",")+"]", &res); code != http.StatusAccepted || res.Accepted != len(evs) {
+	if code := post(t, base+"/v1/events", map[string]string{"Authorization": "Bearer " + mint(t, d.cfg.JWTSecret, ids+999, stylegraph.RoleService)}, "["+strings.Join(parts, ",")+"]", &res); code != http.StatusAccepted || res.Accepted != len(evs) {
 		t.Fatalf("POST /v1/events = %d %+v", code, res)
 	}
 

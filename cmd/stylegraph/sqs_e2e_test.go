@@ -49,7 +49,7 @@ func TestEventsThroughSQS(t *testing.T) {
 		{"id": %q, "type": "like", "userId": %d, "target": {"kind": "product", "id": %d}},
 		{"id": %q, "type": "follow", "userId": %d, "target": {"kind": "user", "id": %d}}
 	]`, uuid.NewString(), shopper, product, uuid.NewString(), shopper, friend)
-	svc := map[string]string{"X-API-Key": "dev-service-key"}
+	svc := map[string]string{"Authorization": "Bearer " + mint(t, d.cfg.JWTSecret, ids+999, stylegraph.RoleService)}
 	var res api.EventsResponse
 	if code := post(t, base+"/v1/events", svc, batch, &res); code != http.StatusAccepted || res.Accepted != 2 {
 		t.Fatalf("POST /v1/events = %d %+v", code, res)
