@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,6 +217,7 @@ func (s *Service) since(ctx context.Context, uid, last int64) ([]stylegraph.Feed
 		return nil, err
 	}
 	refs := c.sorted(func(id int64) bool { return id > last })
+	refs = slices.DeleteFunc(refs, func(r stylegraph.FeedRef) bool { return r.Reason == stylegraph.ReasonTrending })
 	items, _, err := s.hydrate(ctx, refs, MaxLimit)
 	if err != nil {
 		return nil, err

@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,11 +43,16 @@ import (
 	"github.com/stylegraph/stylegraph/graph"
 )
 
+// profile is where the API read run's CPU profile goes ("" for none).
+var profile string
+
 func main() {
 	followers := flag.Int("followers", 100_000, "followers of the fanned-out author")
 	clients := flag.Int("clients", 16, "concurrent clients for GET /v1/feed")
 	duration := flag.Duration("duration", 10*time.Second, "how long each read run lasts")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the API read run to this file")
 	flag.Parse()
+	profile = *cpuprofile
 	if err := run(*followers, *clients, *duration); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-feeds:", err)
 		os.Exit(1)
@@ -253,7 +259,18 @@ func benchRead(ctx context.Context, g *graph.Store, rdb *redis.Client, svc *feed
 	defer stopBare()
 
 	header := http.Header{"Authorization": {"Bearer " + tok}}
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	apiRes, err := load(apiURL+"/v1/feed?limit=20", header, clients, duration)
+	pprof.StopCPUProfile()
 	if err != nil {
 		return err
 	}
