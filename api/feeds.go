@@ -27,7 +27,8 @@ type Feeds interface {
 	Followers(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.UserPage, error)
 	Following(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.UserPage, error)
 	FollowingBrands(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.BrandPage, error)
-	Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error)
+	// ReadJSON answers GET /v1/feed already encoded: {"items": [Feed], "nextCursor"}.
+	ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error)
 	Stream(ctx context.Context, uid int64, lastEventID string, open func() error, send func(id int64, data []byte) error, ping func() error) error
 }
 
@@ -230,12 +231,12 @@ func (h feedHandlers) feed(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	page, err := h.f.Read(c.Request.Context(), principal(c).UserID, c.Query("cursor"), limit)
+	body, err := h.f.ReadJSON(c.Request.Context(), principal(c).UserID, c.Query("cursor"), limit)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, page)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
 
 // stream serves Server-Sent Events: one "feed" event per item with its feed

@@ -158,7 +158,7 @@ func (s *Service) Config() Config { return s.cfg }
 // Keys. Every key starts with the configured prefix.
 func (s *Service) timelineKey(uid int64) string { return s.cfg.Prefix + "tl:" + itoa(uid) }
 func (s *Service) builtKey(uid int64) string    { return s.cfg.Prefix + "tlok:" + itoa(uid) }
-func (s *Service) objectKey(fid int64) string   { return s.cfg.Prefix + "obj:" + itoa(fid) }
+func (s *Service) objectKey(fid int64) string   { return s.cfg.Prefix + "item:" + itoa(fid) }
 func (s *Service) outboxKey(uid int64) string   { return s.cfg.Prefix + "out:" + itoa(uid) }
 func (s *Service) followKey(uid int64) string   { return s.cfg.Prefix + "fol:" + itoa(uid) }
 func (s *Service) likesKey(uid int64) string    { return s.cfg.Prefix + "lk:" + itoa(uid) }
@@ -167,6 +167,13 @@ func (s *Service) trendingKey() string          { return s.cfg.Prefix + "trendin
 
 // TimelineKey is the Redis list holding a user's cached feed entries.
 func (s *Service) TimelineKey(uid int64) string { return s.timelineKey(uid) }
+
+// ReadKeys names the Redis keys a read of uid's feed touches: the follow
+// hash, the list, its rebuild marker, the like set and the objects of fids
+// (for benchmarks and tools that replay a read).
+func (s *Service) ReadKeys(uid int64, fids []int64) (follows, list, built, likes string, objects []string) {
+	return s.followKey(uid), s.timelineKey(uid), s.builtKey(uid), s.likesKey(uid), s.objectKeys(fids)
+}
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 

@@ -171,11 +171,17 @@ func (f following) none() bool { return len(f.users) == 0 && len(f.brands) == 0 
 
 // following returns whom uid follows, from a hash cached from the graph.
 func (s *Service) following(ctx context.Context, uid int64) (following, error) {
-	key := s.followKey(uid)
-	h, err := s.r.HGetAll(ctx, key).Result()
+	h, err := s.r.HGetAll(ctx, s.followKey(uid)).Result()
 	if err != nil {
 		return following{}, fmt.Errorf("read follows of user %d: %w", uid, err)
 	}
+	return s.followingFrom(ctx, uid, h)
+}
+
+// followingFrom parses the cached follow hash, loading it from the graph
+// when it is not built.
+func (s *Service) followingFrom(ctx context.Context, uid int64, h map[string]string) (following, error) {
+	key := s.followKey(uid)
 	f := following{users: map[int64]int64{}, brands: map[int64]bool{}}
 	if _, built := h["_"]; built {
 		for k, v := range h {

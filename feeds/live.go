@@ -208,25 +208,21 @@ func (s *Service) touch(ctx context.Context, uid int64) error {
 // since returns uid's feed items newer than the feed ID last, oldest first,
 // at most MaxLimit of the newest.
 func (s *Service) since(ctx context.Context, uid, last int64) ([]stylegraph.Feed, error) {
-	fol, err := s.following(ctx, uid)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.candidates(ctx, uid, fol)
+	c, err := s.candidates(ctx, uid)
 	if err != nil {
 		return nil, err
 	}
 	refs := c.sorted(func(id int64) bool { return id > last })
 	refs = slices.DeleteFunc(refs, func(r stylegraph.FeedRef) bool { return r.Reason == stylegraph.ReasonTrending })
-	items, _, err := s.hydrate(ctx, refs, MaxLimit)
+	items, _, err := s.hydrate(ctx, uid, refs, MaxLimit)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.markLiked(ctx, uid, items); err != nil {
-		return nil, err
+	out := make([]stylegraph.Feed, len(items))
+	for i, it := range items {
+		if out[len(items)-1-i], err = it.decode(); err != nil {
+			return nil, err
+		}
 	}
-	for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
-		items[i], items[j] = items[j], items[i]
-	}
-	return items, nil
+	return out, nil
 }

@@ -333,58 +333,95 @@ func (s *Service) refresh(ctx context.Context, fid int64) (stylegraph.Feed, erro
 	if len(fs) == 0 {
 		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "feed item %d not found", fid)
 	}
-	if err := s.store(ctx, fs); err != nil {
+	if _, err := s.store(ctx, fs); err != nil {
 		return stylegraph.Feed{}, err
 	}
 	return fs[0], nil
 }
 
-// store caches rendered feed objects in one round trip.
-func (s *Service) store(ctx context.Context, fs []stylegraph.Feed) error {
+// storedFeed is a feed object as cached: the Feed without the fields that
+// depend on the reader, which reads splice in.
+type storedFeed struct {
+	ID           int64                `json:"ID"`
+	CreatedAt    time.Time            `json:"createdDate"`
+	User         stylegraph.User      `json:"user"`
+	Post         stylegraph.Post      `json:"post"`
+	Likes        []stylegraph.User    `json:"like"`
+	Comments     []stylegraph.Comment `json:"comment"`
+	LikeCount    int64                `json:"likeCount"`
+	CommentCount int64                `json:"commentCount"`
+}
+
+// store caches rendered feed objects in one round trip and returns them
+// encoded.
+func (s *Service) store(ctx context.Context, fs []stylegraph.Feed) (map[int64][]byte, error) {
+	out := make(map[int64][]byte, len(fs))
 	pipe := s.r.Pipeline()
 	for _, f := range fs {
-		f.Reason, f.LikedByMe = "", false
-		b, err := json.Marshal(f)
+		b, err := json.Marshal(storedFeed{
+			ID: f.ID, CreatedAt: f.CreatedAt, User: f.User, Post: f.Post, Likes: f.Likes, Comments: f.Comments,
+			LikeCount: f.LikeCount, CommentCount: f.CommentCount,
+		})
 		if err != nil {
-			return fmt.Errorf("encode feed item %d: %w", f.ID, err)
+			return nil, fmt.Errorf("encode feed item %d: %w", f.ID, err)
 		}
+		out[f.ID] = b
 		setObject.Eval(ctx, pipe, []string{s.objectKey(f.ID)}, b, s.cfg.ObjectTTL.Milliseconds(), tombstone)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("cache feed objects: %w", err)
+		return nil, fmt.Errorf("cache feed objects: %w", err)
 	}
-	return nil
+	return out, nil
 }
 
-// objects returns the cached feed objects for the IDs, rendering misses from
-// the graph. Deleted items are left out.
+// objects returns the cached feed objects for the IDs, decoded, rendering
+// misses from the graph. Deleted items are left out.
 func (s *Service) objects(ctx context.Context, fids []int64) (map[int64]stylegraph.Feed, error) {
-	out := make(map[int64]stylegraph.Feed, len(fids))
+	out := map[int64]stylegraph.Feed{}
 	if len(fids) == 0 {
 		return out, nil
 	}
+	vals, err := s.r.MGet(ctx, s.objectKeys(fids)...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read feed objects: %w", err)
+	}
+	raws, err := s.rawObjects(ctx, fids, vals)
+	if err != nil {
+		return nil, err
+	}
+	for id, raw := range raws {
+		var f stylegraph.Feed
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return nil, fmt.Errorf("decode feed item %d: %w", id, err)
+		}
+		out[id] = f
+	}
+	return out, nil
+}
+
+func (s *Service) objectKeys(fids []int64) []string {
 	keys := make([]string, len(fids))
 	for i, id := range fids {
 		keys[i] = s.objectKey(id)
 	}
-	vals, err := s.r.MGet(ctx, keys...).Result()
-	if err != nil {
-		return nil, fmt.Errorf("read feed objects: %w", err)
-	}
+	return keys
+}
+
+// rawObjects turns MGET results into encoded feed objects, rendering (and
+// caching) the misses from the graph; tombstoned and vanished items are left
+// out. Cached objects are passed on as they are, never decoded.
+func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (map[int64][]byte, error) {
+	out := make(map[int64][]byte, len(fids))
 	var miss []int64
 	for i, v := range vals {
 		str, ok := v.(string)
 		switch {
-		case !ok:
-			miss = append(miss, fids[i])
-		case str == tombstone:
-		default:
-			var f stylegraph.Feed
-			if err := json.Unmarshal([]byte(str), &f); err != nil {
+		case !ok || len(str) < 2 || str[0] != '{' || str[len(str)-1] != '}':
+			if str != tombstone {
 				miss = append(miss, fids[i])
-				continue
 			}
-			out[f.ID] = f
+		default:
+			out[fids[i]] = []byte(str)
 		}
 	}
 	if len(miss) > 0 {
@@ -392,11 +429,12 @@ func (s *Service) objects(ctx context.Context, fids []int64) (map[int64]stylegra
 		if err != nil {
 			return nil, fmt.Errorf("render feed items: %w", err)
 		}
-		if err := s.store(ctx, fs); err != nil {
+		stored, err := s.store(ctx, fs)
+		if err != nil {
 			return nil, err
 		}
-		for _, f := range fs {
-			out[f.ID] = f
+		for id, b := range stored {
+			out[id] = b
 		}
 	}
 	return out, nil
@@ -410,12 +448,7 @@ func (s *Service) likedByMe(ctx context.Context, uid int64, fids []int64) (map[i
 		return out, nil
 	}
 	key := s.likesKey(uid)
-	members := make([]any, 0, len(fids)+1)
-	members = append(members, "0")
-	for _, id := range fids {
-		members = append(members, itoa(id))
-	}
-	got, err := s.r.SMIsMember(ctx, key, members...).Result()
+	got, err := s.r.SMIsMember(ctx, key, likeMembers(fids)...).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read likes of user %d: %w", uid, err)
 	}
@@ -447,6 +480,16 @@ func (s *Service) likedByMe(ctx context.Context, uid int64, fids []int64) (map[i
 		out[id] = got[i+1]
 	}
 	return out, nil
+}
+
+// likeMembers asks for the built marker "0" and then each feed ID.
+func likeMembers(fids []int64) []any {
+	members := make([]any, 0, len(fids)+1)
+	members = append(members, "0")
+	for _, id := range fids {
+		members = append(members, itoa(id))
+	}
+	return members
 }
 
 const (

@@ -32,6 +32,36 @@ type candidates struct {
 	floor int64
 }
 
+// item is a feed item on its way to a reader: the cached object, encoded,
+// and the reader's fields.
+type item struct {
+	id     int64
+	raw    []byte
+	reason string
+	liked  bool
+}
+
+// decode returns the item as a Feed.
+func (it item) decode() (stylegraph.Feed, error) {
+	var f stylegraph.Feed
+	if err := json.Unmarshal(it.raw, &f); err != nil {
+		return f, fmt.Errorf("decode feed item %d: %w", it.id, err)
+	}
+	f.Reason, f.LikedByMe = it.reason, it.liked
+	return f, nil
+}
+
+// appendJSON appends the item's JSON: the cached object with the reader's
+// fields spliced in before its closing brace.
+func (it item) appendJSON(b []byte) []byte {
+	b = append(b, it.raw[:len(it.raw)-1]...)
+	b = append(b, `,"likedByMe":`...)
+	b = strconv.AppendBool(b, it.liked)
+	b = append(b, `,"reason":`...)
+	b = strconv.AppendQuote(b, it.reason)
+	return append(b, '}')
+}
+
 // Read returns a page of uid's feed, newest first, below the cursor. Items
 // come from the cached list, merged with followed celebrities' recent posts
 // (or trending items when uid follows nobody), filtered against current
@@ -40,55 +70,88 @@ type candidates struct {
 // feed ID returned, so items that arrive meanwhile (higher IDs) never shift
 // a page: no duplicates, no gaps.
 func (s *Service) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
+	items, next, err := s.page(ctx, uid, cursor, limit)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	page := stylegraph.FeedPage{Items: make([]stylegraph.Feed, len(items)), NextCursor: next}
+	for i, it := range items {
+		if page.Items[i], err = it.decode(); err != nil {
+			return stylegraph.FeedPage{}, err
+		}
+	}
+	return page, nil
+}
+
+// ReadJSON is Read already encoded as the API's JSON answer. It passes the
+// cached objects through without decoding them, which is what makes a feed
+// read cheap.
+func (s *Service) ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error) {
+	items, next, err := s.page(ctx, uid, cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	n := 40
+	for _, it := range items {
+		n += len(it.raw) + 40
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"items":[`...)
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = it.appendJSON(b)
+	}
+	b = append(b, `],"nextCursor":`...)
+	if next == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendQuote(b, *next)
+	}
+	return append(b, '}'), nil
+}
+
+func (s *Service) page(ctx context.Context, uid int64, cursor string, limit int) ([]item, *string, error) {
 	before, err := DecodeCursor(cursor)
 	if err != nil {
-		return stylegraph.FeedPage{}, err
+		return nil, nil, err
 	}
 	if limit, err = checkLimit(limit); err != nil {
-		return stylegraph.FeedPage{}, err
+		return nil, nil, err
 	}
-	fol, err := s.following(ctx, uid)
+	c, err := s.candidates(ctx, uid)
 	if err != nil {
-		return stylegraph.FeedPage{}, err
-	}
-	c, err := s.candidates(ctx, uid, fol)
-	if err != nil {
-		return stylegraph.FeedPage{}, err
+		return nil, nil, err
 	}
 	refs := c.sorted(func(id int64) bool { return id < before && id >= c.floor })
-	items, dead, err := s.hydrate(ctx, refs, limit)
+	items, dead, err := s.hydrate(ctx, uid, refs, limit)
 	if err != nil {
-		return stylegraph.FeedPage{}, err
+		return nil, nil, err
 	}
 	s.cleanDead(ctx, uid, c, dead)
 	// Past the cached list: continue from the graph.
 	for from := min(before, c.floor); len(items) < limit && from > 0; {
 		more, err := s.g.TimelineBefore(ctx, uid, from, limit-len(items))
 		if err != nil {
-			return stylegraph.FeedPage{}, fmt.Errorf("timeline of user %d from the graph: %w", uid, err)
+			return nil, nil, fmt.Errorf("timeline of user %d from the graph: %w", uid, err)
 		}
 		if len(more) == 0 {
 			break
 		}
-		got, _, err := s.hydrate(ctx, more, limit-len(items))
+		got, _, err := s.hydrate(ctx, uid, more, limit-len(items))
 		if err != nil {
-			return stylegraph.FeedPage{}, err
+			return nil, nil, err
 		}
 		items = append(items, got...)
 		from = more[len(more)-1].FeedID
 	}
-	if err := s.markLiked(ctx, uid, items); err != nil {
-		return stylegraph.FeedPage{}, err
-	}
-	page := stylegraph.FeedPage{Items: items}
-	if page.Items == nil {
-		page.Items = []stylegraph.Feed{}
-	}
+	var next *string
 	if len(items) == limit {
-		next := EncodeCursor(items[len(items)-1].ID)
-		page.NextCursor = &next
+		c := EncodeCursor(items[len(items)-1].id)
+		next = &c
 	}
-	return page, nil
+	return items, next, nil
 }
 
 // sorted returns the candidates that pass keep, newest first.
@@ -115,23 +178,35 @@ func (c candidates) sorted(keep func(int64) bool) []stylegraph.FeedRef {
 // missing), the recent posts of followed celebrities and, for users who
 // follow nobody, trending items; entries through unfollowed users or brands
 // are dropped.
-func (s *Service) candidates(ctx context.Context, uid int64, fol following) (candidates, error) {
+func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error) {
 	c := candidates{refs: map[int64]stylegraph.FeedRef{}, raw: map[int64][]string{}}
+	// One round trip for the follows, the list and its marker.
+	pipe := s.r.Pipeline()
+	folCmd := pipe.HGetAll(ctx, s.followKey(uid))
+	list := pipe.LRange(ctx, s.timelineKey(uid), 0, -1)
+	built := pipe.Exists(ctx, s.builtKey(uid))
+	if _, err := pipe.Exec(ctx); err != nil {
+		return c, fmt.Errorf("read feed of user %d: %w", uid, err)
+	}
+	fol, err := s.followingFrom(ctx, uid, folCmd.Val())
+	if err != nil {
+		return c, err
+	}
 	var celebs []int64
 	for id, n := range fol.users {
 		if n >= s.cfg.CelebrityThreshold {
 			celebs = append(celebs, id)
 		}
 	}
-	pipe := s.r.Pipeline()
-	list := pipe.LRange(ctx, s.timelineKey(uid), 0, -1)
-	built := pipe.Exists(ctx, s.builtKey(uid))
 	outs := make([]*redis.StringSliceCmd, len(celebs))
-	for i, id := range celebs {
-		outs[i] = pipe.LRange(ctx, s.outboxKey(id), 0, celebrityPull-1)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return c, fmt.Errorf("read feed of user %d: %w", uid, err)
+	if len(celebs) > 0 {
+		pipe := s.r.Pipeline()
+		for i, id := range celebs {
+			outs[i] = pipe.LRange(ctx, s.outboxKey(id), 0, celebrityPull-1)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return c, fmt.Errorf("read celebrity posts: %w", err)
+		}
 	}
 	entries := list.Val()
 	if built.Val() == 0 {
@@ -272,10 +347,11 @@ func (s *Service) trending(ctx context.Context) ([]int64, error) {
 	return ids, nil
 }
 
-// hydrate turns refs (newest first) into feed items until it has limit,
-// skipping deleted ones, which it returns as dead.
-func (s *Service) hydrate(ctx context.Context, refs []stylegraph.FeedRef, limit int) ([]stylegraph.Feed, []int64, error) {
-	var items []stylegraph.Feed
+// hydrate turns refs (newest first) into uid's feed items until it has
+// limit, skipping deleted ones, which it returns as dead. Objects and uid's
+// likes of them are read in one round trip per chunk.
+func (s *Service) hydrate(ctx context.Context, uid int64, refs []stylegraph.FeedRef, limit int) ([]item, []int64, error) {
+	var items []item
 	var dead []int64
 	for start := 0; start < len(refs) && len(items) < limit; {
 		end := min(start+limit-len(items)+2, len(refs))
@@ -284,19 +360,32 @@ func (s *Service) hydrate(ctx context.Context, refs []stylegraph.FeedRef, limit 
 		for i, r := range chunk {
 			ids[i] = r.FeedID
 		}
-		objs, err := s.objects(ctx, ids)
+		pipe := s.r.Pipeline()
+		mget := pipe.MGet(ctx, s.objectKeys(ids)...)
+		likes := pipe.SMIsMember(ctx, s.likesKey(uid), likeMembers(ids)...)
+		if _, err := pipe.Exec(ctx); err != nil {
+			return nil, nil, fmt.Errorf("read feed objects: %w", err)
+		}
+		objs, err := s.rawObjects(ctx, ids, mget.Val())
 		if err != nil {
 			return nil, nil, err
 		}
+		liked := map[int64]bool{}
+		if lv := likes.Val(); len(lv) == len(ids)+1 && lv[0] {
+			for i, id := range ids {
+				liked[id] = lv[i+1]
+			}
+		} else if liked, err = s.likedByMe(ctx, uid, ids); err != nil { // not cached: build it
+			return nil, nil, err
+		}
 		for _, r := range chunk {
-			f, ok := objs[r.FeedID]
+			raw, ok := objs[r.FeedID]
 			if !ok {
 				dead = append(dead, r.FeedID)
 				continue
 			}
 			if len(items) < limit {
-				f.Reason = r.Reason
-				items = append(items, f)
+				items = append(items, item{id: r.FeedID, raw: raw, reason: r.Reason, liked: liked[r.FeedID]})
 			}
 		}
 		start = end
@@ -319,20 +408,4 @@ func (s *Service) cleanDead(ctx context.Context, uid int64, c candidates, dead [
 	if _, err := pipe.Exec(ctx); err != nil {
 		s.log.WarnContext(ctx, "clean feed list", "user", uid, "err", err.Error())
 	}
-}
-
-// markLiked fills LikedByMe for the reader.
-func (s *Service) markLiked(ctx context.Context, uid int64, items []stylegraph.Feed) error {
-	ids := make([]int64, len(items))
-	for i, f := range items {
-		ids[i] = f.ID
-	}
-	liked, err := s.likedByMe(ctx, uid, ids)
-	if err != nil {
-		return err
-	}
-	for i := range items {
-		items[i].LikedByMe = liked[items[i].ID]
-	}
-	return nil
 }

@@ -1,7 +1,9 @@
 package feeds_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -300,6 +302,51 @@ func TestScrollPastTheCap(t *testing.T) {
 			if it.Reason != stylegraph.ReasonFollowing {
 				t.Errorf("item %d reason %q", it.ID, it.Reason)
 			}
+		}
+	}
+}
+
+// The API answers with ReadJSON, which splices the reader's fields into the
+// cached objects without decoding them; it must say exactly what Read says.
+func TestReadJSONMatchesRead(t *testing.T) {
+	e := newEnv(t, feeds.Config{Cap: 10})
+	e.makeUsers(3)
+	u := e.user
+	e.follow(u(3), u(1))
+	for i := range 14 {
+		f := e.post(u(1+i%2), fmt.Sprintf("post %d", i), []string{"json"})
+		if i%3 == 0 {
+			if _, err := e.svc.Like(e.ctx, u(3), f.Post.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	e.consume()
+	for _, uid := range []int64{u(3), u(2)} {
+		cursor := ""
+		for range 10 {
+			want, err := e.svc.Read(e.ctx, uid, cursor, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := e.svc.ReadJSON(e.ctx, uid, cursor, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !json.Valid(raw) || strings.Count(string(raw), `"reason":`) != len(want.Items) || strings.Count(string(raw), `"likedByMe":`) != len(want.Items) {
+				t.Fatalf("ReadJSON is not valid JSON with one reason and likedByMe per item: %s", raw)
+			}
+			var got stylegraph.FeedPage
+			if err := json.Unmarshal(raw, &got); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("ReadJSON differs from Read (-want +got):\n%s", diff)
+			}
+			if want.NextCursor == nil {
+				break
+			}
+			cursor = *want.NextCursor
 		}
 	}
 }
