@@ -153,12 +153,12 @@ func TestLikesAndCommentsUpdateTheStoredObject(t *testing.T) {
 		t.Errorf("comment author = %+v", it.Comments[0].User)
 	}
 	// The author did not like it.
-	own, err := e.svc.Read(e.ctx, u(1), "", 20)
+	mine, err := e.svc.Post(e.ctx, u(1), f.Post.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if own.Items[0].LikedByMe || own.Items[0].LikeCount != 4 {
-		t.Errorf("author sees %+v", own.Items[0])
+	if mine.LikedByMe || mine.LikeCount != 4 || mine.CommentCount != 3 {
+		t.Errorf("author sees %+v", mine)
 	}
 	// Comments page through with a cursor.
 	cp, err := e.svc.Comments(e.ctx, f.Post.ID, "", 2)
