@@ -21,8 +21,12 @@ import (
 // colour narrow it.
 var textFields = []string{"title.en^2", "category3.text^4", "brand.text^2", "gender.text^1.5", "color.text^1.5", "tags.text", "description.en^0.5"}
 
-// fuzzyFields tolerate typos; fewer fields keep fuzzy expansion cheap.
-var fuzzyFields = []string{"title.en", "category3.text^2", "brand.text", "color.text"}
+// fuzzyFields tolerate typos. They are unstemmed: a stemmer mangles
+// misspellings ("earings" → "ear") beyond an edit's reach.
+var fuzzyFields = []string{"title.plain", "category3.plain^2", "brand.text", "color.text"}
+
+// maxFuzzyTerms bounds the per-word fuzzy clauses of one query.
+const maxFuzzyTerms = 8
 
 // facetFields maps a facet name to the keyword field it counts.
 var facetFields = []struct{ name, field string }{
@@ -137,11 +141,9 @@ func (p plan) textQuery() map[string]any {
 				"query": q, "type": "cross_fields", "fields": textFields,
 				"operator": "or", "minimum_should_match": "2<75%",
 			}},
-			// Typos: the same words with edit distance, weaker.
-			map[string]any{"multi_match": map[string]any{
-				"query": q, "type": "best_fields", "fields": fuzzyFields,
-				"fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20, "boost": 0.5,
-			}},
+			// Typos: each word with edit distance in its best field, summed
+			// over words, so a misspelt word still combines with the others.
+			fuzzyWords(q),
 			// Korean and other CJK titles, matched by bigrams.
 			map[string]any{"match": map[string]any{"title": map[string]any{"query": q, "boost": 1.5}}},
 			// Words in the typed order read as the product's name.
@@ -149,6 +151,20 @@ func (p plan) textQuery() map[string]any {
 		},
 		"minimum_should_match": 1,
 	}}
+}
+
+func fuzzyWords(q string) map[string]any {
+	var should []any
+	for i, w := range strings.Fields(q) {
+		if i == maxFuzzyTerms {
+			break
+		}
+		should = append(should, map[string]any{"multi_match": map[string]any{
+			"query": w, "type": "best_fields", "fields": fuzzyFields,
+			"fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20,
+		}})
+	}
+	return map[string]any{"bool": map[string]any{"should": should, "boost": 0.6}}
 }
 
 // personalClauses turn the taste profile into boosts; weights are scaled to
