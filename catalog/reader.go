@@ -437,6 +437,8 @@ func myntraRow(col func(string) string) (stylegraph.Product, error) {
 		Description: col("Description"),
 		Color:       na(col("PrimaryColor")),
 	}
+	// The file has no category column; the name ends with the article.
+	p.CategoryPath = categoryFromName(p.Title)
 	p.Tags = []string{p.Color}
 	return p, nil
 }

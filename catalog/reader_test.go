@@ -72,12 +72,16 @@ func TestReadLayouts(t *testing.T) {
 				"10009781,SPYKAR Women Pink Cropped Jeans,SPYKAR,Women,899,7,\"Pink jeans, clean look,\u00a0no fade\", Pink\n" +
 				"10009782,Free Shirt,Brand,Men,-5,7,\"x\", Blue\n" +
 				"10009783,,Brand,Men,5,7,\"multi\nline\", Blue\n" +
-				"10009784,Plain Tee,Roadster,Men,499.5,3,plain,\n",
+				"10009784,Plain Tee,Roadster,Men,499.5,3,plain,\n" +
+				"10009785,DKNY Unisex Black Medium Trolley Bag,DKNY,Unisex,11745,7,bag, Black\n",
 			wantLayout: catalog.LayoutMyntra,
 			want: []stylegraph.Product{
 				{ID: 10009781, Title: "SPYKAR Women Pink Cropped Jeans", Brand: "SPYKAR", Gender: "Women", Price: 899, Currency: "INR",
+					CategoryPath: []string{"Apparel", "Bottomwear", "Jeans"},
 					Description: "Pink jeans, clean look,\u00a0no fade", Color: "Pink", Tags: []string{"pink"}},
 				{ID: 10009784, Title: "Plain Tee", Brand: "Roadster", Gender: "Men", Price: 499.5, Currency: "INR", Description: "plain"},
+				{ID: 10009785, Title: "DKNY Unisex Black Medium Trolley Bag", Brand: "DKNY", Gender: "Unisex", Price: 11745, Currency: "INR",
+					Description: "bag", Color: "Black", Tags: []string{"black"}, CategoryPath: []string{"Accessories", "Bags", "Trolley Bag"}},
 			},
 			wantBad: []catalog.RowError{
 				{Line: 3, Field: "Price (INR)", Reason: "must be a number between 0 and 1e+09"},
@@ -243,6 +247,15 @@ func TestRealCatalogs(t *testing.T) {
 			}
 			if len(brands) != tt.brands || len(ids) != len(ps) {
 				t.Errorf("%d brands and %d distinct ids, want %d and %d", len(brands), len(ids), tt.brands, len(ps))
+			}
+			categorised := 0
+			for _, p := range ps {
+				if len(p.CategoryPath) == 3 {
+					categorised++
+				}
+			}
+			if categorised < len(ps)*8/10 {
+				t.Errorf("%d of %d products have a category, want at least 80%%", categorised, len(ps))
 			}
 			if ps[0].Title != tt.firstTitle || ps[0].Brand != tt.firstBrand {
 				t.Errorf("first product %q by %q", ps[0].Title, ps[0].Brand)
