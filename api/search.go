@@ -114,6 +114,11 @@ func (s *Server) recordSearch(ctx context.Context, p stylegraph.Principal, req s
 		return
 	}
 	n := int(res.Total)
+	if res.Relaxed {
+		// The query as typed found nothing; that is what merchandisers need
+		// to see, not the fallback's count.
+		n = 0
+	}
 	ev := ingest.Event{Type: ingest.Search, UserID: p.UserID, Data: ingest.Data{Query: req.Query, Filters: req.Filters(), ResultCount: &n}}
 	if len(ev.Data.Filters) == 0 {
 		ev.Data.Filters = nil

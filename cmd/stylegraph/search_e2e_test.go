@@ -105,11 +105,18 @@ func TestSearchEndToEnd(t *testing.T) {
 		t.Errorf("boosts of the liked tee %q", got)
 	}
 
-	// Both searches were recorded as activity, with their result counts.
+	// A misspelt first letter finds nothing as typed: the page falls back to
+	// the suggestion, and the activity records the zero.
+	typo := search("q=rhite&personalize=false")
+	if !typo.Relaxed || len(typo.Hits) != 3 || len(typo.Suggestions) == 0 || typo.Suggestions[0] != "white" {
+		t.Errorf("q=rhite: relaxed=%v hits=%v suggestions=%q", typo.Relaxed, order(typo), typo.Suggestions)
+	}
+
+	// Every search was recorded as activity, with its result count.
 	rdb := testenv.Redis(t)
 	deadline := time.Now().Add(5 * time.Second)
 	var found []ingest.Event
-	for len(found) < 2 && time.Now().Before(deadline) {
+	for len(found) < 3 && time.Now().Before(deadline) {
 		found = found[:0]
 		msgs, err := rdb.XRange(ctx, d.cfg.Activity.Stream, "-", "+").Result()
 		if err != nil {
@@ -124,13 +131,19 @@ func TestSearchEndToEnd(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if len(found) != 2 {
-		t.Fatalf("search events on the stream: %d, want 2", len(found))
+	if len(found) != 3 {
+		t.Fatalf("search events on the stream: %d, want 3", len(found))
 	}
+	counts := map[string][]int{}
 	for _, e := range found {
-		if e.UserID != shopper || e.Data.Query != "tee" || e.Data.ResultCount == nil || *e.Data.ResultCount != 3 {
+		if e.UserID != shopper || e.Data.ResultCount == nil {
 			t.Errorf("search event %+v", e)
+			continue
 		}
+		counts[e.Data.Query] = append(counts[e.Data.Query], *e.Data.ResultCount)
+	}
+	if diff := cmp.Diff(map[string][]int{"tee": {3, 3}, "rhite": {0}}, counts); diff != "" {
+		t.Errorf("recorded result counts (-want +got):\n%s", diff)
 	}
 
 	// Bad input names the parameter.
