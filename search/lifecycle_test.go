@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -204,5 +205,26 @@ func TestPopularitySignalsApplyOnceAndReorder(t *testing.T) {
 	}
 	if err := c.Do(ctx, http.MethodGet, fmt.Sprintf("/%s/_doc/5", c.Alias("products")), nil, &got); err != nil || got.Source.PopularityScore != 7 {
 		t.Errorf("after re-index: %+v %v, want score 7 kept", got.Source, err)
+	}
+}
+
+// TestBulkReportsPerItemErrors indexes a batch with one product the mapping
+// refuses: the rest land, and the report names the refused one and why.
+func TestBulkReportsPerItemErrors(t *testing.T) {
+	c := shop(t, nil)
+	ctx := context.Background()
+	// A keyword longer than Lucene's 32,766-byte term limit.
+	bad := prod(3, "Odd", strings.Repeat("x", 40000), "Tshirts", "Black", "Men", 5)
+	rep, err := c.IndexProducts(ctx, []stylegraph.Product{smallShop()[0], bad, smallShop()[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Indexed != 2 || len(rep.Failed) != 1 || rep.Failed[0].ID != 3 || rep.Failed[0].Status != http.StatusBadRequest ||
+		rep.Failed[0].Reason == "" {
+		t.Errorf("report %+v, want 2 indexed and product 3 refused with a reason", rep)
+	}
+	rep, err = c.DeleteProducts(ctx, []int64{1, 3, 2})
+	if err != nil || rep.Indexed != 3 || len(rep.Failed) != 0 {
+		t.Errorf("delete (3 was never indexed): %+v %v", rep, err)
 	}
 }

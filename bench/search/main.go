@@ -72,7 +72,14 @@ func run(catalogPath, queryFile string, requests, clients int) error {
 	}
 
 	engine := search.NewEngine(c, nil, quiet)
-	srv := api.New(api.Options{Logger: quiet, Auth: auth.New(cfg.JWTSecret, map[string]string{"bench-key-0123456789": "bench"}), Search: engine})
+	authn := auth.New(cfg.JWTSecret, nil)
+	// A shopper's token: the engine has no taste profiles here, so the
+	// ranking is the same as the direct request's.
+	token, err := authn.Mint(1, stylegraph.RoleShopper, time.Hour)
+	if err != nil {
+		return err
+	}
+	srv := api.New(api.Options{Logger: quiet, Auth: authn, Search: engine})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -90,7 +97,7 @@ func run(catalogPath, queryFile string, requests, clients int) error {
 	}
 	viaAPI := func(i int) error {
 		req, _ := http.NewRequest(http.MethodGet, base+"/v1/search?"+reqs[i%len(reqs)].query, nil)
-		req.Header.Set("X-API-Key", "bench-key-0123456789")
+		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := httpc.Do(req)
 		if err != nil {
 			return err
