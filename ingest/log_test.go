@@ -201,3 +201,42 @@ func TestDeadLetterRecordsReasonAndAcks(t *testing.T) {
 		t.Errorf("dead letters after requeue = %+v", left)
 	}
 }
+
+func TestReadPrunesIdleConsumerNames(t *testing.T) {
+	o := ingest.RedisOptions{PruneIdle: 50 * time.Millisecond}
+	l, rdb := newLog(t, o)
+	ctx := context.Background()
+	if err := l.Append(ctx, views(1, 100, 2)); err != nil {
+		t.Fatal(err)
+	}
+	// "holder" keeps a pending message; "gone" acknowledged its own.
+	if _, err := l.Read(ctx, "g", "holder", 1, 0); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := l.Read(ctx, "g", "gone", 1, 0)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("read %d, %v", len(msgs), err)
+	}
+	if err := l.Ack(ctx, "g", msgs); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	// A fresh process (its first read prunes at once).
+	o.Stream = l.Stream()
+	if _, err := ingest.NewRedisLog(rdb, o).Read(ctx, "g", "new", 1, 0); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := rdb.XInfoConsumers(ctx, l.Stream(), "g").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range cs {
+		if c.Name != "new" { // whether a read of nothing creates it varies by Redis version
+			names = append(names, c.Name)
+		}
+	}
+	if diff := cmp.Diff([]string{"holder"}, names); diff != "" {
+		t.Errorf("consumers (-want +got):\n%s", diff)
+	}
+}

@@ -38,6 +38,9 @@ type RedisOptions struct {
 	WaitReplicas int
 	// WaitTimeout bounds that wait (default 1s).
 	WaitTimeout time.Duration
+	// PruneIdle removes consumer names that hold nothing and have been idle
+	// this long (default 24h); every worker start adds a name.
+	PruneIdle time.Duration
 }
 
 // RedisLog is the activity stream on Redis Streams: one stream, one consumer
@@ -71,6 +74,9 @@ func NewRedisLog(rdb redis.UniversalClient, o RedisOptions) *RedisLog {
 	}
 	if o.WaitTimeout <= 0 {
 		o.WaitTimeout = time.Second
+	}
+	if o.PruneIdle <= 0 {
+		o.PruneIdle = 24 * time.Hour
 	}
 	return &RedisLog{rdb: rdb, o: o, have: map[string]bool{}, pruned: map[string]time.Time{}}
 }
@@ -411,8 +417,9 @@ func (l *RedisLog) Requeue(ctx context.Context, ids ...string) (int, error) {
 }
 
 // pruneConsumers removes consumers of the group that hold nothing and have
-// been idle longer than a day: every worker restart adds a consumer name,
-// and without pruning they pile up in XINFO CONSUMERS.
+// been idle longer than PruneIdle, at most every 10 minutes: every worker
+// restart adds a consumer name, and without pruning they pile up in XINFO
+// CONSUMERS.
 func (l *RedisLog) pruneConsumers(ctx context.Context, group string) {
 	l.mu.Lock()
 	due := time.Since(l.pruned[group]) > 10*time.Minute
@@ -428,7 +435,7 @@ func (l *RedisLog) pruneConsumers(ctx context.Context, group string) {
 		return // best effort; the next round tries again
 	}
 	for _, c := range cs {
-		if c.Pending == 0 && c.Idle > 24*time.Hour {
+		if c.Pending == 0 && c.Idle > l.o.PruneIdle {
 			_ = l.rdb.XGroupDelConsumer(ctx, l.o.Stream, group, c.Name).Err()
 		}
 	}
