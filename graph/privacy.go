@@ -24,22 +24,22 @@ func (s *Store) ExportUser(ctx context.Context, id int64) (map[string]any, error
 }
 
 // DeleteUser erases a user with their posts, comments and relationships and
-// returns the IDs of the posts that went with them. Deleting an unknown user
+// returns the feed IDs of the posts that went with them. Deleting an unknown user
 // is not an error: erasure is idempotent.
 func (s *Store) DeleteUser(ctx context.Context, id int64) ([]int64, error) {
 	res, err := s.runNamed(ctx, "user_delete", map[string]any{"id": id})
 	if err != nil {
 		return nil, err
 	}
-	var posts []int64
+	var feedIDs []int64
 	if len(res.Records) > 0 {
-		v, _ := res.Records[0].Get("postIds")
+		v, _ := res.Records[0].Get("feedIds")
 		xs, _ := v.([]any)
 		for _, x := range xs {
-			posts = append(posts, i64(x))
+			feedIDs = append(feedIDs, i64(x))
 		}
 	}
-	return posts, nil
+	return feedIDs, nil
 }
 
 // plain turns driver values into JSON-friendly ones.

@@ -15,12 +15,13 @@ type Graph interface {
 	DeleteUser(ctx context.Context, id int64) ([]int64, error)
 }
 
-// Part is another store holding data about users. Erase receives the IDs of
-// the user's posts, already gone from the graph, so it can drop them too.
+// Part is another store holding data about users. Erase receives the feed
+// IDs of the user's posts, already gone from the graph, so it can drop them
+// too.
 type Part interface {
 	Name() string
 	ExportUser(ctx context.Context, id int64) (any, error)
-	EraseUser(ctx context.Context, id int64, postIDs []int64) error
+	EraseUser(ctx context.Context, id int64, feedIDs []int64) error
 }
 
 // Service runs export and erasure.

@@ -74,7 +74,7 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 			PerPrincipal: d.cfg.RateLimitPerUser, PerIP: d.cfg.RateLimitPerIP, ServiceFactor: 10,
 		},
 		Insights:       d.graph,
-		Privacy:        privacy.New(d.graph),
+		Privacy:        privacy.New(d.graph, fs),
 		SearchStats:    d.searchStats(),
 		Audit:          audit.New(d.redis, "stylegraph:audit", d.cfg.AuditDir),
 		CORSOrigins:    d.cfg.CORSOrigins,

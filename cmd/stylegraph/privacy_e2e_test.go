@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/internal/testenv"
+)
+
+// TestEraseRemovesTheUserEverywhere follows a post through fan-out, then
+// erases its author and checks the graph, the feeds and the export.
+func TestEraseRemovesTheUserEverywhere(t *testing.T) {
+	base, d := startServerWith(t, isolate(t))
+	ctx := context.Background()
+	ids := testenv.IDBase(t)
+	author, follower := ids+1, ids+2
+	if err := d.graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Author"}, {ID: follower, Name: "Follower"}}); err != nil {
+		t.Fatal(err)
+	}
+	minter := auth.New(d.cfg.JWTSecret, nil)
+	as := func(uid int64) map[string]string {
+		tok, err := minter.Mint(uid, stylegraph.RoleShopper, 10*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{"Authorization": "Bearer " + tok}
+	}
+	send := func(method, path string, hdr map[string]string) int {
+		req, _ := http.NewRequest(method, base+path, nil)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := send(http.MethodPut, fmt.Sprintf("/v1/me/following/users/%d", author), as(follower)); code/100 != 2 {
+		t.Fatalf("follow = %d", code)
+	}
+	var p stylegraph.Feed
+	if code := post(t, base+"/v1/posts", as(author), `{"title":"soon gone"}`, &p); code != 201 {
+		t.Fatalf("create post = %d", code)
+	}
+	startWorker(t, d)
+
+	inFeed := func() bool {
+		var page stylegraph.FeedPage
+		if code := get(t, base+"/v1/feed?limit=50", as(follower), &page); code != 200 {
+			t.Fatalf("feed = %d", code)
+		}
+		for _, it := range page.Items {
+			if it.ID == p.ID {
+				return true
+			}
+		}
+		return false
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !inFeed() {
+		if time.Now().After(deadline) {
+			t.Fatal("the post never reached the follower's feed")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	if code := send(http.MethodDelete, "/v1/me", as(author)); code != http.StatusNoContent {
+		t.Fatalf("DELETE /v1/me = %d", code)
+	}
+	if inFeed() {
+		t.Error("the erased author's post is still in the follower's feed")
+	}
+	if code := send(http.MethodGet, "/v1/me/export", as(author)); code != http.StatusNotFound {
+		t.Errorf("export after erasure = %d, want 404", code)
+	}
+	if code := send(http.MethodGet, fmt.Sprintf("/v1/posts/%d", p.Post.ID), as(follower)); code != http.StatusNotFound {
+		t.Errorf("the erased author's post answers %d, want 404", code)
+	}
+	if n, err := d.redis.Exists(ctx, d.cfg.Feed.KeyPrefix+"tl:"+fmt.Sprint(author)).Result(); err != nil || n != 0 {
+		t.Errorf("the author's timeline survived: %d %v", n, err)
+	}
+	// Erasure is idempotent: a retry after a partial failure finishes the job.
+	if code := send(http.MethodDelete, "/v1/me", as(author)); code != http.StatusNoContent {
+		t.Errorf("second DELETE /v1/me = %d", code)
+	}
+}
