@@ -2,6 +2,7 @@
 # Fuzzes the running API against its own OpenAPI contract with Schemathesis
 # (from PyPI), once per role: no response may be a 5xx or break the schema.
 # Usage: scripts/fuzz-api.sh   (make test-fuzz; starts services and a server)
+# The live feed stream never ends, so it is left out (its tests are in Go).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -37,7 +38,7 @@ for role in shopper merchandiser admin service; do
   "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.yaml" \
     -H "$header" --checks not_a_server_error,response_schema_conformance,status_code_conformance \
     --max-examples "$EXAMPLES" --phases examples,coverage,fuzzing --workers 2 \
-    --exclude-path /metrics --suppress-health-check all || rc=1
+    --exclude-path /metrics --exclude-path /v1/feed/stream --suppress-health-check all || rc=1
 done
 if grep -q '"level":"ERROR"' .run/fuzz-server.log; then
   echo "[fuzz] the server logged errors:"; grep '"level":"ERROR"' .run/fuzz-server.log | head -20; rc=1
