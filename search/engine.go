@@ -74,11 +74,13 @@ func (e *Engine) Search(ctx context.Context, req stylegraph.SearchRequest) (styl
 			pers.Applied = p.applied()
 		}
 	}
-	res, err := e.run(ctx, p)
+	res, matched, err := e.run(ctx, p)
 	if err != nil {
 		return stylegraph.SearchResult{}, err
 	}
-	if res.Total == 0 && req.Query != "" && req.Cursor == "" {
+	// Relax only when the words matched nothing at all; when filters alone
+	// emptied the page, looser words would not be what the shopper asked.
+	if res.Total == 0 && matched == 0 && req.Query != "" && req.Cursor == "" {
 		// Nothing matched as typed: retry with the best spelling suggestion,
 		// else with a looser query, and say so.
 		relaxed := p
@@ -86,7 +88,7 @@ func (e *Engine) Search(ctx context.Context, req stylegraph.SearchRequest) (styl
 		if len(res.Suggestions) > 0 {
 			relaxed.req.Query, relaxed.relaxed = res.Suggestions[0], false
 		}
-		again, err := e.run(ctx, relaxed)
+		again, _, err := e.run(ctx, relaxed)
 		if err != nil {
 			return stylegraph.SearchResult{}, err
 		}
@@ -127,7 +129,8 @@ type response struct {
 		} `json:"hits"`
 	} `json:"hits"`
 	Aggregations map[string]struct {
-		Values struct {
+		DocCount int64 `json:"doc_count"`
+		Values   struct {
 			Buckets []struct {
 				Key      any      `json:"key"`
 				From     *float64 `json:"from"`
@@ -143,10 +146,12 @@ type response struct {
 	} `json:"suggest"`
 }
 
-func (e *Engine) run(ctx context.Context, p plan) (stylegraph.SearchResult, error) {
+// run sends one search and shapes the page; matched is how many products
+// the words matched before the facet filters.
+func (e *Engine) run(ctx context.Context, p plan) (stylegraph.SearchResult, int64, error) {
 	var r response
 	if err := e.c.Do(ctx, http.MethodPost, "/"+e.c.Alias("products")+"/_search", p.body(), &r); err != nil {
-		return stylegraph.SearchResult{}, fmt.Errorf("search products: %w", err)
+		return stylegraph.SearchResult{}, 0, fmt.Errorf("search products: %w", err)
 	}
 	out := stylegraph.SearchResult{Hits: []stylegraph.SearchHit{}, Total: r.Hits.Total.Value, Suggestions: []string{}}
 	for i, h := range r.Hits.Hits {
@@ -173,7 +178,7 @@ func (e *Engine) run(ctx context.Context, p plan) (stylegraph.SearchResult, erro
 			}
 		}
 	}
-	return out, nil
+	return out, r.Aggregations["matched"].DocCount, nil
 }
 
 // highlights folds the analysed subfields into the names clients know.

@@ -207,3 +207,19 @@ func sortFacet(f []stylegraph.FacetValue) []stylegraph.FacetValue {
 	})
 	return f
 }
+
+func TestSearchDoesNotRelaxWhenOnlyFiltersEmptyThePage(t *testing.T) {
+	e := search.NewEngine(shop(t, smallShop()), nil, quiet())
+	// Jeans exist, but none by Nike: the answer is empty, not other words.
+	res, err := e.Search(context.Background(), stylegraph.SearchRequest{Query: "jeans", Brands: []string{"Nike"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Relaxed || res.Total != 0 || len(res.Hits) != 0 {
+		t.Errorf("relaxed=%v total=%d hits=%v, want an empty page", res.Relaxed, res.Total, ids(res))
+	}
+	// The brand facet still shows where the jeans are.
+	if diff := cmp.Diff([]stylegraph.FacetValue{{Value: "Peter England", Count: 1}, {Value: "Seoulstreet", Count: 1}}, res.Facets.Brand); diff != "" {
+		t.Errorf("brand facet (-want +got):\n%s", diff)
+	}
+}

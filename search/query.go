@@ -325,6 +325,9 @@ func (p plan) aggs(filters []filter) map[string]any {
 		from = to
 	}
 	ranges = append(ranges, map[string]any{"from": from})
+	// matched counts what the words matched before any filter: when that is
+	// zero a looser query may help; when only filters emptied the page, not.
+	aggs["matched"] = map[string]any{"filter": map[string]any{"match_all": map[string]any{}}}
 	aggs["price"] = map[string]any{
 		"filter": except("price"),
 		"aggs":   map[string]any{"values": map[string]any{"range": map[string]any{"field": "price", "ranges": ranges}}},
