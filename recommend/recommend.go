@@ -47,6 +47,10 @@ type Config struct {
 	// SimilarMaxAge is how old precomputed SIMILAR edges may be before
 	// collaborative falls back to live co-engagement.
 	SimilarMaxAge time.Duration
+	// TrendingTTL is how long a trending list is reused within the process
+	// (default 1 minute): it aggregates every recent engagement, which is
+	// far too much work per request.
+	TrendingTTL time.Duration
 }
 
 // DefaultConfig is the configuration when nothing is set.
@@ -70,12 +74,52 @@ type Service struct {
 	cache *Cache
 	cfg   Config
 	now   func() time.Time
+
+	trendMu sync.Mutex
+	trends  map[string]trendEntry
 }
+
+type trendEntry struct {
+	at time.Time
+	cs []graph.Candidate
+}
+
+// trendSize is how many trending products one computation keeps: enough for
+// the largest request.
+const trendSize = 3 * MaxLimit
 
 // New returns a service over g. cache may be nil: then every request
 // traverses the graph live.
 func New(g Graph, cache *Cache, cfg Config) *Service {
-	return &Service{g: g, cache: cache, cfg: cfg, now: time.Now}
+	if cfg.TrendingTTL <= 0 {
+		cfg.TrendingTTL = time.Minute
+	}
+	return &Service{g: g, cache: cache, cfg: cfg, now: time.Now, trends: map[string]trendEntry{}}
+}
+
+// trending returns up to p.Limit trending products. At the real clock the
+// list is computed once per TrendingTTL and category; replays of the past
+// (evaluations) always compute.
+func (s *Service) trending(ctx context.Context, category string, p graph.RecParams, realtime bool) ([]graph.Candidate, error) {
+	if !realtime {
+		return s.g.TrendingProducts(ctx, category, p)
+	}
+	// One computation at a time: concurrent requests wait for it instead of
+	// all aggregating the same edges.
+	s.trendMu.Lock()
+	defer s.trendMu.Unlock()
+	e, ok := s.trends[category]
+	if !ok || p.Now.Sub(e.at) > s.cfg.TrendingTTL || e.at.After(p.Now) {
+		fp := p
+		fp.Limit = trendSize
+		cs, err := s.g.TrendingProducts(ctx, category, fp)
+		if err != nil {
+			return nil, err
+		}
+		e = trendEntry{at: p.Now, cs: cs}
+		s.trends[category] = e
+	}
+	return e.cs[:min(p.Limit, len(e.cs))], nil
 }
 
 // Request asks for one shopper's recommendations.
@@ -137,7 +181,8 @@ func candidatesFor(limit int) int { return max(3*limit, 30) }
 // best first, before exclusions and caps. A shopper none of the personal
 // sources know gets trending products (cold start).
 func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) ([]Ranked, error) {
-	if now.IsZero() {
+	realtime := now.IsZero()
+	if realtime {
 		now = s.now()
 	}
 	p := graph.RecParams{Now: now, HalfLife: s.cfg.HalfLife, Window: s.cfg.Window, Limit: n}
@@ -173,7 +218,7 @@ func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) 
 		personal += len(cs)
 	}
 	if personal == 0 || weights[stylegraph.ReasonTrending] > 0 {
-		cs, err := s.g.TrendingProducts(ctx, "", p)
+		cs, err := s.trending(ctx, "", p, realtime)
 		if err != nil {
 			return nil, fmt.Errorf("recommend trending: %w", err)
 		}
@@ -333,7 +378,7 @@ func (s *Service) Trending(ctx context.Context, category string, limit int) ([]s
 		return nil, stylegraph.Invalid("category", "category must be at most 200 characters")
 	}
 	p := graph.RecParams{Now: s.now(), HalfLife: s.cfg.HalfLife, Window: s.cfg.Window, Limit: candidatesFor(limit)}
-	cs, err := s.g.TrendingProducts(ctx, category, p)
+	cs, err := s.trending(ctx, category, p, true)
 	if err != nil {
 		return nil, fmt.Errorf("trending: %w", err)
 	}

@@ -331,6 +331,25 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 	if diff := cmp.Diff([]item{{3, "trending"}, {1, "trending"}}, w.items(recs)); diff != "" {
 		t.Fatalf("trending in Tees (-want +got):\n%s", diff)
 	}
+
+	// The list is reused for a minute, then computed again.
+	w.engage(2, 2, graph.EngagePurchase, time.Minute)
+	for _, tc := range []struct {
+		after time.Duration
+		want  []item
+	}{
+		{30 * time.Second, []item{{3, "trending"}, {1, "trending"}}},
+		{2 * time.Minute, []item{{2, "trending"}, {3, "trending"}, {1, "trending"}}},
+	} {
+		s.now = func() time.Time { return w.now.Add(tc.after) }
+		recs, err = s.Trending(ctx, w.name("Top")+" > Tees", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, w.items(recs)); diff != "" {
+			t.Fatalf("trending %s later (-want +got):\n%s", tc.after, diff)
+		}
+	}
 }
 
 func TestSocialReasonText(t *testing.T) {
