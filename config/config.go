@@ -153,7 +153,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	c.APIKeys = r.apiKeys("STYLEGRAPH_API_KEYS", env)
 	c.Activity = r.activity()
 	c.Recs = Recs{
-		Weights:        r.weights("RECS_WEIGHTS", "collaborative=1,social=1,interest=0.6,trending=0.2"),
+		Weights:        r.weights("RECS_WEIGHTS", "collaborative=1,social=1,interest=0.2,trending=0.1"),
 		MaxPerBrand:    r.int("RECS_MAX_PER_BRAND", 3),
 		MaxPerCategory: r.int("RECS_MAX_PER_CATEGORY", 4),
 		HalfLife:       r.duration("RECS_HALF_LIFE", 14*24*time.Hour),

@@ -35,9 +35,10 @@ type Config struct {
 	Workers int
 	// TopK and MinCommon tune the item similarity (defaults 50 and 2).
 	TopK, MinCommon int
-	// Damping is live collaborative's popularity exponent (0: the graph's
-	// default).
-	Damping float64
+	// Damping is live collaborative's popularity exponent and Neighbours
+	// how many similar users it reads (0: the graph's defaults).
+	Damping    float64
+	Neighbours int
 	// Blend is the production blend's configuration; caps are turned off
 	// because every movie shares one category and no brand.
 	Blend recommend.Config
@@ -342,7 +343,7 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 // rankUser asks each graph recommender and the blend for the user's top K
 // unseen movies.
 func rankUser(ctx context.Context, g *graph.Store, svc *recommend.Service, user int64, seen map[int64]bool, now time.Time, cfg Config) (map[string][]int64, error) {
-	p := graph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: cfg.Blend.Window, Limit: cfg.K + len(seen), Damping: cfg.Damping}
+	p := graph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: cfg.Blend.Window, Limit: cfg.K + len(seen), Damping: cfg.Damping, Neighbours: cfg.Neighbours}
 	out := map[string][]int64{}
 	for name, fn := range map[string]func(context.Context, int64, graph.RecParams) ([]graph.Candidate, error){
 		Collaborative: g.Collaborative, ItemBased: g.ItemBased, Interest: g.Interest,

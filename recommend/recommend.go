@@ -56,7 +56,7 @@ type Config struct {
 // DefaultConfig is the configuration when nothing is set.
 func DefaultConfig() Config {
 	return Config{
-		Weights:        map[string]float64{stylegraph.ReasonCollaborative: 1, stylegraph.ReasonSocial: 1, stylegraph.ReasonInterest: 0.6, stylegraph.ReasonTrending: 0.2},
+		Weights:        map[string]float64{stylegraph.ReasonCollaborative: 1, stylegraph.ReasonSocial: 1, stylegraph.ReasonInterest: 0.2, stylegraph.ReasonTrending: 0.1},
 		MaxPerBrand:    3,
 		MaxPerCategory: 4,
 		HalfLife:       14 * 24 * time.Hour,
@@ -230,8 +230,8 @@ func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) 
 	return blend(lists, weights), nil
 }
 
-// source runs one recommender. Collaborative prefers the precomputed item
-// similarity and falls back to live co-engagement when there is none fresh.
+// source runs one recommender. Collaborative adds the precomputed item
+// similarity (when fresh) to live co-engagement.
 func (s *Service) source(ctx context.Context, src string, userID int64, p graph.RecParams) ([]graph.Candidate, error) {
 	switch src {
 	case stylegraph.ReasonCollaborative:
@@ -240,17 +240,63 @@ func (s *Service) source(ctx context.Context, src string, userID int64, p graph.
 		if s.cfg.SimilarMaxAge <= 0 {
 			ip.FreshSince = time.Time{}
 		}
-		cs, err := s.g.ItemBased(ctx, userID, ip)
-		if err != nil || len(cs) > 0 {
-			return cs, err
+		items, err := s.g.ItemBased(ctx, userID, ip)
+		if err != nil {
+			return nil, err
 		}
-		return s.g.Collaborative(ctx, userID, p)
+		users, err := s.g.Collaborative(ctx, userID, p)
+		if err != nil {
+			return nil, err
+		}
+		return mergeCollaborative(items, users), nil
 	case stylegraph.ReasonSocial:
 		return s.g.Social(ctx, userID, p)
 	case stylegraph.ReasonInterest:
 		return s.g.Interest(ctx, userID, p)
 	}
 	return nil, fmt.Errorf("unknown source %q", src)
+}
+
+// mergeCollaborative adds the item-based and the user-based lists, each
+// normalised by its best score: the two neighbourhoods find different
+// products. A product keeps the item-based evidence ("because you liked …")
+// when it has it.
+func mergeCollaborative(items, users []graph.Candidate) []graph.Candidate {
+	if len(items) == 0 {
+		return users
+	}
+	if len(users) == 0 {
+		return items
+	}
+	byID := map[int64]int{}
+	out := make([]graph.Candidate, 0, len(items)+len(users))
+	for _, list := range [][]graph.Candidate{items, users} {
+		top := list[0].Score
+		for _, c := range list {
+			top = max(top, c.Score)
+		}
+		for _, c := range list {
+			score := 0.0
+			if top > 0 {
+				score = c.Score / top
+			}
+			if i, ok := byID[c.ProductID]; ok {
+				out[i].Score += score
+				out[i].Count = max(out[i].Count, c.Count)
+				continue
+			}
+			byID[c.ProductID] = len(out)
+			c.Score = score
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].ProductID < out[j].ProductID
+	})
+	return out
 }
 
 // blend normalises each source by its best score, sums the weighted scores

@@ -373,3 +373,20 @@ func TestSocialReasonText(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeCollaborativeAddsNormalisedScores(t *testing.T) {
+	because := &graph.ProductRef{ID: 9, Title: "Nine"}
+	items := []graph.Candidate{{ProductID: 1, Score: 4, Because: because}, {ProductID: 2, Score: 2}}
+	users := []graph.Candidate{{ProductID: 2, Score: 10, Count: 3}, {ProductID: 3, Score: 5, Count: 1}}
+	want := []graph.Candidate{
+		{ProductID: 2, Score: 1.5, Count: 3},
+		{ProductID: 1, Score: 1, Because: because},
+		{ProductID: 3, Score: 0.5, Count: 1},
+	}
+	if diff := cmp.Diff(want, mergeCollaborative(items, users)); diff != "" {
+		t.Fatalf("merged (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(users, mergeCollaborative(nil, users)); diff != "" {
+		t.Fatalf("without item-based (-want +got):\n%s", diff)
+	}
+}

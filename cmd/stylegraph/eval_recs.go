@@ -23,6 +23,7 @@ func runEvalRecs(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	topK := fs.Int("top-k", 50, "similar movies kept per movie")
 	minCommon := fs.Int("min-common", 2, "users two movies must share to be similar")
 	halfLife := fs.Duration("half-life", 0, "recency half-life of engagement (default RECS_HALF_LIFE)")
+	neighbours := fs.Int("neighbours", 0, "similar users live collaborative reads (default 50)")
 	damping := fs.Float64("damping", 0, "live collaborative's popularity exponent (default 0.2)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -61,7 +62,7 @@ func runEvalRecs(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		blend.HalfLife = *halfLife
 	}
 	res, err := receval.Run(ctx, d.graph, ds, receval.Config{
-		Users: *users, Workers: *workers, TopK: *topK, MinCommon: *minCommon, Damping: *damping,
+		Users: *users, Workers: *workers, TopK: *topK, MinCommon: *minCommon, Damping: *damping, Neighbours: *neighbours,
 		Blend: blend, Progress: stdout,
 	})
 	if err != nil {
