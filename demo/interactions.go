@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -93,4 +94,67 @@ func Interactions(seed uint64, ds Dataset, n int, now time.Time, emit func([]gra
 func zipfLight(rng *rand.Rand, n int) int {
 	x := rng.Float64() * rng.Float64()
 	return min(int(x*float64(n)), n-1)
+}
+
+// engageWeight is what each kind adds to interests, as the graph writer does.
+var engageWeight = map[string]float64{graph.EngageView: 1, graph.EngageLike: 3, graph.EngageCart: 4, graph.EngagePurchase: 6}
+
+// Interests accumulates the INTERESTED_IN weights the graph writer would
+// have built from generated engagements: each adds its kind's weight to the
+// product's tags, brand and leaf category, decayed to now.
+type Interests struct {
+	now     time.Time
+	product map[int64]int
+	ds      Dataset
+	w       map[interestKey]float64
+}
+
+type interestKey struct {
+	user int64
+	kind string
+	key  string
+	id   int64
+}
+
+// NewInterests starts an accumulator for ds at now.
+func NewInterests(ds Dataset, now time.Time) *Interests {
+	idx := make(map[int64]int, len(ds.Products))
+	for i, p := range ds.Products {
+		idx[p.ID] = i
+	}
+	return &Interests{now: now, product: idx, ds: ds, w: map[interestKey]float64{}}
+}
+
+// Add counts engagements.
+func (in *Interests) Add(es []graph.Engagement) {
+	for _, e := range es {
+		i, ok := in.product[e.ProductID]
+		if !ok {
+			continue
+		}
+		p := in.ds.Products[i]
+		w := engageWeight[e.Kind] * math.Pow(0.5, in.now.Sub(e.At).Hours()/graph.InterestHalfLife.Hours())
+		for _, t := range p.Tags {
+			in.w[interestKey{user: e.UserID, kind: "tag", key: t}] += w
+		}
+		if p.BrandID != 0 {
+			in.w[interestKey{user: e.UserID, kind: "brand", id: p.BrandID}] += w
+		}
+		if c := p.Category(); c != "" {
+			in.w[interestKey{user: e.UserID, kind: "category", key: c}] += w
+		}
+	}
+}
+
+// Weights returns the accumulated weights, as of now.
+func (in *Interests) Weights() []graph.InterestWeight {
+	out := make([]graph.InterestWeight, 0, len(in.w))
+	for k, w := range in.w {
+		iw := graph.InterestWeight{UserID: k.user, Kind: k.kind, Key: k.key, Weight: w, At: in.now}
+		if k.kind == "brand" {
+			iw.Key = k.id
+		}
+		out = append(out, iw)
+	}
+	return out
 }

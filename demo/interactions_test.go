@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -54,5 +55,30 @@ func TestInteractionsAreDeterministicSkewedAndRecent(t *testing.T) {
 	// Skewed: the most engaged product gets far more than the mean of 24.
 	if top < 5*12_000/len(ds.Products) {
 		t.Fatalf("most engaged product has %d engagements: no skew", top)
+	}
+}
+
+func TestInterestsFollowEngagementWeights(t *testing.T) {
+	ds := Generate(3, Size{Users: 2, Products: 3})
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	in := NewInterests(ds, now)
+	p := ds.Products[0]
+	in.Add([]graph.Engagement{
+		{UserID: 1, ProductID: p.ID, Kind: graph.EngageLike, At: now},
+		{UserID: 1, ProductID: p.ID, Kind: graph.EngagePurchase, At: now.Add(-graph.InterestHalfLife)},
+	})
+	got := map[string]float64{}
+	for _, w := range in.Weights() {
+		if w.Kind == "brand" && w.Key != p.BrandID {
+			t.Fatalf("brand key %v, want %d", w.Key, p.BrandID)
+		}
+		got[w.Kind+":"+fmt.Sprint(w.Key)] = w.Weight
+	}
+	want := map[string]float64{"brand:" + fmt.Sprint(p.BrandID): 6, "category:" + p.Category(): 6}
+	for _, tag := range p.Tags {
+		want["tag:"+tag] = 6 // 3 for the like, 6 halved for the purchase a half-life ago
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("weights (-want +got):\n%s", diff)
 	}
 }

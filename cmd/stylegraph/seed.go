@@ -49,10 +49,12 @@ func seedInteractions(ctx context.Context, d *deps, ds demo.Dataset, seed uint64
 	start := time.Now()
 	done := 0
 	step := max(n/20, 1)
+	interests := demo.NewInterests(ds, start)
 	err := demo.Interactions(seed, ds, n, start, func(es []graph.Engagement) error {
 		if err := d.graph.LoadEngagements(ctx, es); err != nil {
 			return fmt.Errorf("seed interactions: %w", err)
 		}
+		interests.Add(es)
 		before := done
 		done += len(es)
 		if done/step != before/step || done == n {
@@ -63,7 +65,11 @@ func seedInteractions(ctx context.Context, d *deps, ds demo.Dataset, seed uint64
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "seeded %d interactions in %s\n", done, time.Since(start).Round(time.Millisecond))
+	ws := interests.Weights()
+	if err := d.graph.LoadInterests(ctx, ws); err != nil {
+		return fmt.Errorf("seed interests: %w", err)
+	}
+	fmt.Fprintf(stdout, "seeded %d interactions and %d interest weights in %s\n", done, len(ws), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
