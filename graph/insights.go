@@ -125,10 +125,13 @@ type Pair struct {
 // minCount times, for one product (productID > 0) or overall.
 func (s *Store) BoughtTogether(ctx context.Context, productID int64, minCount, limit int) ([]Pair, error) {
 	var pid any
+	candidates := 25 // overall: pairs starting at the most engaged products
 	if productID > 0 {
-		pid = productID
+		pid, candidates = productID, 1
 	}
-	res, err := s.runNamed(ctx, "insights_bought_together", map[string]any{"productId": pid, "minCount": minCount, "limit": limit})
+	res, err := s.runNamed(ctx, "insights_bought_together", map[string]any{
+		"productId": pid, "minCount": minCount, "limit": limit, "candidates": candidates,
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
 	cfg := testenv.Config(t)
 	cfg.SearchIndexPrefix = "e2e-" + strings.ToLower(t.Name())
 	cfg.Archive.Dir = t.TempDir() // the event archive stays out of the source tree
+	cfg.AuditDir = t.TempDir()
 	// The feed keeps its keys (and its ID node counter) under the test's own prefix.
 	cfg.Feed.KeyPrefix = testenv.Namespace(t) + "feed:"
 	t.Cleanup(func() {

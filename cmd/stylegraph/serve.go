@@ -49,22 +49,46 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 			return err
 		}
 	}
+	srv, closeAPI, err := newAPI(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer closeAPI()
+	d.log.Info("serving", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	d.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), d.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	return <-errc
+}
+
+// newAPI wires every feature into the HTTP server; close releases what the
+// features hold (the feed's live hub).
+func newAPI(ctx context.Context, d *deps) (srv *api.Server, close func(), err error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	activity, err := d.activityLog(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if err := ingest.RegisterLag(reg, activity.Lag, d.consumerGroups()...); err != nil {
-		return err
+		return nil, nil, err
 	}
 	fs, err := newFeeds(ctx, d, activity)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer fs.Close()
 	recs := d.recommender()
-	srv := api.New(api.Options{
+	srv = api.New(api.Options{
 		Logger:       d.log,
 		Registry:     reg,
 		Auth:         auth.New(d.cfg.JWTSecret, d.cfg.APIKeys),
@@ -87,21 +111,7 @@ func serve(ctx context.Context, d *deps, ln net.Listener, migrate bool) error {
 		Search:         d.searchEngine(),
 		SearchActivity: activity,
 	})
-	d.log.Info("serving", "addr", ln.Addr().String())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	d.log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), d.cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return err
-	}
-	return <-errc
+	return srv, func() { _ = fs.Close() }, nil
 }
 
 func runMigrate(ctx context.Context, args []string, stderr io.Writer) error {
