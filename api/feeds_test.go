@@ -47,8 +47,8 @@ func feedReplicas(t *testing.T, n int) (urls []string, base int64) {
 	if err := g.UpsertUsers(context.Background(), users); err != nil {
 		t.Fatal(err)
 	}
-	for i := range n {
-		ids, _ := feeds.NewIDs(i)
+	for range n {
+		ids, _ := feeds.NewIDs(testenv.FeedNode(t))
 		act := &inline{}
 		svc := feeds.New(g, r, act, ids, feeds.Config{Prefix: prefix, Heartbeat: 100 * time.Millisecond}, nil)
 		act.h = svc

@@ -60,7 +60,7 @@ func newEnv(t *testing.T, cfg feeds.Config) *env {
 	e.prefix = testenv.Namespace(t)
 	cfg.Prefix = e.prefix
 	e.cfg = cfg
-	e.svc = e.service(0)
+	e.svc = e.service()
 	t.Cleanup(func() {
 		dropKeys(e.r, e.prefix)
 		if e.users > 0 {
@@ -71,9 +71,9 @@ func newEnv(t *testing.T, cfg feeds.Config) *env {
 }
 
 // service returns another replica of the feed sharing the test's keys.
-func (e *env) service(node int) *feeds.Service {
+func (e *env) service() *feeds.Service {
 	e.t.Helper()
-	ids, err := feeds.NewIDs(node)
+	ids, err := feeds.NewIDs(testenv.FeedNode(e.t))
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package feeds
 import (
 	"context"
 	"fmt"
-	"strconv"
 )
 
 // Name is this part's name in data exports.
@@ -17,9 +16,12 @@ func (s *Service) ExportUser(ctx context.Context, uid int64) (any, error) {
 		return nil, fmt.Errorf("export timeline of %d: %w", uid, err)
 	}
 	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
-			out = append(out, n)
+	seen := map[int64]bool{}
+	for _, raw := range ids {
+		// Entries are "feedID|reason|kind|source"; an item can be listed twice.
+		if ref, ok := parseEntry(raw); ok && !seen[ref.FeedID] {
+			seen[ref.FeedID] = true
+			out = append(out, ref.FeedID)
 		}
 	}
 	return map[string]any{"timeline": out}, nil

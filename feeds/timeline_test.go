@@ -26,7 +26,7 @@ func TestPaginationStableUnderConcurrentPosting(t *testing.T) {
 	e.consume()
 
 	// A second replica keeps posting and fanning out while the reader pages.
-	other := e.service(1)
+	other := e.service()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -82,7 +82,12 @@ func run(nFollowers, clients int, duration time.Duration) error {
 	base := (1 + rand.Int64N(1<<32)) * 1_000_000
 	defer cleanup(rdb, g, prefix, base, nFollowers+100)
 
-	ids, _ := feeds.NewIDs(63)
+	// The node counter tests use, so a run next to them makes distinct IDs.
+	node, err := feeds.NodeFromRedis(ctx, rdb, "test:feeds:idnode")
+	if err != nil {
+		return err
+	}
+	ids, _ := feeds.NewIDs(node)
 	svc := feeds.New(g, rdb, nil, ids, feeds.Config{Prefix: prefix, CelebrityThreshold: int64(nFollowers) + 1}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	defer svc.Close()
 

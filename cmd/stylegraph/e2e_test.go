@@ -34,6 +34,7 @@ func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
 	cfg.AuditDir = t.TempDir()
 	// The feed keeps its keys (and its ID node counter) under the test's own prefix.
 	cfg.Feed.KeyPrefix = testenv.Namespace(t) + "feed:"
+	cfg.Feed.NodeID = testenv.FeedNode(t)
 	t.Cleanup(func() {
 		rdb := testenv.Redis(t)
 		iter := rdb.Scan(context.Background(), 0, cfg.Feed.KeyPrefix+"*", 1000).Iterator()

@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/search"
 )
@@ -137,4 +138,16 @@ func envSet(name string) bool { v, ok := os.LookupEnv(name); return ok && v != "
 func IDBase(t testing.TB) int64 {
 	t.Helper()
 	return (1 + rand.Int64N(1<<32)) * 1_000_000
+}
+
+// FeedNode returns an ID generator node for a feed service under test, taken
+// from one counter shared by every test process, so concurrent tests writing
+// posts to the shared Neo4j never generate the same IDs.
+func FeedNode(t testing.TB) int {
+	t.Helper()
+	n, err := feeds.NodeFromRedis(context.Background(), Redis(t), "test:feeds:idnode")
+	if err != nil {
+		t.Fatalf("feed id node: %v; %s", err, howToStart)
+	}
+	return n
 }
