@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -79,6 +80,9 @@ type FanoutStats struct {
 	Recipients int  // lists written, the author's own included
 	Celebrity  bool // the author's followers were left to pull
 	Online     int  // recipients pushed to a live stream
+	// Lookup is the time spent finding recipients in the graph, Deliver the
+	// time spent writing their lists and publishing.
+	Lookup, Deliver time.Duration
 }
 
 // Fanout delivers a post to everyone who should see it: the author, the
@@ -102,10 +106,13 @@ func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error)
 	if err != nil {
 		return st, err
 	}
+	start := time.Now()
 	recipients, err := s.recipients(ctx, aud, st.Celebrity)
 	if err != nil {
 		return st, err
 	}
+	st.Lookup = time.Since(start)
+	start = time.Now()
 	pipe := s.r.Pipeline()
 	pipe.LPush(ctx, s.outboxKey(aud.AuthorID), aud.FeedID)
 	pipe.LTrim(ctx, s.outboxKey(aud.AuthorID), 0, int64(s.cfg.Cap-1))
@@ -121,6 +128,7 @@ func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error)
 		st.Recipients += len(batch)
 		st.Online += n
 	}
+	st.Deliver = time.Since(start)
 	return st, nil
 }
 

@@ -34,7 +34,16 @@ func (s *Store) FollowerIDs(ctx context.Context, userID int64) ([]int64, error) 
 	if err != nil {
 		return nil, err
 	}
-	return int64s(res, "id"), nil
+	if len(res.Records) == 0 {
+		return nil, nil
+	}
+	v, _ := res.Records[0].Get("ids")
+	xs := anys(v)
+	out := make([]int64, len(xs))
+	for i, x := range xs {
+		out[i] = i64(x)
+	}
+	return out, nil
 }
 
 // BrandFollowerIDs maps each follower of any of the brands to one brand they
