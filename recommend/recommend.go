@@ -156,11 +156,8 @@ func (s *Service) RecommendFor(ctx context.Context, req Request) ([]stylegraph.R
 	}
 	var ranked []Ranked
 	if s.cache != nil && !req.Live {
-		cached, ok, err := s.cache.Get(ctx, req.UserID)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
+		// A cache that cannot be read is a cache miss: the graph answers.
+		if cached, ok, err := s.cache.Get(ctx, req.UserID); err == nil && ok {
 			ranked = cached
 		}
 	}
