@@ -230,3 +230,53 @@ func streamEvents(t *testing.T, base string, header map[string]string) <-chan st
 	}
 	return ids
 }
+
+// TestFeedAPIMixesRecommendations checks the wiring: GET /v1/feed goes
+// through the recommendation mix (every FEED_RECS_EVERY-th slot is kept for a
+// product), so a page of 4 holds at most 2 posts when every 2nd item is a
+// recommendation.
+func TestFeedAPIMixesRecommendations(t *testing.T) { checkFeedPosts(t, 2, 2) }
+
+// TestFeedAPIWithoutRecommendations: with the mix off, a page is all posts.
+func TestFeedAPIWithoutRecommendations(t *testing.T) { checkFeedPosts(t, 0, 4) }
+
+func checkFeedPosts(t *testing.T, every, wantPosts int) {
+	t.Helper()
+	base, d := startServerWith(t, func(c *config.Config) {
+		isolate(t)(c)
+		c.Recs.FeedEvery = every
+	})
+	uid := testenv.IDBase(t) + 1
+	t.Cleanup(func() { _ = d.graph.PurgeUsers(context.Background(), uid, uid+1) })
+	tok, err := auth.New(d.cfg.JWTSecret, nil).Mint(uid, stylegraph.RoleShopper, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := map[string]string{"Authorization": "Bearer " + tok}
+	for i := range 5 {
+		if code := post(t, base+"/v1/posts", as, fmt.Sprintf(`{"title":"own %d"}`, i), nil); code != 201 {
+			t.Fatalf("create post = %d", code)
+		}
+	}
+	var page stylegraph.FeedPage
+	if code := get(t, base+"/v1/feed?limit=4", as, &page); code != 200 {
+		t.Fatalf("GET /v1/feed = %d", code)
+	}
+	posts := 0
+	for _, it := range page.Items {
+		switch {
+		case it.Reason == stylegraph.ReasonRecommended && it.Product != nil:
+		case it.Reason == stylegraph.ReasonOwn && it.Post.ID > 0:
+			posts++
+		case it.Reason == stylegraph.ReasonTrending: // the user follows nobody
+		default:
+			t.Errorf("unexpected item %+v", it)
+		}
+	}
+	if posts > wantPosts || len(page.Items) > 4 || page.NextCursor == nil {
+		t.Errorf("page has %d own posts of %d items (next %v), want at most %d posts", posts, len(page.Items), page.NextCursor, wantPosts)
+	}
+	if every == 0 && len(page.Items) != 4 {
+		t.Errorf("without recommendations the page has %d items, want 4", len(page.Items))
+	}
+}

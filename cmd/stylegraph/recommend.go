@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/feeds"
@@ -17,6 +19,27 @@ type feedsWithRecs struct {
 
 func (f feedsWithRecs) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
 	return f.mix.Read(ctx, uid, cursor, limit)
+}
+
+// ReadJSON is what GET /v1/feed calls. With recommendations on, the page is
+// mixed and then encoded; with them off, the feed's own pass-through
+// encoding is kept.
+func (f feedsWithRecs) ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error) {
+	if f.mix.Every < 2 {
+		return f.Service.ReadJSON(ctx, uid, cursor, limit)
+	}
+	page, err := f.mix.Read(ctx, uid, cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	if page.Items == nil {
+		page.Items = []stylegraph.Feed{}
+	}
+	b, err := json.Marshal(page)
+	if err != nil {
+		return nil, fmt.Errorf("encode feed page: %w", err)
+	}
+	return b, nil
 }
 
 // withRecs wraps the feed service so that every FEED_RECS_EVERY-th item is a
