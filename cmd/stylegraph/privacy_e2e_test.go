@@ -82,8 +82,25 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
+	// A personalised search caches the author's taste profile; a precomputed
+	// recommendation list may be held too.
+	if code := send(http.MethodGet, "/v1/search?q=shirt", as(author)); code != 200 {
+		t.Fatalf("search = %d", code)
+	}
+	profileKey := d.cfg.Search.KeyPrefix + "profile:" + fmt.Sprint(author)
+	recsKey := d.cfg.Recs.CachePrefix + "user:" + fmt.Sprint(author)
+	if err := d.redis.Set(ctx, recsKey, "[]", time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := d.redis.Exists(ctx, profileKey).Result(); n != 1 {
+		t.Fatalf("no cached search profile at %s", profileKey)
+	}
+
 	if code := send(http.MethodDelete, "/v1/me", as(author)); code != http.StatusNoContent {
 		t.Fatalf("DELETE /v1/me = %d", code)
+	}
+	if n, _ := d.redis.Exists(ctx, profileKey, recsKey).Result(); n != 0 {
+		t.Errorf("%d cached search profile / recommendation keys survived erasure", n)
 	}
 	if inFeed() {
 		t.Error("the erased author's post is still in the follower's feed")

@@ -14,8 +14,12 @@ import (
 // searchEngine is the product search the API serves: OpenSearch ranked with
 // taste profiles from the graph, cached in Redis.
 func (d *deps) searchEngine() *search.Engine {
-	profiles := search.NewCachedProfiles(d.graph, d.redis, d.cfg.Search.KeyPrefix+"profile:", d.cfg.Search.ProfileTTL)
-	return search.NewEngine(d.search, profiles, d.log).WithProfileTimeout(d.cfg.Search.ProfileTimeout)
+	return search.NewEngine(d.search, d.searchProfiles(), d.log).WithProfileTimeout(d.cfg.Search.ProfileTimeout)
+}
+
+// searchProfiles caches shoppers' taste profiles for personalised search.
+func (d *deps) searchProfiles() *search.CachedProfiles {
+	return search.NewCachedProfiles(d.graph, d.redis, d.cfg.Search.KeyPrefix+"profile:", d.cfg.Search.ProfileTTL)
 }
 
 // searchSignals is the consumer that turns views, likes, carts and purchases

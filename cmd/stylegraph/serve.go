@@ -98,7 +98,7 @@ func newAPI(ctx context.Context, d *deps) (srv *api.Server, close func(), err er
 			PerPrincipal: d.cfg.RateLimitPerUser, PerIP: d.cfg.RateLimitPerIP, ServiceFactor: 10,
 		},
 		Insights:       d.graph,
-		Privacy:        privacy.New(d.graph, fs),
+		Privacy:        privacy.New(d.graph, fs, d.searchProfiles(), d.recsCache()),
 		SearchStats:    d.searchStats(),
 		Audit:          audit.New(d.redis, "stylegraph:audit", d.cfg.AuditDir),
 		CORSOrigins:    d.cfg.CORSOrigins,
