@@ -78,7 +78,7 @@ func TestReadLayouts(t *testing.T) {
 			want: []stylegraph.Product{
 				{ID: 10009781, Title: "SPYKAR Women Pink Cropped Jeans", Brand: "SPYKAR", Gender: "Women", Price: 899, Currency: "INR",
 					CategoryPath: []string{"Apparel", "Bottomwear", "Jeans"},
-					Description: "Pink jeans, clean look,\u00a0no fade", Color: "Pink", Tags: []string{"pink"}},
+					Description:  "Pink jeans, clean look,\u00a0no fade", Color: "Pink", Tags: []string{"pink"}},
 				{ID: 10009784, Title: "Plain Tee", Brand: "Roadster", Gender: "Men", Price: 499.5, Currency: "INR", Description: "plain"},
 				{ID: 10009785, Title: "DKNY Unisex Black Medium Trolley Bag", Brand: "DKNY", Gender: "Unisex", Price: 11745, Currency: "INR",
 					Description: "bag", Color: "Black", Tags: []string{"black"}, CategoryPath: []string{"Accessories", "Bags", "Trolley Bag"}},

@@ -17,9 +17,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
-	"github.com/stylegraph/stylegraph/lake"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/internal/testenv"
+	"github.com/stylegraph/stylegraph/lake"
 )
 
 func event(n int, at time.Time) ingest.Event {

@@ -156,7 +156,7 @@ func run() error {
 	at := time.Now().UTC().Add(-2 * time.Hour)
 	for i := range evs {
 		evs[i] = ingest.Event{ID: uuid.NewString(), Type: ingest.View, UserID: base + int64(i%1000) + 1,
-			Target: &ingest.Target{Kind: ingest.KindProduct, ID: base + int64(i%*n) + 1},
+			Target:     &ingest.Target{Kind: ingest.KindProduct, ID: base + int64(i%*n) + 1},
 			OccurredAt: at.Add(time.Duration(i) * time.Millisecond), ReceivedAt: time.Now().UTC()}
 	}
 	dir, err := os.MkdirTemp("", "bench-lake-")
