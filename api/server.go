@@ -53,6 +53,9 @@ type Options struct {
 	Audit       Auditor
 	// Privacy enables /v1/me/export and DELETE /v1/me.
 	Privacy Privacy
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// headers (default 5s), so slow clients cannot hold connections open.
+	ReadHeaderTimeout time.Duration
 	// TrustedProxies are the proxy addresses whose X-Forwarded-For is
 	// believed; empty means the peer address is the client.
 	TrustedProxies []string
@@ -74,17 +77,18 @@ type Options struct {
 
 // Server is the HTTP API.
 type Server struct {
-	engine  *gin.Engine
-	http    *http.Server
-	log     *slog.Logger
-	reg     *prometheus.Registry
-	metrics *metrics
-	auth    Authenticator
-	deps    []Dependency
-	details func(ctx context.Context) map[string]any
-	maxBody int64
-	limiter RateLimiter
-	limits  RateLimits
+	engine            *gin.Engine
+	http              *http.Server
+	log               *slog.Logger
+	reg               *prometheus.Registry
+	metrics           *metrics
+	auth              Authenticator
+	deps              []Dependency
+	details           func(ctx context.Context) map[string]any
+	maxBody           int64
+	readHeaderTimeout time.Duration
+	limiter           RateLimiter
+	limits            RateLimits
 
 	insights    Insights
 	searchStats SearchStats
@@ -112,20 +116,24 @@ func New(o Options) *Server {
 	if o.Registry == nil {
 		o.Registry = prometheus.NewRegistry()
 	}
+	if o.ReadHeaderTimeout <= 0 {
+		o.ReadHeaderTimeout = 5 * time.Second
+	}
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = 1 << 20
 	}
 	s := &Server{
-		engine:  gin.New(),
-		log:     o.Logger,
-		reg:     o.Registry,
-		metrics: newMetrics(o.Registry),
-		auth:    o.Auth,
-		deps:    o.Dependencies,
-		details: o.ReadyDetails,
-		maxBody: o.MaxBodyBytes,
-		limiter: o.Limiter,
-		limits:  o.Limits,
+		engine:            gin.New(),
+		log:               o.Logger,
+		reg:               o.Registry,
+		metrics:           newMetrics(o.Registry),
+		auth:              o.Auth,
+		deps:              o.Dependencies,
+		details:           o.ReadyDetails,
+		maxBody:           o.MaxBodyBytes,
+		readHeaderTimeout: o.ReadHeaderTimeout,
+		limiter:           o.Limiter,
+		limits:            o.Limits,
 
 		insights:    o.Insights,
 		searchStats: o.SearchStats,
@@ -175,7 +183,7 @@ func (s *Server) Handler() http.Handler { return s.engine }
 func (s *Server) Serve(ln net.Listener) error {
 	s.http = &http.Server{
 		Handler:           s.engine,
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: s.readHeaderTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/internal/testenv"
+)
+
+// TestInjectionAttemptsStayData sends query-DSL and Cypher syntax through
+// every kind of user text the API takes: it must be matched or stored as
+// text, never run, and never answered with a 5xx.
+func TestInjectionAttemptsStayData(t *testing.T) {
+	ns := testenv.Namespace(t)
+	base, d := startServerWith(t, func(c *config.Config) {
+		isolate(t)(c)
+		c.Search.KeyPrefix = ns + "search:"
+	})
+	ctx := context.Background()
+	ids := testenv.IDBase(t)
+	user := ids + 1
+	products := []stylegraph.Product{
+		{ID: ids + 11, Title: "Red Linen Shirt", Brand: "Alpha", CategoryPath: []string{"Apparel", "Topwear", "Shirts"}, Price: 30, CreatedAt: time.Now()},
+		{ID: ids + 12, Title: "Blue Denim Jeans", Brand: "Beta", CategoryPath: []string{"Apparel", "Bottomwear", "Jeans"}, Price: 50, CreatedAt: time.Now()},
+	}
+	if err := d.graph.UpsertProducts(ctx, products); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := d.search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
+		t.Fatalf("index: %+v %v", rep, err)
+	}
+	if err := d.search.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.graph.UpsertUsers(ctx, []stylegraph.User{{ID: user, Name: "Before"}}); err != nil {
+		t.Fatal(err)
+	}
+	minter := auth.New(d.cfg.JWTSecret, nil)
+	mint := func(sub int64, role stylegraph.Role) map[string]string {
+		tok, err := minter.Mint(sub, role, 10*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{"Authorization": "Bearer " + tok}
+	}
+	shopper, merch := mint(user, stylegraph.RoleShopper), mint(ids+2, stylegraph.RoleMerchandiser)
+
+	// Query DSL: none of these may widen the search to every product.
+	for _, q := range []string{
+		`*:*`, `title:* OR brand:*`, `"}}]},"query":{"match_all":{}},"x":{"y":"`,
+		`red OR _exists_:price`, `doc['price'].value > 0`, `(((((`, `\`, `*`,
+	} {
+		var res stylegraph.SearchResult
+		code := get(t, base+"/v1/search?personalize=false&q="+url.QueryEscape(q), shopper, &res)
+		if code >= 500 {
+			t.Errorf("q=%q: %d", q, code)
+			continue
+		}
+		if code == 200 && res.Total >= 2 {
+			t.Errorf("q=%q matched %d products: user text became query syntax", q, res.Total)
+		}
+	}
+
+	// Cypher: a hostile profile name is stored as it is and deletes nothing.
+	hostile := `x"}) WITH 1 AS x MATCH (n) DETACH DELETE n //`
+	req, _ := http.NewRequest(http.MethodPut, fmt.Sprintf("%s/v1/users/%d", base, user),
+		strings.NewReader(fmt.Sprintf(`{"name": %q}`, hostile)))
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range shopper {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("PUT hostile profile = %d", resp.StatusCode)
+	}
+	data, err := d.graph.ExportUser(ctx, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name := data["profile"].(map[string]any)["name"]; name != hostile {
+		t.Errorf("stored name %q, want it verbatim", name)
+	}
+	if _, err := d.graph.Product(ctx, ids+11); err != nil {
+		t.Errorf("the graph lost a product after the hostile write: %v", err)
+	}
+
+	// Cypher through insight parameters.
+	for _, path := range []string{
+		"/v1/admin/insights/trending?category=" + url.QueryEscape(`x' OR 1=1 //`),
+		"/v1/admin/insights/funnel?category=" + url.QueryEscape(`}) MATCH (n) RETURN n //`),
+	} {
+		var chart struct {
+			Rows []map[string]any `json:"rows"`
+		}
+		if code := get(t, base+path, merch, &chart); code != 200 {
+			t.Errorf("GET %s = %d", path, code)
+		} else if strings.Contains(path, "trending") && len(chart.Rows) != 0 {
+			t.Errorf("GET %s returned rows for a category that does not exist: %v", path, chart.Rows)
+		}
+	}
+}
