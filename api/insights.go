@@ -381,7 +381,8 @@ func (s *Server) render(c *gin.Context, r report) {
 	labels := make([]any, len(r.Rows))
 	var ser []series
 	for col := 1; col < len(r.Columns); col++ {
-		if !numericColumn(r.Rows, col) {
+		// IDs are numbers but not measures: they stay in rows, out of charts.
+		if name := r.Columns[col]; name == "id" || name == "a" || name == "b" || !numericColumn(r.Rows, col) {
 			continue
 		}
 		sr := series{Name: r.Columns[col], Data: make([]any, len(r.Rows))}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/demo"
 	"github.com/stylegraph/stylegraph/graph"
@@ -18,12 +19,13 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	users := fs.Int("users", 500, "shoppers to generate")
 	products := fs.Int("products", 3000, "products to generate")
 	interactions := fs.Int("interactions", 10000, "likes, views, carts and purchases to generate over the last 60 days")
+	posts := fs.Int("posts", 200, "shoppers' posts to create (once per seed), fanned out by the worker")
 	seed := fs.Uint64("seed", 1, "random seed (same seed, same data)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *users < 1 || *products < 1 || *interactions < 0 {
-		return fmt.Errorf("--users and --products must be positive, --interactions at least 0")
+	if *users < 1 || *products < 1 || *interactions < 0 || *posts < 0 {
+		return fmt.Errorf("--users and --products must be positive, --interactions and --posts at least 0")
 	}
 	cfg, err := config.Load()
 	if err != nil {
@@ -41,7 +43,54 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := seedDemo(ctx, d, ds, stdout); err != nil {
 		return err
 	}
-	return seedInteractions(ctx, d, ds, *seed, *interactions, stdout)
+	if err := seedInteractions(ctx, d, ds, *seed, *interactions, stdout); err != nil {
+		return err
+	}
+	return seedPosts(ctx, d, ds, *seed, *posts, stdout)
+}
+
+// seedPosts creates demo posts through the feed service, as shoppers would:
+// each is written to the graph and appended to the activity stream, so the
+// worker fans it out. A marker keeps a second seed from posting again.
+func seedPosts(ctx context.Context, d *deps, ds demo.Dataset, seed uint64, n int, stdout io.Writer) error {
+	if n == 0 {
+		return nil
+	}
+	marker := fmt.Sprintf("%sdemo-posts:%d", d.cfg.Feed.KeyPrefix, seed)
+	first, err := d.redis.SetNX(ctx, marker, n, 0).Result()
+	if err != nil {
+		return fmt.Errorf("seed posts: %w", err)
+	}
+	if !first {
+		fmt.Fprintln(stdout, "demo posts already created for this seed")
+		return nil
+	}
+	activity, err := d.activityLog(ctx)
+	if err != nil {
+		return err
+	}
+	fs, err := newFeeds(ctx, d, activity)
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	captions := []string{"New in: %s", "Wearing the %s today", "Can't stop wearing this %s", "Weekend pick: %s"}
+	for i := 0; i < n; i++ {
+		author := ds.Users[(i*7919)%len(ds.Users)]
+		p := ds.Products[(i*104729)%len(ds.Products)]
+		draft := stylegraph.PostDraft{
+			Title:      fmt.Sprintf(captions[i%len(captions)], p.Title),
+			Images:     []stylegraph.Image{{ImageURL: p.Images[0], Caption: p.Title}},
+			Tags:       p.Tags,
+			ProductIDs: []int64{p.ID},
+		}
+		if _, err := fs.CreatePost(ctx, author.ID, draft); err != nil {
+			_ = d.redis.Del(ctx, marker).Err()
+			return fmt.Errorf("seed post %d: %w", i, err)
+		}
+	}
+	fmt.Fprintf(stdout, "created %d demo posts; `stylegraph worker` fans them out\n", n)
+	return nil
 }
 
 // seedInteractions writes generated engagements to the graph with progress.
