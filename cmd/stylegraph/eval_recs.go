@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/receval"
 )
 
@@ -45,11 +44,7 @@ func runEvalRecs(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("%w (set STYLEGRAPH_DATASETS or --data)", err)
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	d, err := openDeps(ctx, cfg, stderr)
+	d, err := loadDeps(ctx, stderr)
 	if err != nil {
 		return err
 	}

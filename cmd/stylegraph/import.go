@@ -10,7 +10,6 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/catalog"
-	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/search"
 )
 
@@ -37,11 +36,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() != 1 || *batch < 1 {
 		return fmt.Errorf("usage: stylegraph import products [--batch 1000] <file.csv|file.ndjson>")
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	d, err := openDeps(ctx, cfg, stderr)
+	d, err := loadDeps(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/recommend"
 )
@@ -36,11 +35,7 @@ func runRecompute(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *from < 0 || *to < *from {
 		return fmt.Errorf("--from-id and --to-id must satisfy 0 <= from <= to")
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	d, err := openDeps(ctx, cfg, stderr)
+	d, err := loadDeps(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/lake"
 )
@@ -29,11 +28,7 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *batch < 1 || *batch > 5000 {
 		return fmt.Errorf("--batch must be between 1 and 5000")
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	d, err := openDeps(ctx, cfg, stderr)
+	d, err := loadDeps(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -43,7 +38,7 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	store := d.lake
 	if *from != "" {
-		if store, err = openLakeFrom(ctx, cfg.Archive, *from); err != nil {
+		if store, err = openLakeFrom(ctx, d.cfg.Archive, *from); err != nil {
 			return err
 		}
 	}

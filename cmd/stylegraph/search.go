@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/search"
 )
@@ -61,11 +60,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	d, err := openDeps(ctx, cfg, stderr)
+	d, err := loadDeps(ctx, stderr)
 	if err != nil {
 		return err
 	}

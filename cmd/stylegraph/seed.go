@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/demo"
 	"github.com/stylegraph/stylegraph/graph"
 )
@@ -27,11 +26,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *users < 1 || *products < 1 || *interactions < 0 || *posts < 0 {
 		return fmt.Errorf("--users and --products must be positive, --interactions and --posts at least 0")
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	d, err := openDeps(ctx, cfg, stderr)
+	d, err := loadDeps(ctx, stderr)
 	if err != nil {
 		return err
 	}

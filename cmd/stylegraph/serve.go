@@ -13,7 +13,6 @@ import (
 	"github.com/stylegraph/stylegraph/audit"
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/catalog"
-	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/limit"
 	"github.com/stylegraph/stylegraph/privacy"
@@ -26,11 +25,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	d, err := openDeps(ctx, cfg, stderr)
+	d, err := loadDeps(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -120,11 +115,7 @@ func runMigrate(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	d, err := openDeps(ctx, cfg, stderr)
+	d, err := loadDeps(ctx, stderr)
 	if err != nil {
 		return err
 	}

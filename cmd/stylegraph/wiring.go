@@ -33,6 +33,16 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(api.NewLogHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv})))
 }
 
+// loadDeps reads the configuration from the environment and opens every
+// client; the subcommands that talk to the stores start with it.
+func loadDeps(ctx context.Context, stderr io.Writer) (*deps, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		return nil, err
+	}
+	return openDeps(ctx, cfg, stderr)
+}
+
 // openDeps loads the configuration and connects to Neo4j, OpenSearch and
 // Redis, failing with the name of the one that cannot be reached.
 func openDeps(ctx context.Context, cfg config.Config, stderr io.Writer) (*deps, error) {

@@ -19,7 +19,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
@@ -30,11 +29,7 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	d, err := openDeps(ctx, cfg, stderr)
+	d, err := loadDeps(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -42,7 +37,7 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := d.graph.Migrate(ctx, d.log); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.Activity.WorkerAddr)
+	ln, err := net.Listen("tcp", d.cfg.Activity.WorkerAddr)
 	if err != nil {
 		return err
 	}
