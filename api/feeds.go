@@ -145,6 +145,14 @@ func (h feedHandlers) addComment(c *gin.Context) {
 }
 
 func (h feedHandlers) comments(c *gin.Context) {
+	h.page(c, func(ctx context.Context, id int64, cursor string, limit int) (any, error) {
+		return h.f.Comments(ctx, id, cursor, limit)
+	})
+}
+
+// page answers a cursor-paged list about the resource in the path: the ID,
+// then the limit, are validated before fetch runs.
+func (h feedHandlers) page(c *gin.Context, fetch func(ctx context.Context, id int64, cursor string, limit int) (any, error)) {
 	id, err := pathID(c)
 	if err != nil {
 		writeError(c, err)
@@ -155,7 +163,7 @@ func (h feedHandlers) comments(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	page, err := h.f.Comments(c.Request.Context(), id, c.Query("cursor"), limit)
+	page, err := fetch(c.Request.Context(), id, c.Query("cursor"), limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -180,49 +188,22 @@ func (h feedHandlers) followOp(c *gin.Context, op func(context.Context, int64, s
 }
 
 func (h feedHandlers) followers(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	limit, err := queryLimit(c)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	page, err := h.f.Followers(c.Request.Context(), id, c.Query("cursor"), limit)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, page)
+	h.page(c, func(ctx context.Context, id int64, cursor string, limit int) (any, error) {
+		return h.f.Followers(ctx, id, cursor, limit)
+	})
 }
 
 func (h feedHandlers) following(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	limit, err := queryLimit(c)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	var page any
-	switch c.DefaultQuery("kind", "users") {
-	case "users":
-		page, err = h.f.Following(c.Request.Context(), id, c.Query("cursor"), limit)
-	case "brands":
-		page, err = h.f.FollowingBrands(c.Request.Context(), id, c.Query("cursor"), limit)
-	default:
-		err = stylegraph.Invalid("kind", "must be users or brands")
-	}
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, page)
+	kind := c.DefaultQuery("kind", "users")
+	h.page(c, func(ctx context.Context, id int64, cursor string, limit int) (any, error) {
+		switch kind {
+		case "users":
+			return h.f.Following(ctx, id, cursor, limit)
+		case "brands":
+			return h.f.FollowingBrands(ctx, id, cursor, limit)
+		}
+		return nil, stylegraph.Invalid("kind", "must be users or brands")
+	})
 }
 
 func (h feedHandlers) feed(c *gin.Context) {
