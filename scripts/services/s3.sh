@@ -17,6 +17,8 @@ log() { echo "[s3] $*"; }
 die() { echo "[s3] ERROR: $*" >&2; exit 1; }
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$SCRIPT_DIR/lib.sh"
 REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
 RUN_BASE=${STYLEGRAPH_RUN_DIR:-$REPO_ROOT/.run}
 mkdir -p "$RUN_BASE"
@@ -39,30 +41,7 @@ up() {
   (cd "$REPO_ROOT" && go build -o "$BIN" ./cmd/s3local) || die "building cmd/s3local failed"
   nohup "$BIN" -addr "127.0.0.1:$PORT" -dir "${S3_DATA_DIR:-}" >"$LOG" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
-  local t=0
-  until answering; do
-    if ! kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-      log "exited during start; last log lines:"; tail -n 40 "$LOG" >&2; exit 1
-    fi
-    sleep 0.1; t=$((t + 1))
-    if [[ $t -gt $((TIMEOUT * 10)) ]]; then log "not ready after ${TIMEOUT}s"; tail -n 40 "$LOG" >&2; exit 1; fi
-  done
-  log "ready on 127.0.0.1:$PORT"
+  wait_started
 }
 
-down() {
-  if [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-    kill "$(cat "$PID_FILE")"
-    for _ in $(seq 1 50); do kill -0 "$(cat "$PID_FILE")" 2>/dev/null || break; sleep 0.1; done
-    rm -f "$PID_FILE"; log "stopped"
-  else
-    log "not started by this script"
-  fi
-}
-
-status() { if answering; then log "up on 127.0.0.1:$PORT"; else log "down"; return 1; fi; }
-
-case "${1:-}" in
-  up) up ;; down) down ;; status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
-esac
+dispatch "$@"
