@@ -9,8 +9,13 @@ export HTTP_ADDR
 
 all: build
 
+# The version and commit `stylegraph version` prints (the Dockerfile stamps the same way).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/stylegraph
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/stylegraph
 
 ## services: start Redis, Neo4j and OpenSearch natively (idempotent)
 services:

@@ -31,6 +31,7 @@ Commands:
   eval      eval search: nDCG@10 and MAP@10 of product search against a BM25 baseline;
             eval recs: the recommenders on MovieLens-100K (5 folds) next to a popularity baseline
   recompute item similarity (SIMILAR edges) and precomputed recommendation lists; cron-safe
+  version   print the version and commit this binary was built from
 
 Configuration comes from the environment; see README.md.
 `
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runEval(ctx, rest, stdout, stderr)
 	case "recompute":
 		return runRecompute(ctx, rest, stdout, stderr)
+	case "version", "--version":
+		return runVersion(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
