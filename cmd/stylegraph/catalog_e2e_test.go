@@ -60,10 +60,10 @@ func TestCatalogAPI(t *testing.T) {
 	ctx := context.Background()
 	idb := testenv.IDBase(t)
 	u := fmt.Sprint(idb)
-	shopper := mint(t, d.cfg.JWTSecret, idb+100, stylegraph.RoleShopper)
-	merch := mint(t, d.cfg.JWTSecret, idb+101, stylegraph.RoleMerchandiser)
-	service := mint(t, d.cfg.JWTSecret, idb+103, stylegraph.RoleService)
-	admin := mint(t, d.cfg.JWTSecret, idb+102, stylegraph.RoleAdmin)
+	shopper := mint(t, d.Cfg.JWTSecret, idb+100, stylegraph.RoleShopper)
+	merch := mint(t, d.Cfg.JWTSecret, idb+101, stylegraph.RoleMerchandiser)
+	service := mint(t, d.Cfg.JWTSecret, idb+103, stylegraph.RoleService)
+	admin := mint(t, d.Cfg.JWTSecret, idb+102, stylegraph.RoleAdmin)
 	pid := idb + 1
 	purl := fmt.Sprintf("%s/v1/products/%d", base, pid)
 	body := fmt.Sprintf(`{"title":" Linen  Shirt ","brand":"Brand%s","categoryPath":["Apparel%s","Topwear","Shirts"],
@@ -162,7 +162,7 @@ func TestCatalogAPI(t *testing.T) {
 			t.Errorf("PUT user %s: %d %s, want %d field %q", tt.name, code, b, tt.want, tt.field)
 		}
 	}
-	gotUser, err := d.graph.User(ctx, me)
+	gotUser, err := d.Graph.User(ctx, me)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func indexed(t *testing.T, d *deps, id int64) bool {
 	var doc struct {
 		Found bool `json:"found"`
 	}
-	err := d.search.Do(context.Background(), http.MethodGet, fmt.Sprintf("/%s/_doc/%d", d.search.Alias("products"), id), nil, &doc)
+	err := d.Search.Do(context.Background(), http.MethodGet, fmt.Sprintf("/%s/_doc/%d", d.Search.Alias("products"), id), nil, &doc)
 	if err != nil && !search.IsStatus(err, http.StatusNotFound) {
 		t.Fatal(err)
 	}

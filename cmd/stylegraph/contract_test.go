@@ -21,7 +21,7 @@ import (
 // routes returns every method and path the fully wired API answers.
 func routes(t *testing.T, d *deps) []api.Route {
 	t.Helper()
-	srv, closeAPI, err := newAPI(context.Background(), d)
+	srv, closeAPI, err := d.NewAPI(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,10 +87,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	base, d := startServerWith(t, isolate(t))
 	ids := testenv.IDBase(t)
 	shopper, other := ids+1, ids+2
-	if err := d.graph.UpsertUsers(context.Background(), []stylegraph.User{{ID: shopper, Name: "S"}, {ID: other, Name: "O"}}); err != nil {
+	if err := d.Graph.UpsertUsers(context.Background(), []stylegraph.User{{ID: shopper, Name: "S"}, {ID: other, Name: "O"}}); err != nil {
 		t.Fatal(err)
 	}
-	minter := auth.New(d.cfg.JWTSecret, nil)
+	minter := auth.New(d.Cfg.JWTSecret, nil)
 	token := func(sub int64, role stylegraph.Role) map[string]string {
 		tok, err := minter.Mint(sub, role, 10*time.Minute)
 		if err != nil {
@@ -99,10 +99,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		return map[string]string{"Authorization": "Bearer " + tok}
 	}
 	var serviceKey string
-	for k := range d.cfg.APIKeys {
+	for k := range d.Cfg.APIKeys {
 		serviceKey = k
 	}
-	expired, _ := auth.New(d.cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleAdmin, time.Nanosecond)
+	expired, _ := auth.New(d.Cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleAdmin, time.Nanosecond)
 	forged, _ := auth.New(strings.Repeat("x", 40), nil).Mint(shopper, stylegraph.RoleAdmin, time.Hour)
 	callers := []struct {
 		name string

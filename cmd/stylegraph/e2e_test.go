@@ -16,6 +16,7 @@ import (
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/internal/testenv"
+	"github.com/stylegraph/stylegraph/internal/wiring"
 )
 
 // startServer runs the real wiring (migrations included) on a free port
@@ -46,7 +47,7 @@ func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
 		edit(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d, err := openDeps(ctx, cfg, io.Discard)
+	d, err := wiring.Open(ctx, cfg, io.Discard)
 	if err != nil {
 		cancel()
 		t.Fatalf("%v; start the local services with `make services`", err)
@@ -56,14 +57,14 @@ func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, d, ln, true) }()
+	go func() { done <- d.Serve(ctx, ln, true) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve returned %v", err)
 		}
-		_ = d.search.DropPrefix(context.Background())
-		d.close()
+		_ = d.Search.DropPrefix(context.Background())
+		d.Close()
 	})
 	base := "http://" + ln.Addr().String()
 	deadline := time.Now().Add(60 * time.Second)
@@ -130,7 +131,7 @@ func TestEndToEnd(t *testing.T) {
 	if code := get(t, base+"/v1/me", nil, &e); code != 401 || e.Error.Code != "unauthorized" {
 		t.Errorf("/v1/me without credentials = %d %+v, want 401 unauthorized", code, e)
 	}
-	tok, err := auth.New(d.cfg.JWTSecret, nil).Mint(42, stylegraph.RoleShopper, time.Minute)
+	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(42, stylegraph.RoleShopper, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,8 +144,8 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// Migrations ran: the product alias exists behind a versioned index.
-	idx, err := d.search.AliasTarget(context.Background(), d.search.Alias("products"))
-	if err != nil || !strings.HasPrefix(idx, d.search.Alias("products")+"-") {
+	idx, err := d.Search.AliasTarget(context.Background(), d.Search.Alias("products"))
+	if err != nil || !strings.HasPrefix(idx, d.Search.Alias("products")+"-") {
 		t.Errorf("products alias target = %q, %v", idx, err)
 	}
 

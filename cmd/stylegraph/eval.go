@@ -15,6 +15,7 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/catalog"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/search"
 )
 
@@ -72,7 +73,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := loadEvalIndex(ctx, c, products, *reindex, stderr); err != nil {
 		return err
 	}
-	rep, err := search.NewEngine(c, nil, newLogger(stderr, cfg.LogLevel)).Evaluate(ctx, products, js, *k)
+	rep, err := search.NewEngine(c, nil, wiring.NewLogger(stderr, cfg.LogLevel)).Evaluate(ctx, products, js, *k)
 	if err != nil {
 		return err
 	}
@@ -93,7 +94,7 @@ func readCatalog(path string) ([]stylegraph.Product, error) {
 // loadEvalIndex indexes the catalog unless the index already holds exactly
 // it (same mapping version, same count), which makes repeated runs quick.
 func loadEvalIndex(ctx context.Context, c *search.Client, products []stylegraph.Product, force bool, stderr io.Writer) error {
-	log := newLogger(io.Discard, "error")
+	log := wiring.NewLogger(io.Discard, "error")
 	_, version, err := search.IndexBody("products")
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/receval"
 )
 
@@ -44,26 +45,26 @@ func runEvalRecs(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("%w (set STYLEGRAPH_DATASETS or --data)", err)
 	}
-	d, err := loadDeps(ctx, stderr)
+	d, err := wiring.Load(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	defer d.close()
-	if err := d.graph.Migrate(ctx, d.log); err != nil {
+	defer d.Close()
+	if err := d.Graph.Migrate(ctx, d.Log); err != nil {
 		return err
 	}
-	blend := d.recsConfig()
+	blend := d.RecsConfig()
 	if *halfLife > 0 {
 		blend.HalfLife = *halfLife
 	}
-	res, err := receval.Run(ctx, d.graph, ds, receval.Config{
+	res, err := receval.Run(ctx, d.Graph, ds, receval.Config{
 		Users: *users, Workers: *workers, TopK: *topK, MinCommon: *minCommon, Damping: *damping, Neighbours: *neighbours,
 		Blend: blend, Progress: stdout,
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "blend weights: %v\n", d.cfg.Recs.Weights)
+	fmt.Fprintf(stdout, "blend weights: %v\n", d.Cfg.Recs.Weights)
 	res.Write(stdout, 10)
 	return nil
 }

@@ -87,16 +87,16 @@ func TestEventsEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	shopper, friend, product := ids+1, ids+2, ids+3
-	if err := d.graph.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
+	if err := d.Graph.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := auth.New(d.cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Minute)
+	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
 	asShopper := map[string]string{"Authorization": "Bearer " + tok}
 	var key string
-	for k := range d.cfg.APIKeys {
+	for k := range d.Cfg.APIKeys {
 		key = k
 	}
 	if key == "" {
@@ -191,7 +191,7 @@ func TestEventsEndToEnd(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	rows, err := d.graph.Inspect(ctx, `MATCH (u:User)-[r]->(x) WHERE u.id IN [$a, $b]
+	rows, err := d.Graph.Inspect(ctx, `MATCH (u:User)-[r]->(x) WHERE u.id IN [$a, $b]
 		RETURN u.id AS user, type(r) AS rel, x.id AS target, r.count AS count ORDER BY user, rel`, map[string]any{"a": shopper, "b": friend})
 	if err != nil {
 		t.Fatal(err)

@@ -75,9 +75,9 @@ func TestFeedEndToEndOnFacebookGraph(t *testing.T) {
 	})
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
-	friends := loadFriendships(t, d.graph, ids)
+	friends := loadFriendships(t, d.Graph, ids)
 	user := func(n int64) int64 { return ids + 1 + n }
-	minter := auth.New(d.cfg.JWTSecret, nil)
+	minter := auth.New(d.Cfg.JWTSecret, nil)
 	bearer := func(uid int64) map[string]string {
 		tok, err := minter.Mint(uid, stylegraph.RoleShopper, 10*time.Minute)
 		if err != nil {
@@ -118,14 +118,14 @@ func TestFeedEndToEndOnFacebookGraph(t *testing.T) {
 		t.Fatal("no live event within 60s")
 	}
 	// Fan-out reached exactly the author and their friends.
-	key := func(uid int64) string { return d.cfg.Feed.KeyPrefix + "tl:" + fmt.Sprint(uid) }
+	key := func(uid int64) string { return d.Cfg.Feed.KeyPrefix + "tl:" + fmt.Sprint(uid) }
 	want := map[int64]bool{author: true}
 	for _, f := range friends[author] {
 		want[f] = true
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		pipe := d.redis.Pipeline()
+		pipe := d.Redis.Pipeline()
 		cmds := map[int64]interface{ Val() []string }{}
 		for uid := range friends {
 			cmds[uid] = pipe.LRange(ctx, key(uid), 0, -1)
@@ -247,8 +247,8 @@ func checkFeedPosts(t *testing.T, every, wantPosts int) {
 		c.Recs.FeedEvery = every
 	})
 	uid := testenv.IDBase(t) + 1
-	t.Cleanup(func() { _ = d.graph.PurgeUsers(context.Background(), uid, uid+1) })
-	tok, err := auth.New(d.cfg.JWTSecret, nil).Mint(uid, stylegraph.RoleShopper, time.Minute)
+	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), uid, uid+1) })
+	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(uid, stylegraph.RoleShopper, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/catalog"
+	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/search"
 )
 
@@ -36,15 +37,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() != 1 || *batch < 1 {
 		return fmt.Errorf("usage: stylegraph import products [--batch 1000] <file.csv|file.ndjson>")
 	}
-	d, err := loadDeps(ctx, stderr)
+	d, err := wiring.Load(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	defer d.close()
-	if err := d.migrate(ctx); err != nil {
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
 		return err
 	}
-	_, err = importProducts(ctx, d.graph, d.search, fs.Arg(0), *batch, stdout)
+	_, err = importProducts(ctx, d.Graph, d.Search, fs.Arg(0), *batch, stdout)
 	return err
 }
 

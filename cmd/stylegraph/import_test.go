@@ -115,3 +115,12 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestImportAndReplayUsage(t *testing.T) {
+	ctx := context.Background()
+	for _, args := range [][]string{{"import"}, {"import", "users", "x.csv"}, {"import", "products"}, {"replay", "--since", "yesterday"}, {"replay", "--batch", "0"}} {
+		if err := run(ctx, args, io.Discard, io.Discard); err == nil {
+			t.Errorf("run %v succeeded, want a usage error", args)
+		}
+	}
+}

@@ -31,19 +31,19 @@ func TestInjectionAttemptsStayData(t *testing.T) {
 		{ID: ids + 11, Title: "Red Linen Shirt", Brand: "Alpha", CategoryPath: []string{"Apparel", "Topwear", "Shirts"}, Price: 30, CreatedAt: time.Now()},
 		{ID: ids + 12, Title: "Blue Denim Jeans", Brand: "Beta", CategoryPath: []string{"Apparel", "Bottomwear", "Jeans"}, Price: 50, CreatedAt: time.Now()},
 	}
-	if err := d.graph.UpsertProducts(ctx, products); err != nil {
+	if err := d.Graph.UpsertProducts(ctx, products); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := d.search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
+	if rep, err := d.Search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
 		t.Fatalf("index: %+v %v", rep, err)
 	}
-	if err := d.search.Refresh(ctx); err != nil {
+	if err := d.Search.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.graph.UpsertUsers(ctx, []stylegraph.User{{ID: user, Name: "Before"}}); err != nil {
+	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: user, Name: "Before"}}); err != nil {
 		t.Fatal(err)
 	}
-	minter := auth.New(d.cfg.JWTSecret, nil)
+	minter := auth.New(d.Cfg.JWTSecret, nil)
 	mint := func(sub int64, role stylegraph.Role) map[string]string {
 		tok, err := minter.Mint(sub, role, 10*time.Minute)
 		if err != nil {
@@ -85,14 +85,14 @@ func TestInjectionAttemptsStayData(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("PUT hostile profile = %d", resp.StatusCode)
 	}
-	data, err := d.graph.ExportUser(ctx, user)
+	data, err := d.Graph.ExportUser(ctx, user)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if name := data["profile"].(map[string]any)["name"]; name != hostile {
 		t.Errorf("stored name %q, want it verbatim", name)
 	}
-	if _, err := d.graph.Product(ctx, ids+11); err != nil {
+	if _, err := d.Graph.Product(ctx, ids+11); err != nil {
 		t.Errorf("the graph lost a product after the hostile write: %v", err)
 	}
 

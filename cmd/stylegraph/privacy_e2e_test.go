@@ -19,10 +19,10 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	author, follower := ids+1, ids+2
-	if err := d.graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Author"}, {ID: follower, Name: "Follower"}}); err != nil {
+	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Author"}, {ID: follower, Name: "Follower"}}); err != nil {
 		t.Fatal(err)
 	}
-	minter := auth.New(d.cfg.JWTSecret, nil)
+	minter := auth.New(d.Cfg.JWTSecret, nil)
 	as := func(uid int64) map[string]string {
 		tok, err := minter.Mint(uid, stylegraph.RoleShopper, 10*time.Minute)
 		if err != nil {
@@ -66,13 +66,13 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 	// Wait for the fan-out itself, not only the feed: a read can rebuild the
 	// follower's feed from the graph before the worker got to the post, and a
 	// fan-out still running during erasure would write the author's list again.
-	activity, err := d.activityLog(ctx)
+	activity, err := d.ActivityLog(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		lag, err := activity.Lag(ctx, d.cfg.Feed.Group)
+		lag, err := activity.Lag(ctx, d.Cfg.Feed.Group)
 		if err == nil && lag == 0 && inFeed() {
 			break
 		}
@@ -85,22 +85,22 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 	// Personalised search caches the author's taste profile (the profile is
 	// fetched here directly: a search under load may skip it when the graph
 	// is slow); a precomputed recommendation list may be held too.
-	if _, err := d.searchProfiles().TasteProfile(ctx, author); err != nil {
+	if _, err := d.SearchProfiles().TasteProfile(ctx, author); err != nil {
 		t.Fatal(err)
 	}
-	profileKey := d.cfg.Search.KeyPrefix + "profile:" + fmt.Sprint(author)
-	recsKey := d.cfg.Recs.CachePrefix + "user:" + fmt.Sprint(author)
-	if err := d.redis.Set(ctx, recsKey, "[]", time.Hour).Err(); err != nil {
+	profileKey := d.Cfg.Search.KeyPrefix + "profile:" + fmt.Sprint(author)
+	recsKey := d.Cfg.Recs.CachePrefix + "user:" + fmt.Sprint(author)
+	if err := d.Redis.Set(ctx, recsKey, "[]", time.Hour).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := d.redis.Exists(ctx, profileKey).Result(); n != 1 {
+	if n, _ := d.Redis.Exists(ctx, profileKey).Result(); n != 1 {
 		t.Fatalf("no cached search profile at %s", profileKey)
 	}
 
 	if code := send(http.MethodDelete, "/v1/me", as(author)); code != http.StatusNoContent {
 		t.Fatalf("DELETE /v1/me = %d", code)
 	}
-	if n, _ := d.redis.Exists(ctx, profileKey, recsKey).Result(); n != 0 {
+	if n, _ := d.Redis.Exists(ctx, profileKey, recsKey).Result(); n != 0 {
 		t.Errorf("%d cached search profile / recommendation keys survived erasure", n)
 	}
 	if inFeed() {
@@ -112,7 +112,7 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 	if code := send(http.MethodGet, fmt.Sprintf("/v1/posts/%d", p.Post.ID), as(follower)); code != http.StatusNotFound {
 		t.Errorf("the erased author's post answers %d, want 404", code)
 	}
-	if n, err := d.redis.Exists(ctx, d.cfg.Feed.KeyPrefix+"tl:"+fmt.Sprint(author)).Result(); err != nil || n != 0 {
+	if n, err := d.Redis.Exists(ctx, d.Cfg.Feed.KeyPrefix+"tl:"+fmt.Sprint(author)).Result(); err != nil || n != 0 {
 		t.Errorf("the author's timeline survived: %d %v", n, err)
 	}
 	// Erasure is idempotent: a retry after a partial failure finishes the job.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/recommend"
 )
 
@@ -35,17 +36,17 @@ func runRecompute(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *from < 0 || *to < *from {
 		return fmt.Errorf("--from-id and --to-id must satisfy 0 <= from <= to")
 	}
-	d, err := loadDeps(ctx, stderr)
+	d, err := wiring.Load(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	defer d.close()
+	defer d.Close()
 	job := &recommend.Job{
-		Graph: d.graph, Cache: d.recsCache(), Scope: graph.Scope{From: *from, To: *to},
+		Graph: d.Graph, Cache: d.RecsCache(), Scope: graph.Scope{From: *from, To: *to},
 		TopK: *topK, MinCommon: *minCommon, ActiveWindow: *active, Progress: stdout,
 	}
 	if !*skipLists {
-		job.Service = d.recommender()
+		job.Service = d.Recommender()
 	}
 	rep, err := job.Run(ctx)
 	if errors.Is(err, recommend.ErrLocked) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/lake"
 )
 
@@ -28,21 +29,21 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *batch < 1 || *batch > 5000 {
 		return fmt.Errorf("--batch must be between 1 and 5000")
 	}
-	d, err := loadDeps(ctx, stderr)
+	d, err := wiring.Load(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	defer d.close()
-	if err := d.graph.Migrate(ctx, d.log); err != nil {
+	defer d.Close()
+	if err := d.Graph.Migrate(ctx, d.Log); err != nil {
 		return err
 	}
-	store := d.lake
+	store := d.Lake
 	if *from != "" {
-		if store, err = openLakeFrom(ctx, d.cfg.Archive, *from); err != nil {
+		if store, err = wiring.OpenLakeFrom(ctx, d.Cfg.Archive, *from); err != nil {
 			return err
 		}
 	}
-	_, err = replay(ctx, store, d.graphWriter(), lake.ReadOptions{Since: since, Batch: *batch}, stdout)
+	_, err = replay(ctx, store, d.GraphWriter(), lake.ReadOptions{Since: since, Batch: *batch}, stdout)
 	return err
 }
 

@@ -26,7 +26,7 @@ import (
 // rounded (float sums depend on order in the last bits).
 func dumpActivity(t *testing.T, d *deps, lo, hi int64) []string {
 	t.Helper()
-	rows, err := d.graph.Inspect(context.Background(), `MATCH (u:User)-[r]->(x) WHERE u.id >= $lo AND u.id < $hi
+	rows, err := d.Graph.Inspect(context.Background(), `MATCH (u:User)-[r]->(x) WHERE u.id >= $lo AND u.id < $hi
 		RETURN u.id AS user, type(r) AS rel, labels(x)[0] AS label, coalesce(toString(x.id), x.name, x.path) AS target,
 		       properties(r) AS props`, map[string]any{"lo": lo, "hi": hi})
 	if err != nil {
@@ -70,7 +70,7 @@ func TestReplayRebuildsTheLiveGraph(t *testing.T) {
 		products = append(products, stylegraph.Product{ID: p, Title: fmt.Sprint("Tee ", i), Brand: brand,
 			CategoryPath: []string{"Apparel" + u, "Topwear"}, Tags: []string{"cotton" + u, fmt.Sprint("t", i, u)}, CreatedAt: time.Now()})
 	}
-	if err := d.graph.UpsertProducts(ctx, products); err != nil {
+	if err := d.Graph.UpsertProducts(ctx, products); err != nil {
 		t.Fatal(err)
 	}
 	t0 := time.Now().UTC().Add(-3 * time.Hour).Truncate(time.Hour).Add(50 * time.Minute)
@@ -113,7 +113,7 @@ func TestReplayRebuildsTheLiveGraph(t *testing.T) {
 		parts = append(parts, s+"}")
 	}
 	var res api.EventsResponse
-	if code := post(t, base+"/v1/events", map[string]string{"Authorization": "Bearer " + mint(t, d.cfg.JWTSecret, ids+999, stylegraph.RoleService)}, "["+strings.Join(parts, ",")+"]", &res); code != http.StatusAccepted || res.Accepted != len(evs) {
+	if code := post(t, base+"/v1/events", map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, ids+999, stylegraph.RoleService)}, "["+strings.Join(parts, ",")+"]", &res); code != http.StatusAccepted || res.Accepted != len(evs) {
 		t.Fatalf("POST /v1/events = %d %+v", code, res)
 	}
 
@@ -124,7 +124,7 @@ func TestReplayRebuildsTheLiveGraph(t *testing.T) {
 			Consumers map[string]struct{ Lag *int64 } `json:"consumers"`
 		}
 		get(t, wbase+"/readyz", nil, &ready)
-		gw, ar := ready.Consumers["graph-writer"].Lag, ready.Consumers[d.cfg.Archive.Group].Lag
+		gw, ar := ready.Consumers["graph-writer"].Lag, ready.Consumers[d.Cfg.Archive.Group].Lag
 		if gw != nil && ar != nil && *gw == 0 && *ar == 0 {
 			break
 		}
@@ -141,7 +141,7 @@ func TestReplayRebuildsTheLiveGraph(t *testing.T) {
 		}
 	}
 
-	store, err := lake.NewDir(d.cfg.Archive.Dir)
+	store, err := lake.NewDir(d.Cfg.Archive.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,14 +151,14 @@ func TestReplayRebuildsTheLiveGraph(t *testing.T) {
 	}
 
 	// Erase the test's users with everything they did, then rebuild.
-	if _, err := d.graph.Inspect(ctx, `MATCH (u:User) WHERE u.id >= $lo AND u.id < $hi DETACH DELETE u`, map[string]any{"lo": ids, "hi": ids + 1000}); err != nil {
+	if _, err := d.Graph.Inspect(ctx, `MATCH (u:User) WHERE u.id >= $lo AND u.id < $hi DETACH DELETE u`, map[string]any{"lo": ids, "hi": ids + 1000}); err != nil {
 		t.Fatal(err)
 	}
 	if got := dumpActivity(t, d, ids, ids+1000); len(got) != 0 {
 		t.Fatalf("erase left %v", got)
 	}
 	for i := range 2 {
-		st, err := replay(ctx, store, d.graphWriter(), lake.ReadOptions{Batch: 4}, io.Discard)
+		st, err := replay(ctx, store, d.GraphWriter(), lake.ReadOptions{Batch: 4}, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,10 +172,10 @@ func TestReplayRebuildsTheLiveGraph(t *testing.T) {
 
 	// --since keeps only later events: replaying the last hours alone onto
 	// an erased graph brings back only what happened then.
-	if _, err := d.graph.Inspect(ctx, `MATCH (u:User) WHERE u.id >= $lo AND u.id < $hi DETACH DELETE u`, map[string]any{"lo": ids, "hi": ids + 1000}); err != nil {
+	if _, err := d.Graph.Inspect(ctx, `MATCH (u:User) WHERE u.id >= $lo AND u.id < $hi DETACH DELETE u`, map[string]any{"lo": ids, "hi": ids + 1000}); err != nil {
 		t.Fatal(err)
 	}
-	st, err := replay(ctx, store, d.graphWriter(), lake.ReadOptions{Since: t0.Add(100 * time.Minute)}, io.Discard)
+	st, err := replay(ctx, store, d.GraphWriter(), lake.ReadOptions{Since: t0.Add(100 * time.Minute)}, io.Discard)
 	if err != nil || st.Events != 1 {
 		t.Fatalf("replay since: %+v %v, want the one view at +125m", st, err)
 	}

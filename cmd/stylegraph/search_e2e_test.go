@@ -46,26 +46,26 @@ func TestSearchEndToEnd(t *testing.T) {
 		tee(ids+11, "White Tee"), tee(ids+12, "White Cotton Tee"),
 		tee(liked, "White Cotton Crew Neck Tee With Pocket"),
 	}
-	if err := d.graph.UpsertProducts(ctx, products); err != nil {
+	if err := d.Graph.UpsertProducts(ctx, products); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := d.search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
+	if rep, err := d.Search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
 		t.Fatalf("index: %+v %v", rep, err)
 	}
-	if err := d.search.Refresh(ctx); err != nil {
+	if err := d.Search.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.graph.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}, {ID: friend, Name: "F"}}); err != nil {
+	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}, {ID: friend, Name: "F"}}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
-	if err := d.graph.ApplyActivity(ctx, graph.Activity{
+	if err := d.Graph.ApplyActivity(ctx, graph.Activity{
 		Follows: []graph.Toggle{{EventID: "f", UserID: shopper, Kind: "user", ID: friend, At: now}},
 		Likes:   []graph.Toggle{{EventID: "l", UserID: friend, Kind: "product", ID: liked, At: now}},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := auth.New(d.cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Minute)
+	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestSearchEndToEnd(t *testing.T) {
 	var found []ingest.Event
 	for len(found) < 3 && time.Now().Before(deadline) {
 		found = found[:0]
-		msgs, err := rdb.XRange(ctx, d.cfg.Activity.Stream, "-", "+").Result()
+		msgs, err := rdb.XRange(ctx, d.Cfg.Activity.Stream, "-", "+").Result()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +172,7 @@ func TestSearchEndToEnd(t *testing.T) {
 	}
 	deadline = time.Now().Add(10 * time.Second)
 	for {
-		_ = d.search.Refresh(ctx)
+		_ = d.Search.Refresh(ctx)
 		res := search("sort=popular&limit=1&personalize=false&brand=Plain")
 		if len(res.Hits) == 1 && res.Hits[0].Product.ID == ids+12 {
 			break

@@ -10,6 +10,7 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/demo"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/wiring"
 )
 
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -26,12 +27,12 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *users < 1 || *products < 1 || *interactions < 0 || *posts < 0 {
 		return fmt.Errorf("--users and --products must be positive, --interactions and --posts at least 0")
 	}
-	d, err := loadDeps(ctx, stderr)
+	d, err := wiring.Load(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	defer d.close()
-	if err := d.migrate(ctx); err != nil {
+	defer d.Close()
+	if err := d.Migrate(ctx); err != nil {
 		return err
 	}
 	ds := demo.Generate(*seed, demo.Size{Users: *users, Products: *products})
@@ -51,8 +52,8 @@ func seedPosts(ctx context.Context, d *deps, ds demo.Dataset, seed uint64, n int
 	if n == 0 {
 		return nil
 	}
-	marker := fmt.Sprintf("%sdemo-posts:%d", d.cfg.Feed.KeyPrefix, seed)
-	first, err := d.redis.SetNX(ctx, marker, n, 0).Result()
+	marker := fmt.Sprintf("%sdemo-posts:%d", d.Cfg.Feed.KeyPrefix, seed)
+	first, err := d.Redis.SetNX(ctx, marker, n, 0).Result()
 	if err != nil {
 		return fmt.Errorf("seed posts: %w", err)
 	}
@@ -60,11 +61,11 @@ func seedPosts(ctx context.Context, d *deps, ds demo.Dataset, seed uint64, n int
 		fmt.Fprintln(stdout, "demo posts already created for this seed")
 		return nil
 	}
-	activity, err := d.activityLog(ctx)
+	activity, err := d.ActivityLog(ctx)
 	if err != nil {
 		return err
 	}
-	fs, err := newFeeds(ctx, d, activity)
+	fs, err := d.NewFeeds(ctx, activity)
 	if err != nil {
 		return err
 	}
@@ -80,7 +81,7 @@ func seedPosts(ctx context.Context, d *deps, ds demo.Dataset, seed uint64, n int
 			ProductIDs: []int64{p.ID},
 		}
 		if _, err := fs.CreatePost(ctx, author.ID, draft); err != nil {
-			_ = d.redis.Del(ctx, marker).Err()
+			_ = d.Redis.Del(ctx, marker).Err()
 			return fmt.Errorf("seed post %d: %w", i, err)
 		}
 	}
@@ -95,7 +96,7 @@ func seedInteractions(ctx context.Context, d *deps, ds demo.Dataset, seed uint64
 	step := max(n/20, 1)
 	interests := demo.NewInterests(ds, start)
 	err := demo.Interactions(seed, ds, n, start, func(es []graph.Engagement) error {
-		if err := d.graph.LoadEngagements(ctx, es); err != nil {
+		if err := d.Graph.LoadEngagements(ctx, es); err != nil {
 			return fmt.Errorf("seed interactions: %w", err)
 		}
 		interests.Add(es)
@@ -110,7 +111,7 @@ func seedInteractions(ctx context.Context, d *deps, ds demo.Dataset, seed uint64
 		return err
 	}
 	ws := interests.Weights()
-	if err := d.graph.LoadInterests(ctx, ws); err != nil {
+	if err := d.Graph.LoadInterests(ctx, ws); err != nil {
 		return fmt.Errorf("seed interests: %w", err)
 	}
 	fmt.Fprintf(stdout, "seeded %d interactions and %d interest weights in %s\n", done, len(ws), time.Since(start).Round(time.Millisecond))
@@ -121,26 +122,26 @@ func seedInteractions(ctx context.Context, d *deps, ds demo.Dataset, seed uint64
 // is an upsert, so seeding twice leaves the same data.
 func seedDemo(ctx context.Context, d *deps, ds demo.Dataset, stdout io.Writer) error {
 	start := time.Now()
-	if err := d.graph.UpsertUsers(ctx, ds.Users); err != nil {
+	if err := d.Graph.UpsertUsers(ctx, ds.Users); err != nil {
 		return fmt.Errorf("seed users: %w", err)
 	}
-	if err := d.graph.UpsertProducts(ctx, ds.Products); err != nil {
+	if err := d.Graph.UpsertProducts(ctx, ds.Products); err != nil {
 		return fmt.Errorf("seed products: %w", err)
 	}
-	if err := d.graph.FollowUsers(ctx, ds.Follows); err != nil {
+	if err := d.Graph.FollowUsers(ctx, ds.Follows); err != nil {
 		return fmt.Errorf("seed follows: %w", err)
 	}
-	if err := d.graph.FollowBrands(ctx, ds.BrandFollows); err != nil {
+	if err := d.Graph.FollowBrands(ctx, ds.BrandFollows); err != nil {
 		return fmt.Errorf("seed brand follows: %w", err)
 	}
-	rep, err := d.search.IndexProducts(ctx, ds.Products)
+	rep, err := d.Search.IndexProducts(ctx, ds.Products)
 	if err != nil {
 		return fmt.Errorf("seed search index: %w", err)
 	}
 	if len(rep.Failed) > 0 {
 		return fmt.Errorf("seed search index: %d products refused, first: %+v", len(rep.Failed), rep.Failed[0])
 	}
-	if err := d.search.Refresh(ctx); err != nil {
+	if err := d.Search.Refresh(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "seeded %d users, %d brands, %d products, %d follows in %s\n",

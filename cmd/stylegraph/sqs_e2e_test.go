@@ -37,19 +37,19 @@ func TestEventsThroughSQS(t *testing.T) {
 	})
 	ctx := context.Background()
 	t.Cleanup(func() {
-		if l, err := d.activityLog(context.Background()); err == nil {
+		if l, err := d.ActivityLog(context.Background()); err == nil {
 			_ = l.(interface{ DeleteQueues(context.Context) error }).DeleteQueues(context.Background())
 		}
 	})
 	shopper, friend, product := ids+1, ids+2, ids+3
-	if err := d.graph.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
+	if err := d.Graph.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
 	batch := fmt.Sprintf(`[
 		{"id": %q, "type": "like", "userId": %d, "target": {"kind": "product", "id": %d}},
 		{"id": %q, "type": "follow", "userId": %d, "target": {"kind": "user", "id": %d}}
 	]`, uuid.NewString(), shopper, product, uuid.NewString(), shopper, friend)
-	svc := map[string]string{"Authorization": "Bearer " + mint(t, d.cfg.JWTSecret, ids+999, stylegraph.RoleService)}
+	svc := map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, ids+999, stylegraph.RoleService)}
 	var res api.EventsResponse
 	if code := post(t, base+"/v1/events", svc, batch, &res); code != http.StatusAccepted || res.Accepted != 2 {
 		t.Fatalf("POST /v1/events = %d %+v", code, res)
@@ -65,7 +65,7 @@ func TestEventsThroughSQS(t *testing.T) {
 			Consumers map[string]struct{ Lag *int64 } `json:"consumers"`
 		}
 		get(t, wbase+"/readyz", nil, &ready)
-		gw, ar := ready.Consumers["graph-writer"].Lag, ready.Consumers[d.cfg.Archive.Group].Lag
+		gw, ar := ready.Consumers["graph-writer"].Lag, ready.Consumers[d.Cfg.Archive.Group].Lag
 		if gw != nil && ar != nil && *gw == 0 && *ar == 0 {
 			break
 		}
@@ -74,7 +74,7 @@ func TestEventsThroughSQS(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	rows, err := d.graph.Inspect(ctx, `MATCH (u:User {id: $u})-[r:LIKED|FOLLOWS]->(x) RETURN type(r) AS rel, x.id AS target ORDER BY rel`, map[string]any{"u": shopper})
+	rows, err := d.Graph.Inspect(ctx, `MATCH (u:User {id: $u})-[r:LIKED|FOLLOWS]->(x) RETURN type(r) AS rel, x.id AS target ORDER BY rel`, map[string]any{"u": shopper})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestEventsThroughSQS(t *testing.T) {
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("graph (-want +got):\n%s", diff)
 	}
-	store, err := lake.NewDir(d.cfg.Archive.Dir)
+	store, err := lake.NewDir(d.Cfg.Archive.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/internal/wiring"
 )
 
 func runWorker(ctx context.Context, args []string, stderr io.Writer) error {
@@ -29,15 +30,15 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := loadDeps(ctx, stderr)
+	d, err := wiring.Load(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	defer d.close()
-	if err := d.graph.Migrate(ctx, d.log); err != nil {
+	defer d.Close()
+	if err := d.Graph.Migrate(ctx, d.Log); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", d.cfg.Activity.WorkerAddr)
+	ln, err := net.Listen("tcp", d.Cfg.Activity.WorkerAddr)
 	if err != nil {
 		return err
 	}
@@ -51,24 +52,24 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) error {
 // work runs the consumers (all, or those in groups) until ctx ends, serving
 // /metrics, /healthz and /readyz on ln, then lets in-flight batches finish.
 func work(ctx context.Context, d *deps, ln net.Listener, groups []string) error {
-	all := d.consumers()
+	all := d.Consumers()
 	run := all
 	if len(groups) > 0 {
 		run = nil
 		for _, g := range groups {
 			found := false
 			for _, c := range all {
-				if c.group == g {
+				if c.Group == g {
 					run, found = append(run, c), true
 				}
 			}
 			if !found {
 				ln.Close()
-				return fmt.Errorf("worker: no consumer group %q (have %s)", g, strings.Join(d.consumerGroups(), ", "))
+				return fmt.Errorf("worker: no consumer group %q (have %s)", g, strings.Join(d.ConsumerGroups(), ", "))
 			}
 		}
 	}
-	log, err := d.activityLog(ctx)
+	log, err := d.ActivityLog(ctx)
 	if err != nil {
 		ln.Close()
 		return err
@@ -78,7 +79,7 @@ func work(ctx context.Context, d *deps, ln net.Listener, groups []string) error 
 	metrics := ingest.NewMetrics(reg)
 	var names []string
 	for _, c := range run {
-		names = append(names, c.group)
+		names = append(names, c.Group)
 	}
 	if err := ingest.RegisterLag(reg, log.Lag, names...); err != nil {
 		ln.Close()
@@ -95,7 +96,7 @@ func work(ctx context.Context, d *deps, ln net.Listener, groups []string) error 
 		rctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		status, code := "ready", http.StatusOK
-		if err := d.redis.Ping(rctx).Err(); err != nil {
+		if err := d.Redis.Ping(rctx).Err(); err != nil {
 			status, code = "unavailable", http.StatusServiceUnavailable
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -113,11 +114,11 @@ func work(ctx context.Context, d *deps, ln net.Listener, groups []string) error 
 
 	host, _ := os.Hostname()
 	name := fmt.Sprintf("%s-%d-%s", host, os.Getpid(), uuid.NewString()[:8])
-	a := d.cfg.Activity
+	a := d.Cfg.Activity
 	opts := ingest.ConsumerOptions{
 		BatchSize: a.BatchSize, MaxAttempts: a.MaxAttempts, MaxDeliveries: a.MaxDeliveries,
-		RetryBase: a.RetryBase, RetryMax: a.RetryMax, ShutdownGrace: d.cfg.ShutdownTimeout,
-		Logger: d.log, Metrics: metrics,
+		RetryBase: a.RetryBase, RetryMax: a.RetryMax, ShutdownGrace: d.Cfg.ShutdownTimeout,
+		Logger: d.Log, Metrics: metrics,
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -126,16 +127,16 @@ func work(ctx context.Context, d *deps, ln net.Listener, groups []string) error 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ingest.NewConsumer(log, c.group, name, c.handler, opts).Run(ctx)
+			ingest.NewConsumer(log, c.Group, name, c.Handler, opts).Run(ctx)
 		}()
 	}
-	d.log.Info("worker running", "consumers", strings.Join(names, ","), "addr", ln.Addr().String(), "consumer", name)
+	d.Log.Info("worker running", "consumers", strings.Join(names, ","), "addr", ln.Addr().String(), "consumer", name)
 	err = nil
 	select {
 	case <-ctx.Done():
 	case err = <-serveErr:
 	}
-	d.log.Info("worker stopping")
+	d.Log.Info("worker stopping")
 	stop()
 	wg.Wait()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -1,4 +1,4 @@
-package main
+package wiring
 
 import (
 	"context"
@@ -8,14 +8,14 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
-// newFeeds builds the API's feed service; act receives the activity events
+// NewFeeds builds the API's feed service; act receives the activity events
 // its mutations produce (the activity log), which the worker's feed consumer
 // fans out.
-func newFeeds(ctx context.Context, d *deps, act feeds.Activity) (*feeds.Service, error) {
-	node := d.cfg.Feed.NodeID
+func (d *Deps) NewFeeds(ctx context.Context, act feeds.Activity) (*feeds.Service, error) {
+	node := d.Cfg.Feed.NodeID
 	if node < 0 {
 		var err error
-		if node, err = feeds.NodeFromRedis(ctx, d.redis, d.cfg.Feed.KeyPrefix+"idnode"); err != nil {
+		if node, err = feeds.NodeFromRedis(ctx, d.Redis, d.Cfg.Feed.KeyPrefix+"idnode"); err != nil {
 			return nil, err
 		}
 	}
@@ -23,17 +23,17 @@ func newFeeds(ctx context.Context, d *deps, act feeds.Activity) (*feeds.Service,
 	if err != nil {
 		return nil, fmt.Errorf("feed ids: %w", err)
 	}
-	return feeds.New(d.graph, d.redis, act, ids, d.feedConfig(), d.log), nil
+	return feeds.New(d.Graph, d.Redis, act, ids, d.FeedConfig(), d.Log), nil
 }
 
-// feedConsumer is the worker's fan-out handler. It creates nothing, so it
+// FeedConsumer is the worker's fan-out handler. It creates nothing, so it
 // needs no ID generator and records no activity.
-func (d *deps) feedConsumer() ingest.Handler {
-	return feeds.New(d.graph, d.redis, nil, nil, d.feedConfig(), d.log)
+func (d *Deps) FeedConsumer() ingest.Handler {
+	return feeds.New(d.Graph, d.Redis, nil, nil, d.FeedConfig(), d.Log)
 }
 
-func (d *deps) feedConfig() feeds.Config {
-	fc := d.cfg.Feed
+func (d *Deps) FeedConfig() feeds.Config {
+	fc := d.Cfg.Feed
 	return feeds.Config{
 		Prefix:             fc.KeyPrefix,
 		Cap:                fc.Cap,

@@ -1,4 +1,4 @@
-package main
+package wiring
 
 import (
 	"context"
@@ -10,21 +10,21 @@ import (
 	"github.com/stylegraph/stylegraph/recommend"
 )
 
-// feedsWithRecs is the feed service with recommended products mixed into
+// FeedsWithRecs is the feed service with recommended products mixed into
 // every page it reads.
-type feedsWithRecs struct {
+type FeedsWithRecs struct {
 	*feeds.Service
 	mix *recommend.InFeed
 }
 
-func (f feedsWithRecs) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
+func (f FeedsWithRecs) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
 	return f.mix.Read(ctx, uid, cursor, limit)
 }
 
 // ReadJSON is what GET /v1/feed calls. With recommendations on, the page is
 // mixed and then encoded; with them off, the feed's own pass-through
 // encoding is kept.
-func (f feedsWithRecs) ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error) {
+func (f FeedsWithRecs) ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error) {
 	if f.mix.Every < 2 {
 		return f.Service.ReadJSON(ctx, uid, cursor, limit)
 	}
@@ -42,23 +42,23 @@ func (f feedsWithRecs) ReadJSON(ctx context.Context, uid int64, cursor string, l
 	return b, nil
 }
 
-// withRecs wraps the feed service so that every FEED_RECS_EVERY-th item is a
+// WithRecs wraps the feed service so that every FEED_RECS_EVERY-th item is a
 // recommended product.
-func (d *deps) withRecs(fs *feeds.Service, recs *recommend.Service) feedsWithRecs {
-	return feedsWithRecs{Service: fs, mix: &recommend.InFeed{Feed: fs, Recs: recs, Every: d.cfg.Recs.FeedEvery, Log: d.log}}
+func (d *Deps) WithRecs(fs *feeds.Service, recs *recommend.Service) FeedsWithRecs {
+	return FeedsWithRecs{Service: fs, mix: &recommend.InFeed{Feed: fs, Recs: recs, Every: d.Cfg.Recs.FeedEvery, Log: d.Log}}
 }
 
-// recommender builds the recommendation service from the configuration.
-func (d *deps) recommender() *recommend.Service {
-	return recommend.New(d.graph, d.recsCache(), d.recsConfig())
+// Recommender builds the recommendation service from the configuration.
+func (d *Deps) Recommender() *recommend.Service {
+	return recommend.New(d.Graph, d.RecsCache(), d.RecsConfig())
 }
 
-func (d *deps) recsCache() *recommend.Cache {
-	return recommend.NewCache(d.redis, d.cfg.Recs.CachePrefix, d.cfg.Recs.CacheTTL)
+func (d *Deps) RecsCache() *recommend.Cache {
+	return recommend.NewCache(d.Redis, d.Cfg.Recs.CachePrefix, d.Cfg.Recs.CacheTTL)
 }
 
-func (d *deps) recsConfig() recommend.Config {
-	r := d.cfg.Recs
+func (d *Deps) RecsConfig() recommend.Config {
+	r := d.Cfg.Recs
 	return recommend.Config{
 		Weights:        r.Weights,
 		MaxPerBrand:    r.MaxPerBrand,

@@ -1,9 +1,8 @@
-package main
+package wiring
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"testing"
 	"time"
 
@@ -40,7 +39,7 @@ func TestOpenLakeFrom(t *testing.T) {
 		{"s3", s3cfg, "s3://" + bucket + "/prod"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			store, err := openLake(ctx, tt.cfg)
+			store, err := OpenLake(ctx, tt.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,7 +61,7 @@ func TestOpenLakeFrom(t *testing.T) {
 			if err := lake.NewArchiver(store).Handle(ctx, evs); err != nil {
 				t.Fatal(err)
 			}
-			from, err := openLakeFrom(ctx, config.Archive{S3Endpoint: tt.cfg.S3Endpoint, S3PathStyle: true, Region: "us-east-1"}, tt.from)
+			from, err := OpenLakeFrom(ctx, config.Archive{S3Endpoint: tt.cfg.S3Endpoint, S3PathStyle: true, Region: "us-east-1"}, tt.from)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,16 +79,7 @@ func TestOpenLakeFrom(t *testing.T) {
 			}
 		})
 	}
-	if _, err := openLakeFrom(ctx, config.Archive{}, "s3:///x"); err == nil {
+	if _, err := OpenLakeFrom(ctx, config.Archive{}, "s3:///x"); err == nil {
 		t.Error("s3:// without a bucket was accepted")
-	}
-}
-
-func TestImportAndReplayUsage(t *testing.T) {
-	ctx := context.Background()
-	for _, args := range [][]string{{"import"}, {"import", "users", "x.csv"}, {"import", "products"}, {"replay", "--since", "yesterday"}, {"replay", "--batch", "0"}} {
-		if err := run(ctx, args, io.Discard, io.Discard); err == nil {
-			t.Errorf("run %v succeeded, want a usage error", args)
-		}
 	}
 }

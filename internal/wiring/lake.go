@@ -1,4 +1,4 @@
-package main
+package wiring
 
 import (
 	"context"
@@ -9,18 +9,18 @@ import (
 	"github.com/stylegraph/stylegraph/lake"
 )
 
-// openLake returns the event archive the configuration names: the S3 bucket
+// OpenLake returns the event archive the configuration names: the S3 bucket
 // when ARCHIVE_S3_BUCKET is set, the local folder ARCHIVE_DIR otherwise.
-func openLake(ctx context.Context, a config.Archive) (lake.Store, error) {
+func OpenLake(ctx context.Context, a config.Archive) (lake.Store, error) {
 	if a.S3Bucket != "" {
 		return openS3Lake(ctx, a, a.S3Bucket, a.S3Prefix)
 	}
 	return lake.NewDir(a.Dir)
 }
 
-// openLakeFrom opens the archive a --from flag names: s3://bucket/prefix
+// OpenLakeFrom opens the archive a --from flag names: s3://bucket/prefix
 // (endpoint, region and path style from the configuration) or a folder.
-func openLakeFrom(ctx context.Context, a config.Archive, from string) (lake.Store, error) {
+func OpenLakeFrom(ctx context.Context, a config.Archive, from string) (lake.Store, error) {
 	if rest, ok := strings.CutPrefix(from, "s3://"); ok {
 		bucket, prefix, _ := strings.Cut(rest, "/")
 		if bucket == "" {

@@ -1,0 +1,77 @@
+package wiring
+
+import (
+	"context"
+
+	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/insights"
+	"github.com/stylegraph/stylegraph/lake"
+)
+
+// ActivityStream is what the API and the worker need from the activity log:
+// the ingest.Log contract plus de-duplicated appends.
+type ActivityStream interface {
+	ingest.Log
+	ingest.UniqueAppender
+}
+
+// ActivityLog is the activity stream the API appends to and the worker
+// reads: Redis Streams, or SQS when ACTIVITY_LOG=sqs (one queue per consumer
+// group, dedup markers in Redis).
+func (d *Deps) ActivityLog(ctx context.Context) (ActivityStream, error) {
+	a := d.Cfg.Activity
+	if q := d.Cfg.ActivityLog; q.Kind == "sqs" {
+		return ingest.NewSQSLog(ctx, ingest.SQSOptions{
+			Endpoint: q.SQSEndpoint, Region: d.Cfg.Archive.Region, QueuePrefix: q.SQSQueuePrefix,
+			Groups: d.ConsumerGroups(), VisibilityTimeout: q.SQSVisibilityTimeout, MaxReceives: q.SQSMaxReceives,
+			Dedup: d.Redis, DedupPrefix: q.SQSQueuePrefix + ":seen:", DedupWindow: a.DedupWindow,
+		})
+	}
+	return ingest.NewRedisLog(d.Redis, ingest.RedisOptions{
+		Stream: a.Stream, DedupWindow: a.DedupWindow, ClaimIdle: a.ClaimIdle,
+		Retention: a.Retention, WaitReplicas: a.WaitReplicas,
+	}), nil
+}
+
+// Consumer is one nearline consumer: a handler in a consumer group of its own.
+type Consumer struct {
+	Group   string
+	Handler ingest.Handler
+}
+
+// Consumers lists every consumer the worker runs. Each feature adds its own
+// line; the group names also feed the lag in /readyz and /metrics.
+func (d *Deps) Consumers() []Consumer {
+	return []Consumer{
+		{Group: d.Cfg.Activity.GraphWriterGroup, Handler: d.GraphWriter()},
+		{Group: d.Cfg.Feed.Group, Handler: d.FeedConsumer()},
+		{Group: d.Cfg.Archive.Group, Handler: lake.NewArchiver(d.Lake)},
+		{Group: d.Cfg.Search.SignalsGroup, Handler: d.SearchSignals()},
+		{Group: "search-stats", Handler: d.SearchStats()},
+	}
+}
+
+// SearchStats counts queries for the merchandisers' searches insight; the
+// API reads the same keys.
+func (d *Deps) SearchStats() *insights.SearchStats {
+	return insights.NewSearchStats(d.Redis, "stylegraph:")
+}
+
+// GraphWriter applies events to the graph (the worker and replay share it).
+func (d *Deps) GraphWriter() ingest.Handler { return ingest.NewGraphWriter(d.Graph) }
+
+// ConsumerGroups names every consumer group.
+func (d *Deps) ConsumerGroups() []string {
+	var gs []string
+	for _, c := range d.Consumers() {
+		gs = append(gs, c.Group)
+	}
+	return gs
+}
+
+// ConsumerLag reports every group's lag for /readyz details.
+func (d *Deps) ConsumerLag(log ingest.Log) func(ctx context.Context) map[string]any {
+	return func(ctx context.Context) map[string]any {
+		return map[string]any{"consumers": ingest.LagDetails(ctx, log.Lag, d.ConsumerGroups()...)}
+	}
+}

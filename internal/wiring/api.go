@@ -1,0 +1,90 @@
+package wiring
+
+import (
+	"context"
+	"net"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/stylegraph/stylegraph/api"
+	"github.com/stylegraph/stylegraph/audit"
+	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/catalog"
+	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/limit"
+	"github.com/stylegraph/stylegraph/privacy"
+)
+
+// NewAPI wires every feature into the HTTP server; close releases what the
+// features hold (the feed's live hub).
+func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	activity, err := d.ActivityLog(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ingest.RegisterLag(reg, activity.Lag, d.ConsumerGroups()...); err != nil {
+		return nil, nil, err
+	}
+	fs, err := d.NewFeeds(ctx, activity)
+	if err != nil {
+		return nil, nil, err
+	}
+	recs := d.Recommender()
+	srv = api.New(api.Options{
+		Logger:       d.Log,
+		Registry:     reg,
+		Auth:         auth.New(d.Cfg.JWTSecret, d.Cfg.APIKeys),
+		Dependencies: d.Dependencies(),
+		Limiter:      limit.New(d.Redis, "ratelimit:"),
+		Limits: api.RateLimits{
+			PerPrincipal: d.Cfg.RateLimitPerUser, PerIP: d.Cfg.RateLimitPerIP, ServiceFactor: 10,
+		},
+		Insights:       d.Graph,
+		Privacy:        privacy.New(d.Graph, fs, d.SearchProfiles(), d.RecsCache()),
+		SearchStats:    d.SearchStats(),
+		Audit:          audit.New(d.Redis, "stylegraph:audit", d.Cfg.AuditDir),
+		CORSOrigins:    d.Cfg.CORSOrigins,
+		TrustedProxies: d.Cfg.TrustedProxies,
+		Catalog:        &catalog.Service{Graph: d.Graph, Index: d.Search},
+		Events:         ingest.NewIngester(activity),
+		ReadyDetails:   d.ConsumerLag(activity),
+		Recommender:    recs,
+		Feeds:          d.WithRecs(fs, recs),
+		Search:         d.SearchEngine(),
+		SearchActivity: activity,
+	})
+	return srv, func() { _ = fs.Close() }, nil
+}
+
+// Serve runs the API on ln until ctx ends, then drains in-flight requests.
+// `stylegraph serve` and the benchmarks start the server through it.
+func (d *Deps) Serve(ctx context.Context, ln net.Listener, migrate bool) error {
+	if migrate {
+		if err := d.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	srv, closeAPI, err := d.NewAPI(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeAPI()
+	d.Log.Info("serving", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	d.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), d.Cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	return <-errc
+}
