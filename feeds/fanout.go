@@ -34,16 +34,12 @@ func (s *Service) handle(ctx context.Context, e ingest.Event) error {
 		_, err := s.Fanout(ctx, e.Target.ID)
 		return err
 	case e.Type == ingest.PostDeleted:
-		// The API already buried it when the deletion went through this
-		// service; this covers deletions made elsewhere.
-		fid, _, err := s.g.PostRef(ctx, e.Target.ID)
-		if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
-			return nil // gone from the graph: readers drop it on their next read
-		}
-		if err != nil {
-			return err
-		}
-		return s.bury(ctx, e.Data.AuthorID, fid)
+		// DeletePost buries the post before it records the event, and readers
+		// drop posts the graph no longer has. A post_deleted for a post the
+		// graph still holds is forged or stale (only the server writes these
+		// events, but older streams and archives may carry forged ones), so
+		// the event itself never buries anything.
+		return nil
 	case e.Target.Kind == ingest.KindPost && (e.Type == ingest.Like || e.Type == ingest.Unlike || e.Type == ingest.CommentEvent):
 		fid, _, err := s.g.PostRef(ctx, e.Target.ID)
 		if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -92,9 +93,16 @@ func (in *Ingester) Ingest(ctx context.Context, p stylegraph.Principal, raws []j
 	return results, nil
 }
 
-// authorize lets a service act for anyone and everyone else only as
-// themself; a missing actor is the caller.
+// authorize decides who may record an event. Post lifecycle events
+// (post_created, post_deleted) are derived by the server when a post is
+// written or deleted through /v1/posts, so no caller may send them: a forged
+// one would bury or re-fan-out someone else's post. A service may act for
+// anyone; everyone else only as themself, and a missing actor is the caller.
 func authorize(p stylegraph.Principal, e *Event) error {
+	if e.Type == PostCreated || e.Type == PostDeleted {
+		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",
+			Message: fmt.Sprintf("%s events are recorded by the server; create and delete posts through /v1/posts", e.Type)}
+	}
 	if p.Is(stylegraph.RoleService) {
 		return nil
 	}

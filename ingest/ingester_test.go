@@ -58,6 +58,8 @@ func TestIngestRejectsHostileInputPerEvent(t *testing.T) {
 		{"not an object", `42`, outcome{ingest.Rejected, "invalid", ""}},
 		{"null", `null`, outcome{ingest.Rejected, "invalid", "type"}},
 		{"bad time", `{"type": "view", ` + product + `, "occurredAt": "1 Jan"}`, outcome{ingest.Rejected, "invalid", "occurredAt"}},
+		{"post deletion", `{"type": "post_deleted", "target": {"kind": "post", "id": 5}}`, outcome{ingest.Rejected, "forbidden", "type"}},
+		{"post creation", `{"type": "post_created", "target": {"kind": "post", "id": 5}, "data": {"authorId": 7}}`, outcome{ingest.Rejected, "forbidden", "type"}},
 		{"far future", `{"type": "view", ` + product + `, "occurredAt": "2999-01-01T00:00:00Z"}`, outcome{ingest.Rejected, "invalid", "occurredAt"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,6 +97,7 @@ func TestIngestActors(t *testing.T) {
 		{"service must name the actor", service, view(""), outcome{ingest.Rejected, "invalid", "userId"}, 0},
 		{"admin only as themself", admin, view(`"userId": 99, `), outcome{ingest.Rejected, "forbidden", "userId"}, 0},
 		{"missing actor is the caller", admin, view(""), outcome{ingest.Accepted, "", ""}, 1},
+		{"service may not send post lifecycle", service, json.RawMessage(`{"type": "post_deleted", "userId": 99, "target": {"kind": "post", "id": 5}}`), outcome{ingest.Rejected, "forbidden", "type"}, 0},
 	} {
 		rs, err := in.Ingest(ctx, tc.p, []json.RawMessage{tc.raw})
 		if err != nil {

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/api"
+	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/internal/testenv"
+)
+
+// bearerFor returns the Authorization header of a token for uid with role.
+func bearerFor(t *testing.T, d *deps, uid int64, role stylegraph.Role) map[string]string {
+	t.Helper()
+	return map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, uid, role)}
+}
+
+// serviceKey returns the header of one configured service API key.
+func serviceKey(t *testing.T, d *deps) map[string]string {
+	t.Helper()
+	for k := range d.Cfg.APIKeys {
+		return map[string]string{"X-API-Key": k}
+	}
+	t.Fatal("no service API key configured (STYLEGRAPH_API_KEYS)")
+	return nil
+}
+
+// drain waits until the consumer group has acknowledged everything in the
+// test's activity stream.
+func drain(t *testing.T, d *deps, group string) {
+	t.Helper()
+	l := ingest.NewRedisLog(d.Redis, ingest.RedisOptions{Stream: d.Cfg.Activity.Stream})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		lag, err := l.Lag(context.Background(), group)
+		if err == nil && lag == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("consumer group %s still lagging after 60s: %d, %v", group, lag, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestForgedPostLifecycleEventsAreRefused sends the attack the API review
+// found: a shopper records post_deleted (and post_created) for someone
+// else's post through POST /v1/events, alone and as a full batch. Every
+// caller kind is refused, and a forged event that is already in the stream
+// (recorded before the fix) does not bury the post either: the author and
+// their followers still read it unchanged.
+func TestForgedPostLifecycleEventsAreRefused(t *testing.T) {
+	base, d := startServerWith(t, isolate(t))
+	ctx := context.Background()
+	ids := testenv.IDBase(t)
+	victim, attacker, follower := ids+1, ids+2, ids+3
+	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: victim, Name: "V"}, {ID: attacker, Name: "A"}, {ID: follower, Name: "F"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Graph.FollowUsers(ctx, []graph.Follow{{From: follower, To: victim, At: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	asVictim, asFollower := bearerFor(t, d, victim, stylegraph.RoleShopper), bearerFor(t, d, follower, stylegraph.RoleShopper)
+	var p stylegraph.Feed
+	if code := post(t, base+"/v1/posts", asVictim, `{"title":"my look","tags":["linen"]}`, &p); code != http.StatusCreated {
+		t.Fatalf("create post = %d", code)
+	}
+	startWorker(t, d)
+	drain(t, d, d.Cfg.Feed.Group) // the real fan-out is done
+	var before stylegraph.Feed
+	if code := get(t, fmt.Sprintf("%s/v1/posts/%d", base, p.Post.ID), asVictim, &before); code != http.StatusOK {
+		t.Fatalf("GET own post = %d", code)
+	}
+
+	deleted := fmt.Sprintf(`{"type":"post_deleted","target":{"kind":"post","id":%d}}`, p.Post.ID)
+	asAuthor := fmt.Sprintf(`{"type":"post_deleted","userId":%d,"target":{"kind":"post","id":%d},"data":{"authorId":%d}}`, attacker, p.Post.ID, victim)
+	created := fmt.Sprintf(`{"type":"post_created","target":{"kind":"post","id":%d}}`, p.Post.ID)
+	callers := map[string]map[string]string{
+		"shopper":      bearerFor(t, d, attacker, stylegraph.RoleShopper),
+		"merchandiser": bearerFor(t, d, attacker, stylegraph.RoleMerchandiser),
+		"admin":        bearerFor(t, d, attacker, stylegraph.RoleAdmin),
+		"author":       asVictim, // not even the author: deleting goes through DELETE /v1/posts/{id}
+		"service":      serviceKey(t, d),
+	}
+	for name, hdr := range callers {
+		for _, body := range []string{deleted, asAuthor, created} {
+			var e api.ErrorBody
+			if code := post(t, base+"/v1/events", hdr, body, &e); code != http.StatusForbidden || e.Error.Code != "forbidden" || e.Error.Field != "type" {
+				t.Errorf("%s sends %s: %d %+v, want 403 forbidden field type", name, body, code, e.Error)
+			}
+		}
+	}
+	// One batch of 500 such events: every one rejected, nothing appended.
+	batch := "[" + strings.TrimSuffix(strings.Repeat(deleted+",", 250)+strings.Repeat(created+",", 250), ",") + "]"
+	var r api.EventsResponse
+	if code := post(t, base+"/v1/events", callers["shopper"], batch, &r); code != http.StatusAccepted || r.Rejected != 500 || r.Accepted != 0 {
+		t.Fatalf("batch of 500 forged events = %d accepted %d rejected %d", code, r.Accepted, r.Rejected)
+	}
+	for _, res := range r.Results {
+		if res.Error == nil || res.Error.Code != "forbidden" || res.Error.Field != "type" {
+			t.Fatalf("result %+v, want forbidden field type", res)
+		}
+	}
+
+	// A forged deletion already in the stream is ignored by the feed consumer.
+	l, err := d.ActivityLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	if _, err := l.AppendUnique(ctx, []ingest.Event{{
+		ID: uuid.NewString(), Type: ingest.PostDeleted, UserID: attacker, OccurredAt: now, ReceivedAt: now,
+		Target: &ingest.Target{Kind: ingest.KindPost, ID: p.Post.ID}, Data: ingest.Data{AuthorID: victim},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, d, d.Cfg.Feed.Group)
+
+	var after stylegraph.Feed
+	if code := get(t, fmt.Sprintf("%s/v1/posts/%d", base, p.Post.ID), asVictim, &after); code != http.StatusOK {
+		t.Fatalf("victim's post after the attack = %d, want 200", code)
+	}
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("victim's post changed (-before +after):\n%s", diff)
+	}
+	var page stylegraph.FeedPage
+	if code := get(t, base+"/v1/feed", asFollower, &page); code != http.StatusOK {
+		t.Fatalf("follower's feed = %d", code)
+	}
+	found := false
+	for _, it := range page.Items {
+		found = found || it.ID == p.ID
+	}
+	if !found {
+		t.Errorf("follower's feed lost the victim's post: %+v", page.Items)
+	}
+}
