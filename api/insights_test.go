@@ -26,7 +26,7 @@ const secret = "0123456789abcdef0123456789abcdef"
 
 func bearer(t *testing.T, sub int64, role stylegraph.Role) string {
 	t.Helper()
-	tok, err := auth.New(secret, nil).Mint(sub, role, time.Minute)
+	tok, err := auth.New(secret, nil).Mint(sub, role, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func newTestServer(t *testing.T, deps ...Dependency) (*Server, *httptest.Server,
 
 func token(t *testing.T, sub int64, role stylegraph.Role) string {
 	t.Helper()
-	tok, err := auth.New(secret, nil).Mint(sub, role, time.Minute)
+	tok, err := auth.New(secret, nil).Mint(sub, role, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,7 @@ func TestAcceptedEventsSurviveARedisCrash(t *testing.T) {
 	})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	tok, err := auth.New(secret, nil).Mint(7, stylegraph.RoleShopper, time.Minute)
+	tok, err := auth.New(secret, nil).Mint(7, stylegraph.RoleShopper, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

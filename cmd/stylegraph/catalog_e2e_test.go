@@ -41,7 +41,7 @@ func call(t *testing.T, method, url, token, body string) (int, []byte) {
 
 func mint(t *testing.T, secret string, sub int64, role stylegraph.Role) string {
 	t.Helper()
-	tok, err := auth.New(secret, nil).Mint(sub, role, time.Minute)
+	tok, err := auth.New(secret, nil).Mint(sub, role, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,7 +92,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	minter := auth.New(d.Cfg.JWTSecret, nil)
 	token := func(sub int64, role stylegraph.Role) map[string]string {
-		tok, err := minter.Mint(sub, role, 10*time.Minute)
+		tok, err := minter.Mint(sub, role, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -131,7 +131,7 @@ func TestEndToEnd(t *testing.T) {
 	if code := get(t, base+"/v1/me", nil, &e); code != 401 || e.Error.Code != "unauthorized" {
 		t.Errorf("/v1/me without credentials = %d %+v, want 401 unauthorized", code, e)
 	}
-	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(42, stylegraph.RoleShopper, time.Minute)
+	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(42, stylegraph.RoleShopper, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func TestEventsEndToEnd(t *testing.T) {
 	if err := d.Graph.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Minute)
+	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func TestFeedEndToEndOnFacebookGraph(t *testing.T) {
 	user := func(n int64) int64 { return ids + 1 + n }
 	minter := auth.New(d.Cfg.JWTSecret, nil)
 	bearer := func(uid int64) map[string]string {
-		tok, err := minter.Mint(uid, stylegraph.RoleShopper, 10*time.Minute)
+		tok, err := minter.Mint(uid, stylegraph.RoleShopper, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +248,7 @@ func checkFeedPosts(t *testing.T, every, wantPosts int) {
 	})
 	uid := testenv.IDBase(t) + 1
 	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), uid, uid+1) })
-	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(uid, stylegraph.RoleShopper, time.Minute)
+	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(uid, stylegraph.RoleShopper, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 	}
 	minter := auth.New(d.Cfg.JWTSecret, nil)
 	as := func(uid int64) map[string]string {
-		tok, err := minter.Mint(uid, stylegraph.RoleShopper, 10*time.Minute)
+		tok, err := minter.Mint(uid, stylegraph.RoleShopper, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -65,7 +65,7 @@ func TestSearchEndToEnd(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Minute)
+	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
