@@ -93,11 +93,18 @@ func (in *Ingester) Ingest(ctx context.Context, p stylegraph.Principal, raws []j
 	return results, nil
 }
 
+// commerce lists the event types that are commerce facts: carts and orders
+// belong to the shop's backend, which reports them with service
+// credentials. A browser could claim any price and quantity, and these
+// events drive trending, bought-together, the funnel and recommendations.
+var commerce = map[Type]bool{AddToCart: true, RemoveFromCart: true, Purchase: true}
+
 // authorize decides who may record an event. Post lifecycle events
 // (post_created, post_deleted) are derived by the server when a post is
 // written or deleted through /v1/posts, so no caller may send them: a forged
 // one would bury or re-fan-out someone else's post. A service may act for
-// anyone; everyone else only as themself, and a missing actor is the caller.
+// anyone; everyone else only as themself (a missing actor is the caller) and
+// never reports commerce facts.
 func authorize(p stylegraph.Principal, e *Event) error {
 	if e.Type == PostCreated || e.Type == PostDeleted {
 		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",
@@ -105,6 +112,10 @@ func authorize(p stylegraph.Principal, e *Event) error {
 	}
 	if p.Is(stylegraph.RoleService) {
 		return nil
+	}
+	if commerce[e.Type] {
+		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",
+			Message: fmt.Sprintf("%s events come from the shop's backend (service credentials), not from user tokens", e.Type)}
 	}
 	if e.UserID == 0 {
 		e.UserID = p.UserID

@@ -60,6 +60,8 @@ func TestIngestRejectsHostileInputPerEvent(t *testing.T) {
 		{"bad time", `{"type": "view", ` + product + `, "occurredAt": "1 Jan"}`, outcome{ingest.Rejected, "invalid", "occurredAt"}},
 		{"post deletion", `{"type": "post_deleted", "target": {"kind": "post", "id": 5}}`, outcome{ingest.Rejected, "forbidden", "type"}},
 		{"post creation", `{"type": "post_created", "target": {"kind": "post", "id": 5}, "data": {"authorId": 7}}`, outcome{ingest.Rejected, "forbidden", "type"}},
+		{"fabricated purchase", `{"type": "purchase", "target": {"kind": "product", "id": 5}, "data": {"price": 10000000, "quantity": 1000}}`, outcome{ingest.Rejected, "forbidden", "type"}},
+		{"fabricated cart", `{"type": "add_to_cart", "target": {"kind": "product", "id": 5}}`, outcome{ingest.Rejected, "forbidden", "type"}},
 		{"far future", `{"type": "view", ` + product + `, "occurredAt": "2999-01-01T00:00:00Z"}`, outcome{ingest.Rejected, "invalid", "occurredAt"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,6 +99,8 @@ func TestIngestActors(t *testing.T) {
 		{"service must name the actor", service, view(""), outcome{ingest.Rejected, "invalid", "userId"}, 0},
 		{"admin only as themself", admin, view(`"userId": 99, `), outcome{ingest.Rejected, "forbidden", "userId"}, 0},
 		{"missing actor is the caller", admin, view(""), outcome{ingest.Accepted, "", ""}, 1},
+		{"service reports purchases", service, json.RawMessage(`{"type": "purchase", "userId": 99, "target": {"kind": "product", "id": 5}}`), outcome{ingest.Accepted, "", ""}, 99},
+		{"admin may not report purchases", admin, json.RawMessage(`{"type": "purchase", "target": {"kind": "product", "id": 5}}`), outcome{ingest.Rejected, "forbidden", "type"}, 0},
 		{"service may not send post lifecycle", service, json.RawMessage(`{"type": "post_deleted", "userId": 99, "target": {"kind": "post", "id": 5}}`), outcome{ingest.Rejected, "forbidden", "type"}, 0},
 	} {
 		rs, err := in.Ingest(ctx, tc.p, []json.RawMessage{tc.raw})
@@ -118,7 +122,7 @@ func TestIngestActors(t *testing.T) {
 			t.Errorf("event %s has no receivedAt", m.Event.ID)
 		}
 	}
-	if diff := cmp.Diff([]int64{99, 1}, users); diff != "" {
+	if diff := cmp.Diff([]int64{99, 1, 99}, users); diff != "" {
 		t.Errorf("actors in the stream (-want +got):\n%s", diff)
 	}
 }

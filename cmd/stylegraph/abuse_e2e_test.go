@@ -144,3 +144,70 @@ func TestForgedPostLifecycleEventsAreRefused(t *testing.T) {
 		t.Errorf("follower's feed lost the victim's post: %+v", page.Items)
 	}
 }
+
+// TestShoppersCannotFabricateCommerce sends the attack the API review found:
+// a shopper token records purchases and carts with any price and quantity.
+// Commerce facts come only from the shop's backend (service credentials), so
+// every such event from a user token is refused, and the graph and the funnel
+// hold only what the backend reported.
+func TestShoppersCannotFabricateCommerce(t *testing.T) {
+	base, d := startServerWith(t, isolate(t))
+	ctx := context.Background()
+	ids := testenv.IDBase(t)
+	buyer, attacker, product := ids+1, ids+2, ids+3
+	if err := d.Graph.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: buyer, Name: "B"}, {ID: attacker, Name: "A"}}); err != nil {
+		t.Fatal(err)
+	}
+	target := fmt.Sprintf(`"target":{"kind":"product","id":%d}`, product)
+	attacks := []string{
+		`{"type":"purchase",` + target + `,"data":{"price":10000000,"quantity":1000,"currency":"USD"}}`,
+		`{"type":"add_to_cart",` + target + `,"data":{"quantity":1000}}`,
+		`{"type":"remove_from_cart",` + target + `}`,
+		fmt.Sprintf(`{"type":"purchase","userId":%d,`+target+`}`, attacker),
+	}
+	for _, role := range []stylegraph.Role{stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin} {
+		for _, body := range attacks {
+			var e api.ErrorBody
+			if code := post(t, base+"/v1/events", bearerFor(t, d, attacker, role), body, &e); code != http.StatusForbidden || e.Error.Code != "forbidden" || e.Error.Field != "type" {
+				t.Errorf("%s sends %s: %d %+v, want 403 forbidden field type", role, body, code, e.Error)
+			}
+		}
+	}
+	var r api.EventsResponse
+	batch := "[" + strings.TrimSuffix(strings.Repeat(attacks[0]+",", 500), ",") + "]"
+	if code := post(t, base+"/v1/events", bearerFor(t, d, attacker, stylegraph.RoleShopper), batch, &r); code != http.StatusAccepted || r.Rejected != 500 {
+		t.Fatalf("batch of 500 purchases = %d accepted %d rejected %d", code, r.Accepted, r.Rejected)
+	}
+	// The shop's backend reports the one real purchase.
+	real := fmt.Sprintf(`{"type":"purchase","userId":%d,`+target+`,"data":{"price":20,"quantity":1,"currency":"USD"}}`, buyer)
+	if code := post(t, base+"/v1/events", serviceKey(t, d), real, &r); code != http.StatusAccepted || r.Accepted != 1 {
+		t.Fatalf("service purchase = %d %+v", code, r)
+	}
+	startWorker(t, d)
+	drain(t, d, d.Cfg.Activity.GraphWriterGroup)
+
+	rows, err := d.Graph.Inspect(ctx, `MATCH (u:User)-[r]->(:Product {id: $p}) RETURN u.id AS user, type(r) AS rel, r.count AS count ORDER BY user, rel`,
+		map[string]any{"p": product})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]map[string]any{{"user": buyer, "rel": "PURCHASED", "count": int64(1)}}, rows); diff != "" {
+		t.Errorf("engagement with the product (-want +got):\n%s", diff)
+	}
+	var funnel struct {
+		Rows []map[string]any `json:"rows"`
+	}
+	if code := get(t, fmt.Sprintf("%s/v1/admin/insights/funnel?product=%d", base, product), bearerFor(t, d, ids+4, stylegraph.RoleMerchandiser), &funnel); code != http.StatusOK {
+		t.Fatalf("funnel = %d", code)
+	}
+	want := []map[string]any{
+		{"step": "view", "users": 0.0, "rate": nil}, {"step": "like", "users": 0.0, "rate": nil},
+		{"step": "cart", "users": 0.0, "rate": nil}, {"step": "purchase", "users": 1.0, "rate": nil},
+	}
+	if diff := cmp.Diff(want, funnel.Rows); diff != "" {
+		t.Errorf("funnel (-want +got):\n%s", diff)
+	}
+}

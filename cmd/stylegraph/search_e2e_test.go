@@ -165,9 +165,9 @@ func TestSearchEndToEnd(t *testing.T) {
 		t.Errorf("suggest: %d %+v", code, sug)
 	}
 
-	// Popularity: a purchase event reaches the index through the worker.
+	// Popularity: a purchase event (the shop's backend reports it) reaches the index through the worker.
 	startWorker(t, d)
-	if code := post(t, base+"/v1/events", asShopper, fmt.Sprintf(`{"type":"purchase","target":{"kind":"product","id":%d}}`, ids+12), nil); code != http.StatusAccepted {
+	if code := post(t, base+"/v1/events", serviceKey(t, d), fmt.Sprintf(`{"type":"purchase","userId":%d,"target":{"kind":"product","id":%d}}`, shopper, ids+12), nil); code != http.StatusAccepted {
 		t.Fatalf("purchase event: %d", code)
 	}
 	deadline = time.Now().Add(10 * time.Second)
