@@ -107,6 +107,10 @@ var appendUniqueSrc string
 
 var appendUnique = redis.NewScript(appendUniqueSrc)
 
+// AppendUniqueScript is the Lua source AppendUnique runs, for the ingest
+// benchmark's same-work baseline.
+func AppendUniqueScript() string { return appendUniqueSrc }
+
 // Status of one event offered to AppendUnique.
 type Status string
 

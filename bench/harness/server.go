@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/stylegraph/stylegraph"
@@ -99,4 +100,30 @@ func (s *Server) APIKey() (string, error) {
 		return k, nil
 	}
 	return "", errors.New("no service API key configured (STYLEGRAPH_API_KEYS)")
+}
+
+// Config is config.Load() with every key, stream and index prefix moved
+// under prefix, the archive and audit copies in dir, and the local host
+// trusted as a proxy, so the load can come from many client addresses
+// (ForwardedFor) as it would behind a load balancer. Feature switches keep
+// their defaults.
+func Config(prefix, dir string) (config.Config, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Activity.Stream = prefix + "events"
+	cfg.Feed.KeyPrefix = prefix + "feed:"
+	cfg.Search.KeyPrefix = prefix + "search:"
+	cfg.Recs.CachePrefix = prefix + "recs:"
+	cfg.SearchIndexPrefix = strings.ToLower(strings.NewReplacer(":", "-").Replace(strings.TrimSuffix(prefix, ":")))
+	cfg.Archive.Dir = dir
+	cfg.AuditDir = dir
+	cfg.TrustedProxies = []string{"127.0.0.1"}
+	return cfg, nil
+}
+
+// ForwardedFor is the X-Forwarded-For address of simulated client i.
+func ForwardedFor(i int) string {
+	return fmt.Sprintf("10.%d.%d.%d", (i>>16)&255, (i>>8)&255, 1+i&255%254)
 }

@@ -1,17 +1,21 @@
-// Command ingest benchmarks the activity pipeline against the real services:
-// events per second accepted by POST /v1/events (batches of 100, the real API
-// in-process on a free port, the real Redis) and applied to Neo4j by the
-// graph writer. Each figure is printed next to a baseline measured in the
-// same run on the same services — a raw pipelined XADD loop and
-// redis-benchmark's XADD for the API, a raw batched UNWIND/MERGE for the
-// graph writer — as a ratio. Run with `make bench-ingest`.
+// Command ingest benchmarks the activity pipeline against the real services,
+// each figure next to same-work baselines measured in the same rounds:
+//
+//   - POST /v1/events (batches of 100, posted by many shoppers with their own
+//     tokens from many client addresses) on the server `stylegraph serve`
+//     builds, defaults on (rate limits, dedup, retention), next to the same
+//     dedup+append Lua script called from go-redis with the same batches and
+//     clients, a pipelined raw XADD, and redis-benchmark's XADD;
+//   - the graph writer consumer applying events to Neo4j next to the plain
+//     batched UNWIND/MERGE.
+//
+// Run with `make bench-ingest` (`BENCH_ARGS=-short` for the smoke test).
 package main
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,8 +27,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,8 +34,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api"
-	"github.com/stylegraph/stylegraph/auth"
-	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/bench/harness"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
 )
@@ -41,13 +42,18 @@ import (
 const batch = 100
 
 func main() {
-	events := flag.Int("events", 20000, "events posted to the API")
-	clients := flag.Int("clients", 4, "concurrent HTTP clients")
-	graphEvents := flag.Int("graph-events", 10000, "events the graph writer applies (the first of those posted)")
-	users := flag.Int("users", 200, "users in the fixture")
+	o := harness.Flags(nil)
+	events := flag.Int("events", 20000, "events posted per run")
+	clients := flag.Int("clients", 4, "concurrent clients")
+	graphEvents := flag.Int("graph-events", 5000, "events the graph writer applies per run")
+	users := flag.Int("users", 500, "shoppers posting (one token and client address each)")
 	products := flag.Int("products", 1000, "products in the fixture")
 	flag.Parse()
-	if err := run(*events, *clients, min(*graphEvents, *events), *users, *products); err != nil {
+	o.Parse(nil)
+	if o.Short {
+		*events, *graphEvents, *users, *products = min(*events, 2000), min(*graphEvents, 500), min(*users, 50), min(*products, 100)
+	}
+	if err := run(o, *events, *clients, *graphEvents, *users, *products); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-ingest:", err)
 		os.Exit(1)
 	}
@@ -57,75 +63,110 @@ type fixture struct {
 	users, products []int64
 }
 
-func run(nEvents, clients, nGraph, nUsers, nProducts int) error {
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
+func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int) error {
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB, PoolSize: 4 * clients})
-	defer rdb.Close()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("redis at %s: %w (run `make services`)", cfg.RedisAddr, err)
-	}
-	g, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
+	prefix := fmt.Sprintf("bench:ingest:%d:", time.Now().UnixNano())
+	dir, err := os.MkdirTemp("", "bench-ingest-")
 	if err != nil {
-		return fmt.Errorf("%w (run `make services`)", err)
-	}
-	defer g.Close(ctx)
-	if err := g.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		return err
 	}
-
-	prefix := fmt.Sprintf("bench:ingest:%d:", time.Now().UnixNano())
+	defer os.RemoveAll(dir)
+	cfg, err := harness.Config(prefix, dir)
+	if err != nil {
+		return err
+	}
+	srv, err := harness.StartServer(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	rdb, g := srv.Deps.Redis, srv.Deps.Graph
 	defer dropPrefix(rdb, prefix)
 	fx, err := makeFixture(ctx, g, nUsers, nProducts)
 	if err != nil {
 		return err
 	}
 	defer fx.drop(g)
+	tokens, err := srv.Tokens(stylegraph.RoleShopper, fx.users...)
+	if err != nil {
+		return err
+	}
+	stop, err := o.StartProfile()
+	if err != nil {
+		return err
+	}
+	defer stop()
 
-	bodies := makeBodies(fx, nEvents)
+	harness.Header(os.Stdout, o, "ingest")
+	fmt.Printf("%d events a run in batches of %d from %d clients; %d shoppers, each with a token and a client address\n",
+		nEvents, batch, clients, nUsers)
+
+	// Every run appends fresh event IDs (a repeated ID is a duplicate), so
+	// the batches are made before the clock starts: runs × cases of them.
+	r := rand.New(rand.NewPCG(1, 2))
+	nextBatches := func() []userBatch { return makeBatches(fx, r, nEvents) }
+	httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	script := redis.NewScript(ingest.AppendUniqueScript())
 	sample := sampleEvent(fx)
+	// The baselines write streams of their own (same dedup window and trim).
+	dedupMS, minID := cfg.Activity.DedupWindow.Milliseconds(), strconv.FormatInt(time.Now().Add(-cfg.Activity.Retention).UnixMilli(), 10)
 
-	fmt.Printf("stylegraph ingest benchmark: %d events in batches of %d, %d HTTP clients; %d applied to the graph\n\n", nEvents, batch, clients, nGraph)
-
-	xadd, err := pipelinedXAdd(ctx, rdb, prefix+"raw", sample, nEvents, clients)
+	api := harness.Case{Name: "POST /v1/events (server as `serve` builds it)", Run: func(ctx context.Context) (harness.Sample, error) {
+		bs := nextBatches()
+		return harness.Drive(ctx, clients, len(bs), 0, func(ctx context.Context, i int) (int, error) {
+			return post(ctx, httpc, srv.URL+"/v1/events", tokens[bs[i].user], harness.ForwardedFor(bs[i].user), bs[i].body)
+		})
+	}}
+	lua := harness.Case{Name: "baseline: same Lua dedup+append, go-redis", Run: func(ctx context.Context) (harness.Sample, error) {
+		bs := nextBatches()
+		stream := prefix + "lua"
+		return harness.Drive(ctx, clients, len(bs), 0, func(ctx context.Context, i int) (int, error) {
+			keys := make([]string, 0, len(bs[i].stored)+1)
+			args := make([]any, 0, len(bs[i].stored)+2)
+			keys = append(keys, stream)
+			args = append(args, dedupMS, minID)
+			for j, b := range bs[i].stored {
+				keys = append(keys, stream+":seen:"+bs[i].ids[j])
+				args = append(args, b)
+			}
+			res, err := script.Run(ctx, rdb, keys, args...).Slice()
+			return len(res), err
+		})
+	}}
+	xadd := harness.Case{Name: "context: pipelined XADD, go-redis", Run: func(ctx context.Context) (harness.Sample, error) {
+		return harness.Drive(ctx, clients, nEvents/batch, 0, func(ctx context.Context, i int) (int, error) {
+			_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+				for range batch {
+					p.XAdd(ctx, &redis.XAddArgs{Stream: prefix + "raw", Values: []any{"e", sample}})
+				}
+				return nil
+			})
+			return batch, err
+		})
+	}}
+	rb := harness.Case{Name: "context: redis-benchmark XADD -P 100", Run: func(ctx context.Context) (harness.Sample, error) {
+		return redisBenchmark(cfg.RedisAddr, cfg.RedisPassword, cfg.RedisDB, prefix+"rb", sample, nEvents, clients)
+	}}
+	rep, err := harness.Compare(ctx, o, "POST /v1/events vs the same script, XADD and redis-benchmark", "events/s", api, lua, xadd, rb)
 	if err != nil {
 		return err
 	}
-	rb, rbErr := redisBenchmark(cfg, prefix+"rb", sample, nEvents, clients)
-	dropPrefix(rdb, prefix)
+	rep.Print(os.Stdout)
 
-	log := ingest.NewRedisLog(rdb, ingest.RedisOptions{Stream: prefix + "events"})
-	posted, err := postAll(cfg, log, bodies, clients)
+	// The graph writer: a consumer draining fresh events from a stream of
+	// its own, next to the plain UNWIND/MERGE of as many follow edges.
+	gr := rand.New(rand.NewPCG(5, 6))
+	applied := harness.Case{Name: "graph writer (consumer, batches of 100)", Run: func(ctx context.Context) (harness.Sample, error) {
+		return applyAll(ctx, rdb, g, prefix+"graph:"+uuid.NewString()[:8], fx, gr, nGraph)
+	}}
+	raw := harness.Case{Name: "baseline: UNWIND/MERGE, 100 rows a batch", Run: func(ctx context.Context) (harness.Sample, error) {
+		return rawMerge(ctx, g, fx, gr, nGraph)
+	}}
+	rep, err = harness.Compare(ctx, o, "graph writer vs plain batched UNWIND/MERGE", "events/s", applied, raw)
 	if err != nil {
 		return err
 	}
-
-	raw, err := rawMerge(ctx, g, fx, nGraph)
-	if err != nil {
-		return err
-	}
-	applied, err := applyAll(ctx, rdb, g, prefix, nGraph, bodies)
-	if err != nil {
-		return err
-	}
-
-	fmt.Printf("%-44s %12s   %s\n", "measure", "events/s", "vs baseline")
-	fmt.Printf("%-44s %12.0f\n", "baseline: go-redis pipelined XADD", xadd)
-	if rbErr == nil {
-		fmt.Printf("%-44s %12.0f\n", "baseline: redis-benchmark XADD -P 100", rb)
-	} else {
-		fmt.Printf("%-44s %12s   (%v)\n", "baseline: redis-benchmark XADD -P 100", "n/a", rbErr)
-	}
-	fmt.Printf("%-44s %12.0f   %.2f× pipelined XADD", "POST /v1/events (batches of 100)", posted, posted/xadd)
-	if rbErr == nil {
-		fmt.Printf(", %.2f× redis-benchmark", posted/rb)
-	}
-	fmt.Println()
-	fmt.Printf("%-44s %12.0f\n", "baseline: raw UNWIND/MERGE, 100 rows a batch", raw)
-	fmt.Printf("%-44s %12.0f   %.2f× raw UNWIND/MERGE\n", "graph writer (consumer, batches of 100)", applied, applied/raw)
+	rep.Print(os.Stdout)
 	return nil
 }
 
@@ -164,10 +205,10 @@ func (fx *fixture) drop(g *graph.Store) {
 	}
 }
 
-// event returns a random event: mostly views, then likes, carts, purchases
-// and follows.
-func (fx *fixture) event(r *rand.Rand) ingest.Event {
-	e := ingest.Event{ID: uuid.NewString(), UserID: fx.users[r.IntN(len(fx.users))], OccurredAt: time.Now().UTC()}
+// event returns a random event by user u: mostly views, then likes, carts,
+// purchases and follows.
+func (fx *fixture) event(r *rand.Rand, u int) ingest.Event {
+	e := ingest.Event{ID: uuid.NewString(), UserID: fx.users[u], OccurredAt: time.Now().UTC()}
 	product := &ingest.Target{Kind: ingest.KindProduct, ID: fx.products[r.IntN(len(fx.products))]}
 	switch p := r.IntN(100); {
 	case p < 60:
@@ -189,15 +230,28 @@ func (fx *fixture) event(r *rand.Rand) ingest.Event {
 	return e
 }
 
-func makeBodies(fx *fixture, n int) [][]byte {
-	r := rand.New(rand.NewPCG(1, 2))
-	var out [][]byte
+// userBatch is one request: a shopper's events as the API receives them
+// and as the log stores them (for the script baseline).
+type userBatch struct {
+	user   int
+	body   []byte
+	ids    []string
+	stored [][]byte
+}
+
+func makeBatches(fx *fixture, r *rand.Rand, n int) []userBatch {
+	var out []userBatch
 	for start := 0; start < n; start += batch {
+		b := userBatch{user: r.IntN(len(fx.users))}
 		var evs []ingest.Event
-		for i := start; i < min(start+batch, n); i++ {
-			evs = append(evs, fx.event(r))
+		for range min(batch, n-start) {
+			e := fx.event(r, b.user)
+			evs = append(evs, e)
+			e.ReceivedAt = time.Now().UTC()
+			raw, _ := json.Marshal(e)
+			b.ids, b.stored = append(b.ids, e.ID), append(b.stored, raw)
 		}
-		b, _ := json.Marshal(evs)
+		b.body, _ = json.Marshal(evs)
 		out = append(out, b)
 	}
 	return out
@@ -205,130 +259,16 @@ func makeBodies(fx *fixture, n int) [][]byte {
 
 // sampleEvent is a typical stored event, the payload of the XADD baselines.
 func sampleEvent(fx *fixture) []byte {
-	e := fx.event(rand.New(rand.NewPCG(3, 4)))
+	e := fx.event(rand.New(rand.NewPCG(3, 4)), 0)
 	e.ReceivedAt = time.Now().UTC()
 	b, _ := json.Marshal(e)
 	return b
 }
 
-// pipelinedXAdd appends n copies of payload, batch per round trip, from
-// clients goroutines.
-func pipelinedXAdd(ctx context.Context, rdb *redis.Client, key string, payload []byte, n, clients int) (float64, error) {
-	var next atomic.Int64
-	var firstErr error
-	var once sync.Once
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				from := int(next.Add(batch)) - batch
-				if from >= n {
-					return
-				}
-				_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-					for i := from; i < min(from+batch, n); i++ {
-						p.XAdd(ctx, &redis.XAddArgs{Stream: key, Values: []any{"e", payload}})
-					}
-					return nil
-				})
-				if err != nil {
-					once.Do(func() { firstErr = err })
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return float64(n) / time.Since(start).Seconds(), firstErr
-}
-
-// redisBenchmark runs redis-benchmark with a custom XADD of payload.
-func redisBenchmark(cfg config.Config, key string, payload []byte, n, clients int) (float64, error) {
-	host, port, err := net.SplitHostPort(cfg.RedisAddr)
-	if err != nil {
-		return 0, err
-	}
-	args := []string{"-h", host, "-p", port, "-n", strconv.Itoa(n), "-c", strconv.Itoa(clients), "-P", strconv.Itoa(batch),
-		"--dbnum", strconv.Itoa(cfg.RedisDB), "--csv", "XADD", key, "*", "e", string(payload)}
-	cmd := exec.Command("redis-benchmark", args...)
-	if cfg.RedisPassword != "" {
-		cmd.Env = append(os.Environ(), "REDISCLI_AUTH="+cfg.RedisPassword)
-	}
-	out, err := cmd.Output()
-	if err != nil {
-		return 0, fmt.Errorf("redis-benchmark: %w", err)
-	}
-	// The CSV's first column repeats the command unescaped, payload quotes
-	// included, so read the figures from the end of the last line.
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	fields := strings.Split(strings.Trim(lines[len(lines)-1], `"`), `","`)
-	if len(fields) < 8 {
-		return 0, fmt.Errorf("unexpected redis-benchmark output %q", out)
-	}
-	return strconv.ParseFloat(fields[len(fields)-7], 64)
-}
-
-// postAll serves the real API in-process and posts bodies from clients
-// goroutines; it returns accepted events per second.
-func postAll(cfg config.Config, log *ingest.RedisLog, bodies [][]byte, clients int) (float64, error) {
-	srv := api.New(api.Options{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Auth:   auth.New(cfg.JWTSecret, cfg.APIKeys),
-		Events: ingest.NewIngester(log),
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Shutdown(context.Background())
-	var key string
-	for k := range cfg.APIKeys {
-		key = k
-	}
-	if key == "" {
-		return 0, errors.New("no service API key configured (STYLEGRAPH_API_KEYS)")
-	}
-	url := "http://" + ln.Addr().String() + "/v1/events"
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
-
-	var next, accepted atomic.Int64
-	var firstErr error
-	var once sync.Once
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(bodies) {
-					return
-				}
-				n, err := post(client, url, key, bodies[i])
-				if err != nil {
-					once.Do(func() { firstErr = err })
-					return
-				}
-				accepted.Add(int64(n))
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if firstErr != nil {
-		return 0, firstErr
-	}
-	return float64(accepted.Load()) / elapsed.Seconds(), nil
-}
-
-func post(client *http.Client, url, key string, body []byte) (int, error) {
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	req.Header.Set("X-API-Key", key)
+func post(ctx context.Context, client *http.Client, url, token, ip string, body []byte) (int, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("X-Forwarded-For", ip)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
@@ -337,7 +277,7 @@ func post(client *http.Client, url, key string, body []byte) (int, error) {
 	defer resp.Body.Close()
 	var out api.EventsResponse
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("POST /v1/events = %d: %w", resp.StatusCode, err)
 	}
 	if resp.StatusCode != http.StatusAccepted || out.Rejected > 0 {
 		return 0, fmt.Errorf("POST /v1/events = %d with %d rejected", resp.StatusCode, out.Rejected)
@@ -345,11 +285,44 @@ func post(client *http.Client, url, key string, body []byte) (int, error) {
 	return out.Accepted, nil
 }
 
+// redisBenchmark runs redis-benchmark's XADD of payload with the same
+// clients and a pipeline of one batch.
+func redisBenchmark(addr, password string, db int, key string, payload []byte, n, clients int) (harness.Sample, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return harness.Sample{}, err
+	}
+	args := []string{"-h", host, "-p", port, "-n", strconv.Itoa(n), "-c", strconv.Itoa(clients), "-P", strconv.Itoa(batch),
+		"--dbnum", strconv.Itoa(db), "--csv", "XADD", key, "*", "e", string(payload)}
+	cmd := exec.Command("redis-benchmark", args...)
+	if password != "" {
+		cmd.Env = append(os.Environ(), "REDISCLI_AUTH="+password)
+	}
+	start := time.Now()
+	out, err := cmd.Output()
+	if err != nil {
+		return harness.Sample{}, fmt.Errorf("redis-benchmark (installed with Redis by `make services`): %w", err)
+	}
+	elapsed := time.Since(start)
+	// The CSV's first column repeats the command unescaped, payload quotes
+	// included, so read the rate from the end of the last line; the sample's
+	// elapsed time is n over that rate (process start-up excluded).
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	fields := strings.Split(strings.Trim(lines[len(lines)-1], `"`), `","`)
+	if len(fields) < 8 {
+		return harness.Sample{}, fmt.Errorf("unexpected redis-benchmark output %q", out)
+	}
+	rps, err := strconv.ParseFloat(fields[len(fields)-7], 64)
+	if err != nil || rps <= 0 {
+		return harness.Sample{}, fmt.Errorf("redis-benchmark rate %q: %v", fields[len(fields)-7], err)
+	}
+	return harness.Sample{Ops: n, Elapsed: min(elapsed, time.Duration(float64(n)/rps*float64(time.Second)))}, nil
+}
+
 // rawMerge is the graph baseline: n follow edges between fixture users,
 // written by the plain batched UNWIND/MATCH/MERGE statement, 100 rows a
 // batch, from one writer like the consumer.
-func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, n int) (float64, error) {
-	r := rand.New(rand.NewPCG(5, 6))
+func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
 	edges := make([]graph.Follow, n)
 	for i := range edges {
 		a, b := fx.users[r.IntN(len(fx.users))], fx.users[r.IntN(len(fx.users))]
@@ -358,33 +331,28 @@ func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, n int) (float64,
 	start := time.Now()
 	for from := 0; from < n; from += batch {
 		if err := g.FollowUsers(ctx, edges[from:min(from+batch, n)]); err != nil {
-			return 0, err
+			return harness.Sample{}, err
 		}
 	}
-	return float64(n) / time.Since(start).Seconds(), nil
+	return harness.Sample{Ops: n, Elapsed: time.Since(start)}, nil
 }
 
-// applyAll lets one graph-writer consumer drain the first n posted events
-// from a stream of their own and returns events applied per second.
-func applyAll(ctx context.Context, rdb *redis.Client, g *graph.Store, prefix string, n int, bodies [][]byte) (float64, error) {
-	var evs []ingest.Event
-	for _, b := range bodies {
-		var part []ingest.Event
-		if err := json.Unmarshal(b, &part); err != nil {
-			return 0, err
-		}
-		evs = append(evs, part...)
+// applyAll lets one graph-writer consumer drain n fresh events from a stream
+// of its own.
+func applyAll(ctx context.Context, rdb *redis.Client, g *graph.Store, stream string, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
+	evs := make([]ingest.Event, n)
+	for i := range evs {
+		evs[i] = fx.event(r, r.IntN(len(fx.users)))
 	}
-	evs = evs[:n]
-	log := ingest.NewRedisLog(rdb, ingest.RedisOptions{Stream: prefix + "graph"})
+	log := ingest.NewRedisLog(rdb, ingest.RedisOptions{Stream: stream})
 	for from := 0; from < n; from += 1000 {
 		if err := log.Append(ctx, evs[from:min(from+1000, n)]); err != nil {
-			return 0, err
+			return harness.Sample{}, err
 		}
 	}
 	const group = "bench-graph-writer"
 	c := ingest.NewConsumer(log, group, "bench", ingest.NewGraphWriter(g), ingest.ConsumerOptions{
-		BatchSize: batch, Block: 100 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		BatchSize: batch, Block: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -395,21 +363,21 @@ func applyAll(ctx context.Context, rdb *redis.Client, g *graph.Store, prefix str
 	for {
 		lag, err := log.Lag(ctx, group)
 		if err != nil {
-			return 0, err
+			return harness.Sample{}, err
 		}
 		if lag == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("graph writer still %d events behind after 10 minutes", lag)
+			return harness.Sample{}, fmt.Errorf("graph writer still %d events behind after 10 minutes", lag)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
 	elapsed := time.Since(start)
 	if dead, _ := log.DeadLetters(ctx, 1); len(dead) > 0 {
-		return 0, fmt.Errorf("graph writer dead-lettered events: %s", dead[0].Error)
+		return harness.Sample{}, fmt.Errorf("graph writer dead-lettered events: %s", dead[0].Error)
 	}
-	return float64(n) / elapsed.Seconds(), nil
+	return harness.Sample{Ops: n, Elapsed: elapsed}, nil
 }
 
 func dropPrefix(rdb *redis.Client, prefix string) {
