@@ -57,6 +57,13 @@ clean:
 test-fuzz:
 	scripts/fuzz-api.sh
 
+## bench: every ported benchmark once in its short (smoke) mode, so none can rot; CI runs it.
+## Full figures: make bench-<name> (see docs/operations.md)
+BENCHES := ingest feeds search catalog
+bench: services
+	$(GO) build -o bin/bench/ $(addprefix ./bench/,$(BENCHES))
+	@set -e; for b in $(BENCHES); do echo "== bench-$$b -short"; bin/bench/$$b -short $(BENCH_ARGS); done
+
 ## bench-ingest: events/s through POST /v1/events and the graph writer, next to raw XADD and UNWIND/MERGE
 bench-ingest: services
 	$(GO) run ./bench/ingest $(BENCH_ARGS)

@@ -35,6 +35,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/bench/harness"
 	"github.com/stylegraph/stylegraph/catalog"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
@@ -44,17 +45,23 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	o := harness.Flags(nil)
+	n := flag.Int("products", 5000, "products imported into Neo4j and OpenSearch per run")
+	events := flag.Int("events", 20000, "events archived per run")
+	s3Endpoint := flag.String("s3", "http://127.0.0.1:9000", "S3-compatible endpoint for the archive figures")
+	flag.Parse()
+	o.Parse(nil)
+	if o.Short {
+		*n, *events = min(*n, 500), min(*events, 2000)
+	}
+	if err := run(o, *n, *events, *s3Endpoint); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-catalog:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	n := flag.Int("products", 5000, "products imported into Neo4j and OpenSearch")
-	events := flag.Int("events", 20000, "events archived")
-	s3Endpoint := flag.String("s3", "http://127.0.0.1:9000", "S3-compatible endpoint for the archive figures")
-	flag.Parse()
+func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
+	n, events, s3Endpoint := &nProducts, &nEvents, &s3URL
 	ctx := context.Background()
 	cfg, err := config.Load()
 	if err != nil {
@@ -66,25 +73,38 @@ func run() error {
 	}
 	styles := filepath.Join(datasets, "fashion-product-images-styles", "styles.csv")
 
+	harness.Header(os.Stdout, o, "catalog")
+	stop, err := o.StartProfile()
+	if err != nil {
+		return err
+	}
+	defer stop()
+
 	// 1. Parsing.
-	rawRate, rows, err := rawCSV(styles)
+	var products []stylegraph.Product
+	var rows, bad int
+	parse := harness.Case{Name: "catalog reader (layout mapping + validation)", Run: func(context.Context) (harness.Sample, error) {
+		start := time.Now()
+		r, closer, err := catalog.Open(styles)
+		if err != nil {
+			return harness.Sample{}, fmt.Errorf("%w (set STYLEGRAPH_DATASETS)", err)
+		}
+		ps, bs, err := catalog.ReadAll(r)
+		closer.Close()
+		products, bad = ps, len(bs)
+		return harness.Sample{Ops: len(ps) + len(bs), Elapsed: time.Since(start)}, err
+	}}
+	raw := harness.Case{Name: "baseline: encoding/csv read", Run: func(context.Context) (harness.Sample, error) {
+		s, r, err := rawCSV(styles)
+		rows = r
+		return s, err
+	}}
+	rep, err := harness.Compare(ctx, o, "catalog parse of styles.csv", "rows/s", parse, raw)
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	r, closer, err := catalog.Open(styles)
-	if err != nil {
-		return err
-	}
-	products, bad, err := catalog.ReadAll(r)
-	closer.Close()
-	if err != nil {
-		return err
-	}
-	parseRate := float64(len(products)+len(bad)) / time.Since(start).Seconds()
-	fmt.Printf("catalog (%d rows of styles.csv, %d products, %d bad rows)\n", rows, len(products), len(bad))
-	fmt.Printf("%-52s %12.0f rows/s\n", "baseline: encoding/csv read", rawRate)
-	fmt.Printf("%-52s %12.0f rows/s   %.2f× encoding/csv\n", "catalog reader (layout mapping + validation)", parseRate, parseRate/rawRate)
+	rep.Print(os.Stdout)
+	fmt.Printf("   (%d rows, %d products, %d bad rows)\n", rows, len(products), bad)
 
 	// 2. Import.
 	g, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
@@ -124,32 +144,29 @@ func run() error {
 		ps[i] = p
 		users[i] = stylegraph.User{ID: base + int64(i) + 1, Name: p.Title, Home: "bench"}
 	}
-	rawGraph, err := rate(*n, func(from, to int) error { return g.UpsertUsers(ctx, users[from:to]) })
-	if err != nil {
-		return err
-	}
-	rawIndex, err := rate(*n, func(from, to int) error { _, err := ix.IndexProducts(ctx, ps[from:to]); return err })
-	if err != nil {
-		return err
-	}
-	imported, err := rate(*n, func(from, to int) error {
-		if err := g.UpsertProducts(ctx, ps[from:to]); err != nil {
+	upsertUsers := harness.Case{Name: "baseline: UNWIND/MERGE user profiles", Run: func(context.Context) (harness.Sample, error) {
+		return rate(*n, func(from, to int) error { return g.UpsertUsers(ctx, users[from:to]) })
+	}}
+	bulk := harness.Case{Name: "baseline: OpenSearch bulk index alone", Run: func(context.Context) (harness.Sample, error) {
+		return rate(*n, func(from, to int) error { _, err := ix.IndexProducts(ctx, ps[from:to]); return err })
+	}}
+	imp := harness.Case{Name: "import (graph with brand/category/tags + index)", Run: func(context.Context) (harness.Sample, error) {
+		return rate(*n, func(from, to int) error {
+			if err := g.UpsertProducts(ctx, ps[from:to]); err != nil {
+				return err
+			}
+			rep, err := ix.IndexProducts(ctx, ps[from:to])
+			if err == nil && len(rep.Failed) > 0 {
+				err = fmt.Errorf("search refused %d products", len(rep.Failed))
+			}
 			return err
-		}
-		rep, err := ix.IndexProducts(ctx, ps[from:to])
-		if err == nil && len(rep.Failed) > 0 {
-			err = fmt.Errorf("search refused %d products", len(rep.Failed))
-		}
-		return err
-	})
+		})
+	}}
+	rep, err = harness.Compare(ctx, o, fmt.Sprintf("import of %d products, batches of 1,000 (upserts: the warm-up creates, measured runs update)", *n), "products/s", imp, upsertUsers, bulk)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\nimport (%d products, batches of 1,000)\n", *n)
-	fmt.Printf("%-52s %12.0f rows/s\n", "baseline: UNWIND/MERGE user profiles", rawGraph)
-	fmt.Printf("%-52s %12.0f docs/s\n", "baseline: OpenSearch bulk index alone", rawIndex)
-	fmt.Printf("%-52s %12.0f products/s   %.3g× UNWIND/MERGE, %.2f× bulk index\n", "import (graph with brand/category/tags + index)",
-		imported, imported/rawGraph, imported/rawIndex)
+	rep.Print(os.Stdout)
 
 	// 3. Archive.
 	evs := make([]ingest.Event, *events)
@@ -193,17 +210,20 @@ func run() error {
 			}
 			bodies = append(bodies, b)
 		}
-		raw, err := rate(*events, func(from, to int) error {
-			return st.store.Put(ctx, fmt.Sprintf("raw/%d.jsonl.gz", from), bodies[from/100])
-		}, 100)
-		if err != nil {
-			return err
-		}
+		put := harness.Case{Name: "baseline: put the same gzip bytes, " + st.name, Run: func(context.Context) (harness.Sample, error) {
+			return rate(*events, func(from, to int) error {
+				return st.store.Put(ctx, fmt.Sprintf("raw/%d.jsonl.gz", from), bodies[from/100])
+			}, 100)
+		}}
 		a := lake.NewArchiver(st.store)
-		archived, err := rate(*events, func(from, to int) error { return a.Handle(ctx, evs[from:to]) }, 100)
+		arch := harness.Case{Name: "archiver, " + st.name, Run: func(context.Context) (harness.Sample, error) {
+			return rate(*events, func(from, to int) error { return a.Handle(ctx, evs[from:to]) }, 100)
+		}}
+		rep, err := harness.Compare(ctx, o, fmt.Sprintf("archive of %d events in batches of 100, %s", *events, st.name), "events/s", arch, put)
 		if err != nil {
 			return err
 		}
+		rep.Print(os.Stdout)
 		start := time.Now()
 		rs, err := lake.Read(ctx, st.store, lake.ReadOptions{}, func(context.Context, []ingest.Event) error { return nil })
 		if err != nil {
@@ -212,16 +232,13 @@ func run() error {
 		if rs.Events != *events {
 			return fmt.Errorf("read back %d events, want %d", rs.Events, *events)
 		}
-		read := float64(rs.Events) / time.Since(start).Seconds()
-		fmt.Printf("%-52s %12.0f events/s\n", "baseline: put the same gzip bytes, "+st.name, raw)
-		fmt.Printf("%-52s %12.0f events/s   %.2f× raw put\n", "archiver, "+st.name, archived, archived/raw)
-		fmt.Printf("%-52s %12.0f events/s\n", "replay read (list, get, gunzip, dedup, sort), "+st.name, read)
+		fmt.Printf("   replay read (list, get, gunzip, dedup, sort), %s: %.0f events/s (one pass, no baseline)\n", st.name, float64(rs.Events)/time.Since(start).Seconds())
 	}
 	return nil
 }
 
-// rate calls fn over [0,n) in chunks (default 1,000) and returns items/s.
-func rate(n int, fn func(from, to int) error, chunk ...int) (float64, error) {
+// rate calls fn over [0,n) in chunks (default 1,000) and times it.
+func rate(n int, fn func(from, to int) error, chunk ...int) (harness.Sample, error) {
 	size := 1000
 	if len(chunk) > 0 {
 		size = chunk[0]
@@ -229,16 +246,16 @@ func rate(n int, fn func(from, to int) error, chunk ...int) (float64, error) {
 	start := time.Now()
 	for from := 0; from < n; from += size {
 		if err := fn(from, min(from+size, n)); err != nil {
-			return 0, err
+			return harness.Sample{}, err
 		}
 	}
-	return float64(n) / time.Since(start).Seconds(), nil
+	return harness.Sample{Ops: n, Elapsed: time.Since(start)}, nil
 }
 
-func rawCSV(path string) (float64, int, error) {
+func rawCSV(path string) (harness.Sample, int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, 0, fmt.Errorf("%w (set STYLEGRAPH_DATASETS)", err)
+		return harness.Sample{}, 0, fmt.Errorf("%w (set STYLEGRAPH_DATASETS)", err)
 	}
 	defer f.Close()
 	start := time.Now()
@@ -251,11 +268,11 @@ func rawCSV(path string) (float64, int, error) {
 			break
 		}
 		if err != nil {
-			return 0, 0, err
+			return harness.Sample{}, 0, err
 		}
 		rows++
 	}
-	return float64(rows) / time.Since(start).Seconds(), rows, nil
+	return harness.Sample{Ops: rows, Elapsed: time.Since(start)}, rows, nil
 }
 
 func gz(evs []ingest.Event) ([]byte, error) {

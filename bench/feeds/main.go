@@ -1,12 +1,14 @@
 // Command feeds benchmarks the feed on the local services, each figure next
-// to a baseline measured in the same run:
+// to same-work baselines measured in the same rounds:
 //
-//	(a) fan-out of one post to N followers (deliveries/s) next to
-//	    redis-benchmark's pipelined LPUSH rate and a go-redis pipeline of the
-//	    same LPUSH+LTRIM commands;
-//	(b) GET /v1/feed (20 hydrated items) through the real API under
-//	    concurrent load next to a bare net/http handler doing the same Redis
-//	    reads.
+//	(a) fan-out of one post to N followers (deliveries/s), as the worker's
+//	    feed consumer does it, next to a go-redis pipeline of the same
+//	    LPUSH+LTRIM commands and redis-benchmark's pipelined LPUSH;
+//	(b) GET /v1/feed (20 hydrated items) on the server `stylegraph serve`
+//	    builds, defaults on (rate limits, the recommendation mix), read by
+//	    many shoppers with their own tokens from many client addresses, next
+//	    to a bare net/http handler doing the same Redis reads; and the same
+//	    with the recommendation mix off (FEED_RECS_EVERY=0), to show its cost.
 //
 // Run with `make bench-feeds`. It only touches its own keys (a fresh prefix)
 // and its own users (a random ID range), and removes both at the end.
@@ -18,88 +20,112 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"regexp"
-	"runtime/pprof"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/api"
-	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/bench/harness"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/graph"
 )
 
-// profile is where the API read run's CPU profile goes ("" for none).
-var profile string
-
 func main() {
-	followers := flag.Int("followers", 100_000, "followers of the fanned-out author")
+	o := harness.Flags(nil)
+	followers := flag.Int("followers", 9000, "followers of the fanned-out author (above FEED_CELEBRITY_THRESHOLD, the threshold is raised for the run)")
+	readers := flag.Int("readers", 500, "shoppers reading their feeds (one token and client address each)")
 	clients := flag.Int("clients", 16, "concurrent clients for GET /v1/feed")
-	duration := flag.Duration("duration", 10*time.Second, "how long each read run lasts")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the API read run to this file")
+	duration := flag.Duration("duration", 3*time.Second, "how long each read run lasts")
 	flag.Parse()
-	profile = *cpuprofile
-	if err := run(*followers, *clients, *duration); err != nil {
+	o.Parse(nil)
+	if o.Short {
+		*followers, *readers, *duration = min(*followers, 1000), min(*readers, 50), min(*duration, 300*time.Millisecond)
+	}
+	if err := run(o, *followers, *readers, *clients, *duration); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-feeds:", err)
 		os.Exit(1)
 	}
 }
 
-func run(nFollowers, clients int, duration time.Duration) error {
+func run(o *harness.Options, nFollowers, nReaders, clients int, duration time.Duration) error {
 	ctx := context.Background()
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
-	g, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
-	if err != nil {
-		return fmt.Errorf("%w (run `make services`)", err)
-	}
-	defer g.Close(ctx)
-	if err := g.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		return err
-	}
-	rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB, PoolSize: 64})
-	defer rdb.Close()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("redis: %w (run `make services`)", err)
-	}
 	prefix := fmt.Sprintf("bench:feeds:%d:", time.Now().UnixNano())
-	base := (1 + rand.Int64N(1<<32)) * 1_000_000
-	defer cleanup(rdb, g, prefix, base, nFollowers+100)
-
-	// The node counter tests use, so a run next to them makes distinct IDs.
-	node, err := feeds.NodeFromRedis(ctx, rdb, "test:feeds:idnode")
+	dir, err := os.MkdirTemp("", "bench-feeds-")
 	if err != nil {
 		return err
 	}
-	ids, _ := feeds.NewIDs(node)
-	svc := feeds.New(g, rdb, nil, ids, feeds.Config{Prefix: prefix, CelebrityThreshold: int64(nFollowers) + 1}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	defer svc.Close()
-
-	fmt.Printf("stylegraph feed benchmark  (redis %s, neo4j %s)\n\n", cfg.RedisAddr, cfg.Neo4jURI)
-	if err := benchFanout(ctx, g, rdb, svc, cfg, prefix, base, nFollowers); err != nil {
+	defer os.RemoveAll(dir)
+	cfg, err := harness.Config(prefix, dir)
+	if err != nil {
 		return err
 	}
-	return benchRead(ctx, g, rdb, svc, prefix, base, nFollowers, clients, duration)
+	threshold := cfg.Feed.CelebrityThreshold
+	if int64(nFollowers) >= threshold {
+		cfg.Feed.CelebrityThreshold = int64(nFollowers) + 1
+	}
+	// The node counter tests use, so posts made next to them get distinct IDs.
+	if cfg.Feed.NodeID, err = takeNode(ctx, cfg); err != nil {
+		return err
+	}
+	srv, err := harness.StartServer(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	off := cfg
+	off.Recs.FeedEvery = 0
+	srvOff, err := harness.StartServer(ctx, off)
+	if err != nil {
+		return err
+	}
+	defer srvOff.Close()
+
+	d := srv.Deps
+	rdb, g := d.Redis, d.Graph
+	svc, err := d.NewFeeds(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	base := (1 + rand.Int64N(1<<32)) * 1_000_000
+	defer cleanup(rdb, g, prefix, base, nFollowers+nReaders+100)
+
+	harness.Header(os.Stdout, o, "feeds")
+	if cfg.Feed.CelebrityThreshold != threshold {
+		fmt.Printf("note: FEED_CELEBRITY_THRESHOLD raised from %d to %d so the author's %d followers are pushed to\n", threshold, cfg.Feed.CelebrityThreshold, nFollowers)
+	}
+	stop, err := o.StartProfile()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	if err := benchFanout(ctx, o, g, rdb, svc, cfg, prefix, base, nFollowers); err != nil {
+		return err
+	}
+	return benchRead(ctx, o, srv, srvOff, svc, base+int64(nFollowers)+10, nReaders, clients, duration)
 }
 
-// benchFanout times one post fanned out to n followers.
-func benchFanout(ctx context.Context, g *graph.Store, rdb *redis.Client, svc *feeds.Service, cfg config.Config, prefix string, base int64, n int) error {
+func takeNode(ctx context.Context, cfg config.Config) (int, error) {
+	rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB})
+	defer rdb.Close()
+	n, err := feeds.NodeFromRedis(ctx, rdb, "test:feeds:idnode")
+	if err != nil {
+		return 0, fmt.Errorf("%w (run `make services`)", err)
+	}
+	return n, nil
+}
+
+// benchFanout times posts fanned out to n followers.
+func benchFanout(ctx context.Context, o *harness.Options, g *graph.Store, rdb *redis.Client, svc *feeds.Service, cfg config.Config, prefix string, base int64, n int) error {
 	author := base
 	start := time.Now()
 	users := make([]stylegraph.User, 0, n+1)
@@ -115,109 +141,109 @@ func benchFanout(ctx context.Context, g *graph.Store, rdb *redis.Client, svc *fe
 	if err := g.FollowUsers(ctx, follows); err != nil {
 		return err
 	}
-	fmt.Printf("setup: %d followers loaded into Neo4j in %v\n\n", n, time.Since(start).Round(time.Millisecond))
+	fmt.Printf("setup: %d followers loaded into Neo4j in %v\n", n, time.Since(start).Round(time.Millisecond))
 
-	// The baseline: the same pipelined LPUSH+LTRIM commands alone, in batches
-	// of the same size, run before and after the fan-out (best of the two, so
-	// a burst of load elsewhere on the machine does not flatter the ratio).
-	pipelined := func(tag string) (float64, error) {
+	var redisPart []float64 // the fan-out's own split: Redis delivery only
+	fanout := harness.Case{Name: "stylegraph fan-out (lookup + delivery)", Run: func(ctx context.Context) (harness.Sample, error) {
+		f, err := svc.CreatePost(ctx, author, stylegraph.PostDraft{Title: "benchmark post"})
+		if err != nil {
+			return harness.Sample{}, err
+		}
 		start := time.Now()
-		for lo := 0; lo <= n; lo += 1000 {
+		st, err := svc.Fanout(ctx, f.Post.ID)
+		if err != nil {
+			return harness.Sample{}, err
+		}
+		elapsed := time.Since(start)
+		if st.Recipients != n+1 {
+			return harness.Sample{}, fmt.Errorf("fan-out reached %d lists, want %d", st.Recipients, n+1)
+		}
+		redisPart = append(redisPart, float64(st.Recipients)/st.Deliver.Seconds())
+		return harness.Sample{Ops: st.Recipients, Elapsed: elapsed}, nil
+	}}
+	batch := cfg.Feed.FanoutBatch
+	pipeline := harness.Case{Name: fmt.Sprintf("baseline: go-redis LPUSH+LTRIM, %d a pipeline", batch), Run: func(ctx context.Context) (harness.Sample, error) {
+		start := time.Now()
+		for lo := 0; lo <= n; lo += batch {
 			pipe := rdb.Pipeline()
-			for i := lo; i < min(lo+1000, n+1); i++ {
-				key := prefix + tag + strconv.Itoa(i)
+			for i := lo; i < min(lo+batch, n+1); i++ {
+				key := prefix + "base:" + strconv.Itoa(i)
 				pipe.LPush(ctx, key, "123456789012345|following|user|1")
-				pipe.LTrim(ctx, key, 0, 799)
+				pipe.LTrim(ctx, key, 0, int64(cfg.Feed.Cap-1))
 			}
 			if _, err := pipe.Exec(ctx); err != nil {
-				return 0, err
+				return harness.Sample{}, err
 			}
 		}
-		return float64(n+1) / time.Since(start).Seconds(), nil
-	}
-	before, err := pipelined("base1:")
+		return harness.Sample{Ops: n + 1, Elapsed: time.Since(start)}, nil
+	}}
+	rb := harness.Case{Name: "context: redis-benchmark LPUSH -P 1000", Run: func(ctx context.Context) (harness.Sample, error) {
+		return redisBenchmark(cfg, prefix, n+1)
+	}}
+	rep, err := harness.Compare(ctx, o, fmt.Sprintf("(a) fan-out of one post to %d followers", n), "deliveries/s", fanout, pipeline, rb)
 	if err != nil {
 		return err
 	}
-	f, err := svc.CreatePost(ctx, author, stylegraph.PostDraft{Title: "benchmark post"})
-	if err != nil {
-		return err
-	}
-	start = time.Now()
-	st, err := svc.Fanout(ctx, f.Post.ID)
-	if err != nil {
-		return err
-	}
-	fanout := time.Since(start)
-	if st.Recipients != n+1 {
-		return fmt.Errorf("fan-out reached %d lists, want %d", st.Recipients, n+1)
-	}
-	rate := float64(st.Recipients) / fanout.Seconds()
-	after, err := pipelined("base2:")
-	if err != nil {
-		return err
-	}
-	pipeRate := max(before, after)
-	rbRate, rbErr := redisBenchmark(cfg, prefix)
-
-	fmt.Printf("(a) fan-out of one post to %d followers\n", n)
-	deliverRate := float64(st.Recipients) / st.Deliver.Seconds()
-	fmt.Printf("    stylegraph fan-out, end to end %8.0f deliveries/s  (%v: object, recipients from Neo4j %v, pushes %v)\n",
-		rate, fanout.Round(time.Millisecond), st.Lookup.Round(time.Millisecond), st.Deliver.Round(time.Millisecond))
-	fmt.Printf("    stylegraph fan-out, Redis part %8.0f deliveries/s\n", deliverRate)
-	fmt.Printf("    go-redis LPUSH+LTRIM pipeline  %8.0f pushes/s      ratio end to end/baseline %.2f, Redis part/baseline %.2f\n", pipeRate, rate/pipeRate, deliverRate/pipeRate)
-	if rbErr != nil {
-		fmt.Printf("    redis-benchmark LPUSH -P 1000  unavailable: %v\n", rbErr)
-	} else {
-		fmt.Printf("    redis-benchmark LPUSH -P 1000  %8.0f LPUSH/s       ratio end to end/baseline %.2f, Redis part/baseline %.2f (one LPUSH vs LPUSH+LTRIM per delivery)\n", rbRate, rate/rbRate, deliverRate/rbRate)
-	}
-	fmt.Println()
+	rep.Print(os.Stdout)
+	rs := harness.Summarize(redisPart[len(redisPart)-rep.Runs:])
+	fmt.Printf("   the fan-out's Redis delivery alone (FanoutStats.Deliver): median %.0f deliveries/s [%.0f–%.0f]\n", rs.Median, rs.Min, rs.Max)
 	return nil
 }
 
 var rpsLine = regexp.MustCompile(`([0-9.]+) requests per second`)
 
-// redisBenchmark runs redis-benchmark's pipelined LPUSH on keys under prefix.
-func redisBenchmark(cfg config.Config, prefix string) (float64, error) {
+// redisBenchmark runs redis-benchmark's pipelined LPUSH of n entries on
+// random keys under prefix.
+func redisBenchmark(cfg config.Config, prefix string, n int) (harness.Sample, error) {
 	host, port, _ := net.SplitHostPort(cfg.RedisAddr)
-	args := []string{"-h", host, "-p", port, "-n", "1000000", "-P", "1000", "-r", "100000", "-q"}
-	if cfg.RedisPassword != "" {
-		args = append(args, "-a", cfg.RedisPassword)
-	}
+	args := []string{"-h", host, "-p", port, "-n", strconv.Itoa(n), "-P", "1000", "-r", strconv.Itoa(n), "-q"}
 	if cfg.RedisDB != 0 {
 		args = append(args, "--dbnum", strconv.Itoa(cfg.RedisDB))
 	}
 	args = append(args, "LPUSH", prefix+"rb:__rand_int__", "123456789012345|following|user|1")
-	out, err := exec.Command("redis-benchmark", args...).CombinedOutput()
-	if err != nil {
-		return 0, fmt.Errorf("redis-benchmark: %v: %s", err, out)
+	cmd := exec.Command("redis-benchmark", args...)
+	if cfg.RedisPassword != "" {
+		cmd.Env = append(os.Environ(), "REDISCLI_AUTH="+cfg.RedisPassword)
 	}
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return harness.Sample{}, fmt.Errorf("redis-benchmark (installed with Redis by `make services`): %v: %s", err, out)
+	}
+	elapsed := time.Since(start)
 	m := rpsLine.FindAllSubmatch(out, -1)
 	if len(m) == 0 {
-		return 0, fmt.Errorf("redis-benchmark printed no rate: %s", out)
+		return harness.Sample{}, fmt.Errorf("redis-benchmark printed no rate: %s", out)
 	}
-	return strconv.ParseFloat(string(m[len(m)-1][1]), 64)
+	rps, err := strconv.ParseFloat(string(m[len(m)-1][1]), 64)
+	if err != nil || rps <= 0 {
+		return harness.Sample{}, fmt.Errorf("redis-benchmark rate %q: %v", m[len(m)-1][1], err)
+	}
+	return harness.Sample{Ops: n, Elapsed: min(elapsed, time.Duration(float64(n)/rps*float64(time.Second)))}, nil
 }
 
 // benchRead loads GET /v1/feed through the real API and a bare handler.
-func benchRead(ctx context.Context, g *graph.Store, rdb *redis.Client, svc *feeds.Service, prefix string, base int64, n, clients int, duration time.Duration) error {
-	// A reader following 5 authors with 40 posts, liked and commented.
-	reader := base + int64(n) + 1
-	authors := []int64{}
+func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Server, svc *feeds.Service, base int64, nReaders, clients int, duration time.Duration) error {
+	g := srv.Deps.Graph
+	// Readers following 5 authors with 40 posts, liked and commented.
+	var authors, readers []int64
 	var users []stylegraph.User
-	for i := 2; i <= 7; i++ {
-		users = append(users, stylegraph.User{ID: base + int64(n) + int64(i), Name: fmt.Sprintf("bench author %d", i), ImageURL: "https://img.example/a.jpg"})
-		if i > 2 {
-			authors = append(authors, base+int64(n)+int64(i))
-		}
+	for i := range 5 {
+		authors = append(authors, base+int64(i))
+		users = append(users, stylegraph.User{ID: base + int64(i), Name: fmt.Sprintf("bench author %d", i), ImageURL: "https://img.example/a.jpg"})
 	}
-	users = append(users, stylegraph.User{ID: reader, Name: "bench reader"})
+	for i := range nReaders {
+		readers = append(readers, base+10+int64(i))
+		users = append(users, stylegraph.User{ID: base + 10 + int64(i), Name: "bench reader"})
+	}
 	if err := g.UpsertUsers(ctx, users); err != nil {
 		return err
 	}
-	for _, a := range authors {
-		if err := svc.Follow(ctx, reader, feeds.KindUsers, a); err != nil {
-			return err
+	for _, r := range readers {
+		for _, a := range authors {
+			if err := svc.Follow(ctx, r, feeds.KindUsers, a); err != nil {
+				return err
+			}
 		}
 	}
 	for i := range 40 {
@@ -241,83 +267,82 @@ func benchRead(ctx context.Context, g *graph.Store, rdb *redis.Client, svc *feed
 			return err
 		}
 	}
-	page, err := svc.Read(ctx, reader, "", 20) // warms the caches
+	page, err := svc.Read(ctx, readers[0], "", 20) // warms the caches
 	if err != nil {
 		return err
 	}
 	if len(page.Items) != 20 {
 		return fmt.Errorf("reader's feed has %d items, want 20", len(page.Items))
 	}
-
-	secret := strings.Repeat("b", 40)
-	srv := api.New(api.Options{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Auth:   auth.New(secret, nil),
-		Feeds:  svc,
-	})
-	tok, err := auth.New(secret, nil).Mint(reader, stylegraph.RoleShopper, time.Hour)
+	tokens, err := srv.Tokens(stylegraph.RoleShopper, readers...)
 	if err != nil {
 		return err
 	}
-	apiURL, stopAPI, err := listen(srv.Handler())
-	if err != nil {
-		return err
-	}
-	defer stopAPI()
-	bareURL, stopBare, err := listen(bareFeed(rdb, svc, reader, page.Items))
+	bareURL, stopBare, err := listen(bareFeed(srv.Deps.Redis, svc, readers, page.Items))
 	if err != nil {
 		return err
 	}
 	defer stopBare()
 
-	header := http.Header{"Authorization": {"Bearer " + tok}}
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 60 * time.Second}
+	load := func(url string, auth bool) func(ctx context.Context) (harness.Sample, error) {
+		return func(ctx context.Context) (harness.Sample, error) {
+			return harness.Drive(ctx, clients, 0, duration, func(ctx context.Context, i int) (int, error) {
+				u := i % len(readers)
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+				if auth {
+					req.Header.Set("Authorization", "Bearer "+tokens[u])
+					req.Header.Set("X-Forwarded-For", harness.ForwardedFor(u))
+				} else {
+					req.Header.Set("X-Reader", strconv.Itoa(u))
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					return 0, err
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					return 0, fmt.Errorf("GET %s: %d", url, resp.StatusCode)
+				}
+				return 1, nil
+			})
 		}
 	}
-	// Two alternating rounds, so a burst of load from elsewhere on the machine
-	// shows as disagreement between rounds instead of skewing one side.
-	fmt.Printf("(b) GET /v1/feed, 20 hydrated items, %d concurrent clients, %v per run, two alternating rounds\n", clients, duration)
-	for round := 1; round <= 2; round++ {
-		apiRes, err := load(apiURL+"/v1/feed?limit=20", header, clients, duration)
-		if round == 1 {
-			pprof.StopCPUProfile()
-		}
-		if err != nil {
-			return err
-		}
-		bareRes, err := load(bareURL+"/feed", nil, clients, duration)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("  round %d\n", round)
-		fmt.Printf("    stylegraph API      %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d bytes/response)\n", apiRes.rps, apiRes.p50, apiRes.p99, apiRes.bytes)
-		fmt.Printf("    bare net/http+Redis %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d bytes/response)\n", bareRes.rps, bareRes.p50, bareRes.p99, bareRes.bytes)
-		fmt.Printf("    ratio API/bare: throughput %.2f, p50 %.2fx, p99 %.2fx\n", apiRes.rps/bareRes.rps, apiRes.p50/bareRes.p50, apiRes.p99/bareRes.p99)
+	on := harness.Case{Name: "GET /v1/feed, recommendation mix on (default)", Run: load(srv.URL+"/v1/feed?limit=20", true)}
+	offCase := harness.Case{Name: "GET /v1/feed, mix off (FEED_RECS_EVERY=0)", Run: load(srvOff.URL+"/v1/feed?limit=20", true)}
+	bare := harness.Case{Name: "baseline: bare net/http + the same Redis reads", Run: load(bareURL+"/feed", false)}
+	title := fmt.Sprintf("(b) GET /v1/feed, 20 hydrated items, %d readers, %d concurrent clients, %v a run", nReaders, clients, duration)
+	rep, err := harness.Compare(ctx, o, title, "req/s", on, bare, offCase)
+	if err != nil {
+		return err
 	}
+	rep.Print(os.Stdout)
+	rep, err = harness.Compare(ctx, o, "(b') the same, recommendation mix off, vs the bare handler", "req/s", offCase, bare)
+	if err != nil {
+		return err
+	}
+	rep.Print(os.Stdout)
 	return nil
 }
 
 // bareFeed is the baseline: a plain handler doing the Redis reads a feed
 // read does, in the same two round trips (follows, list and rebuild marker;
 // then 20 objects and the reader's likes), and writing the cached objects as
-// a JSON array, with no auth, routing, decoding or logic.
-func bareFeed(rdb *redis.Client, svc *feeds.Service, uid int64, items []stylegraph.Feed) http.Handler {
+// a JSON array, with no auth, routing, limits or logic.
+func bareFeed(rdb *redis.Client, svc *feeds.Service, readers []int64, items []stylegraph.Feed) http.Handler {
 	fids := make([]int64, len(items))
 	likeArgs := []any{"0"}
 	for i, it := range items {
 		fids[i] = it.ID
 		likeArgs = append(likeArgs, strconv.FormatInt(it.ID, 10))
 	}
-	folKey, listKey, builtKey, likesKey, objKeys := svc.ReadKeys(uid, fids)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		u, _ := strconv.Atoi(r.Header.Get("X-Reader"))
+		folKey, listKey, builtKey, likesKey, objKeys := svc.ReadKeys(readers[u%len(readers)], fids)
 		pipe := rdb.Pipeline()
 		pipe.HGetAll(ctx, folKey)
 		pipe.LRange(ctx, listKey, 0, -1)
@@ -333,10 +358,9 @@ func bareFeed(rdb *redis.Client, svc *feeds.Service, uid int64, items []stylegra
 			http.Error(w, err.Error(), 500)
 			return
 		}
-		objs := mget.Val()
 		var b bytes.Buffer
 		b.WriteString(`{"items":[`)
-		for i, o := range objs {
+		for i, o := range mget.Val() {
 			if i > 0 {
 				b.WriteByte(',')
 			}
@@ -357,64 +381,6 @@ func listen(h http.Handler) (string, func(), error) {
 	s := &http.Server{Handler: h}
 	go func() { _ = s.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = s.Close() }, nil
-}
-
-type result struct {
-	rps, p50, p99 float64
-	bytes         int
-}
-
-// load runs clients concurrent loops of GET url for d and reports the rate
-// and latency percentiles (ms).
-func load(url string, header http.Header, clients int, d time.Duration) (result, error) {
-	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	defer tr.CloseIdleConnections()
-	var (
-		mu      sync.Mutex
-		lat     []float64
-		size    atomic.Int64
-		failure atomic.Value
-		wg      sync.WaitGroup
-	)
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var mine []float64
-			for time.Now().Before(deadline) {
-				req, _ := http.NewRequest(http.MethodGet, url, nil)
-				req.Header = header.Clone()
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					failure.Store(err)
-					return
-				}
-				n, _ := io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					failure.Store(fmt.Errorf("GET %s: %d", url, resp.StatusCode))
-					return
-				}
-				mine = append(mine, float64(time.Since(t0).Microseconds())/1000)
-				size.Store(n)
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if err, _ := failure.Load().(error); err != nil {
-		return result{}, err
-	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	return result{rps: float64(len(lat)) / elapsed.Seconds(), p50: pct(0.50), p99: pct(0.99), bytes: int(size.Load())}, nil
 }
 
 // cleanup removes the benchmark's keys and users.

@@ -51,7 +51,7 @@ func main() {
 	flag.Parse()
 	o.Parse(nil)
 	if o.Short {
-		*events, *graphEvents, *users, *products = min(*events, 2000), min(*graphEvents, 500), min(*users, 50), min(*products, 100)
+		*events, *graphEvents, *users, *products = min(*events, 2000), min(*graphEvents, 200), min(*users, 50), min(*products, 100)
 	}
 	if err := run(o, *events, *clients, *graphEvents, *users, *products); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-ingest:", err)

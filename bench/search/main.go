@@ -1,8 +1,10 @@
 // Command search benchmarks GET /v1/search over the 44k-product styles.csv
-// catalog: latency (p50, p99) and queries per second through the real API
-// in-process on a free port (auth, parsing, the engine's query, the response
-// shaping), next to the same OpenSearch request sent straight to the cluster
-// in the same run, as an overhead ratio. Queries are the judged relevance
+// catalog: latency (p50, p99) and queries per second through the server
+// `stylegraph serve` builds (defaults on: rate limits, personalisation,
+// search activity recording), searched by many shoppers with their own
+// tokens from many client addresses, next to the same OpenSearch request
+// sent straight to the cluster in the same rounds, with personalisation on
+// and off. Queries are the judged relevance
 // queries (search/testdata/relevance_queries.tsv), some with facet filters.
 // Run with `make bench-search`.
 package main
@@ -14,55 +16,68 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/api"
-	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/bench/harness"
 	"github.com/stylegraph/stylegraph/catalog"
-	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/search"
 )
 
 func main() {
+	o := harness.Flags(nil)
 	datasets := os.Getenv("STYLEGRAPH_DATASETS")
 	if datasets == "" {
 		datasets = filepath.Join("..", "shared", "datasets")
 	}
 	catalogPath := flag.String("catalog", filepath.Join(datasets, "fashion-product-images-styles", "styles.csv"), "catalog to index")
 	queries := flag.String("queries", filepath.Join("search", "testdata", "relevance_queries.tsv"), "query file")
-	requests := flag.Int("requests", 1000, "requests per path")
+	requests := flag.Int("requests", 1000, "requests per case and run")
 	clients := flag.Int("clients", 4, "concurrent clients")
+	shoppers := flag.Int("shoppers", 500, "distinct shoppers searching (one token and client address each)")
 	flag.Parse()
-	if err := run(*catalogPath, *queries, *requests, *clients); err != nil {
+	o.Parse(nil)
+	products := 0 // all
+	if o.Short {
+		*requests, *shoppers, products = min(*requests, 24), min(*shoppers, 20), 2000
+	}
+	if err := run(o, *catalogPath, *queries, products, *requests, *clients, *shoppers); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-search:", err)
 		os.Exit(1)
 	}
 }
 
-func run(catalogPath, queryFile string, requests, clients int) error {
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
+func run(o *harness.Options, catalogPath, queryFile string, nProducts, requests, clients, nShoppers int) error {
 	ctx := context.Background()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := search.Open(cfg.OpenSearchURL, cfg.OpenSearchUser, cfg.OpenSearchPassword, cfg.SearchIndexPrefix+"-bench")
+	prefix := fmt.Sprintf("bench:search:%d:", time.Now().UnixNano())
+	dir, err := os.MkdirTemp("", "bench-search-")
 	if err != nil {
 		return err
 	}
-	if err := c.Ping(ctx); err != nil {
-		return fmt.Errorf("opensearch at %s: %w (run `make services`)", cfg.OpenSearchURL, err)
+	defer os.RemoveAll(dir)
+	cfg, err := harness.Config(prefix, dir)
+	if err != nil {
+		return err
 	}
-	n, err := load(ctx, c, catalogPath, quiet)
+	// The catalog index is kept between runs (indexing 44k products takes a
+	// while); its prefix says which catalog size it holds.
+	cfg.SearchIndexPrefix = fmt.Sprintf("benchsearch-%d", nProducts)
+	srv, err := harness.StartServer(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	defer dropPrefix(srv.Deps.Redis, prefix)
+	c := srv.Deps.Search
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	n, err := load(ctx, c, catalogPath, nProducts, quiet)
 	if err != nil {
 		return err
 	}
@@ -70,81 +85,75 @@ func run(catalogPath, queryFile string, requests, clients int) error {
 	if err != nil {
 		return err
 	}
-
-	engine := search.NewEngine(c, nil, quiet)
-	authn := auth.New(cfg.JWTSecret, nil)
-	// A shopper's token: the engine has no taste profiles here, so the
-	// ranking is the same as the direct request's.
-	token, err := authn.Mint(1, stylegraph.RoleShopper, time.Hour)
+	// Distinct shoppers with fresh IDs: their taste profiles are looked up
+	// (graph, then the Redis cache) on every personalised search; they have
+	// no history, so the ranking equals the direct request's.
+	base := (1 + rand.Int64N(1<<32)) * 1_000_000
+	ids := make([]int64, nShoppers)
+	for i := range ids {
+		ids[i] = base + int64(i)
+	}
+	tokens, err := srv.Tokens(stylegraph.RoleShopper, ids...)
 	if err != nil {
 		return err
 	}
-	srv := api.New(api.Options{Logger: quiet, Auth: authn, Search: engine})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Shutdown(ctx)
-	base := "http://" + ln.Addr().String()
 	httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * clients}}
-
+	engine := search.NewEngine(c, nil, quiet)
 	bodies := make([]map[string]any, len(reqs))
 	for i, r := range reqs {
 		if bodies[i], err = engine.RequestBody(r.req); err != nil {
 			return err
 		}
 	}
-	viaAPI := func(i int) error {
-		req, _ := http.NewRequest(http.MethodGet, base+"/v1/search?"+reqs[i%len(reqs)].query, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := httpc.Do(req)
-		if err != nil {
-			return err
+	viaAPI := func(personalize string) func(ctx context.Context, i int) (int, error) {
+		return func(ctx context.Context, i int) (int, error) {
+			u := i % len(tokens)
+			q := reqs[i%len(reqs)].query
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/v1/search?"+q+"&personalize="+personalize, nil)
+			req.Header.Set("Authorization", "Bearer "+tokens[u])
+			req.Header.Set("X-Forwarded-For", harness.ForwardedFor(u))
+			resp, err := httpc.Do(req)
+			if err != nil {
+				return 0, err
+			}
+			defer resp.Body.Close()
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				return 0, err
+			}
+			if resp.StatusCode != http.StatusOK {
+				return 0, fmt.Errorf("GET /v1/search?%s: %d", q, resp.StatusCode)
+			}
+			return 1, nil
 		}
-		defer resp.Body.Close()
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-			return err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("GET /v1/search?%s: %d", reqs[i%len(reqs)].query, resp.StatusCode)
-		}
-		return nil
 	}
-	direct := func(i int) error {
+	direct := func(ctx context.Context, i int) (int, error) {
 		var raw json.RawMessage
-		return c.Do(ctx, http.MethodPost, "/"+c.Alias("products")+"/_search", bodies[i%len(bodies)], &raw)
+		return 1, c.Do(ctx, http.MethodPost, "/"+c.Alias("products")+"/_search", bodies[i%len(bodies)], &raw)
 	}
-	// Warm both paths (caches, connections, JIT) before measuring.
-	for i := 0; i < 50; i++ {
-		if err := viaAPI(i); err != nil {
-			return err
-		}
-		if err := direct(i); err != nil {
-			return err
-		}
+	stop, err := o.StartProfile()
+	if err != nil {
+		return err
 	}
-	// Alternate the phases so drift on a shared machine hits both alike.
-	var apiRes, osRes result
-	for round := 0; round < 2; round++ {
-		a, err := measure(requests/2, clients, viaAPI)
-		if err != nil {
-			return err
-		}
-		o, err := measure(requests/2, clients, direct)
-		if err != nil {
-			return err
-		}
-		apiRes.add(a)
-		osRes.add(o)
+	defer stop()
+	harness.Header(os.Stdout, o, "search")
+	fmt.Printf("%d products, %d distinct queries (%d with filters), %d shoppers, %d requests per case and run, %d clients\n",
+		n, len(reqs), withFilters(reqs), nShoppers, requests, clients)
+	drive := func(f func(ctx context.Context, i int) (int, error)) func(ctx context.Context) (harness.Sample, error) {
+		return func(ctx context.Context) (harness.Sample, error) { return harness.Drive(ctx, clients, requests, 0, f) }
 	}
-	fmt.Printf("search benchmark: %d products, %d distinct queries (%d with filters), %d requests per path, %d clients\n\n",
-		n, len(reqs), withFilters(reqs), apiRes.count(), clients)
-	fmt.Printf("%-28s %10s %10s %10s\n", "", "p50", "p99", "QPS")
-	apiRes.print("GET /v1/search (API)")
-	osRes.print("same body to OpenSearch")
-	fmt.Printf("%-28s %9.2fx %9.2fx %9.2fx\n", "overhead ratio (API/direct)",
-		ms(apiRes.pct(50))/ms(osRes.pct(50)), ms(apiRes.pct(99))/ms(osRes.pct(99)), osRes.qps()/apiRes.qps())
+	on := harness.Case{Name: "GET /v1/search, personalisation on (default)", Run: drive(viaAPI("true"))}
+	off := harness.Case{Name: "GET /v1/search, personalize=false", Run: drive(viaAPI("false"))}
+	raw := harness.Case{Name: "baseline: same body straight to OpenSearch", Run: drive(direct)}
+	rep, err := harness.Compare(ctx, o, "GET /v1/search vs the same query sent to OpenSearch", "req/s", on, raw, off)
+	if err != nil {
+		return err
+	}
+	rep.Print(os.Stdout)
+	rep, err = harness.Compare(ctx, o, "GET /v1/search with personalize=false vs the same query sent to OpenSearch", "req/s", off, raw)
+	if err != nil {
+		return err
+	}
+	rep.Print(os.Stdout)
 	return nil
 }
 
@@ -196,7 +205,7 @@ func withFilters(rs []benchReq) int {
 }
 
 // load indexes the catalog unless the bench index holds it already.
-func load(ctx context.Context, c *search.Client, path string, log *slog.Logger) (int, error) {
+func load(ctx context.Context, c *search.Client, path string, n int, log *slog.Logger) (int, error) {
 	r, closer, err := catalog.Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("%w (set STYLEGRAPH_DATASETS)", err)
@@ -205,6 +214,9 @@ func load(ctx context.Context, c *search.Client, path string, log *slog.Logger) 
 	products, _, err := catalog.ReadAll(r)
 	if err != nil {
 		return 0, err
+	}
+	if n > 0 && n < len(products) {
+		products = products[:n]
 	}
 	_, version, err := search.IndexBody("products")
 	if err != nil {
@@ -234,51 +246,10 @@ func load(ctx context.Context, c *search.Client, path string, log *slog.Logger) 
 	return len(products), c.Refresh(ctx)
 }
 
-type result struct {
-	lat     []time.Duration
-	elapsed time.Duration
-}
-
-func (r *result) add(o result) { r.lat = append(r.lat, o.lat...); r.elapsed += o.elapsed }
-func (r *result) count() int   { return len(r.lat) }
-func (r *result) qps() float64 { return float64(len(r.lat)) / r.elapsed.Seconds() }
-func (r *result) pct(p int) time.Duration {
-	s := append([]time.Duration(nil), r.lat...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[min(len(s)-1, len(s)*p/100)]
-}
-func (r *result) print(name string) {
-	fmt.Printf("%-28s %8.2fms %8.2fms %10.0f\n", name, ms(r.pct(50)), ms(r.pct(99)), r.qps())
-}
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// measure runs n calls of f from clients goroutines.
-func measure(n, clients int, f func(i int) error) (result, error) {
-	lat := make([]time.Duration, n)
-	var next atomic.Int64
-	var firstErr error
-	var once sync.Once
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := 0; w < clients; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				t := time.Now()
-				if err := f(i); err != nil {
-					once.Do(func() { firstErr = err })
-					return
-				}
-				lat[i] = time.Since(t)
-			}
-		}()
+func dropPrefix(rdb *redis.Client, prefix string) {
+	ctx := context.Background()
+	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		rdb.Unlink(ctx, iter.Val())
 	}
-	wg.Wait()
-	return result{lat: lat, elapsed: time.Since(start)}, firstErr
 }
