@@ -229,7 +229,11 @@ func div(a, b []float64) []float64 {
 func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "\n== %s\n", r.Title)
 	fmt.Fprintf(w, "   %d measured rounds after %d warm-up, cases interleaved; median [range] {95%%-ish median interval}\n", r.Runs, r.Warmup)
-	fmt.Fprintf(w, "   %-46s %14s  %-26s %7s", "case", r.Unit+" (median)", "range (min–max)", "spread")
+	width := len("case")
+	for _, res := range append([]Result{r.Subject}, r.Baselines...) {
+		width = max(width, len(res.Name), len("ratio vs ")+len(res.Name))
+	}
+	fmt.Fprintf(w, "   %-*s %14s  %-26s %7s", width, "case", r.Unit+" (median)", "range (min–max)", "spread")
 	lat := len(r.Subject.Latencies()) > 0
 	if lat {
 		fmt.Fprintf(w, "  %9s %9s %9s", "p50 ms", "p99 ms", "latencies")
@@ -237,14 +241,14 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintln(w)
 	for _, res := range append([]Result{r.Subject}, r.Baselines...) {
 		s := Summarize(res.Rates())
-		fmt.Fprintf(w, "   %-46s %14s  %-26s %6.0f%%", res.Name, num(s.Median), num(s.Min)+" – "+num(s.Max), 100*s.Spread())
+		fmt.Fprintf(w, "   %-*s %14s  %-26s %6.0f%%", width, res.Name, num(s.Median), num(s.Min)+" – "+num(s.Max), 100*s.Spread())
 		if ls := res.Latencies(); len(ls) > 0 {
 			fmt.Fprintf(w, "  %9.2f %9.2f %9d", Percentile(ls, 50), Percentile(ls, 99), len(ls))
 		}
 		fmt.Fprintln(w)
 	}
 	for _, x := range r.Ratios() {
-		fmt.Fprintf(w, "   ratio vs %-37s %s", x.Baseline, ratio("throughput", x.Rate))
+		fmt.Fprintf(w, "   %-*s %s", width, "ratio vs "+x.Baseline, ratio("throughput", x.Rate))
 		if x.P99.N > 0 {
 			fmt.Fprintf(w, "; %s; %s", ratio("p50", x.P50), ratio("p99", x.P99))
 		}
