@@ -91,6 +91,10 @@ func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int) er
 	if err != nil {
 		return err
 	}
+	key, err := srv.APIKey()
+	if err != nil {
+		return err
+	}
 	stop, err := o.StartProfile()
 	if err != nil {
 		return err
@@ -98,7 +102,7 @@ func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int) er
 	defer stop()
 
 	harness.Header(os.Stdout, o, "ingest")
-	fmt.Printf("%d events a run in batches of %d from %d clients; %d shoppers, each with a token and a client address\n",
+	fmt.Printf("%d events a run in batches of %d from %d clients; %d shoppers, each with a token and a client address; one batch in ten is commerce from the backend's API key\n",
 		nEvents, batch, clients, nUsers)
 
 	// Every run appends fresh event IDs (a repeated ID is a duplicate), so
@@ -114,7 +118,11 @@ func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int) er
 	api := harness.Case{Name: "POST /v1/events (server as `serve` builds it)", Run: func(ctx context.Context) (harness.Sample, error) {
 		bs := nextBatches()
 		return harness.Drive(ctx, clients, len(bs), 0, func(ctx context.Context, i int) (int, error) {
-			return post(ctx, httpc, srv.URL+"/v1/events", tokens[bs[i].user], harness.ForwardedFor(bs[i].user), bs[i].body)
+			b := bs[i]
+			if b.backend {
+				return post(ctx, httpc, srv.URL+"/v1/events", "X-API-Key", key, harness.ForwardedFor(len(tokens)), b.body)
+			}
+			return post(ctx, httpc, srv.URL+"/v1/events", "Authorization", "Bearer "+tokens[b.user], harness.ForwardedFor(b.user), b.body)
 		})
 	}}
 	lua := harness.Case{Name: "baseline: same Lua dedup+append, go-redis", Run: func(ctx context.Context) (harness.Sample, error) {
@@ -205,20 +213,21 @@ func (fx *fixture) drop(g *graph.Store) {
 	}
 }
 
-// event returns a random event by user u: mostly views, then likes, carts,
-// purchases and follows.
-func (fx *fixture) event(r *rand.Rand, u int) ingest.Event {
+// event returns a random event by user u. Shoppers' apps send views, likes
+// and follows; carts and purchases (commerce) come from the shop's backend
+// with its API key.
+func (fx *fixture) event(r *rand.Rand, u int, commerce bool) ingest.Event {
 	e := ingest.Event{ID: uuid.NewString(), UserID: fx.users[u], OccurredAt: time.Now().UTC()}
 	product := &ingest.Target{Kind: ingest.KindProduct, ID: fx.products[r.IntN(len(fx.products))]}
 	switch p := r.IntN(100); {
-	case p < 60:
-		e.Type, e.Target = ingest.View, product
-	case p < 75:
-		e.Type, e.Target = ingest.Like, product
-	case p < 85:
+	case commerce && p < 70:
 		e.Type, e.Target, e.Data.Quantity = ingest.AddToCart, product, 1
-	case p < 90:
+	case commerce:
 		e.Type, e.Target, e.Data = ingest.Purchase, product, ingest.Data{Quantity: 1, Price: 29.9, Currency: "USD"}
+	case p < 70:
+		e.Type, e.Target = ingest.View, product
+	case p < 88:
+		e.Type, e.Target = ingest.Like, product
 	default:
 		to := fx.users[r.IntN(len(fx.users))]
 		for to == e.UserID {
@@ -230,22 +239,29 @@ func (fx *fixture) event(r *rand.Rand, u int) ingest.Event {
 	return e
 }
 
-// userBatch is one request: a shopper's events as the API receives them
-// and as the log stores them (for the script baseline).
+// userBatch is one request: a shopper's events (or, with backend, the shop
+// backend's commerce events for many shoppers) as the API receives them and
+// as the log stores them (for the script baseline).
 type userBatch struct {
-	user   int
-	body   []byte
-	ids    []string
-	stored [][]byte
+	user    int
+	backend bool
+	body    []byte
+	ids     []string
+	stored  [][]byte
 }
 
 func makeBatches(fx *fixture, r *rand.Rand, n int) []userBatch {
 	var out []userBatch
 	for start := 0; start < n; start += batch {
-		b := userBatch{user: r.IntN(len(fx.users))}
+		// One request in ten comes from the backend.
+		b := userBatch{user: r.IntN(len(fx.users)), backend: r.IntN(10) == 0}
 		var evs []ingest.Event
 		for range min(batch, n-start) {
-			e := fx.event(r, b.user)
+			u := b.user
+			if b.backend {
+				u = r.IntN(len(fx.users))
+			}
+			e := fx.event(r, u, b.backend)
 			evs = append(evs, e)
 			e.ReceivedAt = time.Now().UTC()
 			raw, _ := json.Marshal(e)
@@ -259,15 +275,15 @@ func makeBatches(fx *fixture, r *rand.Rand, n int) []userBatch {
 
 // sampleEvent is a typical stored event, the payload of the XADD baselines.
 func sampleEvent(fx *fixture) []byte {
-	e := fx.event(rand.New(rand.NewPCG(3, 4)), 0)
+	e := fx.event(rand.New(rand.NewPCG(3, 4)), 0, false)
 	e.ReceivedAt = time.Now().UTC()
 	b, _ := json.Marshal(e)
 	return b
 }
 
-func post(ctx context.Context, client *http.Client, url, token, ip string, body []byte) (int, error) {
+func post(ctx context.Context, client *http.Client, url, authHeader, credential, ip string, body []byte) (int, error) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set(authHeader, credential)
 	req.Header.Set("X-Forwarded-For", ip)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
@@ -342,7 +358,7 @@ func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, r *rand.Rand, n 
 func applyAll(ctx context.Context, rdb *redis.Client, g *graph.Store, stream string, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
 	evs := make([]ingest.Event, n)
 	for i := range evs {
-		evs[i] = fx.event(r, r.IntN(len(fx.users)))
+		evs[i] = fx.event(r, r.IntN(len(fx.users)), r.IntN(10) == 0)
 	}
 	log := ingest.NewRedisLog(rdb, ingest.RedisOptions{Stream: stream})
 	for from := 0; from < n; from += 1000 {
