@@ -72,3 +72,89 @@ func TestMintValidates(t *testing.T) {
 		t.Errorf("role root: %v", err)
 	}
 }
+
+// sign signs claims with a's secret as HS256, for tokens Mint would refuse.
+func sign(t *testing.T, a *Authenticator, c jwt.MapClaims) string {
+	t.Helper()
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(a.secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// TestSubjectMustBeCanonical refuses every spelling of a user ID but the
+// canonical one, and IDs past 2^53−1, which JavaScript cannot hold.
+func TestSubjectMustBeCanonical(t *testing.T) {
+	a := New("0123456789abcdef0123456789abcdef", nil)
+	exp := time.Now().Add(time.Hour).Unix()
+	for _, sub := range []string{"+5550002", "05550002", "-5", "0", "9007199254740992", "99999999999999999999", "5550002 ", " 5550002", "5e6", "5550002.0", "０５", ""} {
+		tok := sign(t, a, jwt.MapClaims{"sub": sub, "role": "shopper", "exp": exp})
+		if _, err := a.VerifyToken(tok); stylegraph.ErrorCode(err) != stylegraph.EUNAUTHORIZED {
+			t.Errorf("sub %q: got %v, want unauthorized", sub, err)
+		}
+	}
+	for sub, want := range map[string]int64{"5550002": 5550002, "1": 1, "9007199254740991": 1<<53 - 1} {
+		p, err := a.VerifyToken(sign(t, a, jwt.MapClaims{"sub": sub, "role": "shopper", "exp": exp}))
+		if err != nil || p.UserID != want {
+			t.Errorf("sub %q: %+v, %v", sub, p, err)
+		}
+	}
+	if _, err := a.Mint(1<<53, stylegraph.RoleShopper, time.Hour); stylegraph.ErrorField(err) != "sub" {
+		t.Errorf("Mint 2^53: %v", err)
+	}
+}
+
+func TestTokenPolicy(t *testing.T) {
+	secret := "0123456789abcdef0123456789abcdef"
+	a := NewWithPolicy(secret, nil, Policy{MaxLifetime: time.Hour, Issuer: "shop", Audience: "stylegraph"})
+	now := time.Now()
+	good := jwt.MapClaims{"sub": "1", "role": "shopper", "iss": "shop", "aud": "stylegraph", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
+	with := func(k string, v any) jwt.MapClaims {
+		c := jwt.MapClaims{}
+		for kk, vv := range good {
+			c[kk] = vv
+		}
+		if v == nil {
+			delete(c, k)
+		} else {
+			c[k] = v
+		}
+		return c
+	}
+	if _, err := a.VerifyToken(sign(t, a, good)); err != nil {
+		t.Fatalf("good token: %v", err)
+	}
+	minted, err := a.Mint(1, stylegraph.RoleShopper, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.VerifyToken(minted); err != nil {
+		t.Errorf("minted token: %v", err)
+	}
+	if _, err := a.Mint(1, stylegraph.RoleShopper, 2*time.Hour); stylegraph.ErrorField(err) != "ttl" {
+		t.Errorf("Mint over the cap: %v", err)
+	}
+	for name, c := range map[string]jwt.MapClaims{
+		"a year long":            with("exp", now.Add(365*24*time.Hour).Unix()),
+		"long-lived without iat": with("iat", nil),
+		"issued long ago":        with("iat", now.Add(-2*time.Hour).Unix()),
+		"issued in the future":   with("iat", now.Add(time.Hour).Unix()),
+		"other issuer":           with("iss", "evil"),
+		"no issuer":              with("iss", nil),
+		"other audience":         with("aud", "elsewhere"),
+		"no audience":            with("aud", nil),
+	} {
+		if name == "long-lived without iat" {
+			c["exp"] = now.Add(48 * time.Hour).Unix()
+		}
+		if _, err := a.VerifyToken(sign(t, a, c)); stylegraph.ErrorCode(err) != stylegraph.EUNAUTHORIZED {
+			t.Errorf("%s: got %v, want unauthorized", name, err)
+		}
+	}
+	// Without issuer and audience configured, tokens need neither.
+	plain := New(secret, nil)
+	if _, err := plain.VerifyToken(sign(t, plain, with("iss", nil))); err != nil {
+		t.Errorf("no issuer configured: %v", err)
+	}
+}

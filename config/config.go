@@ -49,6 +49,11 @@ type Config struct {
 
 	// JWTSecret signs and verifies HS256 bearer tokens.
 	JWTSecret string
+	// JWTMaxTTL caps a bearer token's lifetime (JWT_MAX_TTL).
+	JWTMaxTTL time.Duration
+	// JWTIssuer and JWTAudience, when set, must be the token's iss and aud
+	// (JWT_ISSUER, JWT_AUDIENCE).
+	JWTIssuer, JWTAudience string
 	// APIKeys maps a service API key to its key ID (for audit); parsed from
 	// STYLEGRAPH_API_KEYS as "id:key,id:key".
 	APIKeys map[string]string
@@ -107,6 +112,9 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		RedisPassword:      r.str("REDIS_PASSWORD", ""),
 		RedisDB:            r.int("REDIS_DB", 0),
 		JWTSecret:          r.str("JWT_SECRET", ""),
+		JWTMaxTTL:          r.duration("JWT_MAX_TTL", 24*time.Hour),
+		JWTIssuer:          r.str("JWT_ISSUER", ""),
+		JWTAudience:        r.str("JWT_AUDIENCE", ""),
 		RateLimitPerUser:   r.int("RATE_LIMIT_PER_USER", 1200),
 		RateLimitPerIP:     r.int("RATE_LIMIT_PER_IP", 6000),
 		CORSOrigins:        r.list("CORS_ALLOWED_ORIGINS"),

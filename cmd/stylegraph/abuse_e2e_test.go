@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
@@ -210,4 +212,78 @@ func TestShoppersCannotFabricateCommerce(t *testing.T) {
 	if diff := cmp.Diff(want, funnel.Rows); diff != "" {
 		t.Errorf("funnel (-want +got):\n%s", diff)
 	}
+}
+
+// TestNonCanonicalTokenSubjectsWriteNothing sends the attack the API review
+// found: tokens whose sub is "+id", "0id" or above 2^53 used to write a post
+// and then answer 400, or delete and answer 400. They are refused with 401
+// before any handler runs, and the graph is unchanged.
+func TestNonCanonicalTokenSubjectsWriteNothing(t *testing.T) {
+	base, d := startServerWith(t, isolate(t))
+	ctx := context.Background()
+	author := testenv.IDBase(t) + 1
+	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "A"}}); err != nil {
+		t.Fatal(err)
+	}
+	var p stylegraph.Feed
+	if code := post(t, base+"/v1/posts", bearerFor(t, d, author, stylegraph.RoleShopper), `{"title":"keep me"}`, &p); code != http.StatusCreated {
+		t.Fatalf("create post = %d", code)
+	}
+	posts := func() []map[string]any {
+		rows, err := d.Graph.Inspect(ctx, `MATCH (:User {id: $u})-[:POSTED]->(p:Post) RETURN p.id AS id, p.title AS title`, map[string]any{"u": author})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	before := posts()
+	exp := time.Now().Add(time.Hour).Unix()
+	for _, sub := range []string{"+" + fmt.Sprint(author), "0" + fmt.Sprint(author), "9007199254740993"} {
+		tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": sub, "role": "shopper", "exp": exp, "iat": time.Now().Unix()}).
+			SignedString([]byte(d.Cfg.JWTSecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hdr := map[string]string{"Authorization": "Bearer " + tok}
+		var e api.ErrorBody
+		if code := post(t, base+"/v1/posts", hdr, `{"title":"spam"}`, &e); code != http.StatusUnauthorized || e.Error.Code != "unauthorized" {
+			t.Errorf("sub %q: POST /v1/posts = %d %+v, want 401", sub, code, e.Error)
+		}
+		code, body := callWith(t, http.MethodDelete, fmt.Sprintf("%s/v1/posts/%d", base, p.Post.ID), hdr)
+		if code != http.StatusUnauthorized {
+			t.Errorf("sub %q: DELETE own post = %d %s, want 401", sub, code, body)
+		}
+	}
+	if diff := cmp.Diff(before, posts()); diff != "" {
+		t.Errorf("author's posts changed (-before +after):\n%s", diff)
+	}
+	// A token that lives longer than JWT_MAX_TTL is refused too.
+	long, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": fmt.Sprint(author), "role": "shopper",
+		"iat": time.Now().Unix(), "exp": time.Now().Add(d.Cfg.JWTMaxTTL + time.Hour).Unix()}).SignedString([]byte(d.Cfg.JWTSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := post(t, base+"/v1/posts", map[string]string{"Authorization": "Bearer " + long}, `{"title":"spam"}`, nil); code != http.StatusUnauthorized {
+		t.Errorf("over-long token: POST /v1/posts = %d, want 401", code)
+	}
+	if diff := cmp.Diff(before, posts()); diff != "" {
+		t.Errorf("author's posts changed (-before +after):\n%s", diff)
+	}
+}
+
+// callWith sends a bodiless request with the headers and returns the status
+// and the body.
+func callWith(t *testing.T, method, url string, header map[string]string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/internal/wiring"
 )
 
 func runToken(args []string, stdout, stderr io.Writer) error {
@@ -24,7 +24,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tok, err := auth.New(cfg.JWTSecret, cfg.APIKeys).Mint(*sub, stylegraph.Role(*role), *ttl)
+	tok, err := wiring.Authenticator(cfg).Mint(*sub, stylegraph.Role(*role), *ttl)
 	if err != nil {
 		return fmt.Errorf("--%s: %s", stylegraph.ErrorField(err), stylegraph.ErrorMessage(err))
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stylegraph/stylegraph/audit"
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/catalog"
+	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/limit"
 	"github.com/stylegraph/stylegraph/privacy"
@@ -36,7 +37,7 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 	srv = api.New(api.Options{
 		Logger:       d.Log,
 		Registry:     reg,
-		Auth:         auth.New(d.Cfg.JWTSecret, d.Cfg.APIKeys),
+		Auth:         d.Authenticator(),
 		Dependencies: d.Dependencies(),
 		Limiter:      limit.New(d.Redis, "ratelimit:"),
 		Limits: api.RateLimits{
@@ -87,4 +88,18 @@ func (d *Deps) Serve(ctx context.Context, ln net.Listener, migrate bool) error {
 		return err
 	}
 	return <-errc
+}
+
+// Authenticator verifies bearer tokens and API keys under the configured
+// token policy (JWT_MAX_TTL, JWT_ISSUER, JWT_AUDIENCE).
+func (d *Deps) Authenticator() *auth.Authenticator {
+	return Authenticator(d.Cfg)
+}
+
+// Authenticator is the authenticator cfg describes; the token command mints
+// with it so its tokens pass the same policy.
+func Authenticator(cfg config.Config) *auth.Authenticator {
+	return auth.NewWithPolicy(cfg.JWTSecret, cfg.APIKeys, auth.Policy{
+		MaxLifetime: cfg.JWTMaxTTL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
+	})
 }
