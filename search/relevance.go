@@ -141,7 +141,8 @@ func (e *Engine) Rank(ctx context.Context, q string, k int) ([]int64, error) {
 }
 
 // BaselineRank ranks with plain BM25 on one field (the title, standard
-// analyser): the yardstick the evaluation reports next to Rank.
+// analyser): the floor the evaluation reports next to Rank and the stock
+// baseline (StockRank).
 func (c *Client) BaselineRank(ctx context.Context, q string, k int) ([]int64, error) {
 	return c.rankIDs(ctx, BaselineBody(q, k), k)
 }
@@ -152,6 +153,10 @@ func BaselineBody(q string, k int) map[string]any {
 }
 
 func (c *Client) rankIDs(ctx context.Context, body map[string]any, k int) ([]int64, error) {
+	return c.rankIDsIn(ctx, c.Alias("products"), body, k)
+}
+
+func (c *Client) rankIDsIn(ctx context.Context, index string, body map[string]any, k int) ([]int64, error) {
 	body["_source"] = false
 	var r struct {
 		Hits struct {
@@ -160,7 +165,7 @@ func (c *Client) rankIDs(ctx context.Context, body map[string]any, k int) ([]int
 			} `json:"hits"`
 		} `json:"hits"`
 	}
-	if err := c.Do(ctx, http.MethodPost, "/"+c.Alias("products")+"/_search", body, &r); err != nil {
+	if err := c.Do(ctx, http.MethodPost, "/"+index+"/_search", body, &r); err != nil {
 		return nil, fmt.Errorf("rank: %w", err)
 	}
 	out := make([]int64, 0, k)
@@ -183,25 +188,28 @@ type Scores struct {
 	Queries   int
 }
 
-// EvalReport compares our ranking with the baseline, overall and per kind
-// of query.
+// EvalReport compares our ranking with the stock baseline (StockRank, the
+// headline) and the title-only BM25 floor (BaselineRank), overall and per
+// kind of query.
 type EvalReport struct {
 	K        int
 	Ours     Scores
-	Baseline Scores
-	ByKind   map[string][2]Scores // kind → {ours, baseline}
-	// PerQuery holds nDCG per query, ours then baseline, in input order.
-	PerQuery [][2]float64
+	Stock    Scores
+	Baseline Scores               // the title-only floor
+	ByKind   map[string][3]Scores // kind → {ours, stock, floor}
+	// PerQuery holds nDCG per query (ours, stock, floor) in input order.
+	PerQuery [][3]float64
 }
 
-// Evaluate runs every judged query through the engine and the baseline over
-// an index holding catalog, grading the top k by the catalog's own labels.
+// Evaluate runs every judged query through the engine, the stock baseline
+// and the title floor over indices holding catalog (the stock one filled by
+// IndexStock), grading the top k by the catalog's own labels.
 func (e *Engine) Evaluate(ctx context.Context, catalog []stylegraph.Product, js []Judgement, k int) (EvalReport, error) {
 	byID := make(map[int64]stylegraph.Product, len(catalog))
 	for _, p := range catalog {
 		byID[p.ID] = p
 	}
-	rep := EvalReport{K: k, ByKind: map[string][2]Scores{}}
+	rep := EvalReport{K: k, ByKind: map[string][3]Scores{}}
 	add := func(s *Scores, ndcg, ap float64) { s.NDCG += ndcg; s.MAP += ap; s.Queries++ }
 	for _, j := range js {
 		ideal := map[int]int{}
@@ -219,19 +227,25 @@ func (e *Engine) Evaluate(ctx context.Context, catalog []stylegraph.Product, js 
 		if err != nil {
 			return rep, fmt.Errorf("query %q: %w", j.Query, err)
 		}
+		stock, err := e.c.StockRank(ctx, j.Query, k)
+		if err != nil {
+			return rep, fmt.Errorf("stock baseline %q: %w", j.Query, err)
+		}
 		base, err := e.c.BaselineRank(ctx, j.Query, k)
 		if err != nil {
 			return rep, fmt.Errorf("baseline %q: %w", j.Query, err)
 		}
-		on, ob := NDCG(grade(ours), ideal, k), NDCG(grade(base), ideal, k)
-		oa, ba := AveragePrecision(grade(ours), ideal[2], k), AveragePrecision(grade(base), ideal[2], k)
+		on, sn, ob := NDCG(grade(ours), ideal, k), NDCG(grade(stock), ideal, k), NDCG(grade(base), ideal, k)
+		oa, sa, ba := AveragePrecision(grade(ours), ideal[2], k), AveragePrecision(grade(stock), ideal[2], k), AveragePrecision(grade(base), ideal[2], k)
 		add(&rep.Ours, on, oa)
+		add(&rep.Stock, sn, sa)
 		add(&rep.Baseline, ob, ba)
 		kind := rep.ByKind[j.Kind]
 		add(&kind[0], on, oa)
-		add(&kind[1], ob, ba)
+		add(&kind[1], sn, sa)
+		add(&kind[2], ob, ba)
 		rep.ByKind[j.Kind] = kind
-		rep.PerQuery = append(rep.PerQuery, [2]float64{on, ob})
+		rep.PerQuery = append(rep.PerQuery, [3]float64{on, sn, ob})
 	}
 	mean := func(s *Scores) {
 		if s.Queries > 0 {
@@ -240,10 +254,12 @@ func (e *Engine) Evaluate(ctx context.Context, catalog []stylegraph.Product, js 
 		}
 	}
 	mean(&rep.Ours)
+	mean(&rep.Stock)
 	mean(&rep.Baseline)
 	for kind, s := range rep.ByKind {
 		mean(&s[0])
 		mean(&s[1])
+		mean(&s[2])
 		rep.ByKind[kind] = s
 	}
 	return rep, nil
