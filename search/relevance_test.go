@@ -136,8 +136,9 @@ func TestRelevanceBeatsStockBaselineOnASample(t *testing.T) {
 	}
 }
 
-// stockMargin is how far above the stock baseline the sample must stay.
-const stockMargin = 0.0
+// stockMargin is how far above the stock baseline the sample must stay; on
+// 2026-12-03 the held-out sample was 0.24 (nDCG) and 0.25 (MAP) above it.
+const stockMargin = 0.1
 
 // TestHeldOutSplit keeps the two splits apart: the held-out queries share no
 // query with the tuning set and cover every kind.

@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -278,7 +279,12 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 	if err != nil {
 		return err
 	}
-	bareURL, stopBare, err := listen(bareFeed(srv.Deps.Redis, svc, readers, page.Items))
+	// The bare handler gets a client of its own so round trips are counted
+	// per server.
+	cfg := srv.Deps.Cfg
+	bareRedis := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB})
+	defer bareRedis.Close()
+	bareURL, stopBare, err := listen(bareFeed(bareRedis, svc, readers, page.Items))
 	if err != nil {
 		return err
 	}
@@ -311,6 +317,20 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 			})
 		}
 	}
+	// Where the time goes: the read waits on Redis (and Neo4j) far more than
+	// it computes, so count the Redis round trips one request makes.
+	for _, rt := range []struct {
+		name string
+		rdb  *redis.Client
+		url  string
+		auth bool
+	}{{"API, mix on", srv.Deps.Redis, srv.URL + "/v1/feed?limit=20", true}, {"API, mix off", srvOff.Deps.Redis, srvOff.URL + "/v1/feed?limit=20", true}, {"bare handler", bareRedis, bareURL + "/feed", false}} {
+		n, err := roundTrips(ctx, rt.rdb, load(rt.url, rt.auth), clients)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("Redis round trips per GET /v1/feed, %s: %.1f\n", rt.name, n)
+	}
 	on := harness.Case{Name: "GET /v1/feed, recommendation mix on (default)", Run: load(srv.URL+"/v1/feed?limit=20", true)}
 	offCase := harness.Case{Name: "GET /v1/feed, mix off (FEED_RECS_EVERY=0)", Run: load(srvOff.URL+"/v1/feed?limit=20", true)}
 	bare := harness.Case{Name: "baseline: bare net/http + the same Redis reads", Run: load(bareURL+"/feed", false)}
@@ -326,6 +346,44 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 	}
 	rep.Print(os.Stdout)
 	return nil
+}
+
+// roundTrips runs one load of run and returns the Redis round trips (single
+// commands and pipelines) made on rdb per request. Other work on rdb (the
+// fan-out consumer is not running here) would inflate it.
+func roundTrips(ctx context.Context, rdb *redis.Client, run func(ctx context.Context) (harness.Sample, error), clients int) (float64, error) {
+	h := &tripCounter{}
+	rdb.AddHook(h)
+	defer h.off.Store(true)
+	s, err := run(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return float64(h.n.Load()) / float64(len(s.Latencies)), nil
+}
+
+// tripCounter is a go-redis hook counting round trips until off.
+type tripCounter struct {
+	n   atomic.Int64
+	off atomic.Bool
+}
+
+func (h *tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if !h.off.Load() {
+			h.n.Add(1)
+		}
+		return next(ctx, cmd)
+	}
+}
+func (h *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if !h.off.Load() {
+			h.n.Add(1)
+		}
+		return next(ctx, cmds)
+	}
 }
 
 // bareFeed is the baseline: a plain handler doing the Redis reads a feed
