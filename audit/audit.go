@@ -36,7 +36,7 @@ type Entry struct {
 
 // Log appends and lists audit entries.
 type Log struct {
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 	stream string
 	dir    string
 	mu     sync.Mutex
@@ -44,7 +44,7 @@ type Log struct {
 
 // New returns a log on the Redis stream key; dir, when not empty, also gets
 // a copy of every entry under dir/audit/dt=YYYY-MM-DD/audit.jsonl.
-func New(rdb *redis.Client, stream, dir string) *Log {
+func New(rdb redis.UniversalClient, stream, dir string) *Log {
 	return &Log{rdb: rdb, stream: stream, dir: dir}
 }
 

@@ -5,6 +5,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/url"
@@ -30,9 +31,17 @@ type Config struct {
 	OpenSearchPassword string
 	SearchIndexPrefix  string
 
-	RedisAddr     string
+	// RedisAddr is the first of RedisAddrs, for messages.
+	RedisAddr string
+	// RedisAddrs are the node (or cluster seed) addresses (config/redis.go).
+	RedisAddrs    []string
+	RedisUsername string
 	RedisPassword string
 	RedisDB       int
+	// RedisCluster selects the cluster client.
+	RedisCluster bool
+	// RedisTLS, when set, is the TLS configuration for every Redis connection.
+	RedisTLS *tls.Config
 
 	// Rate limits in requests per minute (0 = off) and browser access.
 	RateLimitPerUser int
@@ -184,6 +193,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 
 	r.hostPort("HTTP_ADDR", c.HTTPAddr)
 	r.hostPort("REDIS_ADDR", c.RedisAddr)
+	r.readRedis(&c)
 	r.url("NEO4J_URI", c.Neo4jURI, "neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 	r.url("OPENSEARCH_URL", c.OpenSearchURL, "http", "https")
 	switch c.LogLevel {

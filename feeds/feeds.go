@@ -136,6 +136,8 @@ type Service struct {
 	log *slog.Logger
 	hub *hub
 	now func() time.Time
+	// cluster: r is a Redis Cluster client (feeds/cluster.go).
+	cluster bool
 }
 
 // New returns the feed service. act may be nil when events are not recorded
@@ -144,7 +146,7 @@ func New(g Graph, r redis.UniversalClient, act Activity, ids *IDs, cfg Config, l
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Service{g: g, r: r, act: act, ids: ids, cfg: cfg.withDefaults(), log: log, now: time.Now}
+	s := &Service{g: g, r: r, act: act, ids: ids, cfg: cfg.withDefaults(), log: log, now: time.Now, cluster: isCluster(r)}
 	s.hub = newHub(r, s.cfg.Prefix+"live:", log)
 	return s
 }

@@ -45,7 +45,7 @@ type env struct {
 	t      *testing.T
 	ctx    context.Context
 	g      *graph.Store
-	r      *redis.Client
+	r      redis.UniversalClient
 	svc    *feeds.Service
 	log    *recorder
 	base   int64
@@ -82,13 +82,7 @@ func (e *env) service() *feeds.Service {
 	return s
 }
 
-func dropKeys(r *redis.Client, prefix string) {
-	ctx := context.Background()
-	iter := r.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		r.Del(ctx, iter.Val())
-	}
-}
+func dropKeys(r redis.UniversalClient, prefix string) { testenv.DropKeys(r, prefix) }
 
 // user returns the ID of the test's i-th user (created by makeUsers).
 func (e *env) user(i int) int64 { return e.base + int64(i) }

@@ -381,11 +381,12 @@ func (s *Service) objects(ctx context.Context, fids []int64) (map[int64]stylegra
 	if len(fids) == 0 {
 		return out, nil
 	}
-	vals, err := s.r.MGet(ctx, s.objectKeys(fids)...).Result()
-	if err != nil {
+	pipe := s.r.Pipeline()
+	vals := s.queueMGet(ctx, pipe, s.objectKeys(fids))
+	if err := execIgnoringNil(ctx, pipe); err != nil {
 		return nil, fmt.Errorf("read feed objects: %w", err)
 	}
-	raws, err := s.rawObjects(ctx, fids, vals)
+	raws, err := s.rawObjects(ctx, fids, vals())
 	if err != nil {
 		return nil, err
 	}

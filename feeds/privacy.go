@@ -32,7 +32,7 @@ func (s *Service) ExportUser(ctx context.Context, uid int64) (any, error) {
 // every other feed at the next read.
 func (s *Service) EraseUser(ctx context.Context, uid int64, feedIDs []int64) error {
 	pipe := s.r.Pipeline()
-	pipe.Del(ctx, s.timelineKey(uid), s.builtKey(uid), s.outboxKey(uid), s.followKey(uid), s.likesKey(uid))
+	s.queueDel(ctx, pipe, s.timelineKey(uid), s.builtKey(uid), s.outboxKey(uid), s.followKey(uid), s.likesKey(uid))
 	pipe.ZRem(ctx, s.onlineKey(), itoa(uid))
 	for _, fid := range feedIDs {
 		pipe.Set(ctx, s.objectKey(fid), tombstone, s.cfg.TimelineTTL)

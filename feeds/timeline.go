@@ -361,12 +361,12 @@ func (s *Service) hydrate(ctx context.Context, uid int64, refs []stylegraph.Feed
 			ids[i] = r.FeedID
 		}
 		pipe := s.r.Pipeline()
-		mget := pipe.MGet(ctx, s.objectKeys(ids)...)
+		mget := s.queueMGet(ctx, pipe, s.objectKeys(ids))
 		likes := pipe.SMIsMember(ctx, s.likesKey(uid), likeMembers(ids)...)
-		if _, err := pipe.Exec(ctx); err != nil {
+		if err := execIgnoringNil(ctx, pipe); err != nil {
 			return nil, nil, fmt.Errorf("read feed objects: %w", err)
 		}
-		objs, err := s.rawObjects(ctx, ids, mget.Val())
+		objs, err := s.rawObjects(ctx, ids, mget())
 		if err != nil {
 			return nil, nil, err
 		}

@@ -16,7 +16,7 @@ import (
 
 // newLog returns a RedisLog on a stream of the test's own; its keys are
 // deleted when the test ends.
-func newLog(t *testing.T, o ingest.RedisOptions) (*ingest.RedisLog, *redis.Client) {
+func newLog(t *testing.T, o ingest.RedisOptions) (*ingest.RedisLog, redis.UniversalClient) {
 	t.Helper()
 	rdb := testenv.Redis(t)
 	ns := testenv.Namespace(t)
@@ -25,13 +25,7 @@ func newLog(t *testing.T, o ingest.RedisOptions) (*ingest.RedisLog, *redis.Clien
 	return ingest.NewRedisLog(rdb, o), rdb
 }
 
-func dropPrefix(rdb *redis.Client, prefix string) {
-	ctx := context.Background()
-	iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
-	for iter.Next(ctx) {
-		rdb.Del(ctx, iter.Val())
-	}
-}
+func dropPrefix(rdb redis.UniversalClient, prefix string) { testenv.DropKeys(rdb, prefix) }
 
 // views returns n valid view events by user of products base+1…base+n.
 func views(user, base int64, n int) []ingest.Event {
@@ -69,7 +63,7 @@ func TestAppendUniqueDeduplicates(t *testing.T) {
 		t.Errorf("stream length = %d, want 3", n)
 	}
 	// The marker outlives a day (the API promises at least 24h).
-	ttl := rdb.PTTL(ctx, l.Stream()+":seen:"+evs[0].ID).Val()
+	ttl := rdb.PTTL(ctx, "{"+l.Stream()+"}:seen:"+evs[0].ID).Val()
 	if ttl < 24*time.Hour {
 		t.Errorf("dedup marker TTL = %v, want >= 24h", ttl)
 	}

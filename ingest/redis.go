@@ -23,7 +23,8 @@ type RedisOptions struct {
 	// test or a tenant isolates itself by choosing a stream name.
 	Stream string
 	// DeadLetterStream receives messages that kept failing (default
-	// Stream+":dead").
+	// "{"+Stream+"}:dead", in the stream's Redis Cluster slot so that moving
+	// an entry between them is one transaction).
 	DeadLetterStream string
 	// DedupWindow is how long an event ID is remembered (default 48h).
 	DedupWindow time.Duration
@@ -61,7 +62,7 @@ func NewRedisLog(rdb redis.UniversalClient, o RedisOptions) *RedisLog {
 		o.Stream = "stylegraph:events"
 	}
 	if o.DeadLetterStream == "" {
-		o.DeadLetterStream = o.Stream + ":dead"
+		o.DeadLetterStream = sameSlot(o.Stream) + ":dead"
 	}
 	if o.DedupWindow <= 0 {
 		o.DedupWindow = 48 * time.Hour
@@ -87,7 +88,22 @@ func (l *RedisLog) Stream() string { return l.o.Stream }
 // DeadLetterStream is the dead-letter stream key.
 func (l *RedisLog) DeadLetterStream() string { return l.o.DeadLetterStream }
 
-func (l *RedisLog) seenKey(id string) string { return l.o.Stream + ":seen:" + id }
+// seenKey is the dedup marker of an event ID, in the stream's cluster slot:
+// the append script touches the stream and the markers together.
+func (l *RedisLog) seenKey(id string) string { return sameSlot(l.o.Stream) + ":seen:" + id }
+
+// sameSlot returns a prefix for keys that must share key's Redis Cluster
+// slot: key itself when it has a hash tag ("{…}"), else key as the tag
+// ("{stylegraph:events}" hashes like "stylegraph:events"), so the stream
+// keeps its name.
+func sameSlot(key string) string {
+	if i := strings.IndexByte(key, '{'); i >= 0 {
+		if j := strings.IndexByte(key[i+1:], '}'); j > 0 {
+			return key
+		}
+	}
+	return "{" + key + "}"
+}
 
 // minID is the oldest stream ID to keep, or "" to keep everything.
 func (l *RedisLog) minID() string {

@@ -179,18 +179,22 @@ func (l *SQSLog) AppendUnique(ctx context.Context, events []Event) ([]Status, er
 		return nil, errors.New("sqs log: AppendUnique needs a Redis client for dedup")
 	}
 	out := make([]Status, len(events))
-	keys := make([]string, len(events))
-	for i, e := range events {
-		keys[i] = l.o.DedupPrefix + e.ID
-	}
-	n, err := l.o.Dedup.MGet(ctx, keys...).Result()
+	// One EXISTS per marker, pipelined: markers spread over a Redis
+	// Cluster's slots, where one MGET could not span them.
+	seen := make([]*redis.IntCmd, len(events))
+	_, err := l.o.Dedup.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, e := range events {
+			seen[i] = p.Exists(ctx, l.o.DedupPrefix+e.ID)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, unavailable("check event ids", err)
 	}
 	var fresh []Event
 	inBatch := map[string]bool{}
 	for i, e := range events {
-		if n[i] != nil || inBatch[e.ID] {
+		if seen[i].Val() > 0 || inBatch[e.ID] {
 			out[i] = Duplicate
 			continue
 		}

@@ -16,13 +16,15 @@ import (
 
 // SearchStats counts queries per day in Redis sorted sets.
 type SearchStats struct {
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 	prefix string
 }
 
-// NewSearchStats keeps its keys under prefix.
-func NewSearchStats(rdb *redis.Client, prefix string) *SearchStats {
-	return &SearchStats{rdb: rdb, prefix: prefix}
+// NewSearchStats keeps its keys under prefix, hash-tagged as
+// "{<prefix>searches}" so that the counting script and the union over days,
+// which name several keys, find them in one Redis Cluster slot.
+func NewSearchStats(rdb redis.UniversalClient, prefix string) *SearchStats {
+	return &SearchStats{rdb: rdb, prefix: "{" + prefix + "searches}:"}
 }
 
 // retention bounds how far back insights can look.
@@ -63,7 +65,7 @@ func (s *SearchStats) Handle(ctx context.Context, events []ingest.Event) error {
 		}
 		day := e.OccurredAt.UTC().Format("2006-01-02")
 		countOnce.EvalSha(ctx, pipe,
-			[]string{s.prefix + "searches:seen:" + e.ID, s.prefix + "searches:" + day, s.prefix + "searches:zero:" + day},
+			[]string{s.prefix + "seen:" + e.ID, s.prefix + "day:" + day, s.prefix + "zero:" + day},
 			q, zero, int((7 * 24 * time.Hour).Seconds()), int(retention.Seconds()))
 		n++
 	}
@@ -93,8 +95,8 @@ type QueryCount struct {
 func (s *SearchStats) Top(ctx context.Context, since, now time.Time, limit int) (top, zero []QueryCount, err error) {
 	var days, zeroDays []string
 	for d := since.UTC().Truncate(24 * time.Hour); !d.After(now.UTC()); d = d.Add(24 * time.Hour) {
-		days = append(days, s.prefix+"searches:"+d.Format("2006-01-02"))
-		zeroDays = append(zeroDays, s.prefix+"searches:zero:"+d.Format("2006-01-02"))
+		days = append(days, s.prefix+"day:"+d.Format("2006-01-02"))
+		zeroDays = append(zeroDays, s.prefix+"zero:"+d.Format("2006-01-02"))
 	}
 	if top, err = s.union(ctx, days, limit); err != nil {
 		return nil, nil, err

@@ -18,7 +18,7 @@ type Limiter struct {
 }
 
 // New returns a limiter storing its state under prefix in rdb.
-func New(rdb *redis.Client, prefix string) *Limiter {
+func New(rdb redis.UniversalClient, prefix string) *Limiter {
 	return &Limiter{rl: redis_rate.NewLimiter(rdb), prefix: prefix}
 }
 

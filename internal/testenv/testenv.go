@@ -93,10 +93,11 @@ func Search(t testing.TB) *search.Client {
 
 // Redis returns a client on the configured database, closed at the end.
 // Tests keep to keys of their own (see Namespace).
-func Redis(t testing.TB) *redis.Client {
+// With REDIS_ADDRS naming a cluster's nodes it is a cluster client.
+func Redis(t testing.TB) redis.UniversalClient {
 	t.Helper()
 	c := Config(t)
-	r := redis.NewClient(&redis.Options{Addr: c.RedisAddr, Password: c.RedisPassword, DB: c.RedisDB})
+	r := redis.NewUniversalClient(c.RedisOptions())
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := r.Ping(ctx).Err(); err != nil {
@@ -150,4 +151,27 @@ func FeedNode(t testing.TB) int {
 		t.Fatalf("feed id node: %v; %s", err, howToStart)
 	}
 	return n
+}
+
+// DropKeys deletes the keys that start with prefix, or with "{"+prefix (keys
+// hash-tagged to share a slot with a prefixed key), on every master when rdb
+// is a cluster client.
+func DropKeys(rdb redis.UniversalClient, prefix string) {
+	ctx := context.Background()
+	drop := func(ctx context.Context, node *redis.Client) error {
+		for _, match := range []string{prefix + "*", "{" + prefix + "*"} {
+			iter := node.Scan(ctx, 0, match, 1000).Iterator()
+			for iter.Next(ctx) {
+				rdb.Del(ctx, iter.Val())
+			}
+		}
+		return nil
+	}
+	if c, ok := rdb.(*redis.ClusterClient); ok {
+		_ = c.ForEachMaster(ctx, drop)
+		return
+	}
+	if c, ok := rdb.(*redis.Client); ok {
+		_ = drop(ctx, c)
+	}
 }

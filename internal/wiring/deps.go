@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -27,7 +28,7 @@ type Deps struct {
 	Log    *slog.Logger
 	Graph  *graph.Store
 	Search *search.Client
-	Redis  *redis.Client
+	Redis  redis.UniversalClient
 	// Lake is the event archive the archiver writes (lake.go).
 	Lake lake.Store
 }
@@ -69,10 +70,10 @@ func Open(ctx context.Context, cfg config.Config, stderr io.Writer) (*Deps, erro
 		d.Close()
 		return nil, fmt.Errorf("opensearch at %s: %w (is it running? try `make services`)", cfg.OpenSearchURL, err)
 	}
-	d.Redis = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB})
+	d.Redis = redis.NewUniversalClient(cfg.RedisOptions())
 	if err := d.Redis.Ping(cctx).Err(); err != nil {
 		d.Close()
-		return nil, fmt.Errorf("redis at %s: %w (is it running? try `make services`)", cfg.RedisAddr, err)
+		return nil, fmt.Errorf("redis at %s: %w (is it running? try `make services`)", strings.Join(cfg.RedisAddrs, ","), err)
 	}
 	if d.Lake, err = OpenLake(ctx, cfg.Archive); err != nil {
 		d.Close()

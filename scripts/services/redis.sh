@@ -56,5 +56,6 @@ status() { if ping; then say "up on 127.0.0.1:$PORT"; else say "down"; return 1;
 
 case "${1:-}" in
   up) up ;; down) down ;; status) status ;;
+  install-only) install ;; # for redis-cluster.sh
   *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
 esac
