@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
+.PHONY: test-redis-cluster bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
 
 all: build
 
@@ -41,10 +41,23 @@ run: build services
 	@scripts/samples.sh
 	@scripts/run.sh
 
-## test: services if needed, then every test against them
+## test: services if needed, then every test against them, then the Redis-backed packages against a Redis Cluster
 test: services
 	$(GO) vet ./...
 	$(GO) test -count=1 -p 2 -timeout 15m ./...
+	$(MAKE) --no-print-directory test-redis-cluster
+
+# Packages whose Redis use must also hold on a cluster: multi-key scripts,
+# transactions and reads (hash tags, per-slot pipelines).
+REDIS_CLUSTER_PKGS ?= ./feeds/ ./ingest/ ./insights/ ./limit/ ./config/
+REDIS_CLUSTER_PORTS ?= 7001 7002 7003
+export REDIS_CLUSTER_PORTS
+
+## test-redis-cluster: a local 3-master Redis Cluster (scripts/services/redis-cluster.sh), then the Redis-backed tests against it
+test-redis-cluster: services
+	@scripts/services/redis-cluster.sh up
+	REDIS_ADDRS=$$(printf '127.0.0.1:%s,' $(REDIS_CLUSTER_PORTS) | sed 's/,$$//') \
+		$(GO) test -count=1 -p 2 -timeout 10m $(REDIS_CLUSTER_PKGS)
 
 test-unit:
 	$(GO) test -count=1 -short ./...

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,7 +33,20 @@ func main() {
 func run() error {
 	addr := flag.String("addr", "127.0.0.1:9000", "listen address")
 	dir := flag.String("dir", "", "folder holding buckets as folders and objects as files (default: memory)")
+	buckets := flag.String("buckets", "", "comma-separated buckets to create at start (docker-compose.yml)")
+	probe := flag.Bool("probe", false, "check that a server answers on -addr and exit (container health check)")
 	flag.Parse()
+	if *probe {
+		resp, err := http.Get("http://" + *addr + "/")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("probe: status %d", resp.StatusCode)
+		}
+		return nil
+	}
 
 	var backend gofakes3.Backend = s3mem.New()
 	if *dir != "" {
@@ -44,6 +58,14 @@ func run() error {
 			return fmt.Errorf("open %s: %w", *dir, err)
 		}
 		backend = fsb
+	}
+	for _, b := range strings.Split(*buckets, ",") {
+		if b = strings.TrimSpace(b); b == "" {
+			continue
+		}
+		if err := backend.CreateBucket(b); err != nil && !gofakes3.IsAlreadyExists(err) {
+			return fmt.Errorf("create bucket %s: %w", b, err)
+		}
 	}
 	faker := gofakes3.New(backend, gofakes3.WithTimeSkewLimit(0), gofakes3.WithLogger(gofakes3.StdLog(log.Default(), gofakes3.LogErr)))
 	srv := &http.Server{Addr: *addr, Handler: faker.Server(), ReadHeaderTimeout: 10 * time.Second}

@@ -32,6 +32,7 @@ Commands:
             eval recs: the recommenders on MovieLens-100K (5 folds) next to a popularity baseline
   recompute item similarity (SIMILAR edges) and precomputed recommendation lists; cron-safe
   version   print the version and commit this binary was built from
+  probe     probe [url]: exit 0 if url (default http://127.0.0.1:8080/healthz) answers 2xx; container health checks
 
 Configuration comes from the environment; see README.md.
 `
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runEval(ctx, rest, stdout, stderr)
 	case "recompute":
 		return runRecompute(ctx, rest, stdout, stderr)
+	case "probe":
+		return runProbe(ctx, rest, stderr)
 	case "version", "--version":
 		return runVersion(stdout)
 	case "help", "-h", "--help":
