@@ -126,7 +126,7 @@ func takeNode(ctx context.Context, cfg config.Config) (int, error) {
 }
 
 // benchFanout times posts fanned out to n followers.
-func benchFanout(ctx context.Context, o *harness.Options, g *graph.Store, rdb *redis.Client, svc *feeds.Service, cfg config.Config, prefix string, base int64, n int) error {
+func benchFanout(ctx context.Context, o *harness.Options, g *graph.Store, rdb redis.UniversalClient, svc *feeds.Service, cfg config.Config, prefix string, base int64, n int) error {
 	author := base
 	start := time.Now()
 	users := make([]stylegraph.User, 0, n+1)
@@ -390,7 +390,7 @@ func (h *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 // read does, in the same two round trips (follows, list and rebuild marker;
 // then 20 objects and the reader's likes), and writing the cached objects as
 // a JSON array, with no auth, routing, limits or logic.
-func bareFeed(rdb *redis.Client, svc *feeds.Service, readers []int64, items []stylegraph.Feed) http.Handler {
+func bareFeed(rdb redis.UniversalClient, svc *feeds.Service, readers []int64, items []stylegraph.Feed) http.Handler {
 	fids := make([]int64, len(items))
 	likeArgs := []any{"0"}
 	for i, it := range items {
@@ -442,7 +442,7 @@ func listen(h http.Handler) (string, func(), error) {
 }
 
 // cleanup removes the benchmark's keys and users.
-func cleanup(rdb *redis.Client, g *graph.Store, prefix string, base int64, n int) {
+func cleanup(rdb redis.UniversalClient, g *graph.Store, prefix string, base int64, n int) {
 	ctx := context.Background()
 	iter := rdb.Scan(ctx, 0, prefix+"*", 5000).Iterator()
 	var keys []string

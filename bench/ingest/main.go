@@ -355,7 +355,7 @@ func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, r *rand.Rand, n 
 
 // applyAll lets one graph-writer consumer drain n fresh events from a stream
 // of its own.
-func applyAll(ctx context.Context, rdb *redis.Client, g *graph.Store, stream string, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
+func applyAll(ctx context.Context, rdb redis.UniversalClient, g *graph.Store, stream string, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
 	evs := make([]ingest.Event, n)
 	for i := range evs {
 		evs[i] = fx.event(r, r.IntN(len(fx.users)), r.IntN(10) == 0)
@@ -396,7 +396,7 @@ func applyAll(ctx context.Context, rdb *redis.Client, g *graph.Store, stream str
 	return harness.Sample{Ops: n, Elapsed: elapsed}, nil
 }
 
-func dropPrefix(rdb *redis.Client, prefix string) {
+func dropPrefix(rdb redis.UniversalClient, prefix string) {
 	ctx := context.Background()
 	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
 	var keys []string

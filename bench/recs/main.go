@@ -261,7 +261,7 @@ func load(clients int, duration time.Duration, users []int64, do func(context.Co
 	return r
 }
 
-func cleanup(rdb *redis.Client, prefix string) {
+func cleanup(rdb redis.UniversalClient, prefix string) {
 	ctx := context.Background()
 	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
 	for iter.Next(ctx) {

@@ -246,7 +246,7 @@ func load(ctx context.Context, c *search.Client, path string, n int, log *slog.L
 	return len(products), c.Refresh(ctx)
 }
 
-func dropPrefix(rdb *redis.Client, prefix string) {
+func dropPrefix(rdb redis.UniversalClient, prefix string) {
 	ctx := context.Background()
 	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
 	for iter.Next(ctx) {
