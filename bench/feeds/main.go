@@ -321,7 +321,7 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 	// it computes, so count the Redis round trips one request makes.
 	for _, rt := range []struct {
 		name string
-		rdb  *redis.Client
+		rdb  redis.UniversalClient
 		url  string
 		auth bool
 	}{{"API, mix on", srv.Deps.Redis, srv.URL + "/v1/feed?limit=20", true}, {"API, mix off", srvOff.Deps.Redis, srvOff.URL + "/v1/feed?limit=20", true}, {"bare handler", bareRedis, bareURL + "/feed", false}} {
@@ -351,7 +351,7 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 // roundTrips runs one load of run and returns the Redis round trips (single
 // commands and pipelines) made on rdb per request. Other work on rdb (the
 // fan-out consumer is not running here) would inflate it.
-func roundTrips(ctx context.Context, rdb *redis.Client, run func(ctx context.Context) (harness.Sample, error), clients int) (float64, error) {
+func roundTrips(ctx context.Context, rdb redis.UniversalClient, run func(ctx context.Context) (harness.Sample, error), clients int) (float64, error) {
 	h := &tripCounter{}
 	rdb.AddHook(h)
 	defer h.off.Store(true)
