@@ -63,10 +63,55 @@ var Order = []string{Popularity, Trending, Collaborative, ItemBased, Interest, S
 // Result holds the metrics per recommender, averaged over folds, and each
 // fold's own.
 type Result struct {
+	// Dataset names the data (default MovieLens-100K).
+	Dataset string
+	// Rows are the recommenders in report order (default Order).
+	Rows    []string
 	Mean    map[string]Metrics
 	PerFold []map[string]Metrics
 	Folds   []string
-	Took    time.Duration
+	// Tuning says, per fold, which split chose what.
+	Tuning []string
+	Took   time.Duration
+}
+
+// average fills Mean from PerFold.
+func (r *Result) average() {
+	for _, name := range r.rows() {
+		var ms []Metrics
+		for _, m := range r.PerFold {
+			if v, ok := m[name]; ok {
+				ms = append(ms, v)
+			}
+		}
+		if len(ms) > 0 {
+			r.Mean[name] = mean(ms)
+		}
+	}
+}
+
+func (r Result) rows() []string {
+	if r.Rows != nil {
+		return r.Rows
+	}
+	return Order
+}
+
+// Merge adds other's rows (same folds) after r's.
+func (r *Result) Merge(other Result) {
+	r.Rows = append(r.rows()[:len(r.rows()):len(r.rows())], other.rows()...)
+	for name, m := range other.Mean {
+		r.Mean[name] = m
+	}
+	for k := range r.PerFold {
+		if k < len(other.PerFold) {
+			for name, m := range other.PerFold[k] {
+				r.PerFold[k][name] = m
+			}
+		}
+	}
+	r.Tuning = append(r.Tuning, other.Tuning...)
+	r.Took += other.Took
 }
 
 // Run loads each fold's training ratings into the graph (rating >= 4 = like,
@@ -90,17 +135,7 @@ func Run(ctx context.Context, g *graph.Store, ds Dataset, cfg Config) (Result, e
 		res.PerFold = append(res.PerFold, m)
 		res.Folds = append(res.Folds, f.Name)
 	}
-	for _, name := range Order {
-		var ms []Metrics
-		for _, m := range res.PerFold {
-			if v, ok := m[name]; ok {
-				ms = append(ms, v)
-			}
-		}
-		if len(ms) > 0 {
-			res.Mean[name] = mean(ms)
-		}
-	}
+	res.average()
 	res.Took = time.Since(start)
 	return res, nil
 }
@@ -386,25 +421,38 @@ func topUnseen(ranked []int64, seen map[int64]bool, k int) []int64 {
 }
 
 // Write prints the result as a table with each recommender's NDCG next to
-// the popularity baseline's.
+// the popularity and the cosine item-kNN baselines' (same run, same
+// folds), then which split tuned what.
 func (r Result) Write(w io.Writer, k int) {
-	base := r.Mean[Popularity]
-	fmt.Fprintf(w, "\nMovieLens-100K, folds %v, top-%d, movies rated in training excluded, averaged over folds (%s)\n", r.Folds, k, r.Took.Round(time.Second))
+	name := r.Dataset
+	if name == "" {
+		name = "MovieLens-100K"
+	}
+	pop, knn := r.Mean[Popularity], r.Mean[KNNCosine]
+	fmt.Fprintf(w, "\n%s, folds %v, top-%d, items rated in training excluded, test split only, averaged over folds (%s)\n", name, r.Folds, k, r.Took.Round(time.Second))
 	at := func(m string) string { return fmt.Sprintf("%s@%d", m, k) }
-	fmt.Fprintf(w, "%-36s %8s %8s %8s %8s %9s %7s %14s\n", "recommender", at("P"), at("R"), at("NDCG"), at("HR"), "coverage", "users", "NDCG vs pop.")
-	for _, name := range Order {
-		m, ok := r.Mean[name]
+	fmt.Fprintf(w, "%-36s %8s %8s %8s %8s %9s %7s %10s %10s\n", "recommender", at("P"), at("R"), at("NDCG"), at("HR"), "coverage", "users", "vs pop.", "vs kNN")
+	ratio := func(a, b float64) string {
+		if b <= 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f×", a/b)
+	}
+	for _, row := range r.rows() {
+		m, ok := r.Mean[row]
 		if !ok {
-			if name == Social {
-				fmt.Fprintf(w, "%-36s %s\n", name, "n/a: MovieLens has no follow graph")
+			if row == Social || row == SocialLikes {
+				fmt.Fprintf(w, "%-36s n/a: %s has no follow graph\n", row, name)
 			}
 			continue
 		}
-		ratio := "—"
-		if base.NDCG > 0 {
-			ratio = fmt.Sprintf("%.2f×", m.NDCG/base.NDCG)
-		}
-		fmt.Fprintf(w, "%-36s %8.4f %8.4f %8.4f %8.4f %8.1f%% %7d %14s\n", name, m.Precision, m.Recall, m.NDCG, m.HitRate, 100*m.Coverage, m.Users, ratio)
+		fmt.Fprintf(w, "%-36s %8.4f %8.4f %8.4f %8.4f %8.1f%% %7d %10s %10s\n", row, m.Precision, m.Recall, m.NDCG, m.HitRate, 100*m.Coverage, m.Users,
+			ratio(m.NDCG, pop.NDCG), ratio(m.NDCG, knn.NDCG))
 	}
-	fmt.Fprintln(w, "published on this data: most-popular P@10 ≈ 0.19, NDCG@10 ≈ 0.22; matrix factorisation NDCG@10 ≈ 0.38–0.42")
+	if name == "MovieLens-100K" {
+		fmt.Fprintln(w, "published on this data: most-popular P@10 ≈ 0.19, NDCG@10 ≈ 0.22; matrix factorisation NDCG@10 ≈ 0.38–0.42")
+	}
+	for _, t := range r.Tuning {
+		fmt.Fprintln(w, t)
+	}
 }

@@ -15,11 +15,12 @@ import (
 	"time"
 )
 
-// Rating is one line of u.data or a split file.
+// Rating is one rating of a data set (a line of u.data or a split file).
 type Rating struct {
 	User, Item int
-	Score      int
-	At         time.Time
+	Score      float64
+	// At is when it was given (zero when the data set has no times).
+	At time.Time
 }
 
 // Movie is one line of u.item.
@@ -29,11 +30,19 @@ type Movie struct {
 	Genres []string
 }
 
-// Dataset is MovieLens as the evaluation needs it.
+// Dataset is a rating data set as the evaluation needs it.
 type Dataset struct {
+	// Name is how the report calls it.
+	Name   string
 	Movies []Movie
-	// Folds are the official splits u1..u5, in order.
+	// Folds are the train/test splits (MovieLens: the official u1..u5), in
+	// order.
 	Folds []Fold
+	// LikeAt is the rating from which a rating is a like (and relevant in a
+	// test split); below it is a view.
+	LikeAt float64
+	// Follows are directed [follower, followee] user pairs (nil: none).
+	Follows [][2]int
 }
 
 // Fold is one train/test split.
@@ -47,7 +56,7 @@ var genres = []string{"unknown", "action", "adventure", "animation", "children's
 
 // Load reads u.item and the folds named (e.g. "u1") from dir.
 func Load(dir string, folds []string) (Dataset, error) {
-	var ds Dataset
+	ds := Dataset{Name: "MovieLens-100K", LikeAt: 4}
 	movies, err := readMovies(filepath.Join(dir, "u.item"))
 	if err != nil {
 		return ds, err
@@ -142,7 +151,7 @@ func readRatings(path string) ([]Rating, error) {
 		if n[0] < 1 || n[1] < 1 || n[2] < 1 || n[2] > 5 {
 			return nil, fmt.Errorf("%s:%d: bad rating line", path, line)
 		}
-		out = append(out, Rating{User: int(n[0]), Item: int(n[1]), Score: int(n[2]), At: time.Unix(n[3], 0).UTC()})
+		out = append(out, Rating{User: int(n[0]), Item: int(n[1]), Score: float64(n[2]), At: time.Unix(n[3], 0).UTC()})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read ratings: %w", err)

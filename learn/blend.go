@@ -1,0 +1,211 @@
+package learn
+
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+// Sources a blend draws from.
+const (
+	// SourceModel is the collaborative model that won on validation.
+	SourceModel = "model"
+	// SourceKNN is item-kNN with the shrinkage and weighting that won.
+	SourceKNN = "item-knn"
+	// SourceSocial is what followed users liked.
+	SourceSocial = "social"
+	// SourcePopularity is the most engaged items.
+	SourcePopularity = "popularity"
+)
+
+// SourceOrder is the order sources are blended and reported in.
+var SourceOrder = []string{SourceModel, SourceKNN, SourceSocial, SourcePopularity}
+
+// Params are what the tuner chooses for a blend.
+type Params struct {
+	// Weights per source; a missing or zero weight turns a source off.
+	Weights map[string]float64
+	// HalfLife decays the user's own history and followees' likes (0: none).
+	HalfLife time.Duration
+	// SocialCap is how many of each followee's most recent likes count
+	// (0: all).
+	SocialCap int
+}
+
+// Blend ranks items for a user by the weighted sum of each source's scores,
+// each normalised by its best unseen item's score.
+type Blend struct {
+	M       *Matrix
+	Sources map[string]Scorer
+	Params  Params
+	// Now is the reference time for half-lives, Unix seconds.
+	Now int64
+	// Candidates is how many items each source proposes (default 300).
+	Candidates int
+}
+
+// Item is a ranked item with each source's weighted share of its score, in
+// SourceOrder.
+type Item struct {
+	Item  int32
+	Score float64
+	Parts [4]float32
+}
+
+// scratch is one worker's buffers.
+type scratch struct {
+	dense []float32
+	hist  []float32
+	heap  topK
+	acc   map[int32]*Item
+}
+
+func newScratch(items int) *scratch {
+	return &scratch{dense: make([]float32, items), acc: map[int32]*Item{}}
+}
+
+// cand is one source's normalised score for an item.
+type cand = Neighbour
+
+// history returns user u's items and their weights decayed by half-life.
+func (b *Blend) history(u int, s *scratch) ([]int32, []float32) {
+	items, ws, ats := b.M.Row(u)
+	s.hist = s.hist[:0]
+	hl := b.Params.HalfLife.Seconds()
+	for k := range items {
+		s.hist = append(s.hist, ws[k]*float32(decay(b.Now, ats[k], hl)))
+	}
+	return items, s.hist
+}
+
+// sourceList returns src's top candidates for u (unseen items only), scores
+// divided by the best one.
+func (b *Blend) sourceList(src string, u int, items []int32, hist []float32, s *scratch) []cand {
+	sc := b.Sources[src]
+	if sc == nil {
+		return nil
+	}
+	clear(s.dense)
+	sc.Score(u, items, hist, s.dense)
+	for _, i := range items {
+		s.dense[i] = 0
+	}
+	n := b.Candidates
+	if n <= 0 {
+		n = 300
+	}
+	s.heap.reset(n)
+	for i, v := range s.dense {
+		if v > 0 {
+			s.heap.offer(Neighbour{Item: int32(i), Score: v})
+		}
+	}
+	out := s.heap.sorted()
+	if len(out) > 0 {
+		top := out[0].Score
+		for k := range out {
+			out[k].Score /= top
+		}
+	}
+	return out
+}
+
+// lists computes every source's candidate list for u.
+func (b *Blend) lists(u int, s *scratch) [4][]cand {
+	items, hist := b.history(u, s)
+	var out [4][]cand
+	for k, src := range SourceOrder {
+		if b.Params.Weights[src] > 0 {
+			out[k] = b.sourceList(src, u, items, hist, s)
+		}
+	}
+	return out
+}
+
+// combine sums the weighted lists and returns the n best items.
+func combine(ls [4][]cand, weights map[string]float64, n int, s *scratch) []Item {
+	clear(s.acc)
+	for k, src := range SourceOrder {
+		w := weights[src]
+		if w <= 0 {
+			continue
+		}
+		for _, c := range ls[k] {
+			it := s.acc[c.Item]
+			if it == nil {
+				it = &Item{Item: c.Item}
+				s.acc[c.Item] = it
+			}
+			part := w * float64(c.Score)
+			it.Score += part
+			it.Parts[k] += float32(part)
+		}
+	}
+	out := make([]Item, 0, len(s.acc))
+	for _, it := range s.acc {
+		out = append(out, *it)
+	}
+	sort.Slice(out, func(a, c int) bool {
+		if out[a].Score != out[c].Score {
+			return out[a].Score > out[c].Score
+		}
+		return out[a].Item < out[c].Item
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// Rank returns user u's n best unseen items.
+func (b *Blend) Rank(u int, n int) []Item {
+	s := newScratch(b.M.Items)
+	return b.rank(u, n, s)
+}
+
+func (b *Blend) rank(u, n int, s *scratch) []Item {
+	b.applySocial()
+	return combine(b.lists(u, s), b.Params.Weights, n, s)
+}
+
+// RankAll ranks every user in users with workers goroutines and hands each
+// list to emit (called concurrently).
+func (b *Blend) RankAll(users []int, n, workers int, emit func(u int, items []Item)) {
+	b.applySocial()
+	parallel(len(users), workers, func() func(int) {
+		s := newScratch(b.M.Items)
+		return func(k int) {
+			u := users[k]
+			emit(u, combine(b.lists(u, s), b.Params.Weights, n, s))
+		}
+	})
+}
+
+// applySocial hands the blend's half-life and cap to the social source.
+func (b *Blend) applySocial() {
+	if so, ok := b.Sources[SourceSocial].(*Social); ok {
+		so.Cap, so.Now, so.HalfLife = b.Params.SocialCap, b.Now, b.Params.HalfLife.Seconds()
+	}
+}
+
+// NDCG is normalised discounted cumulative gain of ranked at k against the
+// relevant items (binary relevance).
+func NDCG(ranked []int32, relevant []int32, k int) float64 {
+	if len(relevant) == 0 {
+		return 0
+	}
+	rel := make(map[int32]bool, len(relevant))
+	for _, i := range relevant {
+		rel[i] = true
+	}
+	dcg, idcg := 0.0, 0.0
+	for p, i := range ranked[:min(k, len(ranked))] {
+		if rel[i] {
+			dcg += 1 / math.Log2(float64(p+2))
+		}
+	}
+	for p := 0; p < min(k, len(rel)); p++ {
+		idcg += 1 / math.Log2(float64(p+2))
+	}
+	return dcg / idcg
+}

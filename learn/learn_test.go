@@ -1,0 +1,254 @@
+package learn
+
+import (
+	"math"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// baskets builds a matrix from each user's items (weight 1, time = order).
+func baskets(items int, bs ...[]int32) *Matrix {
+	var xs []Interaction
+	for u, b := range bs {
+		for k, i := range b {
+			xs = append(xs, Interaction{User: int32(u), Item: i, Weight: 1, At: int64(1000 + k)})
+		}
+	}
+	return NewMatrix(len(bs), items, xs)
+}
+
+func TestMatrixRowsAndColumns(t *testing.T) {
+	m := NewMatrix(2, 3, []Interaction{
+		{User: 1, Item: 2, Weight: 0.5, At: 10}, {User: 0, Item: 1, Weight: 1, At: 5},
+		{User: 1, Item: 0, Weight: 1, At: 7}, {User: 1, Item: 2, Weight: 1, At: 3}, // repeat: max weight, latest time
+	})
+	items, ws, ats := m.Row(1)
+	if diff := cmp.Diff([]int32{0, 2}, items); diff != "" {
+		t.Fatalf("row 1 items (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]float32{1, 1}, ws); diff != "" {
+		t.Fatalf("row 1 weights (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int64{7, 10}, ats); diff != "" {
+		t.Fatalf("row 1 times (-want +got):\n%s", diff)
+	}
+	us, _ := m.Col(2)
+	if diff := cmp.Diff([]int32{1}, us); diff != "" {
+		t.Fatalf("column 2 (-want +got):\n%s", diff)
+	}
+	if m.NNZ() != 3 || !m.Has(0, 1) || m.Has(0, 2) {
+		t.Fatalf("nnz %d, has(0,1) %v, has(0,2) %v", m.NNZ(), m.Has(0, 1), m.Has(0, 2))
+	}
+}
+
+func TestKNNCosineOnKnownBaskets(t *testing.T) {
+	// The same baskets as recommend's co-engagement test: items 0,1,2 and 3,4.
+	m := baskets(5, []int32{0, 1}, []int32{0, 1, 2}, []int32{1, 2}, []int32{3, 4}, []int32{3})
+	knn := TrainKNN(m, KNNConfig{K: 2}, 2)
+	nb := func(i int32, s float64) Neighbour { return Neighbour{Item: i, Score: float32(s)} }
+	want := [][]Neighbour{
+		{nb(1, 2/math.Sqrt(2*3)), nb(2, 1/math.Sqrt(2*2))},
+		{nb(0, 2/math.Sqrt(3*2)), nb(2, 2/math.Sqrt(3*2))},
+		{nb(1, 2/math.Sqrt(2*3)), nb(0, 1/math.Sqrt(2*2))},
+		{nb(4, 1/math.Sqrt(2*1))},
+		{nb(3, 1/math.Sqrt(1*2))},
+	}
+	if diff := cmp.Diff(want, knn.Neighbours, cmpopts.EquateApprox(0, 1e-6)); diff != "" {
+		t.Fatalf("cosine top-2 (-want +got):\n%s", diff)
+	}
+	// Shrinkage scales by c/(c+shrink): the pair seen by two users keeps
+	// more than the pair seen by one.
+	shrunk := TrainKNN(m, KNNConfig{K: 2, Shrink: 1}, 1)
+	if got, want := shrunk.Neighbours[0][0].Score, float32(2/math.Sqrt(6)*2/3); math.Abs(float64(got-want)) > 1e-6 {
+		t.Fatalf("shrunk sim(0,1) = %v, want %v", got, want)
+	}
+	if got, want := shrunk.Neighbours[0][1].Score, float32(0.5*0.5); math.Abs(float64(got-want)) > 1e-6 {
+		t.Fatalf("shrunk sim(0,2) = %v, want %v", got, want)
+	}
+	out := make([]float32, 5)
+	knn.Score(0, []int32{0}, []float32{2}, out)
+	if diff := cmp.Diff([]float32{0, 2 * float32(2/math.Sqrt(6)), 2 * 0.5, 0, 0}, out, cmpopts.EquateApprox(0, 1e-6)); diff != "" {
+		t.Fatalf("scores (-want +got):\n%s", diff)
+	}
+}
+
+// twoGroups: users 0-9 like items 0-4, users 10-19 items 5-9; each user
+// misses one item of their group.
+func twoGroups() *Matrix {
+	var bs [][]int32
+	for u := 0; u < 20; u++ {
+		base := int32(0)
+		if u >= 10 {
+			base = 5
+		}
+		var b []int32
+		for k := int32(0); k < 5; k++ {
+			if int(k) != u%5 {
+				b = append(b, base+k)
+			}
+		}
+		bs = append(bs, b)
+	}
+	return baskets(10, bs...)
+}
+
+// best returns the top unseen item for u.
+func best(sc Scorer, m *Matrix, u int) int32 {
+	b := &Blend{M: m, Sources: map[string]Scorer{SourceModel: sc}, Params: Params{Weights: map[string]float64{SourceModel: 1}}}
+	items := b.Rank(u, 1)
+	if len(items) == 0 {
+		return -1
+	}
+	return items[0].Item
+}
+
+func TestModelsFindTheMissingItemOfTheGroup(t *testing.T) {
+	m := twoGroups()
+	als := TrainALS(m, ALSConfig{Factors: 4, Reg: 0.1, Alpha: 10, Iterations: 10, Seed: 1}, 2)
+	ease, err := TrainEASE(m, EASEConfig{Lambda: 1, Head: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	knn := TrainKNN(m, KNNConfig{K: 5}, 2)
+	for name, sc := range map[string]Scorer{"als": als, "ease": ease, "knn": knn} {
+		for _, u := range []int{0, 3, 12} {
+			want := int32(u % 5)
+			if u >= 10 {
+				want += 5
+			}
+			if got := best(sc, m, u); got != want {
+				t.Errorf("%s: user %d gets %d first, want %d", name, u, got, want)
+			}
+		}
+	}
+	// ALS is reproducible: same seed, same factors, whatever the workers.
+	again := TrainALS(m, ALSConfig{Factors: 4, Reg: 0.1, Alpha: 10, Iterations: 10, Seed: 1}, 1)
+	if diff := cmp.Diff(als.U, again.U); diff != "" {
+		t.Fatalf("ALS differs between runs (-first +second):\n%s", diff)
+	}
+}
+
+func TestEASEHeadAndNeighbours(t *testing.T) {
+	m := twoGroups()
+	e, err := TrainEASE(m, EASEConfig{Lambda: 1, Head: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Head) != 5 {
+		t.Fatalf("head = %v", e.Head)
+	}
+	out := make([]float32, 10)
+	// A user of items outside the head gets nothing from EASE.
+	var outside []int32
+	for i := int32(0); i < 10; i++ {
+		if e.pos[i] < 0 {
+			outside = append(outside, i)
+		}
+	}
+	e.Score(0, outside, []float32{1, 1, 1, 1, 1}, out)
+	for _, v := range out {
+		if v != 0 {
+			t.Fatalf("scores from outside the head: %v", out)
+		}
+	}
+	ns := e.Neighbours(e.Head[0], 3)
+	if len(ns) == 0 || len(ns) > 3 {
+		t.Fatalf("neighbours = %v", ns)
+	}
+	for _, n := range ns {
+		if n.Score <= 0 || e.pos[n.Item] < 0 {
+			t.Fatalf("neighbour %v: want positive weights inside the head", n)
+		}
+	}
+}
+
+func TestNDCGKnownValues(t *testing.T) {
+	for _, tc := range []struct {
+		ranked, relevant []int32
+		want             float64
+	}{
+		{[]int32{1, 2, 3}, []int32{1}, 1},
+		{[]int32{2, 1, 3}, []int32{1}, 1 / math.Log2(3)},
+		{[]int32{1, 2, 3, 4}, []int32{1, 3}, (1 + 1/math.Log2(4)) / (1 + 1/math.Log2(3))},
+		{[]int32{5, 6}, []int32{1}, 0},
+		{[]int32{1}, nil, 0},
+	} {
+		if got := NDCG(tc.ranked, tc.relevant, 3); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("NDCG@3(%v, %v) = %v, want %v", tc.ranked, tc.relevant, got, tc.want)
+		}
+	}
+}
+
+func TestHoldoutKeepsTrainingAndTargetsApart(t *testing.T) {
+	m := twoGroups()
+	v := Holdout(m, 0.25, 1, 7, 0)
+	held := 0
+	for u := 0; u < m.Users; u++ {
+		items, _, _ := v.Train.Row(u)
+		orig, _, _ := m.Row(u)
+		if len(items) == 0 || len(items)+len(v.Targets[u]) != len(orig) {
+			t.Fatalf("user %d: %d kept + %d held of %d", u, len(items), len(v.Targets[u]), len(orig))
+		}
+		for _, i := range v.Targets[u] {
+			if v.Train.Has(u, i) || !m.Has(u, i) {
+				t.Fatalf("user %d: target %d leaks into training or was never seen", u, i)
+			}
+			held++
+		}
+	}
+	if held != 20 || len(v.Users) != 20 {
+		t.Fatalf("%d held out for %d users", held, len(v.Users))
+	}
+	if again := Holdout(m, 0.25, 1, 7, 0); !cmp.Equal(v.Targets, again.Targets) {
+		t.Fatal("the same seed holds out different interactions")
+	}
+	if sample := Holdout(m, 0.25, 1, 7, 5); len(sample.Users) != 5 {
+		t.Fatalf("sampled %d users, want 5", len(sample.Users))
+	}
+}
+
+func TestBlendHonoursWeightsAndSocial(t *testing.T) {
+	// User 0 follows user 1, who liked item 3; popularity favours item 2.
+	m := baskets(4, []int32{0}, []int32{3}, []int32{2}, []int32{2, 1})
+	so := NewSocial(m, [][]int32{{1}, nil, nil, nil}, 1)
+	b := &Blend{M: m, Sources: map[string]Scorer{SourcePopularity: TrainPopularity(m), SourceSocial: so}}
+	b.Params = Params{Weights: map[string]float64{SourcePopularity: 1, SourceSocial: 0.5}}
+	if got := b.Rank(0, 3); got[0].Item != 2 {
+		t.Fatalf("popularity-led ranking: %+v", got)
+	}
+	b.Params = Params{Weights: map[string]float64{SourcePopularity: 1, SourceSocial: 2}}
+	got := b.Rank(0, 3)
+	if got[0].Item != 3 || got[0].Parts[2] != 2 {
+		t.Fatalf("social-led ranking: %+v", got)
+	}
+	for _, it := range got {
+		if it.Item == 0 {
+			t.Fatalf("recommended the user's own item: %+v", got)
+		}
+	}
+}
+
+func TestTrainPicksAModelAndTunesOnValidationOnly(t *testing.T) {
+	m := twoGroups()
+	cfg := Config{
+		KNN:  []KNNConfig{{K: 5}},
+		ALS:  []ALSConfig{{Factors: 4, Reg: 0.1, Alpha: 10, Iterations: 5, Seed: 1}},
+		EASE: []EASEConfig{{Lambda: 1, Head: 10}},
+		Seed: 3, K: 3, Workers: 2,
+	}
+	tr, err := Train(Data{M: m, LikeWeight: 1}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Report.Trials) != 3 || tr.Report.Model == "" || tr.Report.NDCG <= 0 {
+		t.Fatalf("report: %+v", tr.Report)
+	}
+	if tr.Blend.Params.Weights[SourceModel] != 1 {
+		t.Fatalf("blend params: %+v", tr.Blend.Params)
+	}
+	if tr.Blend.M != m {
+		t.Fatal("the final blend is not refit on all the data")
+	}
+}

@@ -1,0 +1,193 @@
+package learn
+
+import (
+	"container/heap"
+	"math"
+	"sync"
+)
+
+// Scorer scores items for one user. items are the user's own items and
+// hist their weights after recency decay; Score adds each item's score into
+// out, which has one slot per item and starts at 0.
+type Scorer interface {
+	Score(u int, items []int32, hist []float32, out []float32)
+}
+
+// Popularity scores every item by how many users engaged with it: the
+// baseline a shop would pick first.
+type Popularity struct{ Counts []float32 }
+
+// TrainPopularity counts each item's users.
+func TrainPopularity(m *Matrix) *Popularity {
+	p := &Popularity{Counts: make([]float32, m.Items)}
+	for i := 0; i < m.Items; i++ {
+		us, _ := m.Col(i)
+		p.Counts[i] = float32(len(us))
+	}
+	return p
+}
+
+// Score implements Scorer.
+func (p *Popularity) Score(_ int, _ []int32, _ []float32, out []float32) {
+	for i, c := range p.Counts {
+		out[i] += c
+	}
+}
+
+// Neighbour is one similar item.
+type Neighbour struct {
+	Item  int32
+	Score float32
+}
+
+// KNNConfig tunes item-kNN.
+type KNNConfig struct {
+	// K neighbours kept per item.
+	K int
+	// Shrink damps similarities resting on few shared users:
+	// sim · n/(n+Shrink), n the (weighted) co-count.
+	Shrink float64
+	// IDF weights each user's co-occurrences by 1/log2(2+|items of u|), so
+	// a user who engaged with everything says little about any pair.
+	IDF bool
+}
+
+// ItemKNN is item-item cosine similarity over the users two items share,
+// keeping the top K per item.
+type ItemKNN struct {
+	Config     KNNConfig
+	Neighbours [][]Neighbour
+}
+
+// TrainKNN computes every item's top-K neighbours, workers items at a time.
+func TrainKNN(m *Matrix, cfg KNNConfig, workers int) *ItemKNN {
+	uw := make([]float32, m.Users)
+	for u := range uw {
+		uw[u] = 1
+		if cfg.IDF {
+			row, _, _ := m.Row(u)
+			uw[u] = float32(1 / math.Log2(2+float64(len(row))))
+		}
+	}
+	norm := make([]float64, m.Items)
+	for i := range norm {
+		us, _ := m.Col(i)
+		for _, u := range us {
+			norm[i] += float64(uw[u])
+		}
+	}
+	knn := &ItemKNN{Config: cfg, Neighbours: make([][]Neighbour, m.Items)}
+	parallel(m.Items, workers, func() func(i int) {
+		acc := make([]float32, m.Items)
+		var touched []int32
+		h := &topK{}
+		return func(i int) {
+			us, _ := m.Col(i)
+			for _, u := range us {
+				row, _, _ := m.Row(int(u))
+				w := uw[u]
+				for _, j := range row {
+					if acc[j] == 0 {
+						touched = append(touched, j)
+					}
+					acc[j] += w
+				}
+			}
+			h.reset(cfg.K)
+			for _, j := range touched {
+				c := float64(acc[j])
+				acc[j] = 0
+				if int(j) == i {
+					continue
+				}
+				sim := c / math.Sqrt(norm[i]*norm[j])
+				if cfg.Shrink > 0 {
+					sim *= c / (c + cfg.Shrink)
+				}
+				h.offer(Neighbour{Item: j, Score: float32(sim)})
+			}
+			touched = touched[:0]
+			knn.Neighbours[i] = h.sorted()
+		}
+	})
+	return knn
+}
+
+// Score implements Scorer: for each of the user's items (weighted by hist),
+// its neighbours' similarities.
+func (k *ItemKNN) Score(_ int, items []int32, hist []float32, out []float32) {
+	for n, i := range items {
+		w := hist[n]
+		for _, nb := range k.Neighbours[i] {
+			out[nb.Item] += w * nb.Score
+		}
+	}
+}
+
+// parallel runs fn(i) for i in [0, n) on workers goroutines; each worker
+// gets its own fn from mk (for scratch buffers).
+func parallel(n, workers int, mk func() func(i int)) {
+	workers = max(1, min(workers, n))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn := mk()
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// topK keeps the k best neighbours seen (ties: lower item first).
+type topK struct {
+	k  int
+	xs []Neighbour
+}
+
+func (h *topK) reset(k int) { h.k, h.xs = k, h.xs[:0] }
+func (h *topK) Len() int    { return len(h.xs) }
+func (h *topK) Less(a, b int) bool {
+	return worse(h.xs[a], h.xs[b])
+}
+func (h *topK) Swap(a, b int) { h.xs[a], h.xs[b] = h.xs[b], h.xs[a] }
+func (h *topK) Push(x any)    { h.xs = append(h.xs, x.(Neighbour)) }
+func (h *topK) Pop() any {
+	x := h.xs[len(h.xs)-1]
+	h.xs = h.xs[:len(h.xs)-1]
+	return x
+}
+
+// worse orders neighbours worst first: lower score, then higher item.
+func worse(a, b Neighbour) bool {
+	if a.Score != b.Score {
+		return a.Score < b.Score
+	}
+	return a.Item > b.Item
+}
+
+func (h *topK) offer(n Neighbour) {
+	if h.k <= 0 || n.Score <= 0 {
+		return
+	}
+	if len(h.xs) < h.k {
+		heap.Push(h, n)
+		return
+	}
+	if worse(h.xs[0], n) {
+		h.xs[0] = n
+		heap.Fix(h, 0)
+	}
+}
+
+// sorted empties the heap into a new slice, best first.
+func (h *topK) sorted() []Neighbour {
+	out := make([]Neighbour, len(h.xs))
+	for k := len(out) - 1; k >= 0; k-- {
+		out[k] = heap.Pop(h).(Neighbour)
+	}
+	return out
+}

@@ -1,0 +1,460 @@
+package learn
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Validation is a split carved from the training data: the tuner fits on
+// Train and scores on Targets, and never sees anything else.
+type Validation struct {
+	Train *Matrix
+	// Targets are each scored user's held-out likes.
+	Targets map[int][]int32
+	// Users are the users scored, ascending.
+	Users []int
+	// Share is the part of each user's interactions held out.
+	Share float64
+}
+
+// Holdout holds out share of each user's interactions (at random, seeded per
+// user), keeping at least one in training; held-out interactions with weight
+// >= likeWeight are the targets. maxUsers > 0 scores an evenly spread sample
+// of the users with targets.
+func Holdout(m *Matrix, share float64, likeWeight float32, seed uint64, maxUsers int) Validation {
+	var kept []Interaction
+	targets := map[int][]int32{}
+	for u := 0; u < m.Users; u++ {
+		items, ws, ats := m.Row(u)
+		idx := make([]int, len(items))
+		for k := range idx {
+			idx[k] = k
+		}
+		held := 0
+		if len(items) >= 2 {
+			rng := rand.New(rand.NewPCG(seed, uint64(u)))
+			rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
+			held = min(max(1, int(math.Round(share*float64(len(items))))), len(items)-1)
+		}
+		for n, k := range idx {
+			if n < held {
+				if ws[k] >= likeWeight {
+					targets[u] = append(targets[u], items[k])
+				}
+				continue
+			}
+			kept = append(kept, Interaction{User: int32(u), Item: items[k], Weight: ws[k], At: ats[k]})
+		}
+	}
+	users := make([]int, 0, len(targets))
+	for u := range targets {
+		users = append(users, u)
+	}
+	sort.Ints(users)
+	if maxUsers > 0 && len(users) > maxUsers {
+		step := float64(len(users)) / float64(maxUsers)
+		sample := make([]int, 0, maxUsers)
+		for k := 0; k < maxUsers; k++ {
+			sample = append(sample, users[int(float64(k)*step)])
+		}
+		users = sample
+	}
+	return Validation{Train: NewMatrix(m.Users, m.Items, kept), Targets: targets, Users: users, Share: share}
+}
+
+// Data is what the trainer learns from.
+type Data struct {
+	M *Matrix
+	// Follows lists each user's followees (nil: no social source).
+	Follows [][]int32
+	// Now is the end of the training period, Unix seconds.
+	Now int64
+	// LikeWeight is the weight from which an interaction is a like: likes
+	// are the validation targets and what social counts.
+	LikeWeight float32
+}
+
+// Config says what to try.
+type Config struct {
+	KNN  []KNNConfig
+	ALS  []ALSConfig
+	EASE []EASEConfig
+	// HalfLives and SocialCaps are the blend's candidates (0: none / all).
+	HalfLives  []time.Duration
+	SocialCaps []int
+	// WeightSteps are the values each source's weight is tried at.
+	WeightSteps []float64
+	// RefitAll refits the best ALS and EASE on all data even when they did
+	// not win, to report them on their own.
+	RefitAll bool
+	// Share of each user's interactions held out for validation (default
+	// 0.2); ValidationUsers caps the users scored (0: all).
+	Share           float64
+	ValidationUsers int
+	Seed            uint64
+	// K is the cut-off tuned for (default 10); Candidates per source
+	// (default 300).
+	K, Candidates int
+	Workers       int
+	Progress      io.Writer
+}
+
+// DefaultConfig is a small grid that trains in minutes at 100k users.
+func DefaultConfig() Config {
+	return Config{
+		KNN: []KNNConfig{{K: 50, Shrink: 0}, {K: 50, Shrink: 10, IDF: true}, {K: 100, Shrink: 10, IDF: true}, {K: 100, Shrink: 50}},
+		ALS: []ALSConfig{
+			{Factors: 32, Reg: 1, Alpha: 10, Iterations: 10, Seed: 1},
+			{Factors: 64, Reg: 5, Alpha: 20, Iterations: 10, Seed: 1},
+		},
+		EASE:        []EASEConfig{{Lambda: 100, Head: 2500}, {Lambda: 400, Head: 2500}},
+		HalfLives:   []time.Duration{0, 30 * 24 * time.Hour, 120 * 24 * time.Hour},
+		SocialCaps:  []int{0, 20},
+		WeightSteps: []float64{0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5},
+	}
+}
+
+func (c *Config) defaults() {
+	if c.Share <= 0 {
+		c.Share = 0.2
+	}
+	if c.K <= 0 {
+		c.K = 10
+	}
+	if c.Candidates <= 0 {
+		c.Candidates = 300
+	}
+	if c.Workers <= 0 {
+		c.Workers = 2
+	}
+	if c.Progress == nil {
+		c.Progress = io.Discard
+	}
+	if len(c.HalfLives) == 0 {
+		c.HalfLives = []time.Duration{0}
+	}
+	if len(c.SocialCaps) == 0 {
+		c.SocialCaps = []int{0}
+	}
+	if len(c.WeightSteps) == 0 {
+		c.WeightSteps = []float64{0, 0.1, 0.25, 0.5, 1}
+	}
+}
+
+// Trial is one candidate's validation score.
+type Trial struct {
+	Name string
+	NDCG float64
+}
+
+// Report says what the tuner tried and chose, all on validation data.
+type Report struct {
+	Trials []Trial
+	// Model is the collaborative model that won; KNN the item-kNN kept.
+	Model string
+	KNN   KNNConfig
+	ALS   *ALSConfig
+	EASE  *EASEConfig
+	// BestALS and BestEASE are each family's best, won or not.
+	BestALS  *ALSConfig
+	BestEASE *EASEConfig
+	// Params is the blend's tuned parameters and NDCG its validation score.
+	Params Params
+	NDCG   float64
+	// CFOnly and CFOnlyNDCG are the blend tuned without the social source
+	// (when there is one), to show what following adds.
+	CFOnly     *Params
+	CFOnlyNDCG float64
+	// Users scored and Share held out.
+	Users int
+	Share float64
+	Took  time.Duration
+}
+
+// Trained is the result: models refit on all the data with what won, and
+// the blend over them.
+type Trained struct {
+	Report Report
+	Blend  *Blend
+	// CFOnly is the blend without the social source (nil without one).
+	CFOnly *Blend
+	KNN    *ItemKNN
+	Model  Scorer
+	Pop    *Popularity
+	Social *Social
+	// ALS and EASE are the refit candidates of each family (nil when not
+	// tried or not fitted), for reporting them on their own.
+	ALS  *ALS
+	EASE *EASE
+}
+
+// Train tunes on a validation split of d and refits on all of d.
+func Train(d Data, cfg Config) (*Trained, error) {
+	cfg.defaults()
+	start := time.Now()
+	v := Holdout(d.M, cfg.Share, d.LikeWeight, cfg.Seed, cfg.ValidationUsers)
+	rep := Report{Users: len(v.Users), Share: cfg.Share}
+	fmt.Fprintf(cfg.Progress, "tune: validation = %.0f%% of each user's training interactions (seed %d), %d users scored\n", 100*cfg.Share, cfg.Seed, len(v.Users))
+	score := func(name string, sc Scorer) float64 {
+		n := v.NDCG(sc, d.Now, cfg.K, cfg.Workers)
+		rep.Trials = append(rep.Trials, Trial{Name: name, NDCG: n})
+		fmt.Fprintf(cfg.Progress, "tune: %-46s validation NDCG@%d %.4f\n", name, cfg.K, n)
+		return n
+	}
+	// Item-kNN.
+	bestKNN, bestKNNScore := KNNConfig{}, -1.0
+	for _, kc := range cfg.KNN {
+		if n := score(kc.String(), TrainKNN(v.Train, kc, cfg.Workers)); n > bestKNNScore {
+			bestKNN, bestKNNScore = kc, n
+		}
+	}
+	rep.KNN = bestKNN
+	// The collaborative model: the best of ALS, EASE and the kNN above.
+	rep.Model = bestKNN.String()
+	bestModel := bestKNNScore
+	bestALS, bestEASE := -1.0, -1.0
+	for _, ac := range cfg.ALS {
+		n := score(ac.String(), TrainALS(v.Train, ac, cfg.Workers))
+		if n > bestALS {
+			bestALS, rep.BestALS = n, &ac
+		}
+		if n > bestModel {
+			rep.Model, bestModel, rep.ALS, rep.EASE = ac.String(), n, &ac, nil
+		}
+	}
+	for _, ec := range cfg.EASE {
+		e, err := TrainEASE(v.Train, ec)
+		if err != nil {
+			return nil, err
+		}
+		n := score(ec.String(), e)
+		if n > bestEASE {
+			bestEASE, rep.BestEASE = n, &ec
+		}
+		if n > bestModel {
+			rep.Model, bestModel, rep.ALS, rep.EASE = ec.String(), n, nil, &ec
+		}
+	}
+	fmt.Fprintf(cfg.Progress, "tune: model = %s\n", rep.Model)
+
+	// The blend over validation-fitted sources.
+	vs := sources(v.Train, d, rep, cfg)
+	rep.Params, rep.NDCG = tuneBlend(&Blend{M: v.Train, Sources: vs.all, Now: d.Now, Candidates: cfg.Candidates}, v, cfg)
+	fmt.Fprintf(cfg.Progress, "tune: blend %s validation NDCG@%d %.4f\n", rep.Params, cfg.K, rep.NDCG)
+	if vs.social != nil {
+		cf := map[string]Scorer{}
+		for src, sc := range vs.all {
+			if src != SourceSocial {
+				cf[src] = sc
+			}
+		}
+		p, n := tuneBlend(&Blend{M: v.Train, Sources: cf, Now: d.Now, Candidates: cfg.Candidates}, v, cfg)
+		rep.CFOnly, rep.CFOnlyNDCG = &p, n
+		fmt.Fprintf(cfg.Progress, "tune: blend without social %s validation NDCG@%d %.4f\n", p, cfg.K, n)
+	}
+
+	// Refit on everything.
+	t := &Trained{Report: rep}
+	full := sources(d.M, d, rep, cfg)
+	t.KNN, t.Model, t.Pop, t.Social, t.ALS, t.EASE = full.knn, full.model, full.pop, full.social, full.als, full.ease
+	t.Blend = &Blend{M: d.M, Sources: full.all, Params: rep.Params, Now: d.Now, Candidates: cfg.Candidates}
+	if rep.CFOnly != nil {
+		cf := map[string]Scorer{}
+		for src, sc := range full.all {
+			if src != SourceSocial {
+				cf[src] = sc
+			}
+		}
+		t.CFOnly = &Blend{M: d.M, Sources: cf, Params: *rep.CFOnly, Now: d.Now, Candidates: cfg.Candidates}
+	}
+	if cfg.RefitAll {
+		if t.ALS == nil && rep.BestALS != nil {
+			t.ALS = TrainALS(d.M, *rep.BestALS, cfg.Workers)
+		}
+		if t.EASE == nil && rep.BestEASE != nil {
+			t.EASE, _ = TrainEASE(d.M, *rep.BestEASE)
+		}
+	}
+	t.Report.Took = time.Since(start)
+	return t, nil
+}
+
+type fitted struct {
+	all    map[string]Scorer
+	knn    *ItemKNN
+	model  Scorer
+	pop    *Popularity
+	social *Social
+	als    *ALS
+	ease   *EASE
+}
+
+// sources fits the chosen models on m.
+func sources(m *Matrix, d Data, rep Report, cfg Config) fitted {
+	f := fitted{all: map[string]Scorer{}}
+	f.knn = TrainKNN(m, rep.KNN, cfg.Workers)
+	f.model = f.knn
+	if rep.ALS != nil {
+		f.als = TrainALS(m, *rep.ALS, cfg.Workers)
+		f.model = f.als
+	}
+	if rep.EASE != nil {
+		if e, err := TrainEASE(m, *rep.EASE); err == nil {
+			f.ease = e
+			f.model = e
+		}
+	}
+	f.pop = TrainPopularity(m)
+	f.all[SourceModel], f.all[SourceKNN], f.all[SourcePopularity] = f.model, f.knn, f.pop
+	if d.Follows != nil {
+		f.social = NewSocial(m, d.Follows, d.LikeWeight)
+		f.all[SourceSocial] = f.social
+	}
+	return f
+}
+
+// NDCG scores sc alone on the validation users at cut-off k.
+func (v Validation) NDCG(sc Scorer, now int64, k, workers int) float64 {
+	b := &Blend{M: v.Train, Sources: map[string]Scorer{SourceModel: sc}, Params: Params{Weights: map[string]float64{SourceModel: 1}}, Now: now, Candidates: k}
+	return evaluate(b, v, Config{K: k, Workers: workers})
+}
+
+// evaluate is the blend's mean NDCG@K over the validation users.
+func evaluate(b *Blend, v Validation, cfg Config) float64 {
+	sum := make([]float64, len(v.Users))
+	b.RankAll(v.Users, cfg.K, cfg.Workers, func(u int, items []Item) {
+		ranked := make([]int32, len(items))
+		for k, it := range items {
+			ranked[k] = it.Item
+		}
+		k := sort.SearchInts(v.Users, u)
+		sum[k] = NDCG(ranked, v.Targets[u], cfg.K)
+	})
+	return meanOf(sum)
+}
+
+func meanOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+// tuneBlend tries each half-life and social cap; for each, it computes the
+// sources' candidate lists once and finds the weights by coordinate ascent
+// (the model's weight stays 1 as the scale).
+func tuneBlend(b *Blend, v Validation, cfg Config) (Params, float64) {
+	best, bestScore := Params{}, -1.0
+	caps := cfg.SocialCaps
+	if b.Sources[SourceSocial] == nil {
+		caps = []int{0}
+	}
+	on := map[string]float64{}
+	for src := range b.Sources {
+		on[src] = 1
+	}
+	for _, hl := range cfg.HalfLives {
+		for _, cp := range caps {
+			b.Params = Params{Weights: on, HalfLife: hl, SocialCap: cp}
+			b.applySocial()
+			lists := make([][4][]cand, len(v.Users))
+			parallel(len(v.Users), cfg.Workers, func() func(int) {
+				s := newScratch(b.M.Items)
+				return func(k int) { lists[k] = b.lists(v.Users[k], s) }
+			})
+			w := map[string]float64{SourceModel: 1}
+			cur := scoreLists(lists, w, v, cfg)
+			for round := 0; round < 2; round++ {
+				improved := false
+				for _, src := range SourceOrder[1:] {
+					if b.Sources[src] == nil {
+						continue
+					}
+					for _, step := range cfg.WeightSteps {
+						try := copyWeights(w)
+						try[src] = step
+						if n := scoreLists(lists, try, v, cfg); n > cur+1e-9 {
+							w, cur, improved = try, n, true
+						}
+					}
+				}
+				if !improved {
+					break
+				}
+			}
+			if cur > bestScore {
+				best, bestScore = Params{Weights: w, HalfLife: hl, SocialCap: cp}, cur
+			}
+		}
+	}
+	return best, bestScore
+}
+
+func copyWeights(w map[string]float64) map[string]float64 {
+	out := make(map[string]float64, len(w))
+	for k, v := range w {
+		out[k] = v
+	}
+	return out
+}
+
+func scoreLists(lists [][4][]cand, w map[string]float64, v Validation, cfg Config) float64 {
+	sum := make([]float64, len(lists))
+	parallel(len(lists), cfg.Workers, func() func(int) {
+		s := newScratch(0)
+		return func(k int) {
+			items := combine(lists[k], w, cfg.K, s)
+			ranked := make([]int32, len(items))
+			for n, it := range items {
+				ranked[n] = it.Item
+			}
+			sum[k] = NDCG(ranked, v.Targets[v.Users[k]], cfg.K)
+		}
+	})
+	return meanOf(sum)
+}
+
+// String names a kNN configuration.
+func (c KNNConfig) String() string {
+	idf := ""
+	if c.IDF {
+		idf = ", IDF"
+	}
+	return fmt.Sprintf("item-kNN k=%d shrink=%g%s", c.K, c.Shrink, idf)
+}
+
+// String names an ALS configuration.
+func (c ALSConfig) String() string {
+	return fmt.Sprintf("ALS f=%d λ=%g α=%g it=%d", c.Factors, c.Reg, c.Alpha, c.Iterations)
+}
+
+// String names an EASE configuration.
+func (c EASEConfig) String() string { return fmt.Sprintf("EASE λ=%g head=%d", c.Lambda, c.Head) }
+
+// String shows the parameters.
+func (p Params) String() string {
+	var parts []string
+	for _, src := range SourceOrder {
+		if w := p.Weights[src]; w > 0 {
+			parts = append(parts, fmt.Sprintf("%s=%g", src, w))
+		}
+	}
+	hl := "none"
+	if p.HalfLife > 0 {
+		hl = fmt.Sprintf("%gd", p.HalfLife.Hours()/24)
+	}
+	cp := "all"
+	if p.SocialCap > 0 {
+		cp = fmt.Sprint(p.SocialCap)
+	}
+	return fmt.Sprintf("weights {%s}, half-life %s, social cap %s", strings.Join(parts, " "), hl, cp)
+}
