@@ -153,3 +153,84 @@ func (s *Store) ClearEngagements(ctx context.Context, scope Scope) (int, error) 
 		}
 	}
 }
+
+// Engaged is one engagement the offline job reads: Kind is the relationship
+// type (LIKED, PURCHASED, CARTED, VIEWED or HID).
+type Engaged struct {
+	ProductID int64
+	Kind      string
+	At        time.Time
+}
+
+// BatchUser is one user as the offline job reads them.
+type BatchUser struct {
+	ID      int64
+	Name    string
+	Engaged []Engaged
+	Follows []int64
+}
+
+// BatchUsers returns up to n users in scope with IDs above after, in ID
+// order, with their engagements and followees inside the scope; an empty
+// page means the end.
+func (s *Store) BatchUsers(ctx context.Context, scope Scope, after int64, n int) ([]BatchUser, error) {
+	from, to := scope.bounds()
+	res, err := s.runNamed(ctx, "batch_users", map[string]any{"from": from, "to": to, "after": after, "users": n})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BatchUser, 0, len(res.Records))
+	for _, r := range res.Records {
+		u := BatchUser{ID: recInt(r, "user")}
+		u.Name, _ = get(r, "name").(string)
+		es, _ := get(r, "engaged").([]any)
+		for _, e := range es {
+			t, ok := e.([]any)
+			if !ok || len(t) != 3 {
+				continue
+			}
+			id, _ := t[0].(int64)
+			kind, _ := t[1].(string)
+			at, _ := t[2].(time.Time)
+			u.Engaged = append(u.Engaged, Engaged{ProductID: id, Kind: kind, At: at.UTC()})
+		}
+		fs, _ := get(r, "follows").([]any)
+		for _, f := range fs {
+			if id, ok := f.(int64); ok {
+				u.Follows = append(u.Follows, id)
+			}
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// BatchProducts returns up to n products in scope with IDs above after, in
+// ID order, as ID and title.
+func (s *Store) BatchProducts(ctx context.Context, scope Scope, after int64, n int) ([]ProductRef, error) {
+	from, to := scope.bounds()
+	res, err := s.runNamed(ctx, "batch_products", map[string]any{"from": from, "to": to, "after": after, "n": n})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProductRef, 0, len(res.Records))
+	for _, r := range res.Records {
+		ref := ProductRef{ID: recInt(r, "id")}
+		ref.Title, _ = get(r, "title").(string)
+		out = append(out, ref)
+	}
+	return out, nil
+}
+
+// CountUsers returns how many users are in scope.
+func (s *Store) CountUsers(ctx context.Context, scope Scope) (int, error) {
+	from, to := scope.bounds()
+	res, err := s.runNamed(ctx, "batch_count_users", map[string]any{"from": from, "to": to})
+	if err != nil {
+		return 0, err
+	}
+	if len(res.Records) == 0 {
+		return 0, nil
+	}
+	return int(recInt(res.Records[0], "n")), nil
+}

@@ -42,6 +42,9 @@ type Blend struct {
 	Now int64
 	// Candidates is how many items each source proposes (default 300).
 	Candidates int
+	// Exclude lists, per user, items never to rank besides their own
+	// (hidden ones); nil: none.
+	Exclude [][]int32
 }
 
 // Item is a ranked item with each source's weighted share of its score, in
@@ -89,6 +92,11 @@ func (b *Blend) sourceList(src string, u int, items []int32, hist []float32, s *
 	sc.Score(u, items, hist, s.dense)
 	for _, i := range items {
 		s.dense[i] = 0
+	}
+	if u < len(b.Exclude) {
+		for _, i := range b.Exclude[u] {
+			s.dense[i] = 0
+		}
 	}
 	n := b.Candidates
 	if n <= 0 {

@@ -33,8 +33,8 @@ type Config struct {
 	Users int
 	// Workers evaluate users in parallel (default 2).
 	Workers int
-	// TopK and MinCommon tune the item similarity (defaults 50 and 2).
-	TopK, MinCommon int
+	// TopK is how many neighbours the item similarity keeps (default 50).
+	TopK int
 	// Damping is live collaborative's popularity exponent and Neighbours
 	// how many similar users it reads (0: the graph's defaults).
 	Damping    float64
@@ -156,9 +156,6 @@ func (c *Config) defaults() {
 	if c.TopK <= 0 {
 		c.TopK = 50
 	}
-	if c.MinCommon <= 0 {
-		c.MinCommon = 2
-	}
 	if c.Progress == nil {
 		c.Progress = io.Discard
 	}
@@ -271,7 +268,7 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 	if err := g.LoadInterests(ctx, is); err != nil {
 		return nil, fmt.Errorf("load interests: %w", err)
 	}
-	job := &recommend.Job{Graph: g, Scope: ids.scope(), TopK: cfg.TopK, MinCommon: cfg.MinCommon}
+	job := &recommend.Job{Graph: g, Scope: ids.scope(), TopK: cfg.TopK}
 	rep, err := job.Similarity(ctx, time.Now())
 	if err != nil {
 		return nil, err

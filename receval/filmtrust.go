@@ -30,11 +30,19 @@ func LoadFilmTrust(dir string, folds int) (Dataset, error) {
 	}
 	items := map[int]bool{}
 	var all []Rating
+	// Three (user, film) pairs are rated twice; the later line wins, so a
+	// rating is never both trained on and tested.
+	at := map[[2]int]int{}
 	for _, r := range rows {
 		u, i := int(r[0]), int(r[1])
 		if u < 1 || i < 1 || r[2] <= 0 || r[2] > 4 || r[0] != float64(u) || r[1] != float64(i) {
 			return ds, fmt.Errorf("filmtrust ratings: bad row %v", r)
 		}
+		if k, ok := at[[2]int{u, i}]; ok {
+			all[k].Score = r[2]
+			continue
+		}
+		at[[2]int{u, i}] = len(all)
 		all = append(all, Rating{User: u, Item: i, Score: r[2]})
 		items[i] = true
 	}

@@ -92,7 +92,7 @@ func TestRunOnATinySplit(t *testing.T) {
 	ds := Dataset{Movies: movies, Folds: []Fold{{Name: "t1", Train: train, Test: test}}}
 	var progress strings.Builder
 	res, err := Run(context.Background(), g, ds, Config{
-		Base: base, Name: name, K: 2, TopK: 5, MinCommon: 1, Progress: &progress,
+		Base: base, Name: name, K: 2, TopK: 5, Progress: &progress,
 		Blend: recommend.Config{Weights: map[string]float64{"collaborative": 1}},
 	})
 	if err != nil {
@@ -122,7 +122,7 @@ func TestRunOnATinySplit(t *testing.T) {
 	}
 	var out strings.Builder
 	res.Write(&out, 2)
-	if !strings.Contains(out.String(), "n/a: MovieLens has no follow graph") || !strings.Contains(out.String(), ItemBased) {
+	if !strings.Contains(out.String(), "n/a: MovieLens-100K has no follow graph") || !strings.Contains(out.String(), ItemBased) {
 		t.Errorf("table:\n%s", out.String())
 	}
 }

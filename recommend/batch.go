@@ -5,71 +5,189 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
+	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/learn"
 )
+
+// SimilaritySource marks the SIMILAR edges the batch job writes.
+const SimilaritySource = "co-engagement"
 
 // BatchGraph is what the batch job reads from and writes to the graph.
 type BatchGraph interface {
-	Baskets(ctx context.Context, scope graph.Scope, after int64, n int) ([]graph.Basket, error)
+	CountUsers(ctx context.Context, scope graph.Scope) (int, error)
+	BatchProducts(ctx context.Context, scope graph.Scope, after int64, n int) ([]graph.ProductRef, error)
+	BatchUsers(ctx context.Context, scope graph.Scope, after int64, n int) ([]graph.BatchUser, error)
 	WriteSimilar(ctx context.Context, source string, lists []graph.SimilarList, at time.Time) error
 	DropStaleSimilar(ctx context.Context, scope graph.Scope, source string, before time.Time) (int, error)
-	ActiveUsers(ctx context.Context, scope graph.Scope, since time.Time) ([]int64, error)
 }
 
-// Job is `stylegraph recompute`: item-item similarity written as SIMILAR
-// edges, then a precomputed list per active shopper in the cache. Running it
-// again gives the same edges and lists; a lock in Redis keeps two runs (two
-// cron hosts) from overlapping.
+// Job is `stylegraph recompute`. It reads the graph in streaming passes
+// (products, then users with their engagements and followees, a page at a
+// time), trains the offline models and tunes their blend on a validation
+// split of that data (package learn), writes each product's top-K item-kNN
+// neighbours as SIMILAR edges, and stores a ranked list per active shopper in
+// the cache, in batches, with progress and an ETA.
+//
+// A Redis lock, renewed while the run is alive, keeps two runs from
+// overlapping. A run that dies leaves a checkpoint; the next run within
+// Every resumes it (same stamp, neighbours not rewritten, shoppers already
+// stored skipped). Training is deterministic, so running again over the same
+// graph writes the same edges and lists.
 type Job struct {
-	Graph   BatchGraph
-	Service *Service // builds the lists; nil skips them
-	Cache   *Cache   // stores the lists; nil skips them
-	Scope   graph.Scope
-	// TopK neighbours per product (default 50); MinCommon users two products
-	// must share to be neighbours (default 2).
-	TopK, MinCommon int
-	// ActiveWindow: shoppers who engaged within it get a list (default 30 days).
+	Graph BatchGraph
+	// Cache stores the lists and holds the lock and checkpoint; nil only
+	// recomputes the neighbours (evaluations).
+	Cache *Cache
+	Scope graph.Scope
+	// TopK neighbours per product (default 50).
+	TopK int
+	// ActiveWindow: shoppers who engaged within it get a list (default 30
+	// days).
 	ActiveWindow time.Duration
-	// Workers build lists in parallel (default 2).
+	// Every is the run's cadence (default 1 hour): lists live 2×Every plus
+	// the run's own duration, so one missed run does not expire them.
+	Every time.Duration
+	// LockTTL is how long the lock outlives a dead run (default 2 minutes);
+	// a live run renews it every third of that.
+	LockTTL time.Duration
+	// Workers train and rank in parallel (default 2).
 	Workers int
+	// Learn is what the tuner tries (zero: learn.DefaultConfig with 5,000
+	// validation users).
+	Learn learn.Config
+	// Online are the configured online weights; the tuned ones are laid
+	// over them when the job stores the learned blend.
+	Online map[string]float64
 	// Progress receives a line per step; nil is silent.
 	Progress io.Writer
-	now      func() time.Time
+
+	now func() time.Time
+	// afterBatch runs after each stored batch of lists (tests stop a run
+	// there, as a kill would); batch is the shoppers per batch (1,000).
+	afterBatch func(stored int)
+	batch      int
 }
 
 // Report says what a run did.
 type Report struct {
-	Users, Products, Edges, Dropped, Lists int
-	Took                                   time.Duration
+	Users, Products, Interactions, Edges, Dropped, Lists int
+	// Resumed says the run continued a dead one; Skipped shoppers already
+	// had their list from it.
+	Resumed bool
+	Skipped int
+	// Tuning is what the tuner tried and chose (on validation data).
+	Tuning            learn.Report
+	Read, Train, Took time.Duration
 }
 
 // ErrLocked means another run holds the lock.
 var ErrLocked = errors.New("another recompute is running")
 
+// Kind weights: what an engagement says about taste.
+var kindWeight = map[string]float32{"LIKED": 1, "PURCHASED": 1, "CARTED": 0.7, "VIEWED": 0.3}
+
+// likeWeight is the weight from which an engagement counts as a like.
+const likeWeight = 1
+
+func (j *Job) defaults() {
+	if j.TopK <= 0 {
+		j.TopK = 50
+	}
+	if j.ActiveWindow <= 0 {
+		j.ActiveWindow = 30 * 24 * time.Hour
+	}
+	if j.Every <= 0 {
+		j.Every = time.Hour
+	}
+	if j.LockTTL <= 0 {
+		j.LockTTL = 2 * time.Minute
+	}
+	if j.Workers <= 0 {
+		j.Workers = 2
+	}
+	if j.Learn.KNN == nil {
+		j.Learn = DefaultLearnConfig()
+	}
+	j.Learn.Workers = j.Workers
+	if j.now == nil {
+		j.now = time.Now
+	}
+	if j.batch <= 0 {
+		j.batch = 1000
+	}
+	if j.Progress == nil {
+		j.Progress = io.Discard
+	}
+	j.Learn.Progress = j.Progress
+}
+
+// DefaultLearnConfig is what the job tries by default: learn's grid, 5,000
+// validation shoppers, seed 1.
+func DefaultLearnConfig() learn.Config {
+	c := learn.DefaultConfig()
+	c.ValidationUsers, c.Seed = 5000, 1
+	return c
+}
+
 // Run does the whole job.
 func (j *Job) Run(ctx context.Context) (Report, error) {
 	j.defaults()
 	start := j.now()
+	var rep Report
+	cp := checkpoint{At: start.Unix()}
 	if j.Cache != nil {
-		unlock, err := j.Cache.lock(ctx, j.Scope, 2*time.Hour)
+		held, release, err := j.Cache.hold(ctx, j.Scope, j.LockTTL)
 		if err != nil {
-			return Report{}, err
+			return rep, err
 		}
-		defer unlock()
+		defer release()
+		ctx = held
+		if saved, ok, err := j.Cache.checkpoint(ctx, j.Scope); err != nil {
+			return rep, err
+		} else if ok && start.Sub(time.Unix(saved.At, 0)) < j.Every {
+			cp, rep.Resumed = saved, true
+			fmt.Fprintf(j.Progress, "recompute: resuming the run of %s (neighbours written: %v, lists stored up to shopper %d)\n",
+				time.Unix(cp.At, 0).UTC().Format(time.RFC3339), cp.SimilarDone, cp.ListsAfter)
+		}
 	}
-	rep, err := j.Similarity(ctx, start)
+	at := time.Unix(cp.At, 0).UTC()
+	snap, err := j.read(ctx, &rep)
 	if err != nil {
 		return rep, err
 	}
-	if j.Service != nil && j.Cache != nil {
-		if rep.Lists, err = j.Lists(ctx, start); err != nil {
+	t0 := j.now()
+	tr, err := learn.Train(learn.Data{M: snap.m, Follows: snap.follows, Now: at.Unix(), LikeWeight: likeWeight}, j.Learn)
+	if err != nil {
+		return rep, fmt.Errorf("train: %w", err)
+	}
+	tr.Blend.Exclude = snap.hidden
+	rep.Tuning, rep.Train = tr.Report, j.now().Sub(t0)
+	fmt.Fprintf(j.Progress, "train: %s in %s\n", tr.Report.Model, rep.Train.Round(time.Millisecond))
+
+	if !cp.SimilarDone {
+		if err := j.writeNeighbours(ctx, snap, tr.KNN, at, &rep); err != nil {
+			return rep, err
+		}
+		cp.SimilarDone = true
+		if j.Cache != nil {
+			if err := j.Cache.saveCheckpoint(ctx, j.Scope, cp, 2*j.Every); err != nil {
+				return rep, err
+			}
+		}
+	}
+	if j.Cache != nil {
+		if err := j.writeLists(ctx, snap, tr, at, start, &cp, &rep); err != nil {
+			return rep, err
+		}
+		if err := j.Cache.putLearned(ctx, j.learned(tr.Report)); err != nil {
+			return rep, err
+		}
+		if err := j.Cache.clearCheckpoint(ctx, j.Scope); err != nil {
 			return rep, err
 		}
 	}
@@ -77,138 +195,291 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 	return rep, nil
 }
 
-func (j *Job) defaults() {
-	if j.TopK <= 0 {
-		j.TopK = 50
-	}
-	if j.MinCommon <= 0 {
-		j.MinCommon = 2
-	}
-	if j.ActiveWindow <= 0 {
-		j.ActiveWindow = 30 * 24 * time.Hour
-	}
-	if j.Workers <= 0 {
-		j.Workers = 2
-	}
-	if j.now == nil {
-		j.now = time.Now
-	}
-	if j.Progress == nil {
-		j.Progress = io.Discard
-	}
-}
-
-// Similarity reads every basket in scope, computes top-K cosine neighbours
-// and replaces the SIMILAR edges, stamped at.
+// Similarity recomputes and writes only the neighbours (cosine item-kNN,
+// TopK per product), stamped at: what evaluations of the online path use.
 func (j *Job) Similarity(ctx context.Context, at time.Time) (Report, error) {
 	j.defaults()
 	var rep Report
-	sim := NewSimilarity()
-	const page = 1000
+	snap, err := j.read(ctx, &rep)
+	if err != nil {
+		return rep, err
+	}
+	knn := learn.TrainKNN(snap.m, learn.KNNConfig{K: j.TopK}, j.Workers)
+	return rep, j.writeNeighbours(ctx, snap, knn, at, &rep)
+}
+
+// snapshot is the graph as the job read it, in dense indices.
+type snapshot struct {
+	products []graph.ProductRef
+	item     map[int64]int32
+	users    []int64
+	names    []string
+	m        *learn.Matrix
+	follows  [][]int32
+	hidden   [][]int32
+	last     []int64 // each user's latest engagement, Unix seconds
+}
+
+// read streams products, then users, from the graph.
+func (j *Job) read(ctx context.Context, rep *Report) (*snapshot, error) {
+	start := j.now()
+	s := &snapshot{item: map[int64]int32{}}
+	const page = 5000
 	var after int64
 	for {
-		bs, err := j.Graph.Baskets(ctx, j.Scope, after, page)
+		ps, err := j.Graph.BatchProducts(ctx, j.Scope, after, page)
 		if err != nil {
-			return rep, fmt.Errorf("read baskets: %w", err)
+			return nil, fmt.Errorf("read products: %w", err)
 		}
-		if len(bs) == 0 {
+		if len(ps) == 0 {
 			break
 		}
-		for _, b := range bs {
-			sim.Add(b.Products)
+		for _, p := range ps {
+			s.item[p.ID] = int32(len(s.products))
+			s.products = append(s.products, p)
 		}
-		rep.Users += len(bs)
-		after = bs[len(bs)-1].UserID
-		fmt.Fprintf(j.Progress, "similarity: read %d users, %d products\n", rep.Users, sim.Products())
+		after = ps[len(ps)-1].ID
 	}
-	lists := sim.TopK(j.TopK, j.MinCommon)
+	fmt.Fprintf(j.Progress, "read: %d products\n", len(s.products))
+	total, err := j.Graph.CountUsers(ctx, j.Scope)
+	if err != nil {
+		return nil, fmt.Errorf("count users: %w", err)
+	}
+	m := newMeter(j.Progress, "read: shoppers", total, j.now)
+	var xs []learn.Interaction
+	var followIDs [][]int64
+	userIdx := map[int64]int32{}
+	after = 0
+	for {
+		us, err := j.Graph.BatchUsers(ctx, j.Scope, after, 1000)
+		if err != nil {
+			return nil, fmt.Errorf("read users: %w", err)
+		}
+		if len(us) == 0 {
+			break
+		}
+		for _, u := range us {
+			ui := int32(len(s.users))
+			userIdx[u.ID] = ui
+			s.users = append(s.users, u.ID)
+			s.names = append(s.names, u.Name)
+			followIDs = append(followIDs, u.Follows)
+			var hid []int32
+			var last int64
+			for _, e := range u.Engaged {
+				it, ok := s.item[e.ProductID]
+				if !ok {
+					continue
+				}
+				if e.Kind == "HID" {
+					hid = append(hid, it)
+					continue
+				}
+				w, ok := kindWeight[e.Kind]
+				if !ok {
+					continue
+				}
+				xs = append(xs, learn.Interaction{User: ui, Item: it, Weight: w, At: e.At.Unix()})
+				last = max(last, e.At.Unix())
+			}
+			s.hidden = append(s.hidden, hid)
+			s.last = append(s.last, last)
+		}
+		after = us[len(us)-1].ID
+		m.update(len(s.users))
+	}
+	s.m = learn.NewMatrix(len(s.users), len(s.products), xs)
+	s.follows = make([][]int32, len(s.users))
+	for u, fs := range followIDs {
+		for _, f := range fs {
+			if fi, ok := userIdx[f]; ok {
+				s.follows[u] = append(s.follows[u], fi)
+			}
+		}
+	}
+	rep.Users, rep.Products, rep.Interactions = len(s.users), len(s.products), s.m.NNZ()
+	rep.Read = j.now().Sub(start)
+	fmt.Fprintf(j.Progress, "read: %d shoppers, %d products, %d engagements in %s\n", rep.Users, rep.Products, rep.Interactions, rep.Read.Round(time.Millisecond))
+	return s, nil
+}
+
+// writeNeighbours replaces every product's SIMILAR edges with its top-K
+// neighbours and drops the edges the run did not write.
+func (j *Job) writeNeighbours(ctx context.Context, s *snapshot, knn *learn.ItemKNN, at time.Time, rep *Report) error {
+	lists := make([]graph.SimilarList, len(s.products))
+	for i, p := range s.products {
+		ns := knn.Neighbours[i]
+		if len(ns) > j.TopK {
+			ns = ns[:j.TopK]
+		}
+		l := graph.SimilarList{ProductID: p.ID, Neighbours: make([]graph.Neighbour, len(ns))}
+		for k, n := range ns {
+			l.Neighbours[k] = graph.Neighbour{ProductID: s.products[n.Item].ID, Score: float64(n.Score)}
+		}
+		lists[i] = l
+	}
 	rep.Products = len(lists)
+	m := newMeter(j.Progress, "neighbours: products", len(lists), j.now)
 	const chunk = 1000
 	for start := 0; start < len(lists); start += chunk {
 		end := min(start+chunk, len(lists))
 		if err := j.Graph.WriteSimilar(ctx, SimilaritySource, lists[start:end], at); err != nil {
-			return rep, fmt.Errorf("write similarity: %w", err)
+			return fmt.Errorf("write similarity: %w", err)
 		}
 		for _, l := range lists[start:end] {
 			rep.Edges += len(l.Neighbours)
 		}
-		fmt.Fprintf(j.Progress, "similarity: wrote %d/%d products, %d edges\n", end, len(lists), rep.Edges)
+		m.update(end)
 	}
 	dropped, err := j.Graph.DropStaleSimilar(ctx, j.Scope, SimilaritySource, at)
 	if err != nil {
-		return rep, fmt.Errorf("drop stale similarity: %w", err)
+		return fmt.Errorf("drop stale similarity: %w", err)
 	}
 	rep.Dropped = dropped
-	return rep, nil
+	fmt.Fprintf(j.Progress, "neighbours: %d edges, %d stale dropped\n", rep.Edges, dropped)
+	return nil
 }
 
-// Lists stores a blended list for every shopper active in the window.
-func (j *Job) Lists(ctx context.Context, now time.Time) (int, error) {
-	j.defaults()
-	users, err := j.Graph.ActiveUsers(ctx, j.Scope, now.Add(-j.ActiveWindow))
-	if err != nil {
-		return 0, fmt.Errorf("active users: %w", err)
-	}
-	var (
-		done     atomic.Int64
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	next := make(chan int64)
-	step := max(len(users)/20, 1)
-	for w := 0; w < j.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for uid := range next {
-				ranked, err := j.Service.Rank(ctx, uid, now, candidatesFor(MaxLimit/2))
-				if err == nil {
-					err = j.Cache.Put(ctx, uid, ranked, now)
-				}
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("list for user %d: %w", uid, err)
-					}
-					mu.Unlock()
-					continue
-				}
-				if n := done.Add(1); n%int64(step) == 0 || int(n) == len(users) {
-					fmt.Fprintf(j.Progress, "lists: %d/%d shoppers\n", n, len(users))
-				}
-			}
-		}()
-	}
-	for _, u := range users {
-		if ctx.Err() != nil {
-			break
+// listSize is how many ranked items a stored list keeps: enough that
+// request-time exclusions and caps still fill the largest page.
+const listSize = 3 * MaxLimit / 2
+
+// writeLists ranks every active shopper after cp.ListsAfter and stores
+// their lists a batch at a time, saving the checkpoint after each batch.
+func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at, start time.Time, cp *checkpoint, rep *Report) error {
+	since := at.Add(-j.ActiveWindow).Unix()
+	var active []int
+	for u, last := range s.last {
+		if last < since || last == 0 {
+			continue
 		}
-		next <- u
+		if s.users[u] <= cp.ListsAfter {
+			rep.Skipped++
+			continue
+		}
+		active = append(active, u)
 	}
-	close(next)
-	wg.Wait()
-	if firstErr == nil {
-		firstErr = ctx.Err()
+	ttl := 2*j.Every + j.now().Sub(start)
+	m := newMeter(j.Progress, "lists: shoppers", len(active), j.now)
+	batch := j.batch
+	for b := 0; b < len(active); b += batch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		users := active[b:min(b+batch, len(active))]
+		ranked := make(map[int][]learn.Item, len(users))
+		var mu sync.Mutex
+		tr.Blend.RankAll(users, listSize, j.Workers, func(u int, items []learn.Item) {
+			mu.Lock()
+			ranked[u] = items
+			mu.Unlock()
+		})
+		out := make(map[int64][]Ranked, len(users))
+		for _, u := range users {
+			out[s.users[u]] = s.explain(u, ranked[u], tr)
+		}
+		if err := j.Cache.PutMany(ctx, out, at, ttl); err != nil {
+			return err
+		}
+		rep.Lists += len(users)
+		cp.ListsAfter = s.users[users[len(users)-1]]
+		if err := j.Cache.saveCheckpoint(ctx, j.Scope, *cp, 2*j.Every); err != nil {
+			return err
+		}
+		m.update(b + len(users))
+		if j.afterBatch != nil {
+			j.afterBatch(rep.Lists)
+		}
 	}
-	return int(done.Load()), firstErr
+	return nil
 }
 
-// lock takes the job's lock for scope, or returns ErrLocked.
-func (c *Cache) lock(ctx context.Context, scope graph.Scope, ttl time.Duration) (func(), error) {
-	key := c.prefix + "recompute-lock:" + strconv.FormatInt(scope.From, 10) + "-" + strconv.FormatInt(scope.To, 10)
-	token := strconv.FormatInt(time.Now().UnixNano(), 36)
-	ok, err := c.rdb.SetNX(ctx, key, token, ttl).Result()
-	if err != nil {
-		return nil, fmt.Errorf("take recompute lock: %w", err)
+// explain turns ranked items into stored entries with reasons, strongest
+// source first.
+func (s *snapshot) explain(u int, items []learn.Item, tr *learn.Trained) []Ranked {
+	want := make(map[int32]int, len(items))
+	for k, it := range items {
+		want[it.Item] = k
 	}
-	if !ok {
-		return nil, ErrLocked
+	// The liked item that contributes most to each candidate, from the kNN
+	// neighbours of the shopper's likes.
+	because := map[int32]int32{}
+	best := map[int32]float32{}
+	own, ws, _ := s.m.Row(u)
+	for k, i := range own {
+		if ws[k] < likeWeight {
+			continue
+		}
+		for _, nb := range tr.KNN.Neighbours[i] {
+			if _, ok := want[nb.Item]; ok && nb.Score > best[nb.Item] {
+				best[nb.Item], because[nb.Item] = nb.Score, i
+			}
+		}
 	}
-	return func() {
-		// Release only our own lock, even if it expired and someone else took it.
-		_ = releaseScript.Run(context.Background(), c.rdb, []string{key}, token).Err()
-	}, nil
+	out := make([]Ranked, len(items))
+	for k, it := range items {
+		type part struct {
+			w float32
+			r stylegraph.Reason
+		}
+		var parts []part
+		cf := it.Parts[0] + it.Parts[1]
+		if cf > 0 {
+			r := stylegraph.Reason{Kind: stylegraph.ReasonCollaborative, Text: "liked by shoppers with similar taste"}
+			if i, ok := because[it.Item]; ok {
+				r.Text = "because you liked " + s.products[i].Title
+			}
+			parts = append(parts, part{cf, r})
+		}
+		if it.Parts[2] > 0 {
+			parts = append(parts, part{it.Parts[2], s.socialReason(u, it.Item)})
+		}
+		if it.Parts[3] > 0 {
+			parts = append(parts, part{it.Parts[3], stylegraph.Reason{Kind: stylegraph.ReasonTrending, Text: "popular with shoppers"}})
+		}
+		sort.SliceStable(parts, func(a, b int) bool { return parts[a].w > parts[b].w })
+		r := Ranked{ProductID: s.products[it.Item].ID, Score: it.Score, Reasons: make([]stylegraph.Reason, len(parts))}
+		for n, p := range parts {
+			r.Reasons[n] = p.r
+		}
+		out[k] = r
+	}
+	return out
 }
 
-var releaseScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
+// socialReason names up to three followed shoppers who liked item.
+func (s *snapshot) socialReason(u int, item int32) stylegraph.Reason {
+	a := graph.SocialAction{Action: "liked"}
+	for _, f := range s.follows[u] {
+		items, ws, _ := s.m.Row(int(f))
+		k := sort.Search(len(items), func(k int) bool { return items[k] >= item })
+		if k < len(items) && items[k] == item && ws[k] >= likeWeight {
+			a.Count++
+			if len(a.Via) < 3 {
+				a.Via = append(a.Via, stylegraph.User{ID: s.users[f], Name: s.names[f]})
+			}
+		}
+	}
+	return reasonFor(stylegraph.ReasonSocial, graph.Candidate{Actions: []graph.SocialAction{a}})
+}
+
+// learned maps the tuned offline blend onto the online sources: the online
+// collaborative source (SIMILAR neighbours) stands in for the model and the
+// kNN, trending for popularity.
+func (j *Job) learned(r learn.Report) learnedBlend {
+	w := map[string]float64{}
+	for k, v := range j.Online {
+		w[k] = v
+	}
+	p := r.Params.Weights
+	w[stylegraph.ReasonCollaborative] = p[learn.SourceModel] + p[learn.SourceKNN]
+	w[stylegraph.ReasonSocial] = p[learn.SourceSocial]
+	w[stylegraph.ReasonTrending] = p[learn.SourcePopularity]
+	lb := learnedBlend{Weights: w, At: time.Now().UTC(), // when it was tuned, not the data's clock
+		TunedOn: fmt.Sprintf("validation: %.0f%% of each shopper's engagements held out (seed %d, %d shoppers scored), NDCG@10 %.4f; model %s",
+			100*r.Share, j.Learn.Seed, r.Users, r.NDCG, r.Model)}
+	if r.Params.HalfLife > 0 {
+		lb.HalfLifeHours = r.Params.HalfLife.Hours()
+	}
+	return lb
+}

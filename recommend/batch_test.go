@@ -3,158 +3,236 @@ package recommend
 import (
 	"context"
 	"errors"
-	"math"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
+	"github.com/stylegraph/stylegraph/learn"
 )
 
-func TestSimilarityCosineTopK(t *testing.T) {
-	s := NewSimilarity()
-	for _, b := range [][]int64{{1, 2}, {1, 2, 3}, {2, 3}, {4, 5}, {4}} {
-		s.Add(b)
+// batchWorld: shoppers 1-3 like products 1-4, shoppers 4-6 products 5-8,
+// each missing one of their group's; shopper 1 follows 2 and hid product 4.
+func batchWorld(t *testing.T) (*world, *Cache) {
+	w := newWorld(t, 6)
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}, 5: {}, 6: {}, 7: {}, 8: {}})
+	day := 24 * time.Hour
+	for u := 1; u <= 6; u++ {
+		first := 1
+		if u > 3 {
+			first = 5
+		}
+		for p := first; p < first+4; p++ {
+			if p-first != u%4 {
+				w.engage(u, p, graph.EngageLike, time.Duration(u+p)*day)
+			}
+		}
 	}
-	got := s.TopK(2, 1)
-	want := []graph.SimilarList{
-		{ProductID: 1, Neighbours: []graph.Neighbour{nb(2, 2/math.Sqrt(2*3)), nb(3, 1/math.Sqrt(2*2))}},
-		{ProductID: 2, Neighbours: []graph.Neighbour{nb(1, 2/math.Sqrt(3*2)), nb(3, 2/math.Sqrt(3*2))}},
-		{ProductID: 3, Neighbours: []graph.Neighbour{nb(2, 2/math.Sqrt(2*3)), nb(1, 1/math.Sqrt(2*2))}},
-		{ProductID: 4, Neighbours: []graph.Neighbour{nb(5, 1/math.Sqrt(2*1))}},
-		{ProductID: 5, Neighbours: []graph.Neighbour{nb(4, 1/math.Sqrt(1*2))}},
+	w.engage(1, 6, graph.EngageView, day)
+	w.follow(1, 2)
+	if err := w.g.Hide(context.Background(), w.user(1), w.product(4), w.now); err != nil {
+		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
-		t.Fatalf("top-2 (-want +got):\n%s", diff)
+	return w, NewCache(testenv.Redis(t), testenv.Namespace(t), time.Hour)
+}
+
+func (w *world) job(cache *Cache, progress *strings.Builder) *Job {
+	lc := learn.Config{
+		KNN:  []learn.KNNConfig{{K: 5}, {K: 5, Shrink: 1, IDF: true}},
+		ALS:  []learn.ALSConfig{{Factors: 3, Reg: 0.1, Alpha: 5, Iterations: 3, Seed: 1}},
+		EASE: []learn.EASEConfig{{Lambda: 1, Head: 50}},
+		Seed: 1,
 	}
-	// Requiring two shared users leaves 4 and 5 without neighbours.
-	got = s.TopK(5, 2)
-	if len(got[3].Neighbours) != 0 || len(got[0].Neighbours) != 1 {
-		t.Fatalf("min common 2: %+v", got)
+	return &Job{
+		Graph: w.g, Cache: cache, Scope: graph.Scope{From: w.base, To: w.base + 999_999},
+		TopK: 3, Learn: lc, Progress: progress, now: func() time.Time { return w.now },
 	}
 }
 
+// stored reads every shopper's stored list.
+func (w *world) stored(cache *Cache) map[int][]int {
+	w.t.Helper()
+	out := map[int][]int{}
+	for u := 1; u <= 6; u++ {
+		rs, ok, err := cache.Get(context.Background(), w.user(u))
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if !ok {
+			continue
+		}
+		ids := []int{}
+		for _, r := range rs {
+			ids = append(ids, int(r.ProductID-w.base-100))
+		}
+		out[u] = ids
+	}
+	return out
+}
+
+func (w *world) edges() [][]graph.Neighbour {
+	w.t.Helper()
+	var out [][]graph.Neighbour
+	for p := 1; p <= 8; p++ {
+		ns, err := w.g.SimilarEdges(context.Background(), w.product(p), SimilaritySource)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		out = append(out, ns)
+	}
+	return out
+}
+
 func TestRecomputeIsIdempotentAndFeedsTheOnlinePath(t *testing.T) {
-	w := newWorld(t, 4)
+	w, cache := batchWorld(t)
 	ctx := context.Background()
-	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}, 5: {}})
-	day := 24 * time.Hour
-	for _, e := range [][2]int{{1, 1}, {1, 2}, {2, 1}, {2, 2}, {2, 3}, {3, 2}, {3, 3}, {4, 4}, {4, 5}} {
-		w.engage(e[0], e[1], graph.EngageLike, day)
-	}
-	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Hour)
-	cfg := config(map[string]float64{"collaborative": 1})
-	svc := w.service(cfg, cache)
 	var progress strings.Builder
-	job := &Job{
-		Graph: w.g, Service: svc, Cache: cache, Scope: graph.Scope{From: w.base, To: w.base + 999_999},
-		TopK: 2, MinCommon: 1, Progress: &progress, now: func() time.Time { return w.now },
-	}
+	job := w.job(cache, &progress)
 	rep, err := job.Run(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantRep := Report{Users: 4, Products: 5, Edges: 8, Lists: 4}
-	if diff := cmp.Diff(wantRep, rep, cmpopts.IgnoreFields(Report{}, "Took")); diff != "" {
-		t.Fatalf("first run (-want +got):\n%s", diff)
+	if rep.Users != 6 || rep.Products != 8 || rep.Interactions != 19 || rep.Lists != 6 || rep.Resumed || rep.Edges == 0 {
+		t.Fatalf("first run: %+v", rep)
 	}
-	if !strings.Contains(progress.String(), "lists: 4/4 shoppers") {
-		t.Fatalf("progress:\n%s", progress.String())
-	}
-	edges := func() [][]graph.Neighbour {
-		t.Helper()
-		var out [][]graph.Neighbour
-		for p := 1; p <= 5; p++ {
-			ns, err := w.g.SimilarEdges(ctx, w.product(p), SimilaritySource)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, ns)
+	for _, want := range []string{"read: shoppers 6/6", "lists: shoppers 6/6", "ETA", "tune: model = "} {
+		if !strings.Contains(progress.String(), want) {
+			t.Fatalf("progress lacks %q:\n%s", want, progress.String())
 		}
-		return out
 	}
-	first := edges()
-	wantP1 := []graph.Neighbour{nb(w.product(2), 2/math.Sqrt(2*3)), nb(w.product(3), 1/math.Sqrt(2*2))}
-	if diff := cmp.Diff(wantP1, first[0], cmpopts.EquateApprox(0, 1e-9)); diff != "" {
-		t.Fatalf("SIMILAR of product 1 (-want +got):\n%s", diff)
+	lists := w.stored(cache)
+	if len(lists) != 6 {
+		t.Fatalf("lists stored for %d shoppers: %v", len(lists), lists)
 	}
-
-	// The online path: shopper 1 gets product 3 from the item-based source,
-	// with the liked product that led to it.
-	live, err := svc.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5, Live: true})
-	if err != nil {
-		t.Fatal(err)
+	// Shopper 1 liked 1, 3 and 4 (hidden since) and viewed 6: never their
+	// own products, and first their group's missing one.
+	for _, p := range lists[1] {
+		if p == 1 || p == 3 || p == 4 || p == 6 {
+			t.Fatalf("shopper 1's list holds product %d they engaged with or hid: %v", p, lists[1])
+		}
 	}
-	if diff := cmp.Diff([]item{{3, "collaborative"}}, w.items(live)); diff != "" {
-		t.Fatalf("live (-want +got):\n%s", diff)
+	if lists[1][0] != 2 {
+		t.Fatalf("shopper 1's list starts with %d, want 2 (their group's missing product): %v", lists[1][0], lists[1])
 	}
-	if got := live[0].Reasons[0].Text; got != "because you liked Product 2" {
-		t.Fatalf("reason = %q", got)
-	}
-
-	// A new like changes the live answer, but the stored list answers until
-	// it expires or the job runs again.
-	w.engage(3, 4, graph.EngageLike, day)
-	w.engage(1, 3, graph.EngageLike, time.Hour)
-	cached, err := svc.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]item{{3, "collaborative"}}, w.items(cached)); diff != "" {
-		t.Fatalf("from the stored list (-want +got):\n%s", diff)
+	rs, _, _ := cache.Get(ctx, w.user(1))
+	if rs[0].Reasons[0].Kind != stylegraph.ReasonCollaborative || !strings.HasPrefix(rs[0].Reasons[0].Text, "because you liked Product ") {
+		t.Fatalf("reason for shopper 1's first item: %+v", rs[0].Reasons)
 	}
 
-	// Running again picks the changes up; a further run over the same graph
-	// writes the same edges.
-	if err := w.g.Hide(ctx, w.user(1), w.product(3), w.now); err != nil { // hides apply to stored lists at once
-		t.Fatal(err)
-	}
-	if _, err := job.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	rep, err = job.Run(ctx)
+	// The online path serves the stored list.
+	svc := w.service(config(map[string]float64{"collaborative": 1}), cache)
+	recs, err := svc.RecommendFor(ctx, Request{UserID: w.user(4), Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := edges()
-	third := edges()
-	if diff := cmp.Diff(second, third); diff != "" {
-		t.Fatalf("edges changed between identical runs (-want +got):\n%s", diff)
+	var served []int
+	for _, r := range recs {
+		served = append(served, int(r.Product.ID-w.base-100))
 	}
-	if rep.Dropped != 0 || rep.Edges != countEdges(third) {
-		t.Fatalf("second identical run: %+v, %d edges stored", rep, countEdges(third))
-	}
-	cached, err = svc.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Shopper 3 now liked 2, 3 and 4, so 4 neighbours what shopper 1 liked;
-	// 3 is hidden.
-	if diff := cmp.Diff([]item{{4, "collaborative"}}, w.items(cached)); diff != "" {
-		t.Fatalf("after the next run (-want +got):\n%s", diff)
+	if diff := cmp.Diff(lists[4][:2], served); diff != "" {
+		t.Fatalf("served vs stored for shopper 4 (-stored +served):\n%s", diff)
 	}
 
-	// Two runs never overlap.
-	unlock, err := cache.lock(ctx, job.Scope, time.Minute)
+	// Running again over the same graph writes the same edges and lists.
+	first := w.edges()
+	rep2, err := job.Run(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := job.Run(ctx); !errors.Is(err, ErrLocked) {
-		t.Fatalf("run while locked: %v", err)
+	if diff := cmp.Diff(first, w.edges()); diff != "" {
+		t.Fatalf("edges changed between identical runs (-first +second):\n%s", diff)
 	}
-	unlock()
+	if diff := cmp.Diff(lists, w.stored(cache)); diff != "" {
+		t.Fatalf("lists changed between identical runs (-first +second):\n%s", diff)
+	}
+	if rep2.Dropped != 0 || rep2.Edges != rep.Edges {
+		t.Fatalf("second run: %+v", rep2)
+	}
 }
 
-func countEdges(ls [][]graph.Neighbour) int {
-	n := 0
-	for _, l := range ls {
-		n += len(l)
+func TestRecomputeResumesAfterAKill(t *testing.T) {
+	w, cache := batchWorld(t)
+	ctx := context.Background()
+	var progress strings.Builder
+	full := w.job(cache, &progress)
+	if _, err := full.Run(ctx); err != nil {
+		t.Fatal(err)
 	}
-	return n
+	want := w.stored(cache)
+	for u := 1; u <= 6; u++ {
+		if err := cache.rdb.Del(ctx, cache.key(w.user(u))).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// A run dies after its first batch of two lists.
+	killed := w.job(cache, &progress)
+	killed.batch = 2
+	kctx, kill := context.WithCancel(ctx)
+	killed.afterBatch = func(int) { kill() }
+	if _, err := killed.Run(kctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("killed run: %v", err)
+	}
+	if got := w.stored(cache); len(got) != 2 {
+		t.Fatalf("after the kill %d lists are stored, want 2: %v", len(got), got)
+	}
+
+	resumed := w.job(cache, &progress)
+	resumed.batch = 2
+	rep, err := resumed.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Resumed || rep.Skipped != 2 || rep.Lists != 4 || rep.Edges != 0 {
+		t.Fatalf("resumed run: %+v", rep)
+	}
+	if diff := cmp.Diff(want, w.stored(cache)); diff != "" {
+		t.Fatalf("lists after resuming (-uninterrupted +resumed):\n%s", diff)
+	}
+	// Done: the next run starts afresh.
+	rep, err = resumed.Run(ctx)
+	if err != nil || rep.Resumed || rep.Lists != 6 {
+		t.Fatalf("run after a finished one: %+v, %v", rep, err)
+	}
 }
 
-func nb(id int64, score float64) graph.Neighbour { return graph.Neighbour{ProductID: id, Score: score} }
+func TestRecomputeNeverRunsOverALiveRun(t *testing.T) {
+	w, cache := batchWorld(t)
+	ctx := context.Background()
+	var progress strings.Builder
+	scope := graph.Scope{From: w.base, To: w.base + 999_999}
+
+	// A lock left by a dead run blocks until it expires.
+	key := cache.scopeKey("recompute-lock", scope)
+	if err := cache.rdb.Set(ctx, key, "dead", 500*time.Millisecond).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.job(cache, &progress).Run(ctx); !errors.Is(err, ErrLocked) {
+		t.Fatalf("run over a held lock: %v", err)
+	}
+	time.Sleep(700 * time.Millisecond)
+
+	// A live run renews its lock: well past the TTL, a second run still
+	// finds it held.
+	slow := w.job(cache, &progress)
+	slow.LockTTL = 300 * time.Millisecond
+	second := make(chan error, 1)
+	slow.afterBatch = func(int) {
+		time.Sleep(900 * time.Millisecond)
+		_, err := w.job(cache, &progress).Run(ctx)
+		second <- err
+	}
+	if _, err := slow.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; !errors.Is(err, ErrLocked) {
+		t.Fatalf("second run during a live one: %v", err)
+	}
+	if n, err := cache.rdb.Exists(ctx, key).Result(); err != nil || n != 0 {
+		t.Fatalf("lock left after the run: %d, %v", n, err)
+	}
+}

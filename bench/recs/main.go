@@ -127,11 +127,11 @@ func run(clients int, duration time.Duration, sample int, maxID int64) error {
 	liveNeo := tg.ns.Swap(0)
 
 	cache := recommend.NewCache(rdb, prefix, time.Hour)
-	job := &recommend.Job{Graph: g, Service: recommend.New(g, nil, rc), Cache: cache, Scope: scope}
+	svc := recommend.New(g, nil, rc)
 	start := time.Now()
 	stored := 0
 	for _, u := range users {
-		ranked, err := job.Service.Rank(ctx, u, time.Time{}, 150)
+		ranked, err := svc.Rank(ctx, u, time.Time{}, 150)
 		if err != nil {
 			return err
 		}

@@ -30,7 +30,6 @@ func runEvalRecs(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	valUsers := fs.Int("validation-users", 0, "users scored on the validation split (0: all)")
 	live := fs.Bool("live", false, "also evaluate the graph recommenders (Neo4j) on MovieLens, in the same folds")
 	topK := fs.Int("top-k", 50, "similar movies kept per movie (--live)")
-	minCommon := fs.Int("min-common", 2, "users two movies must share to be similar (--live)")
 	halfLife := fs.Duration("half-life", 0, "recency half-life of engagement (--live; default RECS_HALF_LIFE)")
 	neighbours := fs.Int("neighbours", 0, "similar users live collaborative reads (--live; default 50)")
 	damping := fs.Float64("damping", 0, "live collaborative's popularity exponent (--live; default 0.2)")
@@ -55,8 +54,8 @@ func runEvalRecs(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		want[s] = true
 	}
-	if *users < 0 || *workers < 1 || *workers > 16 || *topK < 1 || *minCommon < 1 || *ftFolds < 2 || *ftFolds > 10 || *valUsers < 0 {
-		return fmt.Errorf("--users >= 0, --workers 1..16, --top-k >= 1, --min-common >= 1, --filmtrust-folds 2..10 and --validation-users >= 0")
+	if *users < 0 || *workers < 1 || *workers > 16 || *topK < 1 || *ftFolds < 2 || *ftFolds > 10 || *valUsers < 0 {
+		return fmt.Errorf("--users >= 0, --workers 1..16, --top-k >= 1, --filmtrust-folds 2..10 and --validation-users >= 0")
 	}
 	lc := learn.DefaultConfig()
 	lc.Workers, lc.ValidationUsers, lc.Seed = *workers, *valUsers, 1
@@ -72,7 +71,7 @@ func runEvalRecs(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		if *live {
 			lr, err := evalLive(ctx, ds, receval.Config{
-				Users: *users, Workers: *workers, TopK: *topK, MinCommon: *minCommon, Damping: *damping, Neighbours: *neighbours, Progress: stdout,
+				Users: *users, Workers: *workers, TopK: *topK, Damping: *damping, Neighbours: *neighbours, Progress: stdout,
 			}, *halfLife, stdout, stderr)
 			if err != nil {
 				return err
