@@ -104,15 +104,16 @@ type Config struct {
 	Progress      io.Writer
 }
 
-// DefaultConfig is a small grid that trains in minutes at 100k users.
+// DefaultConfig is the grid the evaluation tries (small catalogues).
 func DefaultConfig() Config {
 	return Config{
 		KNN: []KNNConfig{{K: 50, Shrink: 0}, {K: 50, Shrink: 10, IDF: true}, {K: 100, Shrink: 10, IDF: true}, {K: 100, Shrink: 50}},
 		ALS: []ALSConfig{
 			{Factors: 32, Reg: 1, Alpha: 10, Iterations: 10, Seed: 1},
-			{Factors: 64, Reg: 5, Alpha: 20, Iterations: 10, Seed: 1},
+			{Factors: 64, Reg: 0.1, Alpha: 2, Iterations: 10, Seed: 1},
+			{Factors: 64, Reg: 20, Alpha: 10, Iterations: 10, Seed: 1},
 		},
-		EASE:        []EASEConfig{{Lambda: 100, Head: 2500}, {Lambda: 400, Head: 2500}},
+		EASE:        []EASEConfig{{Lambda: 100, Head: 2500}, {Lambda: 400, Head: 2500}, {Lambda: 1000, Head: 2500}},
 		HalfLives:   []time.Duration{0, 30 * 24 * time.Hour, 120 * 24 * time.Hour},
 		SocialCaps:  []int{0, 20},
 		WeightSteps: []float64{0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5},
