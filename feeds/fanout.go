@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
@@ -95,15 +96,20 @@ func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error)
 		return FanoutStats{}, fmt.Errorf("audience of post %d: %w", postID, err)
 	}
 	st := FanoutStats{FeedID: aud.FeedID, Celebrity: aud.Followers >= s.cfg.CelebrityThreshold}
-	obj, err := s.refresh(ctx, aud.FeedID)
+	// The feed object and the audience are independent graph reads; under
+	// load each is mostly waiting, so they overlap.
+	start := time.Now()
+	var (
+		obj        stylegraph.Feed
+		recipients []stylegraph.Recipient
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { obj, err = s.refresh(gctx, aud.FeedID); return err })
+	g.Go(func() (err error) { recipients, err = s.recipients(gctx, aud, st.Celebrity); return err })
+	err = g.Wait()
 	if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
 		return st, nil
 	}
-	if err != nil {
-		return st, err
-	}
-	start := time.Now()
-	recipients, err := s.recipients(ctx, aud, st.Celebrity)
 	if err != nil {
 		return st, err
 	}
@@ -138,27 +144,44 @@ func (s *Service) recipients(ctx context.Context, aud stylegraph.PostAudience, c
 			out = append(out, stylegraph.Recipient{UserID: uid, Ref: ref})
 		}
 	}
+	// The three audiences are separate graph reads; they run concurrently
+	// and are merged in order of precedence (followers, brand fans, interest).
+	var (
+		followers  []int64
+		brandFans  map[int64]int64
+		interested []int64
+	)
+	g, gctx := errgroup.WithContext(ctx)
 	if !celebrity {
-		followers, err := s.g.FollowerIDs(ctx, aud.AuthorID)
-		if err != nil {
-			return nil, fmt.Errorf("followers of user %d: %w", aud.AuthorID, err)
-		}
-		for _, uid := range followers {
-			add(uid, stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: aud.AuthorID})
-		}
+		g.Go(func() (err error) {
+			if followers, err = s.g.FollowerIDs(gctx, aud.AuthorID); err != nil {
+				return fmt.Errorf("followers of user %d: %w", aud.AuthorID, err)
+			}
+			return nil
+		})
 		// Brand audiences can be as large as a celebrity's, so they are
 		// skipped with it to keep a celebrity post O(1).
-		brandFans, err := s.g.BrandFollowerIDs(ctx, aud.Brands)
-		if err != nil {
-			return nil, fmt.Errorf("brand followers: %w", err)
-		}
-		for uid, brand := range brandFans {
-			add(uid, stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonBrand, SourceKind: "brand", SourceID: brand})
-		}
+		g.Go(func() (err error) {
+			if brandFans, err = s.g.BrandFollowerIDs(gctx, aud.Brands); err != nil {
+				return fmt.Errorf("brand followers: %w", err)
+			}
+			return nil
+		})
 	}
-	interested, err := s.g.InterestedUserIDs(ctx, aud.Tags, aud.Brands, s.cfg.InterestMin, s.cfg.InterestLimit)
-	if err != nil {
-		return nil, fmt.Errorf("interested users: %w", err)
+	g.Go(func() (err error) {
+		if interested, err = s.g.InterestedUserIDs(gctx, aud.Tags, aud.Brands, s.cfg.InterestMin, s.cfg.InterestLimit); err != nil {
+			return fmt.Errorf("interested users: %w", err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, uid := range followers {
+		add(uid, stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: aud.AuthorID})
+	}
+	for uid, brand := range brandFans {
+		add(uid, stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonBrand, SourceKind: "brand", SourceID: brand})
 	}
 	for _, uid := range interested {
 		add(uid, stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonInterest})
