@@ -77,7 +77,7 @@ bench: services
 	$(GO) build -o bin/bench/ $(addprefix ./bench/,$(BENCHES))
 	@set -e; for b in $(BENCHES); do echo "== bench-$$b -short"; bin/bench/$$b -short $(BENCH_ARGS); done
 
-## bench-ingest: events/s through POST /v1/events and the graph writer, next to raw XADD and UNWIND/MERGE
+## bench-ingest: events/s through POST /v1/events and the graph writer, next to the same Lua script, XADD, redis-benchmark and UNWIND/MERGE
 bench-ingest: services
 	$(GO) run ./bench/ingest $(BENCH_ARGS)
 
@@ -85,7 +85,7 @@ bench-ingest: services
 bench-search: services
 	$(GO) run ./bench/search $(BENCH_ARGS)
 
-## bench-feeds: fan-out to 100,000 followers and GET /v1/feed under load, each next to a raw Redis baseline
+## bench-feeds: fan-out to 9,000 followers (-followers) and GET /v1/feed (mix on and off) from many shoppers, next to a go-redis pipeline, redis-benchmark and a bare handler
 bench-feeds: services
 	$(GO) run ./bench/feeds $(BENCH_ARGS)
 
