@@ -259,6 +259,9 @@ func (h feedHandlers) stream(c *gin.Context) {
 	opened := false
 	err := h.f.Stream(c.Request.Context(), principal(c).UserID, last, func() error { opened = true; return open() }, send, ping)
 	if err != nil && !opened {
+		if stylegraph.ErrorCode(err) == stylegraph.ERATELIMITED {
+			c.Header("Retry-After", "5") // a stream cap: a slot frees when a stream closes
+		}
 		writeError(c, err)
 	}
 }

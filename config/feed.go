@@ -20,6 +20,8 @@ type Feed struct {
 	Heartbeat          time.Duration // FEED_HEARTBEAT: live stream keep-alive interval
 	NodeID             int           // FEED_NODE_ID: ID generator node, -1 to take one from Redis
 	Group              string        // FEED_GROUP: the fan-out consumer group
+	StreamsPerUser     int           // FEED_STREAMS_PER_USER: live streams one user may hold open per process
+	StreamsMax         int           // FEED_STREAMS_MAX: live streams one process holds open
 }
 
 func (r *reader) feed() Feed {
@@ -35,7 +37,11 @@ func (r *reader) feed() Feed {
 		Heartbeat:          r.duration("FEED_HEARTBEAT", 15*time.Second),
 		NodeID:             r.int("FEED_NODE_ID", -1),
 		Group:              r.str("FEED_GROUP", "feed"),
+		StreamsPerUser:     r.int("FEED_STREAMS_PER_USER", 5),
+		StreamsMax:         r.int("FEED_STREAMS_MAX", 10_000),
 	}
+	r.between("FEED_STREAMS_PER_USER", f.StreamsPerUser, 1, 1000)
+	r.between("FEED_STREAMS_MAX", f.StreamsMax, 1, 1_000_000)
 	r.between("FEED_CAP", f.Cap, 10, 100_000)
 	r.between("FEED_CELEBRITY_THRESHOLD", int(f.CelebrityThreshold), 1, 1<<40)
 	r.between("FEED_RECENT_LIKES", f.RecentLikes, 1, 50)

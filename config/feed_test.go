@@ -18,6 +18,7 @@ func TestFeedConfig(t *testing.T) {
 	want := config.Feed{
 		KeyPrefix: "feed:", Cap: 800, CelebrityThreshold: 10_000, RecentLikes: 3, RecentComments: 3,
 		InterestMin: 10, InterestLimit: 1000, FanoutBatch: 1000, Heartbeat: 15 * time.Second, NodeID: -1, Group: "feed",
+		StreamsPerUser: 5, StreamsMax: 10_000,
 	}
 	if diff := cmp.Diff(want, c.Feed); diff != "" {
 		t.Errorf("feed defaults (-want +got):\n%s", diff)
@@ -41,6 +42,8 @@ func TestFeedConfig(t *testing.T) {
 		{"FEED_HEARTBEAT", "soon"},
 		{"FEED_NODE_ID", "64"},
 		{"FEED_GROUP", "a b"},
+		{"FEED_STREAMS_PER_USER", "0"},
+		{"FEED_STREAMS_MAX", "-1"},
 	} {
 		_, err := config.LoadFrom(lookup(map[string]string{tc.name: tc.value}))
 		if err == nil || !strings.Contains(err.Error(), tc.name) {

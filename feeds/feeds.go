@@ -84,6 +84,10 @@ type Config struct {
 	TimelineTTL time.Duration
 	// TrendingWindow is how far back trending looks (default 7 days).
 	TrendingWindow time.Duration
+	// StreamsPerUser caps one user's live streams in this process (default
+	// 5); StreamsMax caps all of this process's live streams (default
+	// 10,000). Each holds a connection and an inbox.
+	StreamsPerUser, StreamsMax int
 }
 
 func (c Config) withDefaults() Config {
@@ -120,6 +124,12 @@ func (c Config) withDefaults() Config {
 	if c.TimelineTTL <= 0 {
 		c.TimelineTTL = 30 * 24 * time.Hour
 	}
+	if c.StreamsPerUser <= 0 {
+		c.StreamsPerUser = 5
+	}
+	if c.StreamsMax <= 0 {
+		c.StreamsMax = 10_000
+	}
 	if c.TrendingWindow <= 0 {
 		c.TrendingWindow = 7 * 24 * time.Hour
 	}
@@ -148,6 +158,7 @@ func New(g Graph, r redis.UniversalClient, act Activity, ids *IDs, cfg Config, l
 	}
 	s := &Service{g: g, r: r, act: act, ids: ids, cfg: cfg.withDefaults(), log: log, now: time.Now, cluster: isCluster(r)}
 	s.hub = newHub(r, s.cfg.Prefix+"live:", log)
+	s.hub.perUser, s.hub.max = s.cfg.StreamsPerUser, s.cfg.StreamsMax
 	return s
 }
 

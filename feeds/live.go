@@ -24,9 +24,13 @@ type hub struct {
 	prefix string
 	log    *slog.Logger
 
-	mu   sync.Mutex
-	ps   *redis.PubSub
-	subs map[int64]map[*subscriber]struct{}
+	// perUser and max cap the streams of one user and of the process.
+	perUser, max int
+
+	mu    sync.Mutex
+	ps    *redis.PubSub
+	subs  map[int64]map[*subscriber]struct{}
+	count int // streams open, over all users
 }
 
 // subscriber is one live stream's inbox. It is closed when the stream falls
@@ -48,6 +52,12 @@ func (h *hub) channel(uid int64) string { return h.prefix + itoa(uid) }
 func (h *hub) subscribe(ctx context.Context, uid int64) (*subscriber, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.perUser > 0 && len(h.subs[uid]) >= h.perUser {
+		return nil, stylegraph.Errorf(stylegraph.ERATELIMITED, "at most %d live streams per user are open at once; close one first", h.perUser)
+	}
+	if h.max > 0 && h.count >= h.max {
+		return nil, stylegraph.Errorf(stylegraph.ERATELIMITED, "this server holds its maximum of %d live streams; retry shortly", h.max)
+	}
 	if h.ps == nil {
 		h.ps = h.r.Subscribe(context.Background())
 		go h.loop(h.ps.Channel(redis.WithChannelSize(1024)))
@@ -60,6 +70,7 @@ func (h *hub) subscribe(ctx context.Context, uid int64) (*subscriber, error) {
 		h.subs[uid] = map[*subscriber]struct{}{}
 	}
 	h.subs[uid][sub] = struct{}{}
+	h.count++
 	return sub, nil
 }
 
@@ -70,6 +81,7 @@ func (h *hub) unsubscribe(uid int64, sub *subscriber) {
 		return
 	}
 	delete(h.subs[uid], sub)
+	h.count--
 	if !sub.closed {
 		sub.closed = true
 		close(sub.ch)

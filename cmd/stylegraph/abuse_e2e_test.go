@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api"
+	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/internal/testenv"
@@ -286,4 +288,104 @@ func callWith(t *testing.T, method, url string, header map[string]string) (int, 
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// openStream opens GET /v1/feed/stream and returns the status, the error
+// body when refused, the Retry-After header, and a func closing the stream.
+func openStream(t *testing.T, base string, header map[string]string) (int, api.ErrorBody, string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/feed/stream", nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		cancel()
+		t.Errorf("open stream: %v", err)
+		return 0, api.ErrorBody{}, "", func() {}
+	}
+	var e api.ErrorBody
+	if resp.StatusCode != http.StatusOK {
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+	}
+	closeIt := func() { cancel(); resp.Body.Close() }
+	t.Cleanup(closeIt)
+	return resp.StatusCode, e, resp.Header.Get("Retry-After"), closeIt
+}
+
+// TestLiveStreamsAreCapped sends the attack the API review found: 100
+// parallel GET /v1/feed/stream with one token. Only FEED_STREAMS_PER_USER
+// open; the rest get 429 with a JSON error and Retry-After, other users
+// still connect, and closing a stream frees its slot.
+func TestLiveStreamsAreCapped(t *testing.T) {
+	base, d := startServerWith(t, isolate(t))
+	ids := testenv.IDBase(t)
+	attacker := bearerFor(t, d, ids+1, stylegraph.RoleShopper)
+	perUser := d.Cfg.Feed.StreamsPerUser
+	type opened struct {
+		code  int
+		e     api.ErrorBody
+		retry string
+		close func()
+	}
+	results := make(chan opened, 100)
+	for range 100 {
+		go func() {
+			code, e, retry, closeIt := openStream(t, base, attacker)
+			results <- opened{code, e, retry, closeIt}
+		}()
+	}
+	var ok []opened
+	refused := 0
+	for range 100 {
+		r := <-results
+		switch {
+		case r.code == http.StatusOK:
+			ok = append(ok, r)
+		case r.code == http.StatusTooManyRequests && r.e.Error.Code == "rate_limited" && r.retry != "":
+			refused++
+		default:
+			t.Errorf("stream answered %d %+v (Retry-After %q), want 200 or 429 rate_limited", r.code, r.e.Error, r.retry)
+		}
+	}
+	if len(ok) != perUser || refused != 100-perUser {
+		t.Fatalf("%d streams opened and %d refused, want %d and %d", len(ok), refused, perUser, 100-perUser)
+	}
+	if code, e, _, _ := openStream(t, base, bearerFor(t, d, ids+2, stylegraph.RoleShopper)); code != http.StatusOK {
+		t.Errorf("another user's stream = %d %+v", code, e.Error)
+	}
+	ok[0].close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, _, _, _ := openStream(t, base, attacker)
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("closing a stream did not free its slot: %d", code)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestLiveStreamsPerProcessCap fills the process's stream budget
+// (FEED_STREAMS_MAX) with several users; the next user is refused with 429.
+func TestLiveStreamsPerProcessCap(t *testing.T) {
+	base, d := startServerWith(t, func(c *config.Config) {
+		isolate(t)(c)
+		c.Feed.StreamsMax = 3
+		c.Feed.StreamsPerUser = 2
+	})
+	ids := testenv.IDBase(t)
+	for i, want := range []int{200, 200, 429, 200, 429} { // user 1, 1, 1 (over per-user), 2, 2 (over the process)
+		uid := ids + 1
+		if i >= 3 {
+			uid = ids + 2
+		}
+		code, e, _, _ := openStream(t, base, bearerFor(t, d, uid, stylegraph.RoleShopper))
+		if code != want || (want == 429 && e.Error.Code != "rate_limited") {
+			t.Errorf("stream %d: %d %+v, want %d", i+1, code, e.Error, want)
+		}
+	}
 }

@@ -44,5 +44,7 @@ func (d *Deps) FeedConfig() feeds.Config {
 		InterestLimit:      fc.InterestLimit,
 		Batch:              fc.FanoutBatch,
 		Heartbeat:          fc.Heartbeat,
+		StreamsPerUser:     fc.StreamsPerUser,
+		StreamsMax:         fc.StreamsMax,
 	}
 }
