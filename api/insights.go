@@ -147,21 +147,48 @@ func (q *query) text(name string, max int) string {
 
 // window parses window=7d (hours h or days d, up to 365 days) ending now.
 func (q *query) window() window {
-	v := q.c.DefaultQuery("window", "7d")
 	now := time.Now().UTC()
-	unit := time.Duration(0)
-	switch {
-	case strings.HasSuffix(v, "d"):
-		unit = 24 * time.Hour
-	case strings.HasSuffix(v, "h"):
+	d, ok := parseWindow(q.c.DefaultQuery("window", "7d"))
+	if !ok {
+		q.fail(stylegraph.Invalid("window", "must be a number of hours or days such as 24h or 7d, from 1h to 365d"))
+		d = 7 * 24 * time.Hour
+	}
+	return window{From: now.Add(-d), To: now}
+}
+
+// maxWindow is the longest window an insight looks back over.
+const maxWindow = 365 * 24 * time.Hour
+
+// parseWindow reads "<n>h" or "<n>d": n in plain decimal without sign or
+// leading zeros and one unit letter. n is range-checked before it is
+// multiplied, so no value can overflow into a date centuries away.
+func parseWindow(v string) (time.Duration, bool) {
+	if len(v) < 2 || len(v) > 5 {
+		return 0, false
+	}
+	digits, unit := v[:len(v)-1], time.Duration(0)
+	switch v[len(v)-1] {
+	case 'h':
 		unit = time.Hour
+	case 'd':
+		unit = 24 * time.Hour
+	default:
+		return 0, false
 	}
-	n, err := strconv.Atoi(strings.TrimRight(v, "dh"))
-	if unit == 0 || err != nil || n < 1 || time.Duration(n)*unit > 365*24*time.Hour {
-		q.fail(stylegraph.Invalid("window", "must be a number of hours or days such as 24h or 7d, at most 365d"))
-		return window{From: now.Add(-7 * 24 * time.Hour), To: now}
+	if digits[0] == '0' {
+		return 0, false
 	}
-	return window{From: now.Add(-time.Duration(n) * unit), To: now}
+	n := 0
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		n = n*10 + int(r-'0') // at most 4 digits: no overflow
+	}
+	if int64(n) > int64(maxWindow/unit) {
+		return 0, false
+	}
+	return time.Duration(n) * unit, true
 }
 
 func (q *query) fail(err error) {
@@ -427,13 +454,33 @@ func csvCell(v any) string {
 	case nil:
 		return ""
 	case string:
-		if x != "" && strings.ContainsRune("=+-@\t\r", rune(x[0])) {
-			return "'" + x
-		}
-		return x
+		return defuseFormulas(x)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	default:
 		return fmt.Sprint(x)
 	}
+}
+
+// defuseFormulas puts a ' before every character that would make a
+// spreadsheet read a formula: =, +, -, @, tab or CR at the start of the cell
+// or of any part a spreadsheet may split it into (after a , ; | tab or line
+// break, and spaces). A spreadsheet that splits "a;=7+7" on ";" then reads
+// "'=7+7", plain text; the JSON form keeps the value as it was.
+func defuseFormulas(s string) string {
+	var b strings.Builder
+	start := true // at the start of the cell or of a part
+	for _, r := range s {
+		if start && strings.ContainsRune("=+-@\t\r", r) {
+			b.WriteByte('\'')
+		}
+		switch {
+		case strings.ContainsRune(",;|\t\n\r", r):
+			start = true
+		case r != ' ' && r != '\u00a0':
+			start = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

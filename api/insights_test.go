@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,5 +154,74 @@ func TestInsightsEndpoints(t *testing.T) {
 	status, body = call(t, ts.URL+"/v1/admin/audit?limit=3&cursor="+*page.NextCursor, admin, "")
 	if status != 200 || !strings.Contains(string(body), "/v1/admin/") {
 		t.Fatalf("audit page 2: %d %s", status, body)
+	}
+}
+
+// TestInsightWindowsAndCSVResistAttacks sends the attacks the API review
+// found: windows that overflow (106752d gave dates in 2319, 2562048h a 500)
+// or are malformed (7hd was accepted) are 400 naming window; and a search
+// query that a spreadsheet splitting on ";" would run as a formula is
+// exported defused.
+func TestInsightWindowsAndCSVResistAttacks(t *testing.T) {
+	rdb := testenv.Redis(t)
+	ns := testenv.Namespace(t)
+	stats := insights.NewSearchStats(rdb, ns)
+	srv := api.New(api.Options{Auth: auth.New(secret, nil), Insights: testenv.Graph(t), SearchStats: stats})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	merch := bearer(t, 6, stylegraph.RoleMerchandiser)
+
+	for _, w := range []string{"106752d", "2562048h", "7hd", "366d", "8761h", "0d", "07d", "+7d", "-7d", "7", "d", "7D", "7 d", "1.5d", "٧d", "9999999999999999999h"} {
+		for _, name := range []string{"searches", "influencers", "trending"} {
+			status, body := call(t, ts.URL+"/v1/admin/insights/"+name+"?window="+url.QueryEscape(w), merch, "")
+			var e api.ErrorBody
+			if err := json.Unmarshal(body, &e); err != nil || status != 400 || e.Error.Field != "window" {
+				t.Errorf("%s window=%q: %d %s, want 400 naming window", name, w, status, body)
+			}
+		}
+	}
+	for _, w := range []string{"1h", "8760h", "365d", "24h"} {
+		status, body := call(t, ts.URL+"/v1/admin/insights/searches?window="+w, merch, "")
+		var r struct {
+			Window struct{ From, To time.Time } `json:"window"`
+		}
+		if err := json.Unmarshal(body, &r); err != nil || status != 200 {
+			t.Fatalf("window=%s: %d %s", w, status, body)
+		}
+		if span := r.Window.To.Sub(r.Window.From); span <= 0 || span > 365*24*time.Hour {
+			t.Errorf("window=%s spans %v", w, span)
+		}
+	}
+
+	zero := 0
+	queries := []string{";=7+7", "shirt,-2+3", "a|@SUM(1)", "x\t=1", "  =1", "t-shirt", "plain"}
+	var evs []ingest.Event
+	for i, q := range queries {
+		evs = append(evs, ingest.Event{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1), Type: ingest.Search, UserID: 1,
+			OccurredAt: time.Now(), Data: ingest.Data{Query: q, ResultCount: &zero}})
+	}
+	if err := stats.Handle(context.Background(), evs); err != nil {
+		t.Fatal(err)
+	}
+	status, body := call(t, ts.URL+"/v1/admin/insights/searches?window=1h&limit=50", merch, "text/csv")
+	recs, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
+	if err != nil || status != 200 {
+		t.Fatalf("csv: %d %q %v", status, body, err)
+	}
+	got := map[string]bool{}
+	for _, rec := range recs[1:] {
+		got[rec[0]] = true
+		// Whatever separator a spreadsheet splits on, no part starts a formula.
+		for _, part := range strings.FieldsFunc(rec[0], func(r rune) bool { return strings.ContainsRune(",;|\t\n\r", r) }) {
+			if p := strings.TrimLeft(part, " "); p != "" && strings.ContainsRune("=+-@", rune(p[0])) {
+				t.Errorf("cell %q has a part %q a spreadsheet runs as a formula", rec[0], part)
+			}
+		}
+	}
+	// Search statistics fold queries to lower case and single spaces.
+	for _, want := range []string{";'=7+7", "shirt,'-2+3", "a|'@sum(1)", "x =1", "'=1", "t-shirt", "plain"} {
+		if !got[want] {
+			t.Errorf("csv lacks the defused cell %q: %q", want, recs)
+		}
 	}
 }
