@@ -15,6 +15,7 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -180,6 +181,119 @@ func TestAuthorizationMatrix(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestEventAuthorizationMatrix sends every event type to POST /v1/events as
+// every kind of caller, about the caller's own actions and objects and about
+// someone else's: a user records only their own actions (acting on another
+// user's post or profile is their own like, view or follow), never commerce
+// facts; services report anyone's actions and commerce; nobody sends post
+// lifecycle events, which the server derives.
+func TestEventAuthorizationMatrix(t *testing.T) {
+	base, d := startServerWith(t, func(c *config.Config) {
+		isolate(t)(c)
+		c.RateLimitPerUser, c.RateLimitPerIP = 0, 0 // some 200 calls as one user
+	})
+	ids := testenv.IDBase(t)
+	self, other := ids+1, ids+2
+	var p stylegraph.Feed
+	if err := d.Graph.UpsertUsers(context.Background(), []stylegraph.User{{ID: self, Name: "S"}, {ID: other, Name: "O"}}); err != nil {
+		t.Fatal(err)
+	}
+	if code := post(t, base+"/v1/posts", bearerFor(t, d, other, stylegraph.RoleShopper), `{"title":"theirs"}`, &p); code != http.StatusCreated {
+		t.Fatalf("other's post = %d", code)
+	}
+	var own stylegraph.Feed
+	if code := post(t, base+"/v1/posts", bearerFor(t, d, self, stylegraph.RoleShopper), `{"title":"mine"}`, &own); code != http.StatusCreated {
+		t.Fatalf("own post = %d", code)
+	}
+	// body is a valid event of type typ by actor (0: left out) about the
+	// object whose owner is owner.
+	body := func(typ string, actor, owner int64) string {
+		post := own.Post.ID
+		if owner != self {
+			post = p.Post.ID
+		}
+		target := map[string]string{
+			"view": fmt.Sprintf(`{"kind":"post","id":%d}`, post), "like": fmt.Sprintf(`{"kind":"post","id":%d}`, post),
+			"unlike": fmt.Sprintf(`{"kind":"post","id":%d}`, post), "comment": fmt.Sprintf(`{"kind":"post","id":%d}`, post),
+			"follow": fmt.Sprintf(`{"kind":"user","id":%d}`, owner), "unfollow": fmt.Sprintf(`{"kind":"user","id":%d}`, owner),
+			"add_to_cart": `{"kind":"product","id":1}`, "remove_from_cart": `{"kind":"product","id":1}`, "purchase": `{"kind":"product","id":1}`,
+			"hide": `{"kind":"product","id":1}`, "post_created": fmt.Sprintf(`{"kind":"post","id":%d}`, post),
+			"post_deleted": fmt.Sprintf(`{"kind":"post","id":%d}`, post),
+		}[typ]
+		s := `{"type":"` + typ + `"`
+		if actor != 0 {
+			s += fmt.Sprintf(`,"userId":%d`, actor)
+		}
+		if target != "" {
+			s += `,"target":` + target
+		}
+		switch typ {
+		case "comment":
+			s += `,"data":{"text":"hi"}`
+		case "search":
+			s += `,"data":{"query":"tee"}`
+		}
+		return s + "}"
+	}
+	types := []string{"view", "like", "unlike", "comment", "follow", "unfollow", "add_to_cart", "remove_from_cart", "purchase", "search", "post_created", "post_deleted", "hide"}
+	commerce := map[string]bool{"add_to_cart": true, "remove_from_cart": true, "purchase": true}
+	lifecycle := map[string]bool{"post_created": true, "post_deleted": true}
+	callers := []struct {
+		name string
+		hdr  map[string]string
+		user bool
+	}{
+		{"shopper", bearerFor(t, d, self, stylegraph.RoleShopper), true},
+		{"merchandiser", bearerFor(t, d, self, stylegraph.RoleMerchandiser), true},
+		{"admin", bearerFor(t, d, self, stylegraph.RoleAdmin), true},
+		{"service", serviceKey(t, d), false},
+	}
+	for _, typ := range types {
+		for _, c := range callers {
+			for _, tc := range []struct {
+				who          string
+				actor, owner int64
+			}{
+				{"as themself, own object", 0, self},
+				{"as themself, another's object", 0, other},
+				{"as another user, own object", other, self},
+				{"as another user, their object", other, other},
+			} {
+				if typ == "follow" || typ == "unfollow" {
+					if tc.owner == tc.actor || (tc.actor == 0 && tc.owner == self) {
+						continue // following yourself is invalid, not a matter of rights
+					}
+				}
+				actor := tc.actor
+				if !c.user && actor == 0 {
+					actor = self // a service must name the actor
+				}
+				wantStatus, wantField := http.StatusAccepted, ""
+				switch {
+				case lifecycle[typ]:
+					wantStatus, wantField = http.StatusForbidden, "type"
+				case c.user && commerce[typ]:
+					wantStatus, wantField = http.StatusForbidden, "type"
+				case c.user && tc.actor != 0:
+					wantStatus, wantField = http.StatusForbidden, "userId"
+				}
+				b := body(typ, actor, tc.owner)
+				var e api.ErrorBody
+				var ok api.EventsResponse
+				out := any(&e)
+				if wantStatus == http.StatusAccepted {
+					out = &ok
+				}
+				code := post(t, base+"/v1/events", c.hdr, b, out)
+				if code != wantStatus || (wantStatus != http.StatusAccepted && e.Error.Field != wantField) ||
+					(wantStatus == http.StatusAccepted && ok.Accepted != 1) {
+					t.Errorf("%s %s %s: %s -> %d %+v %+v, want %d %s", c.name, typ, tc.who, b, code, e.Error, ok, wantStatus, wantField)
+				}
+			}
 		}
 	}
 }
