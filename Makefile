@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: test-redis-cluster bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
+.PHONY: chromium test-redis-cluster bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
 
 all: build
 
@@ -41,8 +41,12 @@ run: build services
 	@scripts/samples.sh
 	@scripts/run.sh
 
-## test: services if needed, then every test against them, then the Redis-backed packages against a Redis Cluster
-test: services
+## chromium: headless Chromium (Debian's package) for the console's browser tests
+chromium:
+	@scripts/chromium.sh >/dev/null
+
+## test: services and Chromium if needed, then every test against them, then the Redis-backed packages against a Redis Cluster
+test: services chromium
 	$(GO) vet ./...
 	$(GO) test -count=1 -p 2 -timeout 15m ./...
 	$(MAKE) --no-print-directory test-redis-cluster

@@ -30,6 +30,7 @@ type Insights interface {
 // SearchStats reports what shoppers searched for.
 type SearchStats interface {
 	Top(ctx context.Context, since, now time.Time, limit int) (top, zero []insights.QueryCount, err error)
+	Daily(ctx context.Context, since, now time.Time) ([]insights.DayCount, error)
 }
 
 // Auditor keeps the append-only record of privileged calls.
@@ -59,8 +60,7 @@ type series struct {
 }
 
 func (s *Server) registerInsights(o Options) {
-	// Audit first, so refused attempts are on record too.
-	admin := s.v1.Group("/admin", s.audited, allow(stylegraph.RoleMerchandiser, stylegraph.RoleAdmin))
+	admin := s.adminGroup()
 	admin.GET("/insights/influencers", s.insightInfluencers)
 	admin.GET("/insights/trending", s.insightTrending)
 	admin.GET("/insights/audience", s.insightAudience)
@@ -356,7 +356,12 @@ func (s *Server) insightSearches(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	r := report{Title: "searches", Window: &w, Columns: []string{"query", "list", "count"}}
+	days, err := s.searchStats.Daily(c.Request.Context(), w.From, w.To)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	r := report{Title: "searches", Window: &w, Columns: []string{"query", "list", "count"}, Extra: map[string]any{"days": days}}
 	for _, x := range top {
 		r.Rows = append(r.Rows, []any{x.Query, "top", x.Count})
 	}
@@ -369,11 +374,12 @@ func (s *Server) insightSearches(c *gin.Context) {
 func (s *Server) auditList(c *gin.Context) {
 	q := &query{c: c}
 	limit := q.int("limit", 50, 1, 500)
+	filter := parseAuditFilter(q)
 	if q.err != nil {
 		writeError(c, q.err)
 		return
 	}
-	entries, next, err := s.audit.List(c.Request.Context(), c.Query("cursor"), limit)
+	entries, next, err := s.listAudit(c.Request.Context(), filter, c.Query("cursor"), limit)
 	if err != nil {
 		writeError(c, err)
 		return

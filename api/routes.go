@@ -30,4 +30,14 @@ func (s *Server) routes(o Options) {
 	if o.Search != nil {
 		s.registerSearch(o)
 	}
+	if o.Explorer != nil {
+		s.registerExplorer(o.Explorer)
+	}
+	if o.Recommender != nil && o.Feeds != nil && o.Search != nil {
+		s.recommender, s.feeds = o.Recommender, o.Feeds
+		s.registerPreview()
+	}
+	if o.Console != nil {
+		s.registerConsole(o)
+	}
 }

@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -73,6 +74,14 @@ type Options struct {
 	// when set, records each search on the activity stream.
 	Search         Searcher
 	SearchActivity ActivityAppender
+	// Explorer enables /v1/admin/graph/neighbours, the console's graph
+	// explorer. With Recommender, Feeds and Search set, /v1/admin/preview
+	// shows merchandisers what a shopper sees.
+	Explorer Explorer
+	// Console, when set, is served at /console/ (console.Assets); DevSignIn,
+	// set only in dev, lets it mint tokens for any user and role.
+	Console   fs.FS
+	DevSignIn TokenMinter
 }
 
 // Server is the HTTP API.
@@ -102,8 +111,16 @@ type Server struct {
 	searcher  Searcher
 	searchLog ActivityAppender
 
-	// v1 is the authenticated API group every feature registers on.
-	v1 *gin.RouterGroup
+	recommender Recommender
+	feeds       Feeds
+	explorer    Explorer
+	console     fs.FS
+	devTokens   TokenMinter
+
+	// v1 is the authenticated API group every feature registers on; admin
+	// is /v1/admin (adminGroup).
+	v1    *gin.RouterGroup
+	admin *gin.RouterGroup
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }

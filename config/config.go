@@ -18,6 +18,9 @@ import (
 
 // Config is every setting the binary reads.
 type Config struct {
+	// Env is dev, test or prod (STYLEGRAPH_ENV); only dev offers the
+	// console's dev sign-in.
+	Env             string
 	HTTPAddr        string
 	LogLevel        string
 	ShutdownTimeout time.Duration
@@ -167,6 +170,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	if len(c.JWTSecret) < 32 {
 		r.fail("JWT_SECRET", "(hidden)", "must be at least 32 characters")
 	}
+	c.Env = env
 	c.APIKeys = r.apiKeys("STYLEGRAPH_API_KEYS", env)
 	c.Activity = r.activity()
 	c.Recs = Recs{

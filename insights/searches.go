@@ -119,3 +119,44 @@ func (s *SearchStats) union(ctx context.Context, keys []string, limit int) ([]Qu
 	}
 	return out, nil
 }
+
+// DayCount is one day's searches and how many of them found nothing.
+type DayCount struct {
+	Day         string `json:"day"`
+	Searches    int64  `json:"searches"`
+	ZeroResults int64  `json:"zeroResults"`
+}
+
+// sumScores adds up a sorted set's scores inside Redis, so a day with many
+// distinct queries is not shipped to the client to be counted.
+var sumScores = redis.NewScript(`
+local total = 0
+local zs = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+for i = 2, #zs, 2 do total = total + tonumber(zs[i]) end
+return total`)
+
+// Daily returns the number of searches and of zero-result searches on each
+// day from since to now, oldest first.
+func (s *SearchStats) Daily(ctx context.Context, since, now time.Time) ([]DayCount, error) {
+	if err := sumScores.Load(ctx, s.rdb).Err(); err != nil {
+		return nil, fmt.Errorf("load search sum: %w", err)
+	}
+	var out []DayCount
+	pipe := s.rdb.Pipeline()
+	var cmds []*redis.Cmd
+	for d := since.UTC().Truncate(24 * time.Hour); !d.After(now.UTC()); d = d.Add(24 * time.Hour) {
+		day := d.Format("2006-01-02")
+		out = append(out, DayCount{Day: day})
+		cmds = append(cmds,
+			sumScores.EvalSha(ctx, pipe, []string{s.prefix + "searches:" + day}),
+			sumScores.EvalSha(ctx, pipe, []string{s.prefix + "searches:zero:" + day}))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("sum search counts: %w", err)
+	}
+	for i := range out {
+		out[i].Searches, _ = cmds[2*i].Int64()
+		out[i].ZeroResults, _ = cmds[2*i+1].Int64()
+	}
+	return out, nil
+}

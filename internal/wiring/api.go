@@ -12,6 +12,7 @@ import (
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/catalog"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/console"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/limit"
 	"github.com/stylegraph/stylegraph/privacy"
@@ -56,6 +57,9 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 		Feeds:          d.WithRecs(fs, recs),
 		Search:         d.SearchEngine(),
 		SearchActivity: activity,
+		Explorer:       d.Graph,
+		Console:        console.Assets(),
+		DevSignIn:      devSignIn(d.Cfg),
 	})
 	return srv, func() { _ = fs.Close() }, nil
 }
@@ -102,4 +106,13 @@ func Authenticator(cfg config.Config) *auth.Authenticator {
 	return auth.NewWithPolicy(cfg.JWTSecret, cfg.APIKeys, auth.Policy{
 		MaxLifetime: cfg.JWTMaxTTL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
 	})
+}
+
+// devSignIn lets the console mint tokens for any user and role, in dev only:
+// elsewhere sign-in is a bearer token from the shop's identity provider.
+func devSignIn(cfg config.Config) api.TokenMinter {
+	if cfg.Env != "dev" {
+		return nil
+	}
+	return Authenticator(cfg)
 }
