@@ -243,7 +243,7 @@ func waitJS(expr string) chromedp.Action[chromedp.Void] {
 // signInDev signs in through the console's dev form.
 func signInDev(base string, uid int64, role stylegraph.Role) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		chromedp.Navigate(base + "/console/"),
+		chromedp.Navigate(base+"/console/"),
 		chromedp.WaitVisible(chromedp.CSS("#dev-signin")),
 		chromedp.SetValue(chromedp.CSS(`#dev-signin input[name="userId"]`), fmt.Sprint(uid)),
 		chromedp.SetValue(chromedp.CSS(`#dev-signin select[name="role"]`), string(role)),
