@@ -232,10 +232,11 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
-// waitJS polls a JavaScript expression until it is true.
+// waitJS polls a JavaScript expression until it is true (bounded by the
+// tab's deadline).
 func waitJS(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-		_, err := chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))(ctx, tg)
+		_, err := chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(0))(ctx, tg)
 		return chromedp.Void{}, err
 	})
 }
@@ -353,7 +354,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		ctx := tab(t, browser, 4*time.Minute)
 		step(t, ctx, "sign in", signInDev(base, f.merch, stylegraph.RoleMerchandiser))
 		screens := []struct{ name, hash string }{
-			{"influencers", "influencers?window=30d&limit=200"},
+			{"influencers", "influencers?window=30d&limit=20"},
 			{"trending", "trending?window=7d&limit=50"},
 			{"audience", fmt.Sprintf("audience?kind=brand&id=%d&window=30d", f.brandA)},
 			{"bought-together", fmt.Sprintf("bought-together?product=%d", f.sneakers)},

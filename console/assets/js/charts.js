@@ -31,6 +31,10 @@ export function disposeAll(root) {
 
 // bars draws a ranked horizontal bar chart of labels with one bar per series.
 export function bars(title, labels, series, opts = {}) {
+  // A readable chart shows the top 25; the table under it has every row.
+  const n = Math.min(labels.length, 25);
+  labels = labels.slice(0, n);
+  series = series.map(s => ({ ...s, data: s.data.slice(0, n) }));
   const rev = [...labels].reverse();
   return chart({
     title: { text: title, left: 8, textStyle: { fontSize: 14 } },

@@ -50,8 +50,9 @@ const placeholder = 'data:image/svg+xml,' + encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><rect width="40" height="40" fill="#e9ecf2"/>' +
   '<path d="M8 30l9-11 7 8 4-5 5 8z" fill="#c3cad8"/><circle cx="28" cy="13" r="4" fill="#c3cad8"/></svg>');
 
-// highlighted renders an OpenSearch highlight fragment ("a <em>b</em> c"):
-// only the <em> markers become <mark> elements, all else stays text.
+// highlighted renders an OpenSearch highlight fragment ("a <em>b</em> c",
+// HTML-encoded): only the <em> markers become <mark> elements, all else is
+// decoded and stays text.
 export function highlighted(fragment) {
   const out = [];
   const parts = String(fragment).split(/(<em>|<\/em>)/);
@@ -59,9 +60,16 @@ export function highlighted(fragment) {
   for (const p of parts) {
     if (p === '<em>') { on = true; continue; }
     if (p === '</em>') { on = false; continue; }
-    if (p) out.push(on ? h('mark', null, p) : document.createTextNode(p));
+    if (p) out.push(on ? h('mark', null, unescape(p)) : document.createTextNode(unescape(p)));
   }
   return out;
+}
+
+// unescape decodes the entities OpenSearch's HTML encoder writes, so the
+// text shows as the catalog has it (and is then set as text, never parsed).
+const entities = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#x27;': "'", '&#39;': "'", '&#x2F;': '/', '&#47;': '/' };
+function unescape(s) {
+  return s.replace(/&(?:lt|gt|amp|quot|#x27|#39|#x2F|#47);/g, m => entities[m]);
 }
 
 export function errorBox(err) {

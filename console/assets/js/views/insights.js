@@ -80,23 +80,29 @@ const renderers = {
     const r = await api(path);
     // The sparkline splits the window in four: the same insight over the
     // last quarter, half and three quarters gives each quarter's engagement.
-    const hours = toHours(params.window);
-    const cumulative = await Promise.all([1, 2, 3].map(q => api(`/v1/admin/insights/trending${qs({ ...params, window: `${Math.max(1, Math.round(hours * q / 4))}h`, limit: 500 })}`)
-      .then(x => new Map(x.rows.map(row => [row.id ?? row.name, row.current])))));
-    const quarters = row => {
-      const key = row.id ?? row.name;
-      const c = [...cumulative.map(m => m.get(key) || 0), row.current];
-      return [c[3] - c[2], c[2] - c[1], c[1] - c[0], c[0]].map(v => Math.max(0, v));
-    };
+    // It fills in after the chart, as it takes three more queries.
+    const sparks = new Map(r.rows.map(x => [x.id ?? x.name, h('span', { class: 'muted spark-slot' }, '…')]));
     el.append(bars('time-decayed score', r.rows.map(x => x.name), [{ name: 'score', data: r.rows.map(x => x.score) }]),
       table([
         { key: 'name' },
-        { key: 'trend', label: 'over the window', render: x => sparkline(quarters(x)) },
+        { key: 'trend', label: 'over the window', render: x => sparks.get(x.id ?? x.name) },
         { key: 'current', num: true }, { key: 'previous', num: true },
         { key: 'change', label: 'change', render: x => x.change == null ? h('span', { class: 'muted' }, 'new')
           : h('span', { class: x.change >= 0 ? 'up' : 'down' }, `${x.change >= 0 ? '+' : ''}${fmt(x.change * 100, 0)}%`) },
         { key: 'score', num: true },
       ], r.rows));
+    const hours = toHours(params.window);
+    Promise.all([1, 2, 3].map(q => api(`/v1/admin/insights/trending${qs({ ...params, window: `${Math.max(1, Math.round(hours * q / 4))}h`, limit: 500 })}`)
+      .then(x => new Map(x.rows.map(row => [row.id ?? row.name, row.current])))))
+      .then(cumulative => {
+        for (const row of r.rows) {
+          const key = row.id ?? row.name;
+          const c = [...cumulative.map(m => m.get(key) || 0), row.current];
+          replace(sparks.get(key), sparkline([c[3] - c[2], c[2] - c[1], c[1] - c[0], c[0]].map(v => Math.max(0, v))));
+        }
+        el.dataset.sparklines = 'true';
+      })
+      .catch(err => el.append(errorBox(err)));
   },
 
   async audience(el, p) {
