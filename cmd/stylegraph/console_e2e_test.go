@@ -95,8 +95,10 @@ func TestConsoleWithoutDevSignIn(t *testing.T) {
 	if code := get(t, base+"/console/config.json", nil, &cfg); code != 200 || cfg.DevSignIn {
 		t.Errorf("config.json = %d %+v, want no dev sign-in", code, cfg)
 	}
-	if code := post(t, base+"/console/dev-token", nil, `{"userId": 1, "role": "admin"}`, nil); code != 404 {
-		t.Errorf("POST /console/dev-token in prod = %d, want 404", code)
+	// Only GET is served under /console/ then: 405, and no token.
+	var e errBody
+	if code := post(t, base+"/console/dev-token", nil, `{"userId": 1, "role": "admin"}`, &e); code != 405 || e.Error.Code != "method_not_allowed" {
+		t.Errorf("POST /console/dev-token in prod = %d %+v, want 405", code, e)
 	}
 }
 
