@@ -19,6 +19,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
@@ -280,7 +281,13 @@ func goHash(hash string) chromedp.Action[chromedp.Void] {
 // real server, worker and services: a shopper's screens, a merchandiser's,
 // an admin's token sign-in and audit log, and hostile text everywhere.
 func TestConsoleInBrowser(t *testing.T) {
-	base, d := startServerWith(t, isolate(t))
+	base, d := startServerWith(t, func(c *config.Config) {
+		isolate(t)(c)
+		// Trending reads every recent engagement in the shared graph; the
+		// screens under test do not need it in the blend or the feed.
+		c.Recs.FeedEvery = 0
+		c.Recs.Weights = map[string]float64{"collaborative": 1, "social": 1, "interest": 0.2}
+	})
 	startWorker(t, d)
 	f := seedConsole(t, base, d)
 	dir := screenshotDir(t)
