@@ -361,19 +361,25 @@ func TestConsoleInBrowser(t *testing.T) {
 	})
 
 	t.Run("merchandiser", func(t *testing.T) {
-		// Search events reach the statistics through the worker; wait for ours.
-		waitSearches(t, base, f.token(f.merch, stylegraph.RoleMerchandiser))
+		// A search with nothing found (besides the shopper's typo), counted by
+		// the worker's statistics consumer; wait for it.
+		zero := fmt.Sprintf("nothing%d", f.shopper)
+		if code := get(t, base+"/v1/search?q="+zero, bearer(f.token(f.shopper, stylegraph.RoleShopper)), nil); code != 200 {
+			t.Fatalf("search = %d", code)
+		}
+		waitSearches(t, base, f.token(f.merch, stylegraph.RoleMerchandiser), zero)
 		// Generous: the insights scan the whole shared graph.
 		ctx := tab(t, browser, 4*time.Minute)
 		step(t, ctx, "sign in", signInDev(base, f.merch, stylegraph.RoleMerchandiser))
+		// Influencers scans every follow in the shared graph: it goes last.
 		screens := []struct{ name, hash string }{
-			{"influencers", "influencers?window=30d&limit=20"},
-			{"trending", "trending?window=24h&limit=10&category=" + url.QueryEscape(f.category)},
 			{"audience", fmt.Sprintf("audience?kind=brand&id=%d&window=30d", f.brandA)},
 			{"bought-together", fmt.Sprintf("bought-together?product=%d", f.sneakers)},
 			{"brand-overlap", fmt.Sprintf("brand-overlap?brands=%d,%d", f.brandA, f.brandB)},
 			{"funnel", fmt.Sprintf("funnel?product=%d&window=30d", f.sneakers)},
 			{"searches", "searches?window=7d&limit=100"},
+			{"trending", "trending?window=24h&limit=10&category=" + url.QueryEscape(f.category)},
+			{"influencers", "influencers?window=30d&limit=20"},
 		}
 		for _, s := range screens {
 			step(t, ctx, s.name, goHash("#/insights/"+s.hash),
@@ -447,22 +453,22 @@ func checkNoScriptRan(t *testing.T, ctx context.Context) {
 	}
 }
 
-// waitSearches waits until the worker has counted the shopper's searches.
-func waitSearches(t *testing.T, base, token string) {
+// waitSearches waits until the worker has counted query as a zero-result search.
+func waitSearches(t *testing.T, base, token, query string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for {
 		var r struct {
 			Rows []map[string]any `json:"rows"`
 		}
 		get(t, base+"/v1/admin/insights/searches?window=7d&limit=500", bearer(token), &r)
 		for _, row := range r.Rows {
-			if row["query"] == "sneekers" {
+			if row["query"] == query && row["list"] == "zero_results" {
 				return
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the shopper's search was not counted within 20s")
+			t.Fatal("the search was not counted within 90s")
 		}
 		time.Sleep(500 * time.Millisecond)
 	}

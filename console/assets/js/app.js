@@ -52,8 +52,10 @@ async function signIn(token) {
     const me = await api('/v1/me');
     if (me.role === 'service') throw new Error('service keys cannot use the console');
     session.setMe(me);
-    location.hash = isStaff(me) ? '#/insights' : '#/feed';
-    route();
+    // Staff land on the cheapest insight; the graph-wide ones run on demand.
+    const target = isStaff(me) ? '#/insights/searches' : '#/feed';
+    if (location.hash === target) route(); else location.hash = target; // hashchange routes
+
   } catch (err) {
     session.clear();
     throw err;
