@@ -369,7 +369,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 		waitSearches(t, base, f.token(f.merch, stylegraph.RoleMerchandiser), zero)
 		// Generous: the insights scan the whole shared graph.
-		ctx := tab(t, browser, 4*time.Minute)
+		ctx := tab(t, browser, 6*time.Minute)
 		step(t, ctx, "sign in", signInDev(base, f.merch, stylegraph.RoleMerchandiser))
 		// Influencers scans every follow in the shared graph: it goes last.
 		screens := []struct{ name, hash string }{

@@ -105,7 +105,13 @@ func TestConsoleWithoutDevSignIn(t *testing.T) {
 // TestConsoleEndpoints checks what the console's own endpoints answer: the
 // explorer's neighbourhoods, the shopper preview and the audit filters.
 func TestConsoleEndpoints(t *testing.T) {
-	base, d := startServerWith(t, isolate(t))
+	base, d := startServerWith(t, func(c *config.Config) {
+		isolate(t)(c)
+		// Trending reads every recent engagement in the shared graph; the
+		// preview's social reason is what this test needs.
+		c.Recs.FeedEvery = 0
+		c.Recs.Weights = map[string]float64{"collaborative": 1, "social": 1, "interest": 0.2}
+	})
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	shopper, friend, merch, admin := ids+1, ids+2, ids+3, ids+4
