@@ -20,32 +20,6 @@ func (s Scope) bounds() (int64, int64) {
 	return s.From, s.To
 }
 
-// Basket is what one user liked, bought or carted.
-type Basket struct {
-	UserID   int64
-	Products []int64
-}
-
-// Baskets returns up to n baskets of users in scope with IDs above after,
-// in ID order; an empty page means the end.
-func (s *Store) Baskets(ctx context.Context, scope Scope, after int64, n int) ([]Basket, error) {
-	from, to := scope.bounds()
-	res, err := s.runNamed(ctx, "batch_baskets", map[string]any{"from": from, "to": to, "after": after, "users": n})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Basket, 0, len(res.Records))
-	for _, r := range res.Records {
-		b := Basket{UserID: recInt(r, "user")}
-		ps, _ := get(r, "products").([]any)
-		for _, p := range ps {
-			b.Products = append(b.Products, p.(int64))
-		}
-		out = append(out, b)
-	}
-	return out, nil
-}
-
 // Neighbour is one scored similar product.
 type Neighbour struct {
 	ProductID int64
