@@ -3,7 +3,6 @@ package catalog
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -106,9 +105,8 @@ func NormalizeUser(u *stylegraph.User) error {
 		return stylegraph.Invalid("home", "must be valid UTF-8 of at most %d characters", MaxNameRunes)
 	}
 	if u.ImageURL != "" {
-		p, err := url.Parse(u.ImageURL)
-		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || len(u.ImageURL) > MaxURLBytes {
-			return stylegraph.Invalid("imageURL", "must be an http(s) URL of at most %d bytes", MaxURLBytes)
+		if !stylegraph.PublicHTTPURL(u.ImageURL) || len(u.ImageURL) > MaxURLBytes {
+			return stylegraph.Invalid("imageURL", "must be an http(s) URL of a public host, at most %d bytes", MaxURLBytes)
 		}
 	}
 	return nil

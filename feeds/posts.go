@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -53,9 +52,8 @@ func NormalizeDraft(d *stylegraph.PostDraft) error {
 		im := &d.Images[i]
 		im.ImageURL = strings.TrimSpace(im.ImageURL)
 		im.Caption = strings.TrimSpace(im.Caption)
-		u, err := url.Parse(im.ImageURL)
-		if err != nil || len(im.ImageURL) > MaxURLBytes || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return stylegraph.Invalid(fmt.Sprintf("images[%d].imageURL", i), "must be an http(s) URL of at most %d bytes", MaxURLBytes)
+		if len(im.ImageURL) > MaxURLBytes || !stylegraph.PublicHTTPURL(im.ImageURL) {
+			return stylegraph.Invalid(fmt.Sprintf("images[%d].imageURL", i), "must be an http(s) URL of a public host, at most %d bytes", MaxURLBytes)
 		}
 		if !utf8.ValidString(im.Caption) || utf8.RuneCountInString(im.Caption) > MaxCaptionRunes {
 			return stylegraph.Invalid(fmt.Sprintf("images[%d].caption", i), "must be valid UTF-8 of at most %d characters", MaxCaptionRunes)

@@ -389,3 +389,37 @@ func TestLiveStreamsPerProcessCap(t *testing.T) {
 		}
 	}
 }
+
+// TestImageURLsMustBePublic sends internal addresses as a profile image and a
+// post image: both are 400 naming the field, and nothing is stored.
+func TestImageURLsMustBePublic(t *testing.T) {
+	base, d := startServerWith(t, isolate(t))
+	ctx := context.Background()
+	uid := testenv.IDBase(t) + 1
+	tok := mint(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
+	if code, b := call(t, http.MethodPut, fmt.Sprintf("%s/v1/users/%d", base, uid), tok, `{"name":"U","imageURL":"https://img.example.com/u.jpg"}`); code != http.StatusOK {
+		t.Fatalf("profile = %d %s", code, b)
+	}
+	profile := func() []map[string]any {
+		rows, err := d.Graph.Inspect(ctx, `MATCH (u:User {id: $u}) OPTIONAL MATCH (u)-[:POSTED]->(p:Post) RETURN u.imageURL AS image, count(p) AS posts`, map[string]any{"u": uid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	before := profile()
+	for _, bad := range []string{"http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:6379/", "http://[::1]/", "http://metadata.google.internal/", "file:///etc/passwd", "javascript:alert(1)", "http://10.0.0.1/x.jpg"} {
+		var e errBody
+		code, b := call(t, http.MethodPut, fmt.Sprintf("%s/v1/users/%d", base, uid), tok, fmt.Sprintf(`{"name":"U","imageURL":%q}`, bad))
+		if _ = json.Unmarshal(b, &e); code != http.StatusBadRequest || e.Error.Field != "imageURL" {
+			t.Errorf("profile imageURL %s: %d %s, want 400 naming imageURL", bad, code, b)
+		}
+		code, b = call(t, http.MethodPost, base+"/v1/posts", tok, fmt.Sprintf(`{"title":"x","images":[{"imageURL":%q}]}`, bad))
+		if _ = json.Unmarshal(b, &e); code != http.StatusBadRequest || e.Error.Field != "images[0].imageURL" {
+			t.Errorf("post imageURL %s: %d %s, want 400 naming images[0].imageURL", bad, code, b)
+		}
+	}
+	if diff := cmp.Diff(before, profile()); diff != "" {
+		t.Errorf("profile or posts changed (-before +after):\n%s", diff)
+	}
+}
