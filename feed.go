@@ -1,6 +1,9 @@
 package stylegraph
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Image is one picture of a post.
 type Image struct {
@@ -55,6 +58,39 @@ type Feed struct {
 	// Product is set, instead of a post, on items with reason "recommended":
 	// a product recommended to the reader (ID 0, not a cursor position).
 	Product *Recommendation `json:"product,omitempty"`
+}
+
+// RecommendedItem is the wire form of a feed item with reason "recommended":
+// no post, author, likes or comments, only the product and why. A feed page's
+// items are a Feed or a RecommendedItem, told apart by "reason".
+type RecommendedItem struct {
+	CreatedAt time.Time      `json:"createdDate"`
+	Reason    string         `json:"reason"`
+	Product   Recommendation `json:"product"`
+}
+
+// MarshalJSON writes a post item with every array present (never null) and
+// a recommended item as a RecommendedItem, so both match the published
+// schemas whoever builds the page.
+func (f Feed) MarshalJSON() ([]byte, error) {
+	if f.Product != nil {
+		return json.Marshal(RecommendedItem{CreatedAt: f.CreatedAt, Reason: ReasonRecommended, Product: *f.Product})
+	}
+	type plain Feed // without this method
+	p := plain(f)
+	p.Likes = orEmpty(p.Likes)
+	p.Comments = orEmpty(p.Comments)
+	p.Post.Images = orEmpty(p.Post.Images)
+	p.Post.Tags = orEmpty(p.Post.Tags)
+	p.Post.Products = orEmpty(p.Post.Products)
+	return json.Marshal(p)
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // Reasons a feed item is in a shopper's feed, besides ReasonInterest (it
