@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: chromium test-redis-cluster bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
+.PHONY: chromium generate lint-api test-contract test-redis-cluster bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
 
 all: build
 
@@ -62,6 +62,18 @@ test-redis-cluster: services
 	@scripts/services/redis-cluster.sh up
 	REDIS_ADDRS=$$(printf '127.0.0.1:%s,' $(REDIS_CLUSTER_PORTS) | sed 's/,$$//') \
 		$(GO) test -count=1 -p 2 -timeout 10m $(REDIS_CLUSTER_PKGS)
+
+## generate: regenerate the Go API client (api/client) from api/openapi.yaml with the pinned oapi-codegen
+generate:
+	$(GO) generate ./api/client
+
+## lint-api: Redocly and Spectral over api/openapi.yaml (pinned, installed from npm on first use); zero warnings
+lint-api:
+	@scripts/lint-api.sh
+
+## test-contract: Schemathesis over the running API for every role with a short budget (CI); test-fuzz is the long run
+test-contract:
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-5} FUZZ_PHASES=$${FUZZ_PHASES:-examples,fuzzing} scripts/fuzz-api.sh
 
 test-unit:
 	$(GO) test -count=1 -short ./...

@@ -60,21 +60,28 @@ type Feed struct {
 	Product *Recommendation `json:"product,omitempty"`
 }
 
+// Feed item kinds: the "kind" every item of a feed page carries, so clients
+// (and the OpenAPI discriminator) tell posts from recommended products.
+const (
+	KindPost        = "post"
+	KindRecommended = "recommended"
+)
+
 // RecommendedItem is the wire form of a feed item with reason "recommended":
-// no post, author, likes or comments, only the product and why. A feed page's
-// items are a Feed or a RecommendedItem, told apart by "reason".
+// no ID, post, author, likes or comments, only the product and why.
 type RecommendedItem struct {
+	Kind      string         `json:"kind"`
 	CreatedAt time.Time      `json:"createdDate"`
 	Reason    string         `json:"reason"`
 	Product   Recommendation `json:"product"`
 }
 
-// MarshalJSON writes a post item with every array present (never null) and
-// a recommended item as a RecommendedItem, so both match the published
-// schemas whoever builds the page.
+// MarshalJSON writes a post item with "kind": "post" and every array present
+// (never null), and a recommended item as a RecommendedItem, so both match
+// the published schemas whoever builds the page.
 func (f Feed) MarshalJSON() ([]byte, error) {
 	if f.Product != nil {
-		return json.Marshal(RecommendedItem{CreatedAt: f.CreatedAt, Reason: ReasonRecommended, Product: *f.Product})
+		return json.Marshal(RecommendedItem{Kind: KindRecommended, CreatedAt: f.CreatedAt, Reason: ReasonRecommended, Product: *f.Product})
 	}
 	type plain Feed // without this method
 	p := plain(f)
@@ -83,7 +90,10 @@ func (f Feed) MarshalJSON() ([]byte, error) {
 	p.Post.Images = orEmpty(p.Post.Images)
 	p.Post.Tags = orEmpty(p.Post.Tags)
 	p.Post.Products = orEmpty(p.Post.Products)
-	return json.Marshal(p)
+	return json.Marshal(struct {
+		plain
+		Kind string `json:"kind"`
+	}{p, KindPost})
 }
 
 func orEmpty[T any](s []T) []T {

@@ -33,6 +33,7 @@ type SearchRequest struct {
 	Colors     []string
 	Sizes      []string
 	Genders    []string
+	Seasons    []string
 	PriceMin   *float64
 	PriceMax   *float64
 	Sort       string
@@ -53,7 +54,7 @@ func (r *SearchRequest) Validate() error {
 	if utf8.RuneCountInString(r.Query) > MaxSearchQueryRunes {
 		return Invalid("q", "must be at most %d characters", MaxSearchQueryRunes)
 	}
-	for field, vals := range map[string][]string{"brand": r.Brands, "category": r.Categories, "color": r.Colors, "size": r.Sizes, "gender": r.Genders} {
+	for field, vals := range map[string][]string{"brand": r.Brands, "category": r.Categories, "color": r.Colors, "size": r.Sizes, "gender": r.Genders, "season": r.Seasons} {
 		if len(vals) > MaxFilterValues {
 			return Invalid(field, "at most %d values", MaxFilterValues)
 		}
@@ -94,7 +95,7 @@ func (r *SearchRequest) Validate() error {
 // shape search activity events carry.
 func (r SearchRequest) Filters() map[string]string {
 	out := map[string]string{}
-	for name, vals := range map[string][]string{"brand": r.Brands, "category": r.Categories, "color": r.Colors, "size": r.Sizes, "gender": r.Genders} {
+	for name, vals := range map[string][]string{"brand": r.Brands, "category": r.Categories, "color": r.Colors, "size": r.Sizes, "gender": r.Genders, "season": r.Seasons} {
 		if len(vals) > 0 {
 			out[name] = truncateRunes(strings.Join(vals, ","), 128)
 		}

@@ -29,6 +29,8 @@ type Feeds interface {
 	FollowingBrands(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.BrandPage, error)
 	// ReadJSON answers GET /v1/feed already encoded: {"items": [Feed], "nextCursor"}.
 	ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error)
+	Profile(ctx context.Context, viewer, id int64) (stylegraph.Profile, error)
+	UserPosts(ctx context.Context, viewer, author int64, cursor string, limit int) (stylegraph.FeedPage, error)
 	Stream(ctx context.Context, uid int64, lastEventID string, open func() error, send func(id int64, data []byte) error, ping func() error) error
 }
 
@@ -48,6 +50,8 @@ func (s *Server) feedRoutes(f Feeds) {
 	g.DELETE("/me/following/:kind/:id", h.unfollow)
 	g.GET("/users/:id/followers", h.followers)
 	g.GET("/users/:id/following", h.following)
+	g.GET("/users/:id", h.profile)
+	g.GET("/users/:id/posts", h.userPosts)
 	g.GET("/feed", h.feed)
 	g.GET("/feed/stream", h.stream)
 }
@@ -203,6 +207,27 @@ func (h feedHandlers) following(c *gin.Context) {
 			return h.f.FollowingBrands(ctx, id, cursor, limit)
 		}
 		return nil, stylegraph.Invalid("kind", "must be users or brands")
+	})
+}
+
+func (h feedHandlers) profile(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	p, err := h.f.Profile(c.Request.Context(), principal(c).UserID, id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+func (h feedHandlers) userPosts(c *gin.Context) {
+	viewer := principal(c).UserID
+	h.page(c, func(ctx context.Context, id int64, cursor string, limit int) (any, error) {
+		return h.f.UserPosts(ctx, viewer, id, cursor, limit)
 	})
 }
 

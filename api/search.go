@@ -27,7 +27,7 @@ type ActivityAppender interface {
 // searchParams are the query parameters /v1/search takes; listed ones may
 // repeat (multi-select).
 var searchParams = map[string]bool{
-	"q": false, "brand": true, "category": true, "color": true, "size": true, "gender": true,
+	"q": false, "brand": true, "category": true, "color": true, "size": true, "gender": true, "season": true,
 	"price_min": false, "price_max": false, "sort": false, "limit": false, "cursor": false, "personalize": false,
 }
 
@@ -72,7 +72,7 @@ func parseSearch(v url.Values) (stylegraph.SearchRequest, error) {
 	}
 	req := stylegraph.SearchRequest{
 		Query: v.Get("q"), Brands: v["brand"], Categories: v["category"], Colors: v["color"],
-		Sizes: v["size"], Genders: v["gender"], Sort: v.Get("sort"), Cursor: v.Get("cursor"), Personalize: true,
+		Sizes: v["size"], Genders: v["gender"], Seasons: v["season"], Sort: v.Get("sort"), Cursor: v.Get("cursor"), Personalize: true,
 	}
 	for _, f := range []struct {
 		name string

@@ -49,6 +49,8 @@ type Graph interface {
 	LikedFeedIDs(ctx context.Context, userID int64, limit int) ([]int64, error)
 	AuthorFeedIDs(ctx context.Context, authorID int64, limit int) ([]int64, error)
 	FollowerCount(ctx context.Context, userID int64) (int64, error)
+	Profile(ctx context.Context, id, viewer int64) (stylegraph.Profile, error)
+	AuthorFeedIDsBefore(ctx context.Context, authorID, before int64, limit int) ([]int64, error)
 }
 
 // Activity receives the activity events mutations produce (the ingest Log).

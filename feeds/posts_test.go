@@ -58,7 +58,7 @@ func TestCreatePostWireFormatAndEvent(t *testing.T) {
 	}
 
 	raw, _ := json.Marshal(f)
-	if diff := cmp.Diff([]string{"ID", "comment", "commentCount", "createdDate", "like", "likeCount", "likedByMe", "post", "reason", "user"}, keysOf(t, raw)); diff != "" {
+	if diff := cmp.Diff([]string{"ID", "comment", "commentCount", "createdDate", "kind", "like", "likeCount", "likedByMe", "post", "reason", "user"}, keysOf(t, raw)); diff != "" {
 		t.Errorf("Feed keys (-want +got):\n%s", diff)
 	}
 	var parts struct {

@@ -52,14 +52,15 @@ func (it item) decode() (stylegraph.Feed, error) {
 }
 
 // appendJSON appends the item's JSON: the cached object with the reader's
-// fields spliced in before its closing brace.
+// fields (and the item kind, see stylegraph.Feed.MarshalJSON) spliced in
+// before its closing brace.
 func (it item) appendJSON(b []byte) []byte {
 	b = append(b, it.raw[:len(it.raw)-1]...)
 	b = append(b, `,"likedByMe":`...)
 	b = strconv.AppendBool(b, it.liked)
 	b = append(b, `,"reason":`...)
 	b = strconv.AppendQuote(b, it.reason)
-	return append(b, '}')
+	return append(b, `,"kind":"post"}`...)
 }
 
 // Read returns a page of uid's feed, newest first, below the cursor. Items

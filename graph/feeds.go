@@ -147,3 +147,34 @@ func (s *Store) FollowerCount(ctx context.Context, userID int64) (int64, error) 
 	v, _ := res.Records[0].Get("n")
 	return i64(v), nil
 }
+
+// Profile returns the user's profile as viewer sees it, or ENOTFOUND.
+func (s *Store) Profile(ctx context.Context, id, viewer int64) (stylegraph.Profile, error) {
+	res, err := s.runNamed(ctx, "user_profile", map[string]any{"id": id, "viewerId": viewer})
+	if err != nil {
+		return stylegraph.Profile{}, err
+	}
+	if len(res.Records) == 0 {
+		return stylegraph.Profile{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "user %d not found", id)
+	}
+	r := res.Records[0]
+	get := func(k string) any { v, _ := r.Get(k); return v }
+	followed, _ := get("followedByMe").(bool)
+	follows, _ := get("followsMe").(bool)
+	return stylegraph.Profile{
+		User:          stylegraph.User{ID: id, Name: str(get("name")), ImageURL: str(get("imageURL")), Home: str(get("home"))},
+		FollowerCount: i64(get("followers")), FollowingCount: i64(get("followingUsers")),
+		FollowingBrandCount: i64(get("followingBrands")), PostCount: i64(get("posts")),
+		FollowedByMe: followed, FollowsMe: follows,
+	}, nil
+}
+
+// AuthorFeedIDsBefore returns a page of the author's posts' feed IDs, newest
+// first, below before.
+func (s *Store) AuthorFeedIDsBefore(ctx context.Context, authorID, before int64, limit int) ([]int64, error) {
+	res, err := s.runNamed(ctx, "author_posts_before", map[string]any{"authorId": authorID, "before": before, "limit": limit})
+	if err != nil {
+		return nil, err
+	}
+	return int64s(res, "feedId"), nil
+}

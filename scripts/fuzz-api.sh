@@ -2,6 +2,8 @@
 # Fuzzes the running API against its own OpenAPI contract with Schemathesis
 # (from PyPI), once per role: no response may be a 5xx or break the schema.
 # Usage: scripts/fuzz-api.sh   (make test-fuzz; starts services and a server)
+#   FUZZ_MAX_EXAMPLES (30) and FUZZ_PHASES (examples,coverage,fuzzing) set the
+#   budget; make test-contract, run by CI, uses 5 and examples,fuzzing.
 # The live feed stream never ends, so it is left out (its tests are in Go).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +13,7 @@ VENV="$CACHE/schemathesis-venv"
 ST_VERSION=4.32.5
 PORT="${FUZZ_PORT:-18080}"
 EXAMPLES="${FUZZ_MAX_EXAMPLES:-30}"
+PHASES="${FUZZ_PHASES:-examples,coverage,fuzzing}"
 
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$ST_VERSION"; then
   echo "[fuzz] installing schemathesis $ST_VERSION into $VENV"
@@ -22,6 +25,7 @@ scripts/services.sh up
 go build -o bin/stylegraph ./cmd/stylegraph
 export HTTP_ADDR="127.0.0.1:$PORT" SEARCH_INDEX_PREFIX="${SEARCH_INDEX_PREFIX:-fuzz}" RATE_LIMIT_PER_USER=0 RATE_LIMIT_PER_IP=0 AUDIT_DIR=off
 bin/stylegraph seed --users 50 --products 200 >/dev/null
+mkdir -p .run
 bin/stylegraph serve > .run/fuzz-server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
@@ -37,7 +41,7 @@ for role in shopper merchandiser admin service; do
   echo "[fuzz] role $role"
   "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.yaml" \
     -H "$header" --checks not_a_server_error,response_schema_conformance,status_code_conformance \
-    --max-examples "$EXAMPLES" --phases examples,coverage,fuzzing --workers 2 \
+    --max-examples "$EXAMPLES" --phases "$PHASES" --workers 2 --request-timeout 30 \
     --exclude-path /metrics --exclude-path /v1/feed/stream --suppress-health-check all || rc=1
 done
 if grep -q '"level":"ERROR"' .run/fuzz-server.log; then

@@ -104,6 +104,7 @@ func TestSearchFiltersCategoryPriceAndSize(t *testing.T) {
 		{"path prefix", stylegraph.SearchRequest{Categories: []string{"Footwear"}}, []int64{1, 6, 7, 12}},
 		{"price range", stylegraph.SearchRequest{PriceMin: &lo, PriceMax: &hi}, []int64{1, 2, 3, 9, 11, 12}},
 		{"size", stylegraph.SearchRequest{Sizes: []string{"XL", "38"}}, []int64{7, 8}},
+		{"season", stylegraph.SearchRequest{Seasons: []string{"Winter"}}, []int64{9, 10}},
 		{"price sort", stylegraph.SearchRequest{Categories: []string{"Footwear"}, Sort: stylegraph.SortPriceAsc}, []int64{7, 1, 12, 6}},
 		{"newest", stylegraph.SearchRequest{Brands: []string{"Puma"}, Sort: stylegraph.SortNewest}, []int64{11, 5, 4}},
 	}

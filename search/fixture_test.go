@@ -47,6 +47,7 @@ func smallShop() []stylegraph.Product {
 	ps[1].Description = "슬림한 핏의 데님 청바지"
 	ps[0].Tags = []string{"streetwear"}
 	ps[11].Tags = []string{"streetwear", "minimal"}
+	ps[8].Season, ps[9].Season = "Winter", "Winter"
 	return ps
 }
 

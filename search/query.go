@@ -280,6 +280,7 @@ func (p plan) filters() []filter {
 	add("color", "color", p.req.Colors)
 	add("size", "sizes", p.req.Sizes)
 	add("gender", "gender", p.req.Genders)
+	add("season", "season", p.req.Seasons)
 	if p.req.PriceMin != nil || p.req.PriceMax != nil {
 		r := map[string]any{}
 		if p.req.PriceMin != nil {
@@ -362,6 +363,10 @@ type cursor struct {
 func requestKey(r stylegraph.SearchRequest) string {
 	parts := []string{r.Query, r.Sort, strings.Join(r.Brands, "\x1f"), strings.Join(r.Categories, "\x1f"),
 		strings.Join(r.Colors, "\x1f"), strings.Join(r.Sizes, "\x1f"), strings.Join(r.Genders, "\x1f")}
+	if len(r.Seasons) > 0 {
+		// Only when given, so cursors issued before the filter existed still work.
+		parts = append(parts, "season="+strings.Join(r.Seasons, "\x1f"))
+	}
 	for _, p := range []*float64{r.PriceMin, r.PriceMax} {
 		if p != nil {
 			b, _ := json.Marshal(*p)

@@ -1,0 +1,57 @@
+package feeds
+
+import (
+	"context"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// Profile returns a user's public profile as viewer sees it.
+func (s *Service) Profile(ctx context.Context, viewer, id int64) (stylegraph.Profile, error) {
+	return s.g.Profile(ctx, id, viewer)
+}
+
+// UserPosts returns a page of a user's posts (their profile feed), newest
+// first, with likedByMe for the viewer. The cursor is the last feed ID
+// returned, as in the feed. An unknown user is ENOTFOUND.
+func (s *Service) UserPosts(ctx context.Context, viewer, author int64, cursor string, limit int) (stylegraph.FeedPage, error) {
+	before, err := DecodeCursor(cursor)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	if limit, err = checkLimit(limit); err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	if _, err := s.g.Profile(ctx, author, viewer); err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	fids, err := s.g.AuthorFeedIDsBefore(ctx, author, before, limit)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	objs, err := s.objects(ctx, fids)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	liked, err := s.likedByMe(ctx, viewer, fids)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	page := stylegraph.FeedPage{Items: make([]stylegraph.Feed, 0, len(fids))}
+	for _, fid := range fids {
+		f, ok := objs[fid]
+		if !ok {
+			continue // deleted meanwhile
+		}
+		f.LikedByMe = liked[fid]
+		if author == viewer {
+			f.Reason = stylegraph.ReasonOwn
+		}
+		page.Items = append(page.Items, f)
+	}
+	if len(fids) == limit {
+		next := EncodeCursor(fids[len(fids)-1])
+		page.NextCursor = &next
+	}
+	return page, nil
+}
