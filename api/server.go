@@ -70,6 +70,8 @@ type Options struct {
 	// Feeds serves posts, likes, comments, follows and the feed (nil: no
 	// feed endpoints).
 	Feeds Feeds
+	// Notifications serves /v1/me/notifications.
+	Notifications Notifications
 	// Search enables /v1/search and /v1/search/suggest; SearchActivity,
 	// when set, records each search on the activity stream.
 	Search         Searcher

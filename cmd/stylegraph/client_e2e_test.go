@@ -28,7 +28,7 @@ type apiClients struct {
 func newAPIClients(t *testing.T, base string, d *deps) apiClients {
 	t.Helper()
 	var key string
-	for k := range d.cfg.APIKeys {
+	for k := range d.Cfg.APIKeys {
 		key = k
 	}
 	svc, err := client.NewClientWithResponses(base, client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
@@ -38,7 +38,7 @@ func newAPIClients(t *testing.T, base string, d *deps) apiClients {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return apiClients{t: t, base: base, minter: auth.New(d.cfg.JWTSecret, nil), service: svc}
+	return apiClients{t: t, base: base, minter: auth.New(d.Cfg.JWTSecret, nil), service: svc}
 }
 
 // as returns a client acting as the user with the role.
@@ -77,10 +77,11 @@ func TestFeedItemsThroughGeneratedClient(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	reader, author, fan := ids+1, ids+2, ids+3
-	if err := d.graph.UpsertUsers(ctx, []stylegraph.User{{ID: reader, Name: "Reader"}, {ID: author, Name: "Author"}, {ID: fan, Name: "Fan"}}); err != nil {
+	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: reader, Name: "Reader"}, {ID: author, Name: "Author"}, {ID: fan, Name: "Fan"}}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = d.graph.PurgeUsers(context.Background(), ids, ids+10) })
+	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	startWorker(t, d) // the graph writer records the like that makes the coat trending
 	api := newAPIClients(t, base, d)
 
 	brand := fmt.Sprintf("Brand %d", ids)
@@ -192,10 +193,10 @@ func TestProfileThroughGeneratedClient(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	viewer, author := ids+1, ids+2
-	if err := d.graph.UpsertUsers(ctx, []stylegraph.User{{ID: viewer, Name: "Viewer"}, {ID: author, Name: "Author", Home: "Seoul"}}); err != nil {
+	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: viewer, Name: "Viewer"}, {ID: author, Name: "Author", Home: "Seoul"}}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = d.graph.PurgeUsers(context.Background(), ids, ids+10) })
+	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
 	api := newAPIClients(t, base, d)
 	vc, ac := api.as(viewer, stylegraph.RoleShopper), api.as(author, stylegraph.RoleShopper)
 
@@ -283,4 +284,119 @@ func TestProfileThroughGeneratedClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	status(t, "GET unknown user", missing.StatusCode(), 404, missing.Body)
+}
+
+// TestNotificationsThroughGeneratedClient: two likes, a comment and a follow
+// reach the author as three notifications (the likes aggregated), unread
+// until marked read; a new like makes its notification unread again.
+func TestNotificationsThroughGeneratedClient(t *testing.T) {
+	base, d := startServerWith(t, isolate(t))
+	ctx := context.Background()
+	ids := testenv.IDBase(t)
+	author, ana, jun, kim := ids+1, ids+2, ids+3, ids+4
+	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Author"}, {ID: ana, Name: "Ana"}, {ID: jun, Name: "Jun"}, {ID: kim, Name: "Kim"}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	startWorker(t, d)
+	api := newAPIClients(t, base, d)
+	ac := api.as(author, stylegraph.RoleShopper)
+
+	created, err := ac.CreatePostWithResponse(ctx, client.PostDraft{Title: ptr("Coat weather")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status(t, "POST /v1/posts", created.StatusCode(), 201, created.Body)
+	post := created.JSON201.Post.Id
+	for _, uid := range []int64{ana, jun} {
+		r, err := api.as(uid, stylegraph.RoleShopper).LikePostWithResponse(ctx, post)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status(t, "like", r.StatusCode(), 200, r.Body)
+	}
+	cm, err := api.as(kim, stylegraph.RoleShopper).AddCommentWithResponse(ctx, post, client.AddCommentJSONRequestBody{Text: "love it"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status(t, "comment", cm.StatusCode(), 201, cm.Body)
+	fol, err := api.as(ana, stylegraph.RoleShopper).FollowWithResponse(ctx, "users", author)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status(t, "follow", fol.StatusCode(), 204, fol.Body)
+	// The author's own like is not news to them.
+	own, err := ac.LikePostWithResponse(ctx, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status(t, "own like", own.StatusCode(), 200, own.Body)
+
+	type note struct {
+		Type, Text string
+		Count      int64
+		Read       bool
+	}
+	read := func() ([]note, int64) {
+		t.Helper()
+		r, err := ac.ListNotificationsWithResponse(ctx, &client.ListNotificationsParams{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status(t, "GET /v1/me/notifications", r.StatusCode(), 200, r.Body)
+		var out []note
+		for _, n := range r.JSON200.Items {
+			out = append(out, note{string(n.Type), n.Text, n.ActorCount, n.Read})
+		}
+		return out, r.JSON200.Unread
+	}
+	// The notification consumer runs in the worker: wait for it.
+	var got []note
+	var unread int64
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		if got, unread = read(); len(got) == 3 && got[2].Count == 2 {
+			break
+		}
+	}
+	want := []note{
+		{"follow", "Ana started following you", 1, false},
+		{"comment", "Kim commented on your post", 1, false},
+		{"like", "Jun and Ana liked your post", 2, false},
+	}
+	if diff := cmp.Diff(want, got); diff != "" || unread != 3 {
+		t.Fatalf("notifications (-want +got):\n%s\nunread %d, want 3", diff, unread)
+	}
+
+	mr, err := ac.MarkNotificationsReadWithResponse(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status(t, "mark read", mr.StatusCode(), 204, mr.Body)
+	if got, unread = read(); unread != 0 || !got[0].Read || !got[2].Read {
+		t.Errorf("after marking read: %+v unread %d", got, unread)
+	}
+
+	time.Sleep(5 * time.Millisecond) // a later millisecond than the mark
+	r, err := api.as(kim, stylegraph.RoleShopper).LikePostWithResponse(ctx, post)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status(t, "like", r.StatusCode(), 200, r.Body)
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		if got, unread = read(); unread == 1 {
+			break
+		}
+	}
+	if unread != 1 || got[0] != (note{"like", "Kim and 2 others liked your post", 3, false}) {
+		t.Errorf("after a new like: %+v unread %d, want the like on top, unread", got, unread)
+	}
+
+	// Bad input names the parameter.
+	bad, err := ac.ListNotificationsWithResponse(ctx, &client.ListNotificationsParams{Cursor: ptr("nope")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad.StatusCode() != 400 || bad.JSON400.Error.Field == nil || *bad.JSON400.Error.Field != "cursor" {
+		t.Errorf("cursor=nope: %d %s, want 400 naming cursor", bad.StatusCode(), bad.Body)
+	}
 }

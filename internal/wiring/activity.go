@@ -6,6 +6,7 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/insights"
 	"github.com/stylegraph/stylegraph/lake"
+	"github.com/stylegraph/stylegraph/notify"
 )
 
 // ActivityStream is what the API and the worker need from the activity log:
@@ -48,7 +49,14 @@ func (d *Deps) Consumers() []Consumer {
 		{Group: d.Cfg.Archive.Group, Handler: lake.NewArchiver(d.Lake)},
 		{Group: d.Cfg.Search.SignalsGroup, Handler: d.SearchSignals()},
 		{Group: "search-stats", Handler: d.SearchStats()},
+		{Group: "notifications", Handler: &notify.Consumer{Store: d.Notifications(), Graph: d.Graph}},
 	}
+}
+
+// Notifications is the users' notification store; it keeps its keys next to
+// the feed's, under the feed's key prefix.
+func (d *Deps) Notifications() *notify.Store {
+	return notify.New(d.Redis, d.Cfg.Feed.KeyPrefix+"ntf:")
 }
 
 // SearchStats counts queries for the merchandisers' searches insight; the
