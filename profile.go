@@ -12,3 +12,12 @@ type Profile struct {
 	FollowedByMe bool `json:"followedByMe"`
 	FollowsMe    bool `json:"followsMe"`
 }
+
+// FollowSuggestion is a user someone may want to follow, with why: "friends"
+// (followed by people they follow), "taste" (likes what they like) or
+// "brands" (follows the brands they follow), whichever weighs most.
+type FollowSuggestion struct {
+	User   User    `json:"user"`
+	Score  float64 `json:"score"`
+	Reason string  `json:"reason"`
+}

@@ -31,6 +31,7 @@ type Feeds interface {
 	ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error)
 	Profile(ctx context.Context, viewer, id int64) (stylegraph.Profile, error)
 	UserPosts(ctx context.Context, viewer, author int64, cursor string, limit int) (stylegraph.FeedPage, error)
+	WhoToFollow(ctx context.Context, uid int64, limit int) ([]stylegraph.FollowSuggestion, error)
 	Stream(ctx context.Context, uid int64, lastEventID string, open func() error, send func(id int64, data []byte) error, ping func() error) error
 }
 
@@ -52,6 +53,7 @@ func (s *Server) feedRoutes(f Feeds) {
 	g.GET("/users/:id/following", h.following)
 	g.GET("/users/:id", h.profile)
 	g.GET("/users/:id/posts", h.userPosts)
+	g.GET("/me/suggestions/users", h.whoToFollow)
 	g.GET("/feed", h.feed)
 	g.GET("/feed/stream", h.stream)
 }
@@ -222,6 +224,20 @@ func (h feedHandlers) profile(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, p)
+}
+
+func (h feedHandlers) whoToFollow(c *gin.Context) {
+	limit, err := queryLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out, err := h.f.WhoToFollow(c.Request.Context(), principal(c).UserID, limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
 }
 
 func (h feedHandlers) userPosts(c *gin.Context) {

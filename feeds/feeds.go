@@ -51,6 +51,7 @@ type Graph interface {
 	FollowerCount(ctx context.Context, userID int64) (int64, error)
 	Profile(ctx context.Context, id, viewer int64) (stylegraph.Profile, error)
 	AuthorFeedIDsBefore(ctx context.Context, authorID, before int64, limit int) ([]int64, error)
+	WhoToFollow(ctx context.Context, userID int64, limit int) ([]stylegraph.FollowSuggestion, error)
 }
 
 // Activity receives the activity events mutations produce (the ingest Log).

@@ -11,6 +11,16 @@ func (s *Service) Profile(ctx context.Context, viewer, id int64) (stylegraph.Pro
 	return s.g.Profile(ctx, id, viewer)
 }
 
+// WhoToFollow suggests up to limit users (1-100, default 20) for uid to
+// follow, from the graph; nobody uid already follows.
+func (s *Service) WhoToFollow(ctx context.Context, uid int64, limit int) ([]stylegraph.FollowSuggestion, error) {
+	limit, err := checkLimit(limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.g.WhoToFollow(ctx, uid, limit)
+}
+
 // UserPosts returns a page of a user's posts (their profile feed), newest
 // first, with likedByMe for the viewer. The cursor is the last feed ID
 // returned, as in the feed. An unknown user is ENOTFOUND.

@@ -178,3 +178,22 @@ func (s *Store) AuthorFeedIDsBefore(ctx context.Context, authorID, before int64,
 	}
 	return int64s(res, "feedId"), nil
 }
+
+// WhoToFollow returns up to limit users userID may want to follow, best
+// first, never userID or anyone they already follow.
+func (s *Store) WhoToFollow(ctx context.Context, userID int64, limit int) ([]stylegraph.FollowSuggestion, error) {
+	res, err := s.runNamed(ctx, "who_to_follow", map[string]any{"userId": userID, "limit": limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]stylegraph.FollowSuggestion, 0, len(res.Records))
+	for _, r := range res.Records {
+		get := func(k string) any { v, _ := r.Get(k); return v }
+		score, _ := get("score").(float64)
+		out = append(out, stylegraph.FollowSuggestion{
+			User:  stylegraph.User{ID: i64(get("id")), Name: str(get("name")), ImageURL: str(get("imageURL")), Home: str(get("home"))},
+			Score: score, Reason: str(get("reason")),
+		})
+	}
+	return out, nil
+}

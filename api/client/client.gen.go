@@ -74,6 +74,13 @@ const (
 	FeedReasonTrending  FeedReason = "trending"
 )
 
+// Defines values for FollowSuggestionReason.
+const (
+	FollowSuggestionReasonBrands  FollowSuggestionReason = "brands"
+	FollowSuggestionReasonFriends FollowSuggestionReason = "friends"
+	FollowSuggestionReasonTaste   FollowSuggestionReason = "taste"
+)
+
 // Defines values for NotificationTargetKind.
 const (
 	NotificationTargetKindPost    NotificationTargetKind = "post"
@@ -167,8 +174,8 @@ const (
 
 // Defines values for ListFollowingParamsKind.
 const (
-	Brands ListFollowingParamsKind = "brands"
-	Users  ListFollowingParamsKind = "users"
+	ListFollowingParamsKindBrands ListFollowingParamsKind = "brands"
+	ListFollowingParamsKindUsers  ListFollowingParamsKind = "users"
 )
 
 // AuditEntry defines model for AuditEntry.
@@ -327,6 +334,17 @@ type FeedPage struct {
 	Items      []FeedItem `json:"items"`
 	NextCursor *string    `json:"nextCursor"`
 }
+
+// FollowSuggestion defines model for FollowSuggestion.
+type FollowSuggestion struct {
+	// Reason The strongest source: followed by people you follow, likes what you like, follows your brands.
+	Reason FollowSuggestionReason `json:"reason"`
+	Score  float64                `json:"score"`
+	User   User                   `json:"user"`
+}
+
+// FollowSuggestionReason The strongest source: followed by people you follow, likes what you like, follows your brands.
+type FollowSuggestionReason string
 
 // ID defines model for ID.
 type ID = int64
@@ -682,6 +700,11 @@ type StreamFeedParams struct {
 type ListNotificationsParams struct {
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *int32  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// SuggestUsersToFollowParams defines parameters for SuggestUsersToFollow.
+type SuggestUsersToFollowParams struct {
+	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // ListCommentsParams defines parameters for ListComments.
@@ -1211,6 +1234,9 @@ type ClientInterface interface {
 	// MarkNotificationsRead request
 	MarkNotificationsRead(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SuggestUsersToFollow request
+	SuggestUsersToFollow(ctx context.Context, params *SuggestUsersToFollowParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreatePostWithBody request with any body
 	CreatePostWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -1570,6 +1596,18 @@ func (c *Client) ListNotifications(ctx context.Context, params *ListNotification
 
 func (c *Client) MarkNotificationsRead(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMarkNotificationsReadRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) SuggestUsersToFollow(ctx context.Context, params *SuggestUsersToFollowParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuggestUsersToFollowRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3088,6 +3126,55 @@ func NewMarkNotificationsReadRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewSuggestUsersToFollowRequest generates requests for SuggestUsersToFollow
+func NewSuggestUsersToFollowRequest(server string, params *SuggestUsersToFollowParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/me/suggestions/users")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		queryValues := queryURL.Query()
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "limit", runtime.ParamLocationQuery, *params.Limit); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		queryURL.RawQuery = queryValues.Encode()
+	}
+
+	req, err := http.NewRequest("GET", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreatePostRequest calls the generic CreatePost builder with application/json body
 func NewCreatePostRequest(server string, body CreatePostJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -4416,6 +4503,9 @@ type ClientWithResponsesInterface interface {
 	// MarkNotificationsReadWithResponse request
 	MarkNotificationsReadWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*MarkNotificationsReadResponse, error)
 
+	// SuggestUsersToFollowWithResponse request
+	SuggestUsersToFollowWithResponse(ctx context.Context, params *SuggestUsersToFollowParams, reqEditors ...RequestEditorFn) (*SuggestUsersToFollowResponse, error)
+
 	// CreatePostWithBodyWithResponse request with any body
 	CreatePostWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePostResponse, error)
 
@@ -5103,6 +5193,35 @@ func (r MarkNotificationsReadResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r MarkNotificationsReadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type SuggestUsersToFollowResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *struct {
+		Items []FollowSuggestion `json:"items"`
+	}
+	JSON400 *BadRequest
+	JSON401 *Unauthorized
+	JSON403 *Forbidden
+	JSON429 *RateLimited
+	JSON503 *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r SuggestUsersToFollowResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SuggestUsersToFollowResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -5886,6 +6005,15 @@ func (c *ClientWithResponses) MarkNotificationsReadWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseMarkNotificationsReadResponse(rsp)
+}
+
+// SuggestUsersToFollowWithResponse request returning *SuggestUsersToFollowResponse
+func (c *ClientWithResponses) SuggestUsersToFollowWithResponse(ctx context.Context, params *SuggestUsersToFollowParams, reqEditors ...RequestEditorFn) (*SuggestUsersToFollowResponse, error) {
+	rsp, err := c.SuggestUsersToFollow(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuggestUsersToFollowResponse(rsp)
 }
 
 // CreatePostWithBodyWithResponse request with arbitrary body returning *CreatePostResponse
@@ -7344,6 +7472,69 @@ func ParseMarkNotificationsReadResponse(rsp *http.Response) (*MarkNotificationsR
 	}
 
 	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSuggestUsersToFollowResponse parses an HTTP response from a SuggestUsersToFollowWithResponse call
+func ParseSuggestUsersToFollowResponse(rsp *http.Response) (*SuggestUsersToFollowResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SuggestUsersToFollowResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []FollowSuggestion `json:"items"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {

@@ -400,3 +400,72 @@ func TestNotificationsThroughGeneratedClient(t *testing.T) {
 		t.Errorf("cursor=nope: %d %s, want 400 naming cursor", bad.StatusCode(), bad.Body)
 	}
 }
+
+// TestWhoToFollowThroughGeneratedClient: a friend of a friend and someone who
+// liked the same post are suggested, best first; someone already followed is
+// not, even though a friend follows them too.
+func TestWhoToFollowThroughGeneratedClient(t *testing.T) {
+	base, d := startServerWith(t, isolate(t))
+	ctx := context.Background()
+	ids := testenv.IDBase(t)
+	me, friend, followed, fof, twin, author := ids+1, ids+2, ids+3, ids+4, ids+5, ids+6
+	var users []stylegraph.User
+	for i, n := range []string{"Me", "Friend", "Followed", "Friend of friend", "Twin", "Author"} {
+		users = append(users, stylegraph.User{ID: ids + 1 + int64(i), Name: n})
+	}
+	if err := d.Graph.UpsertUsers(ctx, users); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	api := newAPIClients(t, base, d)
+	mc, fc := api.as(me, stylegraph.RoleShopper), api.as(friend, stylegraph.RoleShopper)
+	for _, f := range []struct {
+		c      *client.ClientWithResponses
+		target int64
+	}{{mc, friend}, {mc, followed}, {fc, fof}, {fc, followed}} {
+		r, err := f.c.FollowWithResponse(ctx, "users", f.target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status(t, "follow", r.StatusCode(), 204, r.Body)
+	}
+	p, err := api.as(author, stylegraph.RoleShopper).CreatePostWithResponse(ctx, client.PostDraft{Title: ptr("look")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status(t, "POST /v1/posts", p.StatusCode(), 201, p.Body)
+	for _, c := range []*client.ClientWithResponses{mc, api.as(twin, stylegraph.RoleShopper)} {
+		r, err := c.LikePostWithResponse(ctx, p.JSON201.Post.Id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status(t, "like", r.StatusCode(), 200, r.Body)
+	}
+
+	r, err := mc.SuggestUsersToFollowWithResponse(ctx, &client.SuggestUsersToFollowParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status(t, "GET /v1/me/suggestions/users", r.StatusCode(), 200, r.Body)
+	type sug struct {
+		ID     int64
+		Reason string
+		Score  float64
+	}
+	var got []sug
+	for _, s := range r.JSON200.Items {
+		got = append(got, sug{s.User.ID, string(s.Reason), s.Score})
+	}
+	want := []sug{{fof, "friends", 2}, {twin, "taste", 1}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("suggestions (-want +got):\n%s", diff)
+	}
+
+	bad, err := mc.SuggestUsersToFollowWithResponse(ctx, &client.SuggestUsersToFollowParams{Limit: ptr(int32(101))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad.StatusCode() != 400 || bad.JSON400.Error.Field == nil || *bad.JSON400.Error.Field != "limit" {
+		t.Errorf("limit=101: %d %s, want 400 naming limit", bad.StatusCode(), bad.Body)
+	}
+}
