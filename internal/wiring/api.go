@@ -23,6 +23,7 @@ import (
 func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	d.RegisterBreakers(reg)
 	activity, err := d.ActivityLog(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -40,6 +41,7 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 		Registry:     reg,
 		Auth:         d.Authenticator(),
 		Dependencies: d.Dependencies(),
+		Budgets:      d.Budgets(),
 		Limiter:      limit.New(d.Redis, "ratelimit:"),
 		Limits: api.RateLimits{
 			PerPrincipal: d.Cfg.RateLimitPerUser, PerIP: d.Cfg.RateLimitPerIP, ServiceFactor: 10,
