@@ -179,7 +179,7 @@ func New(o Options) *Server {
 		s.log.Warn("ignoring bad trusted proxies", "err", err.Error())
 		_ = e.SetTrustedProxies(nil)
 	}
-	e.Use(s.requestContext, s.recoverPanic, s.withBudget)
+	e.Use(s.requestContext, s.recoverPanic, s.withBudget, s.markDegraded)
 	if len(o.CORSOrigins) > 0 {
 		e.Use(corsHandler(o.CORSOrigins))
 	}
