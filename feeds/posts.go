@@ -97,6 +97,9 @@ func (s *Service) CreatePost(ctx context.Context, author int64, d stylegraph.Pos
 	if err := NormalizeDraft(&d); err != nil {
 		return stylegraph.Feed{}, err
 	}
+	if err := s.ids.Valid(); err != nil {
+		return stylegraph.Feed{}, err
+	}
 	now := s.now().UTC()
 	p := stylegraph.NewPost{
 		ID: s.ids.Next(), FeedID: s.ids.Next(), AuthorID: author, Title: d.Title, Text: d.Text,
@@ -224,6 +227,9 @@ func (s *Service) AddComment(ctx context.Context, uid, postID int64, text string
 	text = strings.TrimSpace(text)
 	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > ingest.MaxCommentRunes {
 		return stylegraph.Comment{}, stylegraph.Invalid("text", "must be 1-%d characters of valid UTF-8", ingest.MaxCommentRunes)
+	}
+	if err := s.ids.Valid(); err != nil {
+		return stylegraph.Comment{}, err
 	}
 	c := stylegraph.NewComment{ID: s.ids.Next(), PostID: postID, UserID: uid, Text: text, CreatedAt: s.now().UTC()}
 	fid, err := s.g.AddComment(ctx, c)
