@@ -149,3 +149,20 @@ func TestBreakerIgnoresCallersThatLeave(t *testing.T) {
 		t.Errorf("state = %s, want closed", b.State())
 	}
 }
+
+func TestBackoffGrowsWithJitter(t *testing.T) {
+	base, max := 100*time.Millisecond, 2*time.Second
+	for attempt, want := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 6: 2 * time.Second, 30: 2 * time.Second} {
+		seen := map[time.Duration]bool{}
+		for range 200 {
+			d := Backoff(base, max, attempt)
+			if d < want/2 || d > want {
+				t.Fatalf("attempt %d: %v, want within [%v, %v]", attempt, d, want/2, want)
+			}
+			seen[d] = true
+		}
+		if len(seen) < 50 {
+			t.Errorf("attempt %d: only %d distinct waits in 200: no jitter", attempt, len(seen))
+		}
+	}
+}
