@@ -39,12 +39,12 @@ type Feeds interface {
 func (s *Server) feedRoutes(f Feeds) {
 	h := feedHandlers{f: f, drain: s.drain}
 	g := s.v1.Group("", asUser)
-	g.POST("/posts", h.createPost)
+	g.POST("/posts", detach, s.idempotent, h.createPost)
 	g.GET("/posts/:id", h.post)
 	g.DELETE("/posts/:id", h.deletePost)
 	g.PUT("/posts/:id/like", h.like)
 	g.DELETE("/posts/:id/like", h.unlike)
-	g.POST("/posts/:id/comments", h.addComment)
+	g.POST("/posts/:id/comments", detach, s.idempotent, h.addComment)
 	g.GET("/posts/:id/comments", h.comments)
 	g.PUT("/me/following/:kind/:id", h.follow)
 	g.DELETE("/me/following/:kind/:id", h.unfollow)

@@ -57,6 +57,9 @@ type Options struct {
 	Audit       Auditor
 	// Privacy enables /v1/me/export and DELETE /v1/me.
 	Privacy Privacy
+	// Idempotency, when set, makes POST /v1/posts and comments honour an
+	// Idempotency-Key header.
+	Idempotency Idempotency
 	// Budgets bound how long requests may take (zero: no deadline).
 	Budgets Budgets
 	// ReadHeaderTimeout bounds how long a client may take to send its
@@ -104,6 +107,7 @@ type Server struct {
 	limiter           RateLimiter
 	limits            RateLimits
 	budgets           Budgets
+	idem              Idempotency
 	// drain is closed when shutdown starts: readiness fails and live
 	// streams end with a reconnect hint.
 	drain     chan struct{}
@@ -162,6 +166,7 @@ func New(o Options) *Server {
 		limiter:           o.Limiter,
 		limits:            o.Limits,
 		budgets:           o.Budgets,
+		idem:              o.Idempotency,
 		drain:             make(chan struct{}),
 
 		insights:    o.Insights,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -141,5 +142,55 @@ func TestHungStoresFailFastAndDegrade(t *testing.T) {
 			t.Fatalf("search after the outage = %d %s", a.code, a.body)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// A client retrying POST /v1/posts or a comment with the same
+// Idempotency-Key gets the first answer, not a duplicate.
+func TestIdempotencyKey(t *testing.T) {
+	base, d := startServerWith(t, isolate(t))
+	uid := testenv.IDBase(t) + 1
+	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), uid, uid+1) })
+	tok := "Bearer " + mint(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
+	with := func(key string) map[string]string {
+		return map[string]string{"Authorization": tok, "Idempotency-Key": key}
+	}
+	key := fmt.Sprintf("post-%d", time.Now().UnixNano())
+	first := timed(t, "POST", base+"/v1/posts", with(key), `{"title":"once"}`)
+	again := timed(t, "POST", base+"/v1/posts", with(key), `{"title":"once"}`)
+	if first.code != 201 || again.code != 201 || first.body != again.body {
+		t.Fatalf("retry = %d %s, first = %d %s; want the same 201", again.code, again.body, first.code, first.body)
+	}
+	other := timed(t, "POST", base+"/v1/posts", with(key), `{"title":"something else"}`)
+	if other.code != 409 || !strings.Contains(other.body, `"field":"Idempotency-Key"`) {
+		t.Errorf("same key, other body = %d %s; want 409 naming Idempotency-Key", other.code, other.body)
+	}
+	var own stylegraph.FeedPage
+	if code := get(t, base+"/v1/feed?limit=50", map[string]string{"Authorization": tok}, &own); code != 200 {
+		t.Fatalf("feed = %d", code)
+	}
+	n := 0
+	for _, it := range own.Items {
+		if it.Post.Title == "once" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the feed shows %d posts titled once, want 1", n)
+	}
+
+	var post stylegraph.Feed
+	if err := json.Unmarshal([]byte(first.body), &post); err != nil || post.Post.ID == 0 {
+		t.Fatalf("decode post: %v %s", err, first.body)
+	}
+	ckey := key + "-comment"
+	url := fmt.Sprintf("%s/v1/posts/%d/comments", base, post.Post.ID)
+	c1 := timed(t, "POST", url, with(ckey), `{"text":"nice"}`)
+	c2 := timed(t, "POST", url, with(ckey), `{"text":"nice"}`)
+	if c1.code != 201 || c1.body != c2.body {
+		t.Errorf("comment retry = %d %s, first %d %s; want the same 201", c2.code, c2.body, c1.code, c1.body)
+	}
+	if bad := timed(t, "POST", url, with("has space"), `{"text":"nice"}`); bad.code != 400 || !strings.Contains(bad.body, "Idempotency-Key") {
+		t.Errorf("bad key = %d %s, want 400 naming Idempotency-Key", bad.code, bad.body)
 	}
 }

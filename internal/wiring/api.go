@@ -13,6 +13,7 @@ import (
 	"github.com/stylegraph/stylegraph/catalog"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/console"
+	"github.com/stylegraph/stylegraph/idempotency"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/limit"
 	"github.com/stylegraph/stylegraph/privacy"
@@ -42,6 +43,7 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 		Auth:         d.Authenticator(),
 		Dependencies: d.Dependencies(),
 		Budgets:      d.Budgets(),
+		Idempotency:  idempotency.New(d.Redis, "stylegraph:idem:", d.Cfg.Reliability.IdempotencyTTL, 2*d.Cfg.Reliability.WriteBudget),
 		Limiter:      limit.New(d.Redis, "ratelimit:"),
 		Limits: api.RateLimits{
 			PerPrincipal: d.Cfg.RateLimitPerUser, PerIP: d.Cfg.RateLimitPerIP, ServiceFactor: 10,
