@@ -69,7 +69,11 @@ func TestRollingRestartWithOpenStreams(t *testing.T) {
 	cfg.RateLimitPerUser, cfg.RateLimitPerIP = 0, 0
 	old := startReplica(t, cfg)
 	uid := testenv.IDBase(t) + 1
-	tok := "Bearer " + mint(t, cfg.JWTSecret, uid, stylegraph.RoleShopper)
+	// One shopper per stream: a user may hold only a few streams at once.
+	toks := make([]string, 100)
+	for i := range toks {
+		toks[i] = "Bearer " + mint(t, cfg.JWTSecret, uid+int64(i), stylegraph.RoleShopper)
+	}
 
 	const streams = 100
 	type client struct {
@@ -84,7 +88,7 @@ func TestRollingRestartWithOpenStreams(t *testing.T) {
 		c := client{make(chan struct{}), make(chan struct{})}
 		clients[i] = c
 		req, _ := http.NewRequestWithContext(ctx, "GET", old.base+"/v1/feed/stream", nil)
-		req.Header.Set("Authorization", tok)
+		req.Header.Set("Authorization", toks[i])
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("stream %d: %v %v", i, resp, err)
@@ -133,12 +137,12 @@ func TestRollingRestartWithOpenStreams(t *testing.T) {
 	// Every client reconnects to the next replica.
 	var wg sync.WaitGroup
 	errs := make(chan error, streams)
-	for range streams {
+	for i := range streams {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			req, _ := http.NewRequestWithContext(ctx, "GET", next.base+"/v1/feed/stream", nil)
-			req.Header.Set("Authorization", tok)
+			req.Header.Set("Authorization", toks[i])
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				errs <- err
