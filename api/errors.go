@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -23,6 +24,15 @@ var statusOf = map[string]int{
 	stylegraph.EINTERNAL:     http.StatusInternalServerError,
 }
 
+// retryAfter is the Retry-After of every 503, in seconds: about one breaker
+// trial period, so that clients come back when a recovered dependency has
+// been noticed.
+const retryAfter = "2"
+
+// statusClientClosed is logged for requests whose caller went away before
+// the answer (nginx's 499); no body is written.
+const statusClientClosed = 499
+
 // ErrorBody is the JSON shape of every 4xx and 5xx answer.
 type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
@@ -44,6 +54,17 @@ func writeError(c *gin.Context, err error) {
 		err = stylegraph.Errorf(stylegraph.ETOOLARGE, "request body is over %d bytes", maxErr.Limit)
 	}
 	if stylegraph.ErrorCode(err) == stylegraph.EINTERNAL {
+		ctx := c.Request.Context()
+		switch {
+		case errors.Is(ctx.Err(), context.Canceled):
+			// The caller hung up: nobody reads the answer and nothing is wrong here.
+			c.AbortWithStatus(statusClientClosed)
+			return
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+			err = stylegraph.Errorf(stylegraph.EUNAVAILABLE, "the request ran out of time; retry later")
+		}
+	}
+	if stylegraph.ErrorCode(err) == stylegraph.EINTERNAL {
 		slog.ErrorContext(c.Request.Context(), "request failed", "route", c.FullPath(), "err", err.Error())
 	}
 	respond(c, err)
@@ -55,6 +76,9 @@ func respond(c *gin.Context, err error) {
 	status, ok := statusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", retryAfter)
 	}
 	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{
 		Code:      code,

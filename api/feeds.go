@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -38,14 +40,14 @@ type Feeds interface {
 // feedRoutes registers the feed endpoints. Every one acts as the caller, so
 // only principals that are users may call them.
 func (s *Server) feedRoutes(f Feeds) {
-	h := feedHandlers{f}
+	h := feedHandlers{f: f, drain: s.drain}
 	g := s.v1.Group("", asUser)
-	g.POST("/posts", h.createPost)
+	g.POST("/posts", detach, s.idempotent, h.createPost)
 	g.GET("/posts/:id", h.post)
 	g.DELETE("/posts/:id", h.deletePost)
 	g.PUT("/posts/:id/like", h.like)
 	g.DELETE("/posts/:id/like", h.unlike)
-	g.POST("/posts/:id/comments", h.addComment)
+	g.POST("/posts/:id/comments", detach, s.idempotent, h.addComment)
 	g.GET("/posts/:id/comments", h.comments)
 	g.PUT("/me/following/:kind/:id", h.follow)
 	g.DELETE("/me/following/:kind/:id", h.unfollow)
@@ -69,7 +71,10 @@ func asUser(c *gin.Context) {
 	c.Next()
 }
 
-type feedHandlers struct{ f Feeds }
+type feedHandlers struct {
+	f     Feeds
+	drain <-chan struct{} // closed at shutdown: streams end with a reconnect hint
+}
 
 func (h feedHandlers) createPost(c *gin.Context) {
 	var d stylegraph.PostDraft
@@ -297,13 +302,31 @@ func (h feedHandlers) stream(c *gin.Context) {
 	if last == "" {
 		last = c.Query("lastEventId") // EventSource cannot set headers on the first connect
 	}
+	ctx, cancel := context.WithCancel(c.Request.Context())
+	defer cancel()
+	var drained atomic.Bool
+	go func() {
+		select {
+		case <-h.drain:
+			drained.Store(true)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	opened := false
-	err := h.f.Stream(c.Request.Context(), principal(c).UserID, last, func() error { opened = true; return open() }, send, ping)
-	if err != nil && !opened {
+	err := h.f.Stream(ctx, principal(c).UserID, last, func() error { opened = true; return open() }, send, ping)
+	cancel()
+	switch {
+	case err != nil && !opened:
 		if stylegraph.ErrorCode(err) == stylegraph.ERATELIMITED {
 			c.Header("Retry-After", "5") // a stream cap: a slot frees when a stream closes
 		}
 		writeError(c, err)
+	case opened && drained.Load():
+		// This replica is going away: tell the client to reconnect soon (to
+		// another replica), spread over a second so they do not all come at once.
+		_, _ = fmt.Fprintf(w, "retry: %d\nevent: shutdown\ndata: {\"reconnect\":true}\n\n", 250+rand.IntN(750))
+		_ = rc.Flush()
 	}
 }
 

@@ -26,9 +26,11 @@ type Catalog interface {
 func (s *Server) catalogRoutes(cat Catalog) {
 	editors := allow(stylegraph.RoleMerchandiser, stylegraph.RoleAdmin, stylegraph.RoleService)
 	s.v1.GET("/products/:id", func(c *gin.Context) { getProduct(c, cat) })
-	s.v1.PUT("/products/:id", editors, func(c *gin.Context) { putProduct(c, cat) })
-	s.v1.DELETE("/products/:id", editors, func(c *gin.Context) { deleteProduct(c, cat) })
-	s.v1.PUT("/users/:id", func(c *gin.Context) { putUser(c, cat) })
+	// A product write goes to the graph and then the index: it must not stop
+	// half-way because the caller hung up.
+	s.v1.PUT("/products/:id", editors, detach, func(c *gin.Context) { putProduct(c, cat) })
+	s.v1.DELETE("/products/:id", editors, detach, func(c *gin.Context) { deleteProduct(c, cat) })
+	s.v1.PUT("/users/:id", detach, func(c *gin.Context) { putUser(c, cat) })
 }
 
 func getProduct(c *gin.Context, cat Catalog) {

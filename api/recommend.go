@@ -22,6 +22,14 @@ type Recommender interface {
 // RecommendationList is the body of every recommendation answer.
 type RecommendationList struct {
 	Items []stylegraph.Recommendation `json:"items"`
+	// Degraded is set when the graph could not be asked and the list is the
+	// shopper's last answer or the last trending list, kept in Redis.
+	Degraded bool `json:"degraded,omitempty"`
+}
+
+// recommendationList wraps items, marked degraded when a fallback answered.
+func recommendationList(c *gin.Context, items []stylegraph.Recommendation) RecommendationList {
+	return RecommendationList{Items: items, Degraded: len(stylegraph.Degraded(c.Request.Context())) > 0}
 }
 
 const defaultRecLimit = 20
@@ -68,7 +76,7 @@ func (h recommendHandlers) recommendations(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, RecommendationList{Items: items})
+	c.JSON(http.StatusOK, recommendationList(c, items))
 }
 
 func (h recommendHandlers) similar(c *gin.Context) {
@@ -87,7 +95,7 @@ func (h recommendHandlers) similar(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, RecommendationList{Items: items})
+	c.JSON(http.StatusOK, recommendationList(c, items))
 }
 
 func (h recommendHandlers) trending(c *gin.Context) {
@@ -101,7 +109,7 @@ func (h recommendHandlers) trending(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, RecommendationList{Items: items})
+	c.JSON(http.StatusOK, recommendationList(c, items))
 }
 
 func (h recommendHandlers) hide(c *gin.Context) {

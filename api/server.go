@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -20,10 +21,12 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// Dependency is something /readyz checks.
+// Dependency is something /readyz checks. Only a Required one being down
+// makes the process not ready; the others show it as degraded.
 type Dependency struct {
-	Name string
-	Ping func(ctx context.Context) error
+	Name     string
+	Ping     func(ctx context.Context) error
+	Required bool
 }
 
 // Authenticator turns credentials into a principal.
@@ -54,6 +57,11 @@ type Options struct {
 	Audit       Auditor
 	// Privacy enables /v1/me/export and DELETE /v1/me.
 	Privacy Privacy
+	// Idempotency, when set, makes POST /v1/posts and comments honour an
+	// Idempotency-Key header.
+	Idempotency Idempotency
+	// Budgets bound how long requests may take (zero: no deadline).
+	Budgets Budgets
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// headers (default 5s), so slow clients cannot hold connections open.
 	ReadHeaderTimeout time.Duration
@@ -100,6 +108,12 @@ type Server struct {
 	readHeaderTimeout time.Duration
 	limiter           RateLimiter
 	limits            RateLimits
+	budgets           Budgets
+	idem              Idempotency
+	// drain is closed when shutdown starts: readiness fails and live
+	// streams end with a reconnect hint.
+	drain     chan struct{}
+	drainOnce sync.Once
 
 	insights    Insights
 	searchStats SearchStats
@@ -153,6 +167,9 @@ func New(o Options) *Server {
 		readHeaderTimeout: o.ReadHeaderTimeout,
 		limiter:           o.Limiter,
 		limits:            o.Limits,
+		budgets:           o.Budgets,
+		idem:              o.Idempotency,
+		drain:             make(chan struct{}),
 
 		insights:    o.Insights,
 		searchStats: o.SearchStats,
@@ -169,7 +186,7 @@ func New(o Options) *Server {
 		s.log.Warn("ignoring bad trusted proxies", "err", err.Error())
 		_ = e.SetTrustedProxies(nil)
 	}
-	e.Use(s.requestContext, s.recoverPanic)
+	e.Use(s.requestContext, s.recoverPanic, s.withBudget, s.markDegraded)
 	if len(o.CORSOrigins) > 0 {
 		e.Use(corsHandler(o.CORSOrigins))
 	}
@@ -185,7 +202,8 @@ func New(o Options) *Server {
 		}})
 	})
 
-	e.GET("/healthz", s.healthz)
+	e.GET("/livez", s.livez)
+	e.GET("/healthz", s.livez)
 	e.GET("/readyz", s.readyz)
 	e.GET("/openapi.yaml", s.openAPI)
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry})))
@@ -215,8 +233,23 @@ func (s *Server) Serve(ln net.Listener) error {
 	return nil
 }
 
-// Shutdown stops accepting connections and waits for in-flight requests.
+// Drain starts shutdown without closing anything: /readyz answers 503 from
+// now on and live streams end with a reconnect hint. Shutdown calls it.
+func (s *Server) Drain() { s.drainOnce.Do(func() { close(s.drain) }) }
+
+func (s *Server) draining() bool {
+	select {
+	case <-s.drain:
+		return true
+	default:
+		return false
+	}
+}
+
+// Shutdown drains, stops accepting connections and waits for in-flight
+// requests.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.Drain()
 	if s.http == nil {
 		return nil
 	}

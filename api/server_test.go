@@ -133,24 +133,39 @@ func TestRequestIDOnEveryLogLine(t *testing.T) {
 func TestReadyz(t *testing.T) {
 	up := Dependency{Name: "a", Ping: func(context.Context) error { return nil }}
 	down := Dependency{Name: "b", Ping: func(context.Context) error { return errors.New("refused") }}
+	hung := Dependency{Name: "c", Ping: func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }}
+	requiredDown := Dependency{Name: "r", Ping: down.Ping, Required: true}
 	for _, tc := range []struct {
 		deps   []Dependency
 		status int
+		state  string
 		want   map[string]string
 	}{
-		{[]Dependency{up}, 200, map[string]string{"a": "up"}},
-		{[]Dependency{up, down}, 503, map[string]string{"a": "up", "b": "down"}},
+		{[]Dependency{up}, 200, "ready", map[string]string{"a": "up"}},
+		{[]Dependency{up, down, hung}, 200, "degraded", map[string]string{"a": "up", "b": "down", "c": "down"}},
+		{[]Dependency{up, down, requiredDown}, 503, "unavailable", map[string]string{"a": "up", "b": "down", "r": "down"}},
 	} {
+		start := time.Now()
 		_, ts, _ := newTestServer(t, tc.deps...)
 		resp, err := http.Get(ts.URL + "/readyz")
 		if err != nil {
 			t.Fatal(err)
 		}
 		var body struct {
+			Status       string                      `json:"status"`
 			Dependencies map[string]DependencyStatus `json:"dependencies"`
 		}
 		_ = json.NewDecoder(resp.Body).Decode(&body)
 		resp.Body.Close()
+		if took := time.Since(start); took > readyTimeout {
+			t.Errorf("/readyz took %v, want under %v", took, readyTimeout)
+		}
+		if body.Status != tc.state {
+			t.Errorf("status %q, want %q", body.Status, tc.state)
+		}
+		if tc.status == 503 && resp.Header.Get("Retry-After") == "" {
+			t.Errorf("503 without Retry-After")
+		}
 		got := map[string]string{}
 		for k, v := range body.Dependencies {
 			got[k] = v.Status
@@ -160,6 +175,57 @@ func TestReadyz(t *testing.T) {
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("dependencies (-want +got):\n%s", diff)
+		}
+	}
+}
+
+// Shutdown turns readiness to 503 at once, before in-flight requests end;
+// liveness stays up and never pings anything.
+func TestReadyzDuringShutdown(t *testing.T) {
+	pinged := 0
+	s, ts, _ := newTestServer(t, Dependency{Name: "redis", Required: true, Ping: func(context.Context) error { pinged++; return nil }})
+	s.Drain()
+	resp, err := http.Get(ts.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("/readyz while draining = %d (Retry-After %q), want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	for _, path := range []string{"/livez", "/healthz"} {
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s = %d, want 200", path, resp.StatusCode)
+		}
+	}
+	if pinged != 0 {
+		t.Errorf("dependencies pinged %d times, want none", pinged)
+	}
+}
+
+func TestBudgetFor(t *testing.T) {
+	b := Budgets{Read: 1 * time.Second, Write: 2 * time.Second, Admin: 3 * time.Second}
+	for _, tc := range []struct {
+		method, route string
+		want          time.Duration
+	}{
+		{"GET", "/v1/feed", time.Second},
+		{"GET", "/v1/feed/stream", 0},
+		{"GET", "/readyz", 0},
+		{"POST", "/v1/posts", 2 * time.Second},
+		{"PUT", "/v1/products/:id", 2 * time.Second},
+		{"GET", "/v1/admin/insights/funnel", 3 * time.Second},
+		{"GET", "/v1/me/export", 3 * time.Second},
+		{"DELETE", "/v1/me", 3 * time.Second},
+		{"GET", "/v1/me", time.Second},
+	} {
+		if got := b.budgetFor(tc.method, tc.route); got != tc.want {
+			t.Errorf("%s %s: budget %v, want %v", tc.method, tc.route, got, tc.want)
 		}
 	}
 }

@@ -78,6 +78,9 @@ type Config struct {
 	Feed Feed
 	// Search configures personalisation caching and popularity signals.
 	Search Search
+	// Reliability sets request budgets and circuit breakers
+	// (config/reliability.go).
+	Reliability Reliability
 }
 
 // Recs tunes the recommendation blend and its precomputed lists.
@@ -194,6 +197,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		r.fail("RECS_MAX_PER_CATEGORY", strconv.Itoa(c.Recs.MaxPerCategory), "must be 0 (no cap) or more")
 	}
 	c.Search = r.search()
+	c.Reliability = r.reliability()
 
 	r.hostPort("HTTP_ADDR", c.HTTPAddr)
 	r.hostPort("REDIS_ADDR", c.RedisAddr)

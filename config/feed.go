@@ -18,7 +18,8 @@ type Feed struct {
 	InterestLimit      int           // FEED_INTEREST_LIMIT: interest recipients per post
 	FanoutBatch        int           // FEED_FANOUT_BATCH: recipients per pipelined round trip
 	Heartbeat          time.Duration // FEED_HEARTBEAT: live stream keep-alive interval
-	NodeID             int           // FEED_NODE_ID: ID generator node, -1 to take one from Redis
+	NodeID             int           // FEED_NODE_ID: ID generator node, -1 to lease one in Redis
+	NodeLeaseTTL       time.Duration // FEED_NODE_LEASE_TTL: how long a leased node outlives its last renewal
 	Group              string        // FEED_GROUP: the fan-out consumer group
 	StreamsPerUser     int           // FEED_STREAMS_PER_USER: live streams one user may hold open per process
 	StreamsMax         int           // FEED_STREAMS_MAX: live streams one process holds open
@@ -36,6 +37,7 @@ func (r *reader) feed() Feed {
 		FanoutBatch:        r.int("FEED_FANOUT_BATCH", 1000),
 		Heartbeat:          r.duration("FEED_HEARTBEAT", 15*time.Second),
 		NodeID:             r.int("FEED_NODE_ID", -1),
+		NodeLeaseTTL:       r.duration("FEED_NODE_LEASE_TTL", 30*time.Second),
 		Group:              r.str("FEED_GROUP", "feed"),
 		StreamsPerUser:     r.int("FEED_STREAMS_PER_USER", 5),
 		StreamsMax:         r.int("FEED_STREAMS_MAX", 10_000),

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/stylegraph/stylegraph"
 )
 
 // ID layout: 41 bits of milliseconds since idEpoch, 6 bits of node, 6 bits of
@@ -32,6 +34,32 @@ type IDs struct {
 	last int64 // ms since idEpoch of the last ID
 	seq  int64
 	now  func() time.Time
+	// heldUntil, when set, is when the node's lease (NodeLease) runs out
+	// unless renewed; past it the node may be someone else's.
+	heldUntil time.Time
+}
+
+// Valid reports whether IDs may be issued: a leased node must still be held.
+func (g *IDs) Valid() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.heldUntil.IsZero() && g.now().After(g.heldUntil) {
+		return stylegraph.Errorf(stylegraph.EUNAVAILABLE, "id node lease expired; retry later")
+	}
+	return nil
+}
+
+func (g *IDs) hold(until time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.heldUntil = until
+}
+
+// setNode moves to another node (the lease on the old one was lost).
+func (g *IDs) setNode(node int, until time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.node, g.heldUntil = int64(node), until
 }
 
 // NewIDs returns a generator for node (0..MaxNode).
@@ -67,8 +95,9 @@ func IDTime(id int64) time.Time {
 }
 
 // NodeFromRedis takes the next node number from a counter in Redis, so
-// replicas that start one after another get different nodes (it wraps after
-// 64 starts; set FEED_NODE_ID to pin nodes when running more replicas).
+// processes that start one after another get different nodes. It wraps
+// after 64 starts, so it suits short-lived tests and benchmarks only; a
+// service holds its node with a NodeLease.
 func NodeFromRedis(ctx context.Context, r redis.UniversalClient, key string) (int, error) {
 	n, err := r.Incr(ctx, key).Result()
 	if err != nil {

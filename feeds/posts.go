@@ -97,6 +97,9 @@ func (s *Service) CreatePost(ctx context.Context, author int64, d stylegraph.Pos
 	if err := NormalizeDraft(&d); err != nil {
 		return stylegraph.Feed{}, err
 	}
+	if err := s.ids.Valid(); err != nil {
+		return stylegraph.Feed{}, err
+	}
 	now := s.now().UTC()
 	p := stylegraph.NewPost{
 		ID: s.ids.Next(), FeedID: s.ids.Next(), AuthorID: author, Title: d.Title, Text: d.Text,
@@ -224,6 +227,9 @@ func (s *Service) AddComment(ctx context.Context, uid, postID int64, text string
 	text = strings.TrimSpace(text)
 	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > ingest.MaxCommentRunes {
 		return stylegraph.Comment{}, stylegraph.Invalid("text", "must be 1-%d characters of valid UTF-8", ingest.MaxCommentRunes)
+	}
+	if err := s.ids.Valid(); err != nil {
+		return stylegraph.Comment{}, err
 	}
 	c := stylegraph.NewComment{ID: s.ids.Next(), PostID: postID, UserID: uid, Text: text, CreatedAt: s.now().UTC()}
 	fid, err := s.g.AddComment(ctx, c)
@@ -384,9 +390,13 @@ func (s *Service) objects(ctx context.Context, fids []int64) (map[int64]stylegra
 	if err := execIgnoringNil(ctx, pipe); err != nil {
 		return nil, fmt.Errorf("read feed objects: %w", err)
 	}
-	raws, err := s.rawObjects(ctx, fids, vals())
+	raws, unknown, err := s.rawObjects(ctx, fids, vals())
 	if err != nil {
 		return nil, err
+	}
+	if len(unknown) > 0 {
+		// Unknown is not deleted: callers must not answer "not found".
+		return nil, &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "graph database unavailable"}
 	}
 	for id, raw := range raws {
 		var f stylegraph.Feed
@@ -409,7 +419,7 @@ func (s *Service) objectKeys(fids []int64) []string {
 // rawObjects turns MGET results into encoded feed objects, rendering (and
 // caching) the misses from the graph; tombstoned and vanished items are left
 // out. Cached objects are passed on as they are, never decoded.
-func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (map[int64][]byte, error) {
+func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (objs map[int64][]byte, unknown map[int64]bool, err error) {
 	out := make(map[int64][]byte, len(fids))
 	var miss []int64
 	for i, v := range vals {
@@ -424,19 +434,28 @@ func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (map
 		}
 	}
 	if len(miss) > 0 {
-		fs, err := s.g.FeedItems(ctx, miss, s.cfg.RecentLikes, s.cfg.RecentComments)
+		gctx, cancel := graphShare(ctx)
+		fs, err := s.g.FeedItems(gctx, miss, s.cfg.RecentLikes, s.cfg.RecentComments)
+		cancel()
+		if s.degrade(ctx, err) {
+			unknown = make(map[int64]bool, len(miss))
+			for _, id := range miss {
+				unknown[id] = true
+			}
+			return out, unknown, nil
+		}
 		if err != nil {
-			return nil, fmt.Errorf("render feed items: %w", err)
+			return nil, nil, fmt.Errorf("render feed items: %w", err)
 		}
 		stored, err := s.store(ctx, fs)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for id, b := range stored {
 			out[id] = b
 		}
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 // likedByMe reports which of the feed items uid liked, from a per-user set

@@ -133,7 +133,12 @@ func (s *Service) page(ctx context.Context, uid int64, cursor string, limit int)
 	s.cleanDead(ctx, uid, c, dead)
 	// Past the cached list: continue from the graph.
 	for from := min(before, c.floor); len(items) < limit && from > 0; {
-		more, err := s.g.TimelineBefore(ctx, uid, from, limit-len(items))
+		gctx, cancel := graphShare(ctx)
+		more, err := s.g.TimelineBefore(gctx, uid, from, limit-len(items))
+		cancel()
+		if s.degrade(ctx, err) {
+			break // the page ends where Redis does
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("timeline of user %d from the graph: %w", uid, err)
 		}
@@ -190,7 +195,13 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 		return c, fmt.Errorf("read feed of user %d: %w", uid, err)
 	}
 	fol, err := s.followingFrom(ctx, uid, folCmd.Val())
-	if err != nil {
+	unknownFollows := false
+	switch {
+	case s.degrade(ctx, err):
+		// Without the graph the follows are unknown: keep every cached
+		// entry rather than drop them all as unfollowed.
+		unknownFollows = true
+	case err != nil:
 		return c, err
 	}
 	var celebs []int64
@@ -212,7 +223,7 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 	entries := list.Val()
 	if built.Val() == 0 {
 		rebuilt, err := s.regenerate(ctx, uid)
-		if err != nil {
+		if err != nil && !s.degrade(ctx, err) {
 			return c, err
 		}
 		entries = append(entries, rebuilt...)
@@ -229,8 +240,8 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 			c.floor = min(c.floor, ref.FeedID)
 		}
 		c.raw[ref.FeedID] = append(c.raw[ref.FeedID], raw)
-		if ref.SourceKind == "user" && !hasUser(fol, ref.SourceID) ||
-			ref.SourceKind == "brand" && !fol.brands[ref.SourceID] {
+		if !unknownFollows && (ref.SourceKind == "user" && !hasUser(fol, ref.SourceID) ||
+			ref.SourceKind == "brand" && !fol.brands[ref.SourceID]) {
 			continue // unfollowed since
 		}
 		c.add(ref)
@@ -245,7 +256,7 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 		}
 		if len(ids) == 0 {
 			var err error
-			if ids, err = s.rebuildOutbox(ctx, id); err != nil {
+			if ids, err = s.rebuildOutbox(ctx, id); err != nil && !s.degrade(ctx, err) {
 				return c, err
 			}
 		}
@@ -256,9 +267,9 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 			c.add(stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: id})
 		}
 	}
-	if fol.none() {
+	if fol.none() && !unknownFollows {
 		ids, err := s.trending(ctx)
-		if err != nil {
+		if err != nil && !s.degrade(ctx, err) {
 			return c, err
 		}
 		for _, fid := range ids {
@@ -285,7 +296,9 @@ func parseID(s string) (int64, bool) {
 // appended behind whatever fan-out pushed meanwhile, so nothing is lost;
 // reads de-duplicate.
 func (s *Service) regenerate(ctx context.Context, uid int64) ([]string, error) {
-	refs, err := s.g.TimelineBefore(ctx, uid, maxID+1, s.cfg.Cap)
+	gctx, cancel := graphShare(ctx)
+	defer cancel()
+	refs, err := s.g.TimelineBefore(gctx, uid, maxID+1, s.cfg.Cap)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild feed of user %d: %w", uid, err)
 	}
@@ -309,7 +322,9 @@ func (s *Service) regenerate(ctx context.Context, uid int64) ([]string, error) {
 
 // rebuildOutbox reloads a celebrity's recent posts from the graph.
 func (s *Service) rebuildOutbox(ctx context.Context, author int64) ([]int64, error) {
-	ids, err := s.g.AuthorFeedIDs(ctx, author, celebrityPull)
+	gctx, cancel := graphShare(ctx)
+	defer cancel()
+	ids, err := s.g.AuthorFeedIDs(gctx, author, celebrityPull)
 	if err != nil {
 		return nil, fmt.Errorf("recent posts of user %d: %w", author, err)
 	}
@@ -337,7 +352,9 @@ func (s *Service) trending(ctx context.Context) ([]int64, error) {
 			return ids, nil
 		}
 	}
-	ids, err := s.g.TrendingFeedIDs(ctx, s.now().Add(-s.cfg.TrendingWindow), trendingSize)
+	gctx, cancel := graphShare(ctx)
+	defer cancel()
+	ids, err := s.g.TrendingFeedIDs(gctx, s.now().Add(-s.cfg.TrendingWindow), trendingSize)
 	if err != nil {
 		return nil, fmt.Errorf("trending posts: %w", err)
 	}
@@ -367,7 +384,7 @@ func (s *Service) hydrate(ctx context.Context, uid int64, refs []stylegraph.Feed
 		if err := execIgnoringNil(ctx, pipe); err != nil {
 			return nil, nil, fmt.Errorf("read feed objects: %w", err)
 		}
-		objs, err := s.rawObjects(ctx, ids, mget())
+		objs, unknown, err := s.rawObjects(ctx, ids, mget())
 		if err != nil {
 			return nil, nil, err
 		}
@@ -376,11 +393,16 @@ func (s *Service) hydrate(ctx context.Context, uid int64, refs []stylegraph.Feed
 			for i, id := range ids {
 				liked[id] = lv[i+1]
 			}
-		} else if liked, err = s.likedByMe(ctx, uid, ids); err != nil { // not cached: build it
+		} else if liked, err = s.likedByMe(ctx, uid, ids); s.degrade(ctx, err) {
+			liked = map[int64]bool{} // not cached, graph down: shown as not liked
+		} else if err != nil { // not cached: build it
 			return nil, nil, err
 		}
 		for _, r := range chunk {
 			raw, ok := objs[r.FeedID]
+			if unknown[r.FeedID] {
+				continue // not in Redis and the graph is down: skipped, not dead
+			}
 			if !ok {
 				dead = append(dead, r.FeedID)
 				continue

@@ -69,6 +69,11 @@ func (a Activity) Empty() bool {
 		len(a.CartAdds)+len(a.CartRemoves)+len(a.Purchases)+len(a.Interests) == 0
 }
 
+type activityStep struct {
+	name string
+	rows []map[string]any
+}
+
 // ApplyActivity writes a in one transaction, so a batch is applied entirely
 // or not at all. Every statement is idempotent: toggles resolve by event
 // time, counted relationships and interests skip event IDs they already
@@ -77,11 +82,7 @@ func (s *Store) ApplyActivity(ctx context.Context, a Activity) error {
 	if a.Empty() {
 		return nil
 	}
-	type step struct {
-		name string
-		rows []map[string]any
-	}
-	steps := []step{
+	steps := []activityStep{
 		{"activity_follow", toggleRows(a.Follows)},
 		{"activity_unfollow", toggleRows(a.Unfollows)},
 		{"activity_like", toggleRows(a.Likes)},
@@ -93,6 +94,15 @@ func (s *Store) ApplyActivity(ctx context.Context, a Activity) error {
 		{"activity_purchase", countedRows(a.Purchases)},
 		{"activity_interest", interestRows(a.Interests)},
 	}
+	err := s.guarded(ctx, func(ctx context.Context) error { return s.applySteps(ctx, steps) })
+	if err != nil {
+		return fmt.Errorf("apply activity: %w", err)
+	}
+	return nil
+}
+
+// applySteps runs the activity statements in one write transaction.
+func (s *Store) applySteps(ctx context.Context, steps []activityStep) error {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -112,7 +122,7 @@ func (s *Store) ApplyActivity(ctx context.Context, a Activity) error {
 		return nil, nil
 	})
 	if err != nil {
-		return fmt.Errorf("apply activity: %w", mapError(err))
+		return mapError(ctx, err)
 	}
 	return nil
 }

@@ -23,6 +23,25 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	database string
 	q        map[string]string
+	guard    Guard
+}
+
+// Guard runs one call to Neo4j within its share of the request's budget and
+// refuses calls while Neo4j is known to be down (budget.Breaker).
+type Guard interface {
+	Do(ctx context.Context, call func(ctx context.Context) error) error
+}
+
+// SetGuard makes every statement go through g; without one, statements run
+// with the caller's context as it is.
+func (s *Store) SetGuard(g Guard) { s.guard = g }
+
+// guarded runs call through the guard, if there is one.
+func (s *Store) guarded(ctx context.Context, call func(ctx context.Context) error) error {
+	if s.guard == nil {
+		return call(ctx)
+	}
+	return s.guard.Do(ctx, call)
 }
 
 // Open connects to Neo4j and verifies connectivity.
@@ -96,18 +115,32 @@ func (s *Store) runNamed(ctx context.Context, name string, params map[string]any
 // run executes one auto-committed, retried query through the driver's
 // ExecuteQuery API and maps driver errors into the domain error model.
 func (s *Store) run(ctx context.Context, q string, params map[string]any) (*neo4j.EagerResult, error) {
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database))
-	if err != nil {
-		return nil, mapError(err)
-	}
-	return res, nil
+	var res *neo4j.EagerResult
+	err := s.guarded(ctx, func(ctx context.Context) error {
+		r, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database))
+		if err != nil {
+			return mapError(ctx, err)
+		}
+		res = r
+		return nil
+	})
+	return res, err
 }
 
-// mapError keeps connectivity failures distinguishable (unavailable) from bugs.
-func mapError(err error) error {
-	var cerr *neo4j.ConnectivityError
-	if errors.As(err, &cerr) || errors.Is(err, context.DeadlineExceeded) {
-		return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "graph database unavailable"}
+// mapError keeps connectivity failures, timeouts and transient errors
+// (unavailable: retry later) distinguishable from bugs. A caller that went
+// away gets its own context error back.
+func mapError(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return ctx.Err()
+	}
+	var (
+		cerr  *neo4j.ConnectivityError
+		limit *neo4j.TransactionExecutionLimit
+	)
+	if errors.As(err, &cerr) || errors.As(err, &limit) || errors.Is(err, context.DeadlineExceeded) ||
+		ctx.Err() != nil || neo4j.IsRetryable(err) {
+		return fmt.Errorf("%w: %w", &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "graph database unavailable"}, err)
 	}
 	return err
 }

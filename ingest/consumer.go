@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/budget"
 )
 
 // ConsumerOptions tune a Consumer. Zero values get the defaults noted.
@@ -216,13 +217,10 @@ func (c *Consumer) deadLetter(ctx context.Context, m Message, reason error) erro
 	return nil
 }
 
-// backoff is base·2^(attempt-1), capped at max.
+// backoff is base·2^(attempt-1), capped at max, with jitter: consumers an
+// outage stopped together do not all retry at the same instant.
 func backoff(base, max time.Duration, attempt int) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < max; i++ {
-		d *= 2
-	}
-	return min(d, max)
+	return budget.Backoff(base, max, attempt)
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -462,8 +462,12 @@ func (l *RedisLog) pruneConsumers(ctx context.Context, group string) {
 }
 
 // Lag is how many messages the group has not acknowledged: those not yet
-// delivered plus those delivered and pending. A group that does not exist
-// yet will start at the beginning, so its lag is the stream's length.
+// delivered plus those delivered and pending. It is computed from the
+// stream itself: nothing is undelivered when the group's last delivered ID
+// is the stream's last generated one, and otherwise the entries after it are
+// counted (up to lagCountCap; past it Redis' own counter, which a restart
+// can leave stale, is the estimate). A group that does not exist yet will
+// start at the beginning, so its lag is the stream's length.
 func (l *RedisLog) Lag(ctx context.Context, group string) (int64, error) {
 	groups, err := l.rdb.XInfoGroups(ctx, l.o.Stream).Result()
 	if err != nil {
@@ -476,17 +480,22 @@ func (l *RedisLog) Lag(ctx context.Context, group string) (int64, error) {
 		if g.Name != group {
 			continue
 		}
-		lag := g.Lag
-		if lag < 0 {
-			// Redis cannot tell after deletions in the stream; count what is
-			// after the last delivered ID instead.
-			n, err := l.rdb.XRangeN(ctx, l.o.Stream, "("+g.LastDeliveredID, "+", 100_000).Result()
-			if err != nil {
-				return 0, unavailable("count undelivered events", err)
-			}
-			lag = int64(len(n))
+		info, err := l.rdb.XInfoStream(ctx, l.o.Stream).Result()
+		if err != nil {
+			return 0, unavailable("read stream", err)
 		}
-		return lag + g.Pending, nil
+		if g.LastDeliveredID == info.LastGeneratedID {
+			return g.Pending, nil
+		}
+		after, err := l.rdb.XRangeN(ctx, l.o.Stream, "("+g.LastDeliveredID, "+", lagCountCap+1).Result()
+		if err != nil {
+			return 0, unavailable("count undelivered events", err)
+		}
+		undelivered := int64(len(after))
+		if undelivered > lagCountCap {
+			undelivered = max(undelivered, g.Lag)
+		}
+		return undelivered + g.Pending, nil
 	}
 	n, err := l.rdb.XLen(ctx, l.o.Stream).Result()
 	if err != nil {
@@ -494,6 +503,9 @@ func (l *RedisLog) Lag(ctx context.Context, group string) (int64, error) {
 	}
 	return n, nil
 }
+
+// lagCountCap bounds how many undelivered entries Lag counts one by one.
+const lagCountCap = 10_000
 
 // unavailable wraps a Redis failure as EUNAVAILABLE so that the API answers
 // 503 and consumers retry instead of dead-lettering.

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/stylegraph/stylegraph"
 )
 
 // Cache holds precomputed ranked lists per shopper in Redis. An entry lives
@@ -61,4 +63,38 @@ func (c *Cache) Get(ctx context.Context, userID int64) ([]Ranked, bool, error) {
 		e.Items = []Ranked{}
 	}
 	return e.Items, true, nil
+}
+
+// Answers older than this are not used as a fallback.
+const answerTTL = 24 * time.Hour
+
+func (c *Cache) answerKey(kind, id string) string { return c.prefix + "answer:" + kind + ":" + id }
+
+// PutAnswer keeps a copy of a full answer (product cards included) under
+// kind and id, for when the graph cannot be asked (Fallback).
+func (c *Cache) PutAnswer(ctx context.Context, kind, id string, recs []stylegraph.Recommendation) error {
+	b, err := json.Marshal(recs)
+	if err != nil {
+		return fmt.Errorf("encode answer: %w", err)
+	}
+	if err := c.rdb.Set(ctx, c.answerKey(kind, id), b, answerTTL).Err(); err != nil {
+		return fmt.Errorf("store %s answer: %w", kind, err)
+	}
+	return nil
+}
+
+// Answer returns the last answer kept under kind and id, if any.
+func (c *Cache) Answer(ctx context.Context, kind, id string) ([]stylegraph.Recommendation, error) {
+	b, err := c.rdb.Get(ctx, c.answerKey(kind, id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s answer: %w", kind, err)
+	}
+	var recs []stylegraph.Recommendation
+	if err := json.Unmarshal(b, &recs); err != nil {
+		return nil, nil // a corrupt copy is as good as none
+	}
+	return recs, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/budget"
 )
 
 // FeedReader reads one page of a shopper's feed (feeds.Service).
@@ -43,7 +44,11 @@ func (f *InFeed) Read(ctx context.Context, uid int64, cursor string, limit int) 
 	if slots == 0 {
 		return page, nil
 	}
-	recs, err := f.pick(ctx, uid, cursor, page.Items, slots)
+	// The feed must not wait on a slow graph for its extras: recommendations
+	// get a third of what is left.
+	rctx, cancel := budget.Share(ctx, 1.0/3, 0)
+	recs, err := f.pick(rctx, uid, cursor, page.Items, slots)
+	cancel()
 	if err != nil {
 		// The feed is worth more than its recommendations: answer without them.
 		if f.Log != nil {

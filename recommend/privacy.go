@@ -3,6 +3,7 @@ package recommend
 import (
 	"context"
 	"fmt"
+	"strconv"
 )
 
 // Name is this part's name in data exports.
@@ -18,9 +19,10 @@ func (c *Cache) ExportUser(ctx context.Context, userID int64) (any, error) {
 	return map[string]any{"precomputedList": n > 0}, nil
 }
 
-// EraseUser drops the precomputed list of userID.
+// EraseUser drops the precomputed list of userID and the copy of its last
+// answer.
 func (c *Cache) EraseUser(ctx context.Context, userID int64, _ []int64) error {
-	if err := c.rdb.Del(ctx, c.key(userID)).Err(); err != nil {
+	if err := c.rdb.Del(ctx, c.key(userID), c.answerKey("user", strconv.FormatInt(userID, 10))).Err(); err != nil {
 		return fmt.Errorf("erase recommendations of %d: %w", userID, err)
 	}
 	return nil

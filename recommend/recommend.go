@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -161,13 +162,48 @@ func (s *Service) RecommendFor(ctx context.Context, req Request) ([]stylegraph.R
 			ranked = cached
 		}
 	}
+	var err error
 	if ranked == nil {
-		var err error
-		if ranked, err = s.Rank(ctx, req.UserID, req.Now, candidatesFor(req.Limit+len(req.Exclude))); err != nil {
-			return nil, err
+		ranked, err = s.Rank(ctx, req.UserID, req.Now, candidatesFor(req.Limit+len(req.Exclude)))
+	}
+	var recs []stylegraph.Recommendation
+	if err == nil {
+		recs, err = s.finish(ctx, req.UserID, ranked, req.Limit, req.Exclude)
+	}
+	live := req.Now.IsZero() && s.cache != nil
+	switch {
+	case err == nil && live && len(req.Exclude) == 0 && len(recs) > 0:
+		// Kept for when the graph is down; a failure only loses the copy.
+		_ = s.cache.PutAnswer(ctx, "user", strconv.FormatInt(req.UserID, 10), recs)
+	case live && stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE:
+		if fb := s.fallback(ctx, req.UserID, req.Limit, req.Exclude); len(fb) > 0 {
+			return fb, nil
 		}
 	}
-	return s.finish(ctx, req.UserID, ranked, req.Limit, req.Exclude)
+	return recs, err
+}
+
+// fallback answers from Redis alone while the graph is unavailable: the
+// shopper's last answer, else the last trending answer, both with their
+// product cards; the request is marked degraded. Nil when neither exists.
+func (s *Service) fallback(ctx context.Context, userID int64, limit int, exclude map[int64]bool) []stylegraph.Recommendation {
+	for _, k := range [][2]string{{"user", strconv.FormatInt(userID, 10)}, {"trending", ""}} {
+		recs, err := s.cache.Answer(ctx, k[0], k[1])
+		if err != nil {
+			return nil
+		}
+		out := make([]stylegraph.Recommendation, 0, limit)
+		for _, r := range recs {
+			if len(out) < limit && !exclude[r.Product.ID] {
+				out = append(out, r)
+			}
+		}
+		if len(out) > 0 {
+			stylegraph.MarkDegraded(ctx, "neo4j")
+			return out
+		}
+	}
+	return nil
 }
 
 // candidatesFor is how many candidates each source is asked for: enough that
@@ -422,10 +458,24 @@ func (s *Service) Trending(ctx context.Context, category string, limit int) ([]s
 	}
 	p := graph.RecParams{Now: s.now(), HalfLife: s.cfg.HalfLife, Window: s.cfg.Window, Limit: candidatesFor(limit)}
 	cs, err := s.trending(ctx, category, p, true)
+	var recs []stylegraph.Recommendation
+	if err == nil {
+		recs, err = s.finish(ctx, 0, blend(map[string][]graph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1}), limit, nil)
+	}
+	switch {
+	case s.cache == nil:
+	case err == nil && len(recs) > 0:
+		_ = s.cache.PutAnswer(ctx, "trending", category, recs)
+	case stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE:
+		if old, _ := s.cache.Answer(ctx, "trending", category); len(old) > 0 {
+			stylegraph.MarkDegraded(ctx, "neo4j")
+			return old[:min(limit, len(old))], nil
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("trending: %w", err)
 	}
-	return s.finish(ctx, 0, blend(map[string][]graph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1}), limit, nil)
+	return recs, nil
 }
 
 // Hide keeps a product out of the shopper's recommendations from now on.

@@ -25,7 +25,17 @@ import (
 type Client struct {
 	os     *opensearch.Client
 	prefix string
+	guard  Guard
 }
+
+// Guard runs one call to OpenSearch within its share of the request's budget
+// and refuses calls while the cluster is known to be down (budget.Breaker).
+type Guard interface {
+	Do(ctx context.Context, call func(ctx context.Context) error) error
+}
+
+// SetGuard makes every request go through g.
+func (c *Client) SetGuard(g Guard) { c.guard = g }
 
 // Open returns a client for the cluster at rawURL; prefix namespaces every
 // index and alias the service owns (tests use their own prefix).
@@ -84,6 +94,13 @@ func IsStatus(err error, status int) bool {
 // Do sends one request. body is marshalled to JSON unless it is an io.Reader
 // or []byte (bulk NDJSON); out, when non-nil, receives the decoded answer.
 func (c *Client) Do(ctx context.Context, method, path string, body any, out any) error {
+	if c.guard == nil {
+		return c.do(ctx, method, path, body, out)
+	}
+	return c.guard.Do(ctx, func(ctx context.Context) error { return c.do(ctx, method, path, body, out) })
+}
+
+func (c *Client) do(ctx context.Context, method, path string, body any, out any) error {
 	var rd io.Reader
 	contentType := "application/json"
 	switch b := body.(type) {
@@ -113,14 +130,17 @@ func (c *Client) Do(ctx context.Context, method, path string, body any, out any)
 	}
 	resp, err := c.os.Perform(req)
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			return ctx.Err()
 		}
-		return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine unavailable"}
+		return fmt.Errorf("%w: %w", &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine unavailable"}, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
+		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.Canceled) {
+			return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine did not answer in time"}
+		}
 		return fmt.Errorf("read %s %s: %w", method, path, err)
 	}
 	if resp.StatusCode >= 400 {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/budget"
 )
 
 // doc is a product as indexed; field names match mappings/products.json.
@@ -165,7 +166,7 @@ func (c *Client) bulk(ctx context.Context, index string, ops []bulkOp) (BulkRepo
 			select {
 			case <-ctx.Done():
 				return rep, ctx.Err()
-			case <-time.After(time.Duration(100<<attempt) * time.Millisecond):
+			case <-time.After(budget.Backoff(200*time.Millisecond, 10*time.Second, attempt+1)):
 			}
 			pending = retry
 		}

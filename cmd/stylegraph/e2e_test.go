@@ -36,6 +36,12 @@ func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
 	// The feed keeps its keys (and its ID node counter) under the test's own prefix.
 	cfg.Feed.KeyPrefix = testenv.Namespace(t) + "feed:"
 	cfg.Feed.NodeID = testenv.FeedNode(t)
+	// Functional tests share a busy machine: without budgets and with
+	// breakers that do not open they stay about function. The budgets and
+	// breakers themselves are tested with the defaults in
+	// reliability_e2e_test.go and by the chaos suite.
+	cfg.Reliability.ReadBudget, cfg.Reliability.WriteBudget, cfg.Reliability.AdminBudget = 0, 0, 0
+	cfg.Reliability.BreakerFailures = 1 << 20
 	t.Cleanup(func() {
 		rdb := testenv.Redis(t)
 		iter := rdb.Scan(context.Background(), 0, cfg.Feed.KeyPrefix+"*", 1000).Iterator()

@@ -76,6 +76,7 @@ func work(ctx context.Context, d *deps, ln net.Listener, groups []string) error 
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	d.RegisterBreakers(reg)
 	metrics := ingest.NewMetrics(reg)
 	var names []string
 	for _, c := range run {
@@ -93,10 +94,13 @@ func work(ctx context.Context, d *deps, ln net.Listener, groups []string) error 
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		rctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		// Within a second, like the API's: a probe must not hang with Redis.
+		rctx, cancel := context.WithTimeout(r.Context(), time.Second)
 		defer cancel()
+		pctx, pcancel := context.WithTimeout(rctx, 700*time.Millisecond)
+		defer pcancel()
 		status, code := "ready", http.StatusOK
-		if err := d.Redis.Ping(rctx).Err(); err != nil {
+		if err := d.Redis.Ping(pctx).Err(); err != nil {
 			status, code = "unavailable", http.StatusServiceUnavailable
 		}
 		w.Header().Set("Content-Type", "application/json")

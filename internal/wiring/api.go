@@ -13,6 +13,7 @@ import (
 	"github.com/stylegraph/stylegraph/catalog"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/console"
+	"github.com/stylegraph/stylegraph/idempotency"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/limit"
 	"github.com/stylegraph/stylegraph/privacy"
@@ -23,6 +24,7 @@ import (
 func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	d.RegisterBreakers(reg)
 	activity, err := d.ActivityLog(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -40,6 +42,8 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 		Registry:     reg,
 		Auth:         d.Authenticator(),
 		Dependencies: d.Dependencies(),
+		Budgets:      d.Budgets(),
+		Idempotency:  idempotency.New(d.Redis, "stylegraph:idem:", d.Cfg.Reliability.IdempotencyTTL, 2*d.Cfg.Reliability.WriteBudget),
 		Limiter:      limit.New(d.Redis, "ratelimit:"),
 		Limits: api.RateLimits{
 			PerPrincipal: d.Cfg.RateLimitPerUser, PerIP: d.Cfg.RateLimitPerIP, ServiceFactor: 10,

@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph/api"
+	"github.com/stylegraph/stylegraph/budget"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/lake"
@@ -31,6 +32,8 @@ type Deps struct {
 	Redis  redis.UniversalClient
 	// Lake is the event archive the archiver writes (lake.go).
 	Lake lake.Store
+	// Breakers guard the calls to each store (breakers.go).
+	Breakers []*budget.Breaker
 }
 
 // NewLogger is the service's JSON logger at level, with personal data redacted.
@@ -70,7 +73,12 @@ func Open(ctx context.Context, cfg config.Config, stderr io.Writer) (*Deps, erro
 		d.Close()
 		return nil, fmt.Errorf("opensearch at %s: %w (is it running? try `make services`)", cfg.OpenSearchURL, err)
 	}
-	d.Redis = redis.NewUniversalClient(cfg.RedisOptions())
+	ro := cfg.RedisOptions()
+	// Request deadlines reach the socket, so a hung Redis costs a request
+	// its budget, not the read timeout.
+	ro.ContextTimeoutEnabled = true
+	d.Redis = redis.NewUniversalClient(ro)
+	d.guard()
 	if err := d.Redis.Ping(cctx).Err(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("redis at %s: %w (is it running? try `make services`)", strings.Join(cfg.RedisAddrs, ","), err)
@@ -104,6 +112,8 @@ func (d *Deps) Dependencies() []api.Dependency {
 	return []api.Dependency{
 		{Name: "neo4j", Ping: d.Graph.Ping},
 		{Name: "opensearch", Ping: d.Search.Ping},
-		{Name: "redis", Ping: func(ctx context.Context) error { return d.Redis.Ping(ctx).Err() }},
+		// Without Redis the API can serve nothing useful (feeds, events,
+		// rate limits): it alone makes the process not ready.
+		{Name: "redis", Ping: func(ctx context.Context) error { return d.Redis.Ping(ctx).Err() }, Required: true},
 	}
 }

@@ -13,15 +13,21 @@ import (
 // fans out.
 func (d *Deps) NewFeeds(ctx context.Context, act feeds.Activity) (*feeds.Service, error) {
 	node := d.Cfg.Feed.NodeID
+	var lease *feeds.NodeLease
 	if node < 0 {
 		var err error
-		if node, err = feeds.NodeFromRedis(ctx, d.Redis, d.Cfg.Feed.KeyPrefix+"idnode"); err != nil {
+		if lease, err = feeds.AcquireNode(ctx, d.Redis, d.Cfg.Feed.KeyPrefix, d.Cfg.Feed.NodeLeaseTTL); err != nil {
 			return nil, err
 		}
+		node = lease.Node()
 	}
 	ids, err := feeds.NewIDs(node)
 	if err != nil {
 		return nil, fmt.Errorf("feed ids: %w", err)
+	}
+	if lease != nil {
+		// Held while the server runs; released when ctx ends.
+		go lease.Keep(ctx, ids, d.Log)
 	}
 	return feeds.New(d.Graph, d.Redis, act, ids, d.FeedConfig(), d.Log), nil
 }

@@ -1,0 +1,63 @@
+package budget
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// RedisHook puts every Redis command and pipeline through a Breaker: it
+// gets its share of the request's budget, a Redis that is down or hung
+// fails fast, and such failures carry EUNAVAILABLE (503, retried by
+// consumers) while replies such as redis.Nil pass unchanged. The client
+// needs ContextTimeoutEnabled so that the deadline reaches the socket.
+type RedisHook struct{ B *Breaker }
+
+var _ redis.Hook = RedisHook{}
+
+// DialHook leaves dialling to the client (its DialTimeout bounds it).
+func (h RedisHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+// ProcessHook guards one command.
+func (h RedisHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		return h.B.Do(ctx, func(ctx context.Context) error { return redisOutage(ctx, next(ctx, cmd)) })
+	}
+}
+
+// ProcessPipelineHook guards one pipeline or transaction.
+func (h RedisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		return h.B.Do(ctx, func(ctx context.Context) error { return redisOutage(ctx, next(ctx, cmds)) })
+	}
+}
+
+// redisOutage marks err EUNAVAILABLE when it says Redis cannot answer (no
+// connection, timeout, loading its data) rather than answering no.
+func redisOutage(ctx context.Context, err error) error {
+	if err == nil || errors.Is(err, redis.Nil) || errors.Is(ctx.Err(), context.Canceled) {
+		return err
+	}
+	var reply redis.Error
+	if errors.As(err, &reply) {
+		msg := reply.Error()
+		for _, p := range []string{"LOADING ", "BUSY ", "MASTERDOWN ", "CLUSTERDOWN ", "TRYAGAIN ", "READONLY "} {
+			if strings.HasPrefix(msg, p) {
+				return fmt.Errorf("%w: %w", &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "redis unavailable; retry later"}, err)
+			}
+		}
+		return err
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, redis.ErrPoolTimeout) ||
+		strings.Contains(err.Error(), "EOF") || strings.Contains(err.Error(), "connection") {
+		return fmt.Errorf("%w: %w", &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "redis unavailable; retry later"}, err)
+	}
+	return err
+}
