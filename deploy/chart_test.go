@@ -307,4 +307,3 @@ func netpolCovers(nps map[string]*networkingv1.NetworkPolicy, podLabels map[stri
 	}
 	return false
 }
-
