@@ -96,6 +96,11 @@ func (b *Breaker) Do(ctx context.Context, call func(ctx context.Context) error) 
 			return struct{}{}, nil
 		case errors.Is(ctx.Err(), context.Canceled):
 			return struct{}{}, callerGone{err}
+		case cctx.Err() != nil && isBestEffort(ctx):
+			// An extra with a tight share (the feed's recommendation mix)
+			// ran out of its own time: that says little about the store, and
+			// counting it would open the breaker for every request.
+			return struct{}{}, callerGone{b.timedOut(err)}
 		case cctx.Err() != nil && stylegraph.ErrorCode(err) != stylegraph.EUNAVAILABLE:
 			return struct{}{}, b.timedOut(err)
 		}
@@ -119,4 +124,17 @@ func (b *Breaker) timedOut(err error) error {
 		return e
 	}
 	return fmt.Errorf("%w: %w", e, err)
+}
+
+type bestEffortKey struct{}
+
+// BestEffort marks ctx as serving an optional extra: calls under it that run
+// out of time fail as usual but do not count against the breaker.
+func BestEffort(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bestEffortKey{}, true)
+}
+
+func isBestEffort(ctx context.Context) bool {
+	v, _ := ctx.Value(bestEffortKey{}).(bool)
+	return v
 }

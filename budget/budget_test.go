@@ -166,3 +166,21 @@ func TestBackoffGrowsWithJitter(t *testing.T) {
 		}
 	}
 }
+
+// An optional extra that runs out of its own short share fails, but does not
+// open the breaker for the requests that need the store.
+func TestBreakerIgnoresBestEffortTimeouts(t *testing.T) {
+	b := NewBreaker("neo4j", BreakerOptions{Share: 0.5, Failures: 1})
+	hung := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+	for range 3 {
+		ctx, cancel := context.WithTimeout(BestEffort(context.Background()), 100*time.Millisecond)
+		err := b.Do(ctx, hung)
+		cancel()
+		if stylegraph.ErrorCode(err) != stylegraph.EUNAVAILABLE {
+			t.Fatalf("best-effort hung call: %v, want EUNAVAILABLE", err)
+		}
+	}
+	if b.State() != "closed" {
+		t.Errorf("state after best-effort timeouts = %s, want closed", b.State())
+	}
+}

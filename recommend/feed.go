@@ -46,7 +46,7 @@ func (f *InFeed) Read(ctx context.Context, uid int64, cursor string, limit int) 
 	}
 	// The feed must not wait on a slow graph for its extras: recommendations
 	// get a third of what is left.
-	rctx, cancel := budget.Share(ctx, 1.0/3, 0)
+	rctx, cancel := budget.Share(budget.BestEffort(ctx), 1.0/3, 0)
 	recs, err := f.pick(rctx, uid, cursor, page.Items, slots)
 	cancel()
 	if err != nil {
