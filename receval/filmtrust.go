@@ -1,13 +1,10 @@
 package receval
 
 import (
-	"bufio"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 )
 
 // FilmTrustLikeAt is the rating (0.5–4) from which a FilmTrust rating is a
@@ -83,34 +80,20 @@ func LoadFilmTrust(dir string, folds int) (Dataset, error) {
 
 // readColumns reads a file of space-separated numbers, three per line.
 func readColumns(path string) ([][3]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
-	}
-	defer f.Close()
 	var out [][3]float64
-	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
-		fs := strings.Fields(sc.Text())
-		if len(fs) == 0 {
-			continue
-		}
-		if len(fs) != 3 {
-			return nil, fmt.Errorf("%s:%d: %d fields, want 3", path, line, len(fs))
-		}
+	err := eachRow(path, 3, func(line int, fs []string) error {
 		var row [3]float64
 		for k, s := range fs {
 			v, err := strconv.ParseFloat(s, 64)
 			if err != nil {
-				return nil, fmt.Errorf("%s:%d: bad number %q", path, line, s)
+				return fmt.Errorf("%s:%d: bad number %q", path, line, s)
 			}
 			row[k] = v
 		}
 		out = append(out, row)
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
 	}
 	return out, nil

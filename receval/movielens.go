@@ -123,37 +123,23 @@ func readMovies(path string) ([]Movie, error) {
 }
 
 func readRatings(path string) ([]Rating, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read ratings: %w", err)
-	}
-	defer f.Close()
 	var out []Rating
-	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
-		fs := strings.Fields(sc.Text())
-		if len(fs) == 0 {
-			continue
-		}
-		if len(fs) != 4 {
-			return nil, fmt.Errorf("%s:%d: %d fields, want 4", path, line, len(fs))
-		}
+	err := eachRow(path, 4, func(line int, fs []string) error {
 		var n [4]int64
 		for i, s := range fs {
 			v, err := strconv.ParseInt(s, 10, 64)
 			if err != nil || v < 0 {
-				return nil, fmt.Errorf("%s:%d: bad number %q", path, line, s)
+				return fmt.Errorf("%s:%d: bad number %q", path, line, s)
 			}
 			n[i] = v
 		}
 		if n[0] < 1 || n[1] < 1 || n[2] < 1 || n[2] > 5 {
-			return nil, fmt.Errorf("%s:%d: bad rating line", path, line)
+			return fmt.Errorf("%s:%d: bad rating line", path, line)
 		}
 		out = append(out, Rating{User: int(n[0]), Item: int(n[1]), Score: float64(n[2]), At: time.Unix(n[3], 0).UTC()})
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read ratings: %w", err)
 	}
 	return out, nil
