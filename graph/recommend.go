@@ -277,6 +277,29 @@ func (s *Store) RefreshTopProducts(ctx context.Context, scope TopScope, now time
 	return int(recInt(res.Records[0], "n")), nil
 }
 
+// CategoryTop returns the precomputed top products of the category at path
+// and whether the category exists.
+func (s *Store) CategoryTop(ctx context.Context, path string) ([]Candidate, bool, error) {
+	res, err := s.runNamed(ctx, "category_top", map[string]any{"path": path})
+	if err != nil {
+		return nil, false, err
+	}
+	if len(res.Records) == 0 || get(res.Records[0], "found") != true {
+		return nil, false, nil
+	}
+	ids, _ := get(res.Records[0], "top").([]any)
+	scores, _ := get(res.Records[0], "scores").([]any)
+	out := make([]Candidate, 0, len(ids))
+	for i, id := range ids {
+		c := Candidate{ProductID: id.(int64), Category: path}
+		if i < len(scores) {
+			c.Score = num(scores[i])
+		}
+		out = append(out, c)
+	}
+	return out, true, nil
+}
+
 // Similar returns products like productID by shared brand, category and tags,
 // co-engagement and precomputed SIMILAR edges. An unknown product has none.
 func (s *Store) Similar(ctx context.Context, productID int64, limit int) ([]Candidate, error) {

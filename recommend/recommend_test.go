@@ -74,6 +74,15 @@ func (w *world) engage(user, product int, kind string, ago time.Duration) {
 	}
 }
 
+// refreshTop recomputes the top products of the interests in scope (the
+// test's own, so concurrent tests do not write each other's nodes).
+func (w *world) refreshTop(scope graph.TopScope) {
+	w.t.Helper()
+	if _, err := w.g.RefreshTopProducts(context.Background(), scope, w.now); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 func (w *world) follow(from, to int) {
 	w.t.Helper()
 	if err := w.g.FollowUsers(context.Background(), []graph.Follow{{From: w.user(from), To: w.user(to), At: w.now}}); err != nil {
@@ -123,6 +132,7 @@ func TestBlendRespectsWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.refreshTop(graph.TopScope{Brands: []int64{stylegraph.BrandID(w.name("brand2"))}})
 	for _, tc := range []struct {
 		name    string
 		weights map[string]float64
@@ -181,12 +191,15 @@ func TestExclusionsAndDiversityCaps(t *testing.T) {
 	}
 	cfg := config(map[string]float64{"social": 1})
 	cfg.MaxPerBrand, cfg.MaxPerCategory = 2, 2
+	cfg.Budget.PerFollowee = 20
 	s := w.service(cfg, nil)
 	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 10, Exclude: map[int64]bool{w.product(11): true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []item{{1, "social"}, {2, "social"}, {5, "social"}, {6, "social"}}
+	// The caps re-rank: the third and fourth of a brand or category come
+	// after everything within the caps, they are not dropped.
+	want := []item{{1, "social"}, {2, "social"}, {5, "social"}, {6, "social"}, {3, "social"}, {4, "social"}, {7, "social"}}
 	if diff := cmp.Diff(want, w.items(recs)); diff != "" {
 		t.Fatalf("after exclusions and caps (-want +got):\n%s", diff)
 	}
@@ -202,7 +215,7 @@ func TestExclusionsAndDiversityCaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = []item{{1, "social"}, {2, "social"}, {5, "social"}, {6, "social"}, {9, "social"}, {11, "social"}}
+	want = []item{{1, "social"}, {2, "social"}, {5, "social"}, {6, "social"}, {9, "social"}, {11, "social"}, {3, "social"}, {4, "social"}, {7, "social"}}
 	if diff := cmp.Diff(want, w.items(recs)); diff != "" {
 		t.Fatalf("after unhide (-want +got):\n%s", diff)
 	}
@@ -236,7 +249,7 @@ func TestColdStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []item{{1, "trending"}, {5, "trending"}, {2, "trending"}, {4, "trending"}}
+	want := []item{{1, "trending"}, {5, "trending"}, {2, "trending"}, {4, "trending"}, {3, "trending"}}
 	if diff := cmp.Diff(want, w.items(recs)); diff != "" {
 		t.Fatalf("shopper with nothing (-want +got):\n%s", diff)
 	}
@@ -269,8 +282,11 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 	if err := cache.Put(ctx, w.user(1), stored, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	// Exclusions still apply to a stored list.
-	if err := s.Hide(ctx, w.user(1), w.product(3)); err != nil {
+	// Stock still applies to a stored list.
+	if err := w.g.SetStock(ctx, []graph.Stock{{ProductID: w.product(3), InStock: false}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cache.ProductsChanged(ctx, []int64{w.product(3)}); err != nil {
 		t.Fatal(err)
 	}
 	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
@@ -289,6 +305,13 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 	}
 	if len(recs) != 0 {
 		t.Fatalf("live answer = %+v, want none", w.items(recs))
+	}
+	// Hiding drops the stored list: the next answer is ranked from the graph.
+	if err := s.Hide(ctx, w.user(1), w.product(2)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := cache.Get(ctx, w.user(1)); err != nil || ok {
+		t.Fatalf("stored list after a hide: ok=%v err=%v", ok, err)
 	}
 }
 
@@ -332,14 +355,16 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 		t.Fatalf("trending in Tees (-want +got):\n%s", diff)
 	}
 
-	// The list is reused for a minute, then computed again.
+	// The list is reused for a minute; after that the old list is served
+	// while a new one is computed in the background, never waited for.
 	w.engage(2, 2, graph.EngagePurchase, time.Minute)
+	old, fresh := []item{{3, "trending"}, {1, "trending"}}, []item{{2, "trending"}, {3, "trending"}, {1, "trending"}}
 	for _, tc := range []struct {
 		after time.Duration
 		want  []item
 	}{
-		{30 * time.Second, []item{{3, "trending"}, {1, "trending"}}},
-		{2 * time.Minute, []item{{2, "trending"}, {3, "trending"}, {1, "trending"}}},
+		{30 * time.Second, old},
+		{2 * time.Minute, old},
 	} {
 		s.now = func() time.Time { return w.now.Add(tc.after) }
 		recs, err = s.Trending(ctx, w.name("Top")+" > Tees", 10)
@@ -349,6 +374,20 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 		if diff := cmp.Diff(tc.want, w.items(recs)); diff != "" {
 			t.Fatalf("trending %s later (-want +got):\n%s", tc.after, diff)
 		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		recs, err = s.Trending(ctx, w.name("Top")+" > Tees", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cmp.Equal(fresh, w.items(recs)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("trending never refreshed: %+v", w.items(recs))
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
