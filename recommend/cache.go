@@ -94,7 +94,9 @@ func (c *Cache) Drop(ctx context.Context, users ...int64) error {
 	return nil
 }
 
-func (c *Cache) seenKey(userID int64) string { return c.prefix + "seen:" + strconv.FormatInt(userID, 10) }
+func (c *Cache) seenKey(userID int64) string {
+	return c.prefix + "seen:" + strconv.FormatInt(userID, 10)
+}
 
 // seenTTL is how long served products are remembered after the last serve.
 const seenTTL = 7 * 24 * time.Hour
