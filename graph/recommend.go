@@ -300,13 +300,19 @@ func (s *Store) CategoryTop(ctx context.Context, path string) ([]Candidate, bool
 	return out, true, nil
 }
 
+// similarScan is how many products Similar reads per shared brand, category
+// or tag.
+const similarScan = 200
+
 // Similar returns products like productID by shared brand, category and tags,
 // co-engagement and precomputed SIMILAR edges. An unknown product has none.
 func (s *Store) Similar(ctx context.Context, productID int64, limit int) ([]Candidate, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	res, err := s.runNamed(ctx, "rec_similar", map[string]any{"id": productID, "limit": limit})
+	b := DefaultBudget
+	res, err := s.runNamed(ctx, "rec_similar", map[string]any{"id": productID, "limit": limit,
+		"scan": similarScan, "perSeed": b.PerSeed, "perNeighbour": b.PerNeighbour, "k": b.K})
 	if err != nil {
 		return nil, err
 	}

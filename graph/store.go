@@ -23,6 +23,8 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	database string
 	q        map[string]string
+	// observe, when set (tests), sees every named query's result.
+	observe func(name string, res *neo4j.EagerResult)
 }
 
 // Open connects to Neo4j and verifies connectivity.
@@ -89,6 +91,9 @@ func (s *Store) runNamed(ctx context.Context, name string, params map[string]any
 	res, err := s.run(ctx, s.query(name), params)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if s.observe != nil {
+		s.observe(name, res)
 	}
 	return res, nil
 }
