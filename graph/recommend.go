@@ -380,6 +380,7 @@ func (s *Store) Cards(ctx context.Context, userID int64, ids []int64) (map[int64
 		if t, ok := n.Props["createdAt"].(time.Time); ok {
 			p.CreatedAt = t.UTC()
 		}
+		p.Stock = stockOf(n)
 		out[p.ID] = Card{Product: p, InStock: get(r, "inStock") == true, Purchased: get(r, "purchased") == true, Hidden: get(r, "hidden") == true}
 	}
 	return out, nil

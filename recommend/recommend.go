@@ -101,9 +101,8 @@ type Service struct {
 
 	tunedAt atomic.Int64 // unix nanos of the last tuned-blend check
 
-	catMu  sync.Mutex
-	cats   map[string]bool
-	catsAt time.Time
+	catMu sync.Mutex
+	cats  map[string]catCheck
 
 	bgMu     sync.Mutex
 	inFlight map[int64]bool
@@ -132,7 +131,7 @@ func New(g Graph, cache *Cache, cfg Config) *Service {
 	if cfg.LiveTTL <= 0 {
 		cfg.LiveTTL = 15 * time.Minute
 	}
-	s := &Service{g: g, cache: cache, base: cfg, now: time.Now, trends: map[string]*trendEntry{}, inFlight: map[int64]bool{}}
+	s := &Service{g: g, cache: cache, base: cfg, now: time.Now, trends: map[string]*trendEntry{}, inFlight: map[int64]bool{}, cats: map[string]catCheck{}}
 	s.cfg.Store(&cfg)
 	return s
 }
@@ -406,35 +405,41 @@ func (s *Service) withCategoryTop(ctx context.Context, ranked []Ranked, category
 }
 
 // checkCategory returns an invalid-input error naming "category" when no
-// such category exists. Known paths are re-read at most every 5 minutes,
-// or after 30 seconds when a path is not found.
+// such category exists. Answers are remembered per path: found for 5
+// minutes, not found for 30 seconds.
 func (s *Service) checkCategory(ctx context.Context, path string) error {
 	if len(path) > 200 {
 		return stylegraph.Invalid("category", "category must be at most 200 characters")
 	}
+	now := s.now()
 	s.catMu.Lock()
-	known, age := s.cats[path], s.now().Sub(s.catsAt)
+	c, ok := s.cats[path]
 	s.catMu.Unlock()
-	if known && age < 5*time.Minute {
+	if ok && ((c.found && now.Sub(c.at) < 5*time.Minute) || (!c.found && now.Sub(c.at) < 30*time.Second)) {
+		if !c.found {
+			return stylegraph.Invalid("category", "unknown category %q", path)
+		}
 		return nil
 	}
-	if !known && s.cats != nil && age < 30*time.Second {
-		return stylegraph.Invalid("category", "unknown category %q", path)
-	}
-	_, ok, err := s.g.CategoryTop(ctx, path)
+	_, found, err := s.g.CategoryTop(ctx, path)
 	if err != nil {
 		return fmt.Errorf("check category: %w", err)
 	}
 	s.catMu.Lock()
-	defer s.catMu.Unlock()
-	if s.cats == nil || s.now().Sub(s.catsAt) >= 5*time.Minute {
-		s.cats, s.catsAt = map[string]bool{}, s.now()
+	if len(s.cats) > 10_000 {
+		s.cats = map[string]catCheck{} // bounded: unknown paths are caller-chosen
 	}
-	if !ok {
+	s.cats[path] = catCheck{found: found, at: now}
+	s.catMu.Unlock()
+	if !found {
 		return stylegraph.Invalid("category", "unknown category %q", path)
 	}
-	s.cats[path] = true
 	return nil
+}
+
+type catCheck struct {
+	found bool
+	at    time.Time
 }
 
 // candidatesFor is how many candidates each source is asked for: enough that

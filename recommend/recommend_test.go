@@ -429,3 +429,145 @@ func TestMergeCollaborativeAddsNormalisedScores(t *testing.T) {
 		t.Fatalf("without item-based (-want +got):\n%s", diff)
 	}
 }
+
+func TestStockChangesTakeEffect(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}})
+	w.follow(1, 2)
+	for p := 1; p <= 3; p++ {
+		w.engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
+	}
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	s := w.service(config(map[string]float64{"social": 1}), cache)
+	ask := func() []item {
+		t.Helper()
+		recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.items(recs)
+	}
+	if diff := cmp.Diff([]item{{1, "social"}, {2, "social"}, {3, "social"}}, ask()); diff != "" {
+		t.Fatalf("before (-want +got):\n%s", diff)
+	}
+	// Stock set to 0 the way the catalog writes it: the product goes at once,
+	// from the stored list too.
+	zero, two := 0, 2
+	p2 := stylegraph.Product{ID: w.product(2), Title: "Product 2", Brand: w.name("brand2"), CategoryPath: []string{w.name("Top"), "cat2"}, Stock: &zero, CreatedAt: w.now.Add(-time.Hour)}
+	if err := w.g.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cache.ProductsChanged(ctx, []int64{p2.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{1, "social"}, {3, "social"}}, ask()); diff != "" {
+		t.Fatalf("out of stock (-want +got):\n%s", diff)
+	}
+	p2.Stock = &two
+	if err := w.g.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cache.ProductsChanged(ctx, []int64{p2.ID}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 || recs[1].Product.Stock == nil || *recs[1].Product.Stock != 2 {
+		t.Fatalf("back in stock: %+v", recs)
+	}
+}
+
+func TestIgnoredItemsSinkAndPagesFollowTheCursor(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
+	w.follow(1, 2)
+	for p := 1; p <= 4; p++ {
+		w.engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
+	}
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	cfg := config(map[string]float64{"social": 1})
+	cfg.IgnoreAfter = 2
+	s := w.service(cfg, cache)
+	page := func(offset, limit int) []item {
+		t.Helper()
+		recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: limit, Offset: offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.items(recs)
+	}
+	if diff := cmp.Diff([]item{{1, "social"}, {2, "social"}}, page(0, 2)); diff != "" {
+		t.Fatalf("first page (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]item{{3, "social"}, {4, "social"}}, page(2, 2)); diff != "" {
+		t.Fatalf("second page (-want +got):\n%s", diff)
+	}
+	// Products 1 and 2 were served once; served a second time without the
+	// shopper engaging, they sink below 3 and 4.
+	page(0, 2)
+	if diff := cmp.Diff([]item{{3, "social"}, {4, "social"}, {1, "social"}, {2, "social"}}, page(0, 4)); diff != "" {
+		t.Fatalf("after ignoring 1 and 2 twice (-want +got):\n%s", diff)
+	}
+}
+
+func TestNewEngagementChangesTheNextRequest(t *testing.T) {
+	w := newWorld(t, 2)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
+	// Precomputed neighbours: 1 → 2, 3 → 4.
+	err := w.g.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
+		{ProductID: w.product(1), Neighbours: []graph.Neighbour{{ProductID: w.product(2), Score: 0.9}}},
+		{ProductID: w.product(3), Neighbours: []graph.Neighbour{{ProductID: w.product(4), Score: 0.95}}},
+	}, w.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	s := w.service(config(map[string]float64{"collaborative": 1}), cache)
+	w.engage(1, 1, graph.EngageLike, time.Hour)
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{2, "collaborative"}}, w.items(recs)); diff != "" {
+		t.Fatalf("before (-want +got):\n%s", diff)
+	}
+	if _, ok, _ := cache.Get(ctx, w.user(1)); !ok {
+		t.Fatal("the live answer was not stored for the next request")
+	}
+	// A like arrives: the worker writes it and drops the stored list; the
+	// next request ranks it in without a batch run.
+	w.engage(1, 3, graph.EngageLike, time.Minute)
+	if err := cache.Drop(ctx, w.user(1)); err != nil {
+		t.Fatal(err)
+	}
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{4, "collaborative"}, {2, "collaborative"}}, w.items(recs)); diff != "" {
+		t.Fatalf("after a like (-want +got):\n%s", diff)
+	}
+}
+
+func TestTunedBlendIsApplied(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx := context.Background()
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	s := w.service(config(map[string]float64{"social": 1}), cache)
+	if err := cache.PutTuned(ctx, Tuned{Weights: map[string]float64{"interest": 2}, MaxPerBrand: 7, TunedOn: "validation split"}); err != nil {
+		t.Fatal(err)
+	}
+	s.loadTuned()
+	cfg := s.config()
+	if diff := cmp.Diff(map[string]float64{"interest": 2}, cfg.Weights); diff != "" {
+		t.Fatalf("weights (-want +got):\n%s", diff)
+	}
+	if cfg.MaxPerBrand != 7 || cfg.MaxPerCategory != 0 {
+		t.Fatalf("caps = %d/%d, want 7 and the configured 0", cfg.MaxPerBrand, cfg.MaxPerCategory)
+	}
+}
