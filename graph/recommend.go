@@ -55,7 +55,7 @@ type Budget struct {
 }
 
 // DefaultBudget is the budget when none is set.
-var DefaultBudget = Budget{Scan: 200, Seeds: 20, K: 30, PerSeed: 30, PerNeighbour: 30,
+var DefaultBudget = Budget{Scan: 200, Seeds: 10, K: 30, PerSeed: 20, PerNeighbour: 20,
 	Followees: 100, Brands: 20, ScanPer: 20, PerFollowee: 5, Total: 300, PerInterest: 50}
 
 func (b Budget) withDefaults() Budget {
