@@ -326,12 +326,22 @@ func (s *Store) Similar(ctx context.Context, productID int64, limit int) ([]Cand
 	return out, nil
 }
 
+// Trending reads at most trendingScan recent edges per engagement kind
+// overall, or trendingPerProduct per kind of up to trendingProducts products
+// in a category: a fixed budget however busy the window was.
+const (
+	trendingScan       = 20_000
+	trendingProducts   = 5_000
+	trendingPerProduct = 50
+)
+
 // TrendingProducts returns products by time-decayed engagement within the
 // window, overall or within category (a category path, subcategories
 // included).
 func (s *Store) TrendingProducts(ctx context.Context, category string, p RecParams) ([]Candidate, error) {
 	p = p.withDefaults()
-	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLifeDays": p.halfLifeDays(), "limit": p.Limit}
+	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLifeDays": p.halfLifeDays(), "limit": p.Limit,
+		"scan": trendingScan, "products": trendingProducts, "perProduct": trendingPerProduct}
 	name := "rec_trending"
 	if category != "" {
 		name, params["category"] = "rec_trending_category", category

@@ -115,6 +115,9 @@ type trendEntry struct {
 	ready      chan struct{} // closed once cs is first set
 }
 
+// trendWait bounds how long a request waits for the first trending list.
+const trendWait = 2 * time.Second
+
 // trendSize is how many trending products one computation keeps: enough for
 // the largest request.
 const trendSize = 3 * MaxLimit
@@ -165,9 +168,10 @@ func (s *Service) loadTuned() {
 
 // trending returns up to p.Limit trending products. At the real clock the
 // list is recomputed in the background once it is older than TrendingTTL,
-// and requests are served the previous list meanwhile; only the very first
-// request of a category waits (unless wait is false: then it gets nothing
-// yet). Replays of the past (evaluations) always compute.
+// and requests are served the previous list meanwhile; only the first
+// requests of a category wait for it, at most trendWait (unless wait is
+// false: then they get nothing yet). Replays of the past (evaluations)
+// always compute.
 func (s *Service) trending(ctx context.Context, category string, p graph.RecParams, realtime, wait bool) ([]graph.Candidate, error) {
 	if !realtime {
 		return s.g.TrendingProducts(ctx, category, p)
@@ -187,6 +191,9 @@ func (s *Service) trending(ctx context.Context, category string, p graph.RecPara
 	if wait {
 		select {
 		case <-e.ready:
+		case <-time.After(trendWait):
+			// Still computing (a cold process on a busy graph): answer
+			// without trending rather than hold the request.
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
