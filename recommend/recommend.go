@@ -115,7 +115,8 @@ type trendEntry struct {
 	ready      chan struct{} // closed once cs is first set
 }
 
-// trendWait bounds how long a request waits for the first trending list.
+// trendWait bounds how long a recommendation request waits for the first
+// trending list (the trending endpoint waits as long as its request may).
 const trendWait = 2 * time.Second
 
 // trendSize is how many trending products one computation keeps: enough for
@@ -169,10 +170,10 @@ func (s *Service) loadTuned() {
 // trending returns up to p.Limit trending products. At the real clock the
 // list is recomputed in the background once it is older than TrendingTTL,
 // and requests are served the previous list meanwhile; only the first
-// requests of a category wait for it, at most trendWait (unless wait is
-// false: then they get nothing yet). Replays of the past (evaluations)
+// requests of a category wait for it, at most wait (0: they get nothing
+// yet). Replays of the past (evaluations)
 // always compute.
-func (s *Service) trending(ctx context.Context, category string, p graph.RecParams, realtime, wait bool) ([]graph.Candidate, error) {
+func (s *Service) trending(ctx context.Context, category string, p graph.RecParams, realtime bool, wait time.Duration) ([]graph.Candidate, error) {
 	if !realtime {
 		return s.g.TrendingProducts(ctx, category, p)
 	}
@@ -188,10 +189,10 @@ func (s *Service) trending(ctx context.Context, category string, p graph.RecPara
 		go s.refreshTrending(category, e, p)
 	}
 	s.trendMu.Unlock()
-	if wait {
+	if wait > 0 {
 		select {
 		case <-e.ready:
-		case <-time.After(trendWait):
+		case <-time.After(wait):
 			// Still computing (a cold process on a busy graph): answer
 			// without trending rather than hold the request.
 		case <-ctx.Done():
@@ -303,7 +304,7 @@ func (s *Service) page(ctx context.Context, req Request) ([]stylegraph.Recommend
 	if ranked == nil && req.CachedOnly && s.cache != nil {
 		s.computeInBackground(req.UserID)
 		p := graph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: trendSize}
-		cs, _ := s.trending(ctx, "", p, true, false)
+		cs, _ := s.trending(ctx, "", p, true, 0)
 		ranked = blend(map[string][]graph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1})
 	}
 	if ranked == nil {
@@ -495,7 +496,7 @@ func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) 
 		personal += len(cs)
 	}
 	if personal == 0 || weights[stylegraph.ReasonTrending] > 0 {
-		cs, err := s.trending(ctx, "", p, realtime, true)
+		cs, err := s.trending(ctx, "", p, realtime, trendWait)
 		if err != nil {
 			return nil, fmt.Errorf("recommend trending: %w", err)
 		}
@@ -767,7 +768,7 @@ func (s *Service) Trending(ctx context.Context, category string, limit int) ([]s
 	}
 	cfg := s.config()
 	p := graph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: candidatesFor(limit)}
-	cs, err := s.trending(ctx, category, p, true, true)
+	cs, err := s.trending(ctx, category, p, true, time.Hour)
 	if err != nil {
 		return nil, fmt.Errorf("trending: %w", err)
 	}
