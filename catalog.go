@@ -8,23 +8,30 @@ import (
 
 // Product is one catalog item.
 type Product struct {
-	ID           int64     `json:"id"`
-	Title        string    `json:"title"`
-	Description  string    `json:"description,omitempty"`
-	Brand        string    `json:"brand,omitempty"`
-	BrandID      int64     `json:"brandId,omitempty"`
-	CategoryPath []string  `json:"categoryPath,omitempty"` // top level first: Apparel > Topwear > Tshirts
-	Color        string    `json:"color,omitempty"`
-	Sizes        []string  `json:"sizes,omitempty"`
-	Price        float64   `json:"price"`
-	Currency     string    `json:"currency,omitempty"`
-	Images       []string  `json:"images,omitempty"`
-	Tags         []string  `json:"tags,omitempty"`
-	Gender       string    `json:"gender,omitempty"`
-	Season       string    `json:"season,omitempty"`
-	Usage        string    `json:"usage,omitempty"`
-	CreatedAt    time.Time `json:"createdAt"`
+	ID           int64    `json:"id"`
+	Title        string   `json:"title"`
+	Description  string   `json:"description,omitempty"`
+	Brand        string   `json:"brand,omitempty"`
+	BrandID      int64    `json:"brandId,omitempty"`
+	CategoryPath []string `json:"categoryPath,omitempty"` // top level first: Apparel > Topwear > Tshirts
+	Color        string   `json:"color,omitempty"`
+	Sizes        []string `json:"sizes,omitempty"`
+	Price        float64  `json:"price"`
+	Currency     string   `json:"currency,omitempty"`
+	Images       []string `json:"images,omitempty"`
+	Tags         []string `json:"tags,omitempty"`
+	Gender       string   `json:"gender,omitempty"`
+	Season       string   `json:"season,omitempty"`
+	Usage        string   `json:"usage,omitempty"`
+	// Stock is how many units can be sold; nil means stock is not tracked
+	// (the product counts as in stock). Zero takes it out of
+	// recommendations and lets search filter it out or rank it lower.
+	Stock     *int      `json:"stock,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
 }
+
+// InStock says whether the product can be sold now.
+func (p Product) InStock() bool { return p.Stock == nil || *p.Stock > 0 }
 
 // Category returns the full category path joined with " > ".
 func (p Product) Category() string { return strings.Join(p.CategoryPath, " > ") }

@@ -23,3 +23,20 @@ type Reason struct {
 	Text string `json:"text"`
 	Via  []User `json:"via,omitempty"`
 }
+
+// RecommendationQuery asks for one page of a shopper's recommendations.
+type RecommendationQuery struct {
+	UserID int64
+	Limit  int
+	// Offset is how many items earlier pages showed.
+	Offset int
+	// Category keeps products in this category path or below it ("" = all).
+	Category string
+}
+
+// RecommendationPage is one page of recommendations. Next is the offset of
+// the following page, 0 when there is none.
+type RecommendationPage struct {
+	Items []Recommendation
+	Next  int
+}

@@ -36,9 +36,11 @@ type SearchRequest struct {
 	Seasons    []string
 	PriceMin   *float64
 	PriceMax   *float64
-	Sort       string
-	Limit      int
-	Cursor     string
+	// InStock keeps only products that can be sold now.
+	InStock bool
+	Sort    string
+	Limit   int
+	Cursor  string
 	// UserID personalises the ranking when non-zero and Personalize is set.
 	UserID      int64
 	Personalize bool
@@ -105,6 +107,9 @@ func (r SearchRequest) Filters() map[string]string {
 	}
 	if r.PriceMax != nil {
 		out["price_max"] = fmt.Sprint(*r.PriceMax)
+	}
+	if r.InStock {
+		out["in_stock"] = "true"
 	}
 	if r.Sort != "" && r.Sort != SortRelevance {
 		out["sort"] = r.Sort

@@ -116,7 +116,8 @@ func (s *Server) preview(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	recs, err := s.recommender.Recommend(ctx, uid, limit)
+	page, err := s.recommender.Recommend(ctx, stylegraph.RecommendationQuery{UserID: uid, Limit: limit})
+	recs := page.Items
 	if err != nil {
 		writeError(c, err)
 		return

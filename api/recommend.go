@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"strconv"
 
@@ -12,16 +13,19 @@ import (
 
 // Recommender answers the recommendation endpoints.
 type Recommender interface {
-	Recommend(ctx context.Context, userID int64, limit int) ([]stylegraph.Recommendation, error)
+	Recommend(ctx context.Context, q stylegraph.RecommendationQuery) (stylegraph.RecommendationPage, error)
 	Similar(ctx context.Context, productID int64, limit int) ([]stylegraph.Recommendation, error)
 	Trending(ctx context.Context, category string, limit int) ([]stylegraph.Recommendation, error)
 	Hide(ctx context.Context, userID, productID int64) error
 	Unhide(ctx context.Context, userID, productID int64) error
 }
 
-// RecommendationList is the body of every recommendation answer.
+// RecommendationList is the body of every recommendation answer. Next is
+// the cursor of the following page (GET /v1/recommendations only), absent on
+// the last page.
 type RecommendationList struct {
 	Items []stylegraph.Recommendation `json:"items"`
+	Next  string                      `json:"next,omitempty"`
 	// Degraded is set when the graph could not be asked and the list is the
 	// shopper's last answer or the last trending list, kept in Redis.
 	Degraded bool `json:"degraded,omitempty"`
@@ -71,12 +75,51 @@ func (h recommendHandlers) recommendations(c *gin.Context) {
 		writeError(c, stylegraph.Invalid("userId", "userId is required for service callers"))
 		return
 	}
-	items, err := h.r.Recommend(c.Request.Context(), userID, limit)
+	offset, err := parseRecCursor(c.Query("cursor"))
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, recommendationList(c, items))
+	category := c.Query("category")
+	if len(category) > 200 {
+		writeError(c, stylegraph.Invalid("category", "category must be at most 200 characters"))
+		return
+	}
+	page, err := h.r.Recommend(c.Request.Context(), stylegraph.RecommendationQuery{UserID: userID, Limit: limit, Offset: offset, Category: category})
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	body := recommendationList(c, page.Items)
+	if page.Next > 0 {
+		body.Next = recCursor(page.Next)
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+// Recommendation cursors are opaque to clients: "o" and the offset of the
+// next page, base64url-encoded.
+func recCursor(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.Itoa(offset)))
+}
+
+// maxRecOffset bounds how deep a cursor can page.
+const maxRecOffset = 10_000
+
+func parseRecCursor(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	bad := stylegraph.Invalid("cursor", "cursor is malformed; pass the next value of the previous page")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) < 2 || b[0] != 'o' {
+		return 0, bad
+	}
+	n, err := strconv.Atoi(string(b[1:]))
+	if err != nil || n < 0 || n > maxRecOffset {
+		return 0, bad
+	}
+	return n, nil
 }
 
 func (h recommendHandlers) similar(c *gin.Context) {

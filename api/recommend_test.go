@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +113,12 @@ func TestRecommendationEndpoints(t *testing.T) {
 	}{
 		{"limit zero", "GET", "/v1/recommendations?limit=0", shopper, 400, "limit"},
 		{"limit text", "GET", "/v1/recommendations?limit=ten", shopper, 400, "limit"},
+		{"limit 101", "GET", "/v1/recommendations?limit=101", shopper, 400, "limit"},
+		{"unknown category", "GET", "/v1/recommendations?category=Nowhere%20%3E%20" + fmt.Sprint(base), shopper, 400, "category"},
+		{"long category", "GET", "/v1/recommendations?category=" + strings.Repeat("a", 201), shopper, 400, "category"},
+		{"cursor not base64", "GET", "/v1/recommendations?cursor=%21%21", shopper, 400, "cursor"},
+		{"cursor not ours", "GET", "/v1/recommendations?cursor=eHl6", shopper, 400, "cursor"},
+		{"cursor negative", "GET", "/v1/recommendations?cursor=" + base64.RawURLEncoding.EncodeToString([]byte("o-5")), shopper, 400, "cursor"},
 		{"limit too big", "GET", "/v1/trending?limit=101", shopper, 400, "limit"},
 		{"someone else's", "GET", fmt.Sprintf("/v1/recommendations?userId=%d", friend), shopper, 403, ""},
 		{"service", "GET", "/v1/recommendations", service, 403, ""},
@@ -144,6 +152,29 @@ func TestRecommendationEndpoints(t *testing.T) {
 	_, list, _ = get("/v1/recommendations", shopper)
 	if diff := cmp.Diff([]int64{p1, p2}, ids(list)); diff != "" {
 		t.Fatalf("after unhiding (-want +got):\n%s", diff)
+	}
+
+	// Paging: one item a page, the cursor leads to the next, the last page
+	// has none.
+	code, list, _ = get("/v1/recommendations?limit=1", shopper)
+	if code != 200 || list.Next == "" {
+		t.Fatalf("first page: %d %+v", code, list)
+	}
+	first := ids(list)
+	code, list, _ = get("/v1/recommendations?limit=1&cursor="+list.Next, shopper)
+	if code != 200 || list.Next != "" {
+		t.Fatalf("second page: %d %+v", code, list)
+	}
+	if diff := cmp.Diff([]int64{p1, p2}, append(first, ids(list)...)); diff != "" {
+		t.Fatalf("two pages (-want +got):\n%s", diff)
+	}
+	// A category keeps products in it or below it.
+	code, list, _ = get("/v1/recommendations?category="+url.QueryEscape(cat[0]), shopper)
+	if code != 200 {
+		t.Fatalf("in category: %d", code)
+	}
+	if diff := cmp.Diff([]int64{p1, p2}, ids(list)); diff != "" {
+		t.Fatalf("in the top category (-want +got):\n%s", diff)
 	}
 
 	code, list, _ = get(fmt.Sprintf("/v1/products/%d/similar?limit=3", p1), shopper)

@@ -29,6 +29,7 @@ type ActivityAppender interface {
 var searchParams = map[string]bool{
 	"q": false, "brand": true, "category": true, "color": true, "size": true, "gender": true, "season": true,
 	"price_min": false, "price_max": false, "sort": false, "limit": false, "cursor": false, "personalize": false,
+	"in_stock": false,
 }
 
 func (s *Server) registerSearch(o Options) {
@@ -92,6 +93,13 @@ func parseSearch(v url.Values) (stylegraph.SearchRequest, error) {
 			return req, stylegraph.Invalid("limit", "must be between 1 and %d", stylegraph.MaxSearchLimit)
 		}
 		req.Limit = n
+	}
+	if raw := v.Get("in_stock"); raw != "" {
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return req, stylegraph.Invalid("in_stock", "must be true or false")
+		}
+		req.InStock = b
 	}
 	if raw := v.Get("personalize"); raw != "" {
 		b, err := strconv.ParseBool(raw)

@@ -29,6 +29,9 @@ const (
 
 // Normalize trims and validates p in place, returning an EINVALID error that
 // names the first bad field (JSON names, as in the API and NDJSON files).
+// MaxStock bounds a product's stock.
+const MaxStock = 1_000_000_000
+
 func Normalize(p *stylegraph.Product) error {
 	if p.ID <= 0 || p.ID > maxID {
 		return stylegraph.Invalid("id", "must be a positive integer below 2^53")
@@ -65,6 +68,8 @@ func Normalize(p *stylegraph.Product) error {
 		return stylegraph.Invalid("currency", "must be an ISO 4217 code such as USD")
 	case p.Price > 0 && p.Currency == "":
 		return stylegraph.Invalid("currency", "is required with a price")
+	case p.Stock != nil && (*p.Stock < 0 || *p.Stock > MaxStock):
+		return stylegraph.Invalid("stock", "must be between 0 and %d", MaxStock)
 	}
 	for _, t := range texts[2:] {
 		if utf8.RuneCountInString(t.v) > MaxNameRunes {

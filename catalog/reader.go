@@ -24,7 +24,8 @@ type Layout string
 const (
 	// LayoutCSV is the project's own CSV: id,title,description,brand,
 	// categoryPath,color,sizes,price,currency,images,tags,gender,season,usage,
-	// createdAt (only id and title required, any column order).
+	// stock,createdAt (only id and title required, any column order; an empty
+	// stock leaves the stored stock as it is).
 	LayoutCSV Layout = "stylegraph-csv"
 	// LayoutNDJSON is one Product JSON object per line.
 	LayoutNDJSON Layout = "ndjson"
@@ -457,6 +458,13 @@ func ownRow(col func(string) string) (stylegraph.Product, error) {
 		CategoryPath: split(col("categoryPath"), ">"), Color: col("color"), Sizes: split(col("sizes"), "|"),
 		Price: price, Currency: col("currency"), Images: split(col("images"), "|"), Tags: split(col("tags"), "|"),
 		Gender: col("gender"), Season: col("season"), Usage: col("usage"),
+	}
+	if s := strings.TrimSpace(col("stock")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > MaxStock {
+			return stylegraph.Product{}, stylegraph.Invalid("stock", "must be a whole number between 0 and %d", MaxStock)
+		}
+		p.Stock = &n
 	}
 	if s := strings.TrimSpace(col("createdAt")); s != "" {
 		t, err := time.Parse(time.RFC3339, s)

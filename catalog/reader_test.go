@@ -91,24 +91,26 @@ func TestReadLayouts(t *testing.T) {
 		{
 			name:   "own csv",
 			format: catalog.LayoutCSV,
-			src: "\ufefftitle,id,brand,categoryPath,sizes,price,currency,images,tags,createdAt\n" +
-				"Linen Shirt,7,Acme,Apparel > Topwear > Shirts,S|M|L,49.9,usd,https://img/7.jpg,Summer|linen|summer,2026-03-01\n" +
-				"No Currency,8,Acme,,,10,,,,\n" +
-				"Bad Date,9,Acme,,,,,,,yesterday\n" +
+			src: "\ufefftitle,id,brand,categoryPath,sizes,price,currency,images,tags,createdAt,stock\n" +
+				"Linen Shirt,7,Acme,Apparel > Topwear > Shirts,S|M|L,49.9,usd,https://img/7.jpg,Summer|linen|summer,2026-03-01,12\n" +
+				"No Currency,8,Acme,,,10,,,,,\n" +
+				"Bad Date,9,Acme,,,,,,,yesterday,\n" +
 				"\n" +
-				"Minimal,10,,,,,,,,2026-03-01T10:00:00+02:00\n" +
-				"Bad\xff,11,,,,,,,,\n",
+				"Minimal,10,,,,,,,,2026-03-01T10:00:00+02:00,\n" +
+				"Bad\xff,11,,,,,,,,,\n" +
+				"Bad Stock,12,,,,,,,,,-3\n",
 			wantLayout: catalog.LayoutCSV,
 			want: []stylegraph.Product{
 				{ID: 7, Title: "Linen Shirt", Brand: "Acme", CategoryPath: []string{"Apparel", "Topwear", "Shirts"}, Sizes: []string{"S", "M", "L"},
 					Price: 49.9, Currency: "USD", Images: []string{"https://img/7.jpg"}, Tags: []string{"summer", "linen"},
-					CreatedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)},
+					Stock: ptr(12), CreatedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)},
 				{ID: 10, Title: "Minimal", CreatedAt: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)},
 			},
 			wantBad: []catalog.RowError{
 				{Line: 3, Field: "currency", Reason: "is required with a price"},
 				{Line: 4, Field: "createdAt", Reason: "must be an RFC 3339 timestamp or a date"},
 				{Line: 7, Field: "title", Reason: "must be valid UTF-8"},
+				{Line: 8, Field: "stock", Reason: "must be a whole number between 0 and 1000000000"},
 			},
 		},
 		{
@@ -188,6 +190,7 @@ func TestNormalizeNamesTheField(t *testing.T) {
 		{"too many tags", stylegraph.Product{ID: 1, Title: "x", Tags: make([]string, 51)}, "tags"},
 		{"future", stylegraph.Product{ID: 1, Title: "x", CreatedAt: time.Now().Add(48 * time.Hour)}, "createdAt"},
 		{"brand id without brand", stylegraph.Product{ID: 1, Title: "x", BrandID: 5}, "brand"},
+		{"negative stock", stylegraph.Product{ID: 1, Title: "x", Stock: ptr(-1)}, "stock"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,3 +314,5 @@ func FuzzDecodeProduct(f *testing.F) {
 		}
 	})
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -30,6 +30,24 @@ type Index interface {
 type Service struct {
 	Graph Graph
 	Index Index
+	// Changed, when set, hears of every product written or deleted (the
+	// recommendation cache drops its cards of them).
+	Changed Listener
+}
+
+// Listener hears which products changed.
+type Listener interface {
+	ProductsChanged(ctx context.Context, ids []int64) error
+}
+
+func (s *Service) changed(ctx context.Context, id int64) error {
+	if s.Changed == nil {
+		return nil
+	}
+	if err := s.Changed.ProductsChanged(ctx, []int64{id}); err != nil {
+		return fmt.Errorf("product %d changed: %w", id, err)
+	}
+	return nil
 }
 
 // Product returns one product or ENOTFOUND.
@@ -55,7 +73,7 @@ func (s *Service) PutProduct(ctx context.Context, p stylegraph.Product) (stylegr
 	if len(rep.Failed) > 0 {
 		return p, fmt.Errorf("index product %d: status %d: %s", p.ID, rep.Failed[0].Status, rep.Failed[0].Reason)
 	}
-	return p, nil
+	return p, s.changed(ctx, p.ID)
 }
 
 // DeleteProduct removes a product from the graph and the index; ENOTFOUND
@@ -77,7 +95,7 @@ func (s *Service) DeleteProduct(ctx context.Context, id int64) error {
 	if !existed {
 		return stylegraph.Errorf(stylegraph.ENOTFOUND, "product %d not found", id)
 	}
-	return nil
+	return s.changed(ctx, id)
 }
 
 // PutUser validates and upserts a user profile.

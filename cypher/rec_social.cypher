@@ -1,26 +1,63 @@
-// Social: what the people $userId follows liked, bought or featured in a post
-// since $since, and new products of the brands they follow. Each action is
+// Social, with a fixed budget: what up to $followees people $userId follows
+// (the most recently followed, in storage order) liked, bought or featured in
+// a post since $since — each followee's edges scanned up to $scanPer per kind
+// and at most $perFollowee actions each kept — and new products of up to
+// $brands followed brands ($scanPer products read per brand). Each action is
 // weighted (bought 2, posted 1.5, liked 1, new from a brand 0.5) and decays
-// with half-life $halfLifeDays before $now. Up to three followed users per
-// action come back for the reason. Products the shopper already liked or
-// bought are left out.
-// $userId, $since, $now, $halfLifeDays, $limit
+// with half-life $halfLifeDays before $now. At most $total actions are
+// scored, the most recent first. Up to three followed users per action come
+// back for the reason. What the shopper's engagement scan found is left out.
+// $userId, $since, $now, $halfLifeDays, $scan, $followees, $perFollowee, $scanPer, $brands, $total, $limit
 MATCH (me:User {id: $userId})
 CALL (me) {
-  MATCH (me)-[:FOLLOWS]->(f:User)-[e:LIKED]->(p:Product) WHERE e.at >= $since AND e.at <= $now
-  RETURN p, 'liked' AS action, 1.0 AS weight, f AS who, null AS brand, e.at AS at
-  UNION ALL
-  MATCH (me)-[:FOLLOWS]->(f:User)-[e:PURCHASED]->(p:Product) WHERE e.last >= $since AND e.last <= $now
-  RETURN p, 'bought' AS action, 2.0 AS weight, f AS who, null AS brand, e.last AS at
-  UNION ALL
-  MATCH (me)-[:FOLLOWS]->(f:User)-[:POSTED]->(post:Post)-[:FEATURES]->(p:Product) WHERE post.createdAt >= $since AND post.createdAt <= $now
-  RETURN p, 'posted' AS action, 1.5 AS weight, f AS who, null AS brand, post.createdAt AS at
-  UNION ALL
-  MATCH (me)-[:FOLLOWS]->(b:Brand)<-[:MADE_BY]-(p:Product) WHERE p.createdAt >= $since AND p.createdAt <= $now
-  RETURN p, 'new' AS action, 0.5 AS weight, null AS who, b AS brand, p.createdAt AS at
+  MATCH (me)-[:LIKED|PURCHASED|CARTED|HID]->(p:Product)
+  WITH p LIMIT $scan
+  RETURN collect(p) AS mine
 }
-WITH me, p, action, weight, who, brand, max(at) AS at
-WHERE NOT EXISTS { (me)-[:LIKED|PURCHASED]->(p) }
+CALL (me) {
+  MATCH (me)-[:FOLLOWS]->(f:User)
+  WITH f LIMIT $followees
+  CALL (f) {
+    CALL (f) {
+      MATCH (f)-[e:LIKED]->(p:Product)
+      WITH e, p LIMIT $scanPer
+      WITH p, e.at AS at WHERE at >= $since AND at <= $now
+      RETURN p, 'liked' AS action, 1.0 AS weight, at
+      UNION ALL
+      MATCH (f)-[e:PURCHASED]->(p:Product)
+      WITH e, p LIMIT $scanPer
+      WITH p, e.last AS at WHERE at >= $since AND at <= $now
+      RETURN p, 'bought' AS action, 2.0 AS weight, at
+      UNION ALL
+      MATCH (f)-[:POSTED]->(post:Post)
+      WITH post LIMIT $scanPer
+      WITH post, post.createdAt AS at WHERE at >= $since AND at <= $now
+      MATCH (post)-[:FEATURES]->(p:Product)
+      RETURN p, 'posted' AS action, 1.5 AS weight, at
+    }
+    RETURN p, action, weight, at
+    ORDER BY at DESC
+    LIMIT $perFollowee
+  }
+  RETURN p, action, weight, f AS who, null AS brand, at
+  UNION ALL
+  MATCH (me)-[:FOLLOWS]->(b:Brand)
+  WITH b LIMIT $brands
+  CALL (b) {
+    MATCH (b)<-[:MADE_BY]-(p:Product)
+    WITH p LIMIT $scanPer
+    WITH p, p.createdAt AS at WHERE at >= $since AND at <= $now
+    RETURN p, at
+    ORDER BY at DESC
+    LIMIT $perFollowee
+  }
+  RETURN p, 'new' AS action, 0.5 AS weight, null AS who, b AS brand, at
+}
+WITH mine, p, action, weight, who, brand, at
+ORDER BY at DESC
+LIMIT $total
+WITH mine, p, action, weight, who, brand, max(at) AS at
+WHERE NOT p IN mine
 WITH p, action, brand, weight * 0.5 ^ (CASE WHEN at > $now THEN 0.0 ELSE duration.inSeconds(at, $now).seconds / 86400.0 / $halfLifeDays END) AS w, who
 ORDER BY w DESC
 WITH p, action, brand, sum(w) AS score, count(who) AS n,

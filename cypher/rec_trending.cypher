@@ -1,16 +1,33 @@
 // Trending overall: engagement since $since (views 1, likes 3, carts 4,
-// purchases 6), each decayed with half-life $halfLifeDays before $now. The
+// purchases 6), each decayed with half-life $halfLifeDays before $now. Each
+// kind reads at most its $scan most recent edges, newest first through the
 // relationship indexes on LIKED.at, VIEWED.last, CARTED.last and
-// PURCHASED.last keep this to recent edges.
-// $since, $now, $halfLifeDays, $limit
+// PURCHASED.last, so the cost is fixed however busy the window was.
+// $since, $now, $halfLifeDays, $scan, $limit
 CALL () {
-  MATCH (:User)-[e:LIKED]->(p:Product) WHERE e.at >= $since AND e.at <= $now RETURN p, 3.0 AS weight, e.at AS at
+  CALL () {
+    MATCH (:User)-[e:LIKED]->(p:Product) WHERE e.at >= $since AND e.at <= $now
+    RETURN p, e.at AS at ORDER BY at DESC LIMIT $scan
+  }
+  RETURN p, 3.0 AS weight, at
   UNION ALL
-  MATCH (:User)-[e:VIEWED]->(p:Product) WHERE e.last >= $since AND e.last <= $now RETURN p, 1.0 AS weight, e.last AS at
+  CALL () {
+    MATCH (:User)-[e:VIEWED]->(p:Product) WHERE e.last >= $since AND e.last <= $now
+    RETURN p, e.last AS at ORDER BY at DESC LIMIT $scan
+  }
+  RETURN p, 1.0 AS weight, at
   UNION ALL
-  MATCH (:User)-[e:CARTED]->(p:Product) WHERE e.last >= $since AND e.last <= $now RETURN p, 4.0 AS weight, e.last AS at
+  CALL () {
+    MATCH (:User)-[e:CARTED]->(p:Product) WHERE e.last >= $since AND e.last <= $now
+    RETURN p, e.last AS at ORDER BY at DESC LIMIT $scan
+  }
+  RETURN p, 4.0 AS weight, at
   UNION ALL
-  MATCH (:User)-[e:PURCHASED]->(p:Product) WHERE e.last >= $since AND e.last <= $now RETURN p, 6.0 AS weight, e.last AS at
+  CALL () {
+    MATCH (:User)-[e:PURCHASED]->(p:Product) WHERE e.last >= $since AND e.last <= $now
+    RETURN p, e.last AS at ORDER BY at DESC LIMIT $scan
+  }
+  RETURN p, 6.0 AS weight, at
 }
 WITH p, sum(weight * 0.5 ^ (CASE WHEN at > $now THEN 0.0 ELSE duration.inSeconds(at, $now).seconds / 86400.0 / $halfLifeDays END)) AS score, count(*) AS n
 ORDER BY score DESC, p.id

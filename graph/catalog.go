@@ -39,6 +39,11 @@ func productRow(p stylegraph.Product) map[string]any {
 		"price": p.Price, "currency": p.Currency, "images": nonNil(p.Images), "gender": p.Gender,
 		"season": p.Season, "usage": p.Usage, "createdAt": p.CreatedAt.UTC(),
 	}
+	if p.Stock != nil {
+		// Absent stock leaves what is stored; inStock is what the
+		// recommenders filter on.
+		props["stock"], props["inStock"] = *p.Stock, *p.Stock > 0
+	}
 	row := map[string]any{"id": p.ID, "props": props, "tags": nonNil(p.Tags), "brandId": nil, "brand": p.Brand, "leaf": nil}
 	if p.Brand != "" {
 		id := p.BrandID
@@ -87,6 +92,7 @@ func (s *Store) Product(ctx context.Context, id int64) (stylegraph.Product, erro
 	if t, ok := n.Props["createdAt"].(time.Time); ok {
 		p.CreatedAt = t.UTC()
 	}
+	p.Stock = stockOf(n)
 	if v, _ := r.Get("brandId"); v != nil {
 		p.BrandID = v.(int64)
 	}
@@ -134,6 +140,20 @@ func (s *Store) batched(ctx context.Context, name string, rows []map[string]any)
 		if _, err := s.runNamed(ctx, name, map[string]any{"rows": rows[start:end]}); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// stockOf reads a product node's stock: the tracked count, 0 for a product
+// only marked out of stock, nil when untracked.
+func stockOf(n neo4j.Node) *int {
+	if v, ok := n.Props["stock"].(int64); ok {
+		s := int(v)
+		return &s
+	}
+	if n.Props["inStock"] == false {
+		s := 0
+		return &s
 	}
 	return nil
 }

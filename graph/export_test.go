@@ -3,7 +3,10 @@ package graph
 import (
 	"context"
 	"os"
+	"sync"
 	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/stylegraph/stylegraph/cypher"
 )
@@ -21,4 +24,33 @@ func LoadFixture(t *testing.T, s *Store, file string, params map[string]any) {
 			t.Fatalf("fixture %s: %v\n%s", file, err, stmt)
 		}
 	}
+}
+
+// Profiled returns a copy of s that runs every named query under PROFILE and
+// adds each one's database hits (all operators, subqueries included) to
+// hits, by query name.
+func Profiled(s *Store, hits map[string]int64) *Store {
+	c := *s
+	c.q = make(map[string]string, len(s.q))
+	for name, q := range s.q {
+		c.q[name] = "PROFILE " + q
+	}
+	var mu sync.Mutex
+	c.observe = func(name string, res *neo4j.EagerResult) {
+		if res.Summary == nil || res.Summary.Profile() == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		hits[name] += dbHits(res.Summary.Profile())
+	}
+	return &c
+}
+
+func dbHits(p neo4j.ProfiledPlan) int64 {
+	n := p.DbHits()
+	for _, c := range p.Children() {
+		n += dbHits(c)
+	}
+	return n
 }

@@ -28,6 +28,48 @@ type RecParams struct {
 	TopInterests int
 	// FreshSince ignores SIMILAR edges computed before it (item-based).
 	FreshSince time.Time
+	// Budget bounds every hop; zero fields take DefaultBudget's.
+	Budget Budget
+}
+
+// Budget is the fixed work per hop of the personal recommenders, so that a
+// query costs the same whatever the size of the graph or the popularity of a
+// product: nothing is expanded beyond these counts.
+type Budget struct {
+	// Scan is how many of the shopper's engagement (and interest) edges are
+	// read; they are also what is left out of the results.
+	Scan int
+	// Seeds is how many of the most recent engagements seed collaborative.
+	Seeds int
+	// K is how many precomputed neighbours each seed contributes.
+	K int
+	// PerSeed is how many other shoppers of a seed live collaborative reads;
+	// PerNeighbour how many engagements of each neighbour.
+	PerSeed, PerNeighbour int
+	// Followees, Brands: how many followed accounts and brands social reads;
+	// ScanPer edges scanned per followee (per kind) and brand; PerFollowee
+	// actions kept per followee or brand; Total actions scored in all.
+	Followees, Brands, ScanPer, PerFollowee, Total int
+	// PerInterest is how many of an interest's top products are read.
+	PerInterest int
+}
+
+// DefaultBudget is the budget when none is set.
+var DefaultBudget = Budget{Scan: 200, Seeds: 10, K: 30, PerSeed: 20, PerNeighbour: 20,
+	Followees: 100, Brands: 20, ScanPer: 20, PerFollowee: 5, Total: 300, PerInterest: 50}
+
+func (b Budget) withDefaults() Budget {
+	d := DefaultBudget
+	for _, f := range []struct{ v, def *int }{
+		{&b.Scan, &d.Scan}, {&b.Seeds, &d.Seeds}, {&b.K, &d.K}, {&b.PerSeed, &d.PerSeed},
+		{&b.PerNeighbour, &d.PerNeighbour}, {&b.Followees, &d.Followees}, {&b.Brands, &d.Brands},
+		{&b.ScanPer, &d.ScanPer}, {&b.PerFollowee, &d.PerFollowee}, {&b.Total, &d.Total}, {&b.PerInterest, &d.PerInterest},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	return b
 }
 
 func (p RecParams) withDefaults() RecParams {
@@ -53,6 +95,7 @@ func (p RecParams) withDefaults() RecParams {
 	if p.TopInterests <= 0 {
 		p.TopInterests = 5
 	}
+	p.Budget = p.Budget.withDefaults()
 	return p
 }
 
@@ -114,6 +157,7 @@ func (s *Store) Collaborative(ctx context.Context, userID int64, p RecParams) ([
 	res, err := s.runNamed(ctx, "rec_collaborative", map[string]any{
 		"userId": userID, "now": p.Now, "halfLifeDays": p.halfLifeDays(),
 		"neighbours": p.Neighbours, "damping": p.Damping, "limit": p.Limit,
+		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "perSeed": p.Budget.PerSeed, "perNeighbour": p.Budget.PerNeighbour,
 	})
 	if err != nil {
 		return nil, err
@@ -132,6 +176,7 @@ func (s *Store) ItemBased(ctx context.Context, userID int64, p RecParams) ([]Can
 	res, err := s.runNamed(ctx, "rec_item_based", map[string]any{
 		"userId": userID, "now": p.Now, "halfLifeDays": p.halfLifeDays(),
 		"freshSince": p.FreshSince.UTC(), "limit": p.Limit,
+		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "k": p.Budget.K,
 	})
 	if err != nil {
 		return nil, err
@@ -153,6 +198,8 @@ func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candid
 	p = p.withDefaults()
 	res, err := s.runNamed(ctx, "rec_social", map[string]any{
 		"userId": userID, "now": p.Now, "since": p.Now.Add(-p.Window), "halfLifeDays": p.halfLifeDays(), "limit": p.Limit,
+		"scan": p.Budget.Scan, "followees": p.Budget.Followees, "brands": p.Budget.Brands, "scanPer": p.Budget.ScanPer,
+		"perFollowee": p.Budget.PerFollowee, "total": p.Budget.Total,
 	})
 	if err != nil {
 		return nil, err
@@ -176,13 +223,14 @@ func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candid
 	return out, nil
 }
 
-// Interest recommends products matching the shopper's strongest decayed
-// INTERESTED_IN weights.
+// Interest recommends the top products (RefreshTopProducts) of the shopper's
+// strongest decayed INTERESTED_IN weights.
 func (s *Store) Interest(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
 	p = p.withDefaults()
 	// Interests fade at the rate the graph writer decays them.
 	res, err := s.runNamed(ctx, "rec_interest", map[string]any{
 		"userId": userID, "now": p.Now, "halfLifeDays": InterestHalfLife.Hours() / 24, "topInterests": p.TopInterests, "limit": p.Limit,
+		"scan": p.Budget.Scan, "perInterest": p.Budget.PerInterest,
 	})
 	if err != nil {
 		return nil, err
@@ -200,13 +248,71 @@ func (s *Store) Interest(ctx context.Context, userID int64, p RecParams) ([]Cand
 	return out, nil
 }
 
+// TopScope names the tags, brands and categories whose top products to
+// refresh; the zero value means all of them.
+type TopScope struct {
+	Tags       []string
+	Brands     []int64
+	Categories []string // paths
+}
+
+// TopProducts is how many products RefreshTopProducts keeps per interest.
+const TopProducts = 100
+
+// RefreshTopProducts recomputes the most engaged in-stock products of every
+// tag, brand and category in scope, which the interest recommender reads.
+// It returns how many lists it wrote.
+func (s *Store) RefreshTopProducts(ctx context.Context, scope TopScope, now time.Time) (int, error) {
+	all := scope.Tags == nil && scope.Brands == nil && scope.Categories == nil
+	res, err := s.runNamed(ctx, "refresh_top_products", map[string]any{
+		"all": all, "tags": nonNil(scope.Tags), "brands": append([]int64{}, scope.Brands...), "categories": nonNil(scope.Categories),
+		"n": TopProducts, "now": now.UTC(),
+	})
+	if err != nil {
+		return 0, err
+	}
+	if len(res.Records) == 0 {
+		return 0, nil
+	}
+	return int(recInt(res.Records[0], "n")), nil
+}
+
+// CategoryTop returns the precomputed top products of the category at path
+// and whether the category exists.
+func (s *Store) CategoryTop(ctx context.Context, path string) ([]Candidate, bool, error) {
+	res, err := s.runNamed(ctx, "category_top", map[string]any{"path": path})
+	if err != nil {
+		return nil, false, err
+	}
+	if len(res.Records) == 0 || get(res.Records[0], "found") != true {
+		return nil, false, nil
+	}
+	ids, _ := get(res.Records[0], "top").([]any)
+	scores, _ := get(res.Records[0], "scores").([]any)
+	out := make([]Candidate, 0, len(ids))
+	for i, id := range ids {
+		c := Candidate{ProductID: id.(int64), Category: path}
+		if i < len(scores) {
+			c.Score = num(scores[i])
+		}
+		out = append(out, c)
+	}
+	return out, true, nil
+}
+
+// similarScan is how many products Similar reads per shared brand, category
+// or tag.
+const similarScan = 200
+
 // Similar returns products like productID by shared brand, category and tags,
 // co-engagement and precomputed SIMILAR edges. An unknown product has none.
 func (s *Store) Similar(ctx context.Context, productID int64, limit int) ([]Candidate, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	res, err := s.runNamed(ctx, "rec_similar", map[string]any{"id": productID, "limit": limit})
+	b := DefaultBudget
+	res, err := s.runNamed(ctx, "rec_similar", map[string]any{"id": productID, "limit": limit,
+		"scan": similarScan, "perSeed": b.PerSeed, "perNeighbour": b.PerNeighbour, "k": b.K})
 	if err != nil {
 		return nil, err
 	}
@@ -220,12 +326,22 @@ func (s *Store) Similar(ctx context.Context, productID int64, limit int) ([]Cand
 	return out, nil
 }
 
+// Trending reads at most trendingScan recent edges per engagement kind
+// overall, or trendingPerProduct per kind of up to trendingProducts products
+// in a category: a fixed budget however busy the window was.
+const (
+	trendingScan       = 20_000
+	trendingProducts   = 5_000
+	trendingPerProduct = 50
+)
+
 // TrendingProducts returns products by time-decayed engagement within the
 // window, overall or within category (a category path, subcategories
 // included).
 func (s *Store) TrendingProducts(ctx context.Context, category string, p RecParams) ([]Candidate, error) {
 	p = p.withDefaults()
-	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLifeDays": p.halfLifeDays(), "limit": p.Limit}
+	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLifeDays": p.halfLifeDays(), "limit": p.Limit,
+		"scan": trendingScan, "products": trendingProducts, "perProduct": trendingPerProduct}
 	name := "rec_trending"
 	if category != "" {
 		name, params["category"] = "rec_trending_category", category
@@ -274,6 +390,7 @@ func (s *Store) Cards(ctx context.Context, userID int64, ids []int64) (map[int64
 		if t, ok := n.Props["createdAt"].(time.Time); ok {
 			p.CreatedAt = t.UTC()
 		}
+		p.Stock = stockOf(n)
 		out[p.ID] = Card{Product: p, InStock: get(r, "inStock") == true, Purchased: get(r, "purchased") == true, Hidden: get(r, "hidden") == true}
 	}
 	return out, nil

@@ -221,6 +221,10 @@ func TestInterestFollowsStrongestDecayedWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	scope := graph.TopScope{Tags: []string{w.name("denim"), w.name("other")}, Brands: []int64{stylegraph.BrandID(w.name("Loved"))}, Categories: []string{w.name("Top")}}
+	if _, err := w.g.RefreshTopProducts(ctx, scope, w.now); err != nil {
+		t.Fatal(err)
+	}
 	got, err := w.g.Interest(ctx, w.user(1), graph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)

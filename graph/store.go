@@ -24,6 +24,8 @@ type Store struct {
 	database string
 	q        map[string]string
 	guard    Guard
+	// observe, when set (tests), sees every named query's result.
+	observe func(name string, res *neo4j.EagerResult)
 }
 
 // Guard runs one call to Neo4j within its share of the request's budget and
@@ -108,6 +110,9 @@ func (s *Store) runNamed(ctx context.Context, name string, params map[string]any
 	res, err := s.run(ctx, s.query(name), params)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if s.observe != nil {
+		s.observe(name, res)
 	}
 	return res, nil
 }

@@ -268,6 +268,18 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 	if err := g.LoadInterests(ctx, is); err != nil {
 		return nil, fmt.Errorf("load interests: %w", err)
 	}
+	// The interest recommender reads each genre's top movies.
+	tags := map[string]bool{}
+	for _, w := range is {
+		tags[w.Key.(string)] = true
+	}
+	scope := graph.TopScope{Tags: []string{}, Categories: []string{cfg.Name, cfg.Name + " > Movies"}}
+	for t := range tags {
+		scope.Tags = append(scope.Tags, t)
+	}
+	if _, err := g.RefreshTopProducts(ctx, scope, now); err != nil {
+		return nil, fmt.Errorf("top movies per genre: %w", err)
+	}
 	job := &recommend.Job{Graph: g, Scope: ids.scope(), TopK: cfg.TopK}
 	rep, err := job.Similarity(ctx, time.Now())
 	if err != nil {

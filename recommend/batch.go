@@ -25,6 +25,7 @@ type BatchGraph interface {
 	BatchUsers(ctx context.Context, scope graph.Scope, after int64, n int) ([]graph.BatchUser, error)
 	WriteSimilar(ctx context.Context, source string, lists []graph.SimilarList, at time.Time) error
 	DropStaleSimilar(ctx context.Context, scope graph.Scope, source string, before time.Time) (int, error)
+	RefreshTopProducts(ctx context.Context, scope graph.TopScope, now time.Time) (int, error)
 }
 
 // Job is `stylegraph recompute`. It reads the graph in streaming passes
@@ -184,6 +185,15 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 				return rep, err
 			}
 		}
+	}
+	if j.Scope == (graph.Scope{}) {
+		// The interest recommender's top products per tag, brand and
+		// category (whole graph only: a scoped run leaves them alone).
+		n, err := j.Graph.RefreshTopProducts(ctx, graph.TopScope{}, at)
+		if err != nil {
+			return rep, fmt.Errorf("refresh top products: %w", err)
+		}
+		fmt.Fprintf(j.Progress, "top products: %d tag, brand and category lists\n", n)
 	}
 	if j.Cache != nil {
 		if err := j.writeLists(ctx, snap, tr, at, start, &cp, &rep); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/graph"
 )
 
 // Cache holds precomputed ranked lists per shopper in Redis. An entry lives
@@ -63,6 +64,212 @@ func (c *Cache) Get(ctx context.Context, userID int64) ([]Ranked, bool, error) {
 		e.Items = []Ranked{}
 	}
 	return e.Items, true, nil
+}
+
+// PutTTL stores userID's ranked list for ttl instead of the cache's TTL (lists
+// computed on request live shorter than the batch job's).
+func (c *Cache) PutTTL(ctx context.Context, userID int64, items []Ranked, at time.Time, ttl time.Duration) error {
+	b, err := json.Marshal(entry{ComputedAt: at.Unix(), Items: items})
+	if err != nil {
+		return fmt.Errorf("encode recommendations: %w", err)
+	}
+	if err := c.rdb.Set(ctx, c.key(userID), b, min(ttl, c.ttl)).Err(); err != nil {
+		return fmt.Errorf("store recommendations for user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// Drop forgets the stored lists of users, so that their next request ranks
+// from the graph as it is now (after a like, purchase, cart, hide or follow).
+func (c *Cache) Drop(ctx context.Context, users ...int64) error {
+	if len(users) == 0 {
+		return nil
+	}
+	keys := make([]string, len(users))
+	for i, u := range users {
+		keys[i] = c.key(u)
+	}
+	if err := c.rdb.Del(ctx, keys...).Err(); err != nil {
+		return fmt.Errorf("drop recommendations: %w", err)
+	}
+	return nil
+}
+
+func (c *Cache) seenKey(userID int64) string {
+	return c.prefix + "seen:" + strconv.FormatInt(userID, 10)
+}
+
+// seenTTL is how long served products are remembered after the last serve.
+const seenTTL = 7 * 24 * time.Hour
+
+// maxSeen bounds the memory of one shopper: past it, counting starts over.
+const maxSeen = 1000
+
+// markSeen adds one to each product's served count (ARGV), refreshes the
+// TTL and starts over when the hash grows past maxSeen fields.
+var markSeen = redis.NewScript(`
+for i = 3, #ARGV do redis.call("HINCRBY", KEYS[1], ARGV[i], 1) end
+if redis.call("HLEN", KEYS[1]) > tonumber(ARGV[2]) then redis.call("DEL", KEYS[1]) return 0 end
+redis.call("EXPIRE", KEYS[1], ARGV[1])
+return 1`)
+
+// MarkSeen records that products were served to userID.
+func (c *Cache) MarkSeen(ctx context.Context, userID int64, products []int64) error {
+	if len(products) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(products)+2)
+	args = append(args, int(seenTTL.Seconds()), maxSeen)
+	for _, p := range products {
+		args = append(args, p)
+	}
+	if err := markSeen.Run(ctx, c.rdb, []string{c.seenKey(userID)}, args...).Err(); err != nil {
+		return fmt.Errorf("remember served products of %d: %w", userID, err)
+	}
+	return nil
+}
+
+// Seen returns how many times each product was served to userID.
+func (c *Cache) Seen(ctx context.Context, userID int64) (map[int64]int, error) {
+	m, err := c.rdb.HGetAll(ctx, c.seenKey(userID)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read served products of %d: %w", userID, err)
+	}
+	out := make(map[int64]int, len(m))
+	for k, v := range m {
+		id, err1 := strconv.ParseInt(k, 10, 64)
+		n, err2 := strconv.Atoi(v)
+		if err1 == nil && err2 == nil {
+			out[id] = n
+		}
+	}
+	return out, nil
+}
+
+func (c *Cache) cardKey(id int64) string { return c.prefix + "card:" + strconv.FormatInt(id, 10) }
+
+// cardTTL bounds how stale a product card can be if an invalidation is lost.
+const cardTTL = 10 * time.Minute
+
+// Cards returns the cached product cards among ids and the IDs it has none for.
+func (c *Cache) Cards(ctx context.Context, ids []int64) (map[int64]graph.Card, []int64, error) {
+	out := make(map[int64]graph.Card, len(ids))
+	if len(ids) == 0 {
+		return out, nil, nil
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = c.cardKey(id)
+	}
+	vals, err := c.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, nil, fmt.Errorf("read product cards: %w", err)
+	}
+	var missing []int64
+	for i, v := range vals {
+		s, ok := v.(string)
+		var card graph.Card
+		if !ok || json.Unmarshal([]byte(s), &card) != nil {
+			missing = append(missing, ids[i])
+			continue
+		}
+		out[ids[i]] = card
+	}
+	return out, missing, nil
+}
+
+// PutCards caches product cards (shopper-independent: no purchased or hidden
+// flags).
+func (c *Cache) PutCards(ctx context.Context, cards map[int64]graph.Card) error {
+	if len(cards) == 0 {
+		return nil
+	}
+	pipe := c.rdb.Pipeline()
+	for id, card := range cards {
+		card.Purchased, card.Hidden = false, false
+		b, err := json.Marshal(card)
+		if err != nil {
+			return fmt.Errorf("encode product card: %w", err)
+		}
+		pipe.Set(ctx, c.cardKey(id), b, cardTTL)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("store product cards: %w", err)
+	}
+	return nil
+}
+
+// ProductsChanged drops the cached cards of products whose data or stock
+// changed, so recommendations show the change on the next request.
+func (c *Cache) ProductsChanged(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = c.cardKey(id)
+	}
+	if err := c.rdb.Del(ctx, keys...).Err(); err != nil {
+		return fmt.Errorf("drop product cards: %w", err)
+	}
+	return nil
+}
+
+// Tuned is the blend the offline tuning chose, stored under <prefix>blend.
+// Zero fields keep the configured values.
+type Tuned struct {
+	Weights        map[string]float64 `json:"weights,omitempty"`
+	HalfLifeHours  float64            `json:"halfLifeHours,omitempty"`
+	MaxPerBrand    int                `json:"maxPerBrand,omitempty"`
+	MaxPerCategory int                `json:"maxPerCategory,omitempty"`
+	TunedOn        string             `json:"tunedOn,omitempty"`
+	At             time.Time          `json:"at"`
+}
+
+func (t Tuned) apply(cfg Config) Config {
+	if len(t.Weights) > 0 {
+		cfg.Weights = t.Weights
+	}
+	if t.HalfLifeHours > 0 {
+		cfg.HalfLife = time.Duration(t.HalfLifeHours * float64(time.Hour))
+	}
+	if t.MaxPerBrand > 0 {
+		cfg.MaxPerBrand = t.MaxPerBrand
+	}
+	if t.MaxPerCategory > 0 {
+		cfg.MaxPerCategory = t.MaxPerCategory
+	}
+	return cfg
+}
+
+func (c *Cache) tunedKey() string { return c.prefix + "blend" }
+
+// PutTuned stores the tuned blend the online service applies within a minute.
+func (c *Cache) PutTuned(ctx context.Context, t Tuned) error {
+	b, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("encode tuned blend: %w", err)
+	}
+	if err := c.rdb.Set(ctx, c.tunedKey(), b, 0).Err(); err != nil {
+		return fmt.Errorf("store tuned blend: %w", err)
+	}
+	return nil
+}
+
+// Tuned returns the stored tuned blend, if any.
+func (c *Cache) Tuned(ctx context.Context) (Tuned, bool, error) {
+	b, err := c.rdb.Get(ctx, c.tunedKey()).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return Tuned{}, false, nil
+	}
+	if err != nil {
+		return Tuned{}, false, fmt.Errorf("read tuned blend: %w", err)
+	}
+	var t Tuned
+	if err := json.Unmarshal(b, &t); err != nil {
+		return Tuned{}, false, fmt.Errorf("decode tuned blend: %w", err)
+	}
+	return t, true, nil
 }
 
 // Answers older than this are not used as a fallback.

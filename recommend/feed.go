@@ -18,11 +18,17 @@ type FeedReader interface {
 // InFeed makes every Every-th item of a feed page a recommended product
 // (reason "recommended"). Cursors stay the feed's own: the page asks the
 // feed for fewer posts and fills the gaps, so paging never skips a post.
+// The mix never waits on a graph traversal: it is served from the shopper's
+// stored list (or trending products while that list is computed in the
+// background) within Budget.
 type InFeed struct {
 	Feed  FeedReader
 	Recs  *Service
 	Every int // 0 or 1 turns recommendations off
 	Log   *slog.Logger
+	// Budget bounds the time spent on the recommendations of one page
+	// (default 50ms); past it the page is served without them.
+	Budget time.Duration
 }
 
 // Read returns a page of limit items at most.
@@ -87,7 +93,13 @@ func (f *InFeed) pick(ctx context.Context, uid int64, cursor string, posts []sty
 		h.Write([]byte(cursor))
 		offset = int(h.Sum32()%4) * n
 	}
-	recs, err := f.Recs.RecommendFor(ctx, Request{UserID: uid, Limit: min(offset+n, MaxLimit), Exclude: exclude})
+	budget := f.Budget
+	if budget <= 0 {
+		budget = 50 * time.Millisecond
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	recs, err := f.Recs.RecommendFor(ctx, Request{UserID: uid, Limit: min(offset+n, MaxLimit), Exclude: exclude, CachedOnly: true})
 	if err != nil {
 		return nil, err
 	}

@@ -79,7 +79,7 @@ func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			feed := &pageOf{posts: tc.posts, featured: tc.featured}
-			in := &InFeed{Feed: feed, Recs: svc, Every: tc.every}
+			in := &InFeed{Feed: feed, Recs: svc, Every: tc.every, Budget: time.Minute}
 			page, err := in.Read(ctx, w.user(1), "", tc.limit)
 			if err != nil {
 				t.Fatal(err)

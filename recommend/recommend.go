@@ -8,9 +8,12 @@ package recommend
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stylegraph/stylegraph"
@@ -25,6 +28,7 @@ type Graph interface {
 	Interest(ctx context.Context, userID int64, p graph.RecParams) ([]graph.Candidate, error)
 	Similar(ctx context.Context, productID int64, limit int) ([]graph.Candidate, error)
 	TrendingProducts(ctx context.Context, category string, p graph.RecParams) ([]graph.Candidate, error)
+	CategoryTop(ctx context.Context, path string) ([]graph.Candidate, bool, error)
 	Cards(ctx context.Context, userID int64, ids []int64) (map[int64]graph.Card, error)
 	Hide(ctx context.Context, userID, productID int64, at time.Time) error
 	Unhide(ctx context.Context, userID, productID int64) error
@@ -39,19 +43,30 @@ type Config struct {
 	// missing or zero weight turns the source off.
 	Weights map[string]float64
 	// MaxPerBrand and MaxPerCategory cap items of one brand or leaf category
-	// in one list (0: no cap).
+	// in one list (0: no cap). Capped items move down, after every item
+	// within the caps; they are not dropped.
 	MaxPerBrand    int
 	MaxPerCategory int
 	// HalfLife and Window are passed to the graph recommenders.
 	HalfLife time.Duration
 	Window   time.Duration
 	// SimilarMaxAge is how old precomputed SIMILAR edges may be before
-	// collaborative falls back to live co-engagement.
+	// the item-based recommender ignores them.
 	SimilarMaxAge time.Duration
-	// TrendingTTL is how long a trending list is reused within the process
-	// (default 1 minute): it aggregates every recent engagement, which is
-	// far too much work per request.
+	// TrendingTTL is how long a trending list is served before it is
+	// recomputed in the background (default 1 minute): it aggregates every
+	// recent engagement, which is far too much work per request.
 	TrendingTTL time.Duration
+	// Budget bounds the graph work of one live request (zero fields:
+	// graph.DefaultBudget).
+	Budget graph.Budget
+	// IgnoreAfter: a product served this many times without the shopper
+	// engaging with it loses half its score for every further time (default
+	// 3; negative turns it off).
+	IgnoreAfter int
+	// LiveTTL is how long a list computed on request is kept (default 15
+	// minutes); lists of the batch job keep the cache's TTL.
+	LiveTTL time.Duration
 }
 
 // DefaultConfig is the configuration when nothing is set.
@@ -63,70 +78,165 @@ func DefaultConfig() Config {
 		HalfLife:       14 * 24 * time.Hour,
 		Window:         30 * 24 * time.Hour,
 		SimilarMaxAge:  7 * 24 * time.Hour,
+		IgnoreAfter:    3,
 	}
 }
 
 // MaxLimit caps how many items one call returns.
 const MaxLimit = 100
 
+// ListSize is how many ranked candidates a stored list holds: enough for a
+// few pages after exclusions.
+const ListSize = 200
+
 // Service answers recommendation requests.
 type Service struct {
 	g     Graph
 	cache *Cache
-	cfg   Config
+	cfg   atomic.Pointer[Config]
+	base  Config
 	now   func() time.Time
 
 	trendMu sync.Mutex
-	trends  map[string]trendEntry
+	trends  map[string]*trendEntry
+
+	tunedAt atomic.Int64 // unix nanos of the last tuned-blend check
+
+	catMu sync.Mutex
+	cats  map[string]catCheck
+
+	bgMu     sync.Mutex
+	inFlight map[int64]bool
 }
 
 type trendEntry struct {
-	at time.Time
-	cs []graph.Candidate
+	at         time.Time
+	cs         []graph.Candidate
+	refreshing bool
+	ready      chan struct{} // closed once cs is first set
 }
+
+// trendWait bounds how long a recommendation request waits for the first
+// trending list (the trending endpoint waits as long as its request may).
+const trendWait = 2 * time.Second
 
 // trendSize is how many trending products one computation keeps: enough for
 // the largest request.
 const trendSize = 3 * MaxLimit
 
 // New returns a service over g. cache may be nil: then every request
-// traverses the graph live.
+// traverses the graph live and nothing is remembered.
 func New(g Graph, cache *Cache, cfg Config) *Service {
 	if cfg.TrendingTTL <= 0 {
 		cfg.TrendingTTL = time.Minute
 	}
-	return &Service{g: g, cache: cache, cfg: cfg, now: time.Now, trends: map[string]trendEntry{}}
+	if cfg.IgnoreAfter == 0 {
+		cfg.IgnoreAfter = 3
+	}
+	if cfg.LiveTTL <= 0 {
+		cfg.LiveTTL = 15 * time.Minute
+	}
+	s := &Service{g: g, cache: cache, base: cfg, now: time.Now, trends: map[string]*trendEntry{}, inFlight: map[int64]bool{}, cats: map[string]catCheck{}}
+	s.cfg.Store(&cfg)
+	return s
+}
+
+// config returns the configuration in force: the configured one with the
+// tuned blend stored by the offline job over it, re-read once a minute in
+// the background.
+func (s *Service) config() Config {
+	if s.cache != nil {
+		now := s.now().UnixNano()
+		if last := s.tunedAt.Load(); now-last > int64(time.Minute) && s.tunedAt.CompareAndSwap(last, now) {
+			go s.loadTuned()
+		}
+	}
+	return *s.cfg.Load()
+}
+
+func (s *Service) loadTuned() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	t, ok, err := s.cache.Tuned(ctx)
+	if err != nil {
+		return // keep what is in force; the next check retries
+	}
+	cfg := s.base
+	if ok {
+		cfg = t.apply(cfg)
+	}
+	s.cfg.Store(&cfg)
 }
 
 // trending returns up to p.Limit trending products. At the real clock the
-// list is computed once per TrendingTTL and category; replays of the past
-// (evaluations) always compute.
-func (s *Service) trending(ctx context.Context, category string, p graph.RecParams, realtime bool) ([]graph.Candidate, error) {
+// list is recomputed in the background once it is older than TrendingTTL,
+// and requests are served the previous list meanwhile; only the first
+// requests of a category wait for it, at most wait (0: they get nothing
+// yet). Replays of the past (evaluations)
+// always compute.
+func (s *Service) trending(ctx context.Context, category string, p graph.RecParams, realtime bool, wait time.Duration) ([]graph.Candidate, error) {
 	if !realtime {
 		return s.g.TrendingProducts(ctx, category, p)
 	}
-	// One computation at a time: concurrent requests wait for it instead of
-	// all aggregating the same edges.
 	s.trendMu.Lock()
-	defer s.trendMu.Unlock()
 	e, ok := s.trends[category]
-	if !ok || p.Now.Sub(e.at) > s.cfg.TrendingTTL || e.at.After(p.Now) {
-		fp := p
-		fp.Limit = trendSize
-		cs, err := s.g.TrendingProducts(ctx, category, fp)
-		if err != nil {
-			return nil, err
-		}
-		e = trendEntry{at: p.Now, cs: cs}
+	if !ok {
+		e = &trendEntry{ready: make(chan struct{})}
 		s.trends[category] = e
 	}
+	ttl := s.config().TrendingTTL
+	if !e.refreshing && (!ok || p.Now.Sub(e.at) > ttl || e.at.After(p.Now)) {
+		e.refreshing = true
+		go s.refreshTrending(category, e, p)
+	}
+	s.trendMu.Unlock()
+	if wait > 0 {
+		select {
+		case <-e.ready:
+		case <-time.After(wait):
+			// Still computing (a cold process on a busy graph): answer
+			// without trending rather than hold the request.
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	s.trendMu.Lock()
+	defer s.trendMu.Unlock()
 	return e.cs[:min(p.Limit, len(e.cs))], nil
+}
+
+func (s *Service) refreshTrending(category string, e *trendEntry, p graph.RecParams) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	p.Limit = trendSize
+	cs, err := s.g.TrendingProducts(ctx, category, p)
+	s.trendMu.Lock()
+	defer s.trendMu.Unlock()
+	e.refreshing = false
+	if err != nil {
+		if e.at.IsZero() {
+			// Nothing to serve yet: let the waiters go with an empty list
+			// and the next request try again.
+			delete(s.trends, category)
+			close(e.ready)
+		}
+		return
+	}
+	first := e.at.IsZero()
+	e.cs, e.at = cs, p.Now
+	if first {
+		close(e.ready)
+	}
 }
 
 // Request asks for one shopper's recommendations.
 type Request struct {
 	UserID int64
 	Limit  int
+	// Offset skips that many items of the full list (paging).
+	Offset int
+	// Category keeps products in this category path or below it.
+	Category string
 	// Exclude lists products the caller does not want (already on screen,
 	// already seen in an evaluation).
 	Exclude map[int64]bool
@@ -134,6 +244,10 @@ type Request struct {
 	Now time.Time
 	// Live skips the precomputed list.
 	Live bool
+	// CachedOnly never waits on a graph traversal: without a stored list the
+	// answer is built from trending products while the shopper's list is
+	// computed in the background (the feed uses this).
+	CachedOnly bool
 }
 
 // Ranked is a blended candidate before exclusions and caps: what the batch
@@ -144,43 +258,44 @@ type Ranked struct {
 	Reasons   []stylegraph.Reason `json:"reasons"`
 }
 
-// Recommend returns up to limit products for userID, best first.
-func (s *Service) Recommend(ctx context.Context, userID int64, limit int) ([]stylegraph.Recommendation, error) {
-	return s.RecommendFor(ctx, Request{UserID: userID, Limit: limit})
+// Recommend answers GET /v1/recommendations.
+func (s *Service) Recommend(ctx context.Context, q stylegraph.RecommendationQuery) (stylegraph.RecommendationPage, error) {
+	recs, more, err := s.page(ctx, Request{UserID: q.UserID, Limit: q.Limit, Offset: q.Offset, Category: q.Category})
+	if err != nil {
+		return stylegraph.RecommendationPage{}, err
+	}
+	page := stylegraph.RecommendationPage{Items: recs}
+	if more {
+		page.Next = q.Offset + len(recs)
+	}
+	return page, nil
 }
 
 // RecommendFor answers a full request. It uses the precomputed list when a
 // fresh one exists and traverses the graph otherwise.
 func (s *Service) RecommendFor(ctx context.Context, req Request) ([]stylegraph.Recommendation, error) {
-	if req.Limit <= 0 || req.Limit > MaxLimit {
-		return nil, stylegraph.Invalid("limit", "limit must be between 1 and %d", MaxLimit)
-	}
-	var ranked []Ranked
-	if s.cache != nil && !req.Live {
-		// A cache that cannot be read is a cache miss: the graph answers.
-		if cached, ok, err := s.cache.Get(ctx, req.UserID); err == nil && ok {
-			ranked = cached
-		}
-	}
-	var err error
-	if ranked == nil {
-		ranked, err = s.Rank(ctx, req.UserID, req.Now, candidatesFor(req.Limit+len(req.Exclude)))
-	}
-	var recs []stylegraph.Recommendation
-	if err == nil {
-		recs, err = s.finish(ctx, req.UserID, ranked, req.Limit, req.Exclude)
-	}
+	recs, _, err := s.page(ctx, req)
+	return recs, err
+}
+
+// MaxOffset bounds paging: lists hold ListSize candidates.
+const MaxOffset = 10_000
+
+// page answers req from the graph and the stored lists; while the graph is
+// unavailable it falls back to the last answer kept in Redis.
+func (s *Service) page(ctx context.Context, req Request) ([]stylegraph.Recommendation, bool, error) {
+	recs, more, err := s.rank(ctx, req)
 	live := req.Now.IsZero() && s.cache != nil
 	switch {
-	case err == nil && live && len(req.Exclude) == 0 && len(recs) > 0:
+	case err == nil && live && len(req.Exclude) == 0 && req.Offset == 0 && req.Category == "" && len(recs) > 0:
 		// Kept for when the graph is down; a failure only loses the copy.
 		_ = s.cache.PutAnswer(ctx, "user", strconv.FormatInt(req.UserID, 10), recs)
 	case live && stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE:
-		if fb := s.fallback(ctx, req.UserID, req.Limit, req.Exclude); len(fb) > 0 {
-			return fb, nil
+		if fb := s.fallback(ctx, req.UserID, req.Offset+req.Limit, req.Exclude); len(fb) > req.Offset {
+			return fb[req.Offset:], false, nil
 		}
 	}
-	return recs, err
+	return recs, more, err
 }
 
 // fallback answers from Redis alone while the graph is unavailable: the
@@ -206,6 +321,176 @@ func (s *Service) fallback(ctx context.Context, userID int64, limit int, exclude
 	return nil
 }
 
+func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommendation, bool, error) {
+	if req.Limit <= 0 || req.Limit > MaxLimit {
+		return nil, false, stylegraph.Invalid("limit", "limit must be between 1 and %d", MaxLimit)
+	}
+	if req.Offset < 0 || req.Offset > MaxOffset {
+		return nil, false, stylegraph.Invalid("cursor", "cursor is out of range")
+	}
+	if req.Category != "" {
+		if err := s.checkCategory(ctx, req.Category); err != nil {
+			return nil, false, err
+		}
+	}
+	cfg := s.config()
+	need := req.Offset + req.Limit
+	var ranked []Ranked
+	if s.cache != nil && !req.Live {
+		// A cache that cannot be read is a cache miss: the graph answers.
+		if cached, ok, err := s.cache.Get(ctx, req.UserID); err == nil && ok {
+			ranked = cached
+		}
+	}
+	if ranked == nil && req.CachedOnly && s.cache != nil {
+		s.computeInBackground(req.UserID)
+		p := graph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: trendSize}
+		cs, _ := s.trending(ctx, "", p, true, 0)
+		ranked = blend(map[string][]graph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1})
+	}
+	if ranked == nil {
+		var err error
+		if ranked, err = s.Rank(ctx, req.UserID, req.Now, max(ListSize, candidatesFor(need+len(req.Exclude)))); err != nil {
+			return nil, false, err
+		}
+		if s.cache != nil && req.Now.IsZero() && !req.Live {
+			// Best effort: the next request is served from Redis.
+			_ = s.cache.PutTTL(ctx, req.UserID, ranked, s.now(), cfg.LiveTTL)
+		}
+	}
+	if s.cache != nil && cfg.IgnoreAfter > 0 {
+		if seen, err := s.cache.Seen(ctx, req.UserID); err == nil && len(seen) > 0 {
+			ranked = demoteIgnored(ranked, seen, cfg.IgnoreAfter)
+		}
+	}
+	if req.Category != "" {
+		var err error
+		if ranked, err = s.withCategoryTop(ctx, ranked, req.Category); err != nil {
+			return nil, false, err
+		}
+	}
+	out, more, err := s.finish(ctx, cfg, ranked, need, req.Exclude, req.Category)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(out) <= req.Offset {
+		return []stylegraph.Recommendation{}, false, nil
+	}
+	out = out[req.Offset:]
+	if s.cache != nil && req.Now.IsZero() && cfg.IgnoreAfter > 0 {
+		ids := make([]int64, len(out))
+		for i, r := range out {
+			ids[i] = r.Product.ID
+		}
+		_ = s.cache.MarkSeen(ctx, req.UserID, ids)
+	}
+	return out, more, nil
+}
+
+// computeInBackground ranks userID's list off the request path and stores
+// it, at most two at a time per process and once per shopper.
+func (s *Service) computeInBackground(userID int64) {
+	s.bgMu.Lock()
+	if s.inFlight[userID] || len(s.inFlight) >= 2 {
+		s.bgMu.Unlock()
+		return
+	}
+	s.inFlight[userID] = true
+	s.bgMu.Unlock()
+	go func() {
+		defer func() {
+			s.bgMu.Lock()
+			delete(s.inFlight, userID)
+			s.bgMu.Unlock()
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		ranked, err := s.Rank(ctx, userID, time.Time{}, ListSize)
+		if err != nil {
+			return
+		}
+		_ = s.cache.PutTTL(ctx, userID, ranked, s.now(), s.config().LiveTTL)
+	}()
+}
+
+// demoteIgnored halves the score of a product for every time it was served
+// beyond ignoreAfter, and re-sorts: what a shopper keeps scrolling past
+// stops coming first.
+func demoteIgnored(ranked []Ranked, seen map[int64]int, ignoreAfter int) []Ranked {
+	out := make([]Ranked, len(ranked))
+	copy(out, ranked)
+	changed := false
+	for i := range out {
+		if n := seen[out[i].ProductID]; n >= ignoreAfter {
+			out[i].Score *= math.Pow(0.5, float64(n-ignoreAfter+1))
+			changed = true
+		}
+	}
+	if changed {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	}
+	return out
+}
+
+// withCategoryTop appends the category's most engaged products to ranked,
+// below every personal candidate, so that a category page is full even when
+// few personal candidates fall in it.
+func (s *Service) withCategoryTop(ctx context.Context, ranked []Ranked, category string) ([]Ranked, error) {
+	cs, _, err := s.g.CategoryTop(ctx, category)
+	if err != nil {
+		return nil, fmt.Errorf("recommend category %q: %w", category, err)
+	}
+	have := make(map[int64]bool, len(ranked))
+	for _, r := range ranked {
+		have[r.ProductID] = true
+	}
+	out := append(make([]Ranked, 0, len(ranked)+len(cs)), ranked...)
+	for _, c := range cs {
+		if !have[c.ProductID] {
+			out = append(out, Ranked{ProductID: c.ProductID, Score: 0, Reasons: []stylegraph.Reason{{Kind: stylegraph.ReasonTrending, Text: "popular in " + leaf(category)}}})
+		}
+	}
+	return out, nil
+}
+
+// checkCategory returns an invalid-input error naming "category" when no
+// such category exists. Answers are remembered per path: found for 5
+// minutes, not found for 30 seconds.
+func (s *Service) checkCategory(ctx context.Context, path string) error {
+	if len(path) > 200 {
+		return stylegraph.Invalid("category", "category must be at most 200 characters")
+	}
+	now := s.now()
+	s.catMu.Lock()
+	c, ok := s.cats[path]
+	s.catMu.Unlock()
+	if ok && ((c.found && now.Sub(c.at) < 5*time.Minute) || (!c.found && now.Sub(c.at) < 30*time.Second)) {
+		if !c.found {
+			return stylegraph.Invalid("category", "unknown category %q", path)
+		}
+		return nil
+	}
+	_, found, err := s.g.CategoryTop(ctx, path)
+	if err != nil {
+		return fmt.Errorf("check category: %w", err)
+	}
+	s.catMu.Lock()
+	if len(s.cats) > 10_000 {
+		s.cats = map[string]catCheck{} // bounded: unknown paths are caller-chosen
+	}
+	s.cats[path] = catCheck{found: found, at: now}
+	s.catMu.Unlock()
+	if !found {
+		return stylegraph.Invalid("category", "unknown category %q", path)
+	}
+	return nil
+}
+
+type catCheck struct {
+	found bool
+	at    time.Time
+}
+
 // candidatesFor is how many candidates each source is asked for: enough that
 // exclusions and caps still leave limit items.
 func candidatesFor(limit int) int { return max(3*limit, 30) }
@@ -214,11 +499,12 @@ func candidatesFor(limit int) int { return max(3*limit, 30) }
 // best first, before exclusions and caps. A shopper none of the personal
 // sources know gets trending products (cold start).
 func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) ([]Ranked, error) {
+	cfg := s.config()
 	realtime := now.IsZero()
 	if realtime {
 		now = s.now()
 	}
-	p := graph.RecParams{Now: now, HalfLife: s.cfg.HalfLife, Window: s.cfg.Window, Limit: n}
+	p := graph.RecParams{Now: now, HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: n, Budget: cfg.Budget}
 	lists := make(map[string][]graph.Candidate, len(Sources))
 	var (
 		mu       sync.Mutex
@@ -226,13 +512,13 @@ func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) 
 		firstErr error
 	)
 	for _, src := range Sources {
-		if s.cfg.Weights[src] <= 0 || src == stylegraph.ReasonTrending {
+		if cfg.Weights[src] <= 0 || src == stylegraph.ReasonTrending {
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cs, err := s.source(ctx, src, userID, p)
+			cs, err := s.source(ctx, cfg, src, userID, p)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil && firstErr == nil {
@@ -245,13 +531,13 @@ func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) 
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	weights := s.cfg.Weights
+	weights := cfg.Weights
 	personal := 0
 	for _, cs := range lists {
 		personal += len(cs)
 	}
 	if personal == 0 || weights[stylegraph.ReasonTrending] > 0 {
-		cs, err := s.trending(ctx, "", p, realtime)
+		cs, err := s.trending(ctx, "", p, realtime, trendWait)
 		if err != nil {
 			return nil, fmt.Errorf("recommend trending: %w", err)
 		}
@@ -265,21 +551,31 @@ func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) 
 
 // source runs one recommender. Collaborative adds the precomputed item
 // similarity (when fresh) to live co-engagement.
-func (s *Service) source(ctx context.Context, src string, userID int64, p graph.RecParams) ([]graph.Candidate, error) {
+func (s *Service) source(ctx context.Context, cfg Config, src string, userID int64, p graph.RecParams) ([]graph.Candidate, error) {
 	switch src {
 	case stylegraph.ReasonCollaborative:
 		ip := p
-		ip.FreshSince = p.Now.Add(-s.cfg.SimilarMaxAge)
-		if s.cfg.SimilarMaxAge <= 0 {
+		ip.FreshSince = p.Now.Add(-cfg.SimilarMaxAge)
+		if cfg.SimilarMaxAge <= 0 {
 			ip.FreshSince = time.Time{}
 		}
+		// Both are bounded; run them side by side.
+		var (
+			users []graph.Candidate
+			uerr  error
+			done  = make(chan struct{})
+		)
+		go func() {
+			defer close(done)
+			users, uerr = s.g.Collaborative(ctx, userID, p)
+		}()
 		items, err := s.g.ItemBased(ctx, userID, ip)
+		<-done
 		if err != nil {
 			return nil, err
 		}
-		users, err := s.g.Collaborative(ctx, userID, p)
-		if err != nil {
-			return nil, err
+		if uerr != nil {
+			return nil, uerr
 		}
 		return mergeCollaborative(items, users), nil
 	case stylegraph.ReasonSocial:
@@ -390,42 +686,96 @@ func blend(lists map[string][]graph.Candidate, weights map[string]float64) []Ran
 	return out
 }
 
-// finish drops what the shopper bought or hid, what is out of stock or
-// excluded, applies the diversity caps and attaches product cards.
-func (s *Service) finish(ctx context.Context, userID int64, ranked []Ranked, limit int, exclude map[int64]bool) ([]stylegraph.Recommendation, error) {
-	ids := make([]int64, 0, len(ranked))
-	for _, r := range ranked {
-		if !exclude[r.ProductID] {
-			ids = append(ids, r.ProductID)
+// finish drops what is out of stock, excluded or outside category, applies
+// the diversity caps and attaches product cards, until need items are
+// placed. The caps re-rank: an item over a cap waits until every item within
+// the caps is placed, so a list is only shorter than need when candidates
+// run out. Cards are read for a window of candidates at a time. more says
+// whether candidates remain beyond the need.
+func (s *Service) finish(ctx context.Context, cfg Config, ranked []Ranked, need int, exclude map[int64]bool, category string) ([]stylegraph.Recommendation, bool, error) {
+	var (
+		out      = make([]stylegraph.Recommendation, 0, need)
+		deferred []stylegraph.Recommendation
+		perBrand = map[int64]int{}
+		perCat   = map[string]int{}
+		next     = 0
+		window   = max(2*need, 20)
+	)
+	for len(out) < need && next < len(ranked) {
+		end := min(next+window, len(ranked))
+		ids := make([]int64, 0, end-next)
+		for _, r := range ranked[next:end] {
+			if !exclude[r.ProductID] {
+				ids = append(ids, r.ProductID)
+			}
 		}
+		cards, err := s.cards(ctx, ids)
+		if err != nil {
+			return nil, false, fmt.Errorf("recommend cards: %w", err)
+		}
+		for _, r := range ranked[next:end] {
+			c, ok := cards[r.ProductID]
+			if !ok || exclude[r.ProductID] || !c.InStock || c.Purchased || c.Hidden {
+				continue
+			}
+			if category != "" && !inCategory(c.Product, category) {
+				continue
+			}
+			rec := stylegraph.Recommendation{Product: c.Product, Score: r.Score, Reasons: r.Reasons}
+			b, cat := c.Product.BrandID, c.Product.Category()
+			if (cfg.MaxPerBrand > 0 && b != 0 && perBrand[b] >= cfg.MaxPerBrand) ||
+				(cfg.MaxPerCategory > 0 && cat != "" && perCat[cat] >= cfg.MaxPerCategory) {
+				deferred = append(deferred, rec)
+				continue
+			}
+			perBrand[b]++
+			perCat[cat]++
+			out = append(out, rec)
+		}
+		next = end
+		window *= 2
 	}
-	cards, err := s.g.Cards(ctx, userID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("recommend cards: %w", err)
-	}
-	perBrand := map[int64]int{}
-	perCat := map[string]int{}
-	out := make([]stylegraph.Recommendation, 0, limit)
-	for _, r := range ranked {
-		if len(out) == limit {
+	more := next < len(ranked) || len(out)+len(deferred) > need
+	for _, d := range deferred {
+		if len(out) == need {
 			break
 		}
-		c, ok := cards[r.ProductID]
-		if !ok || exclude[r.ProductID] || !c.InStock || c.Purchased || c.Hidden {
-			continue
-		}
-		b, cat := c.Product.BrandID, c.Product.Category()
-		if s.cfg.MaxPerBrand > 0 && b != 0 && perBrand[b] >= s.cfg.MaxPerBrand {
-			continue
-		}
-		if s.cfg.MaxPerCategory > 0 && cat != "" && perCat[cat] >= s.cfg.MaxPerCategory {
-			continue
-		}
-		perBrand[b]++
-		perCat[cat]++
-		out = append(out, stylegraph.Recommendation{Product: c.Product, Score: r.Score, Reasons: r.Reasons})
+		out = append(out, d)
 	}
-	return out, nil
+	if len(out) > need {
+		out = out[:need]
+	}
+	return out, more, nil
+}
+
+// cards returns product cards, from the cache where it holds them.
+func (s *Service) cards(ctx context.Context, ids []int64) (map[int64]graph.Card, error) {
+	if s.cache == nil {
+		return s.g.Cards(ctx, 0, ids)
+	}
+	got, missing, err := s.cache.Cards(ctx, ids)
+	if err != nil {
+		// Redis trouble: the graph answers.
+		return s.g.Cards(ctx, 0, ids)
+	}
+	if len(missing) == 0 {
+		return got, nil
+	}
+	fresh, err := s.g.Cards(ctx, 0, missing)
+	if err != nil {
+		return nil, err
+	}
+	_ = s.cache.PutCards(ctx, fresh)
+	for id, c := range fresh {
+		got[id] = c
+	}
+	return got, nil
+}
+
+// inCategory says whether p is in the category path or below it.
+func inCategory(p stylegraph.Product, path string) bool {
+	c := p.Category()
+	return c == path || strings.HasPrefix(c, path+" > ")
 }
 
 // Similar returns up to limit in-stock products like productID, with reasons.
@@ -444,7 +794,8 @@ func (s *Service) Similar(ctx context.Context, productID int64, limit int) ([]st
 	if err != nil {
 		return nil, fmt.Errorf("similar: %w", err)
 	}
-	return s.finish(ctx, 0, blend(map[string][]graph.Candidate{stylegraph.ReasonSimilar: cs}, map[string]float64{stylegraph.ReasonSimilar: 1}), limit, nil)
+	out, _, err := s.finish(ctx, s.config(), blend(map[string][]graph.Candidate{stylegraph.ReasonSimilar: cs}, map[string]float64{stylegraph.ReasonSimilar: 1}), limit, nil, "")
+	return out, err
 }
 
 // Trending returns up to limit in-stock trending products, overall or in
@@ -456,11 +807,12 @@ func (s *Service) Trending(ctx context.Context, category string, limit int) ([]s
 	if len(category) > 200 {
 		return nil, stylegraph.Invalid("category", "category must be at most 200 characters")
 	}
-	p := graph.RecParams{Now: s.now(), HalfLife: s.cfg.HalfLife, Window: s.cfg.Window, Limit: candidatesFor(limit)}
-	cs, err := s.trending(ctx, category, p, true)
+	cfg := s.config()
+	p := graph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: candidatesFor(limit)}
+	cs, err := s.trending(ctx, category, p, true, time.Hour)
 	var recs []stylegraph.Recommendation
 	if err == nil {
-		recs, err = s.finish(ctx, 0, blend(map[string][]graph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1}), limit, nil)
+		recs, _, err = s.finish(ctx, cfg, blend(map[string][]graph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1}), limit, nil, "")
 	}
 	switch {
 	case s.cache == nil:
@@ -478,12 +830,25 @@ func (s *Service) Trending(ctx context.Context, category string, limit int) ([]s
 	return recs, nil
 }
 
-// Hide keeps a product out of the shopper's recommendations from now on.
+// Hide keeps a product out of the shopper's recommendations from now on:
+// the stored list is dropped, so the next request ranks without it.
 func (s *Service) Hide(ctx context.Context, userID, productID int64) error {
-	return s.g.Hide(ctx, userID, productID, s.now())
+	if err := s.g.Hide(ctx, userID, productID, s.now()); err != nil {
+		return err
+	}
+	if s.cache != nil {
+		return s.cache.Drop(ctx, userID)
+	}
+	return nil
 }
 
 // Unhide lets a hidden product be recommended again.
 func (s *Service) Unhide(ctx context.Context, userID, productID int64) error {
-	return s.g.Unhide(ctx, userID, productID)
+	if err := s.g.Unhide(ctx, userID, productID); err != nil {
+		return err
+	}
+	if s.cache != nil {
+		return s.cache.Drop(ctx, userID)
+	}
+	return nil
 }

@@ -74,6 +74,15 @@ func (w *world) engage(user, product int, kind string, ago time.Duration) {
 	}
 }
 
+// refreshTop recomputes the top products of the interests in scope (the
+// test's own, so concurrent tests do not write each other's nodes).
+func (w *world) refreshTop(scope graph.TopScope) {
+	w.t.Helper()
+	if _, err := w.g.RefreshTopProducts(context.Background(), scope, w.now); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 func (w *world) follow(from, to int) {
 	w.t.Helper()
 	if err := w.g.FollowUsers(context.Background(), []graph.Follow{{From: w.user(from), To: w.user(to), At: w.now}}); err != nil {
@@ -123,6 +132,7 @@ func TestBlendRespectsWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.refreshTop(graph.TopScope{Brands: []int64{stylegraph.BrandID(w.name("brand2"))}})
 	for _, tc := range []struct {
 		name    string
 		weights map[string]float64
@@ -181,12 +191,15 @@ func TestExclusionsAndDiversityCaps(t *testing.T) {
 	}
 	cfg := config(map[string]float64{"social": 1})
 	cfg.MaxPerBrand, cfg.MaxPerCategory = 2, 2
+	cfg.Budget.PerFollowee = 20
 	s := w.service(cfg, nil)
 	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 10, Exclude: map[int64]bool{w.product(11): true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []item{{1, "social"}, {2, "social"}, {5, "social"}, {6, "social"}}
+	// The caps re-rank: the third and fourth of a brand or category come
+	// after everything within the caps, they are not dropped.
+	want := []item{{1, "social"}, {2, "social"}, {5, "social"}, {6, "social"}, {3, "social"}, {4, "social"}, {7, "social"}}
 	if diff := cmp.Diff(want, w.items(recs)); diff != "" {
 		t.Fatalf("after exclusions and caps (-want +got):\n%s", diff)
 	}
@@ -202,7 +215,7 @@ func TestExclusionsAndDiversityCaps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = []item{{1, "social"}, {2, "social"}, {5, "social"}, {6, "social"}, {9, "social"}, {11, "social"}}
+	want = []item{{1, "social"}, {2, "social"}, {5, "social"}, {6, "social"}, {9, "social"}, {11, "social"}, {3, "social"}, {4, "social"}, {7, "social"}}
 	if diff := cmp.Diff(want, w.items(recs)); diff != "" {
 		t.Fatalf("after unhide (-want +got):\n%s", diff)
 	}
@@ -236,7 +249,7 @@ func TestColdStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []item{{1, "trending"}, {5, "trending"}, {2, "trending"}, {4, "trending"}}
+	want := []item{{1, "trending"}, {5, "trending"}, {2, "trending"}, {4, "trending"}, {3, "trending"}}
 	if diff := cmp.Diff(want, w.items(recs)); diff != "" {
 		t.Fatalf("shopper with nothing (-want +got):\n%s", diff)
 	}
@@ -269,8 +282,11 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 	if err := cache.Put(ctx, w.user(1), stored, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	// Exclusions still apply to a stored list.
-	if err := s.Hide(ctx, w.user(1), w.product(3)); err != nil {
+	// Stock still applies to a stored list.
+	if err := w.g.SetStock(ctx, []graph.Stock{{ProductID: w.product(3), InStock: false}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cache.ProductsChanged(ctx, []int64{w.product(3)}); err != nil {
 		t.Fatal(err)
 	}
 	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
@@ -289,6 +305,13 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 	}
 	if len(recs) != 0 {
 		t.Fatalf("live answer = %+v, want none", w.items(recs))
+	}
+	// Hiding drops the stored list: the next answer is ranked from the graph.
+	if err := s.Hide(ctx, w.user(1), w.product(2)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := cache.Get(ctx, w.user(1)); err != nil || ok {
+		t.Fatalf("stored list after a hide: ok=%v err=%v", ok, err)
 	}
 }
 
@@ -332,14 +355,16 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 		t.Fatalf("trending in Tees (-want +got):\n%s", diff)
 	}
 
-	// The list is reused for a minute, then computed again.
+	// The list is reused for a minute; after that the old list is served
+	// while a new one is computed in the background, never waited for.
 	w.engage(2, 2, graph.EngagePurchase, time.Minute)
+	old, fresh := []item{{3, "trending"}, {1, "trending"}}, []item{{2, "trending"}, {3, "trending"}, {1, "trending"}}
 	for _, tc := range []struct {
 		after time.Duration
 		want  []item
 	}{
-		{30 * time.Second, []item{{3, "trending"}, {1, "trending"}}},
-		{2 * time.Minute, []item{{2, "trending"}, {3, "trending"}, {1, "trending"}}},
+		{30 * time.Second, old},
+		{2 * time.Minute, old},
 	} {
 		s.now = func() time.Time { return w.now.Add(tc.after) }
 		recs, err = s.Trending(ctx, w.name("Top")+" > Tees", 10)
@@ -349,6 +374,20 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 		if diff := cmp.Diff(tc.want, w.items(recs)); diff != "" {
 			t.Fatalf("trending %s later (-want +got):\n%s", tc.after, diff)
 		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		recs, err = s.Trending(ctx, w.name("Top")+" > Tees", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cmp.Equal(fresh, w.items(recs)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("trending never refreshed: %+v", w.items(recs))
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -388,5 +427,147 @@ func TestMergeCollaborativeAddsNormalisedScores(t *testing.T) {
 	}
 	if diff := cmp.Diff(users, mergeCollaborative(nil, users)); diff != "" {
 		t.Fatalf("without item-based (-want +got):\n%s", diff)
+	}
+}
+
+func TestStockChangesTakeEffect(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}})
+	w.follow(1, 2)
+	for p := 1; p <= 3; p++ {
+		w.engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
+	}
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	s := w.service(config(map[string]float64{"social": 1}), cache)
+	ask := func() []item {
+		t.Helper()
+		recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.items(recs)
+	}
+	if diff := cmp.Diff([]item{{1, "social"}, {2, "social"}, {3, "social"}}, ask()); diff != "" {
+		t.Fatalf("before (-want +got):\n%s", diff)
+	}
+	// Stock set to 0 the way the catalog writes it: the product goes at once,
+	// from the stored list too.
+	zero, two := 0, 2
+	p2 := stylegraph.Product{ID: w.product(2), Title: "Product 2", Brand: w.name("brand2"), CategoryPath: []string{w.name("Top"), "cat2"}, Stock: &zero, CreatedAt: w.now.Add(-time.Hour)}
+	if err := w.g.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cache.ProductsChanged(ctx, []int64{p2.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{1, "social"}, {3, "social"}}, ask()); diff != "" {
+		t.Fatalf("out of stock (-want +got):\n%s", diff)
+	}
+	p2.Stock = &two
+	if err := w.g.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cache.ProductsChanged(ctx, []int64{p2.ID}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 || recs[1].Product.Stock == nil || *recs[1].Product.Stock != 2 {
+		t.Fatalf("back in stock: %+v", recs)
+	}
+}
+
+func TestIgnoredItemsSinkAndPagesFollowTheCursor(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
+	w.follow(1, 2)
+	for p := 1; p <= 4; p++ {
+		w.engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
+	}
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	cfg := config(map[string]float64{"social": 1})
+	cfg.IgnoreAfter = 2
+	s := w.service(cfg, cache)
+	page := func(offset, limit int) []item {
+		t.Helper()
+		recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: limit, Offset: offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.items(recs)
+	}
+	if diff := cmp.Diff([]item{{1, "social"}, {2, "social"}}, page(0, 2)); diff != "" {
+		t.Fatalf("first page (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]item{{3, "social"}, {4, "social"}}, page(2, 2)); diff != "" {
+		t.Fatalf("second page (-want +got):\n%s", diff)
+	}
+	// Products 1 and 2 were served once; served a second time without the
+	// shopper engaging, they sink below 3 and 4.
+	page(0, 2)
+	if diff := cmp.Diff([]item{{3, "social"}, {4, "social"}, {1, "social"}, {2, "social"}}, page(0, 4)); diff != "" {
+		t.Fatalf("after ignoring 1 and 2 twice (-want +got):\n%s", diff)
+	}
+}
+
+func TestNewEngagementChangesTheNextRequest(t *testing.T) {
+	w := newWorld(t, 2)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
+	// Precomputed neighbours: 1 → 2, 3 → 4.
+	err := w.g.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
+		{ProductID: w.product(1), Neighbours: []graph.Neighbour{{ProductID: w.product(2), Score: 0.9}}},
+		{ProductID: w.product(3), Neighbours: []graph.Neighbour{{ProductID: w.product(4), Score: 0.95}}},
+	}, w.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	s := w.service(config(map[string]float64{"collaborative": 1}), cache)
+	w.engage(1, 1, graph.EngageLike, time.Hour)
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{2, "collaborative"}}, w.items(recs)); diff != "" {
+		t.Fatalf("before (-want +got):\n%s", diff)
+	}
+	if _, ok, _ := cache.Get(ctx, w.user(1)); !ok {
+		t.Fatal("the live answer was not stored for the next request")
+	}
+	// A like arrives: the worker writes it and drops the stored list; the
+	// next request ranks it in without a batch run.
+	w.engage(1, 3, graph.EngageLike, time.Minute)
+	if err := cache.Drop(ctx, w.user(1)); err != nil {
+		t.Fatal(err)
+	}
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{4, "collaborative"}, {2, "collaborative"}}, w.items(recs)); diff != "" {
+		t.Fatalf("after a like (-want +got):\n%s", diff)
+	}
+}
+
+func TestTunedBlendIsApplied(t *testing.T) {
+	w := newWorld(t, 3)
+	ctx := context.Background()
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	s := w.service(config(map[string]float64{"social": 1}), cache)
+	if err := cache.PutTuned(ctx, Tuned{Weights: map[string]float64{"interest": 2}, MaxPerBrand: 7, TunedOn: "validation split"}); err != nil {
+		t.Fatal(err)
+	}
+	s.loadTuned()
+	cfg := s.config()
+	if diff := cmp.Diff(map[string]float64{"interest": 2}, cfg.Weights); diff != "" {
+		t.Fatalf("weights (-want +got):\n%s", diff)
+	}
+	if cfg.MaxPerBrand != 7 || cfg.MaxPerCategory != 0 {
+		t.Fatalf("caps = %d/%d, want 7 and the configured 0", cfg.MaxPerBrand, cfg.MaxPerCategory)
 	}
 }

@@ -39,6 +39,8 @@ type doc struct {
 	Images          []string  `json:"images"`
 	Popularity      *float64  `json:"popularity,omitempty"`
 	PopularityScore *float64  `json:"popularityScore,omitempty"`
+	Stock           *int      `json:"stock,omitempty"`
+	InStock         bool      `json:"inStock"`
 	CreatedAt       time.Time `json:"createdAt"`
 	IndexedAt       time.Time `json:"indexedAt"`
 	Suggest         []string  `json:"suggest"`
@@ -50,6 +52,7 @@ func (d doc) product() stylegraph.Product {
 		ID: d.ID, Title: d.Title, Description: d.Description, Brand: d.Brand, BrandID: d.BrandID,
 		Color: d.Color, Sizes: d.Sizes, Price: d.Price, Currency: d.Currency, Images: d.Images,
 		Tags: d.Tags, Gender: d.Gender, Season: d.Season, Usage: d.Usage, CreatedAt: d.CreatedAt,
+		Stock: d.Stock,
 	}
 	if d.Category != "" {
 		p.CategoryPath = strings.Split(d.Category, " > ")
@@ -63,6 +66,7 @@ func toDoc(p stylegraph.Product) doc {
 		Category: p.Category(), Color: p.Color, Sizes: p.Sizes, Gender: p.Gender,
 		Season: p.Season, Usage: p.Usage, Tags: p.Tags, Price: p.Price, Currency: p.Currency,
 		Images: p.Images, CreatedAt: p.CreatedAt.UTC(), IndexedAt: time.Now().UTC(),
+		Stock: p.Stock, InStock: p.InStock(),
 	}
 	if d.BrandID == 0 && p.Brand != "" {
 		d.BrandID = stylegraph.BrandID(p.Brand)

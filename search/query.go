@@ -43,6 +43,7 @@ const (
 	maxTagBoost     = 3.0
 	followedBoost   = 8.0
 	popularityBoost = 2.0
+	inStockBoost    = 1.0
 	maxBrandBoosts  = 10
 	maxTagBoosts    = 10
 	maxLikedBoosts  = 100
@@ -120,6 +121,8 @@ func (p plan) query() map[string]any {
 	}
 	should := []any{
 		map[string]any{"rank_feature": map[string]any{"field": "popularity", "saturation": map[string]any{"pivot": 10}, "boost": popularityBoost}},
+		// What can be bought now ranks above what cannot.
+		map[string]any{"term": map[string]any{"inStock": map[string]any{"value": true, "boost": inStockBoost}}},
 	}
 	should = append(should, p.personalClauses()...)
 	return map[string]any{"bool": map[string]any{"must": []any{must}, "should": should}}
@@ -291,6 +294,9 @@ func (p plan) filters() []filter {
 		}
 		out = append(out, filter{"price", map[string]any{"range": map[string]any{"price": r}}})
 	}
+	if p.req.InStock {
+		out = append(out, filter{"inStock", map[string]any{"term": map[string]any{"inStock": true}}})
+	}
 	return out
 }
 
@@ -374,6 +380,10 @@ func requestKey(r stylegraph.SearchRequest) string {
 		} else {
 			parts = append(parts, "")
 		}
+	}
+	if r.InStock {
+		// Appended only when set, so cursors issued before stock existed stay valid.
+		parts = append(parts, "in_stock")
 	}
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\x1e")))
 	return hex.EncodeToString(sum[:6])

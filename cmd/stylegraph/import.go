@@ -45,7 +45,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := d.Migrate(ctx); err != nil {
 		return err
 	}
-	_, err = importProducts(ctx, d.Graph, d.Search, fs.Arg(0), *batch, stdout)
+	_, err = importProducts(ctx, cardsDropped{d.Graph, d.RecsCache()}, d.Search, fs.Arg(0), *batch, stdout)
 	return err
 }
 
@@ -128,4 +128,24 @@ func importProducts(ctx context.Context, g productGraph, ix productIndex, path s
 		fmt.Fprintf(out, "  search refused product %d: %d %s\n", f.ID, f.Status, f.Reason)
 	}
 	return st, nil
+}
+
+// cardsDropped drops the recommendation cards of the products it upserts, so
+// recommendations show new prices and stock on the next request.
+type cardsDropped struct {
+	productGraph
+	cards interface {
+		ProductsChanged(ctx context.Context, ids []int64) error
+	}
+}
+
+func (c cardsDropped) UpsertProducts(ctx context.Context, ps []stylegraph.Product) error {
+	if err := c.productGraph.UpsertProducts(ctx, ps); err != nil {
+		return err
+	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return c.cards.ProductsChanged(ctx, ids)
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/internal/wiring"
+	"github.com/stylegraph/stylegraph/recommend"
 )
 
 func runWorker(ctx context.Context, args []string, stderr io.Writer) error {
@@ -132,6 +133,13 @@ func work(ctx context.Context, d *deps, ln net.Listener, groups []string) error 
 		go func() {
 			defer wg.Done()
 			ingest.NewConsumer(log, c.Group, name, c.Handler, opts).Run(ctx)
+		}()
+	}
+	if len(groups) == 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			recommend.KeepTopsFresh(ctx, d.Graph, d.RecsCache(), recommend.TopsEvery, d.Log)
 		}()
 	}
 	d.Log.Info("worker running", "consumers", strings.Join(names, ","), "addr", ln.Addr().String(), "consumer", name)

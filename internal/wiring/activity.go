@@ -65,8 +65,31 @@ func (d *Deps) SearchStats() *insights.SearchStats {
 	return insights.NewSearchStats(d.Redis, "stylegraph:")
 }
 
-// GraphWriter applies events to the graph (the worker and replay share it).
-func (d *Deps) GraphWriter() ingest.Handler { return ingest.NewGraphWriter(d.Graph) }
+// GraphWriter applies events to the graph (the worker and replay share it),
+// then drops the precomputed recommendations of the shoppers whose taste the
+// batch changed, so their next request ranks from the graph as it is now.
+func (d *Deps) GraphWriter() ingest.Handler {
+	w, recs := ingest.NewGraphWriter(d.Graph), d.RecsCache()
+	return ingest.HandlerFunc(func(ctx context.Context, events []ingest.Event) error {
+		if err := w.Handle(ctx, events); err != nil {
+			return err
+		}
+		var users []int64
+		for _, e := range events {
+			if changesTaste[e.Type] {
+				users = append(users, e.UserID)
+			}
+		}
+		// After the graph write, so a list ranked from now on includes it.
+		return recs.Drop(ctx, users...)
+	})
+}
+
+// changesTaste are the events that change what a shopper is recommended.
+var changesTaste = map[ingest.Type]bool{
+	ingest.Like: true, ingest.Unlike: true, ingest.AddToCart: true, ingest.Purchase: true,
+	ingest.Hide: true, ingest.Follow: true, ingest.Unfollow: true,
+}
 
 // ConsumerGroups names every consumer group.
 func (d *Deps) ConsumerGroups() []string {

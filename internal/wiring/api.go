@@ -54,7 +54,7 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 		Audit:          audit.New(d.Redis, "stylegraph:audit", d.Cfg.AuditDir),
 		CORSOrigins:    d.Cfg.CORSOrigins,
 		TrustedProxies: d.Cfg.TrustedProxies,
-		Catalog:        &catalog.Service{Graph: d.Graph, Index: d.Search},
+		Catalog:        &catalog.Service{Graph: d.Graph, Index: d.Search, Changed: d.RecsCache()},
 		Events:         ingest.NewIngester(activity),
 		ReadyDetails:   d.ConsumerLag(activity),
 		Recommender:    recs,
