@@ -88,6 +88,10 @@ func (b *Breaker) Do(ctx context.Context, call func(ctx context.Context) error) 
 		cctx, cancel := Share(ctx, b.o.Share, b.o.MaxCall)
 		defer cancel()
 		if left, ok := cctx.Deadline(); ok && time.Until(left) < MinShare {
+			if isBestEffort(ctx) {
+				// An extra that used up its own time says nothing of the store.
+				return struct{}{}, callerGone{b.timedOut(nil)}
+			}
 			return struct{}{}, b.timedOut(nil)
 		}
 		err := call(cctx)

@@ -184,3 +184,27 @@ func TestBreakerIgnoresBestEffortTimeouts(t *testing.T) {
 		t.Errorf("state after best-effort timeouts = %s, want closed", b.State())
 	}
 }
+
+// A best-effort call that starts with less than MinShare left is refused
+// without trying, and without counting against the store either: the feed's
+// mix makes many such calls once its own share is spent.
+func TestBreakerIgnoresBestEffortCallsWithNoTimeLeft(t *testing.T) {
+	b := NewBreaker("redis", BreakerOptions{Share: 1, Failures: 1})
+	for range 3 {
+		ctx, cancel := context.WithTimeout(BestEffort(context.Background()), MinShare/2)
+		err := b.Do(ctx, func(context.Context) error { return nil })
+		cancel()
+		if stylegraph.ErrorCode(err) != stylegraph.EUNAVAILABLE {
+			t.Fatalf("best-effort call without time: %v, want EUNAVAILABLE", err)
+		}
+	}
+	if b.State() != "closed" {
+		t.Errorf("state after best-effort calls without time = %s, want closed", b.State())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), MinShare/2)
+	defer cancel()
+	_ = b.Do(ctx, func(context.Context) error { return nil })
+	if b.State() != "open" {
+		t.Errorf("state after a required call without time = %s, want open", b.State())
+	}
+}

@@ -308,10 +308,11 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 				if err != nil {
 					return 0, err
 				}
+				body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode != http.StatusOK {
-					return 0, fmt.Errorf("GET %s: %d", url, resp.StatusCode)
+					return 0, fmt.Errorf("GET %s: %d %s", url, resp.StatusCode, bytes.TrimSpace(body))
 				}
 				return 1, nil
 			})
