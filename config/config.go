@@ -203,7 +203,11 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	r.hostPort("REDIS_ADDR", c.RedisAddr)
 	r.readRedis(&c)
 	r.url("NEO4J_URI", c.Neo4jURI, "neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
-	r.url("OPENSEARCH_URL", c.OpenSearchURL, "http", "https")
+	// Several node URLs, comma-separated: the client spreads requests over
+	// them and retries a failed one on the next.
+	for _, u := range strings.Split(c.OpenSearchURL, ",") {
+		r.url("OPENSEARCH_URL", strings.TrimSpace(u), "http", "https")
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
