@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/stylegraph/stylegraph/cypher"
 )
 
@@ -21,4 +23,10 @@ func LoadFixture(t *testing.T, s *Store, file string, params map[string]any) {
 			t.Fatalf("fixture %s: %v\n%s", file, err, stmt)
 		}
 	}
+}
+
+// RunAsRead runs one statement the way runNamed runs a read.
+func RunAsRead(ctx context.Context, s *Store, stmt string, params map[string]any) error {
+	_, err := s.run(ctx, stmt, params, neo4j.ExecuteQueryWithReadersRouting())
+	return err
 }
