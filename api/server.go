@@ -95,13 +95,13 @@ type Options struct {
 
 // Server is the HTTP API.
 type Server struct {
-	engine            *gin.Engine
+	engine *gin.Engine
 	// internal serves metrics and detailed readiness (InternalHandler).
 	internal *gin.Engine
 	// servers are the http.Servers Serve and ServeInternal started, for
 	// Shutdown.
-	serversMu sync.Mutex
-	servers   []*http.Server
+	serversMu         sync.Mutex
+	servers           []*http.Server
 	log               *slog.Logger
 	reg               *prometheus.Registry
 	metrics           *metrics
