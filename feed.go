@@ -176,6 +176,14 @@ type PostDraft struct {
 	ProductIDs []int64  `json:"productIds"`
 }
 
+// PostEdit is what a post's author sends to change it: the fields present
+// replace the post's; images and featured products stay as posted.
+type PostEdit struct {
+	Title *string   `json:"title"`
+	Text  *string   `json:"text"`
+	Tags  *[]string `json:"tags"`
+}
+
 // FeedPage is one page of a feed. NextCursor is nil on the last page.
 type FeedPage struct {
 	Items      []Feed  `json:"items"`

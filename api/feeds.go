@@ -20,10 +20,12 @@ type Feeds interface {
 	CreatePost(ctx context.Context, author int64, d stylegraph.PostDraft) (stylegraph.Feed, error)
 	Post(ctx context.Context, viewer, postID int64) (stylegraph.Feed, error)
 	DeletePost(ctx context.Context, p stylegraph.Principal, postID int64) error
+	EditPost(ctx context.Context, p stylegraph.Principal, postID int64, e stylegraph.PostEdit) (stylegraph.Feed, error)
 	Like(ctx context.Context, uid, postID int64) (stylegraph.Feed, error)
 	Unlike(ctx context.Context, uid, postID int64) (stylegraph.Feed, error)
 	AddComment(ctx context.Context, uid, postID int64, text string) (stylegraph.Comment, error)
 	Comments(ctx context.Context, postID int64, cursor string, limit int) (stylegraph.CommentPage, error)
+	DeleteComment(ctx context.Context, p stylegraph.Principal, postID, commentID int64) error
 	Follow(ctx context.Context, uid int64, kind string, id int64) error
 	Unfollow(ctx context.Context, uid int64, kind string, id int64) error
 	Followers(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.UserPage, error)
@@ -45,10 +47,12 @@ func (s *Server) feedRoutes(f Feeds) {
 	g.POST("/posts", detach, s.idempotent, h.createPost)
 	g.GET("/posts/:id", h.post)
 	g.DELETE("/posts/:id", h.deletePost)
+	g.PATCH("/posts/:id", h.editPost)
 	g.PUT("/posts/:id/like", h.like)
 	g.DELETE("/posts/:id/like", h.unlike)
 	g.POST("/posts/:id/comments", detach, s.idempotent, h.addComment)
 	g.GET("/posts/:id/comments", h.comments)
+	g.DELETE("/posts/:id/comments/:commentId", h.deleteComment)
 	g.PUT("/me/following/:kind/:id", h.follow)
 	g.DELETE("/me/following/:kind/:id", h.unfollow)
 	g.GET("/users/:id/followers", h.followers)
@@ -117,6 +121,25 @@ func (h feedHandlers) deletePost(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+func (h feedHandlers) editPost(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var e stylegraph.PostEdit
+	if err := decodeStrict(c.Request.Body, &e); err != nil {
+		writeError(c, err)
+		return
+	}
+	f, err := h.f.EditPost(c.Request.Context(), principal(c), id, e)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, f)
+}
+
 func (h feedHandlers) like(c *gin.Context)   { h.likeOp(c, h.f.Like) }
 func (h feedHandlers) unlike(c *gin.Context) { h.likeOp(c, h.f.Unlike) }
 
@@ -153,6 +176,24 @@ func (h feedHandlers) addComment(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, cm)
+}
+
+func (h feedHandlers) deleteComment(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	cid, err := strconv.ParseInt(c.Param("commentId"), 10, 64)
+	if err != nil || cid <= 0 || cid > 1<<53-1 {
+		writeError(c, stylegraph.Invalid("commentId", "must be a positive integer below 2^53"))
+		return
+	}
+	if err := h.f.DeleteComment(c.Request.Context(), principal(c), id, cid); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 func (h feedHandlers) comments(c *gin.Context) {

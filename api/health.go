@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/stylegraph/stylegraph"
 )
@@ -29,19 +30,23 @@ type DependencyStatus struct {
 	Error     string  `json:"error,omitempty"`
 }
 
-// readyz pings every dependency in parallel within readyTimeout. Only a
+// readiness is what /readyz decides: the overall status, its HTTP code
+// and, unless shutting down, each dependency's line.
+type readiness struct {
+	status string
+	code   int
+	deps   map[string]DependencyStatus
+}
+
+// ready pings every dependency in parallel within readyTimeout. Only a
 // required dependency being down (Redis, for the API) makes it answer 503;
 // an optional one down is "degraded" with 200, so one outage does not take
 // every replica out of the load balancer. From the start of shutdown it
 // answers 503 at once.
-func (s *Server) readyz(c *gin.Context) {
+func (s *Server) ready(ctx context.Context) readiness {
 	if s.draining() {
-		c.Header("Retry-After", "1")
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "shutting_down"})
-		return
+		return readiness{status: "shutting_down", code: http.StatusServiceUnavailable}
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
-	defer cancel()
 	pctx, pcancel := context.WithTimeout(ctx, readyTimeout*7/10)
 	defer pcancel()
 	var (
@@ -68,24 +73,62 @@ func (s *Server) readyz(c *gin.Context) {
 		}()
 	}
 	wg.Wait()
-	status, code := "ready", http.StatusOK
+	r := readiness{status: "ready", code: http.StatusOK, deps: out}
 	for _, st := range out {
 		switch {
 		case st.Status == "up":
 		case st.Required:
-			status, code = "unavailable", http.StatusServiceUnavailable
-		case status == "ready":
-			status = "degraded"
+			r.status, r.code = "unavailable", http.StatusServiceUnavailable
+		case r.status == "ready":
+			r.status = "degraded"
 		}
 	}
-	body := gin.H{"status": status, "dependencies": out}
-	if s.details != nil {
-		body["details"] = s.details(ctx)
-	}
-	if code == http.StatusServiceUnavailable {
+	return r
+}
+
+// readyz is the public readiness probe: the status alone. Dependency names,
+// errors, latencies and lag describe the deployment to whoever asks, so
+// they are served only on the internal listener (readyzDetails).
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
+	defer cancel()
+	r := s.ready(ctx)
+	if r.code == http.StatusServiceUnavailable {
 		c.Header("Retry-After", "1")
 	}
-	c.JSON(code, body)
+	c.JSON(r.code, gin.H{"status": r.status})
+}
+
+// readyzDetails is /readyz on the internal listener: the same decision with
+// every dependency's line and the subsystems' details (consumer lag, …).
+func (s *Server) readyzDetails(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
+	defer cancel()
+	r := s.ready(ctx)
+	body := gin.H{"status": r.status}
+	if r.deps != nil {
+		body["dependencies"] = r.deps
+		if s.details != nil {
+			body["details"] = s.details(ctx)
+		}
+	}
+	if r.code == http.StatusServiceUnavailable {
+		c.Header("Retry-After", "1")
+	}
+	c.JSON(r.code, body)
+}
+
+// newInternal builds the handler of the internal listener (INTERNAL_ADDR):
+// metrics, detailed readiness and liveness for operators and Prometheus,
+// never reachable through the public port.
+func (s *Server) newInternal() *gin.Engine {
+	e := gin.New()
+	e.Use(s.recoverPanic)
+	e.GET("/livez", s.livez)
+	e.GET("/healthz", s.livez)
+	e.GET("/readyz", s.readyzDetails)
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg})))
+	return e
 }
 
 func (s *Server) me(c *gin.Context) {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/stylegraph/stylegraph"
 )
@@ -96,8 +95,13 @@ type Options struct {
 
 // Server is the HTTP API.
 type Server struct {
-	engine            *gin.Engine
-	http              *http.Server
+	engine *gin.Engine
+	// internal serves metrics and detailed readiness (InternalHandler).
+	internal *gin.Engine
+	// servers are the http.Servers Serve and ServeInternal started, for
+	// Shutdown.
+	serversMu         sync.Mutex
+	servers           []*http.Server
 	log               *slog.Logger
 	reg               *prometheus.Registry
 	metrics           *metrics
@@ -206,7 +210,7 @@ func New(o Options) *Server {
 	e.GET("/healthz", s.livez)
 	e.GET("/readyz", s.readyz)
 	e.GET("/openapi.yaml", s.openAPI)
-	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry})))
+	s.internal = s.newInternal()
 
 	s.v1 = e.Group("/v1", s.limitIP, s.authenticate, s.limitPrincipal, scopeServices)
 	s.routes(o)
@@ -216,10 +220,31 @@ func New(o Options) *Server {
 // Handler returns the root handler, for tests and embedding.
 func (s *Server) Handler() http.Handler { return s.engine }
 
+// InternalHandler serves /metrics, the detailed /readyz and /livez. It
+// belongs on a listener only operators and Prometheus reach (INTERNAL_ADDR),
+// never on the public port.
+func (s *Server) InternalHandler() http.Handler { return s.internal }
+
 // Serve answers on ln until Shutdown; it returns nil after a clean shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	s.http = &http.Server{
-		Handler:           s.engine,
+	if err := s.newHTTP(s.engine).Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// ServeInternal answers InternalHandler on ln until Shutdown.
+func (s *Server) ServeInternal(ln net.Listener) error {
+	if err := s.newHTTP(s.internal).Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newHTTP builds an http.Server for h and keeps it for Shutdown.
+func (s *Server) newHTTP(h http.Handler) *http.Server {
+	hs := &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: s.readHeaderTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -227,10 +252,10 @@ func (s *Server) Serve(ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	s.serversMu.Lock()
+	s.servers = append(s.servers, hs)
+	s.serversMu.Unlock()
+	return hs
 }
 
 // Drain starts shutdown without closing anything: /readyz answers 503 from
@@ -250,8 +275,12 @@ func (s *Server) draining() bool {
 // requests.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.Drain()
-	if s.http == nil {
-		return nil
+	s.serversMu.Lock()
+	servers := s.servers
+	s.serversMu.Unlock()
+	var errs []error
+	for _, hs := range servers {
+		errs = append(errs, hs.Shutdown(ctx))
 	}
-	return s.http.Shutdown(ctx)
+	return errors.Join(errs...)
 }

@@ -130,9 +130,12 @@ func TestRequestIDOnEveryLogLine(t *testing.T) {
 	}
 }
 
+// TestReadyz checks the readiness decision and who sees what: the public
+// port answers the status alone (no dependency names, errors or latencies),
+// the internal listener every dependency's line.
 func TestReadyz(t *testing.T) {
 	up := Dependency{Name: "a", Ping: func(context.Context) error { return nil }}
-	down := Dependency{Name: "b", Ping: func(context.Context) error { return errors.New("refused") }}
+	down := Dependency{Name: "b", Ping: func(context.Context) error { return errors.New("dial tcp 10.1.2.3:9200: refused") }}
 	hung := Dependency{Name: "c", Ping: func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }}
 	requiredDown := Dependency{Name: "r", Ping: down.Ping, Required: true}
 	for _, tc := range []struct {
@@ -145,37 +148,69 @@ func TestReadyz(t *testing.T) {
 		{[]Dependency{up, down, hung}, 200, "degraded", map[string]string{"a": "up", "b": "down", "c": "down"}},
 		{[]Dependency{up, down, requiredDown}, 503, "unavailable", map[string]string{"a": "up", "b": "down", "r": "down"}},
 	} {
-		start := time.Now()
-		_, ts, _ := newTestServer(t, tc.deps...)
-		resp, err := http.Get(ts.URL + "/readyz")
-		if err != nil {
-			t.Fatal(err)
+		s, ts, _ := newTestServer(t, tc.deps...)
+		internal := httptest.NewServer(s.InternalHandler())
+		t.Cleanup(internal.Close)
+		for _, base := range []string{ts.URL, internal.URL} {
+			start := time.Now()
+			resp, err := http.Get(base + "/readyz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			var body struct {
+				Status       string                      `json:"status"`
+				Dependencies map[string]DependencyStatus `json:"dependencies"`
+			}
+			if err := json.Unmarshal(raw, &body); err != nil {
+				t.Fatalf("%s: %v", raw, err)
+			}
+			if took := time.Since(start); took > readyTimeout+200*time.Millisecond {
+				t.Errorf("/readyz took %v, want under %v", took, readyTimeout)
+			}
+			if body.Status != tc.state || resp.StatusCode != tc.status {
+				t.Errorf("%d %q, want %d %q", resp.StatusCode, body.Status, tc.status, tc.state)
+			}
+			if tc.status == 503 && resp.Header.Get("Retry-After") == "" {
+				t.Errorf("503 without Retry-After")
+			}
+			if base == ts.URL {
+				if want := `{"status":"` + tc.state + `"}`; string(raw) != want {
+					t.Errorf("public /readyz = %s, want %s", raw, want)
+				}
+				continue
+			}
+			got := map[string]string{}
+			for k, v := range body.Dependencies {
+				got[k] = v.Status
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("internal /readyz dependencies (-want +got):\n%s", diff)
+			}
 		}
-		var body struct {
-			Status       string                      `json:"status"`
-			Dependencies map[string]DependencyStatus `json:"dependencies"`
-		}
-		_ = json.NewDecoder(resp.Body).Decode(&body)
-		resp.Body.Close()
-		if took := time.Since(start); took > readyTimeout {
-			t.Errorf("/readyz took %v, want under %v", took, readyTimeout)
-		}
-		if body.Status != tc.state {
-			t.Errorf("status %q, want %q", body.Status, tc.state)
-		}
-		if tc.status == 503 && resp.Header.Get("Retry-After") == "" {
-			t.Errorf("503 without Retry-After")
-		}
-		got := map[string]string{}
-		for k, v := range body.Dependencies {
-			got[k] = v.Status
-		}
-		if resp.StatusCode != tc.status {
-			t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
-		}
-		if diff := cmp.Diff(tc.want, got); diff != "" {
-			t.Errorf("dependencies (-want +got):\n%s", diff)
-		}
+	}
+}
+
+// /metrics is served on the internal listener only.
+func TestMetricsOnlyInternal(t *testing.T) {
+	s, ts, _ := newTestServer(t)
+	internal := httptest.NewServer(s.InternalHandler())
+	t.Cleanup(internal.Close)
+	if status, _, _ := do(t, "GET", ts.URL+"/v1/me", nil, ""); status != 401 {
+		t.Fatalf("/v1/me = %d", status)
+	}
+	if status, e, _ := do(t, "GET", ts.URL+"/metrics", nil, ""); status != 404 || e.Error.Code != "not_found" {
+		t.Errorf("public /metrics = %d %+v, want 404", status, e)
+	}
+	resp, err := http.Get(internal.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := `stylegraph_http_requests_total{method="GET",route="/v1/me",status="401"} 1`; resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+		t.Errorf("internal /metrics = %d, lacks %q:\n%.1000s", resp.StatusCode, want, body)
 	}
 }
 

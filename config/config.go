@@ -20,8 +20,11 @@ import (
 type Config struct {
 	// Env is dev, test or prod (STYLEGRAPH_ENV); only dev offers the
 	// console's dev sign-in.
-	Env             string
-	HTTPAddr        string
+	Env      string
+	HTTPAddr string
+	// InternalAddr serves /metrics and the detailed /readyz apart from the
+	// public API (INTERNAL_ADDR); "off" serves them nowhere.
+	InternalAddr    string
 	LogLevel        string
 	ShutdownTimeout time.Duration
 
@@ -114,6 +117,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
 		HTTPAddr:           r.str("HTTP_ADDR", ":8080"),
+		InternalAddr:       r.str("INTERNAL_ADDR", "127.0.0.1:9464"),
 		LogLevel:           r.str("LOG_LEVEL", "info"),
 		ShutdownTimeout:    r.duration("SHUTDOWN_TIMEOUT", 15*time.Second),
 		Neo4jURI:           r.str("NEO4J_URI", "neo4j://127.0.0.1:7687"),
@@ -200,10 +204,20 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	c.Reliability = r.reliability()
 
 	r.hostPort("HTTP_ADDR", c.HTTPAddr)
+	if c.InternalAddr != "off" {
+		r.hostPort("INTERNAL_ADDR", c.InternalAddr)
+		if c.InternalAddr == c.HTTPAddr {
+			r.fail("INTERNAL_ADDR", c.InternalAddr, "must differ from HTTP_ADDR: metrics and readiness details stay off the public port")
+		}
+	}
 	r.hostPort("REDIS_ADDR", c.RedisAddr)
 	r.readRedis(&c)
 	r.url("NEO4J_URI", c.Neo4jURI, "neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
-	r.url("OPENSEARCH_URL", c.OpenSearchURL, "http", "https")
+	// Several node URLs, comma-separated: the client spreads requests over
+	// them and retries a failed one on the next.
+	for _, u := range strings.Split(c.OpenSearchURL, ",") {
+		r.url("OPENSEARCH_URL", strings.TrimSpace(u), "http", "https")
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

@@ -33,6 +33,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"OPENSEARCH_URL": "nope"}, "OPENSEARCH_URL"},
 		{map[string]string{"REDIS_ADDR": "localhost"}, "REDIS_ADDR"},
 		{map[string]string{"HTTP_ADDR": "8080"}, "HTTP_ADDR"},
+		{map[string]string{"INTERNAL_ADDR": "9464"}, "INTERNAL_ADDR"},
+		{map[string]string{"INTERNAL_ADDR": ":8080"}, "INTERNAL_ADDR"}, // metrics on the public port
 		{map[string]string{"REDIS_DB": "x"}, "REDIS_DB"},
 		{map[string]string{"SHUTDOWN_TIMEOUT": "-1s"}, "SHUTDOWN_TIMEOUT"},
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},

@@ -173,3 +173,12 @@ func waitListening(t *testing.T, addr string) {
 	}
 	t.Fatalf("redis-server did not listen on %s", addr)
 }
+
+func TestOpenSearchNodeList(t *testing.T) {
+	if _, err := config.LoadFrom(lookup(map[string]string{"OPENSEARCH_URL": "https://a:9200, https://b:9200"})); err != nil {
+		t.Errorf("two node URLs: %v", err)
+	}
+	if _, err := config.LoadFrom(lookup(map[string]string{"OPENSEARCH_URL": "https://a:9200,b"})); err == nil || !strings.Contains(err.Error(), "OPENSEARCH_URL") {
+		t.Errorf("a bad second URL: %v, want an error naming OPENSEARCH_URL", err)
+	}
+}

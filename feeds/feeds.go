@@ -26,10 +26,13 @@ type Graph interface {
 	FeedItems(ctx context.Context, feedIDs []int64, likes, comments int) ([]stylegraph.Feed, error)
 	PostRef(ctx context.Context, postID int64) (feedID, authorID int64, err error)
 	DeletePost(ctx context.Context, postID int64) (int64, error)
+	EditPost(ctx context.Context, postID int64, title, text string, tags []string) (int64, error)
 	LikePost(ctx context.Context, userID, postID int64, at time.Time) (int64, error)
 	UnlikePost(ctx context.Context, userID, postID int64) (int64, error)
 	AddComment(ctx context.Context, c stylegraph.NewComment) (int64, error)
 	Comments(ctx context.Context, postID, before int64, limit int) ([]stylegraph.Comment, error)
+	CommentAuthor(ctx context.Context, postID, commentID int64) (int64, error)
+	DeleteComment(ctx context.Context, postID, commentID int64) (int64, error)
 
 	FollowUser(ctx context.Context, from, to int64, at time.Time) error
 	FollowBrand(ctx context.Context, from, to int64, at time.Time) error

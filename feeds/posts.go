@@ -175,6 +175,56 @@ func (s *Service) DeletePost(ctx context.Context, p stylegraph.Principal, postID
 	})
 }
 
+// EditPost changes a post's title, text or tags (its author or an admin may)
+// and re-renders its feed object, so every feed shows the change at once.
+func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID int64, e stylegraph.PostEdit) (stylegraph.Feed, error) {
+	if e.Title == nil && e.Text == nil && e.Tags == nil {
+		return stylegraph.Feed{}, stylegraph.Invalid("text", "send at least one of title, text, tags")
+	}
+	fid, author, err := s.g.PostRef(ctx, postID)
+	if err != nil {
+		return stylegraph.Feed{}, err
+	}
+	if author != p.UserID && !p.Is(stylegraph.RoleAdmin) {
+		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.EFORBIDDEN, "only the author or an admin may edit post %d", postID)
+	}
+	objs, err := s.objects(ctx, []int64{fid})
+	if err != nil {
+		return stylegraph.Feed{}, err
+	}
+	cur, ok := objs[fid]
+	if !ok {
+		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "post %d not found", postID)
+	}
+	// The draft rules apply to the post as it will be.
+	d := stylegraph.PostDraft{Title: cur.Post.Title, Text: cur.Post.Text, Tags: cur.Post.Tags}
+	if e.Title != nil {
+		d.Title = *e.Title
+	}
+	if e.Text != nil {
+		d.Text = *e.Text
+	}
+	if e.Tags != nil {
+		d.Tags = *e.Tags
+	}
+	if err := NormalizeDraft(&d); err != nil {
+		return stylegraph.Feed{}, err
+	}
+	if _, err := s.g.EditPost(ctx, postID, d.Title, d.Text, d.Tags); err != nil {
+		return stylegraph.Feed{}, fmt.Errorf("edit post %d: %w", postID, err)
+	}
+	f, err := s.refresh(ctx, fid)
+	if err != nil {
+		return stylegraph.Feed{}, err
+	}
+	liked, err := s.likedByMe(ctx, p.UserID, []int64{fid})
+	if err != nil {
+		return stylegraph.Feed{}, err
+	}
+	f.LikedByMe = liked[fid]
+	return f, nil
+}
+
 // bury replaces a feed object by a tombstone that outlives every list entry
 // pointing at it, so readers drop the item without asking the graph.
 func (s *Service) bury(ctx context.Context, author, fid int64) error {
@@ -252,6 +302,27 @@ func (s *Service) AddComment(ctx context.Context, uid, postID int64, text string
 		}
 	}
 	return stylegraph.Comment{ID: c.ID, Text: text, User: stylegraph.User{ID: uid}, CreatedAt: c.CreatedAt}, nil
+}
+
+// DeleteComment removes a comment: its author or an admin may. The post's
+// feed object is re-rendered so feeds stop showing it at once.
+func (s *Service) DeleteComment(ctx context.Context, p stylegraph.Principal, postID, commentID int64) error {
+	author, err := s.g.CommentAuthor(ctx, postID, commentID)
+	if err != nil {
+		return err
+	}
+	if author != p.UserID && !p.Is(stylegraph.RoleAdmin) {
+		return stylegraph.Errorf(stylegraph.EFORBIDDEN, "only the comment's author or an admin may delete comment %d", commentID)
+	}
+	fid, err := s.g.DeleteComment(ctx, postID, commentID)
+	if err != nil {
+		return err
+	}
+	_, err = s.refresh(ctx, fid)
+	if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
+		return nil // the post went meanwhile
+	}
+	return err
 }
 
 // Comments returns a page of a post's comments, newest first.

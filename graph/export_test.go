@@ -54,3 +54,9 @@ func dbHits(p neo4j.ProfiledPlan) int64 {
 	}
 	return n
 }
+
+// RunAsRead runs one statement the way runNamed runs a read.
+func RunAsRead(ctx context.Context, s *Store, stmt string, params map[string]any) error {
+	_, err := s.run(ctx, stmt, params, neo4j.ExecuteQueryWithReadersRouting())
+	return err
+}

@@ -174,6 +174,16 @@ func (s *Store) DeletePost(ctx context.Context, postID int64) (int64, error) {
 	return single(res, "feedId", "post %d not found", postID)
 }
 
+// EditPost replaces a post's title, text and tags and returns its feed ID,
+// or ENOTFOUND.
+func (s *Store) EditPost(ctx context.Context, postID int64, title, text string, tags []string) (int64, error) {
+	res, err := s.runNamed(ctx, "edit_post", map[string]any{"id": postID, "title": title, "text": text, "tags": nonNil(tags)})
+	if err != nil {
+		return 0, err
+	}
+	return single(res, "feedId", "post %d not found", postID)
+}
+
 // LikePost records a like (idempotent) and returns the post's feed ID, or
 // ENOTFOUND.
 func (s *Store) LikePost(ctx context.Context, userID, postID int64, at time.Time) (int64, error) {
@@ -243,4 +253,23 @@ func int64s(res *neo4j.EagerResult, col string) []int64 {
 		out = append(out, i64(v))
 	}
 	return out
+}
+
+// CommentAuthor returns who wrote the comment on the post, or ENOTFOUND.
+func (s *Store) CommentAuthor(ctx context.Context, postID, commentID int64) (int64, error) {
+	res, err := s.runNamed(ctx, "comment_ref", map[string]any{"id": commentID, "postId": postID})
+	if err != nil {
+		return 0, err
+	}
+	return single(res, "authorId", "comment %d not found on post %d", commentID, postID)
+}
+
+// DeleteComment removes the comment and returns its post's feed ID, or
+// ENOTFOUND.
+func (s *Store) DeleteComment(ctx context.Context, postID, commentID int64) (int64, error) {
+	res, err := s.runNamed(ctx, "delete_comment", map[string]any{"id": commentID, "postId": postID})
+	if err != nil {
+		return 0, err
+	}
+	return single(res, "feedId", "comment %d not found on post %d", commentID, postID)
 }

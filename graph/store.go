@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -26,6 +27,10 @@ type Store struct {
 	guard    Guard
 	// observe, when set (tests), sees every named query's result.
 	observe func(name string, res *neo4j.EagerResult)
+	// reads names the statements that only read: they run with reader
+	// routing, so a cluster (Aura, Enterprise) serves them from followers
+	// and read replicas instead of the leader.
+	reads map[string]bool
 }
 
 // Guard runs one call to Neo4j within its share of the request's budget and
@@ -46,6 +51,14 @@ func (s *Store) guarded(ctx context.Context, call func(ctx context.Context) erro
 	return s.guard.Do(ctx, call)
 }
 
+// writeClause finds a clause or procedure that writes. A statement without
+// one is a read; a misjudged write run as a read fails in every test that
+// reaches it, since Neo4j refuses writes in read access mode.
+var writeClause = regexp.MustCompile(`(?i)\b(CREATE|MERGE|SET|DELETE|REMOVE|FOREACH|LOAD\s+CSV|IN\s+TRANSACTIONS)\b|\bapoc\.(create|merge|refactor|periodic|do|nodes\.delete)|\.(write|mutate)\b`)
+
+// isRead reports whether the statement only reads.
+func isRead(statement string) bool { return !writeClause.MatchString(statement) }
+
 // Open connects to Neo4j and verifies connectivity.
 func Open(ctx context.Context, uri, user, password string) (*Store, error) {
 	d, err := neo4j.NewDriverWithContext(uri, neo4j.BasicAuth(user, password, ""), func(c *config.Config) {
@@ -65,7 +78,11 @@ func Open(ctx context.Context, uri, user, password string) (*Store, error) {
 		_ = d.Close(ctx)
 		return nil, err
 	}
-	return &Store{driver: d, database: "neo4j", q: q}, nil
+	reads := map[string]bool{}
+	for name, stmt := range q {
+		reads[name] = isRead(stmt)
+	}
+	return &Store{driver: d, database: "neo4j", q: q, reads: reads}, nil
 }
 
 // Close releases the driver's connections.
@@ -105,9 +122,14 @@ func (s *Store) query(name string) string {
 	return q
 }
 
-// runNamed executes the named query file.
+// runNamed executes the named query file, routed to readers when it only
+// reads.
 func (s *Store) runNamed(ctx context.Context, name string, params map[string]any) (*neo4j.EagerResult, error) {
-	res, err := s.run(ctx, s.query(name), params)
+	var opts []neo4j.ExecuteQueryConfigurationOption
+	if s.reads[name] {
+		opts = append(opts, neo4j.ExecuteQueryWithReadersRouting())
+	}
+	res, err := s.run(ctx, s.query(name), params, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -119,10 +141,11 @@ func (s *Store) runNamed(ctx context.Context, name string, params map[string]any
 
 // run executes one auto-committed, retried query through the driver's
 // ExecuteQuery API and maps driver errors into the domain error model.
-func (s *Store) run(ctx context.Context, q string, params map[string]any) (*neo4j.EagerResult, error) {
+func (s *Store) run(ctx context.Context, q string, params map[string]any, opts ...neo4j.ExecuteQueryConfigurationOption) (*neo4j.EagerResult, error) {
+	opts = append([]neo4j.ExecuteQueryConfigurationOption{neo4j.ExecuteQueryWithDatabase(s.database)}, opts...)
 	var res *neo4j.EagerResult
 	err := s.guarded(ctx, func(ctx context.Context) error {
-		r, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database))
+		r, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer, opts...)
 		if err != nil {
 			return mapError(ctx, err)
 		}

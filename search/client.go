@@ -39,9 +39,16 @@ func (c *Client) SetGuard(g Guard) { c.guard = g }
 
 // Open returns a client for the cluster at rawURL; prefix namespaces every
 // index and alias the service owns (tests use their own prefix).
+//
+// rawURL may list several nodes, comma-separated; requests go round-robin
+// and a node that fails is retried on the next.
 func Open(rawURL, user, password, prefix string) (*Client, error) {
+	var addrs []string
+	for _, u := range strings.Split(rawURL, ",") {
+		addrs = append(addrs, strings.TrimSpace(u))
+	}
 	c, err := opensearch.NewClient(opensearch.Config{
-		Addresses:    []string{rawURL},
+		Addresses:    addrs,
 		Username:     user,
 		Password:     password,
 		MaxRetries:   2,

@@ -99,10 +99,10 @@ const (
 
 // Defines values for PrincipalRole.
 const (
-	Admin        PrincipalRole = "admin"
-	Merchandiser PrincipalRole = "merchandiser"
-	Service      PrincipalRole = "service"
-	Shopper      PrincipalRole = "shopper"
+	PrincipalRoleAdmin        PrincipalRole = "admin"
+	PrincipalRoleMerchandiser PrincipalRole = "merchandiser"
+	PrincipalRoleService      PrincipalRole = "service"
+	PrincipalRoleShopper      PrincipalRole = "shopper"
 )
 
 // Defines values for PrincipalVia.
@@ -119,8 +119,10 @@ const (
 
 // Defines values for ReadinessStatus.
 const (
-	ReadinessStatusReady       ReadinessStatus = "ready"
-	ReadinessStatusUnavailable ReadinessStatus = "unavailable"
+	ReadinessStatusDegraded     ReadinessStatus = "degraded"
+	ReadinessStatusReady        ReadinessStatus = "ready"
+	ReadinessStatusShuttingDown ReadinessStatus = "shutting_down"
+	ReadinessStatusUnavailable  ReadinessStatus = "unavailable"
 )
 
 // Defines values for RecommendationReasonsKind.
@@ -148,6 +150,45 @@ const (
 	SearchResultPersonalizationAppliedKindBrand           SearchResultPersonalizationAppliedKind = "brand"
 	SearchResultPersonalizationAppliedKindLikedByFollowed SearchResultPersonalizationAppliedKind = "liked_by_followed"
 	SearchResultPersonalizationAppliedKindTag             SearchResultPersonalizationAppliedKind = "tag"
+)
+
+// Defines values for PostConsoleDevTokenJSONBodyRole.
+const (
+	PostConsoleDevTokenJSONBodyRoleAdmin        PostConsoleDevTokenJSONBodyRole = "admin"
+	PostConsoleDevTokenJSONBodyRoleMerchandiser PostConsoleDevTokenJSONBodyRole = "merchandiser"
+	PostConsoleDevTokenJSONBodyRoleShopper      PostConsoleDevTokenJSONBodyRole = "shopper"
+)
+
+// Defines values for ListAuditEntriesParamsRole.
+const (
+	Admin        ListAuditEntriesParamsRole = "admin"
+	Merchandiser ListAuditEntriesParamsRole = "merchandiser"
+	Service      ListAuditEntriesParamsRole = "service"
+	Shopper      ListAuditEntriesParamsRole = "shopper"
+)
+
+// Defines values for GetV1AdminGraphNeighboursParamsKind.
+const (
+	GetV1AdminGraphNeighboursParamsKindBrand    GetV1AdminGraphNeighboursParamsKind = "brand"
+	GetV1AdminGraphNeighboursParamsKindCategory GetV1AdminGraphNeighboursParamsKind = "category"
+	GetV1AdminGraphNeighboursParamsKindPost     GetV1AdminGraphNeighboursParamsKind = "post"
+	GetV1AdminGraphNeighboursParamsKindProduct  GetV1AdminGraphNeighboursParamsKind = "product"
+	GetV1AdminGraphNeighboursParamsKindTag      GetV1AdminGraphNeighboursParamsKind = "tag"
+	GetV1AdminGraphNeighboursParamsKindUser     GetV1AdminGraphNeighboursParamsKind = "user"
+)
+
+// Defines values for GetV1AdminGraphNeighboursParamsRel.
+const (
+	GetV1AdminGraphNeighboursParamsRelBrand     GetV1AdminGraphNeighboursParamsRel = "brand"
+	GetV1AdminGraphNeighboursParamsRelCarts     GetV1AdminGraphNeighboursParamsRel = "carts"
+	GetV1AdminGraphNeighboursParamsRelCategory  GetV1AdminGraphNeighboursParamsRel = "category"
+	GetV1AdminGraphNeighboursParamsRelFeatures  GetV1AdminGraphNeighboursParamsRel = "features"
+	GetV1AdminGraphNeighboursParamsRelFollows   GetV1AdminGraphNeighboursParamsRel = "follows"
+	GetV1AdminGraphNeighboursParamsRelLikes     GetV1AdminGraphNeighboursParamsRel = "likes"
+	GetV1AdminGraphNeighboursParamsRelPosts     GetV1AdminGraphNeighboursParamsRel = "posts"
+	GetV1AdminGraphNeighboursParamsRelPurchases GetV1AdminGraphNeighboursParamsRel = "purchases"
+	GetV1AdminGraphNeighboursParamsRelSimilar   GetV1AdminGraphNeighboursParamsRel = "similar"
+	GetV1AdminGraphNeighboursParamsRelTags      GetV1AdminGraphNeighboursParamsRel = "tags"
 )
 
 // Defines values for GetInsightAudienceParamsKind.
@@ -297,6 +338,17 @@ type EventsResult struct {
 // EventsResultResultsStatus defines model for EventsResult.Results.Status.
 type EventsResultResultsStatus string
 
+// ExploreNode defines model for ExploreNode.
+type ExploreNode struct {
+	Id   *int    `json:"id,omitempty"`
+	Key  *string `json:"key,omitempty"`
+	Kind string  `json:"kind"`
+	Name string  `json:"name"`
+
+	// Ref kind:id or kind:key, unique across kinds
+	Ref string `json:"ref"`
+}
+
 // FacetValues defines model for FacetValues.
 type FacetValues = []struct {
 	Count int64  `json:"count"`
@@ -417,6 +469,13 @@ type PostDraft struct {
 	Title      *string   `json:"title,omitempty"`
 }
 
+// PostEdit defines model for PostEdit.
+type PostEdit struct {
+	Tags  *[]string `json:"tags,omitempty"`
+	Text  *string   `json:"text,omitempty"`
+	Title *string   `json:"title,omitempty"`
+}
+
 // Principal defines model for Principal.
 type Principal struct {
 	KeyId  *string       `json:"keyId,omitempty"`
@@ -466,11 +525,14 @@ type Profile struct {
 
 // Readiness defines model for Readiness.
 type Readiness struct {
-	Dependencies map[string]struct {
-		Error     *string                     `json:"error,omitempty"`
-		LatencyMs float64                     `json:"latencyMs"`
-		Status    ReadinessDependenciesStatus `json:"status"`
-	} `json:"dependencies"`
+	Dependencies *map[string]struct {
+		Error     *string `json:"error,omitempty"`
+		LatencyMs float64 `json:"latencyMs"`
+
+		// Required Whether this dependency being down makes the process not ready.
+		Required *bool                       `json:"required,omitempty"`
+		Status   ReadinessDependenciesStatus `json:"status"`
+	} `json:"dependencies,omitempty"`
 	Details *map[string]interface{} `json:"details,omitempty"`
 	Status  ReadinessStatus         `json:"status"`
 }
@@ -502,7 +564,9 @@ type RecommendationReasonsKind string
 
 // RecommendationList defines model for RecommendationList.
 type RecommendationList struct {
-	Items []Recommendation `json:"items"`
+	// Degraded Set when the graph was unavailable and the list is the shopper's last answer or the last trending list kept in Redis (the X-Degraded header names the dependency).
+	Degraded *bool            `json:"degraded,omitempty"`
+	Items    []Recommendation `json:"items"`
 }
 
 // RecommendedItem A product placed in the feed for the reader (every `FEED_RECS_EVERY`-th item). It has no ID (it is not a cursor position), post, author, likes or comments.
@@ -584,6 +648,9 @@ type UserPage_Items_Item struct {
 	union json.RawMessage
 }
 
+// IdempotencyKey defines model for idempotencyKey.
+type IdempotencyKey = string
+
 // Limit defines model for limit.
 type Limit = int32
 
@@ -595,6 +662,9 @@ type BadRequest = Error
 
 // Forbidden defines model for Forbidden.
 type Forbidden = Error
+
+// IdempotencyConflict defines model for IdempotencyConflict.
+type IdempotencyConflict = Error
 
 // NotFound defines model for NotFound.
 type NotFound = Error
@@ -608,15 +678,58 @@ type Unauthorized = Error
 // Unavailable defines model for Unavailable.
 type Unavailable = Error
 
+// PostConsoleDevTokenJSONBody defines parameters for PostConsoleDevToken.
+type PostConsoleDevTokenJSONBody struct {
+	Role   PostConsoleDevTokenJSONBodyRole `json:"role"`
+	UserId ID                              `json:"userId"`
+}
+
+// PostConsoleDevTokenJSONBodyRole defines parameters for PostConsoleDevToken.
+type PostConsoleDevTokenJSONBodyRole string
+
 // ListAuditEntriesParams defines parameters for ListAuditEntries.
 type ListAuditEntriesParams struct {
-	Limit  *int32  `form:"limit,omitempty" json:"limit,omitempty"`
-	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *int32                      `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string                     `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Role   *ListAuditEntriesParamsRole `form:"role,omitempty" json:"role,omitempty"`
+
+	// Action a substring of the action (method and route)
+	Action *string `form:"action,omitempty" json:"action,omitempty"`
+	UserId *ID     `form:"userId,omitempty" json:"userId,omitempty"`
+
+	// Status a status (`403`) or class (`4xx`)
+	Status *string `form:"status,omitempty" json:"status,omitempty"`
 }
+
+// ListAuditEntriesParamsRole defines parameters for ListAuditEntries.
+type ListAuditEntriesParamsRole string
+
+// GetV1AdminGraphNeighboursParams defines parameters for GetV1AdminGraphNeighbours.
+type GetV1AdminGraphNeighboursParams struct {
+	Kind GetV1AdminGraphNeighboursParamsKind `form:"kind" json:"kind"`
+
+	// Id the node's ID (not for tags and categories)
+	Id *ID `form:"id,omitempty" json:"id,omitempty"`
+
+	// Key the tag name or category path
+	Key *string `form:"key,omitempty" json:"key,omitempty"`
+
+	// Rel relations to follow (repeatable; default all)
+	Rel *[]GetV1AdminGraphNeighboursParamsRel `form:"rel,omitempty" json:"rel,omitempty"`
+
+	// Limit neighbours per relation
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// GetV1AdminGraphNeighboursParamsKind defines parameters for GetV1AdminGraphNeighbours.
+type GetV1AdminGraphNeighboursParamsKind string
+
+// GetV1AdminGraphNeighboursParamsRel defines parameters for GetV1AdminGraphNeighbours.
+type GetV1AdminGraphNeighboursParamsRel string
 
 // GetInsightAudienceParams defines parameters for GetInsightAudience.
 type GetInsightAudienceParams struct {
-	// Window Hours or days ending now, such as `24h` or `7d` (at most `365d`).
+	// Window Hours or days ending now, such as `24h` or `7d`, from `1h` to `365d` (`8760h`); plain digits without sign or leading zeros, then `h` or `d`.
 	Window *Window                       `form:"window,omitempty" json:"window,omitempty"`
 	Limit  *int32                        `form:"limit,omitempty" json:"limit,omitempty"`
 	Kind   *GetInsightAudienceParamsKind `form:"kind,omitempty" json:"kind,omitempty"`
@@ -641,7 +754,7 @@ type GetInsightBrandOverlapParams struct {
 
 // GetInsightFunnelParams defines parameters for GetInsightFunnel.
 type GetInsightFunnelParams struct {
-	// Window Hours or days ending now, such as `24h` or `7d` (at most `365d`).
+	// Window Hours or days ending now, such as `24h` or `7d`, from `1h` to `365d` (`8760h`); plain digits without sign or leading zeros, then `h` or `d`.
 	Window   *Window `form:"window,omitempty" json:"window,omitempty"`
 	Product  *ID     `form:"product,omitempty" json:"product,omitempty"`
 	Category *string `form:"category,omitempty" json:"category,omitempty"`
@@ -649,21 +762,21 @@ type GetInsightFunnelParams struct {
 
 // GetInsightInfluencersParams defines parameters for GetInsightInfluencers.
 type GetInsightInfluencersParams struct {
-	// Window Hours or days ending now, such as `24h` or `7d` (at most `365d`).
+	// Window Hours or days ending now, such as `24h` or `7d`, from `1h` to `365d` (`8760h`); plain digits without sign or leading zeros, then `h` or `d`.
 	Window *Window `form:"window,omitempty" json:"window,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // GetInsightSearchesParams defines parameters for GetInsightSearches.
 type GetInsightSearchesParams struct {
-	// Window Hours or days ending now, such as `24h` or `7d` (at most `365d`).
+	// Window Hours or days ending now, such as `24h` or `7d`, from `1h` to `365d` (`8760h`); plain digits without sign or leading zeros, then `h` or `d`.
 	Window *Window `form:"window,omitempty" json:"window,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // GetInsightTrendingParams defines parameters for GetInsightTrending.
 type GetInsightTrendingParams struct {
-	// Window Hours or days ending now, such as `24h` or `7d` (at most `365d`).
+	// Window Hours or days ending now, such as `24h` or `7d`, from `1h` to `365d` (`8760h`); plain digits without sign or leading zeros, then `h` or `d`.
 	Window *Window                       `form:"window,omitempty" json:"window,omitempty"`
 	Limit  *Limit                        `form:"limit,omitempty" json:"limit,omitempty"`
 	Kind   *GetInsightTrendingParamsKind `form:"kind,omitempty" json:"kind,omitempty"`
@@ -675,6 +788,13 @@ type GetInsightTrendingParams struct {
 
 // GetInsightTrendingParamsKind defines parameters for GetInsightTrending.
 type GetInsightTrendingParamsKind string
+
+// GetV1AdminPreviewParams defines parameters for GetV1AdminPreview.
+type GetV1AdminPreviewParams struct {
+	UserId ID      `form:"userId" json:"userId"`
+	Q      *string `form:"q,omitempty" json:"q,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+}
 
 // PostEventsJSONBody defines parameters for PostEvents.
 type PostEventsJSONBody struct {
@@ -707,6 +827,12 @@ type SuggestUsersToFollowParams struct {
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// CreatePostParams defines parameters for CreatePost.
+type CreatePostParams struct {
+	// IdempotencyKey Sent again with the same body within 24 hours, the request is not run again and the first answer comes back (with the header Idempotent-Replayed set to true); the same key with another body is 409. Keys are per caller, 1-255 visible ASCII characters.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListCommentsParams defines parameters for ListComments.
 type ListCommentsParams struct {
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
@@ -716,6 +842,12 @@ type ListCommentsParams struct {
 // AddCommentJSONBody defines parameters for AddComment.
 type AddCommentJSONBody struct {
 	Text string `json:"text"`
+}
+
+// AddCommentParams defines parameters for AddComment.
+type AddCommentParams struct {
+	// IdempotencyKey Sent again with the same body within 24 hours, the request is not run again and the first answer comes back (with the header Idempotent-Replayed set to true); the same key with another body is 409. Keys are per caller, 1-255 visible ASCII characters.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // GetSimilarProductsParams defines parameters for GetSimilarProducts.
@@ -795,11 +927,17 @@ type ListUserPostsParams struct {
 	Limit  *int32  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// PostConsoleDevTokenJSONRequestBody defines body for PostConsoleDevToken for application/json ContentType.
+type PostConsoleDevTokenJSONRequestBody PostConsoleDevTokenJSONBody
+
 // PostEventsJSONRequestBody defines body for PostEvents for application/json ContentType.
 type PostEventsJSONRequestBody PostEventsJSONBody
 
 // CreatePostJSONRequestBody defines body for CreatePost for application/json ContentType.
 type CreatePostJSONRequestBody = PostDraft
+
+// EditPostJSONRequestBody defines body for EditPost for application/json ContentType.
+type EditPostJSONRequestBody = PostEdit
 
 // AddCommentJSONRequestBody defines body for AddComment for application/json ContentType.
 type AddCommentJSONRequestBody AddCommentJSONBody
@@ -1160,8 +1298,19 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 
 // The interface specification for the client above.
 type ClientInterface interface {
+	// PostConsoleDevTokenWithBody request with any body
+	PostConsoleDevTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	PostConsoleDevToken(ctx context.Context, body PostConsoleDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetConsoleFilepath request
+	GetConsoleFilepath(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetHealth request
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLivez request
+	GetLivez(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMetrics request
 	GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1174,6 +1323,9 @@ type ClientInterface interface {
 
 	// ListAuditEntries request
 	ListAuditEntries(ctx context.Context, params *ListAuditEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetV1AdminGraphNeighbours request
+	GetV1AdminGraphNeighbours(ctx context.Context, params *GetV1AdminGraphNeighboursParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetInsightAudience request
 	GetInsightAudience(ctx context.Context, params *GetInsightAudienceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1195,6 +1347,9 @@ type ClientInterface interface {
 
 	// GetInsightTrending request
 	GetInsightTrending(ctx context.Context, params *GetInsightTrendingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetV1AdminPreview request
+	GetV1AdminPreview(ctx context.Context, params *GetV1AdminPreviewParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostEventsWithBody request with any body
 	PostEventsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1238,9 +1393,9 @@ type ClientInterface interface {
 	SuggestUsersToFollow(ctx context.Context, params *SuggestUsersToFollowParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePostWithBody request with any body
-	CreatePostWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePostWithBody(ctx context.Context, params *CreatePostParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	CreatePost(ctx context.Context, body CreatePostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePost(ctx context.Context, params *CreatePostParams, body CreatePostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeletePost request
 	DeletePost(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1248,13 +1403,21 @@ type ClientInterface interface {
 	// GetPost request
 	GetPost(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// EditPostWithBody request with any body
+	EditPostWithBody(ctx context.Context, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	EditPost(ctx context.Context, id ID, body EditPostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListComments request
 	ListComments(ctx context.Context, id ID, params *ListCommentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddCommentWithBody request with any body
-	AddCommentWithBody(ctx context.Context, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddCommentWithBody(ctx context.Context, id ID, params *AddCommentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	AddComment(ctx context.Context, id ID, body AddCommentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddComment(ctx context.Context, id ID, params *AddCommentParams, body AddCommentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteComment request
+	DeleteComment(ctx context.Context, id ID, commentId ID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnlikePost request
 	UnlikePost(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1306,8 +1469,56 @@ type ClientInterface interface {
 	ListUserPosts(ctx context.Context, id ID, params *ListUserPostsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
+func (c *Client) PostConsoleDevTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostConsoleDevTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) PostConsoleDevToken(ctx context.Context, body PostConsoleDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostConsoleDevTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) GetConsoleFilepath(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetConsoleFilepathRequest(c.Server, filepath)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) GetLivez(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLivezRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -1356,6 +1567,18 @@ func (c *Client) GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn
 
 func (c *Client) ListAuditEntries(ctx context.Context, params *ListAuditEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListAuditEntriesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) GetV1AdminGraphNeighbours(ctx context.Context, params *GetV1AdminGraphNeighboursParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetV1AdminGraphNeighboursRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1440,6 +1663,18 @@ func (c *Client) GetInsightSearches(ctx context.Context, params *GetInsightSearc
 
 func (c *Client) GetInsightTrending(ctx context.Context, params *GetInsightTrendingParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetInsightTrendingRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) GetV1AdminPreview(ctx context.Context, params *GetV1AdminPreviewParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetV1AdminPreviewRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1618,8 +1853,8 @@ func (c *Client) SuggestUsersToFollow(ctx context.Context, params *SuggestUsersT
 	return c.Client.Do(req)
 }
 
-func (c *Client) CreatePostWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePostRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreatePostWithBody(ctx context.Context, params *CreatePostParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePostRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1630,8 +1865,8 @@ func (c *Client) CreatePostWithBody(ctx context.Context, contentType string, bod
 	return c.Client.Do(req)
 }
 
-func (c *Client) CreatePost(ctx context.Context, body CreatePostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePostRequest(c.Server, body)
+func (c *Client) CreatePost(ctx context.Context, params *CreatePostParams, body CreatePostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePostRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1666,6 +1901,30 @@ func (c *Client) GetPost(ctx context.Context, id ID, reqEditors ...RequestEditor
 	return c.Client.Do(req)
 }
 
+func (c *Client) EditPostWithBody(ctx context.Context, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEditPostRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) EditPost(ctx context.Context, id ID, body EditPostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEditPostRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 func (c *Client) ListComments(ctx context.Context, id ID, params *ListCommentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListCommentsRequest(c.Server, id, params)
 	if err != nil {
@@ -1678,8 +1937,8 @@ func (c *Client) ListComments(ctx context.Context, id ID, params *ListCommentsPa
 	return c.Client.Do(req)
 }
 
-func (c *Client) AddCommentWithBody(ctx context.Context, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddCommentRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) AddCommentWithBody(ctx context.Context, id ID, params *AddCommentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddCommentRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1690,8 +1949,20 @@ func (c *Client) AddCommentWithBody(ctx context.Context, id ID, contentType stri
 	return c.Client.Do(req)
 }
 
-func (c *Client) AddComment(ctx context.Context, id ID, body AddCommentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddCommentRequest(c.Server, id, body)
+func (c *Client) AddComment(ctx context.Context, id ID, params *AddCommentParams, body AddCommentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddCommentRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) DeleteComment(ctx context.Context, id ID, commentId ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteCommentRequest(c.Server, id, commentId)
 	if err != nil {
 		return nil, err
 	}
@@ -1906,6 +2177,80 @@ func (c *Client) ListUserPosts(ctx context.Context, id ID, params *ListUserPosts
 	return c.Client.Do(req)
 }
 
+// NewPostConsoleDevTokenRequest calls the generic PostConsoleDevToken builder with application/json body
+func NewPostConsoleDevTokenRequest(server string, body PostConsoleDevTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostConsoleDevTokenRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPostConsoleDevTokenRequestWithBody generates requests for PostConsoleDevToken with any type of body
+func NewPostConsoleDevTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/console/dev-token")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest("POST", queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetConsoleFilepathRequest generates requests for GetConsoleFilepath
+func NewGetConsoleFilepathRequest(server string, filepath string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithLocation("simple", false, "filepath", runtime.ParamLocationPath, filepath)
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/console/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest("GET", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetHealthRequest generates requests for GetHealth
 func NewGetHealthRequest(server string) (*http.Request, error) {
 	var err error
@@ -1916,6 +2261,33 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/healthz")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest("GET", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetLivezRequest generates requests for GetLivez
+func NewGetLivezRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/livez")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -2055,6 +2427,179 @@ func NewListAuditEntriesRequest(server string, params *ListAuditEntriesParams) (
 		if params.Cursor != nil {
 
 			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "cursor", runtime.ParamLocationQuery, *params.Cursor); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.Role != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "role", runtime.ParamLocationQuery, *params.Role); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.Action != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "action", runtime.ParamLocationQuery, *params.Action); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.UserId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "userId", runtime.ParamLocationQuery, *params.UserId); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "status", runtime.ParamLocationQuery, *params.Status); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		queryURL.RawQuery = queryValues.Encode()
+	}
+
+	req, err := http.NewRequest("GET", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetV1AdminGraphNeighboursRequest generates requests for GetV1AdminGraphNeighbours
+func NewGetV1AdminGraphNeighboursRequest(server string, params *GetV1AdminGraphNeighboursParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/graph/neighbours")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		queryValues := queryURL.Query()
+
+		if queryFrag, err := runtime.StyleParamWithLocation("form", true, "kind", runtime.ParamLocationQuery, params.Kind); err != nil {
+			return nil, err
+		} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+			return nil, err
+		} else {
+			for k, v := range parsed {
+				for _, v2 := range v {
+					queryValues.Add(k, v2)
+				}
+			}
+		}
+
+		if params.Id != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "id", runtime.ParamLocationQuery, *params.Id); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.Key != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "key", runtime.ParamLocationQuery, *params.Key); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.Rel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "rel", runtime.ParamLocationQuery, *params.Rel); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "limit", runtime.ParamLocationQuery, *params.Limit); err != nil {
 				return nil, err
 			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
 				return nil, err
@@ -2634,6 +3179,83 @@ func NewGetInsightTrendingRequest(server string, params *GetInsightTrendingParam
 	return req, nil
 }
 
+// NewGetV1AdminPreviewRequest generates requests for GetV1AdminPreview
+func NewGetV1AdminPreviewRequest(server string, params *GetV1AdminPreviewParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/preview")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		queryValues := queryURL.Query()
+
+		if queryFrag, err := runtime.StyleParamWithLocation("form", true, "userId", runtime.ParamLocationQuery, params.UserId); err != nil {
+			return nil, err
+		} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+			return nil, err
+		} else {
+			for k, v := range parsed {
+				for _, v2 := range v {
+					queryValues.Add(k, v2)
+				}
+			}
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "q", runtime.ParamLocationQuery, *params.Q); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "limit", runtime.ParamLocationQuery, *params.Limit); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		queryURL.RawQuery = queryValues.Encode()
+	}
+
+	req, err := http.NewRequest("GET", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewPostEventsRequest calls the generic PostEvents builder with application/json body
 func NewPostEventsRequest(server string, body PostEventsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3176,18 +3798,18 @@ func NewSuggestUsersToFollowRequest(server string, params *SuggestUsersToFollowP
 }
 
 // NewCreatePostRequest calls the generic CreatePost builder with application/json body
-func NewCreatePostRequest(server string, body CreatePostJSONRequestBody) (*http.Request, error) {
+func NewCreatePostRequest(server string, params *CreatePostParams, body CreatePostJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreatePostRequestWithBody(server, "application/json", bodyReader)
+	return NewCreatePostRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreatePostRequestWithBody generates requests for CreatePost with any type of body
-func NewCreatePostRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreatePostRequestWithBody(server string, params *CreatePostParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -3211,6 +3833,21 @@ func NewCreatePostRequestWithBody(server string, contentType string, body io.Rea
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithLocation("simple", false, "Idempotency-Key", runtime.ParamLocationHeader, *params.IdempotencyKey)
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -3279,6 +3916,53 @@ func NewGetPostRequest(server string, id ID) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewEditPostRequest calls the generic EditPost builder with application/json body
+func NewEditPostRequest(server string, id ID, body EditPostJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewEditPostRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewEditPostRequestWithBody generates requests for EditPost with any type of body
+func NewEditPostRequestWithBody(server string, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithLocation("simple", false, "id", runtime.ParamLocationPath, id)
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/posts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest("PATCH", queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -3356,18 +4040,18 @@ func NewListCommentsRequest(server string, id ID, params *ListCommentsParams) (*
 }
 
 // NewAddCommentRequest calls the generic AddComment builder with application/json body
-func NewAddCommentRequest(server string, id ID, body AddCommentJSONRequestBody) (*http.Request, error) {
+func NewAddCommentRequest(server string, id ID, params *AddCommentParams, body AddCommentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAddCommentRequestWithBody(server, id, "application/json", bodyReader)
+	return NewAddCommentRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewAddCommentRequestWithBody generates requests for AddComment with any type of body
-func NewAddCommentRequestWithBody(server string, id ID, contentType string, body io.Reader) (*http.Request, error) {
+func NewAddCommentRequestWithBody(server string, id ID, params *AddCommentParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3398,6 +4082,62 @@ func NewAddCommentRequestWithBody(server string, id ID, contentType string, body
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithLocation("simple", false, "Idempotency-Key", runtime.ParamLocationHeader, *params.IdempotencyKey)
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteCommentRequest generates requests for DeleteComment
+func NewDeleteCommentRequest(server string, id ID, commentId ID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithLocation("simple", false, "id", runtime.ParamLocationPath, id)
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithLocation("simple", false, "commentId", runtime.ParamLocationPath, commentId)
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/posts/%s/comments/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest("DELETE", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -4429,8 +5169,19 @@ func WithBaseURL(baseURL string) ClientOption {
 
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
+	// PostConsoleDevTokenWithBodyWithResponse request with any body
+	PostConsoleDevTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostConsoleDevTokenResponse, error)
+
+	PostConsoleDevTokenWithResponse(ctx context.Context, body PostConsoleDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*PostConsoleDevTokenResponse, error)
+
+	// GetConsoleFilepathWithResponse request
+	GetConsoleFilepathWithResponse(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*GetConsoleFilepathResponse, error)
+
 	// GetHealthWithResponse request
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
+
+	// GetLivezWithResponse request
+	GetLivezWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetLivezResponse, error)
 
 	// GetMetricsWithResponse request
 	GetMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
@@ -4443,6 +5194,9 @@ type ClientWithResponsesInterface interface {
 
 	// ListAuditEntriesWithResponse request
 	ListAuditEntriesWithResponse(ctx context.Context, params *ListAuditEntriesParams, reqEditors ...RequestEditorFn) (*ListAuditEntriesResponse, error)
+
+	// GetV1AdminGraphNeighboursWithResponse request
+	GetV1AdminGraphNeighboursWithResponse(ctx context.Context, params *GetV1AdminGraphNeighboursParams, reqEditors ...RequestEditorFn) (*GetV1AdminGraphNeighboursResponse, error)
 
 	// GetInsightAudienceWithResponse request
 	GetInsightAudienceWithResponse(ctx context.Context, params *GetInsightAudienceParams, reqEditors ...RequestEditorFn) (*GetInsightAudienceResponse, error)
@@ -4464,6 +5218,9 @@ type ClientWithResponsesInterface interface {
 
 	// GetInsightTrendingWithResponse request
 	GetInsightTrendingWithResponse(ctx context.Context, params *GetInsightTrendingParams, reqEditors ...RequestEditorFn) (*GetInsightTrendingResponse, error)
+
+	// GetV1AdminPreviewWithResponse request
+	GetV1AdminPreviewWithResponse(ctx context.Context, params *GetV1AdminPreviewParams, reqEditors ...RequestEditorFn) (*GetV1AdminPreviewResponse, error)
 
 	// PostEventsWithBodyWithResponse request with any body
 	PostEventsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostEventsResponse, error)
@@ -4507,9 +5264,9 @@ type ClientWithResponsesInterface interface {
 	SuggestUsersToFollowWithResponse(ctx context.Context, params *SuggestUsersToFollowParams, reqEditors ...RequestEditorFn) (*SuggestUsersToFollowResponse, error)
 
 	// CreatePostWithBodyWithResponse request with any body
-	CreatePostWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePostResponse, error)
+	CreatePostWithBodyWithResponse(ctx context.Context, params *CreatePostParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePostResponse, error)
 
-	CreatePostWithResponse(ctx context.Context, body CreatePostJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePostResponse, error)
+	CreatePostWithResponse(ctx context.Context, params *CreatePostParams, body CreatePostJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePostResponse, error)
 
 	// DeletePostWithResponse request
 	DeletePostWithResponse(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*DeletePostResponse, error)
@@ -4517,13 +5274,21 @@ type ClientWithResponsesInterface interface {
 	// GetPostWithResponse request
 	GetPostWithResponse(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*GetPostResponse, error)
 
+	// EditPostWithBodyWithResponse request with any body
+	EditPostWithBodyWithResponse(ctx context.Context, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EditPostResponse, error)
+
+	EditPostWithResponse(ctx context.Context, id ID, body EditPostJSONRequestBody, reqEditors ...RequestEditorFn) (*EditPostResponse, error)
+
 	// ListCommentsWithResponse request
 	ListCommentsWithResponse(ctx context.Context, id ID, params *ListCommentsParams, reqEditors ...RequestEditorFn) (*ListCommentsResponse, error)
 
 	// AddCommentWithBodyWithResponse request with any body
-	AddCommentWithBodyWithResponse(ctx context.Context, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddCommentResponse, error)
+	AddCommentWithBodyWithResponse(ctx context.Context, id ID, params *AddCommentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddCommentResponse, error)
 
-	AddCommentWithResponse(ctx context.Context, id ID, body AddCommentJSONRequestBody, reqEditors ...RequestEditorFn) (*AddCommentResponse, error)
+	AddCommentWithResponse(ctx context.Context, id ID, params *AddCommentParams, body AddCommentJSONRequestBody, reqEditors ...RequestEditorFn) (*AddCommentResponse, error)
+
+	// DeleteCommentWithResponse request
+	DeleteCommentWithResponse(ctx context.Context, id ID, commentId ID, reqEditors ...RequestEditorFn) (*DeleteCommentResponse, error)
 
 	// UnlikePostWithResponse request
 	UnlikePostWithResponse(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*UnlikePostResponse, error)
@@ -4575,6 +5340,55 @@ type ClientWithResponsesInterface interface {
 	ListUserPostsWithResponse(ctx context.Context, id ID, params *ListUserPostsParams, reqEditors ...RequestEditorFn) (*ListUserPostsResponse, error)
 }
 
+type PostConsoleDevTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *struct {
+		ExpiresIn int    `json:"expiresIn"`
+		Token     string `json:"token"`
+	}
+	JSON400 *BadRequest
+	JSON429 *RateLimited
+}
+
+// Status returns HTTPResponse.Status
+func (r PostConsoleDevTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostConsoleDevTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type GetConsoleFilepathResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON404      *NotFound
+}
+
+// Status returns HTTPResponse.Status
+func (r GetConsoleFilepathResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetConsoleFilepathResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
 type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4594,6 +5408,31 @@ func (r GetHealthResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r GetHealthResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type GetLivezResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *struct {
+		Status GetLivez200Status `json:"status"`
+	}
+}
+type GetLivez200Status string
+
+// Status returns HTTPResponse.Status
+func (r GetLivezResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLivezResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -4689,6 +5528,42 @@ func (r ListAuditEntriesResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r ListAuditEntriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type GetV1AdminGraphNeighboursResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *struct {
+		Center ExploreNode `json:"center"`
+		Links  []struct {
+			From   string  `json:"from"`
+			To     string  `json:"to"`
+			Type   string  `json:"type"`
+			Weight float32 `json:"weight"`
+		} `json:"links"`
+		Nodes []ExploreNode `json:"nodes"`
+	}
+	JSON400 *BadRequest
+	JSON401 *Unauthorized
+	JSON403 *Forbidden
+	JSON404 *NotFound
+	JSON429 *RateLimited
+}
+
+// Status returns HTTPResponse.Status
+func (r GetV1AdminGraphNeighboursResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetV1AdminGraphNeighboursResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -4878,6 +5753,43 @@ func (r GetInsightTrendingResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r GetInsightTrendingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type GetV1AdminPreviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *struct {
+		// Feed the first page of GET /v1/feed as the shopper gets it
+		Feed            map[string]interface{}   `json:"feed"`
+		Recommendations []map[string]interface{} `json:"recommendations"`
+		Search          struct {
+			Personalised   map[string]interface{} `json:"personalised"`
+			Query          string                 `json:"query"`
+			Unpersonalised map[string]interface{} `json:"unpersonalised"`
+		} `json:"search"`
+		UserId ID `json:"userId"`
+	}
+	JSON400 *BadRequest
+	JSON401 *Unauthorized
+	JSON403 *Forbidden
+	JSON429 *RateLimited
+	JSON503 *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r GetV1AdminPreviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetV1AdminPreviewResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -5235,6 +6147,7 @@ type CreatePostResponse struct {
 	JSON400      *BadRequest
 	JSON401      *Unauthorized
 	JSON403      *Forbidden
+	JSON409      *IdempotencyConflict
 	JSON413      *BadRequest
 	JSON429      *RateLimited
 	JSON503      *Unavailable
@@ -5311,6 +6224,34 @@ func (r GetPostResponse) StatusCode() int {
 	return 0
 }
 
+type EditPostResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *Feed
+	JSON400      *BadRequest
+	JSON401      *Unauthorized
+	JSON403      *Forbidden
+	JSON404      *NotFound
+	JSON429      *RateLimited
+	JSON503      *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r EditPostResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EditPostResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
 type ListCommentsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5347,6 +6288,7 @@ type AddCommentResponse struct {
 	JSON401      *Unauthorized
 	JSON403      *Forbidden
 	JSON404      *NotFound
+	JSON409      *IdempotencyConflict
 	JSON429      *RateLimited
 	JSON503      *Unavailable
 }
@@ -5361,6 +6303,33 @@ func (r AddCommentResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r AddCommentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type DeleteCommentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON400      *BadRequest
+	JSON401      *Unauthorized
+	JSON403      *Forbidden
+	JSON404      *NotFound
+	JSON429      *RateLimited
+	JSON503      *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteCommentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteCommentResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -5783,6 +6752,32 @@ func (r ListUserPostsResponse) StatusCode() int {
 	return 0
 }
 
+// PostConsoleDevTokenWithBodyWithResponse request with arbitrary body returning *PostConsoleDevTokenResponse
+func (c *ClientWithResponses) PostConsoleDevTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostConsoleDevTokenResponse, error) {
+	rsp, err := c.PostConsoleDevTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostConsoleDevTokenResponse(rsp)
+}
+
+func (c *ClientWithResponses) PostConsoleDevTokenWithResponse(ctx context.Context, body PostConsoleDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*PostConsoleDevTokenResponse, error) {
+	rsp, err := c.PostConsoleDevToken(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostConsoleDevTokenResponse(rsp)
+}
+
+// GetConsoleFilepathWithResponse request returning *GetConsoleFilepathResponse
+func (c *ClientWithResponses) GetConsoleFilepathWithResponse(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*GetConsoleFilepathResponse, error) {
+	rsp, err := c.GetConsoleFilepath(ctx, filepath, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetConsoleFilepathResponse(rsp)
+}
+
 // GetHealthWithResponse request returning *GetHealthResponse
 func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error) {
 	rsp, err := c.GetHealth(ctx, reqEditors...)
@@ -5790,6 +6785,15 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 		return nil, err
 	}
 	return ParseGetHealthResponse(rsp)
+}
+
+// GetLivezWithResponse request returning *GetLivezResponse
+func (c *ClientWithResponses) GetLivezWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetLivezResponse, error) {
+	rsp, err := c.GetLivez(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLivezResponse(rsp)
 }
 
 // GetMetricsWithResponse request returning *GetMetricsResponse
@@ -5826,6 +6830,15 @@ func (c *ClientWithResponses) ListAuditEntriesWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseListAuditEntriesResponse(rsp)
+}
+
+// GetV1AdminGraphNeighboursWithResponse request returning *GetV1AdminGraphNeighboursResponse
+func (c *ClientWithResponses) GetV1AdminGraphNeighboursWithResponse(ctx context.Context, params *GetV1AdminGraphNeighboursParams, reqEditors ...RequestEditorFn) (*GetV1AdminGraphNeighboursResponse, error) {
+	rsp, err := c.GetV1AdminGraphNeighbours(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetV1AdminGraphNeighboursResponse(rsp)
 }
 
 // GetInsightAudienceWithResponse request returning *GetInsightAudienceResponse
@@ -5889,6 +6902,15 @@ func (c *ClientWithResponses) GetInsightTrendingWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseGetInsightTrendingResponse(rsp)
+}
+
+// GetV1AdminPreviewWithResponse request returning *GetV1AdminPreviewResponse
+func (c *ClientWithResponses) GetV1AdminPreviewWithResponse(ctx context.Context, params *GetV1AdminPreviewParams, reqEditors ...RequestEditorFn) (*GetV1AdminPreviewResponse, error) {
+	rsp, err := c.GetV1AdminPreview(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetV1AdminPreviewResponse(rsp)
 }
 
 // PostEventsWithBodyWithResponse request with arbitrary body returning *PostEventsResponse
@@ -6017,16 +7039,16 @@ func (c *ClientWithResponses) SuggestUsersToFollowWithResponse(ctx context.Conte
 }
 
 // CreatePostWithBodyWithResponse request with arbitrary body returning *CreatePostResponse
-func (c *ClientWithResponses) CreatePostWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePostResponse, error) {
-	rsp, err := c.CreatePostWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreatePostWithBodyWithResponse(ctx context.Context, params *CreatePostParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePostResponse, error) {
+	rsp, err := c.CreatePostWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseCreatePostResponse(rsp)
 }
 
-func (c *ClientWithResponses) CreatePostWithResponse(ctx context.Context, body CreatePostJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePostResponse, error) {
-	rsp, err := c.CreatePost(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreatePostWithResponse(ctx context.Context, params *CreatePostParams, body CreatePostJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePostResponse, error) {
+	rsp, err := c.CreatePost(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -6051,6 +7073,23 @@ func (c *ClientWithResponses) GetPostWithResponse(ctx context.Context, id ID, re
 	return ParseGetPostResponse(rsp)
 }
 
+// EditPostWithBodyWithResponse request with arbitrary body returning *EditPostResponse
+func (c *ClientWithResponses) EditPostWithBodyWithResponse(ctx context.Context, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*EditPostResponse, error) {
+	rsp, err := c.EditPostWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEditPostResponse(rsp)
+}
+
+func (c *ClientWithResponses) EditPostWithResponse(ctx context.Context, id ID, body EditPostJSONRequestBody, reqEditors ...RequestEditorFn) (*EditPostResponse, error) {
+	rsp, err := c.EditPost(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEditPostResponse(rsp)
+}
+
 // ListCommentsWithResponse request returning *ListCommentsResponse
 func (c *ClientWithResponses) ListCommentsWithResponse(ctx context.Context, id ID, params *ListCommentsParams, reqEditors ...RequestEditorFn) (*ListCommentsResponse, error) {
 	rsp, err := c.ListComments(ctx, id, params, reqEditors...)
@@ -6061,20 +7100,29 @@ func (c *ClientWithResponses) ListCommentsWithResponse(ctx context.Context, id I
 }
 
 // AddCommentWithBodyWithResponse request with arbitrary body returning *AddCommentResponse
-func (c *ClientWithResponses) AddCommentWithBodyWithResponse(ctx context.Context, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddCommentResponse, error) {
-	rsp, err := c.AddCommentWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) AddCommentWithBodyWithResponse(ctx context.Context, id ID, params *AddCommentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddCommentResponse, error) {
+	rsp, err := c.AddCommentWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseAddCommentResponse(rsp)
 }
 
-func (c *ClientWithResponses) AddCommentWithResponse(ctx context.Context, id ID, body AddCommentJSONRequestBody, reqEditors ...RequestEditorFn) (*AddCommentResponse, error) {
-	rsp, err := c.AddComment(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) AddCommentWithResponse(ctx context.Context, id ID, params *AddCommentParams, body AddCommentJSONRequestBody, reqEditors ...RequestEditorFn) (*AddCommentResponse, error) {
+	rsp, err := c.AddComment(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseAddCommentResponse(rsp)
+}
+
+// DeleteCommentWithResponse request returning *DeleteCommentResponse
+func (c *ClientWithResponses) DeleteCommentWithResponse(ctx context.Context, id ID, commentId ID, reqEditors ...RequestEditorFn) (*DeleteCommentResponse, error) {
+	rsp, err := c.DeleteComment(ctx, id, commentId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteCommentResponse(rsp)
 }
 
 // UnlikePostWithResponse request returning *UnlikePostResponse
@@ -6228,6 +7276,75 @@ func (c *ClientWithResponses) ListUserPostsWithResponse(ctx context.Context, id 
 	return ParseListUserPostsResponse(rsp)
 }
 
+// ParsePostConsoleDevTokenResponse parses an HTTP response from a PostConsoleDevTokenWithResponse call
+func ParsePostConsoleDevTokenResponse(rsp *http.Response) (*PostConsoleDevTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostConsoleDevTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			ExpiresIn int    `json:"expiresIn"`
+			Token     string `json:"token"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetConsoleFilepathResponse parses an HTTP response from a GetConsoleFilepathWithResponse call
+func ParseGetConsoleFilepathResponse(rsp *http.Response) (*GetConsoleFilepathResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetConsoleFilepathResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetHealthResponse parses an HTTP response from a GetHealthWithResponse call
 func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6245,6 +7362,34 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
 			Status GetHealth200Status `json:"status"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetLivezResponse parses an HTTP response from a GetLivezWithResponse call
+func ParseGetLivezResponse(rsp *http.Response) (*GetLivezResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLivezResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Status GetLivez200Status `json:"status"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -6375,6 +7520,76 @@ func ParseListAuditEntriesResponse(rsp *http.Response) (*ListAuditEntriesRespons
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetV1AdminGraphNeighboursResponse parses an HTTP response from a GetV1AdminGraphNeighboursWithResponse call
+func ParseGetV1AdminGraphNeighboursResponse(rsp *http.Response) (*GetV1AdminGraphNeighboursResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetV1AdminGraphNeighboursResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Center ExploreNode `json:"center"`
+			Links  []struct {
+				From   string  `json:"from"`
+				To     string  `json:"to"`
+				Type   string  `json:"type"`
+				Weight float32 `json:"weight"`
+			} `json:"links"`
+			Nodes []ExploreNode `json:"nodes"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest RateLimited
@@ -6830,6 +8045,77 @@ func ParseGetInsightTrendingResponse(rsp *http.Response) (*GetInsightTrendingRes
 
 	case rsp.StatusCode == 200:
 		// Content-type (text/csv) unsupported
+
+	}
+
+	return response, nil
+}
+
+// ParseGetV1AdminPreviewResponse parses an HTTP response from a GetV1AdminPreviewWithResponse call
+func ParseGetV1AdminPreviewResponse(rsp *http.Response) (*GetV1AdminPreviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetV1AdminPreviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			// Feed the first page of GET /v1/feed as the shopper gets it
+			Feed            map[string]interface{}   `json:"feed"`
+			Recommendations []map[string]interface{} `json:"recommendations"`
+			Search          struct {
+				Personalised   map[string]interface{} `json:"personalised"`
+				Query          string                 `json:"query"`
+				Unpersonalised map[string]interface{} `json:"unpersonalised"`
+			} `json:"search"`
+			UserId ID `json:"userId"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
 
 	}
 
@@ -7610,6 +8896,13 @@ func ParseCreatePostResponse(rsp *http.Response) (*CreatePostResponse, error) {
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7765,6 +9058,74 @@ func ParseGetPostResponse(rsp *http.Response) (*GetPostResponse, error) {
 	return response, nil
 }
 
+// ParseEditPostResponse parses an HTTP response from a EditPostWithResponse call
+func ParseEditPostResponse(rsp *http.Response) (*EditPostResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EditPostResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Feed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListCommentsResponse parses an HTTP response from a ListCommentsWithResponse call
 func ParseListCommentsResponse(rsp *http.Response) (*ListCommentsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -7854,6 +9215,74 @@ func ParseAddCommentResponse(rsp *http.Response) (*AddCommentResponse, error) {
 		}
 		response.JSON201 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteCommentResponse parses an HTTP response from a DeleteCommentWithResponse call
+func ParseDeleteCommentResponse(rsp *http.Response) (*DeleteCommentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteCommentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {

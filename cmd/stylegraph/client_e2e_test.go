@@ -109,7 +109,7 @@ func TestFeedItemsThroughGeneratedClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	status(t, "follow", fol.StatusCode(), 204, fol.Body)
-	created, err := api.as(author, stylegraph.RoleShopper).CreatePostWithResponse(ctx, client.PostDraft{Title: ptr("Coat weather")})
+	created, err := api.as(author, stylegraph.RoleShopper).CreatePostWithResponse(ctx, nil, client.PostDraft{Title: ptr("Coat weather")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestProfileThroughGeneratedClient(t *testing.T) {
 	status(t, "follow", fol.StatusCode(), 204, fol.Body)
 	var posted []int64
 	for i := range 3 {
-		r, err := ac.CreatePostWithResponse(ctx, client.PostDraft{Title: ptr(fmt.Sprintf("look %d", i))})
+		r, err := ac.CreatePostWithResponse(ctx, nil, client.PostDraft{Title: ptr(fmt.Sprintf("look %d", i))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,7 +302,7 @@ func TestNotificationsThroughGeneratedClient(t *testing.T) {
 	api := newAPIClients(t, base, d)
 	ac := api.as(author, stylegraph.RoleShopper)
 
-	created, err := ac.CreatePostWithResponse(ctx, client.PostDraft{Title: ptr("Coat weather")})
+	created, err := ac.CreatePostWithResponse(ctx, nil, client.PostDraft{Title: ptr("Coat weather")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func TestNotificationsThroughGeneratedClient(t *testing.T) {
 		}
 		status(t, "like", r.StatusCode(), 200, r.Body)
 	}
-	cm, err := api.as(kim, stylegraph.RoleShopper).AddCommentWithResponse(ctx, post, client.AddCommentJSONRequestBody{Text: "love it"})
+	cm, err := api.as(kim, stylegraph.RoleShopper).AddCommentWithResponse(ctx, post, nil, client.AddCommentJSONRequestBody{Text: "love it"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,7 +429,7 @@ func TestWhoToFollowThroughGeneratedClient(t *testing.T) {
 		}
 		status(t, "follow", r.StatusCode(), 204, r.Body)
 	}
-	p, err := api.as(author, stylegraph.RoleShopper).CreatePostWithResponse(ctx, client.PostDraft{Title: ptr("look")})
+	p, err := api.as(author, stylegraph.RoleShopper).CreatePostWithResponse(ctx, nil, client.PostDraft{Title: ptr("look")})
 	if err != nil {
 		t.Fatal(err)
 	}

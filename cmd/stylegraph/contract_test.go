@@ -135,7 +135,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		return false
 	}
-	fill := strings.NewReplacer("{id}", fmt.Sprint(other), "{productId}", fmt.Sprint(ids+999), "{kind}", "users")
+	fill := strings.NewReplacer("{id}", fmt.Sprint(other), "{commentId}", fmt.Sprint(ids+998), "{productId}", fmt.Sprint(ids+999), "{kind}", "users")
 
 	for _, r := range routes(t, d) {
 		if !strings.HasPrefix(r.Path, "/v1/") {

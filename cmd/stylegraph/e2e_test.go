@@ -62,6 +62,9 @@ func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if d.Internal, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- d.Serve(ctx, ln, true) }()
 	t.Cleanup(func() {
@@ -94,6 +97,10 @@ func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
 	}
 }
 
+// internalBase is the base URL of the server's internal listener (metrics
+// and readiness details).
+func internalBase(d *deps) string { return "http://" + d.Internal.Addr().String() }
+
 func get(t *testing.T, url string, header map[string]string, out any) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
@@ -116,18 +123,27 @@ func get(t *testing.T, url string, header map[string]string, out any) int {
 func TestEndToEnd(t *testing.T) {
 	base, d := startServer(t)
 
+	// Public readiness is the status alone; the internal listener names
+	// each dependency.
+	var public map[string]any
+	if code := get(t, base+"/readyz", nil, &public); code != 200 {
+		t.Fatalf("/readyz = %d %+v", code, public)
+	}
+	if diff := cmp.Diff(map[string]any{"status": "ready"}, public); diff != "" {
+		t.Errorf("public /readyz (-want +got):\n%s", diff)
+	}
 	var ready struct {
 		Status       string `json:"status"`
 		Dependencies map[string]struct {
 			Status string `json:"status"`
 		} `json:"dependencies"`
 	}
-	if code := get(t, base+"/readyz", nil, &ready); code != 200 {
-		t.Fatalf("/readyz = %d %+v", code, ready)
+	if code := get(t, internalBase(d)+"/readyz", nil, &ready); code != 200 {
+		t.Fatalf("internal /readyz = %d %+v", code, ready)
 	}
 	for _, dep := range []string{"neo4j", "opensearch", "redis"} {
 		if ready.Dependencies[dep].Status != "up" {
-			t.Errorf("/readyz: %s is %q", dep, ready.Dependencies[dep].Status)
+			t.Errorf("internal /readyz: %s is %q", dep, ready.Dependencies[dep].Status)
 		}
 	}
 
@@ -155,8 +171,12 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("products alias target = %q, %v", idx, err)
 	}
 
-	// Metrics count the requests just made, by route pattern.
-	resp, err := http.Get(base + "/metrics")
+	// Metrics are not public; the internal listener counts the requests
+	// just made, by route pattern.
+	if code := get(t, base+"/metrics", nil, nil); code != http.StatusNotFound {
+		t.Errorf("public /metrics = %d, want 404", code)
+	}
+	resp, err := http.Get(internalBase(d) + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

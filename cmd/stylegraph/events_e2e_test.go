@@ -220,13 +220,13 @@ func TestEventsEndToEnd(t *testing.T) {
 			t.Errorf("worker /metrics lacks %q", line)
 		}
 	}
-	// The API's /readyz reports the lag too.
+	// The API's internal /readyz reports the lag too.
 	var ready struct {
 		Details struct {
 			Consumers map[string]struct{ Lag int64 } `json:"consumers"`
 		} `json:"details"`
 	}
-	get(t, base+"/readyz", nil, &ready)
+	get(t, internalBase(d)+"/readyz", nil, &ready)
 	if c, ok := ready.Details.Consumers["graph-writer"]; !ok || c.Lag != 0 {
 		t.Errorf("/readyz details = %+v", ready.Details)
 	}

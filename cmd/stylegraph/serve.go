@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"net"
 
@@ -24,6 +25,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", d.Cfg.HTTPAddr)
 	if err != nil {
 		return err
+	}
+	if d.Cfg.InternalAddr != "off" {
+		if d.Internal, err = net.Listen("tcp", d.Cfg.InternalAddr); err != nil {
+			return fmt.Errorf("INTERNAL_ADDR: %w", err)
+		}
 	}
 	return d.Serve(ctx, ln, !*skipMigrate)
 }

@@ -2,6 +2,7 @@ package wiring
 
 import (
 	"context"
+	"errors"
 	"net"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -82,21 +83,28 @@ func (d *Deps) Serve(ctx context.Context, ln net.Listener, migrate bool) error {
 		return err
 	}
 	defer closeAPI()
+	errc := make(chan error, 2)
+	serving := 1
+	if d.Internal != nil {
+		serving++
+		d.Log.Info("serving metrics and readiness details", "addr", d.Internal.Addr().String())
+		go func() { errc <- srv.ServeInternal(d.Internal) }()
+	}
 	d.Log.Info("serving", "addr", ln.Addr().String())
-	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
-	case err := <-errc:
-		return err
+	case err = <-errc:
+		serving--
 	case <-ctx.Done():
 	}
 	d.Log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), d.Cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return err
+	errs := []error{err, srv.Shutdown(sctx)}
+	for ; serving > 0; serving-- {
+		errs = append(errs, <-errc)
 	}
-	return <-errc
+	return errors.Join(errs...)
 }
 
 // Authenticator verifies bearer tokens and API keys under the configured

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ type Deps struct {
 	Lake lake.Store
 	// Breakers guard the calls to each store (breakers.go).
 	Breakers []*budget.Breaker
+	// Internal, when set, is where Serve answers /metrics and the detailed
+	// /readyz (INTERNAL_ADDR); `serve` opens it, benchmarks leave it out.
+	Internal net.Listener
 }
 
 // NewLogger is the service's JSON logger at level, with personal data redacted.
