@@ -67,6 +67,10 @@ type Config struct {
 	// LiveTTL is how long a list computed on request is kept (default 15
 	// minutes); lists of the batch job keep the cache's TTL.
 	LiveTTL time.Duration
+
+	// cachedCards: product cards come from Redis only, and missing ones are
+	// fetched in the background (set per request for CachedOnly).
+	cachedCards bool
 }
 
 // DefaultConfig is the configuration when nothing is set.
@@ -107,6 +111,7 @@ type Service struct {
 
 	bgMu     sync.Mutex
 	inFlight map[int64]bool
+	warming  atomic.Bool // a warmCards batch is running
 }
 
 type trendEntry struct {
@@ -227,6 +232,18 @@ func (s *Service) refreshTrending(category string, e *trendEntry, p graph.RecPar
 	if first {
 		close(e.ready)
 	}
+	if category == "" {
+		// The feed mix of a shopper without a list is served from these.
+		ranked := make([]Ranked, len(cs))
+		for i, c := range cs {
+			ranked[i] = Ranked{ProductID: c.ProductID}
+		}
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			s.fillCards(ctx, ranked, 100)
+		}()
+	}
 }
 
 // Request asks for one shopper's recommendations.
@@ -342,6 +359,9 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 			ranked = cached
 		}
 	}
+	if req.CachedOnly && s.cache != nil {
+		cfg.cachedCards = true
+	}
 	if ranked == nil && req.CachedOnly && s.cache != nil {
 		s.computeInBackground(req.UserID)
 		p := graph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: trendSize}
@@ -410,7 +430,21 @@ func (s *Service) computeInBackground(userID int64) {
 			return
 		}
 		_ = s.cache.PutTTL(ctx, userID, ranked, s.now(), s.config().LiveTTL)
+		s.fillCards(ctx, ranked, 60)
 	}()
+}
+
+// fillCards caches the cards of the first n products of ranked that Redis
+// lacks, so that requests served from Redis alone (the feed mix) find them.
+func (s *Service) fillCards(ctx context.Context, ranked []Ranked, n int) {
+	if s.cache == nil {
+		return
+	}
+	ids := make([]int64, 0, n)
+	for _, r := range ranked[:min(n, len(ranked))] {
+		ids = append(ids, r.ProductID)
+	}
+	_, _ = s.cards(ctx, ids)
 }
 
 // demoteIgnored halves the score of a product for every time it was served
@@ -709,7 +743,13 @@ func (s *Service) finish(ctx context.Context, cfg Config, ranked []Ranked, need 
 				ids = append(ids, r.ProductID)
 			}
 		}
-		cards, err := s.cards(ctx, ids)
+		var cards map[int64]graph.Card
+		var err error
+		if cfg.cachedCards {
+			cards, err = s.cachedCards(ctx, ids)
+		} else {
+			cards, err = s.cards(ctx, ids)
+		}
 		if err != nil {
 			return nil, false, fmt.Errorf("recommend cards: %w", err)
 		}
@@ -770,6 +810,34 @@ func (s *Service) cards(ctx context.Context, ids []int64) (map[int64]graph.Card,
 		got[id] = c
 	}
 	return got, nil
+}
+
+// cachedCards returns the cards Redis holds among ids and never waits on the
+// graph: the missing ones are fetched in the background for next time.
+func (s *Service) cachedCards(ctx context.Context, ids []int64) (map[int64]graph.Card, error) {
+	got, missing, err := s.cache.Cards(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	s.warmCards(missing)
+	return got, nil
+}
+
+// warmCards caches the cards of ids off the request path, one batch at a
+// time per process: a busy graph gets one extra query, not one per request.
+func (s *Service) warmCards(ids []int64) {
+	if len(ids) == 0 || s.cache == nil || !s.warming.CompareAndSwap(false, true) {
+		return
+	}
+	ids = append([]int64(nil), ids...)
+	go func() {
+		defer s.warming.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if cards, err := s.g.Cards(ctx, 0, ids); err == nil {
+			_ = s.cache.PutCards(ctx, cards)
+		}
+	}()
 }
 
 // inCategory says whether p is in the category path or below it.
