@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/stylegraph/stylegraph"
 )
@@ -91,11 +92,16 @@ type Options struct {
 	// set only in dev, lets it mint tokens for any user and role.
 	Console   fs.FS
 	DevSignIn TokenMinter
+	// TracerProvider, when set, makes every request a server span named
+	// by its route (tracing.go).
+	TracerProvider trace.TracerProvider
 }
 
 // Server is the HTTP API.
 type Server struct {
 	engine *gin.Engine
+	// handler is the engine, wrapped for tracing when that is on.
+	handler http.Handler
 	// internal serves metrics and detailed readiness (InternalHandler).
 	internal *gin.Engine
 	// servers are the http.Servers Serve and ServeInternal started, for
@@ -190,6 +196,11 @@ func New(o Options) *Server {
 		s.log.Warn("ignoring bad trusted proxies", "err", err.Error())
 		_ = e.SetTrustedProxies(nil)
 	}
+	s.handler = e
+	if o.TracerProvider != nil {
+		s.handler = traced(e, o.TracerProvider)
+		e.Use(nameSpanByRoute)
+	}
 	e.Use(s.requestContext, s.recoverPanic, s.withBudget, s.markDegraded)
 	if len(o.CORSOrigins) > 0 {
 		e.Use(corsHandler(o.CORSOrigins))
@@ -218,7 +229,7 @@ func New(o Options) *Server {
 }
 
 // Handler returns the root handler, for tests and embedding.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // InternalHandler serves /metrics, the detailed /readyz and /livez. It
 // belongs on a listener only operators and Prometheus reach (INTERNAL_ADDR),
@@ -227,7 +238,7 @@ func (s *Server) InternalHandler() http.Handler { return s.internal }
 
 // Serve answers on ln until Shutdown; it returns nil after a clean shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	if err := s.newHTTP(s.engine).Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := s.newHTTP(s.handler).Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

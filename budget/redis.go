@@ -27,6 +27,9 @@ func (h RedisHook) DialHook(next redis.DialHook) redis.DialHook { return next }
 // ProcessHook guards one command.
 func (h RedisHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
+		if setup(cmd) {
+			return redisOutage(ctx, next(ctx, cmd))
+		}
 		return h.B.Do(ctx, func(ctx context.Context) error { return redisOutage(ctx, next(ctx, cmd)) })
 	}
 }
@@ -34,8 +37,27 @@ func (h RedisHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 // ProcessPipelineHook guards one pipeline or transaction.
 func (h RedisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if setup(cmds...) {
+			return redisOutage(ctx, next(ctx, cmds))
+		}
 		return h.B.Do(ctx, func(ctx context.Context) error { return redisOutage(ctx, next(ctx, cmds)) })
 	}
+}
+
+// setup reports whether cmds only set up a new connection (the client sends
+// HELLO, AUTH, SELECT, CLIENT … through the hooks when it connects). They
+// run inside the call that needed the connection, which already holds the
+// breaker: guarding them again would refuse the half-open breaker's one trial
+// call its connection, and the breaker would never close after a restart.
+func setup(cmds ...redis.Cmder) bool {
+	for _, c := range cmds {
+		switch c.Name() {
+		case "hello", "auth", "select", "client", "readonly":
+		default:
+			return false
+		}
+	}
+	return len(cmds) > 0
 }
 
 // redisOutage marks err EUNAVAILABLE when it says Redis cannot answer (no

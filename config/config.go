@@ -36,6 +36,9 @@ type Config struct {
 	OpenSearchUser     string
 	OpenSearchPassword string
 	SearchIndexPrefix  string
+	// OpenSearchSigV4 signs requests for Amazon OpenSearch Service
+	// (config/opensearch.go).
+	OpenSearchSigV4 OpenSearchSigV4
 
 	// RedisAddr is the first of RedisAddrs, for messages.
 	RedisAddr string
@@ -84,6 +87,8 @@ type Config struct {
 	// Reliability sets request budgets and circuit breakers
 	// (config/reliability.go).
 	Reliability Reliability
+	// Tracing turns OpenTelemetry export on (config/tracing.go).
+	Tracing Tracing
 }
 
 // Recs tunes the recommendation blend and its precomputed lists.
@@ -202,6 +207,8 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	}
 	c.Search = r.search()
 	c.Reliability = r.reliability()
+	c.OpenSearchSigV4 = r.openSearchSigV4()
+	c.Tracing = r.tracing()
 
 	r.hostPort("HTTP_ADDR", c.HTTPAddr)
 	if c.InternalAddr != "off" {

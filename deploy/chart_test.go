@@ -141,14 +141,15 @@ var eksValues = map[string]any{
 	"serviceAccount": map[string]any{"roleArn": "arn:aws:iam::123456789012:role/stylegraph"},
 	"secret":         map[string]any{"existingSecret": "stylegraph-prod"},
 	"config": map[string]any{
-		"NEO4J_URI":         "neo4j+s://abcd1234.databases.neo4j.io",
-		"OPENSEARCH_URL":    "https://search-shop.eu-west-1.es.amazonaws.com",
-		"REDIS_ADDRS":       "clustercfg.shop.abc123.euw1.cache.amazonaws.com:6379",
-		"REDIS_CLUSTER":     "true",
-		"REDIS_TLS":         "true",
-		"ARCHIVE_S3_BUCKET": "shop-events",
-		"ACTIVITY_LOG":      "sqs",
-		"AWS_REGION":        "eu-west-1",
+		"NEO4J_URI":            "neo4j+s://abcd1234.databases.neo4j.io",
+		"OPENSEARCH_URL":       "https://search-shop.eu-west-1.es.amazonaws.com",
+		"OPENSEARCH_AWS_SIGV4": "true",
+		"REDIS_ADDRS":          "clustercfg.shop.abc123.euw1.cache.amazonaws.com:6379",
+		"REDIS_CLUSTER":        "true",
+		"REDIS_TLS":            "true",
+		"ARCHIVE_S3_BUCKET":    "shop-events",
+		"ACTIVITY_LOG":         "sqs",
+		"AWS_REGION":           "eu-west-1",
 	},
 }
 

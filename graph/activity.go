@@ -111,11 +111,15 @@ func (s *Store) applySteps(ctx context.Context, steps []activityStep) error {
 				continue
 			}
 			params := map[string]any{"rows": st.rows, "keep": keepEventIDs, "halfLife": InterestHalfLife.Seconds()}
-			res, err := tx.Run(ctx, s.query(st.name), params)
+			err := s.traced(ctx, st.name, func(ctx context.Context) error {
+				res, err := tx.Run(ctx, s.query(st.name), params)
+				if err != nil {
+					return err
+				}
+				_, err = res.Consume(ctx)
+				return err
+			})
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", st.name, err)
-			}
-			if _, err := res.Consume(ctx); err != nil {
 				return nil, fmt.Errorf("%s: %w", st.name, err)
 			}
 		}

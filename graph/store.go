@@ -14,6 +14,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/cypher"
@@ -31,6 +32,8 @@ type Store struct {
 	// routing, so a cluster (Aura, Enterprise) serves them from followers
 	// and read replicas instead of the leader.
 	reads map[string]bool
+	// tracer, when set, gives each statement a span (trace.go).
+	tracer trace.Tracer
 }
 
 // Guard runs one call to Neo4j within its share of the request's budget and
@@ -93,8 +96,10 @@ func (s *Store) Name() string { return "neo4j" }
 
 // Ping runs a trivial authenticated query.
 func (s *Store) Ping(ctx context.Context) error {
-	_, err := s.run(ctx, "RETURN 1 AS ok", nil)
-	return err
+	return s.traced(ctx, "ping", func(ctx context.Context) error {
+		_, err := s.run(ctx, "RETURN 1 AS ok", nil)
+		return err
+	})
 }
 
 // Migrate applies the embedded schema statements; each is idempotent.
@@ -129,7 +134,11 @@ func (s *Store) runNamed(ctx context.Context, name string, params map[string]any
 	if s.reads[name] {
 		opts = append(opts, neo4j.ExecuteQueryWithReadersRouting())
 	}
-	res, err := s.run(ctx, s.query(name), params, opts...)
+	var res *neo4j.EagerResult
+	err := s.traced(ctx, name, func(ctx context.Context) (err error) {
+		res, err = s.run(ctx, s.query(name), params, opts...)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

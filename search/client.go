@@ -17,6 +17,10 @@ import (
 	"time"
 
 	"github.com/opensearch-project/opensearch-go/v4"
+	"github.com/opensearch-project/opensearch-go/v4/signer"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/stylegraph/stylegraph"
 )
@@ -43,22 +47,51 @@ func (c *Client) SetGuard(g Guard) { c.guard = g }
 // rawURL may list several nodes, comma-separated; requests go round-robin
 // and a node that fails is retried on the next.
 func Open(rawURL, user, password, prefix string) (*Client, error) {
+	return OpenWith(Options{URL: rawURL, User: user, Password: password, Prefix: prefix})
+}
+
+// Options describe how to reach a cluster.
+type Options struct {
+	// URL is one node URL, or several comma-separated.
+	URL string
+	// User and Password are basic auth, when the cluster has security on.
+	User, Password string
+	// Prefix namespaces every index and alias the service owns.
+	Prefix string
+	// Signer, when set, signs every request (SigV4 for Amazon OpenSearch
+	// Service).
+	Signer signer.Signer
+	// TracerProvider, when set, makes every request a client span.
+	TracerProvider trace.TracerProvider
+}
+
+// OpenWith returns a client for the cluster o describes.
+func OpenWith(o Options) (*Client, error) {
 	var addrs []string
-	for _, u := range strings.Split(rawURL, ",") {
+	for _, u := range strings.Split(o.URL, ",") {
 		addrs = append(addrs, strings.TrimSpace(u))
+	}
+	var rt http.RoundTripper = &http.Transport{MaxIdleConnsPerHost: 64, ResponseHeaderTimeout: 30 * time.Second}
+	if o.TracerProvider != nil {
+		rt = otelhttp.NewTransport(rt,
+			otelhttp.WithTracerProvider(o.TracerProvider),
+			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "opensearch " + r.Method }),
+			otelhttp.WithSpanOptions(trace.WithAttributes(attribute.String("db.system.name", "opensearch"))),
+		)
 	}
 	c, err := opensearch.NewClient(opensearch.Config{
 		Addresses:    addrs,
-		Username:     user,
-		Password:     password,
+		Username:     o.User,
+		Password:     o.Password,
+		Signer:       o.Signer,
 		MaxRetries:   2,
 		DisableRetry: false,
-		Transport:    &http.Transport{MaxIdleConnsPerHost: 64, ResponseHeaderTimeout: 30 * time.Second},
+		Transport:    rt,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("opensearch client: %w", err)
 	}
-	return &Client{os: c, prefix: prefix}, nil
+	return &Client{os: c, prefix: o.Prefix}, nil
 }
 
 // Name is the dependency's name in readiness reports.

@@ -111,12 +111,6 @@ const (
 	Jwt    PrincipalVia = "jwt"
 )
 
-// Defines values for ReadinessDependenciesStatus.
-const (
-	Down ReadinessDependenciesStatus = "down"
-	Up   ReadinessDependenciesStatus = "up"
-)
-
 // Defines values for ReadinessStatus.
 const (
 	ReadinessStatusDegraded     ReadinessStatus = "degraded"
@@ -525,20 +519,8 @@ type Profile struct {
 
 // Readiness defines model for Readiness.
 type Readiness struct {
-	Dependencies *map[string]struct {
-		Error     *string `json:"error,omitempty"`
-		LatencyMs float64 `json:"latencyMs"`
-
-		// Required Whether this dependency being down makes the process not ready.
-		Required *bool                       `json:"required,omitempty"`
-		Status   ReadinessDependenciesStatus `json:"status"`
-	} `json:"dependencies,omitempty"`
-	Details *map[string]interface{} `json:"details,omitempty"`
-	Status  ReadinessStatus         `json:"status"`
+	Status ReadinessStatus `json:"status"`
 }
-
-// ReadinessDependenciesStatus defines model for Readiness.Dependencies.Status.
-type ReadinessDependenciesStatus string
 
 // ReadinessStatus defines model for Readiness.Status.
 type ReadinessStatus string
@@ -1312,9 +1294,6 @@ type ClientInterface interface {
 	// GetLivez request
 	GetLivez(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetMetrics request
-	GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
-
 	// GetOpenAPI request
 	GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -1519,18 +1498,6 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 
 func (c *Client) GetLivez(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetLivezRequest(c.Server)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-func (c *Client) GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMetricsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2288,33 +2255,6 @@ func NewGetLivezRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/livez")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest("GET", queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetMetricsRequest generates requests for GetMetrics
-func NewGetMetricsRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/metrics")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -5183,9 +5123,6 @@ type ClientWithResponsesInterface interface {
 	// GetLivezWithResponse request
 	GetLivezWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetLivezResponse, error)
 
-	// GetMetricsWithResponse request
-	GetMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
-
 	// GetOpenAPIWithResponse request
 	GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error)
 
@@ -5433,27 +5370,6 @@ func (r GetLivezResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r GetLivezResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-type GetMetricsResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-}
-
-// Status returns HTTPResponse.Status
-func (r GetMetricsResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetMetricsResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -6796,15 +6712,6 @@ func (c *ClientWithResponses) GetLivezWithResponse(ctx context.Context, reqEdito
 	return ParseGetLivezResponse(rsp)
 }
 
-// GetMetricsWithResponse request returning *GetMetricsResponse
-func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error) {
-	rsp, err := c.GetMetrics(ctx, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetMetricsResponse(rsp)
-}
-
 // GetOpenAPIWithResponse request returning *GetOpenAPIResponse
 func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error) {
 	rsp, err := c.GetOpenAPI(ctx, reqEditors...)
@@ -7396,22 +7303,6 @@ func ParseGetLivezResponse(rsp *http.Response) (*GetLivezResponse, error) {
 		}
 		response.JSON200 = &dest
 
-	}
-
-	return response, nil
-}
-
-// ParseGetMetricsResponse parses an HTTP response from a GetMetricsWithResponse call
-func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetMetricsResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
 	}
 
 	return response, nil

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/auth"
@@ -28,6 +29,13 @@ func startServer(t *testing.T) (string, *deps) {
 
 // startServerWith is startServer with the configuration adjusted by edit.
 func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
+	t.Helper()
+	return startServerTraced(t, edit, nil, io.Discard)
+}
+
+// startServerTraced is startServerWith tracing to tp (nil: off) and logging
+// to logs.
+func startServerTraced(t *testing.T, edit func(*config.Config), tp trace.TracerProvider, logs io.Writer) (string, *deps) {
 	t.Helper()
 	cfg := testenv.Config(t)
 	cfg.SearchIndexPrefix = "e2e-" + strings.ToLower(t.Name())
@@ -53,7 +61,7 @@ func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
 		edit(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d, err := wiring.Open(ctx, cfg, io.Discard)
+	d, err := wiring.OpenTraced(ctx, cfg, logs, tp)
 	if err != nil {
 		cancel()
 		t.Fatalf("%v; start the local services with `make services`", err)

@@ -15,6 +15,7 @@ type Proxy struct {
 	target string
 	mu     sync.Mutex
 	paused chan struct{} // non-nil while paused; closed by Resume
+	down   bool          // refusing: every new connection is closed at once
 	conns  map[net.Conn]struct{}
 }
 
@@ -53,6 +54,22 @@ func (p *Proxy) Resume() {
 	}
 }
 
+// Down makes the service look dead (killed, not hung): open connections are
+// cut and new ones closed at once, until Up.
+func (p *Proxy) Down() {
+	p.mu.Lock()
+	p.down = true
+	p.mu.Unlock()
+	p.Drop()
+}
+
+// Up lets connections through again.
+func (p *Proxy) Up() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = false
+}
+
 // Drop cuts every open connection.
 func (p *Proxy) Drop() {
 	p.mu.Lock()
@@ -89,6 +106,13 @@ func (p *Proxy) accept() {
 		}
 		go func() {
 			p.gate()
+			p.mu.Lock()
+			down := p.down
+			p.mu.Unlock()
+			if down {
+				in.Close()
+				return
+			}
 			out, err := net.Dial("tcp", p.target)
 			if err != nil {
 				in.Close()

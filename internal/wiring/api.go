@@ -65,6 +65,7 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 		SearchActivity: activity,
 		Explorer:       d.Graph,
 		Console:        console.Assets(),
+		TracerProvider: d.Tracer,
 		DevSignIn:      devSignIn(d.Cfg),
 	})
 	return srv, func() { _ = fs.Close() }, nil

@@ -14,7 +14,10 @@ import (
 	"strings"
 	"time"
 
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/redis/go-redis/extra/redisotel/v9"
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/budget"
@@ -22,6 +25,7 @@ import (
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/lake"
 	"github.com/stylegraph/stylegraph/search"
+	"github.com/stylegraph/stylegraph/tracing"
 )
 
 // Deps are the clients every long-running command needs.
@@ -38,13 +42,18 @@ type Deps struct {
 	// Internal, when set, is where Serve answers /metrics and the detailed
 	// /readyz (INTERNAL_ADDR); `serve` opens it, benchmarks leave it out.
 	Internal net.Listener
+	// Tracer, when set, traces HTTP requests and every call to the stores
+	// (OTEL_EXPORTER_OTLP_ENDPOINT; tracing/).
+	Tracer trace.TracerProvider
+	// stopTracing flushes the last spans at Close.
+	stopTracing func(context.Context) error
 }
 
 // NewLogger is the service's JSON logger at level, with personal data redacted.
 func NewLogger(w io.Writer, level string) *slog.Logger {
 	var lv slog.Level
 	_ = lv.UnmarshalText([]byte(level))
-	return slog.New(api.NewLogHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv})))
+	return slog.New(tracing.NewLogHandler(api.NewLogHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv}))))
 }
 
 // Load reads the configuration from the environment and opens every
@@ -58,9 +67,29 @@ func Load(ctx context.Context, stderr io.Writer) (*Deps, error) {
 }
 
 // Open connects to Neo4j, OpenSearch and
-// Redis, failing with the name of the one that cannot be reached.
+// Redis, failing with the name of the one that cannot be reached. With
+// tracing configured, it starts the OTLP exporter first.
 func Open(ctx context.Context, cfg config.Config, stderr io.Writer) (*Deps, error) {
-	d := &Deps{Cfg: cfg, Log: NewLogger(stderr, cfg.LogLevel)}
+	if !cfg.Tracing.Enabled {
+		return OpenTraced(ctx, cfg, stderr, nil)
+	}
+	tp, err := tracing.Start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := OpenTraced(ctx, cfg, stderr, tp)
+	if err != nil {
+		_ = tp.Shutdown(ctx)
+		return nil, err
+	}
+	d.stopTracing = tp.Shutdown
+	return d, nil
+}
+
+// OpenTraced is Open with the tracer provider given (nil: no tracing);
+// tests pass one with an in-memory exporter.
+func OpenTraced(ctx context.Context, cfg config.Config, stderr io.Writer, tp trace.TracerProvider) (*Deps, error) {
+	d := &Deps{Cfg: cfg, Log: NewLogger(stderr, cfg.LogLevel), Tracer: tp}
 	slog.SetDefault(d.Log)
 	var err error
 
@@ -69,7 +98,10 @@ func Open(ctx context.Context, cfg config.Config, stderr io.Writer) (*Deps, erro
 	if d.Graph, err = graph.Open(cctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword); err != nil {
 		return nil, fmt.Errorf("%w (is Neo4j running? try `make services`)", err)
 	}
-	if d.Search, err = search.Open(cfg.OpenSearchURL, cfg.OpenSearchUser, cfg.OpenSearchPassword, cfg.SearchIndexPrefix); err != nil {
+	if tp != nil {
+		d.Graph.SetTracerProvider(tp)
+	}
+	if d.Search, err = d.openSearch(cctx); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -82,6 +114,12 @@ func Open(ctx context.Context, cfg config.Config, stderr io.Writer) (*Deps, erro
 	// its budget, not the read timeout.
 	ro.ContextTimeoutEnabled = true
 	d.Redis = redis.NewUniversalClient(ro)
+	if tp != nil {
+		if err := redisotel.InstrumentTracing(d.Redis, redisotel.WithTracerProvider(tp), redisotel.WithDBStatement(false)); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("trace redis: %w", err)
+		}
+	}
 	d.guard()
 	if err := d.Redis.Ping(cctx).Err(); err != nil {
 		d.Close()
@@ -110,6 +148,29 @@ func (d *Deps) Close() {
 	if d.Redis != nil {
 		_ = d.Redis.Close()
 	}
+	if d.stopTracing != nil {
+		_ = d.stopTracing(ctx)
+	}
+}
+
+// openSearch opens the OpenSearch client, signing with SigV4 when
+// configured (credentials from the AWS SDK's default chain: IRSA on EKS).
+func (d *Deps) openSearch(ctx context.Context) (*search.Client, error) {
+	cfg := d.Cfg
+	o := search.Options{
+		URL: cfg.OpenSearchURL, User: cfg.OpenSearchUser, Password: cfg.OpenSearchPassword,
+		Prefix: cfg.SearchIndexPrefix, TracerProvider: d.Tracer,
+	}
+	if v := cfg.OpenSearchSigV4; v.Enabled {
+		aws, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(v.Region))
+		if err != nil {
+			return nil, fmt.Errorf("opensearch sigv4: %w", err)
+		}
+		if o.Signer, err = search.SigV4(v.Region, v.Service, aws.Credentials); err != nil {
+			return nil, err
+		}
+	}
+	return search.OpenWith(o)
 }
 
 func (d *Deps) Dependencies() []api.Dependency {
