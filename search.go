@@ -137,6 +137,9 @@ type SearchResult struct {
 	Relaxed         bool             `json:"relaxed"`
 	NextCursor      string           `json:"nextCursor,omitempty"`
 	Personalization *Personalization `json:"personalization,omitempty"`
+	// QueryID names this search (every page of it): apps send it back with
+	// the view or add_to_cart of a hit so clicks and carts count per query.
+	QueryID string `json:"queryID"`
 }
 
 // SearchHit is one product with why it matched.

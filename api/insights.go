@@ -31,6 +31,7 @@ type Insights interface {
 type SearchStats interface {
 	Top(ctx context.Context, since, now time.Time, limit int) (top, zero []insights.QueryCount, err error)
 	Daily(ctx context.Context, since, now time.Time) ([]insights.DayCount, error)
+	Analytics(ctx context.Context, since, now time.Time, limit int, zeroOnly bool) ([]insights.QueryAnalytics, error)
 }
 
 // Auditor keeps the append-only record of privileged calls.
@@ -68,6 +69,7 @@ func (s *Server) registerInsights(o Options) {
 	admin.GET("/insights/brand-overlap", s.insightBrandOverlap)
 	admin.GET("/insights/funnel", s.insightFunnel)
 	admin.GET("/insights/searches", s.insightSearches)
+	admin.GET("/insights/search-analytics", s.insightSearchAnalytics)
 	admin.GET("/audit", allow(stylegraph.RoleAdmin), s.auditList)
 }
 
@@ -367,6 +369,37 @@ func (s *Server) insightSearches(c *gin.Context) {
 	}
 	for _, x := range zero {
 		r.Rows = append(r.Rows, []any{x.Query, "zero_results", x.Count})
+	}
+	s.render(c, r)
+}
+
+// insightSearchAnalytics answers click-through and conversion per query:
+// the most searched queries, or (list=zero_results) the most searched of
+// those that found nothing.
+func (s *Server) insightSearchAnalytics(c *gin.Context) {
+	q := &query{c: c}
+	w, limit := q.window(), q.int("limit", 20, 1, 500)
+	list := q.oneOf("list", "top", "top", "zero_results")
+	if q.err != nil {
+		writeError(c, q.err)
+		return
+	}
+	if s.searchStats == nil {
+		writeError(c, stylegraph.Errorf(stylegraph.EUNAVAILABLE, "search statistics are not configured"))
+		return
+	}
+	rows, err := s.searchStats.Analytics(c.Request.Context(), w.From, w.To, limit, list == "zero_results")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	r := report{Title: "search analytics", Window: &w, Columns: []string{
+		"query", "searches", "zeroResults", "clicks", "clickedSearches", "clickThroughRate",
+		"carts", "cartedSearches", "conversionRate", "averageClickPosition",
+	}}
+	for _, a := range rows {
+		r.Rows = append(r.Rows, []any{a.Query, a.Searches, a.ZeroResults, a.Clicks, a.ClickedSearches, a.ClickThroughRate,
+			a.Carts, a.CartedSearches, a.ConversionRate, a.AverageClickPosition})
 	}
 	s.render(c, r)
 }

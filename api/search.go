@@ -2,9 +2,12 @@ package api
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -47,6 +50,16 @@ func (s *Server) search(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	// Later pages keep the first page's queryID: it rides in the cursor.
+	qid, inner, ok := splitCursor(req.Cursor)
+	if !ok {
+		writeError(c, stylegraph.Invalid("cursor", "is not a cursor this API returned"))
+		return
+	}
+	req.Cursor = inner
+	if qid == "" {
+		qid = newQueryID()
+	}
 	p := principal(c)
 	req.UserID = p.UserID
 	res, err := s.searcher.Search(c.Request.Context(), req)
@@ -54,8 +67,32 @@ func (s *Server) search(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	res.QueryID = qid
+	if res.NextCursor != "" {
+		res.NextCursor = qid + "." + res.NextCursor
+	}
 	s.recordSearch(c.Request.Context(), p, req, res)
 	c.JSON(200, res)
+}
+
+// newQueryID returns 32 random hex digits.
+func newQueryID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}
+
+// splitCursor takes "queryID.cursor" apart; an empty cursor is the first
+// page and has no queryID yet.
+func splitCursor(c string) (qid, inner string, ok bool) {
+	if c == "" {
+		return "", "", true
+	}
+	qid, inner, found := strings.Cut(c, ".")
+	if !found || !ingest.ValidQueryID(qid) || inner == "" {
+		return "", "", false
+	}
+	return qid, inner, true
 }
 
 func parseSearch(v url.Values) (stylegraph.SearchRequest, error) {
@@ -127,7 +164,7 @@ func (s *Server) recordSearch(ctx context.Context, p stylegraph.Principal, req s
 		// to see, not the fallback's count.
 		n = 0
 	}
-	ev := ingest.Event{Type: ingest.Search, UserID: p.UserID, Data: ingest.Data{Query: req.Query, Filters: req.Filters(), ResultCount: &n}}
+	ev := ingest.Event{Type: ingest.Search, UserID: p.UserID, Data: ingest.Data{Query: req.Query, Filters: req.Filters(), ResultCount: &n, QueryID: res.QueryID}}
 	if len(ev.Data.Filters) == 0 {
 		ev.Data.Filters = nil
 	}

@@ -105,7 +105,15 @@ type Data struct {
 	Text        string            `json:"text,omitempty"`        // comment
 	CommentID   int64             `json:"commentId,omitempty"`   // comment
 	AuthorID    int64             `json:"authorId,omitempty"`    // post_created, post_deleted
+	// QueryID ties a search to what followed it: set by the API on search
+	// events, sent back by apps on the view (a click) or add_to_cart of a
+	// product found by that search, with the hit's 1-based Position.
+	QueryID  string `json:"queryID,omitempty"`  // search, view, add_to_cart
+	Position int    `json:"position,omitempty"` // view, add_to_cart
 }
+
+// MaxSearchPosition is the deepest search position a click may report.
+const MaxSearchPosition = 1000
 
 // Event is one shopper action. ID is the idempotency key.
 type Event struct {
@@ -238,6 +246,39 @@ func (e *Event) validateTarget(allowed []Kind) error {
 	return nil
 }
 
+// validateQueryID checks the search attribution of a click or add to cart.
+func (e *Event) validateQueryID() error {
+	d := &e.Data
+	clickable := e.Type == Search || ((e.Type == View || e.Type == AddToCart) && e.Target != nil && e.Target.Kind == KindProduct)
+	switch {
+	case d.QueryID == "" && d.Position == 0:
+		return nil
+	case !clickable:
+		return stylegraph.Invalid("data.queryID", "only searches and the view or add_to_cart of a product carry a query ID")
+	case !ValidQueryID(d.QueryID):
+		return stylegraph.Invalid("data.queryID", "must be the 32 hex digits of a search response's queryID")
+	case e.Type == Search && d.Position != 0:
+		return stylegraph.Invalid("data.position", "only clicks and add_to_cart carry a position")
+	case e.Type != Search && (d.Position < 1 || d.Position > MaxSearchPosition):
+		return stylegraph.Invalid("data.position", "must be the hit's 1-based position, at most %d", MaxSearchPosition)
+	}
+	return nil
+}
+
+// ValidQueryID reports whether s looks like a queryID the API hands out:
+// 32 lowercase hex digits.
+func ValidQueryID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 func (e *Event) validateData() error {
 	d := &e.Data
 	if !utf8.ValidString(d.Query) || !utf8.ValidString(d.Text) {
@@ -284,6 +325,9 @@ func (e *Event) validateData() error {
 		if d.Currency != "" && len(d.Currency) != 3 {
 			return stylegraph.Invalid("data.currency", "must be an ISO 4217 code such as USD")
 		}
+	}
+	if err := e.validateQueryID(); err != nil {
+		return err
 	}
 	if e.Type != Search && (d.Query != "" || d.Filters != nil || d.ResultCount != nil) {
 		return stylegraph.Invalid("data.query", "only search events carry a query")

@@ -31,7 +31,8 @@ func NewSearchStats(rdb redis.UniversalClient, prefix string) *SearchStats {
 const retention = 400 * 24 * time.Hour
 
 // countOnce increments the day's counters unless this event was counted
-// before, so a redelivered batch does not count twice.
+// before, so a redelivered batch does not count twice. With a queryID
+// (KEYS[4]) it remembers which query that ID searched for.
 var countOnce = redis.NewScript(`
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then
   redis.call('ZINCRBY', KEYS[2], 1, ARGV[1])
@@ -40,19 +41,60 @@ if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then
     redis.call('ZINCRBY', KEYS[3], 1, ARGV[1])
     redis.call('EXPIRE', KEYS[3], ARGV[4])
   end
+  if KEYS[4] then redis.call('SET', KEYS[4], ARGV[1], 'EX', ARGV[5]) end
 end
 return 1`)
+
+// countAfterSearch counts a click or add to cart once for the query its
+// queryID searched for: KEYS[1] the event's marker, KEYS[2] the queryID's
+// query, KEYS[3] the queryID's clicked (or carted) marker, KEYS[4] the day's
+// events per query, KEYS[5] the day's searches with at least one per query,
+// KEYS[6] the day's position sum per query. Unknown queryIDs (expired,
+// forged) count nowhere.
+var countAfterSearch = redis.NewScript(`
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+local q = redis.call('GET', KEYS[2])
+if not q then return 0 end
+redis.call('ZINCRBY', KEYS[4], 1, q)
+redis.call('EXPIRE', KEYS[4], ARGV[2])
+if redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('ZINCRBY', KEYS[5], 1, q)
+  redis.call('EXPIRE', KEYS[5], ARGV[2])
+end
+redis.call('ZINCRBY', KEYS[6], ARGV[3], q)
+redis.call('EXPIRE', KEYS[6], ARGV[2])
+return 1`)
+
+// QueryIDTTL is how long after a search its clicks and carts still count.
+const QueryIDTTL = 24 * time.Hour
 
 // Handle implements ingest.Handler for search events; others are ignored.
 func (s *SearchStats) Handle(ctx context.Context, events []ingest.Event) error {
 	// Scripts in a pipeline run by SHA, so make sure Redis has it.
-	if err := countOnce.Load(ctx, s.rdb).Err(); err != nil {
-		return fmt.Errorf("load search counter: %w", err)
+	for _, sc := range []*redis.Script{countOnce, countAfterSearch} {
+		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
+			return fmt.Errorf("load search counter: %w", err)
+		}
 	}
+	seenFor := int((7 * 24 * time.Hour).Seconds())
 	pipe := s.rdb.Pipeline()
 	n := 0
 	for _, e := range events {
+		day := e.OccurredAt.UTC().Format("2006-01-02")
 		if e.Type != ingest.Search {
+			if e.Data.QueryID == "" || (e.Type != ingest.View && e.Type != ingest.AddToCart) {
+				continue
+			}
+			// A view of a hit is a click; an add to cart a conversion.
+			kind := "click"
+			if e.Type == ingest.AddToCart {
+				kind = "cart"
+			}
+			countAfterSearch.EvalSha(ctx, pipe, []string{
+				s.prefix + "seen:" + e.ID, s.prefix + "qid:" + e.Data.QueryID, s.prefix + kind + "edq:" + e.Data.QueryID,
+				s.prefix + kind + "s:" + day, s.prefix + kind + "ed:" + day, s.prefix + kind + "pos:" + day,
+			}, seenFor, int(retention.Seconds()), e.Data.Position)
+			n++
 			continue
 		}
 		q := Normalize(e.Data.Query)
@@ -63,10 +105,11 @@ func (s *SearchStats) Handle(ctx context.Context, events []ingest.Event) error {
 		if e.Data.ResultCount != nil && *e.Data.ResultCount == 0 {
 			zero = "1"
 		}
-		day := e.OccurredAt.UTC().Format("2006-01-02")
-		countOnce.EvalSha(ctx, pipe,
-			[]string{s.prefix + "seen:" + e.ID, s.prefix + "day:" + day, s.prefix + "zero:" + day},
-			q, zero, int((7 * 24 * time.Hour).Seconds()), int(retention.Seconds()))
+		keys := []string{s.prefix + "seen:" + e.ID, s.prefix + "day:" + day, s.prefix + "zero:" + day}
+		if e.Data.QueryID != "" {
+			keys = append(keys, s.prefix+"qid:"+e.Data.QueryID)
+		}
+		countOnce.EvalSha(ctx, pipe, keys, q, zero, seenFor, int(retention.Seconds()), int(QueryIDTTL.Seconds()))
 		n++
 	}
 	if n == 0 {
@@ -148,8 +191,8 @@ func (s *SearchStats) Daily(ctx context.Context, since, now time.Time) ([]DayCou
 		day := d.Format("2006-01-02")
 		out = append(out, DayCount{Day: day})
 		cmds = append(cmds,
-			sumScores.EvalSha(ctx, pipe, []string{s.prefix + "searches:" + day}),
-			sumScores.EvalSha(ctx, pipe, []string{s.prefix + "searches:zero:" + day}))
+			sumScores.EvalSha(ctx, pipe, []string{s.prefix + "day:" + day}),
+			sumScores.EvalSha(ctx, pipe, []string{s.prefix + "zero:" + day}))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("sum search counts: %w", err)
@@ -157,6 +200,96 @@ func (s *SearchStats) Daily(ctx context.Context, since, now time.Time) ([]DayCou
 	for i := range out {
 		out[i].Searches, _ = cmds[2*i].Int64()
 		out[i].ZeroResults, _ = cmds[2*i+1].Int64()
+	}
+	return out, nil
+}
+
+// QueryAnalytics is what happened after searches for one query: how many
+// searches found nothing, how many led to a click or an add to cart (each
+// search counts once, whatever it led to) and where the clicked hits were.
+type QueryAnalytics struct {
+	Query       string `json:"query"`
+	Searches    int64  `json:"searches"`
+	ZeroResults int64  `json:"zeroResults"`
+	// Clicks counts every click; ClickedSearches the searches with one or more.
+	Clicks          int64 `json:"clicks"`
+	ClickedSearches int64 `json:"clickedSearches"`
+	// ClickThroughRate is ClickedSearches / Searches.
+	ClickThroughRate float64 `json:"clickThroughRate"`
+	Carts            int64   `json:"carts"`
+	CartedSearches   int64   `json:"cartedSearches"`
+	// ConversionRate is CartedSearches / Searches.
+	ConversionRate float64 `json:"conversionRate"`
+	// AverageClickPosition is the mean 1-based position of clicked hits, 0
+	// without clicks.
+	AverageClickPosition float64 `json:"averageClickPosition"`
+}
+
+// Analytics lists the most searched queries (zeroOnly: the most searched
+// among those that found nothing) from since to now with their clicks and
+// add to carts after search.
+func (s *SearchStats) Analytics(ctx context.Context, since, now time.Time, limit int, zeroOnly bool) ([]QueryAnalytics, error) {
+	// The day keys Handle writes: searches, zero-result searches, then
+	// <kind>s, <kind>ed and <kind>pos for clicks and carts.
+	metrics := []string{"day", "zero", "clicks", "clicked", "carts", "carted", "clickpos"}
+	var days []string
+	for d := since.UTC().Truncate(24 * time.Hour); !d.After(now.UTC()); d = d.Add(24 * time.Hour) {
+		days = append(days, d.Format("2006-01-02"))
+	}
+	rank := "day"
+	if zeroOnly {
+		rank = "zero"
+	}
+	keys := make([]string, len(days))
+	for i, d := range days {
+		keys[i] = s.prefix + rank + ":" + d
+	}
+	top, err := s.union(ctx, keys, limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(top) == 0 {
+		return []QueryAnalytics{}, nil
+	}
+	qs := make([]string, len(top))
+	for i, x := range top {
+		qs[i] = x.Query
+	}
+	// One ZMSCORE per metric and day, in one round trip.
+	pipe := s.rdb.Pipeline()
+	cmds := make([][]*redis.FloatSliceCmd, len(metrics))
+	for m, name := range metrics {
+		for _, d := range days {
+			cmds[m] = append(cmds[m], pipe.ZMScore(ctx, s.prefix+name+":"+d, qs...))
+		}
+	}
+	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+		return nil, fmt.Errorf("read search analytics: %w", err)
+	}
+	sums := make([][]float64, len(metrics))
+	for m := range metrics {
+		sums[m] = make([]float64, len(qs))
+		for _, c := range cmds[m] {
+			for i, v := range c.Val() {
+				sums[m][i] += v
+			}
+		}
+	}
+	out := make([]QueryAnalytics, len(qs))
+	for i, q := range qs {
+		a := QueryAnalytics{
+			Query: q, Searches: int64(sums[0][i]), ZeroResults: int64(sums[1][i]),
+			Clicks: int64(sums[2][i]), ClickedSearches: int64(sums[3][i]),
+			Carts: int64(sums[4][i]), CartedSearches: int64(sums[5][i]),
+		}
+		if a.Searches > 0 {
+			a.ClickThroughRate = float64(a.ClickedSearches) / float64(a.Searches)
+			a.ConversionRate = float64(a.CartedSearches) / float64(a.Searches)
+		}
+		if a.Clicks > 0 {
+			a.AverageClickPosition = sums[6][i] / float64(a.Clicks)
+		}
+		out[i] = a
 	}
 	return out, nil
 }

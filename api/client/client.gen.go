@@ -191,6 +191,12 @@ const (
 	GetInsightAudienceParamsKindProduct GetInsightAudienceParamsKind = "product"
 )
 
+// Defines values for GetInsightSearchAnalyticsParamsList.
+const (
+	Top         GetInsightSearchAnalyticsParamsList = "top"
+	ZeroResults GetInsightSearchAnalyticsParamsList = "zero_results"
+)
+
 // Defines values for GetInsightTrendingParamsKind.
 const (
 	GetInsightTrendingParamsKindBrand   GetInsightTrendingParamsKind = "brand"
@@ -281,15 +287,21 @@ type Event struct {
 		Session *string `json:"session,omitempty"`
 	} `json:"context,omitempty"`
 	Data *struct {
-		AuthorId    *ID                `json:"authorId,omitempty"`
-		CommentId   *ID                `json:"commentId,omitempty"`
-		Currency    *string            `json:"currency,omitempty"`
-		Filters     *map[string]string `json:"filters,omitempty"`
-		Price       *float64           `json:"price,omitempty"`
-		Quantity    *int64             `json:"quantity,omitempty"`
-		Query       *string            `json:"query,omitempty"`
-		ResultCount *int64             `json:"resultCount,omitempty"`
-		Text        *string            `json:"text,omitempty"`
+		AuthorId  *ID                `json:"authorId,omitempty"`
+		CommentId *ID                `json:"commentId,omitempty"`
+		Currency  *string            `json:"currency,omitempty"`
+		Filters   *map[string]string `json:"filters,omitempty"`
+
+		// Position With `queryID`: the hit's 1-based position across the search's pages.
+		Position *int32   `json:"position,omitempty"`
+		Price    *float64 `json:"price,omitempty"`
+		Quantity *int64   `json:"quantity,omitempty"`
+		Query    *string  `json:"query,omitempty"`
+
+		// QueryID On the `view` (a click) or `add_to_cart` of a product found by a search: the search response's `queryID`, which counts the event for that query in `/v1/admin/insights/search-analytics`. Needs `position`.
+		QueryID     *string `json:"queryID,omitempty"`
+		ResultCount *int64  `json:"resultCount,omitempty"`
+		Text        *string `json:"text,omitempty"`
 	} `json:"data,omitempty"`
 
 	// Id The idempotency key; generated when absent.
@@ -600,6 +612,9 @@ type SearchResult struct {
 		Enabled  bool  `json:"enabled"`
 	} `json:"personalization,omitempty"`
 
+	// QueryID Names this search, the same on every page of it. Send it back with the `view` (click) or `add_to_cart` event of a hit, with the hit's `position`, so merchandisers see click-through and conversion per query.
+	QueryID string `json:"queryID"`
+
 	// Relaxed Nothing matched q as typed; these hits come from the first suggestion or a looser query.
 	Relaxed bool `json:"relaxed"`
 
@@ -748,6 +763,17 @@ type GetInsightInfluencersParams struct {
 	Window *Window `form:"window,omitempty" json:"window,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// GetInsightSearchAnalyticsParams defines parameters for GetInsightSearchAnalytics.
+type GetInsightSearchAnalyticsParams struct {
+	// Window Hours or days ending now, such as `24h` or `7d`, from `1h` to `365d` (`8760h`); plain digits without sign or leading zeros, then `h` or `d`.
+	Window *Window                              `form:"window,omitempty" json:"window,omitempty"`
+	Limit  *Limit                               `form:"limit,omitempty" json:"limit,omitempty"`
+	List   *GetInsightSearchAnalyticsParamsList `form:"list,omitempty" json:"list,omitempty"`
+}
+
+// GetInsightSearchAnalyticsParamsList defines parameters for GetInsightSearchAnalytics.
+type GetInsightSearchAnalyticsParamsList string
 
 // GetInsightSearchesParams defines parameters for GetInsightSearches.
 type GetInsightSearchesParams struct {
@@ -1321,6 +1347,9 @@ type ClientInterface interface {
 	// GetInsightInfluencers request
 	GetInsightInfluencers(ctx context.Context, params *GetInsightInfluencersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetInsightSearchAnalytics request
+	GetInsightSearchAnalytics(ctx context.Context, params *GetInsightSearchAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetInsightSearches request
 	GetInsightSearches(ctx context.Context, params *GetInsightSearchesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -1606,6 +1635,18 @@ func (c *Client) GetInsightFunnel(ctx context.Context, params *GetInsightFunnelP
 
 func (c *Client) GetInsightInfluencers(ctx context.Context, params *GetInsightInfluencersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetInsightInfluencersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) GetInsightSearchAnalytics(ctx context.Context, params *GetInsightSearchAnalyticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInsightSearchAnalyticsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2917,6 +2958,87 @@ func NewGetInsightInfluencersRequest(server string, params *GetInsightInfluencer
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "limit", runtime.ParamLocationQuery, *params.Limit); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		queryURL.RawQuery = queryValues.Encode()
+	}
+
+	req, err := http.NewRequest("GET", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetInsightSearchAnalyticsRequest generates requests for GetInsightSearchAnalytics
+func NewGetInsightSearchAnalyticsRequest(server string, params *GetInsightSearchAnalyticsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/insights/search-analytics")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		queryValues := queryURL.Query()
+
+		if params.Window != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "window", runtime.ParamLocationQuery, *params.Window); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "limit", runtime.ParamLocationQuery, *params.Limit); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.List != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "list", runtime.ParamLocationQuery, *params.List); err != nil {
 				return nil, err
 			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
 				return nil, err
@@ -5150,6 +5272,9 @@ type ClientWithResponsesInterface interface {
 	// GetInsightInfluencersWithResponse request
 	GetInsightInfluencersWithResponse(ctx context.Context, params *GetInsightInfluencersParams, reqEditors ...RequestEditorFn) (*GetInsightInfluencersResponse, error)
 
+	// GetInsightSearchAnalyticsWithResponse request
+	GetInsightSearchAnalyticsWithResponse(ctx context.Context, params *GetInsightSearchAnalyticsParams, reqEditors ...RequestEditorFn) (*GetInsightSearchAnalyticsResponse, error)
+
 	// GetInsightSearchesWithResponse request
 	GetInsightSearchesWithResponse(ctx context.Context, params *GetInsightSearchesParams, reqEditors ...RequestEditorFn) (*GetInsightSearchesResponse, error)
 
@@ -5615,6 +5740,33 @@ func (r GetInsightInfluencersResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r GetInsightInfluencersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type GetInsightSearchAnalyticsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *Chart
+	JSON400      *BadRequest
+	JSON401      *Unauthorized
+	JSON403      *Forbidden
+	JSON429      *RateLimited
+	JSON503      *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInsightSearchAnalyticsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInsightSearchAnalyticsResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -6793,6 +6945,15 @@ func (c *ClientWithResponses) GetInsightInfluencersWithResponse(ctx context.Cont
 	return ParseGetInsightInfluencersResponse(rsp)
 }
 
+// GetInsightSearchAnalyticsWithResponse request returning *GetInsightSearchAnalyticsResponse
+func (c *ClientWithResponses) GetInsightSearchAnalyticsWithResponse(ctx context.Context, params *GetInsightSearchAnalyticsParams, reqEditors ...RequestEditorFn) (*GetInsightSearchAnalyticsResponse, error) {
+	rsp, err := c.GetInsightSearchAnalytics(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInsightSearchAnalyticsResponse(rsp)
+}
+
 // GetInsightSearchesWithResponse request returning *GetInsightSearchesResponse
 func (c *ClientWithResponses) GetInsightSearchesWithResponse(ctx context.Context, params *GetInsightSearchesParams, reqEditors ...RequestEditorFn) (*GetInsightSearchesResponse, error) {
 	rsp, err := c.GetInsightSearches(ctx, params, reqEditors...)
@@ -7759,6 +7920,70 @@ func ParseGetInsightInfluencersResponse(rsp *http.Response) (*GetInsightInfluenc
 	}
 
 	response := &GetInsightInfluencersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Chart
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	return response, nil
+}
+
+// ParseGetInsightSearchAnalyticsResponse parses an HTTP response from a GetInsightSearchAnalyticsWithResponse call
+func ParseGetInsightSearchAnalyticsResponse(rsp *http.Response) (*GetInsightSearchAnalyticsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInsightSearchAnalyticsResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
