@@ -75,8 +75,12 @@ lint-api:
 test-contract:
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-5} FUZZ_PHASES=$${FUZZ_PHASES:-examples,fuzzing} scripts/fuzz-api.sh
 
+# test-unit: pure logic only, in seconds, with every service stopped. The
+# endpoints point at a closed port so a test that needs a service without
+# saying so (internal/testenv.Integration) fails here instead of passing by luck.
 test-unit:
-	$(GO) test -count=1 -short ./...
+	NEO4J_URI=bolt://127.0.0.1:1 REDIS_ADDR=127.0.0.1:1 REDIS_ADDRS= OPENSEARCH_URL=http://127.0.0.1:1 \
+	S3_ENDPOINT=http://127.0.0.1:1 SQS_ENDPOINT=http://127.0.0.1:1 $(GO) test -count=1 -short ./...
 
 fmt:
 	gofmt -w .

@@ -32,6 +32,7 @@ func AWSCredentials() aws.CredentialsProvider {
 
 func awsEndpoint(t testing.TB, env, def, what string) string {
 	t.Helper()
+	Integration(t)
 	ep := def
 	if envSet(env) {
 		ep = os.Getenv(env)

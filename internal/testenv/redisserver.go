@@ -28,6 +28,7 @@ type RedisServer struct {
 // line (e.g. "--appendfsync", "always"). It is killed when the test ends.
 func StartRedis(t testing.TB, extra ...string) *RedisServer {
 	t.Helper()
+	Integration(t)
 	r := &RedisServer{t: t, dir: t.TempDir(), port: FreePort(t), args: extra}
 	r.Start()
 	t.Cleanup(r.Kill)

@@ -36,6 +36,7 @@ var (
 // containers substituted where nothing answers and Docker is available.
 func Config(t testing.TB) config.Config {
 	t.Helper()
+	Integration(t)
 	cfgOnce.Do(func() {
 		cfg, cfgErr = config.Load()
 		if cfgErr != nil {
@@ -47,6 +48,16 @@ func Config(t testing.TB) config.Config {
 		t.Fatalf("test configuration: %v; %s", cfgErr, howToStart)
 	}
 	return cfg
+}
+
+// Integration marks t as needing the real services: `make test-unit` (go
+// test -short) leaves it out so that pure logic is checked in seconds with
+// every service stopped; `make test` runs it.
+func Integration(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: needs Neo4j, OpenSearch and Redis; `make test` runs it")
+	}
 }
 
 // Graph returns a migrated Neo4j store, closed when the test ends.
