@@ -223,7 +223,7 @@ func New(o Options) *Server {
 	e.GET("/openapi.yaml", s.openAPI)
 	s.internal = s.newInternal()
 
-	s.v1 = e.Group("/v1", s.limitIP, s.authenticate, s.limitPrincipal, scopeServices)
+	s.v1 = e.Group("/v1", s.guard, scopeServices)
 	s.routes(o)
 	return s
 }
