@@ -78,6 +78,8 @@ type Options struct {
 	// Feeds serves posts, likes, comments, follows and the feed (nil: no
 	// feed endpoints).
 	Feeds Feeds
+	// Tags serves following tags and a tag's posts (nil: none).
+	Tags Tags
 	// Notifications serves /v1/me/notifications.
 	Notifications Notifications
 	// Search enables /v1/search and /v1/search/suggest; SearchActivity,
