@@ -34,8 +34,10 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/internal/wiring"
+	"github.com/stylegraph/stylegraph/reconcile"
 )
 
 // chaosChild names the environment variable that makes the test binary run
@@ -98,6 +100,7 @@ type chaosEnv struct {
 	acked    map[string]bool // event IDs a 202 acknowledged
 	posts    map[string]bool // Idempotency-Keys a 201 acknowledged
 	putTitle map[int64]bool  // products a PUT answered 200 for
+	abandon  chan int        // the status of the one PUT nobody re-sends
 	pending  []*loadClient   // clients with writes still to retry
 	prober   *loadClient
 }
@@ -140,7 +143,7 @@ func TestChaos(t *testing.T) {
 	e.in("neo4j hung", 10*time.Second, e.neo.Pause, e.neo.Resume, e.probeGraph)
 	e.in("neo4j down", 4*time.Second, e.neo.Down, e.neo.Up, e.probeGraph)
 	e.in("opensearch hung", 10*time.Second, e.ost.Pause, e.ost.Resume, e.probeSearch)
-	e.in("opensearch down", 4*time.Second, e.ost.Down, e.ost.Up, e.probeSearch)
+	e.in("opensearch down", 4*time.Second, func() { e.ost.Down(); go e.abandonPut() }, e.ost.Up, e.probeSearch)
 	e.in("clients hang up mid-write", 4*time.Second, func() { e.hangUps(4 * time.Second) }, nil, nil)
 
 	stopLoad()
@@ -174,7 +177,7 @@ func startChaos(t *testing.T) *chaosEnv {
 	e := &chaosEnv{
 		t: t, idb: testenv.IDBase(t), redis: testenv.StartRedis(t),
 		neo: testenv.StartProxy(t, nu.Host), ost: testenv.StartProxy(t, ou.Host),
-		acked: map[string]bool{}, posts: map[string]bool{}, putTitle: map[int64]bool{},
+		acked: map[string]bool{}, posts: map[string]bool{}, putTitle: map[int64]bool{}, abandon: make(chan int, 1),
 	}
 	defaults, err := config.LoadFrom(func(string) (string, bool) { return "", false })
 	if err != nil {
@@ -247,6 +250,9 @@ func startChaos(t *testing.T) *chaosEnv {
 		if time.Now().After(deadline) {
 			t.Fatal("API not ready after 60s")
 		}
+	}
+	if rep, err := d.Search.IndexProducts(ctx, ps); err != nil || len(rep.Failed) > 0 {
+		t.Fatalf("index products: %v %+v", err, rep)
 	}
 	for i := range chaosUsers {
 		e.toks = append(e.toks, "Bearer "+mint(t, cfg.JWTSecret, e.idb+int64(i), stylegraph.RoleShopper))
@@ -526,7 +532,7 @@ func (c *loadClient) sendPost() bool {
 func (c *loadClient) sendPut() bool {
 	e := c.e
 	if c.put == 0 {
-		c.put = e.product(rand.IntN(chaosProducts))
+		c.put = e.product(rand.IntN(chaosProducts - 1)) // the last is abandonPut's
 		c.putN++
 	}
 	code, _ := e.do("PUT", fmt.Sprintf("/v1/products/%d", c.put), e.merch, nil,
@@ -539,6 +545,15 @@ func (c *loadClient) sendPut() bool {
 	e.mu.Unlock()
 	c.put = 0
 	return true
+}
+
+// abandonPut rewrites the last product while OpenSearch is down and never
+// sends it again: the graph takes it, the index does not, and only the
+// reconciler can repair that.
+func (e *chaosEnv) abandonPut() {
+	code, _ := e.do("PUT", fmt.Sprintf("/v1/products/%d", e.product(chaosProducts-1)), e.merch, nil,
+		`{"title":"abandoned rewrite","price":13,"currency":"EUR"}`, e.cfg.Reliability.WriteBudget)
+	e.abandon <- code
 }
 
 // hangUps sends writes whose callers hang up after a few milliseconds, then
@@ -556,7 +571,7 @@ func (e *chaosEnv) hangUps(d time.Duration) {
 			c.postKey = uuid.NewString()
 		}
 		if c.put == 0 || c.sendPut() {
-			c.put = e.product(rand.IntN(chaosProducts))
+			c.put = e.product(rand.IntN(chaosProducts - 1))
 			c.putN++
 		}
 		for _, req := range []struct{ method, path, tok, body string }{
@@ -645,30 +660,28 @@ func (e *chaosEnv) verify() {
 	if len(e.acked) == 0 || len(e.posts) == 0 {
 		e.t.Errorf("nothing acknowledged: the load did not run")
 	}
-	// Drift: every product's title in the graph is the one in the index.
+	// Drift: the reconciler repairs what the abandoned write left, then
+	// every product in the index is the graph's.
+	scope := graph.Scope{From: e.product(0), To: e.product(chaosProducts - 1)}
+	rep, err := reconcile.SearchIndex(ctx, g, e.d.Search, reconcile.Options{Scope: scope})
+	if err != nil {
+		e.t.Fatalf("reconcile: %v", err)
+	}
+	e.t.Logf("reconcile: %v", rep)
+	if code := <-e.abandon; code == 503 && rep.Drift() == 0 {
+		e.t.Errorf("a PUT answered 503 with OpenSearch down, yet reconcile found no drift")
+	}
 	if err := e.d.Search.Refresh(ctx); err != nil {
 		e.t.Fatal(err)
 	}
-	drift := 0
-	for i := range chaosProducts {
-		id := e.product(i)
-		p, err := g.Product(ctx, id)
-		if err != nil {
-			e.t.Fatalf("product %d: %v", id, err)
-		}
-		var doc struct {
-			Found  bool `json:"found"`
-			Source struct {
-				Title string `json:"title"`
-			} `json:"_source"`
-		}
-		_ = e.d.Search.Do(ctx, http.MethodGet, fmt.Sprintf("/%s/_doc/%d", e.d.Search.Alias("products"), id), nil, &doc)
-		if e.putTitle[id] && (!doc.Found || doc.Source.Title != p.Title) {
-			drift++
-			e.t.Errorf("product %d: graph title %q, index %q (found %v)", id, p.Title, doc.Source.Title, doc.Found)
-		}
+	left, err := reconcile.SearchIndex(ctx, g, e.d.Search, reconcile.Options{Scope: scope, DryRun: true})
+	if err != nil {
+		e.t.Fatalf("reconcile --dry-run: %v", err)
 	}
-	e.t.Logf("products written by PUT %d, drift between graph and index %d", len(e.putTitle), drift)
+	if left.Drift() != 0 || left.Products != chaosProducts {
+		e.t.Errorf("drift left after reconcile: %v", left)
+	}
+	e.t.Logf("products written by PUT %d; drift left between graph and index %d", len(e.putTitle), left.Drift())
 }
 
 // print writes the table: one row per fault.
