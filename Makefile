@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: chromium generate lint-api test-contract test-redis-cluster bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
+.PHONY: test-chaos chromium generate lint-api test-contract test-redis-cluster bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
 
 all: build
 
@@ -62,6 +62,12 @@ test-redis-cluster: services
 	@scripts/services/redis-cluster.sh up
 	REDIS_ADDRS=$$(printf '127.0.0.1:%s,' $(REDIS_CLUSTER_PORTS) | sed 's/,$$//') \
 		$(GO) test -count=1 -p 2 -timeout 10m $(REDIS_CLUSTER_PKGS)
+
+## test-chaos: the fault-injection suite: under mixed load, kills and freezes a Redis and a worker of its own and
+## hangs/cuts Neo4j and OpenSearch through proxies; fails on a 500, a 503 without Retry-After, an answer over its
+## budget + 1s, a lost or doubled acknowledged write, drift or a slow recovery (about 2 minutes)
+test-chaos: services
+	$(GO) test -tags chaos -count=1 -run '^TestChaos$$' -timeout 10m -v ./cmd/stylegraph/
 
 ## generate: regenerate the Go API client (api/client) from api/openapi.yaml with the pinned oapi-codegen
 generate:

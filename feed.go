@@ -31,6 +31,8 @@ type Post struct {
 	Tags      []string         `json:"tags"`
 	Products  []ProductSummary `json:"products"`
 	CreatedAt time.Time        `json:"createdDate"`
+	// Mentions are the users "@<ID>" in the post names, for rendering.
+	Mentions []User `json:"mentions,omitempty"`
 }
 
 // Comment is one comment on a post, in the feed's wire format.
@@ -122,7 +124,10 @@ type NewPost struct {
 	Images     []Image
 	Tags       []string
 	ProductIDs []int64
-	CreatedAt  time.Time
+	// Mentions are the user IDs mentioned in the title, text and captions;
+	// users that do not exist are left out.
+	Mentions  []int64
+	CreatedAt time.Time
 }
 
 // FeedRef points at a feed item and says why it reached a reader: Reason,
@@ -188,6 +193,12 @@ type PostEdit struct {
 type FeedPage struct {
 	Items      []Feed  `json:"items"`
 	NextCursor *string `json:"nextCursor"`
+}
+
+// TagPage is one page of tag names.
+type TagPage struct {
+	Items      []string `json:"items"`
+	NextCursor *string  `json:"nextCursor"`
 }
 
 // CommentPage is one page of a post's comments, newest first.

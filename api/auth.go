@@ -8,34 +8,23 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// authenticate admits only callers with a valid bearer token or API key.
-func (s *Server) authenticate(c *gin.Context) {
-	var (
-		p   stylegraph.Principal
-		err error
-	)
+// identify turns the request's bearer token or API key into its caller.
+// It only checks credentials (no I/O); guard decides what happens next.
+func (s *Server) identify(c *gin.Context) (stylegraph.Principal, error) {
 	authz := c.GetHeader("Authorization")
 	key := c.GetHeader("X-API-Key")
 	switch {
 	case authz != "":
 		scheme, token, ok := strings.Cut(authz, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			err = stylegraph.Errorf(stylegraph.EUNAUTHORIZED, "Authorization header must be 'Bearer <token>'")
-			break
+			return stylegraph.Principal{}, stylegraph.Errorf(stylegraph.EUNAUTHORIZED, "Authorization header must be 'Bearer <token>'")
 		}
-		p, err = s.auth.VerifyToken(strings.TrimSpace(token))
+		return s.auth.VerifyToken(strings.TrimSpace(token))
 	case key != "":
-		p, err = s.auth.VerifyAPIKey(key)
+		return s.auth.VerifyAPIKey(key)
 	default:
-		err = stylegraph.Errorf(stylegraph.EUNAUTHORIZED, "authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key'")
+		return stylegraph.Principal{}, stylegraph.Errorf(stylegraph.EUNAUTHORIZED, "authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key'")
 	}
-	if err != nil {
-		c.Header("WWW-Authenticate", `Bearer realm="stylegraph"`)
-		writeError(c, err)
-		return
-	}
-	c.Request = c.Request.WithContext(stylegraph.NewContextWithPrincipal(c.Request.Context(), p))
-	c.Next()
 }
 
 // allow admits only callers holding one of the roles.

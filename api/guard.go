@@ -10,11 +10,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/limit"
 )
 
-// RateLimiter spends one request of a key's budget.
+// RateLimiter spends one request of each budget (limit.Limiter).
 type RateLimiter interface {
-	Allow(ctx context.Context, key string, perMinute, burst int) (bool, time.Duration, error)
+	AllowAll(ctx context.Context, budgets ...limit.Budget) (bool, time.Duration, error)
 }
 
 // RateLimits are requests per minute; zero turns a limit off. Service callers
@@ -26,45 +27,67 @@ type RateLimits struct {
 	ServiceFactor int
 }
 
-// limitIP applies the per-IP budget before authentication, so floods of bad
-// credentials are cut off too.
+// guard admits /v1 callers: it authenticates the caller and spends the
+// per-IP and per-caller budgets in one Redis round trip. The per-IP budget
+// is spent for callers whose credentials fail too, so floods of bad
+// credentials are cut off; a refused budget answers 429 before any 401.
+func (s *Server) guard(c *gin.Context) {
+	p, authErr := s.identify(c)
+	var budgets []limit.Budget
+	if s.limiter != nil && s.limits.PerIP > 0 {
+		budgets = append(budgets, budget("ip:"+c.ClientIP(), s.limits.PerIP))
+	}
+	if s.limiter != nil && s.limits.PerPrincipal > 0 && authErr == nil {
+		if p.Via == "api_key" {
+			budgets = append(budgets, budget("key:"+p.KeyID, s.limits.PerPrincipal*max(1, s.limits.ServiceFactor)))
+		} else {
+			budgets = append(budgets, budget("user:"+strconv.FormatInt(p.UserID, 10), s.limits.PerPrincipal))
+		}
+	}
+	if !s.spend(c, budgets...) {
+		return
+	}
+	if authErr != nil {
+		c.Header("WWW-Authenticate", `Bearer realm="stylegraph"`)
+		writeError(c, authErr)
+		return
+	}
+	c.Request = c.Request.WithContext(stylegraph.NewContextWithPrincipal(c.Request.Context(), p))
+	c.Next()
+}
+
+// limitIP applies the per-IP budget alone, for routes outside /v1.
 func (s *Server) limitIP(c *gin.Context) {
-	if s.limiter == nil || s.limits.PerIP <= 0 {
-		c.Next()
+	if s.limiter != nil && s.limits.PerIP > 0 && !s.spend(c, budget("ip:"+c.ClientIP(), s.limits.PerIP)) {
 		return
 	}
-	s.spend(c, "ip:"+c.ClientIP(), s.limits.PerIP)
+	c.Next()
 }
 
-// limitPrincipal applies the per-caller budget after authentication.
-func (s *Server) limitPrincipal(c *gin.Context) {
-	if s.limiter == nil || s.limits.PerPrincipal <= 0 {
-		c.Next()
-		return
-	}
-	p := principal(c)
-	key, budget := "user:"+strconv.FormatInt(p.UserID, 10), s.limits.PerPrincipal
-	if p.Via == "api_key" {
-		key, budget = "key:"+p.KeyID, s.limits.PerPrincipal*max(1, s.limits.ServiceFactor)
-	}
-	s.spend(c, key, budget)
+// budget is perMinute requests a minute for key, with a burst of a tenth of
+// it, which absorbs app start-up fan-outs.
+func budget(key string, perMinute int) limit.Budget {
+	return limit.Budget{Key: key, PerMinute: perMinute, Burst: max(1, perMinute/10)}
 }
 
-func (s *Server) spend(c *gin.Context, key string, perMinute int) {
-	// A burst of a tenth of a minute's budget absorbs app start-up fan-outs.
-	ok, retry, err := s.limiter.Allow(c.Request.Context(), key, perMinute, max(1, perMinute/10))
+// spend charges the budgets and reports whether the request may go on; when
+// not, it has answered 429.
+func (s *Server) spend(c *gin.Context, budgets ...limit.Budget) bool {
+	if len(budgets) == 0 {
+		return true
+	}
+	ok, retry, err := s.limiter.AllowAll(c.Request.Context(), budgets...)
 	if err != nil {
 		// Fail open: a Redis hiccup must not take the whole API down.
 		s.log.WarnContext(c.Request.Context(), "rate limiter unavailable", "err", err.Error())
-		c.Next()
-		return
+		return true
 	}
 	if !ok {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
 		writeError(c, stylegraph.Errorf(stylegraph.ERATELIMITED, "too many requests; retry after %s", retry.Round(time.Second)))
-		return
+		return false
 	}
-	c.Next()
+	return true
 }
 
 // corsHandler allows browsers on the configured origins to call the API.

@@ -27,6 +27,9 @@ func (s *Server) routes(o Options) {
 	if o.Feeds != nil {
 		s.feedRoutes(o.Feeds)
 	}
+	if o.Tags != nil {
+		s.tagRoutes(o.Tags)
+	}
 	if o.Notifications != nil {
 		s.notificationRoutes(o.Notifications)
 	}

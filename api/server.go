@@ -78,6 +78,8 @@ type Options struct {
 	// Feeds serves posts, likes, comments, follows and the feed (nil: no
 	// feed endpoints).
 	Feeds Feeds
+	// Tags serves following tags and a tag's posts (nil: none).
+	Tags Tags
 	// Notifications serves /v1/me/notifications.
 	Notifications Notifications
 	// Search enables /v1/search and /v1/search/suggest; SearchActivity,
@@ -223,7 +225,7 @@ func New(o Options) *Server {
 	e.GET("/openapi.yaml", s.openAPI)
 	s.internal = s.newInternal()
 
-	s.v1 = e.Group("/v1", s.limitIP, s.authenticate, s.limitPrincipal, scopeServices)
+	s.v1 = e.Group("/v1", s.guard, scopeServices)
 	s.routes(o)
 	return s
 }

@@ -1,5 +1,5 @@
-// Replaces a post's title, text and tags and returns its feed ID. $id,
-// $title, $text, $tags
+// Replaces a post's title, text, tags and mentions and returns its feed ID.
+// $id, $title, $text, $tags, $mentions
 MATCH (p:Post {id: $id})
 SET p.title = $title, p.text = $text
 WITH p
@@ -12,5 +12,15 @@ CALL (p) {
   UNWIND $tags AS name
   MERGE (t:Tag {name: name})
   MERGE (p)-[:TAGGED]->(t)
+}
+CALL (p) {
+  MATCH (p)-[r:MENTIONS]->(m:User)
+  WHERE NOT m.id IN $mentions
+  DELETE r
+}
+CALL (p) {
+  UNWIND $mentions AS uid
+  MATCH (m:User {id: uid})
+  MERGE (p)-[:MENTIONS]->(m)
 }
 RETURN p.feedId AS feedId

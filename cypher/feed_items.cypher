@@ -6,6 +6,7 @@ MATCH (a:User)-[:POSTED]->(p:Post {feedId: fid})
 RETURN p{.id, .feedId, .title, .text, .images, .createdAt} AS post,
   a{.id, .name, .imageURL, .home} AS author,
   COLLECT { MATCH (p)-[:TAGGED]->(t:Tag) RETURN t.name ORDER BY t.name } AS tags,
+  COLLECT { MATCH (p)-[:MENTIONS]->(m:User) WITH m ORDER BY m.id RETURN m{.id, .name, .imageURL, .home} } AS mentions,
   COLLECT {
     MATCH (p)-[:FEATURES]->(pr:Product)
     OPTIONAL MATCH (pr)-[:MADE_BY]->(b:Brand)

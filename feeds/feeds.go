@@ -26,7 +26,11 @@ type Graph interface {
 	FeedItems(ctx context.Context, feedIDs []int64, likes, comments int) ([]stylegraph.Feed, error)
 	PostRef(ctx context.Context, postID int64) (feedID, authorID int64, err error)
 	DeletePost(ctx context.Context, postID int64) (int64, error)
-	EditPost(ctx context.Context, postID int64, title, text string, tags []string) (int64, error)
+	EditPost(ctx context.Context, postID int64, title, text string, tags []string, mentions []int64) (int64, error)
+	FollowTag(ctx context.Context, from int64, name string, at time.Time) error
+	UnfollowTag(ctx context.Context, from int64, name string) error
+	FollowingTags(ctx context.Context, userID int64, after string, limit int) ([]string, error)
+	TagFeedIDsBefore(ctx context.Context, name string, before int64, limit int) ([]int64, error)
 	LikePost(ctx context.Context, userID, postID int64, at time.Time) (int64, error)
 	UnlikePost(ctx context.Context, userID, postID int64) (int64, error)
 	AddComment(ctx context.Context, c stylegraph.NewComment) (int64, error)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -97,13 +98,14 @@ func (s *Service) CreatePost(ctx context.Context, author int64, d stylegraph.Pos
 	if err := NormalizeDraft(&d); err != nil {
 		return stylegraph.Feed{}, err
 	}
+	mentions := tagged(&d)
 	if err := s.ids.Valid(); err != nil {
 		return stylegraph.Feed{}, err
 	}
 	now := s.now().UTC()
 	p := stylegraph.NewPost{
 		ID: s.ids.Next(), FeedID: s.ids.Next(), AuthorID: author, Title: d.Title, Text: d.Text,
-		Images: d.Images, Tags: d.Tags, ProductIDs: d.ProductIDs, CreatedAt: now,
+		Images: d.Images, Tags: d.Tags, ProductIDs: d.ProductIDs, Mentions: mentions, CreatedAt: now,
 	}
 	if err := s.g.CreatePost(ctx, p); err != nil {
 		return stylegraph.Feed{}, fmt.Errorf("create post: %w", err)
@@ -196,8 +198,18 @@ func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID i
 	if !ok {
 		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "post %d not found", postID)
 	}
-	// The draft rules apply to the post as it will be.
-	d := stylegraph.PostDraft{Title: cur.Post.Title, Text: cur.Post.Text, Tags: cur.Post.Tags}
+	// The draft rules apply to the post as it will be. Unless tags are
+	// sent, the old text's hashtags give way to the new text's.
+	d := stylegraph.PostDraft{Title: cur.Post.Title, Text: cur.Post.Text, Images: cur.Post.Images}
+	old := map[string]bool{}
+	for _, h := range stylegraph.Hashtags(draftTexts(d)...) {
+		old[h] = true
+	}
+	for _, t := range cur.Post.Tags {
+		if !old[t] {
+			d.Tags = append(d.Tags, t)
+		}
+	}
 	if e.Title != nil {
 		d.Title = *e.Title
 	}
@@ -210,7 +222,8 @@ func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID i
 	if err := NormalizeDraft(&d); err != nil {
 		return stylegraph.Feed{}, err
 	}
-	if _, err := s.g.EditPost(ctx, postID, d.Title, d.Text, d.Tags); err != nil {
+	mentions := tagged(&d)
+	if _, err := s.g.EditPost(ctx, postID, d.Title, d.Text, d.Tags, mentions); err != nil {
 		return stylegraph.Feed{}, fmt.Errorf("edit post %d: %w", postID, err)
 	}
 	f, err := s.refresh(ctx, fid)
@@ -223,6 +236,31 @@ func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID i
 	}
 	f.LikedByMe = liked[fid]
 	return f, nil
+}
+
+// draftTexts are the parts of a post that may hold hashtags and mentions.
+func draftTexts(d stylegraph.PostDraft) []string {
+	texts := []string{d.Title, d.Text}
+	for _, im := range d.Images {
+		texts = append(texts, im.Caption)
+	}
+	return texts
+}
+
+// tagged adds the hashtags of the draft's title, text and captions to its
+// tags, after the ones sent and MaxTags in all, and returns the IDs of the
+// users it mentions.
+func tagged(d *stylegraph.PostDraft) []int64 {
+	texts := draftTexts(*d)
+	for _, h := range stylegraph.Hashtags(texts...) {
+		if len(d.Tags) >= MaxTags {
+			break
+		}
+		if !slices.Contains(d.Tags, h) {
+			d.Tags = append(d.Tags, h)
+		}
+	}
+	return stylegraph.Mentions(texts...)
 }
 
 // bury replaces a feed object by a tombstone that outlives every list entry

@@ -39,29 +39,5 @@ func (s *Service) UserPosts(ctx context.Context, viewer, author int64, cursor st
 	if err != nil {
 		return stylegraph.FeedPage{}, err
 	}
-	objs, err := s.objects(ctx, fids)
-	if err != nil {
-		return stylegraph.FeedPage{}, err
-	}
-	liked, err := s.likedByMe(ctx, viewer, fids)
-	if err != nil {
-		return stylegraph.FeedPage{}, err
-	}
-	page := stylegraph.FeedPage{Items: make([]stylegraph.Feed, 0, len(fids))}
-	for _, fid := range fids {
-		f, ok := objs[fid]
-		if !ok {
-			continue // deleted meanwhile
-		}
-		f.LikedByMe = liked[fid]
-		if author == viewer {
-			f.Reason = stylegraph.ReasonOwn
-		}
-		page.Items = append(page.Items, f)
-	}
-	if len(fids) == limit {
-		next := EncodeCursor(fids[len(fids)-1])
-		page.NextCursor = &next
-	}
-	return page, nil
+	return s.postPage(ctx, viewer, fids, limit)
 }

@@ -73,9 +73,48 @@ func (s *Store) Product(ctx context.Context, id int64) (stylegraph.Product, erro
 	if len(res.Records) == 0 {
 		return stylegraph.Product{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "product %d not found", id)
 	}
-	r := res.Records[0]
+	return productFrom(res.Records[0]), nil
+}
+
+// ProductsAfter returns up to n products in scope with IDs above after, in
+// ID order, with brand, category and tags as Product returns them.
+func (s *Store) ProductsAfter(ctx context.Context, scope Scope, after int64, n int) ([]stylegraph.Product, error) {
+	from, to := scope.bounds()
+	res, err := s.runNamed(ctx, "products_page", map[string]any{"from": from, "to": to, "after": after, "n": n})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]stylegraph.Product, len(res.Records))
+	for i, r := range res.Records {
+		out[i] = productFrom(r)
+	}
+	return out, nil
+}
+
+// ExistingProducts reports which of ids are products in the graph.
+func (s *Store) ExistingProducts(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	found := make(map[int64]bool, len(ids))
+	if len(ids) == 0 {
+		return found, nil
+	}
+	res, err := s.runNamed(ctx, "count_products", map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Records) > 0 {
+		v, _ := res.Records[0].Get("found")
+		for _, x := range v.([]any) {
+			found[x.(int64)] = true
+		}
+	}
+	return found, nil
+}
+
+// productFrom decodes a row of get_product.cypher or products_page.cypher.
+func productFrom(r *neo4j.Record) stylegraph.Product {
 	node, _ := r.Get("p")
 	n := node.(neo4j.Node)
+	id, _ := n.Props["id"].(int64)
 	p := stylegraph.Product{
 		ID:          id,
 		Title:       str(n.Props["title"]),
@@ -105,7 +144,7 @@ func (s *Store) Product(ctx context.Context, id int64) (stylegraph.Product, erro
 	if v, _ := r.Get("tags"); v != nil {
 		p.Tags = strs(v)
 	}
-	return p, nil
+	return p
 }
 
 // Follow is one follow edge to create.

@@ -47,6 +47,7 @@ func (s *Store) CreatePost(ctx context.Context, p stylegraph.NewPost) error {
 	_, err = s.runNamed(ctx, "create_post", map[string]any{
 		"id": p.ID, "feedId": p.FeedID, "authorId": p.AuthorID, "title": p.Title, "text": p.Text,
 		"images": string(images), "createdAt": p.CreatedAt.UTC(), "tags": tags, "productIds": ids,
+		"mentions": nonNilIDs(p.Mentions),
 	})
 	return err
 }
@@ -99,6 +100,9 @@ func feedFromRecord(r *neo4j.Record) (stylegraph.Feed, error) {
 		User:     author,
 		Tags:     strs(get("tags")),
 		Products: []stylegraph.ProductSummary{},
+	}
+	for _, m := range anys(get("mentions")) {
+		post.Mentions = append(post.Mentions, userFrom(m))
 	}
 	if t, ok := pm["createdAt"].(time.Time); ok {
 		post.CreatedAt = t.UTC()
@@ -176,12 +180,23 @@ func (s *Store) DeletePost(ctx context.Context, postID int64) (int64, error) {
 
 // EditPost replaces a post's title, text and tags and returns its feed ID,
 // or ENOTFOUND.
-func (s *Store) EditPost(ctx context.Context, postID int64, title, text string, tags []string) (int64, error) {
-	res, err := s.runNamed(ctx, "edit_post", map[string]any{"id": postID, "title": title, "text": text, "tags": nonNil(tags)})
+func (s *Store) EditPost(ctx context.Context, postID int64, title, text string, tags []string, mentions []int64) (int64, error) {
+	res, err := s.runNamed(ctx, "edit_post", map[string]any{
+		"id": postID, "title": title, "text": text, "tags": nonNil(tags), "mentions": nonNilIDs(mentions),
+	})
 	if err != nil {
 		return 0, err
 	}
 	return single(res, "feedId", "post %d not found", postID)
+}
+
+// PostMentions returns the IDs of the users a post mentions.
+func (s *Store) PostMentions(ctx context.Context, postID int64) ([]int64, error) {
+	res, err := s.runNamed(ctx, "post_mentions", map[string]any{"id": postID})
+	if err != nil {
+		return nil, err
+	}
+	return int64s(res, "id"), nil
 }
 
 // LikePost records a like (idempotent) and returns the post's feed ID, or
@@ -209,6 +224,7 @@ func (s *Store) UnlikePost(ctx context.Context, userID, postID int64) (int64, er
 func (s *Store) AddComment(ctx context.Context, c stylegraph.NewComment) (int64, error) {
 	res, err := s.runNamed(ctx, "create_comment", map[string]any{
 		"id": c.ID, "userId": c.UserID, "postId": c.PostID, "text": c.Text, "at": c.CreatedAt.UTC(),
+		"tags": nonNil(stylegraph.Hashtags(c.Text)), "mentions": nonNilIDs(stylegraph.Mentions(c.Text)),
 	})
 	if err != nil {
 		return 0, err

@@ -1,37 +1,95 @@
-// Package limit rate-limits callers with Redis (GCRA through redis_rate), so
+// Package limit rate-limits callers with Redis (GCRA in a Lua script), so
 // every API replica shares one budget per caller. It knows nothing of HTTP.
 package limit
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
+	"strconv"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 )
 
+//go:embed gcra.lua
+var gcraSource string
+
+var gcra = redis.NewScript(gcraSource)
+
 // Limiter enforces per-key request budgets.
 type Limiter struct {
-	rl     *redis_rate.Limiter
+	rdb    redis.UniversalClient
 	prefix string
 }
 
 // New returns a limiter storing its state under prefix in rdb.
 func New(rdb redis.UniversalClient, prefix string) *Limiter {
-	return &Limiter{rl: redis_rate.NewLimiter(rdb), prefix: prefix}
+	return &Limiter{rdb: rdb, prefix: prefix}
+}
+
+// Budget is one key's allowance: PerMinute requests a minute, in bursts of
+// up to Burst.
+type Budget struct {
+	Key       string
+	PerMinute int
+	Burst     int
 }
 
 // Allow spends one request of key's budget of perMinute requests a minute
 // (bursts up to burst). It reports whether the request may go ahead and,
 // when not, how long to wait.
 func (l *Limiter) Allow(ctx context.Context, key string, perMinute, burst int) (bool, time.Duration, error) {
-	res, err := l.rl.Allow(ctx, l.prefix+key, redis_rate.Limit{Rate: perMinute, Burst: burst, Period: time.Minute})
-	if err != nil {
-		return true, 0, fmt.Errorf("rate limit %s: %w", key, err)
-	}
-	if res.Allowed > 0 {
+	return l.AllowAll(ctx, Budget{Key: key, PerMinute: perMinute, Burst: burst})
+}
+
+// AllowAll spends one request of every budget in a single round trip (one
+// pipeline: the keys may live on different cluster nodes), as a request
+// checked against several budgets (its address and its caller) would. Each
+// budget is charged when it has room, independently of the others. The
+// request may go ahead when every budget had room; when not, the wait is
+// the longest of the refusing budgets'.
+func (l *Limiter) AllowAll(ctx context.Context, budgets ...Budget) (bool, time.Duration, error) {
+	if len(budgets) == 0 {
 		return true, 0, nil
 	}
-	return false, res.RetryAfter, nil
+	run := func(eval func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd) ([]*redis.Cmd, error) {
+		cmds := make([]*redis.Cmd, len(budgets))
+		_, err := l.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, b := range budgets {
+				cmds[i] = eval(p, []string{l.prefix + b.Key}, max(1, b.Burst), b.PerMinute, 60)
+			}
+			return nil
+		})
+		return cmds, err
+	}
+	cmds, err := run(func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd {
+		return gcra.EvalSha(ctx, p, keys, args...)
+	})
+	if redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// First use on this Redis (or after SCRIPT FLUSH): EVAL loads it.
+		cmds, err = run(func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd {
+			return gcra.Eval(ctx, p, keys, args...)
+		})
+	}
+	if err != nil {
+		return true, 0, fmt.Errorf("rate limit %s: %w", budgets[0].Key, err)
+	}
+	ok, retry := true, time.Duration(0)
+	for i, c := range cmds {
+		res, err := c.Slice()
+		if err != nil || len(res) != 2 {
+			return true, 0, fmt.Errorf("rate limit %s: answer %v: %w", budgets[i].Key, res, err)
+		}
+		if allowed, _ := res[0].(int64); allowed == 1 {
+			continue
+		}
+		s, _ := res[1].(string)
+		secs, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return true, 0, fmt.Errorf("rate limit %s: retry-after %q: %w", budgets[i].Key, s, err)
+		}
+		ok, retry = false, max(retry, time.Duration(secs*float64(time.Second)))
+	}
+	return ok, retry, nil
 }

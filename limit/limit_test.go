@@ -3,6 +3,9 @@ package limit_test
 import (
 	"context"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/limit"
@@ -34,5 +37,41 @@ func TestBudgetIsSharedAndRefuses(t *testing.T) {
 	}
 	if ok, _, _ := a.Allow(ctx, "user:2", 60, 5); !ok {
 		t.Fatal("another key must have its own budget")
+	}
+}
+
+func TestAllowAllSpendsEveryBudgetInOneCall(t *testing.T) {
+	rdb := testenv.Redis(t)
+	l := limit.New(rdb, testenv.Namespace(t))
+	ctx := context.Background()
+	ip := limit.Budget{Key: "ip:10.0.0.1", PerMinute: 60, Burst: 3}
+	user := limit.Budget{Key: "user:7", PerMinute: 60, Burst: 2}
+	var got []bool
+	for range 4 {
+		ok, retry, err := l.AllowAll(ctx, ip, user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok && (retry <= 0 || retry > 2*time.Second) {
+			t.Fatalf("refused with retry-after %s, want about a second", retry)
+		}
+		got = append(got, ok)
+	}
+	// The user's burst of 2 refuses the third; the address was charged for
+	// each of the 3 it had room for, so it refuses the fourth on its own.
+	if diff := cmp.Diff([]bool{true, true, false, false}, got); diff != "" {
+		t.Fatalf("allowed (-want +got):\n%s", diff)
+	}
+	if ok, _, _ := l.AllowAll(ctx, limit.Budget{Key: "user:7", PerMinute: 60, Burst: 2}); ok {
+		t.Fatal("the user's budget must still be spent")
+	}
+	if ok, _, _ := l.AllowAll(ctx, ip); ok {
+		t.Fatal("the address's budget must be spent after 3 requests")
+	}
+	if ok, _, _ := l.AllowAll(ctx, limit.Budget{Key: "user:8", PerMinute: 60, Burst: 2}); !ok {
+		t.Fatal("another user must have a budget of their own")
+	}
+	if ok, _, err := l.AllowAll(ctx); !ok || err != nil {
+		t.Fatalf("no budgets = %v, %v; want allowed", ok, err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 type Graph interface {
 	PostRef(ctx context.Context, postID int64) (feedID, authorID int64, err error)
 	User(ctx context.Context, id int64) (stylegraph.User, error)
+	PostMentions(ctx context.Context, postID int64) ([]int64, error)
 }
 
 // Consumer turns activity events into notifications; it is an
@@ -37,15 +38,52 @@ func (c *Consumer) handle(ctx context.Context, e ingest.Event) error {
 	if e.Target == nil || e.UserID <= 0 {
 		return nil
 	}
+	as, err := c.activities(ctx, e)
+	if err != nil || len(as) == 0 {
+		return err
+	}
+	actor, err := c.Graph.User(ctx, e.UserID)
+	switch {
+	case stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND:
+		actor = stylegraph.User{ID: e.UserID}
+	case err != nil:
+		return err
+	}
+	at := e.OccurredAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	for _, a := range as {
+		a.Actor, a.At = actor, at
+		if err := c.Store.Add(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// activities says whom the event concerns and how: the author of a liked or
+// commented post, the followed user, the users a post or comment mentions.
+func (c *Consumer) activities(ctx context.Context, e ingest.Event) ([]Activity, error) {
+	var out []Activity
+	if e.Target.Kind == ingest.KindPost && (e.Type == ingest.PostCreated || e.Type == ingest.CommentEvent) {
+		ms, err := c.mentioned(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			out = append(out, Activity{Recipient: m, Type: stylegraph.NotifyMention, Target: stylegraph.NotificationTarget{Kind: "post", ID: e.Target.ID}})
+		}
+	}
 	var a Activity
 	switch {
 	case e.Target.Kind == ingest.KindPost && (e.Type == ingest.Like || e.Type == ingest.CommentEvent):
 		_, author, err := c.Graph.PostRef(ctx, e.Target.ID)
 		if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
-			return nil // deleted meanwhile: nothing to tell
+			return out, nil // deleted meanwhile: nothing to tell
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		typ := stylegraph.NotifyLike
 		if e.Type == ingest.CommentEvent {
@@ -55,18 +93,27 @@ func (c *Consumer) handle(ctx context.Context, e ingest.Event) error {
 	case e.Type == ingest.Follow && e.Target.Kind == ingest.KindUser:
 		a = Activity{Recipient: e.Target.ID, Type: stylegraph.NotifyFollow, Target: stylegraph.NotificationTarget{Kind: "user", ID: e.Target.ID}}
 	default:
-		return nil
+		return out, nil
 	}
-	actor, err := c.Graph.User(ctx, e.UserID)
-	switch {
-	case stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND:
-		actor = stylegraph.User{ID: e.UserID}
-	case err != nil:
-		return err
+	return append(out, a), nil
+}
+
+// mentioned returns the users a new post (from the graph) or a comment (from
+// its text, users that exist) mentions.
+func (c *Consumer) mentioned(ctx context.Context, e ingest.Event) ([]int64, error) {
+	if e.Type == ingest.PostCreated {
+		return c.Graph.PostMentions(ctx, e.Target.ID)
 	}
-	a.Actor, a.At = actor, e.OccurredAt
-	if a.At.IsZero() {
-		a.At = time.Now()
+	var out []int64
+	for _, id := range stylegraph.Mentions(e.Data.Text) {
+		_, err := c.Graph.User(ctx, id)
+		switch {
+		case stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND:
+			continue
+		case err != nil:
+			return nil, err
+		}
+		out = append(out, id)
 	}
-	return c.Store.Add(ctx, a)
+	return out, nil
 }

@@ -208,7 +208,7 @@ func Text(n stylegraph.Notification) string {
 	verb := map[string]string{
 		stylegraph.NotifyLike:      "liked your post",
 		stylegraph.NotifyComment:   "commented on your post",
-		stylegraph.NotifyMention:   "mentioned you in a post",
+		stylegraph.NotifyMention:   "mentioned you",
 		stylegraph.NotifyFollow:    "started following you",
 		stylegraph.NotifyBrandDrop: "released a new product",
 	}[n.Type]

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -20,11 +21,25 @@ type Cache struct {
 	rdb    redis.UniversalClient
 	prefix string
 	ttl    time.Duration
+
+	// Served products waiting to be recorded (MarkSeenLater), written by
+	// one flusher at a time in a single pipeline.
+	seenMu       sync.Mutex
+	seenPending  []seenMark
+	seenFlushing bool
+	seenIdle     *sync.Cond
+}
+
+type seenMark struct {
+	user     int64
+	products []int64
 }
 
 // NewCache stores lists under prefix+"user:"+id for ttl.
 func NewCache(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Cache {
-	return &Cache{rdb: rdb, prefix: prefix, ttl: ttl}
+	c := &Cache{rdb: rdb, prefix: prefix, ttl: ttl}
+	c.seenIdle = sync.NewCond(&c.seenMu)
+	return c
 }
 
 type entry struct {
@@ -55,6 +70,29 @@ func (c *Cache) Get(ctx context.Context, userID int64) ([]Ranked, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("read recommendations for user %d: %w", userID, err)
 	}
+	return decodeList(b)
+}
+
+// GetWithSeen returns userID's stored list (if a fresh one exists) and how
+// many times each product was served to userID, in one round trip: what a
+// request served from Redis needs before it reads the product cards.
+func (c *Cache) GetWithSeen(ctx context.Context, userID int64) ([]Ranked, bool, map[int64]int, error) {
+	pipe := c.rdb.Pipeline()
+	list := pipe.Get(ctx, c.key(userID))
+	seen := pipe.HGetAll(ctx, c.seenKey(userID))
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, false, nil, fmt.Errorf("read recommendations for user %d: %w", userID, err)
+	}
+	counts := seenCounts(seen.Val())
+	b, err := list.Bytes()
+	if err != nil {
+		return nil, false, counts, nil // redis.Nil: no list
+	}
+	ranked, ok, err := decodeList(b)
+	return ranked, ok, counts, err
+}
+
+func decodeList(b []byte) ([]Ranked, bool, error) {
 	var e entry
 	if err := json.Unmarshal(b, &e); err != nil {
 		// A corrupt entry is as good as none: the live path answers.
@@ -135,6 +173,10 @@ func (c *Cache) Seen(ctx context.Context, userID int64) (map[int64]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read served products of %d: %w", userID, err)
 	}
+	return seenCounts(m), nil
+}
+
+func seenCounts(m map[string]string) map[int64]int {
 	out := make(map[int64]int, len(m))
 	for k, v := range m {
 		id, err1 := strconv.ParseInt(k, 10, 64)
@@ -143,7 +185,67 @@ func (c *Cache) Seen(ctx context.Context, userID int64) (map[int64]int, error) {
 			out[id] = n
 		}
 	}
-	return out, nil
+	return out
+}
+
+// maxSeenPending bounds the served-product marks waiting for Redis; past
+// it new marks are dropped (Redis is too slow to keep up anyway).
+const maxSeenPending = 10_000
+
+// MarkSeenLater records that products were served to userID without
+// waiting for Redis: marks are written in the background, many requests'
+// worth in one pipeline. Served-item memory is advisory, so a lost mark
+// only delays the demotion of an ignored product.
+func (c *Cache) MarkSeenLater(userID int64, products []int64) {
+	if len(products) == 0 {
+		return
+	}
+	c.seenMu.Lock()
+	defer c.seenMu.Unlock()
+	if len(c.seenPending) >= maxSeenPending {
+		return
+	}
+	c.seenPending = append(c.seenPending, seenMark{userID, products})
+	if !c.seenFlushing {
+		c.seenFlushing = true
+		go c.flushSeen()
+	}
+}
+
+func (c *Cache) flushSeen() {
+	for {
+		c.seenMu.Lock()
+		batch := c.seenPending
+		c.seenPending = nil
+		if len(batch) == 0 {
+			c.seenFlushing = false
+			c.seenIdle.Broadcast()
+			c.seenMu.Unlock()
+			return
+		}
+		c.seenMu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		pipe := c.rdb.Pipeline()
+		for _, m := range batch {
+			args := make([]any, 0, len(m.products)+2)
+			args = append(args, int(seenTTL.Seconds()), maxSeen)
+			for _, p := range m.products {
+				args = append(args, p)
+			}
+			markSeen.Eval(ctx, pipe, []string{c.seenKey(m.user)}, args...)
+		}
+		_, _ = pipe.Exec(ctx)
+		cancel()
+	}
+}
+
+// waitSeen returns once the served-product marks made so far are written.
+func (c *Cache) waitSeen() {
+	c.seenMu.Lock()
+	defer c.seenMu.Unlock()
+	for c.seenFlushing {
+		c.seenIdle.Wait()
+	}
 }
 
 func (c *Cache) cardKey(id int64) string { return c.prefix + "card:" + strconv.FormatInt(id, 10) }

@@ -2,8 +2,11 @@ package recommend
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/stylegraph/stylegraph"
@@ -31,62 +34,155 @@ type InFeed struct {
 	Budget time.Duration
 }
 
+// FeedJSONReader reads one page of a shopper's feed already encoded as the
+// API answer, `{"items":[…],"nextCursor":…}` (feeds.Service.ReadJSON).
+type FeedJSONReader interface {
+	ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error)
+}
+
 // Read returns a page of limit items at most.
 func (f *InFeed) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
 	if f.Every < 2 || limit < f.Every {
 		return f.Feed.Read(ctx, uid, cursor, limit)
 	}
-	slots := limit / f.Every
-	page, err := f.Feed.Read(ctx, uid, cursor, limit-slots)
+	page, err := f.Feed.Read(ctx, uid, cursor, limit-limit/f.Every)
 	if err != nil {
 		return page, err
 	}
+	recs := f.recommend(ctx, uid, cursor, len(page.Items), limit, func(exclude map[int64]bool) {
+		for _, it := range page.Items {
+			for _, p := range it.Post.Products {
+				exclude[p.ID] = true
+			}
+		}
+	})
+	items := make([]stylegraph.Feed, 0, len(page.Items)+len(recs))
+	f.interleave(len(page.Items), recs, func(i int) { items = append(items, page.Items[i]) }, func(r stylegraph.Recommendation) { items = append(items, recItem(r)) })
+	page.Items = items
+	return page, nil
+}
+
+// ReadJSON is Read for a feed that answers encoded pages: the posts' JSON is
+// passed through and the recommended items are spliced in between, so the
+// mix costs no decoding and re-encoding of the posts.
+func (f *InFeed) ReadJSON(ctx context.Context, feed FeedJSONReader, uid int64, cursor string, limit int) ([]byte, error) {
+	if f.Every < 2 || limit < f.Every {
+		return feed.ReadJSON(ctx, uid, cursor, limit)
+	}
+	b, err := feed.ReadJSON(ctx, uid, cursor, limit-limit/f.Every)
+	if err != nil {
+		return nil, err
+	}
+	var page struct {
+		Items      []json.RawMessage `json:"items"`
+		NextCursor *string           `json:"nextCursor"`
+	}
+	if err := json.Unmarshal(b, &page); err != nil {
+		return nil, fmt.Errorf("split feed page: %w", err)
+	}
+	recs := f.recommend(ctx, uid, cursor, len(page.Items), limit, func(exclude map[int64]bool) {
+		for _, raw := range page.Items {
+			var it struct {
+				Post struct {
+					Products []struct {
+						ID int64 `json:"id"`
+					} `json:"products"`
+				} `json:"post"`
+			}
+			if json.Unmarshal(raw, &it) == nil {
+				for _, p := range it.Post.Products {
+					exclude[p.ID] = true
+				}
+			}
+		}
+	})
+	if len(recs) == 0 {
+		return b, nil
+	}
+	out := make([]byte, 0, len(b)+len(recs)*1024)
+	out = append(out, `{"items":[`...)
+	var encErr error
+	sep := func() {
+		if out[len(out)-1] != '[' {
+			out = append(out, ',')
+		}
+	}
+	f.interleave(len(page.Items), recs, func(i int) {
+		sep()
+		out = append(out, page.Items[i]...)
+	}, func(r stylegraph.Recommendation) {
+		rb, err := json.Marshal(recItem(r))
+		if err != nil {
+			encErr = err
+			return
+		}
+		sep()
+		out = append(out, rb...)
+	})
+	if encErr != nil {
+		return nil, fmt.Errorf("encode recommended feed item: %w", encErr)
+	}
+	out = append(out, `],"nextCursor":`...)
+	if page.NextCursor == nil {
+		out = append(out, "null"...)
+	} else {
+		out = strconv.AppendQuote(out, *page.NextCursor)
+	}
+	return append(out, '}'), nil
+}
+
+// recommend returns the recommended products of a page with posts posts
+// (asked for limit items in all); exclude adds the products the posts
+// feature. Nil when there is no slot or the recommendations fail.
+func (f *InFeed) recommend(ctx context.Context, uid int64, cursor string, posts, limit int, exclude func(map[int64]bool)) []stylegraph.Recommendation {
 	// Only as many slots as the posts leave room for; a first page gets one
 	// even when the feed is empty (cold start).
-	slots = min(slots, len(page.Items)/(f.Every-1))
+	slots := min(limit/f.Every, posts/(f.Every-1))
 	if slots == 0 && cursor == "" {
 		slots = 1
 	}
 	if slots == 0 {
-		return page, nil
+		return nil
 	}
+	ex := map[int64]bool{}
+	exclude(ex)
 	// The feed must not wait on a slow graph for its extras: recommendations
 	// get a third of what is left.
 	rctx, cancel := budget.Share(budget.BestEffort(ctx), 1.0/3, 0)
-	recs, err := f.pick(rctx, uid, cursor, page.Items, slots)
+	recs, err := f.pick(rctx, uid, cursor, ex, slots)
 	cancel()
 	if err != nil {
 		// The feed is worth more than its recommendations: answer without them.
 		if f.Log != nil {
 			f.Log.WarnContext(ctx, "feed recommendations failed", "err", err.Error())
 		}
-		return page, nil
+		return nil
 	}
-	items := make([]stylegraph.Feed, 0, len(page.Items)+len(recs))
-	for _, it := range page.Items {
-		items = append(items, it)
-		if len(recs) > 0 && len(items)%f.Every == f.Every-1 {
-			items = append(items, recItem(recs[0]))
+	return recs
+}
+
+// interleave calls post for each of n posts and rec for a recommendation
+// after every Every-1 posts; recommendations left over go last.
+func (f *InFeed) interleave(n int, recs []stylegraph.Recommendation, post func(int), rec func(stylegraph.Recommendation)) {
+	placed := 0
+	for i := range n {
+		post(i)
+		placed++
+		if len(recs) > 0 && placed%f.Every == f.Every-1 {
+			rec(recs[0])
 			recs = recs[1:]
+			placed++
 		}
 	}
 	for _, r := range recs {
-		items = append(items, recItem(r))
+		rec(r)
 	}
-	page.Items = items
-	return page, nil
 }
 
 // pick chooses n recommendations not featured in the page's posts. Later
 // pages start further down the list (by a hash of the cursor), so scrolling
 // shows different products.
-func (f *InFeed) pick(ctx context.Context, uid int64, cursor string, posts []stylegraph.Feed, n int) ([]stylegraph.Recommendation, error) {
-	exclude := map[int64]bool{}
-	for _, it := range posts {
-		for _, p := range it.Post.Products {
-			exclude[p.ID] = true
-		}
-	}
+func (f *InFeed) pick(ctx context.Context, uid int64, cursor string, exclude map[int64]bool, n int) ([]stylegraph.Recommendation, error) {
 	offset := 0
 	if cursor != "" {
 		h := fnv.New32a()

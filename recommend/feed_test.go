@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -32,8 +33,25 @@ func (p *pageOf) Read(_ context.Context, _ int64, _ string, limit int) (stylegra
 	return stylegraph.FeedPage{Items: items}, nil
 }
 
+// jsonOf encodes a feed reader's pages as the API does.
+type jsonOf struct{ FeedReader }
+
+func (j jsonOf) ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error) {
+	page, err := j.Read(ctx, uid, cursor, limit)
+	if err != nil {
+		return nil, err
+	}
+	if page.Items == nil {
+		page.Items = []stylegraph.Feed{}
+	}
+	return json.Marshal(page)
+}
+
 func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 	w := newWorld(t, 6)
+	// A clock JSON can encode (the world's may be past year 9999); the
+	// social source reads only this test's shoppers, so isolation holds.
+	w.now = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 	ctx := context.Background()
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
 	for f := 2; f <= 5; f++ {
@@ -89,6 +107,24 @@ func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 			}
 			if diff := cmp.Diff([]int{tc.asked}, feed.asked); diff != "" {
 				t.Fatalf("posts asked for (-want +got):\n%s", diff)
+			}
+			// The encoded page splices the same items into the feed's JSON.
+			b, err := in.ReadJSON(ctx, jsonOf{feed}, w.user(1), "", tc.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got stylegraph.FeedPage
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatalf("%v: %s", err, b)
+			}
+			for i := range got.Items {
+				got.Items[i].Reason = page.Items[i].Reason
+				if got.Items[i].Product != nil {
+					got.Items[i].Reason = "recommended"
+				}
+			}
+			if diff := cmp.Diff(tc.want, kinds(got.Items)); diff != "" {
+				t.Fatalf("encoded page (-want +got):\n%s", diff)
 			}
 		})
 	}

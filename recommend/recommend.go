@@ -109,6 +109,9 @@ type Service struct {
 	catMu sync.Mutex
 	cats  map[string]catCheck
 
+	answerMu sync.Mutex
+	answered map[int64]time.Time // when each shopper's answer was last kept
+
 	bgMu     sync.Mutex
 	inFlight map[int64]bool
 	warming  atomic.Bool // a warmCards batch is running
@@ -117,6 +120,7 @@ type Service struct {
 type trendEntry struct {
 	at         time.Time
 	cs         []graph.Candidate
+	ranked     []Ranked // cs blended alone, as served to shoppers without a list
 	refreshing bool
 	ready      chan struct{} // closed once cs is first set
 }
@@ -141,7 +145,7 @@ func New(g Graph, cache *Cache, cfg Config) *Service {
 	if cfg.LiveTTL <= 0 {
 		cfg.LiveTTL = 15 * time.Minute
 	}
-	s := &Service{g: g, cache: cache, base: cfg, now: time.Now, trends: map[string]*trendEntry{}, inFlight: map[int64]bool{}, cats: map[string]catCheck{}}
+	s := &Service{g: g, cache: cache, base: cfg, now: time.Now, trends: map[string]*trendEntry{}, inFlight: map[int64]bool{}, cats: map[string]catCheck{}, answered: map[int64]time.Time{}}
 	s.cfg.Store(&cfg)
 	return s
 }
@@ -210,6 +214,18 @@ func (s *Service) trending(ctx context.Context, category string, p graph.RecPara
 	return e.cs[:min(p.Limit, len(e.cs))], nil
 }
 
+// trendingRanked is the overall trending list ranked as the only source,
+// without waiting for a first computation.
+func (s *Service) trendingRanked(ctx context.Context, p graph.RecParams) []Ranked {
+	_, _ = s.trending(ctx, "", p, true, 0) // starts a refresh when due
+	s.trendMu.Lock()
+	defer s.trendMu.Unlock()
+	if e := s.trends[""]; e != nil {
+		return e.ranked
+	}
+	return nil
+}
+
 func (s *Service) refreshTrending(category string, e *trendEntry, p graph.RecParams) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -229,6 +245,7 @@ func (s *Service) refreshTrending(category string, e *trendEntry, p graph.RecPar
 	}
 	first := e.at.IsZero()
 	e.cs, e.at = cs, p.Now
+	e.ranked = blend(map[string][]graph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1})
 	if first {
 		close(e.ready)
 	}
@@ -304,15 +321,40 @@ func (s *Service) page(ctx context.Context, req Request) ([]stylegraph.Recommend
 	recs, more, err := s.rank(ctx, req)
 	live := req.Now.IsZero() && s.cache != nil
 	switch {
-	case err == nil && live && len(req.Exclude) == 0 && req.Offset == 0 && req.Category == "" && len(recs) > 0:
-		// Kept for when the graph is down; a failure only loses the copy.
-		_ = s.cache.PutAnswer(ctx, "user", strconv.FormatInt(req.UserID, 10), recs)
+	case err == nil && live && !req.CachedOnly && len(req.Exclude) == 0 && req.Offset == 0 && req.Category == "" && len(recs) > 0:
+		s.keepAnswer(req.UserID, recs)
 	case live && stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE:
 		if fb := s.fallback(ctx, req.UserID, req.Offset+req.Limit, req.Exclude); len(fb) > req.Offset {
 			return fb[req.Offset:], false, nil
 		}
 	}
 	return recs, more, err
+}
+
+// answerEvery is how often one shopper's answer is copied for fallback.
+const answerEvery = 5 * time.Minute
+
+// keepAnswer copies recs to Redis for when the graph is down, off the
+// request path and at most once per answerEvery per shopper in this process:
+// a fallback needs a recent answer, not the latest. A failure only loses the
+// copy.
+func (s *Service) keepAnswer(userID int64, recs []stylegraph.Recommendation) {
+	now := s.now()
+	s.answerMu.Lock()
+	if at, ok := s.answered[userID]; ok && now.Sub(at) < answerEvery && !now.Before(at) {
+		s.answerMu.Unlock()
+		return
+	}
+	if len(s.answered) >= 100_000 {
+		s.answered = map[int64]time.Time{} // bounded; forgetting only costs a write
+	}
+	s.answered[userID] = now
+	s.answerMu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = s.cache.PutAnswer(ctx, "user", strconv.FormatInt(userID, 10), recs)
+	}()
 }
 
 // fallback answers from Redis alone while the graph is unavailable: the
@@ -352,12 +394,20 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 	}
 	cfg := s.config()
 	need := req.Offset + req.Limit
-	var ranked []Ranked
-	if s.cache != nil && !req.Live {
+	var (
+		ranked []Ranked
+		seen   map[int64]int
+	)
+	switch {
+	case s.cache != nil && !req.Live:
 		// A cache that cannot be read is a cache miss: the graph answers.
-		if cached, ok, err := s.cache.Get(ctx, req.UserID); err == nil && ok {
+		cached, ok, counts, err := s.cache.GetWithSeen(ctx, req.UserID)
+		if err == nil && ok {
 			ranked = cached
 		}
+		seen = counts
+	case s.cache != nil && cfg.IgnoreAfter > 0:
+		seen, _ = s.cache.Seen(ctx, req.UserID)
 	}
 	if req.CachedOnly && s.cache != nil {
 		cfg.cachedCards = true
@@ -365,8 +415,9 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 	if ranked == nil && req.CachedOnly && s.cache != nil {
 		s.computeInBackground(req.UserID)
 		p := graph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: trendSize}
-		cs, _ := s.trending(ctx, "", p, true, 0)
-		ranked = blend(map[string][]graph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1})
+		if ranked = s.trendingRanked(ctx, p); ranked == nil {
+			ranked = []Ranked{} // nothing yet: no graph work on this path
+		}
 	}
 	if ranked == nil {
 		var err error
@@ -378,10 +429,8 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 			_ = s.cache.PutTTL(ctx, req.UserID, ranked, s.now(), cfg.LiveTTL)
 		}
 	}
-	if s.cache != nil && cfg.IgnoreAfter > 0 {
-		if seen, err := s.cache.Seen(ctx, req.UserID); err == nil && len(seen) > 0 {
-			ranked = demoteIgnored(ranked, seen, cfg.IgnoreAfter)
-		}
+	if cfg.IgnoreAfter > 0 && len(seen) > 0 {
+		ranked = demoteIgnored(ranked, seen, cfg.IgnoreAfter)
 	}
 	if req.Category != "" {
 		var err error
@@ -402,7 +451,7 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 		for i, r := range out {
 			ids[i] = r.Product.ID
 		}
-		_ = s.cache.MarkSeen(ctx, req.UserID, ids)
+		s.cache.MarkSeenLater(req.UserID, ids)
 	}
 	return out, more, nil
 }

@@ -498,6 +498,7 @@ func TestIgnoredItemsSinkAndPagesFollowTheCursor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		cache.waitSeen() // served products are recorded in the background
 		return w.items(recs)
 	}
 	if diff := cmp.Diff([]item{{1, "social"}, {2, "social"}}, page(0, 2)); diff != "" {

@@ -449,6 +449,9 @@ type Post struct {
 		Caption  string `json:"caption"`
 		ImageURL string `json:"imageURL"`
 	} `json:"image"`
+
+	// Mentions The users the post mentions as `@<user ID>` in its title, text or captions, for rendering; absent when none.
+	Mentions *[]User `json:"mentions,omitempty"`
 	Products []struct {
 		Brand    *string `json:"brand,omitempty"`
 		Currency *string `json:"currency,omitempty"`
@@ -457,6 +460,8 @@ type Post struct {
 		Price    float64 `json:"price"`
 		Title    string  `json:"title"`
 	} `json:"products"`
+
+	// Tags The tags sent with the post and the hashtags of its title, text and captions (`#linen`), folded to lower case.
 	Tags  []string `json:"tags"`
 	Text  string   `json:"text"`
 	Title string   `json:"title"`
@@ -835,6 +840,12 @@ type SuggestUsersToFollowParams struct {
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListFollowedTagsParams defines parameters for ListFollowedTags.
+type ListFollowedTagsParams struct {
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *int32  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // CreatePostParams defines parameters for CreatePost.
 type CreatePostParams struct {
 	// IdempotencyKey Sent again with the same body within 24 hours, the request is not run again and the first answer comes back (with the header Idempotent-Replayed set to true); the same key with another body is 409. Keys are per caller, 1-255 visible ASCII characters.
@@ -897,6 +908,12 @@ type SearchProductsParamsSort string
 type SuggestSearchParams struct {
 	Q     string `form:"q" json:"q"`
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListTagPostsParams defines parameters for ListTagPosts.
+type ListTagPostsParams struct {
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *int32  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // GetTrendingParams defines parameters for GetTrending.
@@ -1400,6 +1417,15 @@ type ClientInterface interface {
 	// SuggestUsersToFollow request
 	SuggestUsersToFollow(ctx context.Context, params *SuggestUsersToFollowParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListFollowedTags request
+	ListFollowedTags(ctx context.Context, params *ListFollowedTagsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnfollowTag request
+	UnfollowTag(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FollowTag request
+	FollowTag(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreatePostWithBody request with any body
 	CreatePostWithBody(ctx context.Context, params *CreatePostParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -1455,6 +1481,9 @@ type ClientInterface interface {
 
 	// SuggestSearch request
 	SuggestSearch(ctx context.Context, params *SuggestSearchParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListTagPosts request
+	ListTagPosts(ctx context.Context, name string, params *ListTagPostsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTrending request
 	GetTrending(ctx context.Context, params *GetTrendingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1861,6 +1890,42 @@ func (c *Client) SuggestUsersToFollow(ctx context.Context, params *SuggestUsersT
 	return c.Client.Do(req)
 }
 
+func (c *Client) ListFollowedTags(ctx context.Context, params *ListFollowedTagsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFollowedTagsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) UnfollowTag(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnfollowTagRequest(c.Server, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) FollowTag(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFollowTagRequest(c.Server, name)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 func (c *Client) CreatePostWithBody(ctx context.Context, params *CreatePostParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePostRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
@@ -2091,6 +2156,18 @@ func (c *Client) SearchProducts(ctx context.Context, params *SearchProductsParam
 
 func (c *Client) SuggestSearch(ctx context.Context, params *SuggestSearchParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSuggestSearchRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) ListTagPosts(ctx context.Context, name string, params *ListTagPostsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTagPostsRequest(c.Server, name, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3859,6 +3936,139 @@ func NewSuggestUsersToFollowRequest(server string, params *SuggestUsersToFollowP
 	return req, nil
 }
 
+// NewListFollowedTagsRequest generates requests for ListFollowedTags
+func NewListFollowedTagsRequest(server string, params *ListFollowedTagsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/me/tags")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		queryValues := queryURL.Query()
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "cursor", runtime.ParamLocationQuery, *params.Cursor); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "limit", runtime.ParamLocationQuery, *params.Limit); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		queryURL.RawQuery = queryValues.Encode()
+	}
+
+	req, err := http.NewRequest("GET", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUnfollowTagRequest generates requests for UnfollowTag
+func NewUnfollowTagRequest(server string, name string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithLocation("simple", false, "name", runtime.ParamLocationPath, name)
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/me/tags/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest("DELETE", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewFollowTagRequest generates requests for FollowTag
+func NewFollowTagRequest(server string, name string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithLocation("simple", false, "name", runtime.ParamLocationPath, name)
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/me/tags/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest("PUT", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreatePostRequest calls the generic CreatePost builder with application/json body
 func NewCreatePostRequest(server string, params *CreatePostParams, body CreatePostJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -4810,6 +5020,78 @@ func NewSuggestSearchRequest(server string, params *SuggestSearchParams) (*http.
 	return req, nil
 }
 
+// NewListTagPostsRequest generates requests for ListTagPosts
+func NewListTagPostsRequest(server string, name string, params *ListTagPostsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithLocation("simple", false, "name", runtime.ParamLocationPath, name)
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tags/%s/posts", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		queryValues := queryURL.Query()
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "cursor", runtime.ParamLocationQuery, *params.Cursor); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithLocation("form", true, "limit", runtime.ParamLocationQuery, *params.Limit); err != nil {
+				return nil, err
+			} else if parsed, err := url.ParseQuery(queryFrag); err != nil {
+				return nil, err
+			} else {
+				for k, v := range parsed {
+					for _, v2 := range v {
+						queryValues.Add(k, v2)
+					}
+				}
+			}
+
+		}
+
+		queryURL.RawQuery = queryValues.Encode()
+	}
+
+	req, err := http.NewRequest("GET", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetTrendingRequest generates requests for GetTrending
 func NewGetTrendingRequest(server string, params *GetTrendingParams) (*http.Request, error) {
 	var err error
@@ -5325,6 +5607,15 @@ type ClientWithResponsesInterface interface {
 	// SuggestUsersToFollowWithResponse request
 	SuggestUsersToFollowWithResponse(ctx context.Context, params *SuggestUsersToFollowParams, reqEditors ...RequestEditorFn) (*SuggestUsersToFollowResponse, error)
 
+	// ListFollowedTagsWithResponse request
+	ListFollowedTagsWithResponse(ctx context.Context, params *ListFollowedTagsParams, reqEditors ...RequestEditorFn) (*ListFollowedTagsResponse, error)
+
+	// UnfollowTagWithResponse request
+	UnfollowTagWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*UnfollowTagResponse, error)
+
+	// FollowTagWithResponse request
+	FollowTagWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*FollowTagResponse, error)
+
 	// CreatePostWithBodyWithResponse request with any body
 	CreatePostWithBodyWithResponse(ctx context.Context, params *CreatePostParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePostResponse, error)
 
@@ -5380,6 +5671,9 @@ type ClientWithResponsesInterface interface {
 
 	// SuggestSearchWithResponse request
 	SuggestSearchWithResponse(ctx context.Context, params *SuggestSearchParams, reqEditors ...RequestEditorFn) (*SuggestSearchResponse, error)
+
+	// ListTagPostsWithResponse request
+	ListTagPostsWithResponse(ctx context.Context, name string, params *ListTagPostsParams, reqEditors ...RequestEditorFn) (*ListTagPostsResponse, error)
 
 	// GetTrendingWithResponse request
 	GetTrendingWithResponse(ctx context.Context, params *GetTrendingParams, reqEditors ...RequestEditorFn) (*GetTrendingResponse, error)
@@ -6208,6 +6502,88 @@ func (r SuggestUsersToFollowResponse) StatusCode() int {
 	return 0
 }
 
+type ListFollowedTagsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *struct {
+		Items      []string `json:"items"`
+		NextCursor *string  `json:"nextCursor"`
+	}
+	JSON400 *BadRequest
+	JSON401 *Unauthorized
+	JSON403 *Forbidden
+	JSON429 *RateLimited
+	JSON503 *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFollowedTagsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFollowedTagsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type UnfollowTagResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON400      *BadRequest
+	JSON401      *Unauthorized
+	JSON403      *Forbidden
+	JSON429      *RateLimited
+	JSON503      *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r UnfollowTagResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnfollowTagResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type FollowTagResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON400      *BadRequest
+	JSON401      *Unauthorized
+	JSON403      *Forbidden
+	JSON429      *RateLimited
+	JSON503      *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r FollowTagResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FollowTagResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
 type CreatePostResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6648,6 +7024,33 @@ func (r SuggestSearchResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r SuggestSearchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type ListTagPostsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *FeedPage
+	JSON400      *BadRequest
+	JSON401      *Unauthorized
+	JSON403      *Forbidden
+	JSON429      *RateLimited
+	JSON503      *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTagPostsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTagPostsResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -7106,6 +7509,33 @@ func (c *ClientWithResponses) SuggestUsersToFollowWithResponse(ctx context.Conte
 	return ParseSuggestUsersToFollowResponse(rsp)
 }
 
+// ListFollowedTagsWithResponse request returning *ListFollowedTagsResponse
+func (c *ClientWithResponses) ListFollowedTagsWithResponse(ctx context.Context, params *ListFollowedTagsParams, reqEditors ...RequestEditorFn) (*ListFollowedTagsResponse, error) {
+	rsp, err := c.ListFollowedTags(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFollowedTagsResponse(rsp)
+}
+
+// UnfollowTagWithResponse request returning *UnfollowTagResponse
+func (c *ClientWithResponses) UnfollowTagWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*UnfollowTagResponse, error) {
+	rsp, err := c.UnfollowTag(ctx, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnfollowTagResponse(rsp)
+}
+
+// FollowTagWithResponse request returning *FollowTagResponse
+func (c *ClientWithResponses) FollowTagWithResponse(ctx context.Context, name string, reqEditors ...RequestEditorFn) (*FollowTagResponse, error) {
+	rsp, err := c.FollowTag(ctx, name, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFollowTagResponse(rsp)
+}
+
 // CreatePostWithBodyWithResponse request with arbitrary body returning *CreatePostResponse
 func (c *ClientWithResponses) CreatePostWithBodyWithResponse(ctx context.Context, params *CreatePostParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePostResponse, error) {
 	rsp, err := c.CreatePostWithBody(ctx, params, contentType, body, reqEditors...)
@@ -7280,6 +7710,15 @@ func (c *ClientWithResponses) SuggestSearchWithResponse(ctx context.Context, par
 		return nil, err
 	}
 	return ParseSuggestSearchResponse(rsp)
+}
+
+// ListTagPostsWithResponse request returning *ListTagPostsResponse
+func (c *ClientWithResponses) ListTagPostsWithResponse(ctx context.Context, name string, params *ListTagPostsParams, reqEditors ...RequestEditorFn) (*ListTagPostsResponse, error) {
+	rsp, err := c.ListTagPosts(ctx, name, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTagPostsResponse(rsp)
 }
 
 // GetTrendingWithResponse request returning *GetTrendingResponse
@@ -8970,6 +9409,178 @@ func ParseSuggestUsersToFollowResponse(rsp *http.Response) (*SuggestUsersToFollo
 	return response, nil
 }
 
+// ParseListFollowedTagsResponse parses an HTTP response from a ListFollowedTagsWithResponse call
+func ParseListFollowedTagsResponse(rsp *http.Response) (*ListFollowedTagsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFollowedTagsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items      []string `json:"items"`
+			NextCursor *string  `json:"nextCursor"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUnfollowTagResponse parses an HTTP response from a UnfollowTagWithResponse call
+func ParseUnfollowTagResponse(rsp *http.Response) (*UnfollowTagResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnfollowTagResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseFollowTagResponse parses an HTTP response from a FollowTagWithResponse call
+func ParseFollowTagResponse(rsp *http.Response) (*FollowTagResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FollowTagResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseCreatePostResponse parses an HTTP response from a CreatePostWithResponse call
 func ParseCreatePostResponse(rsp *http.Response) (*CreatePostResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -9981,6 +10592,67 @@ func ParseSuggestSearchResponse(rsp *http.Response) (*SuggestSearchResponse, err
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListTagPostsResponse parses an HTTP response from a ListTagPostsWithResponse call
+func ParseListTagPostsResponse(rsp *http.Response) (*ListTagPostsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTagPostsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FeedPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest RateLimited

@@ -60,6 +60,7 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 		ReadyDetails:   d.ConsumerLag(activity),
 		Recommender:    recs,
 		Feeds:          d.WithRecs(fs, recs),
+		Tags:           fs,
 		Notifications:  d.Notifications(),
 		Search:         d.SearchEngine(),
 		SearchActivity: activity,

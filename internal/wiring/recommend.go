@@ -2,8 +2,6 @@ package wiring
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/feeds"
@@ -25,21 +23,7 @@ func (f FeedsWithRecs) Read(ctx context.Context, uid int64, cursor string, limit
 // mixed and then encoded; with them off, the feed's own pass-through
 // encoding is kept.
 func (f FeedsWithRecs) ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error) {
-	if f.mix.Every < 2 {
-		return f.Service.ReadJSON(ctx, uid, cursor, limit)
-	}
-	page, err := f.mix.Read(ctx, uid, cursor, limit)
-	if err != nil {
-		return nil, err
-	}
-	if page.Items == nil {
-		page.Items = []stylegraph.Feed{}
-	}
-	b, err := json.Marshal(page)
-	if err != nil {
-		return nil, fmt.Errorf("encode feed page: %w", err)
-	}
-	return b, nil
+	return f.mix.ReadJSON(ctx, f.Service, uid, cursor, limit)
 }
 
 // WithRecs wraps the feed service so that every FEED_RECS_EVERY-th item is a

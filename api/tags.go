@@ -1,0 +1,71 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// Tags is what the tag endpoints need (feeds.Service): following tags and
+// the posts of one.
+type Tags interface {
+	FollowTag(ctx context.Context, uid int64, name string) error
+	UnfollowTag(ctx context.Context, uid int64, name string) error
+	FollowingTags(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.TagPage, error)
+	TagPosts(ctx context.Context, viewer int64, name, cursor string, limit int) (stylegraph.FeedPage, error)
+}
+
+// tagRoutes registers the tag endpoints; like the feed's, they act as the
+// caller.
+func (s *Server) tagRoutes(t Tags) {
+	h := tagHandlers{t: t}
+	g := s.v1.Group("", asUser)
+	g.GET("/me/tags", h.following)
+	g.PUT("/me/tags/:name", h.follow)
+	g.DELETE("/me/tags/:name", h.unfollow)
+	g.GET("/tags/:name/posts", h.posts)
+}
+
+type tagHandlers struct{ t Tags }
+
+func (h tagHandlers) follow(c *gin.Context)   { h.toggle(c, h.t.FollowTag) }
+func (h tagHandlers) unfollow(c *gin.Context) { h.toggle(c, h.t.UnfollowTag) }
+
+func (h tagHandlers) toggle(c *gin.Context, op func(context.Context, int64, string) error) {
+	if err := op(c.Request.Context(), principal(c).UserID, c.Param("name")); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (h tagHandlers) following(c *gin.Context) {
+	limit, err := queryLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	page, err := h.t.FollowingTags(c.Request.Context(), principal(c).UserID, c.Query("cursor"), limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}
+
+func (h tagHandlers) posts(c *gin.Context) {
+	limit, err := queryLimit(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	page, err := h.t.TagPosts(c.Request.Context(), principal(c).UserID, c.Param("name"), c.Query("cursor"), limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, page)
+}

@@ -1,0 +1,124 @@
+package feeds
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/ingest"
+)
+
+// TagName folds a tag from a URL the way posts store them: without a
+// leading "#", trimmed, lower case, 1 to MaxTagRunes characters.
+func TagName(raw string) (string, error) {
+	name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(raw, "#")))
+	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxTagRunes {
+		return "", stylegraph.Invalid("name", "a tag is 1-%d characters", MaxTagRunes)
+	}
+	return name, nil
+}
+
+// FollowTag makes uid follow a tag; the follow is in the graph when it
+// returns, and the follow event feeds the shopper's interests.
+func (s *Service) FollowTag(ctx context.Context, uid int64, raw string) error {
+	name, err := TagName(raw)
+	if err != nil {
+		return err
+	}
+	if err := s.g.FollowTag(ctx, uid, name, s.now()); err != nil {
+		return err
+	}
+	return s.append(ctx, ingest.Event{Type: ingest.Follow, UserID: uid, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+}
+
+// UnfollowTag stops uid following a tag.
+func (s *Service) UnfollowTag(ctx context.Context, uid int64, raw string) error {
+	name, err := TagName(raw)
+	if err != nil {
+		return err
+	}
+	if err := s.g.UnfollowTag(ctx, uid, name); err != nil {
+		return err
+	}
+	return s.append(ctx, ingest.Event{Type: ingest.Unfollow, UserID: uid, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+}
+
+// FollowingTags returns a page of the tags uid follows in name order.
+func (s *Service) FollowingTags(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.TagPage, error) {
+	after := ""
+	if cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(cursor)
+		rest, ok := strings.CutPrefix(string(raw), "t1:")
+		if err != nil || !ok || len(cursor) > 400 {
+			return stylegraph.TagPage{}, stylegraph.Invalid("cursor", "is not a cursor this API returned")
+		}
+		after = rest
+	}
+	limit, err := checkLimit(limit)
+	if err != nil {
+		return stylegraph.TagPage{}, err
+	}
+	names, err := s.g.FollowingTags(ctx, uid, after, limit)
+	if err != nil {
+		return stylegraph.TagPage{}, err
+	}
+	page := stylegraph.TagPage{Items: names}
+	if len(names) == limit {
+		next := base64.RawURLEncoding.EncodeToString([]byte("t1:" + names[len(names)-1]))
+		page.NextCursor = &next
+	}
+	return page, nil
+}
+
+// TagPosts returns a page of the posts tagged with a tag, newest first,
+// with likedByMe for the viewer: the hashtag's page.
+func (s *Service) TagPosts(ctx context.Context, viewer int64, raw, cursor string, limit int) (stylegraph.FeedPage, error) {
+	name, err := TagName(raw)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	before, err := DecodeCursor(cursor)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	if limit, err = checkLimit(limit); err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	fids, err := s.g.TagFeedIDsBefore(ctx, name, before, limit)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	return s.postPage(ctx, viewer, fids, limit)
+}
+
+// postPage renders a page of posts by feed ID for the viewer: likedByMe,
+// reason own on the viewer's own posts, deleted posts left out.
+func (s *Service) postPage(ctx context.Context, viewer int64, fids []int64, limit int) (stylegraph.FeedPage, error) {
+	objs, err := s.objects(ctx, fids)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	liked, err := s.likedByMe(ctx, viewer, fids)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	page := stylegraph.FeedPage{Items: make([]stylegraph.Feed, 0, len(fids))}
+	for _, fid := range fids {
+		f, ok := objs[fid]
+		if !ok {
+			continue // deleted meanwhile
+		}
+		f.LikedByMe = liked[fid]
+		if f.User.ID == viewer {
+			f.Reason = stylegraph.ReasonOwn
+		}
+		page.Items = append(page.Items, f)
+	}
+	if len(fids) == limit {
+		next := EncodeCursor(fids[len(fids)-1])
+		page.NextCursor = &next
+	}
+	return page, nil
+}

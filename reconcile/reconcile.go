@@ -1,0 +1,192 @@
+// Package reconcile re-derives from the graph, the source of truth, what is
+// kept elsewhere, and repairs what drifted while a store was down: a product
+// write that reached Neo4j but not the index (OpenSearch was down and the
+// caller never re-sent it), an index document whose product is gone. It runs
+// as `stylegraph reconcile` after an outage and from cron, and reports what it
+// found and fixed. It must not import wiring or api.
+package reconcile
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/search"
+)
+
+// Graph is what the reconciler reads from Neo4j.
+type Graph interface {
+	ProductsAfter(ctx context.Context, scope graph.Scope, after int64, n int) ([]stylegraph.Product, error)
+	ExistingProducts(ctx context.Context, ids []int64) (map[int64]bool, error)
+}
+
+// Index is the search index the reconciler compares and repairs.
+type Index interface {
+	Products(ctx context.Context, ids []int64) (map[int64]stylegraph.Product, error)
+	ProductIDsAfter(ctx context.Context, from, to, after int64, n int) ([]int64, error)
+	IndexProducts(ctx context.Context, products []stylegraph.Product) (search.BulkReport, error)
+	DeleteProducts(ctx context.Context, ids []int64) (search.BulkReport, error)
+}
+
+// Options tune a run. Zero values get the defaults noted.
+type Options struct {
+	// Scope limits the product IDs looked at (default: all).
+	Scope graph.Scope
+	// Batch is how many products are compared per round trip (default 500).
+	Batch int
+	// DryRun reports drift without repairing it.
+	DryRun bool
+	// Progress, when set, is called after each batch.
+	Progress func(Report)
+}
+
+// Report is what a run found and fixed.
+type Report struct {
+	// Checked products in the graph, and documents in the index.
+	Products, Documents int
+	// Missing products are in the graph but not in the index; Stale ones
+	// differ between the two; Orphaned documents have no product.
+	Missing, Stale, Orphaned int
+	// Repaired is how many of those were fixed (0 in a dry run).
+	Repaired int
+	// Examples names a few drifted product IDs, for the log.
+	Examples []int64
+	Took     time.Duration
+}
+
+// Drift is how many items were found out of step.
+func (r Report) Drift() int { return r.Missing + r.Stale + r.Orphaned }
+
+func (r Report) String() string {
+	return fmt.Sprintf("search index: %d products and %d documents checked; %d missing, %d stale, %d orphaned; %d repaired in %v",
+		r.Products, r.Documents, r.Missing, r.Stale, r.Orphaned, r.Repaired, r.Took.Round(time.Millisecond))
+}
+
+// SearchIndex makes the products index hold exactly the graph's products:
+// it re-indexes products missing or different there and deletes documents
+// whose product is gone. Popularity and other signals in the index are kept
+// (re-indexing writes content fields only).
+func SearchIndex(ctx context.Context, g Graph, ix Index, o Options) (Report, error) {
+	if o.Batch <= 0 {
+		o.Batch = 500
+	}
+	start := time.Now()
+	var rep Report
+	note := func(id int64) {
+		if len(rep.Examples) < 10 {
+			rep.Examples = append(rep.Examples, id)
+		}
+	}
+	// Pass 1: every graph product against its document.
+	for after := int64(-1 << 62); ; {
+		ps, err := g.ProductsAfter(ctx, o.Scope, after, o.Batch)
+		if err != nil {
+			return rep, fmt.Errorf("read products after %d: %w", after, err)
+		}
+		if len(ps) == 0 {
+			break
+		}
+		after = ps[len(ps)-1].ID
+		ids := make([]int64, len(ps))
+		for i, p := range ps {
+			ids[i] = p.ID
+		}
+		docs, err := ix.Products(ctx, ids)
+		if err != nil {
+			return rep, fmt.Errorf("read index documents: %w", err)
+		}
+		var fix []stylegraph.Product
+		for _, p := range ps {
+			d, ok := docs[p.ID]
+			switch {
+			case !ok:
+				rep.Missing++
+			case !same(p, d):
+				rep.Stale++
+			default:
+				continue
+			}
+			note(p.ID)
+			fix = append(fix, p)
+		}
+		rep.Products += len(ps)
+		if len(fix) > 0 && !o.DryRun {
+			br, err := ix.IndexProducts(ctx, fix)
+			if err != nil {
+				return rep, fmt.Errorf("re-index %d products: %w", len(fix), err)
+			}
+			rep.Repaired += br.Indexed
+		}
+		if o.Progress != nil {
+			o.Progress(rep)
+		}
+	}
+	// Pass 2: every document against the graph.
+	from, to := o.Scope.From, o.Scope.To
+	if from == 0 && to == 0 {
+		from, to = 0, 1<<53-1
+	}
+	for after := from - 1; ; {
+		ids, err := ix.ProductIDsAfter(ctx, from, to, after, o.Batch)
+		if err != nil {
+			return rep, fmt.Errorf("list index documents after %d: %w", after, err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		after = ids[len(ids)-1]
+		rep.Documents += len(ids)
+		have, err := g.ExistingProducts(ctx, ids)
+		if err != nil {
+			return rep, fmt.Errorf("look up products: %w", err)
+		}
+		var gone []int64
+		for _, id := range ids {
+			if !have[id] {
+				gone = append(gone, id)
+				note(id)
+			}
+		}
+		rep.Orphaned += len(gone)
+		if len(gone) > 0 && !o.DryRun {
+			br, err := ix.DeleteProducts(ctx, gone)
+			if err != nil {
+				return rep, fmt.Errorf("delete %d orphaned documents: %w", len(gone), err)
+			}
+			rep.Repaired += len(gone) - len(br.Failed)
+		}
+		if o.Progress != nil {
+			o.Progress(rep)
+		}
+	}
+	rep.Took = time.Since(start)
+	return rep, nil
+}
+
+// same reports whether the index holds p as the graph does. Fields compare
+// in a canonical form: empty lists as absent, times in UTC to the
+// millisecond, the brand ID the indexer derives when the graph has none.
+func same(graph, index stylegraph.Product) bool {
+	a, _ := json.Marshal(canonical(graph))
+	b, _ := json.Marshal(canonical(index))
+	return string(a) == string(b)
+}
+
+func canonical(p stylegraph.Product) stylegraph.Product {
+	for _, l := range []*[]string{&p.CategoryPath, &p.Sizes, &p.Images, &p.Tags} {
+		if len(*l) == 0 {
+			*l = nil
+		}
+	}
+	p.Tags = slices.Clone(p.Tags)
+	slices.Sort(p.Tags)
+	p.CreatedAt = p.CreatedAt.UTC().Truncate(time.Millisecond)
+	if p.BrandID == 0 && p.Brand != "" {
+		p.BrandID = stylegraph.BrandID(p.Brand)
+	}
+	return p
+}
