@@ -161,6 +161,9 @@ type PostAudience struct {
 	Followers int64 // the author's follower count
 	Brands    []int64
 	Tags      []string
+	// FollowerIDs are the author's followers when posts are pushed to them
+	// (fewer than the celebrity threshold); nil otherwise.
+	FollowerIDs []int64
 }
 
 // NewComment is a comment to create, with its ID already assigned.

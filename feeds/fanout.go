@@ -82,13 +82,22 @@ type FanoutStats struct {
 	Lookup, Deliver time.Duration
 }
 
+// deliverInFlight is how many delivery pipelines a fan-out keeps in flight:
+// while Redis applies one batch, the next is encoded and sent.
+const deliverInFlight = 2
+
 // Fanout delivers a post to everyone who should see it: the author, the
 // author's followers (unless the author is a celebrity), followers of the
 // brands of its products and users with a strong interest in its tags or
 // brands. Each recipient's list gets the entry pushed and trimmed to the cap,
 // in pipelined batches; online recipients get the item on their live stream.
+//
+// The first graph read brings the author's followers with the post, so
+// their lists are written while the feed object and the other audiences are
+// still being read: a fan-out costs one graph wait before Redis work starts.
 func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error) {
-	aud, err := s.g.PostAudience(ctx, postID)
+	start := time.Now()
+	aud, err := s.g.PostAudience(ctx, postID, s.cfg.CelebrityThreshold)
 	if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
 		return FanoutStats{}, nil // deleted before it was fanned out
 	}
@@ -96,71 +105,72 @@ func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error)
 		return FanoutStats{}, fmt.Errorf("audience of post %d: %w", postID, err)
 	}
 	st := FanoutStats{FeedID: aud.FeedID, Celebrity: aud.Followers >= s.cfg.CelebrityThreshold}
-	// The feed object and the audience are independent graph reads; under
-	// load each is mostly waiting, so they overlap.
-	start := time.Now()
+	st.Lookup = time.Since(start)
+	seen := make(map[int64]bool, len(aud.FollowerIDs)+1)
+	first := []stylegraph.Recipient{{UserID: aud.AuthorID, Ref: stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonOwn}}}
+	seen[aud.AuthorID] = true
+	following := stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: aud.AuthorID}
+	for _, uid := range aud.FollowerIDs {
+		if !seen[uid] {
+			seen[uid] = true
+			first = append(first, stylegraph.Recipient{UserID: uid, Ref: following})
+		}
+	}
+
 	var (
-		obj        stylegraph.Feed
-		recipients []stylegraph.Recipient
+		obj            stylegraph.Feed
+		others, online []stylegraph.Recipient
+		delivered      time.Duration
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { obj, err = s.refresh(gctx, aud.FeedID); return err })
-	g.Go(func() (err error) { recipients, err = s.recipients(gctx, aud, st.Celebrity); return err })
+	g.Go(func() (err error) { others, err = s.otherAudiences(gctx, aud, st.Celebrity); return err })
+	g.Go(func() (err error) {
+		t := time.Now()
+		online, err = s.deliver(gctx, first, aud.AuthorID)
+		delivered = time.Since(t)
+		return err
+	})
 	err = g.Wait()
 	if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
-		return st, nil
+		return st, nil // deleted meanwhile: readers drop posts the graph no longer has
 	}
 	if err != nil {
 		return st, err
 	}
-	st.Lookup = time.Since(start)
-	start = time.Now()
-	pipe := s.r.Pipeline()
-	pipe.LPush(ctx, s.outboxKey(aud.AuthorID), aud.FeedID)
-	pipe.LTrim(ctx, s.outboxKey(aud.AuthorID), 0, int64(s.cfg.Cap-1))
-	if _, err := pipe.Exec(ctx); err != nil {
-		return st, fmt.Errorf("outbox of user %d: %w", aud.AuthorID, err)
-	}
-	for start := 0; start < len(recipients); start += s.cfg.Batch {
-		batch := recipients[start:min(start+s.cfg.Batch, len(recipients))]
-		n, err := s.deliver(ctx, batch, obj)
-		if err != nil {
-			return st, err
+	st.Recipients = len(first)
+	rest := others[:0]
+	for _, rc := range others {
+		if !seen[rc.UserID] {
+			seen[rc.UserID] = true
+			rest = append(rest, rc)
 		}
-		st.Recipients += len(batch)
-		st.Online += n
 	}
-	st.Deliver = time.Since(start)
+	t := time.Now()
+	more, err := s.deliver(ctx, rest, 0)
+	if err != nil {
+		return st, err
+	}
+	st.Recipients += len(rest)
+	online = append(online, more...)
+	if st.Online, err = s.publish(ctx, online, obj); err != nil {
+		return st, err
+	}
+	st.Deliver = delivered + time.Since(t)
 	return st, nil
 }
 
-// recipients lists who gets a post, each once with the strongest reason.
-func (s *Service) recipients(ctx context.Context, aud stylegraph.PostAudience, celebrity bool) ([]stylegraph.Recipient, error) {
-	seen := map[int64]bool{aud.AuthorID: true}
-	out := []stylegraph.Recipient{{UserID: aud.AuthorID, Ref: stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonOwn}}}
-	add := func(uid int64, ref stylegraph.FeedRef) {
-		if !seen[uid] {
-			seen[uid] = true
-			out = append(out, stylegraph.Recipient{UserID: uid, Ref: ref})
-		}
-	}
-	// The three audiences are separate graph reads; they run concurrently
-	// and are merged in order of precedence (followers, brand fans, interest).
+// otherAudiences lists brand fans and interested users, each once with the
+// strongest reason, brand fans first.
+func (s *Service) otherAudiences(ctx context.Context, aud stylegraph.PostAudience, celebrity bool) ([]stylegraph.Recipient, error) {
 	var (
-		followers  []int64
 		brandFans  map[int64]int64
 		interested []int64
 	)
+	// Brand audiences can be as large as a celebrity's, so they are skipped
+	// with it to keep a celebrity post O(1). The two reads run concurrently.
 	g, gctx := errgroup.WithContext(ctx)
 	if !celebrity {
-		g.Go(func() (err error) {
-			if followers, err = s.g.FollowerIDs(gctx, aud.AuthorID); err != nil {
-				return fmt.Errorf("followers of user %d: %w", aud.AuthorID, err)
-			}
-			return nil
-		})
-		// Brand audiences can be as large as a celebrity's, so they are
-		// skipped with it to keep a celebrity post O(1).
 		g.Go(func() (err error) {
 			if brandFans, err = s.g.BrandFollowerIDs(gctx, aud.Brands); err != nil {
 				return fmt.Errorf("brand followers: %w", err)
@@ -177,62 +187,115 @@ func (s *Service) recipients(ctx context.Context, aud stylegraph.PostAudience, c
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	for _, uid := range followers {
-		add(uid, stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: aud.AuthorID})
-	}
+	out := make([]stylegraph.Recipient, 0, len(brandFans)+len(interested))
+	fans := make(map[int64]bool, len(brandFans))
 	for uid, brand := range brandFans {
-		add(uid, stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonBrand, SourceKind: "brand", SourceID: brand})
+		fans[uid] = true
+		out = append(out, stylegraph.Recipient{UserID: uid, Ref: stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonBrand, SourceKind: "brand", SourceID: brand}})
 	}
 	for _, uid := range interested {
-		add(uid, stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonInterest})
+		if !fans[uid] {
+			out = append(out, stylegraph.Recipient{UserID: uid, Ref: stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonInterest}})
+		}
 	}
 	return out, nil
 }
 
-// push queues the pipelined LPUSH+LTRIM of one entry.
-func (s *Service) push(ctx context.Context, pipe redis.Pipeliner, uid int64, ref stylegraph.FeedRef) {
-	key := s.timelineKey(uid)
-	pipe.LPush(ctx, key, entry(ref))
-	pipe.LTrim(ctx, key, 0, int64(s.cfg.Cap-1))
+// deliver writes the recipients' lists (LPUSH+LTRIM each) in pipelined
+// batches, deliverInFlight at a time, and returns those of them who are
+// online. A non-zero author also gets the post on their outbox, in the
+// first batch.
+func (s *Service) deliver(ctx context.Context, rcs []stylegraph.Recipient, author int64) ([]stylegraph.Recipient, error) {
+	if len(rcs) == 0 {
+		return nil, nil
+	}
+	nb := (len(rcs) + s.cfg.Batch - 1) / s.cfg.Batch
+	online := make([][]stylegraph.Recipient, nb)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(deliverInFlight)
+	for i := range nb {
+		batch := rcs[i*s.cfg.Batch : min((i+1)*s.cfg.Batch, len(rcs))]
+		g.Go(func() (err error) {
+			online[i], err = s.deliverBatch(gctx, batch, author, i == 0)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []stylegraph.Recipient
+	for _, o := range online {
+		out = append(out, o...)
+	}
+	return out, nil
 }
 
-// deliver writes one batch of recipients' lists in one round trip, then
-// publishes the item to those of them who are online.
-func (s *Service) deliver(ctx context.Context, batch []stylegraph.Recipient, obj stylegraph.Feed) (int, error) {
+// deliverBatch writes one batch of lists in one round trip and returns the
+// recipients holding a live-stream lease.
+func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient, author int64, outbox bool) ([]stylegraph.Recipient, error) {
 	pipe := s.r.Pipeline()
-	for _, rc := range batch {
-		s.push(ctx, pipe, rc.UserID, rc.Ref)
+	if outbox && author != 0 {
+		pipe.LPush(ctx, s.outboxKey(author), batch[0].Ref.FeedID)
+		pipe.LTrim(ctx, s.outboxKey(author), 0, int64(s.cfg.Cap-1))
 	}
+	trim := int64(s.cfg.Cap - 1)
 	members := make([]string, len(batch))
+	var (
+		lastRef stylegraph.FeedRef
+		e       string
+	)
 	for i, rc := range batch {
+		if i == 0 || rc.Ref != lastRef { // most of a batch shares one reason
+			lastRef, e = rc.Ref, entry(rc.Ref)
+		}
 		members[i] = itoa(rc.UserID)
+		s.pushEntry(ctx, pipe, rc.UserID, e, trim)
 	}
 	leases := pipe.ZMScore(ctx, s.onlineKey(), members...)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return 0, fmt.Errorf("push feed item %d: %w", obj.ID, err)
+		return nil, fmt.Errorf("push feed item %d: %w", batch[0].Ref.FeedID, err)
 	}
 	now := float64(s.now().UnixMilli())
-	pub := s.r.Pipeline()
-	online := 0
+	var online []stylegraph.Recipient
 	for i, lease := range leases.Val() {
-		if lease <= now {
-			continue
-		}
-		f := obj
-		f.Reason = batch[i].Ref.Reason
-		b, err := json.Marshal(liveMessage{Entry: entry(batch[i].Ref), Feed: f})
-		if err != nil {
-			return 0, fmt.Errorf("encode live item: %w", err)
-		}
-		pub.Publish(ctx, s.hub.channel(batch[i].UserID), b)
-		online++
-	}
-	if online > 0 {
-		if _, err := pub.Exec(ctx); err != nil {
-			return 0, fmt.Errorf("publish feed item %d: %w", obj.ID, err)
+		if lease > now {
+			online = append(online, batch[i])
 		}
 	}
 	return online, nil
+}
+
+// push queues the pipelined LPUSH+LTRIM of one entry.
+func (s *Service) push(ctx context.Context, pipe redis.Pipeliner, uid int64, ref stylegraph.FeedRef) {
+	s.pushEntry(ctx, pipe, uid, entry(ref), int64(s.cfg.Cap-1))
+}
+
+func (s *Service) pushEntry(ctx context.Context, pipe redis.Pipeliner, uid int64, e string, trim int64) {
+	key := s.timelineKey(uid)
+	pipe.LPush(ctx, key, e)
+	pipe.LTrim(ctx, key, 0, trim)
+}
+
+// publish sends the item to the live streams of the online recipients, in
+// one round trip.
+func (s *Service) publish(ctx context.Context, online []stylegraph.Recipient, obj stylegraph.Feed) (int, error) {
+	if len(online) == 0 {
+		return 0, nil
+	}
+	pub := s.r.Pipeline()
+	for _, rc := range online {
+		f := obj
+		f.Reason = rc.Ref.Reason
+		b, err := json.Marshal(liveMessage{Entry: entry(rc.Ref), Feed: f})
+		if err != nil {
+			return 0, fmt.Errorf("encode live item: %w", err)
+		}
+		pub.Publish(ctx, s.hub.channel(rc.UserID), b)
+	}
+	if _, err := pub.Exec(ctx); err != nil {
+		return 0, fmt.Errorf("publish feed item %d: %w", obj.ID, err)
+	}
+	return len(online), nil
 }
 
 // liveMessage is what a live channel carries.

@@ -47,8 +47,7 @@ type Graph interface {
 	FollowingBrands(ctx context.Context, userID, after int64, limit int) ([]stylegraph.Brand, error)
 	Followees(ctx context.Context, userID int64) ([]stylegraph.Followee, error)
 
-	PostAudience(ctx context.Context, postID int64) (stylegraph.PostAudience, error)
-	FollowerIDs(ctx context.Context, userID int64) ([]int64, error)
+	PostAudience(ctx context.Context, postID, pushBelow int64) (stylegraph.PostAudience, error)
 	BrandFollowerIDs(ctx context.Context, brandIDs []int64) (map[int64]int64, error)
 	InterestedUserIDs(ctx context.Context, tags []string, brandIDs []int64, min float64, limit int) ([]int64, error)
 	TimelineBefore(ctx context.Context, userID, before int64, limit int) ([]stylegraph.FeedRef, error)

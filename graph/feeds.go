@@ -7,9 +7,11 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// PostAudience returns what fan-out needs about a post, or ENOTFOUND.
-func (s *Store) PostAudience(ctx context.Context, postID int64) (stylegraph.PostAudience, error) {
-	res, err := s.runNamed(ctx, "post_audience", map[string]any{"id": postID})
+// PostAudience is what fan-out needs to know about a post, with the author's
+// follower IDs when they number fewer than pushBelow (fan-out pushes to
+// them; a celebrity's followers pull).
+func (s *Store) PostAudience(ctx context.Context, postID, pushBelow int64) (stylegraph.PostAudience, error) {
+	res, err := s.runNamed(ctx, "post_audience", map[string]any{"id": postID, "pushBelow": pushBelow})
 	if err != nil {
 		return stylegraph.PostAudience{}, err
 	}
@@ -25,25 +27,13 @@ func (s *Store) PostAudience(ctx context.Context, postID int64) (stylegraph.Post
 	for _, b := range anys(get("brands")) {
 		a.Brands = append(a.Brands, i64(b))
 	}
+	if ids := anys(get("followerIds")); len(ids) > 0 {
+		a.FollowerIDs = make([]int64, len(ids))
+		for i, x := range ids {
+			a.FollowerIDs[i] = i64(x)
+		}
+	}
 	return a, nil
-}
-
-// FollowerIDs returns the IDs of every follower of a user.
-func (s *Store) FollowerIDs(ctx context.Context, userID int64) ([]int64, error) {
-	res, err := s.runNamed(ctx, "user_followers_all", map[string]any{"id": userID})
-	if err != nil {
-		return nil, err
-	}
-	if len(res.Records) == 0 {
-		return nil, nil
-	}
-	v, _ := res.Records[0].Get("ids")
-	xs := anys(v)
-	out := make([]int64, len(xs))
-	for i, x := range xs {
-		out[i] = i64(x)
-	}
-	return out, nil
 }
 
 // BrandFollowerIDs maps each follower of any of the brands to one brand they
