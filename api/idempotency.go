@@ -89,6 +89,10 @@ func (s *Server) idempotent(c *gin.Context) {
 	}
 	rec := &recorder{ResponseWriter: c.Writer}
 	c.Writer = rec
+	// A first attempt that wrote and then failed (a store down after the
+	// commit) is not kept, so the retry runs again: it must write the same
+	// thing, not a second one. The handler finds the key in its context.
+	c.Request = c.Request.WithContext(idempotency.NewContext(ctx, scoped+":"+fp))
 	c.Next()
 	status := rec.Status()
 	keep := status >= 200 && status < 300 ||

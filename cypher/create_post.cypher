@@ -1,10 +1,13 @@
 // Creates a post with its tags and featured products; the author's node is
-// created when the shopper has none yet. $id, $feedId, $authorId, $title,
-// $text, $images (JSON list of {imageURL, caption}), $createdAt, $tags,
-// $productIds, $mentions (user IDs; unknown users are skipped)
+// created when the shopper has none yet. A retried request (same
+// Idempotency-Key, so the same IDs) finds the post its first attempt wrote.
+// $id, $feedId, $authorId, $title, $text, $images (JSON list of
+// {imageURL, caption}), $createdAt, $tags, $productIds, $mentions (user IDs;
+// unknown users are skipped)
 MERGE (u:User {id: $authorId})
-CREATE (p:Post {id: $id, feedId: $feedId, title: $title, text: $text, images: $images, createdAt: $createdAt})
-CREATE (u)-[:POSTED]->(p)
+MERGE (p:Post {id: $id})
+ON CREATE SET p.feedId = $feedId, p.title = $title, p.text = $text, p.images = $images, p.createdAt = $createdAt
+MERGE (u)-[:POSTED]->(p)
 WITH p
 CALL (p) {
   UNWIND $tags AS name

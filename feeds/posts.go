@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/idempotency"
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
@@ -102,9 +104,13 @@ func (s *Service) CreatePost(ctx context.Context, author int64, d stylegraph.Pos
 	if err := s.ids.Valid(); err != nil {
 		return stylegraph.Feed{}, err
 	}
+	id, fid, err := s.postIDs(ctx)
+	if err != nil {
+		return stylegraph.Feed{}, err
+	}
 	now := s.now().UTC()
 	p := stylegraph.NewPost{
-		ID: s.ids.Next(), FeedID: s.ids.Next(), AuthorID: author, Title: d.Title, Text: d.Text,
+		ID: id, FeedID: fid, AuthorID: author, Title: d.Title, Text: d.Text,
 		Images: d.Images, Tags: d.Tags, ProductIDs: d.ProductIDs, Mentions: mentions, CreatedAt: now,
 	}
 	if err := s.g.CreatePost(ctx, p); err != nil {
@@ -131,6 +137,33 @@ func (s *Service) CreatePost(ctx context.Context, author int64, d stylegraph.Pos
 	f.Reason = stylegraph.ReasonOwn
 	return f, nil
 }
+
+// postIDs returns a new post's ID and feed ID. A request with an
+// Idempotency-Key gets the IDs its first attempt reserved, so a retry after a
+// failure past the graph write (Redis down for the feed lists) writes the
+// same post again, not a second one.
+func (s *Service) postIDs(ctx context.Context) (id, fid int64, err error) {
+	id, fid = s.ids.Next(), s.ids.Next()
+	key, ok := idempotency.FromContext(ctx)
+	if !ok {
+		return id, fid, nil
+	}
+	prev, err := s.r.SetArgs(ctx, s.cfg.Prefix+"idem-ids:"+key, fmt.Sprintf("%d:%d", id, fid),
+		redis.SetArgs{Mode: "NX", Get: true, TTL: postIDsTTL}).Result()
+	switch {
+	case errors.Is(err, redis.Nil): // reserved now
+		return id, fid, nil
+	case err != nil:
+		return 0, 0, fmt.Errorf("reserve post ids: %w", err)
+	}
+	if _, err := fmt.Sscanf(prev, "%d:%d", &id, &fid); err != nil {
+		return 0, 0, fmt.Errorf("reserved post ids %q: %w", prev, err)
+	}
+	return id, fid, nil
+}
+
+// postIDsTTL outlives IDEMPOTENCY_TTL (24h by default) as deployments set it.
+const postIDsTTL = 72 * time.Hour
 
 // Post returns one post's feed object as viewer sees it.
 func (s *Service) Post(ctx context.Context, viewer, postID int64) (stylegraph.Feed, error) {

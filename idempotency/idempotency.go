@@ -86,3 +86,19 @@ func (s *Store) Abort(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+type keyCtx struct{}
+
+// NewContext returns ctx carrying the Idempotency-Key of the request it
+// serves (scoped to the caller and the request's body), so that a write can
+// reuse what a first attempt of the same request reserved, such as its IDs,
+// when that attempt failed after writing.
+func NewContext(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, keyCtx{}, key)
+}
+
+// FromContext returns the key NewContext put in ctx.
+func FromContext(ctx context.Context) (string, bool) {
+	k, ok := ctx.Value(keyCtx{}).(string)
+	return k, ok && k != ""
+}

@@ -6,6 +6,9 @@
 //     builds, defaults on (rate limits, dedup, retention), next to the same
 //     dedup+append Lua script called from go-redis with the same batches and
 //     clients, a pipelined raw XADD, and redis-benchmark's XADD;
+//   - POST /v1/events with Redis at appendfsync always, and with one replica
+//     and ACTIVITY_WAIT_REPLICAS=1, each next to appendfsync everysec (the
+//     default), on Redis instances of the benchmark's own (durability.go);
 //   - the graph writer consumer applying events to Neo4j next to the plain
 //     batched UNWIND/MERGE.
 //
@@ -47,13 +50,14 @@ func main() {
 	clients := flag.Int("clients", 4, "concurrent clients")
 	graphEvents := flag.Int("graph-events", 5000, "events the graph writer applies per run")
 	users := flag.Int("users", 500, "shoppers posting (one token and client address each)")
+	durable := flag.Bool("durability", true, "also measure appendfsync always and ACTIVITY_WAIT_REPLICAS against everysec, on Redis instances of the benchmark's own")
 	products := flag.Int("products", 1000, "products in the fixture")
 	flag.Parse()
 	o.Parse(nil)
 	if o.Short {
 		*events, *graphEvents, *users, *products = min(*events, 2000), min(*graphEvents, 200), min(*users, 50), min(*products, 100)
 	}
-	if err := run(o, *events, *clients, *graphEvents, *users, *products); err != nil {
+	if err := run(o, *events, *clients, *graphEvents, *users, *products, *durable); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-ingest:", err)
 		os.Exit(1)
 	}
@@ -63,7 +67,7 @@ type fixture struct {
 	users, products []int64
 }
 
-func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int) error {
+func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int, durable bool) error {
 	ctx := context.Background()
 	prefix := fmt.Sprintf("bench:ingest:%d:", time.Now().UnixNano())
 	dir, err := os.MkdirTemp("", "bench-ingest-")
@@ -160,6 +164,12 @@ func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int) er
 		return err
 	}
 	rep.Print(os.Stdout)
+
+	if durable {
+		if err := durability(ctx, o, cfg, dir, fx, tokens, key, nEvents, clients); err != nil {
+			return fmt.Errorf("durability: %w", err)
+		}
+	}
 
 	// The graph writer: a consumer draining fresh events from a stream of
 	// its own, next to the plain UNWIND/MERGE of as many follow edges.

@@ -1,0 +1,42 @@
+package feeds_test
+
+import (
+	"testing"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/feeds"
+	"github.com/stylegraph/stylegraph/idempotency"
+)
+
+// A request retried with the same Idempotency-Key after its first attempt
+// wrote the post but failed later (Redis down for the feed lists: the API
+// answered 503 and kept nothing) writes the same post again, not a second
+// one; without a key every call is a new post.
+func TestRetriedPostWithAKeyIsOnePost(t *testing.T) {
+	e := newEnv(t, feeds.Config{})
+	e.makeUsers(1)
+	author := e.user(1)
+	keyed := idempotency.NewContext(e.ctx, "1:key-1:fingerprint")
+	draft := stylegraph.PostDraft{Title: "once"}
+	first, err := e.svc.CreatePost(keyed, author, draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.svc.CreatePost(keyed, author, draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Post.ID != first.Post.ID || again.ID != first.ID {
+		t.Errorf("retry made post %d (feed %d), first was %d (feed %d)", again.Post.ID, again.ID, first.Post.ID, first.ID)
+	}
+	if _, err := e.svc.CreatePost(e.ctx, author, draft); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := e.g.AuthorFeedIDs(e.ctx, author, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 2 {
+		t.Errorf("author has %d posts in the graph, want 2 (one keyed, retried; one without a key)", len(ids))
+	}
+}
