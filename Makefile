@@ -5,7 +5,7 @@ BIN := bin/stylegraph
 HTTP_ADDR ?= :8080
 export HTTP_ADDR
 
-.PHONY: test-chaos chromium generate lint-api test-contract test-redis-cluster bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
+.PHONY: soak test-chaos chromium generate lint-api test-contract test-redis-cluster bench-catalog bench-ingest all build services services-down services-status migrate seed run test test-unit vet fmt bench clean test-fuzz bench-feeds bench-recs bench-search
 
 all: build
 
@@ -68,6 +68,12 @@ test-redis-cluster: services
 ## budget + 1s, a lost or doubled acknowledged write, drift or a slow recovery (about 2 minutes)
 test-chaos: services
 	$(GO) test -tags chaos -count=1 -run '^TestChaos$$' -timeout 10m -v ./cmd/stylegraph/
+
+## soak: `serve` and `worker` (the built binary) on loopback under steady mixed traffic for a bounded time
+## (default 10 minutes at 40 requests/s); per interval: requests, errors, p50/p99, memory and goroutines of each
+## process. Not in CI. SOAK_ARGS='-duration 10m -rate 40 -out docs/soak.md'
+soak: build services
+	$(GO) run ./bench/soak -bin $(BIN) $(SOAK_ARGS)
 
 ## generate: regenerate the Go API client (api/client) from api/openapi.yaml with the pinned oapi-codegen
 generate:
