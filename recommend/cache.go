@@ -28,7 +28,28 @@ type Cache struct {
 	seenPending  []seenMark
 	seenFlushing bool
 	seenIdle     *sync.Cond
+
+	// Product cards kept in process memory: a card read is then no round
+	// trip and no decoding. A change anywhere bumps <prefix>cards:gen, which
+	// every stored-list read fetches in its pipeline; a new generation
+	// empties the memory, and an entry is trusted for cardMemTTL at most.
+	memMu  sync.Mutex
+	mem    map[int64]memCard
+	memGen string
 }
+
+type memCard struct {
+	card graph.Card
+	at   time.Time
+}
+
+// cardMemTTL bounds how stale a card kept in memory can be when no
+// stored-list read brings the generation (a process serving only live
+// requests) or an invalidation is lost.
+const cardMemTTL = 30 * time.Second
+
+// maxMemCards bounds the cards kept in memory (a catalogue's worth).
+const maxMemCards = 100_000
 
 type seenMark struct {
 	user     int64
@@ -37,7 +58,7 @@ type seenMark struct {
 
 // NewCache stores lists under prefix+"user:"+id for ttl.
 func NewCache(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Cache {
-	c := &Cache{rdb: rdb, prefix: prefix, ttl: ttl}
+	c := &Cache{rdb: rdb, prefix: prefix, ttl: ttl, mem: map[int64]memCard{}}
 	c.seenIdle = sync.NewCond(&c.seenMu)
 	return c
 }
@@ -80,9 +101,11 @@ func (c *Cache) GetWithSeen(ctx context.Context, userID int64) ([]Ranked, bool, 
 	pipe := c.rdb.Pipeline()
 	list := pipe.Get(ctx, c.key(userID))
 	seen := pipe.HGetAll(ctx, c.seenKey(userID))
+	gen := pipe.Get(ctx, c.genKey())
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, false, nil, fmt.Errorf("read recommendations for user %d: %w", userID, err)
 	}
+	c.cardsGeneration(gen.Val())
 	counts := seenCounts(seen.Val())
 	b, err := list.Bytes()
 	if err != nil {
@@ -253,14 +276,54 @@ func (c *Cache) cardKey(id int64) string { return c.prefix + "card:" + strconv.F
 // cardTTL bounds how stale a product card can be if an invalidation is lost.
 const cardTTL = 10 * time.Minute
 
-// Cards returns the cached product cards among ids and the IDs it has none for.
+func (c *Cache) genKey() string { return c.prefix + "cards:gen" }
+
+// cardsGeneration empties the cards kept in memory when gen (the value of
+// <prefix>cards:gen) differs from the one they were kept under.
+func (c *Cache) cardsGeneration(gen string) {
+	c.memMu.Lock()
+	defer c.memMu.Unlock()
+	if gen != c.memGen {
+		c.mem = map[int64]memCard{}
+		c.memGen = gen
+	}
+}
+
+func (c *Cache) remember(cards map[int64]graph.Card) {
+	now := time.Now()
+	c.memMu.Lock()
+	defer c.memMu.Unlock()
+	if len(c.mem)+len(cards) > maxMemCards {
+		c.mem = map[int64]memCard{}
+	}
+	for id, card := range cards {
+		c.mem[id] = memCard{card, now}
+	}
+}
+
+// Cards returns the cached product cards among ids and the IDs it has none
+// for: from process memory where it holds them, else from Redis.
 func (c *Cache) Cards(ctx context.Context, ids []int64) (map[int64]graph.Card, []int64, error) {
 	out := make(map[int64]graph.Card, len(ids))
 	if len(ids) == 0 {
 		return out, nil, nil
 	}
-	keys := make([]string, len(ids))
-	for i, id := range ids {
+	var ask []int64
+	now := time.Now()
+	c.memMu.Lock()
+	for _, id := range ids {
+		if m, ok := c.mem[id]; ok && now.Sub(m.at) < cardMemTTL {
+			out[id] = m.card
+			continue
+		}
+		ask = append(ask, id)
+	}
+	c.memMu.Unlock()
+	if len(ask) == 0 {
+		return out, nil, nil
+	}
+	keys := make([]string, len(ask))
+	for i, id := range ask {
 		keys[i] = c.cardKey(id)
 	}
 	vals, err := c.rdb.MGet(ctx, keys...).Result()
@@ -268,15 +331,18 @@ func (c *Cache) Cards(ctx context.Context, ids []int64) (map[int64]graph.Card, [
 		return nil, nil, fmt.Errorf("read product cards: %w", err)
 	}
 	var missing []int64
+	got := make(map[int64]graph.Card, len(ask))
 	for i, v := range vals {
 		s, ok := v.(string)
 		var card graph.Card
 		if !ok || json.Unmarshal([]byte(s), &card) != nil {
-			missing = append(missing, ids[i])
+			missing = append(missing, ask[i])
 			continue
 		}
-		out[ids[i]] = card
+		got[ask[i]] = card
+		out[ask[i]] = card
 	}
+	c.remember(got)
 	return out, missing, nil
 }
 
@@ -298,6 +364,12 @@ func (c *Cache) PutCards(ctx context.Context, cards map[int64]graph.Card) error 
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("store product cards: %w", err)
 	}
+	kept := make(map[int64]graph.Card, len(cards))
+	for id, card := range cards {
+		card.Purchased, card.Hidden = false, false
+		kept[id] = card
+	}
+	c.remember(kept)
 	return nil
 }
 
@@ -311,7 +383,16 @@ func (c *Cache) ProductsChanged(ctx context.Context, ids []int64) error {
 	for i, id := range ids {
 		keys[i] = c.cardKey(id)
 	}
-	if err := c.rdb.Del(ctx, keys...).Err(); err != nil {
+	c.memMu.Lock()
+	for _, id := range ids {
+		delete(c.mem, id)
+	}
+	c.memMu.Unlock()
+	// The new generation tells other processes to forget their copies.
+	pipe := c.rdb.Pipeline()
+	pipe.Del(ctx, keys...)
+	pipe.Incr(ctx, c.genKey())
+	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("drop product cards: %w", err)
 	}
 	return nil

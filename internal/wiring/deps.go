@@ -6,6 +6,8 @@
 package wiring
 
 import (
+	"sync"
+
 	"context"
 	"fmt"
 	"io"
@@ -24,6 +26,7 @@ import (
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/lake"
+	"github.com/stylegraph/stylegraph/recommend"
 	"github.com/stylegraph/stylegraph/search"
 	"github.com/stylegraph/stylegraph/tracing"
 )
@@ -47,6 +50,11 @@ type Deps struct {
 	Tracer trace.TracerProvider
 	// stopTracing flushes the last spans at Close.
 	stopTracing func(context.Context) error
+
+	// One recommendation cache per process: it keeps product cards in
+	// memory, and a product change must reach that memory (RecsCache).
+	recsOnce  sync.Once
+	recsCache *recommend.Cache
 }
 
 // NewLogger is the service's JSON logger at level, with personal data redacted.

@@ -37,8 +37,11 @@ func (d *Deps) Recommender() *recommend.Service {
 	return recommend.New(d.Graph, d.RecsCache(), d.RecsConfig())
 }
 
+// RecsCache is the process's recommendation cache (the same one every
+// time).
 func (d *Deps) RecsCache() *recommend.Cache {
-	return recommend.NewCache(d.Redis, d.Cfg.Recs.CachePrefix, d.Cfg.Recs.CacheTTL)
+	d.recsOnce.Do(func() { d.recsCache = recommend.NewCache(d.Redis, d.Cfg.Recs.CachePrefix, d.Cfg.Recs.CacheTTL) })
+	return d.recsCache
 }
 
 func (d *Deps) RecsConfig() recommend.Config {
