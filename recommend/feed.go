@@ -1,6 +1,7 @@
 package recommend
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -82,17 +83,8 @@ func (f *InFeed) ReadJSON(ctx context.Context, feed FeedJSONReader, uid int64, c
 	}
 	recs := f.recommend(ctx, uid, cursor, len(page.Items), limit, func(exclude map[int64]bool) {
 		for _, raw := range page.Items {
-			var it struct {
-				Post struct {
-					Products []struct {
-						ID int64 `json:"id"`
-					} `json:"products"`
-				} `json:"post"`
-			}
-			if json.Unmarshal(raw, &it) == nil {
-				for _, p := range it.Post.Products {
-					exclude[p.ID] = true
-				}
+			for _, id := range featured(raw) {
+				exclude[id] = true
 			}
 		}
 	})
@@ -129,6 +121,30 @@ func (f *InFeed) ReadJSON(ctx context.Context, feed FeedJSONReader, uid int64, c
 		out = strconv.AppendQuote(out, *page.NextCursor)
 	}
 	return append(out, '}'), nil
+}
+
+// productsKey starts the products array of an encoded post item: a key, so
+// it cannot occur inside a string value (quotes there are escaped).
+var productsKey = []byte(`"products":[`)
+
+// featured returns the IDs of the products an encoded feed item features,
+// decoding only its products array.
+func featured(item []byte) []int64 {
+	i := bytes.Index(item, productsKey)
+	if i < 0 || bytes.HasPrefix(item[i+len(productsKey):], []byte("]")) {
+		return nil
+	}
+	var ps []struct {
+		ID int64 `json:"id"`
+	}
+	if json.NewDecoder(bytes.NewReader(item[i+len(productsKey)-1:])).Decode(&ps) != nil {
+		return nil
+	}
+	ids := make([]int64, len(ps))
+	for k, p := range ps {
+		ids[k] = p.ID
+	}
+	return ids
 }
 
 // recommend returns the recommended products of a page with posts posts
