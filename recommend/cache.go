@@ -1,6 +1,7 @@
 package recommend
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -94,25 +95,94 @@ func (c *Cache) Get(ctx context.Context, userID int64) ([]Ranked, bool, error) {
 	return decodeList(b)
 }
 
-// GetWithSeen returns userID's stored list (if a fresh one exists) and how
-// many times each product was served to userID, in one round trip: what a
-// request served from Redis needs before it reads the product cards.
-func (c *Cache) GetWithSeen(ctx context.Context, userID int64) ([]Ranked, bool, map[int64]int, error) {
+// Stored is a stored list read for serving, with the shopper's served
+// counts.
+type Stored struct {
+	// Items are the list's first items (all of them unless Partial).
+	Items   []Ranked
+	Found   bool
+	Partial bool
+	Seen    map[int64]int
+
+	raw []byte
+}
+
+// All returns the whole stored list.
+func (st Stored) All() []Ranked {
+	if !st.Partial {
+		return st.Items
+	}
+	items, _, _ := decodeList(st.raw)
+	return items
+}
+
+// GetWithSeen returns the first `first` items of userID's stored list (all
+// when first ≤ 0), if a fresh list exists, and how many times each product
+// was served to userID, in one round trip: what a request served from Redis
+// needs before it reads the product cards. Decoding stops after the items
+// asked for; a list is ~200 items and a page needs a few.
+func (c *Cache) GetWithSeen(ctx context.Context, userID int64, first int) (Stored, error) {
 	pipe := c.rdb.Pipeline()
 	list := pipe.Get(ctx, c.key(userID))
 	seen := pipe.HGetAll(ctx, c.seenKey(userID))
 	gen := pipe.Get(ctx, c.genKey())
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return nil, false, nil, fmt.Errorf("read recommendations for user %d: %w", userID, err)
+		return Stored{}, fmt.Errorf("read recommendations for user %d: %w", userID, err)
 	}
 	c.cardsGeneration(gen.Val())
-	counts := seenCounts(seen.Val())
+	st := Stored{Seen: seenCounts(seen.Val())}
 	b, err := list.Bytes()
 	if err != nil {
-		return nil, false, counts, nil // redis.Nil: no list
+		return st, nil // redis.Nil: no list
 	}
-	ranked, ok, err := decodeList(b)
-	return ranked, ok, counts, err
+	st.raw = b
+	if first > 0 {
+		if items, partial, ok := decodePrefix(b, first); ok {
+			st.Items, st.Found, st.Partial = items, true, partial
+			return st, nil
+		}
+	}
+	st.Items, st.Found, err = decodeList(b)
+	return st, err
+}
+
+// decodePrefix decodes the first n items of an encoded list; partial says
+// items remain. ok is false when the list does not read as expected (the
+// caller decodes it whole).
+func decodePrefix(b []byte, n int) (items []Ranked, partial, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, false, false
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return nil, false, false
+		}
+		if k != "items" {
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return nil, false, false
+			}
+			continue
+		}
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			return nil, false, false
+		}
+		items = make([]Ranked, 0, n)
+		for dec.More() {
+			if len(items) == n {
+				return items, true, true
+			}
+			var r Ranked
+			if dec.Decode(&r) != nil {
+				return nil, false, false
+			}
+			items = append(items, r)
+		}
+		return items, false, true
+	}
+	return []Ranked{}, false, true
 }
 
 func decodeList(b []byte) ([]Ranked, bool, error) {

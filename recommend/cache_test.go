@@ -23,7 +23,7 @@ func TestCardsInMemoryFollowChangesElsewhere(t *testing.T) {
 	if err := api.PutCards(ctx, map[int64]graph.Card{id: card}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := api.GetWithSeen(ctx, 1); err != nil {
+	if _, err := api.GetWithSeen(ctx, 1, 0); err != nil {
 		t.Fatal(err)
 	}
 	got, missing, err := api.Cards(ctx, []int64{id})
@@ -44,10 +44,70 @@ func TestCardsInMemoryFollowChangesElsewhere(t *testing.T) {
 	if err := importer.ProductsChanged(ctx, []int64{id}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := api.GetWithSeen(ctx, 1); err != nil {
+	if _, err := api.GetWithSeen(ctx, 1, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, missing, _ := api.Cards(ctx, []int64{id}); len(missing) != 1 {
 		t.Fatalf("changed card still served from memory")
+	}
+}
+
+// A page is served from the first items of a long stored list, and still
+// from the whole list when the shopper ignored all of those.
+func TestLongListsAreReadByPrefix(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 1)
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	cfg := config(map[string]float64{"social": 1})
+	cfg.IgnoreAfter = 1
+	s := w.service(cfg, cache)
+	var list []Ranked
+	cards := map[int64]graph.Card{}
+	for i := 1; i <= 150; i++ {
+		id := w.product(i)
+		list = append(list, Ranked{ProductID: id, Score: float64(1000 - i), Reasons: []stylegraph.Reason{{Kind: "social", Text: "x"}}})
+		cards[id] = graph.Card{Product: stylegraph.Product{ID: id, Title: "p"}, InStock: true}
+	}
+	if err := cache.PutCards(ctx, cards); err != nil {
+		t.Fatal(err)
+	}
+	if err := cache.Put(ctx, w.user(1), list, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := cache.GetWithSeen(ctx, w.user(1), 50); err != nil || !st.Partial || len(st.Items) != 50 || len(st.All()) != 150 {
+		t.Fatalf("prefix read: partial %v, %d items, %d in all, %v", st.Partial, len(st.Items), len(st.All()), err)
+	}
+	ids := func(recs []stylegraph.Recommendation) []int {
+		var out []int
+		for _, r := range recs {
+			out = append(out, int(r.Product.ID-w.base-100))
+		}
+		return out
+	}
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int{1, 2, 3, 4, 5}, ids(recs)); diff != "" {
+		t.Fatalf("first page (-want +got):\n%s", diff)
+	}
+	// The first 60 were served once and ignored: they sink below 61….
+	served := make([]int64, 60)
+	for i := range served {
+		served[i] = w.product(i + 1)
+	}
+	cache.waitSeen()
+	if err := cache.MarkSeen(ctx, w.user(1), served[5:]); err != nil {
+		t.Fatal(err)
+	}
+	if seen, _ := cache.Seen(ctx, w.user(1)); len(seen) != 60 {
+		t.Fatalf("served counts = %v", seen)
+	}
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int{61, 62, 63, 64, 65}, ids(recs)); diff != "" {
+		t.Fatalf("after ignoring the first 60 (-want +got):\n%s", diff)
 	}
 }

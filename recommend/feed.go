@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/stylegraph/stylegraph"
@@ -74,15 +73,12 @@ func (f *InFeed) ReadJSON(ctx context.Context, feed FeedJSONReader, uid int64, c
 	if err != nil {
 		return nil, err
 	}
-	var page struct {
-		Items      []json.RawMessage `json:"items"`
-		NextCursor *string           `json:"nextCursor"`
-	}
-	if err := json.Unmarshal(b, &page); err != nil {
+	items, tail, err := splitItems(b)
+	if err != nil {
 		return nil, fmt.Errorf("split feed page: %w", err)
 	}
-	recs := f.recommend(ctx, uid, cursor, len(page.Items), limit, func(exclude map[int64]bool) {
-		for _, raw := range page.Items {
+	recs := f.recommend(ctx, uid, cursor, len(items), limit, func(exclude map[int64]bool) {
+		for _, raw := range items {
 			for _, id := range featured(raw) {
 				exclude[id] = true
 			}
@@ -99,9 +95,9 @@ func (f *InFeed) ReadJSON(ctx context.Context, feed FeedJSONReader, uid int64, c
 			out = append(out, ',')
 		}
 	}
-	f.interleave(len(page.Items), recs, func(i int) {
+	f.interleave(len(items), recs, func(i int) {
 		sep()
-		out = append(out, page.Items[i]...)
+		out = append(out, items[i]...)
 	}, func(r stylegraph.Recommendation) {
 		rb, err := json.Marshal(recItem(r))
 		if err != nil {
@@ -114,13 +110,51 @@ func (f *InFeed) ReadJSON(ctx context.Context, feed FeedJSONReader, uid int64, c
 	if encErr != nil {
 		return nil, fmt.Errorf("encode recommended feed item: %w", encErr)
 	}
-	out = append(out, `],"nextCursor":`...)
-	if page.NextCursor == nil {
-		out = append(out, "null"...)
-	} else {
-		out = strconv.AppendQuote(out, *page.NextCursor)
+	return append(out, tail...), nil
+}
+
+// itemsHead starts every encoded feed page.
+var itemsHead = []byte(`{"items":[`)
+
+// splitItems returns the items of an encoded feed page, each a JSON object,
+// and what follows the items array (from its closing bracket on). It only
+// tracks nesting and strings: the page comes from the feed, which encodes
+// it, so it is not validated again.
+func splitItems(b []byte) (items [][]byte, tail []byte, err error) {
+	if !bytes.HasPrefix(b, itemsHead) {
+		return nil, nil, fmt.Errorf("page does not start with %s", itemsHead)
 	}
-	return append(out, '}'), nil
+	depth, start, inString := 0, -1, false
+	for i := len(itemsHead); i < len(b); i++ {
+		c := b[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			if depth == 0 {
+				start = i
+			}
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return items, b[i:], nil // the items array closes
+			}
+			depth--
+			if depth == 0 {
+				items = append(items, b[start:i+1])
+			}
+		}
+	}
+	return nil, nil, fmt.Errorf("page ends inside its items")
 }
 
 // productsKey starts the products array of an encoded post item: a key, so

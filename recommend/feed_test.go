@@ -129,3 +129,22 @@ func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 		})
 	}
 }
+
+func TestSplitItemsKeepsStringsWhole(t *testing.T) {
+	page := `{"items":[{"a":"x}]\"{","b":[1,{"c":2}]},{"post":{"products":[{"id":7,"title":"[new]"}]}}],"nextCursor":"abc"}`
+	items, tail, err := splitItems([]byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{string(items[0]), string(items[1]), string(tail)}
+	want := []string{`{"a":"x}]\"{","b":[1,{"c":2}]}`, `{"post":{"products":[{"id":7,"title":"[new]"}]}}`, `],"nextCursor":"abc"}`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("split (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int64{7}, featured(items[1])); diff != "" {
+		t.Fatalf("featured (-want +got):\n%s", diff)
+	}
+	if _, _, err := splitItems([]byte(`{"items":[{"a":1}`)); err == nil {
+		t.Fatal("a truncated page was split")
+	}
+}

@@ -7,6 +7,7 @@ package recommend
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -395,17 +396,21 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 	cfg := s.config()
 	need := req.Offset + req.Limit
 	var (
-		ranked []Ranked
-		seen   map[int64]int
+		ranked  []Ranked
+		seen    map[int64]int
+		partial Stored // a stored list of which only a prefix is decoded
 	)
 	switch {
 	case s.cache != nil && !req.Live:
 		// A cache that cannot be read is a cache miss: the graph answers.
-		cached, ok, counts, err := s.cache.GetWithSeen(ctx, req.UserID)
-		if err == nil && ok {
-			ranked = cached
+		st, err := s.cache.GetWithSeen(ctx, req.UserID, prefixFor(need, req))
+		if err == nil && st.Found {
+			ranked = st.Items
+			if st.Partial {
+				partial = st
+			}
 		}
-		seen = counts
+		seen = st.Seen
 	case s.cache != nil && cfg.IgnoreAfter > 0:
 		seen, _ = s.cache.Seen(ctx, req.UserID)
 	}
@@ -438,7 +443,31 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 			return nil, false, err
 		}
 	}
-	out, more, err := s.finish(ctx, cfg, ranked, need, req.Exclude, req.Category)
+	if partial.Partial && cfg.IgnoreAfter > 0 {
+		// Demoted products may now rank below products past the prefix:
+		// the prefix must still hold a page of undemoted ones.
+		kept := 0
+		for _, r := range ranked {
+			if seen[r.ProductID] < cfg.IgnoreAfter {
+				kept++
+			}
+		}
+		if kept < need+len(req.Exclude) {
+			ranked = demoteIgnored(partial.All(), seen, cfg.IgnoreAfter)
+			partial = Stored{}
+		}
+	}
+	out, more, err := s.finishPart(ctx, cfg, ranked, need, req.Exclude, req.Category, partial.Partial)
+	if errors.Is(err, errShort) {
+		// The decoded prefix ran short (out of stock, caps): the whole list.
+		ranked = partial.All()
+		if cfg.IgnoreAfter > 0 && len(seen) > 0 {
+			ranked = demoteIgnored(ranked, seen, cfg.IgnoreAfter)
+		}
+		partial.Partial = false
+		out, more, err = s.finish(ctx, cfg, ranked, need, req.Exclude, req.Category)
+	}
+	more = more || partial.Partial
 	if err != nil {
 		return nil, false, err
 	}
@@ -454,6 +483,17 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 		s.cache.MarkSeenLater(req.UserID, ids)
 	}
 	return out, more, nil
+}
+
+// prefixFor is how many items of a stored list a request decodes: enough
+// that every item it can serve is among them, even when each product served
+// excluded one is in front (rank checks demotions); 0 (all) for
+// a category, whose products may be anywhere in the list.
+func prefixFor(need int, req Request) int {
+	if req.Category != "" {
+		return 0
+	}
+	return 2*need + len(req.Exclude) + 40
 }
 
 // computeInBackground ranks userID's list off the request path and stores
@@ -776,6 +816,16 @@ func blend(lists map[string][]graph.Candidate, weights map[string]float64) []Ran
 // run out. Cards are read for a window of candidates at a time. more says
 // whether candidates remain beyond the need.
 func (s *Service) finish(ctx context.Context, cfg Config, ranked []Ranked, need int, exclude map[int64]bool, category string) ([]stylegraph.Recommendation, bool, error) {
+	return s.finishPart(ctx, cfg, ranked, need, exclude, category, false)
+}
+
+// errShort: a list prefix did not fill a page within the caps.
+var errShort = errors.New("list prefix ran short")
+
+// finishPart is finish over ranked, which is only a prefix of the list when
+// partial: then it fails with errShort unless need items fit within the
+// caps, since items past the prefix would have come before capped ones.
+func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, need int, exclude map[int64]bool, category string, partial bool) ([]stylegraph.Recommendation, bool, error) {
 	var (
 		out      = make([]stylegraph.Recommendation, 0, need)
 		deferred []stylegraph.Recommendation
@@ -825,6 +875,9 @@ func (s *Service) finish(ctx context.Context, cfg Config, ranked []Ranked, need 
 		window *= 2
 	}
 	more := next < len(ranked) || len(out)+len(deferred) > need
+	if len(out) < need && partial {
+		return nil, false, errShort
+	}
 	for _, d := range deferred {
 		if len(out) == need {
 			break
