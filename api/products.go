@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -84,12 +83,11 @@ func putProduct(c *gin.Context, cat Catalog) {
 // withID adds "id" to a JSON object that lacks it, leaving every other byte
 // for strict decoding to judge.
 func withID(body []byte, id int64) ([]byte, error) {
+	// Decoded strictly: a duplicate name must not be collapsed here
+	// before the product decoder could refuse it.
 	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(body, &obj); err != nil {
-		return nil, catalog.JSONError(err)
-	}
-	if obj == nil {
-		return nil, stylegraph.Invalid("", "the body must be a JSON object")
+	if err := stylegraph.DecodeJSON(body, &obj); err != nil {
+		return nil, err
 	}
 	if _, ok := obj["id"]; ok {
 		return body, nil
@@ -140,24 +138,6 @@ func putUser(c *gin.Context, cat Catalog) {
 		return
 	}
 	c.JSON(http.StatusOK, u)
-}
-
-// decodeStrict reads one JSON object into v, rejecting unknown fields and
-// trailing data with the field named.
-func decodeStrict(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return err
-		}
-		return catalog.JSONError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return stylegraph.Invalid("", "unexpected data after the JSON object")
-	}
-	return nil
 }
 
 // pathID parses the :id path parameter.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -160,17 +159,11 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 	}
 }
 
-// decodeProduct parses one product strictly: unknown fields and trailing data
-// are errors naming the field.
+// decodeProduct parses one product strictly (stylegraph.DecodeJSON).
 func decodeProduct(b []byte) (stylegraph.Product, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var p stylegraph.Product
-	if err := dec.Decode(&p); err != nil {
-		return stylegraph.Product{}, JSONError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return stylegraph.Product{}, stylegraph.Invalid("", "unexpected data after the product object")
+	if err := stylegraph.DecodeJSON(b, &p); err != nil {
+		return stylegraph.Product{}, err
 	}
 	return p, nil
 }
@@ -182,29 +175,6 @@ func DecodeProduct(b []byte) (stylegraph.Product, error) {
 		return p, err
 	}
 	return p, Normalize(&p)
-}
-
-// JSONError turns a JSON decoding error into an EINVALID error naming the
-// field.
-func JSONError(err error) error {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	var pe *time.ParseError
-	switch {
-	case errors.As(err, &te):
-		return stylegraph.Invalid(te.Field, "must be a %s", te.Type.String())
-	case errors.As(err, &se):
-		return stylegraph.Invalid("", "malformed JSON at byte %d", se.Offset)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return stylegraph.Invalid(field, "unknown field")
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return stylegraph.Invalid("", "incomplete JSON")
-	case errors.As(err, &pe):
-		return stylegraph.Invalid("createdAt", "must be an RFC 3339 timestamp")
-	default:
-		return stylegraph.Invalid("", "malformed product JSON")
-	}
 }
 
 // csvLayout maps one CSV layout's columns to a product.

@@ -127,14 +127,14 @@ func TestReadLayouts(t *testing.T) {
 			wantLayout: catalog.LayoutNDJSON,
 			want: []stylegraph.Product{
 				{ID: 1, Title: "A", Price: 5, Currency: "EUR", CategoryPath: []string{"Apparel", "Tops"}},
-				{ID: 7, Title: "\ufffd"}, // encoding/json replaces invalid UTF-8
 				{ID: 8, Title: "F", CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
 			},
 			wantBad: []catalog.RowError{
 				{Line: 3, Field: "colour", Reason: "unknown field"},
-				{Line: 4, Field: "id", Reason: "must be a int64"},
-				{Line: 5, Reason: "unexpected data after the product object"},
+				{Line: 4, Field: "id", Reason: "must be an integer"},
+				{Line: 5, Reason: "unexpected data after the JSON object"},
 				{Line: 6, Field: "categoryPath", Reason: "a level must not contain '>'"},
+				{Line: 7, Field: "title", Reason: "must be valid UTF-8"},
 			},
 		},
 	}

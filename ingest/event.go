@@ -5,11 +5,7 @@
 package ingest
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -128,45 +124,18 @@ type Event struct {
 	ReceivedAt time.Time `json:"receivedAt,omitzero"`
 }
 
-// Decode parses one event strictly: unknown fields, trailing data and
-// oversized payloads are rejected with the offending field named.
+// Decode parses one event strictly (stylegraph.DecodeJSON: names match
+// case-sensitively, duplicate and unknown names and trailing data are
+// refused) and refuses oversized payloads, naming the offending field.
 func Decode(raw []byte) (Event, error) {
 	if len(raw) > MaxEventBytes {
 		return Event{}, &stylegraph.Error{Code: stylegraph.ETOOLARGE, Message: fmt.Sprintf("event is over %d bytes", MaxEventBytes)}
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
 	var e Event
-	if err := dec.Decode(&e); err != nil {
-		return Event{}, jsonError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return Event{}, stylegraph.Invalid("", "unexpected data after the event object")
+	if err := stylegraph.DecodeJSON(raw, &e); err != nil {
+		return Event{}, err
 	}
 	return e, nil
-}
-
-// jsonError names the field a JSON decoding error is about.
-func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		return stylegraph.Invalid(te.Field, "must be a %s", te.Type.String())
-	case errors.As(err, &se):
-		return stylegraph.Invalid("", "malformed JSON at byte %d", se.Offset)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return stylegraph.Invalid(field, "unknown field")
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return stylegraph.Invalid("", "incomplete JSON")
-	default:
-		var pe *time.ParseError
-		if errors.As(err, &pe) {
-			return stylegraph.Invalid("occurredAt", "must be an RFC 3339 timestamp")
-		}
-		return stylegraph.Invalid("", "malformed event: %s", err.Error())
-	}
 }
 
 // Normalize fills defaults (ID, OccurredAt) and validates the event against

@@ -56,7 +56,7 @@ func TestIngestRejectsHostileInputPerEvent(t *testing.T) {
 		{"bad id", `{"id": "../../etc/passwd", "type": "view", ` + product + `}`, outcome{ingest.Rejected, "invalid", "id"}},
 		{"id too big", `{"type": "view", "target": {"kind": "product", "id": 9007199254740992}}`, outcome{ingest.Rejected, "invalid", "target.id"}},
 		{"not an object", `42`, outcome{ingest.Rejected, "invalid", ""}},
-		{"null", `null`, outcome{ingest.Rejected, "invalid", "type"}},
+		{"null", `null`, outcome{ingest.Rejected, "invalid", ""}},
 		{"bad time", `{"type": "view", ` + product + `, "occurredAt": "1 Jan"}`, outcome{ingest.Rejected, "invalid", "occurredAt"}},
 		{"post deletion", `{"type": "post_deleted", "target": {"kind": "post", "id": 5}}`, outcome{ingest.Rejected, "forbidden", "type"}},
 		{"post creation", `{"type": "post_created", "target": {"kind": "post", "id": 5}, "data": {"authorId": 7}}`, outcome{ingest.Rejected, "forbidden", "type"}},
