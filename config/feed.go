@@ -21,8 +21,9 @@ type Feed struct {
 	NodeID             int           // FEED_NODE_ID: ID generator node, -1 to lease one in Redis
 	NodeLeaseTTL       time.Duration // FEED_NODE_LEASE_TTL: how long a leased node outlives its last renewal
 	Group              string        // FEED_GROUP: the fan-out consumer group
-	StreamsPerUser     int           // FEED_STREAMS_PER_USER: live streams one user may hold open per process
-	StreamsMax         int           // FEED_STREAMS_MAX: live streams one process holds open
+	StreamsPerUser     int           // FEED_STREAMS_PER_USER: live streams one user may hold open, over all processes
+	StreamsMax         int           // FEED_STREAMS_MAX: live streams open at once, over all processes
+	StreamLeaseTTL     time.Duration // FEED_STREAM_LEASE_TTL: how long a dead process's streams still count
 }
 
 func (r *reader) feed() Feed {
@@ -41,6 +42,10 @@ func (r *reader) feed() Feed {
 		Group:              r.str("FEED_GROUP", "feed"),
 		StreamsPerUser:     r.int("FEED_STREAMS_PER_USER", 5),
 		StreamsMax:         r.int("FEED_STREAMS_MAX", 10_000),
+		StreamLeaseTTL:     r.duration("FEED_STREAM_LEASE_TTL", 30*time.Second),
+	}
+	if f.StreamLeaseTTL < time.Second || f.StreamLeaseTTL > time.Hour {
+		r.fail("FEED_STREAM_LEASE_TTL", f.StreamLeaseTTL.String(), "must be between 1s and 1h")
 	}
 	r.between("FEED_STREAMS_PER_USER", f.StreamsPerUser, 1, 1000)
 	r.between("FEED_STREAMS_MAX", f.StreamsMax, 1, 1_000_000)

@@ -18,7 +18,7 @@ func TestFeedConfig(t *testing.T) {
 	want := config.Feed{
 		KeyPrefix: "feed:", Cap: 800, CelebrityThreshold: 10_000, RecentLikes: 3, RecentComments: 3,
 		InterestMin: 10, InterestLimit: 1000, FanoutBatch: 1000, Heartbeat: 15 * time.Second, NodeID: -1, Group: "feed",
-		StreamsPerUser: 5, StreamsMax: 10_000, NodeLeaseTTL: 30 * time.Second,
+		StreamsPerUser: 5, StreamsMax: 10_000, StreamLeaseTTL: 30 * time.Second, NodeLeaseTTL: 30 * time.Second,
 	}
 	if diff := cmp.Diff(want, c.Feed); diff != "" {
 		t.Errorf("feed defaults (-want +got):\n%s", diff)
@@ -44,6 +44,7 @@ func TestFeedConfig(t *testing.T) {
 		{"FEED_GROUP", "a b"},
 		{"FEED_STREAMS_PER_USER", "0"},
 		{"FEED_STREAMS_MAX", "-1"},
+		{"FEED_STREAM_LEASE_TTL", "100ms"},
 	} {
 		_, err := config.LoadFrom(lookup(map[string]string{tc.name: tc.value}))
 		if err == nil || !strings.Contains(err.Error(), tc.name) {

@@ -93,10 +93,13 @@ type Config struct {
 	TimelineTTL time.Duration
 	// TrendingWindow is how far back trending looks (default 7 days).
 	TrendingWindow time.Duration
-	// StreamsPerUser caps one user's live streams in this process (default
-	// 5); StreamsMax caps all of this process's live streams (default
-	// 10,000). Each holds a connection and an inbox.
+	// StreamsPerUser caps one user's live streams (default 5) and
+	// StreamsMax all live streams (default 10,000), over every process that
+	// shares the Redis (streamcap.go). Each holds a connection and an inbox.
 	StreamsPerUser, StreamsMax int
+	// StreamLeaseTTL is how long a live stream still counts against the caps
+	// after its process stopped renewing it, i.e. died (default 30s).
+	StreamLeaseTTL time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -139,6 +142,9 @@ func (c Config) withDefaults() Config {
 	if c.StreamsMax <= 0 {
 		c.StreamsMax = 10_000
 	}
+	if c.StreamLeaseTTL <= 0 {
+		c.StreamLeaseTTL = 30 * time.Second
+	}
 	if c.TrendingWindow <= 0 {
 		c.TrendingWindow = 7 * 24 * time.Hour
 	}
@@ -147,14 +153,15 @@ func (c Config) withDefaults() Config {
 
 // Service is the feed: mutations, reads, fan-out and live push.
 type Service struct {
-	g   Graph
-	r   redis.UniversalClient
-	act Activity
-	ids *IDs
-	cfg Config
-	log *slog.Logger
-	hub *hub
-	now func() time.Time
+	g    Graph
+	r    redis.UniversalClient
+	act  Activity
+	ids  *IDs
+	cfg  Config
+	log  *slog.Logger
+	hub  *hub
+	caps *streamCaps
+	now  func() time.Time
 	// cluster: r is a Redis Cluster client (feeds/cluster.go).
 	cluster bool
 }
@@ -167,12 +174,15 @@ func New(g Graph, r redis.UniversalClient, act Activity, ids *IDs, cfg Config, l
 	}
 	s := &Service{g: g, r: r, act: act, ids: ids, cfg: cfg.withDefaults(), log: log, now: time.Now, cluster: isCluster(r)}
 	s.hub = newHub(r, s.cfg.Prefix+"live:", log)
-	s.hub.perUser, s.hub.max = s.cfg.StreamsPerUser, s.cfg.StreamsMax
+	s.caps = newStreamCaps(r, s.cfg.Prefix, s.cfg.StreamsPerUser, s.cfg.StreamsMax, s.cfg.StreamLeaseTTL, log)
 	return s
 }
 
-// Close stops the live hub.
-func (s *Service) Close() error { return s.hub.close() }
+// Close stops the live hub and the renewal of stream leases.
+func (s *Service) Close() error {
+	s.caps.close()
+	return s.hub.close()
+}
 
 // Config returns the effective configuration.
 func (s *Service) Config() Config { return s.cfg }

@@ -24,13 +24,9 @@ type hub struct {
 	prefix string
 	log    *slog.Logger
 
-	// perUser and max cap the streams of one user and of the process.
-	perUser, max int
-
-	mu    sync.Mutex
-	ps    *redis.PubSub
-	subs  map[int64]map[*subscriber]struct{}
-	count int // streams open, over all users
+	mu   sync.Mutex
+	ps   *redis.PubSub
+	subs map[int64]map[*subscriber]struct{}
 }
 
 // subscriber is one live stream's inbox. It is closed when the stream falls
@@ -52,12 +48,6 @@ func (h *hub) channel(uid int64) string { return h.prefix + itoa(uid) }
 func (h *hub) subscribe(ctx context.Context, uid int64) (*subscriber, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.perUser > 0 && len(h.subs[uid]) >= h.perUser {
-		return nil, stylegraph.Errorf(stylegraph.ERATELIMITED, "at most %d live streams per user are open at once; close one first", h.perUser)
-	}
-	if h.max > 0 && h.count >= h.max {
-		return nil, stylegraph.Errorf(stylegraph.ERATELIMITED, "this server holds its maximum of %d live streams; retry shortly", h.max)
-	}
 	if h.ps == nil {
 		h.ps = h.r.Subscribe(context.Background())
 		go h.loop(h.ps.Channel(redis.WithChannelSize(1024)))
@@ -70,7 +60,6 @@ func (h *hub) subscribe(ctx context.Context, uid int64) (*subscriber, error) {
 		h.subs[uid] = map[*subscriber]struct{}{}
 	}
 	h.subs[uid][sub] = struct{}{}
-	h.count++
 	return sub, nil
 }
 
@@ -81,13 +70,15 @@ func (h *hub) unsubscribe(uid int64, sub *subscriber) {
 		return
 	}
 	delete(h.subs[uid], sub)
-	h.count--
 	if !sub.closed {
 		sub.closed = true
 		close(sub.ch)
 	}
 	if len(h.subs[uid]) == 0 {
 		delete(h.subs, uid)
+		if h.ps == nil {
+			return // the hub was closed first
+		}
 		if err := h.ps.Unsubscribe(context.Background(), h.channel(uid)); err != nil {
 			h.log.Warn("unsubscribe live feed", "err", err.Error())
 		}
@@ -150,6 +141,11 @@ func (s *Service) Stream(ctx context.Context, uid int64, lastEventID string, ope
 	if err := s.touch(ctx, uid); err != nil {
 		return err
 	}
+	lease, err := s.caps.acquire(ctx, uid)
+	if err != nil {
+		return err
+	}
+	defer s.caps.release(uid, lease)
 	sub, err := s.hub.subscribe(ctx, uid)
 	if err != nil {
 		return err

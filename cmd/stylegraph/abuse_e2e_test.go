@@ -369,8 +369,8 @@ func TestLiveStreamsAreCapped(t *testing.T) {
 	}
 }
 
-// TestLiveStreamsPerProcessCap fills the process's stream budget
-// (FEED_STREAMS_MAX) with several users; the next user is refused with 429.
+// TestLiveStreamsPerProcessCap fills the stream budget (FEED_STREAMS_MAX)
+// with several users; the next user is refused with 429.
 func TestLiveStreamsPerProcessCap(t *testing.T) {
 	base, d := startServerWith(t, func(c *config.Config) {
 		isolate(t)(c)
@@ -387,6 +387,58 @@ func TestLiveStreamsPerProcessCap(t *testing.T) {
 		if code != want || (want == 429 && e.Error.Code != "rate_limited") {
 			t.Errorf("stream %d: %d %+v, want %d", i+1, code, e.Error, want)
 		}
+	}
+}
+
+// TestLiveStreamCapsAcrossServers runs two API servers on the same Redis,
+// as two replicas behind a load balancer: a user's streams and all streams
+// are counted over both, so spreading connections over replicas gains the
+// attacker nothing, and a stream closed on one frees its place on the other.
+func TestLiveStreamCapsAcrossServers(t *testing.T) {
+	iso, prefix := isolate(t), testenv.Namespace(t)+"feed:"
+	edit := func(c *config.Config) {
+		iso(c)
+		c.Feed.KeyPrefix = prefix // one deployment: both replicas share the feed's keys
+		c.Feed.StreamsMax = 3
+		c.Feed.StreamsPerUser = 2
+	}
+	a, d := startServerWith(t, edit)
+	b, _ := startServerWith(t, edit)
+	ids := testenv.IDBase(t)
+	u1, u2, u3 := bearerFor(t, d, ids+1, stylegraph.RoleShopper), bearerFor(t, d, ids+2, stylegraph.RoleShopper), bearerFor(t, d, ids+3, stylegraph.RoleShopper)
+	var closeFirst func()
+	for i, step := range []struct {
+		server string
+		user   map[string]string
+		want   int
+	}{
+		{a, u1, 200},
+		{b, u1, 200},
+		{a, u1, 429}, // u1 holds FEED_STREAMS_PER_USER over both servers
+		{b, u1, 429},
+		{b, u2, 200}, // three streams in all
+		{a, u3, 429}, // FEED_STREAMS_MAX over both servers
+		{b, u3, 429},
+	} {
+		code, e, retry, closeIt := openStream(t, step.server, step.user)
+		if code != step.want || (step.want == 429 && (e.Error.Code != "rate_limited" || retry == "")) {
+			t.Errorf("step %d: %d %+v (Retry-After %q), want %d", i+1, code, e.Error, retry, step.want)
+		}
+		if i == 0 {
+			closeFirst = closeIt
+		}
+	}
+	closeFirst() // u1's stream on a
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, _, _, _ := openStream(t, b, u1)
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a stream closed on one server did not free its place on the other: %d", code)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

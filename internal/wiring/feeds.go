@@ -52,5 +52,6 @@ func (d *Deps) FeedConfig() feeds.Config {
 		Heartbeat:          fc.Heartbeat,
 		StreamsPerUser:     fc.StreamsPerUser,
 		StreamsMax:         fc.StreamsMax,
+		StreamLeaseTTL:     fc.StreamLeaseTTL,
 	}
 }
