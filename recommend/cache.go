@@ -174,11 +174,15 @@ func decodePrefix(b []byte, n int) (items []Ranked, partial, ok bool) {
 			if len(items) == n {
 				return items, true, true
 			}
-			var r Ranked
+			var r struct {
+				ProductID int64           `json:"id"`
+				Score     float64         `json:"score"`
+				Reasons   json.RawMessage `json:"reasons"`
+			}
 			if dec.Decode(&r) != nil {
 				return nil, false, false
 			}
-			items = append(items, r)
+			items = append(items, Ranked{ProductID: r.ProductID, Score: r.Score, rawReasons: r.Reasons})
 		}
 		return items, false, true
 	}

@@ -7,6 +7,7 @@ package recommend
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -291,6 +292,21 @@ type Ranked struct {
 	ProductID int64               `json:"id"`
 	Score     float64             `json:"score"`
 	Reasons   []stylegraph.Reason `json:"reasons"`
+
+	// rawReasons are the reasons still encoded (a stored list read by
+	// prefix): only the served items' are decoded.
+	rawReasons []byte
+}
+
+// reasons returns r's reasons, decoding them if they are still encoded.
+func (r Ranked) reasons() []stylegraph.Reason {
+	if r.Reasons == nil && len(r.rawReasons) > 0 {
+		var rs []stylegraph.Reason
+		if json.Unmarshal(r.rawReasons, &rs) == nil {
+			return rs
+		}
+	}
+	return r.Reasons
 }
 
 // Recommend answers GET /v1/recommendations.
@@ -493,7 +509,7 @@ func prefixFor(need int, req Request) int {
 	if req.Category != "" {
 		return 0
 	}
-	return 2*need + len(req.Exclude) + 40
+	return need + len(req.Exclude) + 16
 }
 
 // computeInBackground ranks userID's list off the request path and stores
@@ -860,7 +876,7 @@ func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, n
 			if category != "" && !inCategory(c.Product, category) {
 				continue
 			}
-			rec := stylegraph.Recommendation{Product: c.Product, Score: r.Score, Reasons: r.Reasons}
+			rec := stylegraph.Recommendation{Product: c.Product, Score: r.Score, Reasons: r.reasons()}
 			b, cat := c.Product.BrandID, c.Product.Category()
 			if (cfg.MaxPerBrand > 0 && b != 0 && perBrand[b] >= cfg.MaxPerBrand) ||
 				(cfg.MaxPerCategory > 0 && cat != "" && perCat[cat] >= cfg.MaxPerCategory) {
