@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -142,6 +143,21 @@ func TestComposeRunsTheStack(t *testing.T) {
 			}
 		}
 	}
+	// Metrics and readiness details are on the API's internal listener:
+	// inside a container it must listen beyond loopback and be published.
+	apiEnv := svc("api").Environment["INTERNAL_ADDR"]
+	if apiEnv == nil || hostOf(*apiEnv) != "" {
+		t.Errorf("api INTERNAL_ADDR %v, want :port so Prometheus can reach it", apiEnv)
+	} else {
+		_, port, _ := net.SplitHostPort(*apiEnv)
+		published := false
+		for _, p := range svc("api").Ports {
+			published = published || p.Target == mustAtoi(t, port)
+		}
+		if !published {
+			t.Errorf("api does not publish its internal port %s", port)
+		}
+	}
 	if got := svc("s3").Command; !slices.Contains(got, "stylegraph-archive") {
 		t.Errorf("s3 does not create the archive bucket: %v", got)
 	}
@@ -157,3 +173,12 @@ func host(t *testing.T, raw string) string {
 }
 
 func hostOf(addr string) string { h, _, _ := net.SplitHostPort(addr); return h }
+
+func mustAtoi(t *testing.T, s string) uint32 {
+	t.Helper()
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		t.Fatalf("port %q: %v", s, err)
+	}
+	return uint32(n)
+}
