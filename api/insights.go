@@ -235,13 +235,14 @@ func (s *Server) insightTrending(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	r := report{Title: "trending " + kind + "s", Window: &w, Columns: []string{"name", "id", "score", "current", "previous", "change"}}
+	r := report{Title: "trending " + kind + "s", Window: &w, Columns: []string{"name", "id", "score", "current", "previous", "change", "series"},
+		Extra: map[string]any{"seriesBuckets": graph.TrendBuckets}}
 	for _, x := range rows {
 		var change any // nil when there is nothing to compare with
 		if x.Previous > 0 {
 			change = (x.Current - x.Previous) / x.Previous
 		}
-		r.Rows = append(r.Rows, []any{x.Name, x.ID, x.Score, x.Current, x.Previous, change})
+		r.Rows = append(r.Rows, []any{x.Name, x.ID, x.Score, x.Current, x.Previous, change, x.Series})
 	}
 	s.render(c, r)
 }
@@ -496,6 +497,12 @@ func csvCell(v any) string {
 		return defuseFormulas(x)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
+	case []float64: // a series, in one cell
+		parts := make([]string, len(x))
+		for i, f := range x {
+			parts[i] = strconv.FormatFloat(f, 'f', -1, 64)
+		}
+		return strings.Join(parts, " ")
 	default:
 		return fmt.Sprint(x)
 	}

@@ -39,14 +39,19 @@ type TrendFilter struct {
 }
 
 // Trend is one ranked product, tag or brand. Current and Previous are the
-// raw weighted engagement of this window and the one before it.
+// raw weighted engagement of this window and the one before it; Series
+// splits Current into TrendBuckets equal slices of the window, oldest first.
 type Trend struct {
-	ID       int64   `json:"id,omitempty"`
-	Name     string  `json:"name"`
-	Score    float64 `json:"score"`
-	Current  float64 `json:"current"`
-	Previous float64 `json:"previous"`
+	ID       int64     `json:"id,omitempty"`
+	Name     string    `json:"name"`
+	Score    float64   `json:"score"`
+	Current  float64   `json:"current"`
+	Previous float64   `json:"previous"`
+	Series   []float64 `json:"series"`
 }
+
+// TrendBuckets is how many slices of the window a Trend's Series has.
+const TrendBuckets = 8
 
 // Trending ranks by time-decayed engagement in [Since, Now) and reports the
 // change against the window of the same length before it.
@@ -55,6 +60,7 @@ func (s *Store) Trending(ctx context.Context, f TrendFilter) ([]Trend, error) {
 	res, err := s.runNamed(ctx, "insights_trending", map[string]any{
 		"kind": f.Kind, "category": nullable(f.Category), "since": f.Since.UTC(), "prevSince": f.Since.Add(-window).UTC(),
 		"now": f.Now.UTC(), "halfLifeHours": f.HalfLifeHours, "limit": f.Limit,
+		"windowSeconds": window.Seconds(), "buckets": TrendBuckets,
 	})
 	if err != nil {
 		return nil, err
@@ -62,7 +68,12 @@ func (s *Store) Trending(ctx context.Context, f TrendFilter) ([]Trend, error) {
 	out := make([]Trend, 0, len(res.Records))
 	for _, r := range res.Records {
 		m := r.AsMap()
-		out = append(out, Trend{ID: i64(m["id"]), Name: str(m["name"]), Score: num(m["score"]), Current: num(m["current"]), Previous: num(m["previous"])})
+		t := Trend{ID: i64(m["id"]), Name: str(m["name"]), Score: num(m["score"]), Current: num(m["current"]), Previous: num(m["previous"])}
+		series, _ := m["series"].([]any)
+		for _, v := range series {
+			t.Series = append(t.Series, num(v))
+		}
+		out = append(out, t)
 	}
 	return out, nil
 }

@@ -75,6 +75,14 @@ func TestInsights(t *testing.T) {
 		if len(got) != 2 || got[0].ID != base+201 || got[0].Current != 16 || got[1].ID != base+202 || got[1].Current != 12 {
 			t.Fatalf("trending products %+v", got)
 		}
+		// Every engagement is a minute old: all in the last of the 8 slices.
+		for i, want := range []float64{16, 12} {
+			series := make([]float64, graph.TrendBuckets)
+			series[graph.TrendBuckets-1] = want
+			if diff := cmp.Diff(series, got[i].Series); diff != "" {
+				t.Errorf("series of %d (-want +got):\n%s", got[i].ID, diff)
+			}
+		}
 		tags, err := s.Trending(ctx, graph.TrendFilter{Kind: "tag", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
@@ -95,6 +103,10 @@ func TestInsights(t *testing.T) {
 		}
 		if len(prev) != 1 || prev[0].ID != base+101 || prev[0].Current != 3 {
 			t.Fatalf("brand B trend in the earlier window: %+v", prev)
+		}
+		// The like a minute into that window is in its first slice.
+		if diff := cmp.Diff([]float64{3, 0, 0, 0, 0, 0, 0, 0}, prev[0].Series); diff != "" {
+			t.Errorf("series of brand B in the earlier window (-want +got):\n%s", diff)
 		}
 	})
 

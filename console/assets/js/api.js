@@ -21,11 +21,27 @@ export class APIError extends Error {
   }
 }
 
+// A screen's reads belong to it: leaving the screen (app.js calls navigate)
+// aborts those still in flight, so a slow report neither draws over the next
+// screen nor keeps the server working for nobody (the server stops a read
+// whose client went away). Writes are not tied to it: a like or a post sent
+// just before leaving still completes.
+let screen = new AbortController();
+
+// navigate aborts the reads of the screen being left and returns the signal
+// of the next one.
+export function navigate() {
+  screen.abort();
+  screen = new AbortController();
+  return screen.signal;
+}
+
 // api calls path (/v1/...) and returns the decoded JSON (or text for CSV).
 export async function api(path, { method = 'GET', body, accept = 'application/json', signal } = {}) {
   const headers = { Accept: accept };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method === 'GET') signal = signal ? AbortSignal.any([signal, screen.signal]) : screen.signal;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, credentials: 'omit', cache: 'no-store' });
   if (res.status === 401 && session.token) {
     session.clear();

@@ -1,7 +1,7 @@
 // The console's shell: sign-in, navigation and a hash router (#/feed,
 // #/insights/trending, …). Screens live in views/; each renders into the main
 // element and may return a function that stops what it started.
-import { api, session } from './api.js';
+import { api, navigate, session } from './api.js';
 import { h, replace, errorBox } from './dom.js';
 import { feedView } from './views/feed.js';
 import { searchView } from './views/search.js';
@@ -96,10 +96,11 @@ async function signInView() {
 
 async function route() {
   if (stop) { try { stop(); } catch { /* already stopped */ } stop = null; }
+  const signal = navigate();
   if (!session.token) return signInView();
   let me = session.me;
   if (!me) {
-    try { me = await api('/v1/me'); session.setMe(me); } catch { session.clear(); return signInView(); }
+    try { me = await api('/v1/me'); session.setMe(me); } catch { if (signal.aborted) return; session.clear(); return signInView(); }
   }
   const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -109,8 +110,12 @@ async function route() {
   if (!screen) { replace(main, errorBox(new Error('no such screen'))); return; }
   replace(main, h('p', { class: 'muted' }, 'Loading…'));
   try {
-    stop = await screen.view(main, { parts: parts.slice(1), query: new URLSearchParams(query), me }) || null;
+    const stopView = await screen.view(main, { parts: parts.slice(1), query: new URLSearchParams(query), me }) || null;
+    // A screen left while it loaded is stopped at once.
+    if (signal.aborted) { if (stopView) stopView(); } else stop = stopView;
   } catch (err) {
+    // A screen left while it loaded says nothing: the next one owns the page.
+    if (signal.aborted) return;
     replace(main, h('h1', null, screen.title || key), errorBox(err));
   }
 }

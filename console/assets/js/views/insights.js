@@ -78,31 +78,19 @@ const renderers = {
       { name: 'kind', label: 'Kind', options: ['product', 'brand', 'tag'], def: 'product' },
       { name: 'category', label: 'Category path', placeholder: 'Apparel > Topwear', size: 18 }], params));
     const r = await api(path);
-    // The sparkline splits the window in four: the same insight over the
-    // last quarter, half and three quarters gives each quarter's engagement.
-    // It fills in after the chart, as it takes three more queries.
-    const sparks = new Map(r.rows.map(x => [x.id ?? x.name, h('span', { class: 'muted spark-slot' }, '…')]));
+    // Each row's series is its engagement in equal slices of the window,
+    // oldest first, computed by the server with the ranking.
     el.append(bars('time-decayed score', r.rows.map(x => x.name), [{ name: 'score', data: r.rows.map(x => x.score) }]),
       table([
         { key: 'name' },
-        { key: 'trend', label: 'over the window', render: x => sparks.get(x.id ?? x.name) },
+        { key: 'trend', label: 'over the window', render: x => h('span', { class: 'spark-slot', dataset: { points: (x.series || []).join(' ') } },
+          sparkline(x.series && x.series.length ? x.series : [0])) },
         { key: 'current', num: true }, { key: 'previous', num: true },
         { key: 'change', label: 'change', render: x => x.change == null ? h('span', { class: 'muted' }, 'new')
           : h('span', { class: x.change >= 0 ? 'up' : 'down' }, `${x.change >= 0 ? '+' : ''}${fmt(x.change * 100, 0)}%`) },
         { key: 'score', num: true },
       ], r.rows));
-    const hours = toHours(params.window);
-    Promise.all([1, 2, 3].map(q => api(`/v1/admin/insights/trending${qs({ ...params, window: `${Math.max(1, Math.round(hours * q / 4))}h`, limit: 500 })}`)
-      .then(x => new Map(x.rows.map(row => [row.id ?? row.name, row.current])))))
-      .then(cumulative => {
-        for (const row of r.rows) {
-          const key = row.id ?? row.name;
-          const c = [...cumulative.map(m => m.get(key) || 0), row.current];
-          replace(sparks.get(key), sparkline([c[3] - c[2], c[2] - c[1], c[1] - c[0], c[0]].map(v => Math.max(0, v))));
-        }
-        el.dataset.sparklines = 'true';
-      })
-      .catch(err => el.append(errorBox(err)));
+    el.dataset.sparklines = 'true';
   },
 
   async audience(el, p) {
@@ -211,11 +199,6 @@ const renderers = {
     table([{ key: 'query' }, { key: 'list' }, { key: 'count', num: true }], r.rows));
   },
 };
-
-function toHours(w) {
-  const n = parseInt(w, 10);
-  return w.endsWith('d') ? n * 24 : n;
-}
 
 function splitPair(pair) {
   const i = String(pair).indexOf(' + ');
