@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -177,7 +178,20 @@ func tab(t *testing.T, browser context.Context, timeout time.Duration) context.C
 	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
 			Source: `window.__csp = [];
-document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));`,
+document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+// Observes (does not change) the page's requests: which were sent, and
+// which the page aborted before they were answered.
+window.__requested = []; window.__aborted = [];
+const realFetch = window.fetch;
+window.fetch = function (input, init) {
+  const url = String(input);
+  let answered = false;
+  window.__requested.push(url);
+  if (init && init.signal) init.signal.addEventListener('abort', () => { if (!answered) window.__aborted.push(url); });
+  const res = realFetch.apply(this, arguments);
+  res.then(() => { answered = true; }, () => {});
+  return res;
+};`,
 		})
 		return err
 	}))
@@ -204,14 +218,29 @@ func screenshotDir(t *testing.T) string {
 
 func shot(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
+	shotOf(t, ctx, dir, name, chromedp.CaptureScreenshot())
+}
+
+// shotFull captures the whole page, for screens taller than the window.
+func shotFull(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	shotOf(t, ctx, dir, name, chromedp.FullScreenshot(90))
+}
+
+func shotOf(t *testing.T, ctx context.Context, dir, name string, capture chromedp.Action[[]byte]) {
+	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void]("window.scrollTo(0, 0)")); err != nil {
 		t.Fatal(err)
 	}
-	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	buf, err := chromedp.Run(ctx, capture)
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+	ext := ".png"
+	if len(buf) > 2 && buf[0] == 0xff && buf[1] == 0xd8 {
+		ext = ".jpg" // a full-page capture below quality 100 is a JPEG
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+ext), buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -385,7 +414,48 @@ func TestConsoleInBrowser(t *testing.T) {
 			step(t, ctx, s.name, goHash("#/insights/"+s.hash),
 				waitJS(fmt.Sprintf(`document.querySelector('#insight') && document.querySelector('#insight').dataset.insight === %q`, s.name)),
 				chartDrawn(), chromedp.WaitVisible(chromedp.CSS("#insight button.csv")))
+			if s.name == "trending" {
+				// The sparklines come from the server's series: eight slices
+				// per row, the test's engagements in them.
+				step(t, ctx, "trending sparklines", waitJS(`document.querySelector('#insight').dataset.sparklines === 'true' &&
+  [...document.querySelectorAll('#insight .spark-slot')].some(s => s.dataset.points.split(' ').length === 8 &&
+    s.dataset.points.split(' ').some(v => Number(v) > 0) && s.querySelectorAll('svg circle').length === 8)`))
+			}
 			shot(t, ctx, dir, "insights-"+s.name)
+		}
+
+		// Leaving a screen while it loads aborts its reads: the report held
+		// at the network never answers, and the next screen draws without
+		// an error from the one left.
+		hold := func(pattern string) {
+			t.Helper()
+			err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				if pattern == "" {
+					_, err := cdp.Call(ctx, tg, fetch.Disable, cdp.Empty{})
+					return err
+				}
+				_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern}}})
+				return err
+			}))
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		hold("*/v1/admin/insights/bought-together*")
+		step(t, ctx, "leave a loading screen", goHash(fmt.Sprintf("#/insights/bought-together?product=%d&limit=7", f.sneakers)),
+			waitJS(`window.__requested.some(u => u.includes('/insights/bought-together') && u.includes('limit=7'))`),
+			goHash(fmt.Sprintf("#/insights/funnel?product=%d&window=7d", f.sneakers)),
+			waitJS(`document.querySelector('#insight') && document.querySelector('#insight').dataset.insight === 'funnel'`), chartDrawn())
+		hold("")
+		left, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__aborted.filter(u => u.includes('/insights/bought-together'))`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(left) != 1 {
+			t.Errorf("reads aborted on leaving bought-together: %q, want its one report", left)
+		}
+		if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('main .error').length`)); n != 0 {
+			t.Errorf("%d error boxes after leaving a loading screen", n)
 		}
 
 		// The explorer, two steps out from a product.
@@ -403,7 +473,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS("#preview-feed .post")),
 			chromedp.WaitVisible(chromedp.CSS("#preview-personalised li")),
 			chromedp.WaitVisible(chromedp.CSS("#preview-unpersonalised li")))
-		shot(t, ctx, dir, "preview")
+		shotFull(t, ctx, dir, "preview")
 		checkNoScriptRan(t, ctx)
 	})
 
