@@ -224,7 +224,7 @@ func shot(t *testing.T, ctx context.Context, dir, name string) {
 // shotFull captures the whole page, for screens taller than the window.
 func shotFull(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
-	shotOf(t, ctx, dir, name, chromedp.FullScreenshot(90))
+	shotOf(t, ctx, dir, name, chromedp.FullScreenshot(100)) // 100: a PNG
 }
 
 func shotOf(t *testing.T, ctx context.Context, dir, name string, capture chromedp.Action[[]byte]) {
@@ -236,11 +236,7 @@ func shotOf(t *testing.T, ctx context.Context, dir, name string, capture chromed
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	ext := ".png"
-	if len(buf) > 2 && buf[0] == 0xff && buf[1] == 0xd8 {
-		ext = ".jpg" // a full-page capture below quality 100 is a JPEG
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+ext), buf, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
