@@ -6,7 +6,8 @@ import { h, replace, img, money, highlighted } from '../dom.js';
 // reasonLine says why a product was recommended, naming the people behind a
 // social reason.
 export function reasonLine(r) {
-  const who = (r.via || []).map(u => u.name || `user ${u.ID}`);
+  // People the reason's text already names are not repeated after it.
+  const who = (r.via || []).map(u => u.name || `user ${u.ID}`).filter(n => !String(r.text).includes(n));
   return h('li', { class: 'reason', dataset: { kind: r.kind } }, r.text, who.length ? ` — ${who.join(', ')}` : null);
 }
 
