@@ -12,12 +12,19 @@ const (
 	RoleMerchandiser Role = "merchandiser"
 	RoleAdmin        Role = "admin"
 	RoleService      Role = "service"
+	// RoleGuest is an anonymous visitor's session: search, trending,
+	// recommendations and its own browsing events, nothing else.
+	RoleGuest Role = "guest"
 )
+
+// Guest IDs are drawn at random from [MinGuestID, 2^53): shops' user IDs stay
+// below MinGuestID, so a guest never acts as a real user.
+const MinGuestID = 1 << 52
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleShopper, RoleMerchandiser, RoleAdmin, RoleService:
+	case RoleShopper, RoleMerchandiser, RoleAdmin, RoleService, RoleGuest:
 		return true
 	}
 	return false

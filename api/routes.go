@@ -27,6 +27,9 @@ func (s *Server) routes(o Options) {
 	if o.Feeds != nil {
 		s.feedRoutes(o.Feeds)
 	}
+	if o.GuestTokens != nil && o.Guests != nil {
+		s.registerGuests(o.GuestTokens, o.Guests)
+	}
 	if o.Tags != nil {
 		s.tagRoutes(o.Tags)
 	}

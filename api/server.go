@@ -78,6 +78,10 @@ type Options struct {
 	// Feeds serves posts, likes, comments, follows and the feed (nil: no
 	// feed endpoints).
 	Feeds Feeds
+	// GuestTokens and Guests enable anonymous sessions (POST /v1/guests)
+	// and their merge into an account at sign-in.
+	GuestTokens TokenMinter
+	Guests      Guests
 	// Tags serves following tags and a tag's posts (nil: none).
 	Tags Tags
 	// Notifications serves /v1/me/notifications.
@@ -225,7 +229,7 @@ func New(o Options) *Server {
 	e.GET("/openapi.yaml", s.openAPI)
 	s.internal = s.newInternal()
 
-	s.v1 = e.Group("/v1", s.guard, scopeServices)
+	s.v1 = e.Group("/v1", s.guard, scopeServices, scopeGuests)
 	s.routes(o)
 	return s
 }

@@ -99,6 +99,10 @@ func (in *Ingester) Ingest(ctx context.Context, p stylegraph.Principal, raws []j
 // events drive trending, bought-together, the funnel and recommendations.
 var commerce = map[Type]bool{AddToCart: true, RemoveFromCart: true, Purchase: true}
 
+// guestTypes are the events an anonymous session may record: browsing, which
+// shapes its recommendations and moves to the account at sign-in.
+var guestTypes = map[Type]bool{View: true, Like: true, Unlike: true, Hide: true, Search: true}
+
 // authorize decides who may record an event. Post lifecycle events
 // (post_created, post_deleted) are derived by the server when a post is
 // written or deleted through /v1/posts, so no caller may send them: a forged
@@ -112,6 +116,11 @@ func authorize(p stylegraph.Principal, e *Event) error {
 	}
 	if p.Is(stylegraph.RoleService) {
 		return nil
+	}
+	_, known := targets[e.Type]
+	if p.Is(stylegraph.RoleGuest) && known && !guestTypes[e.Type] { // unknown types fail validation
+		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",
+			Message: fmt.Sprintf("guests record views, likes, hides and searches; %s needs a signed-in user", e.Type)}
 	}
 	if commerce[e.Type] {
 		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",

@@ -100,6 +100,7 @@ const (
 // Defines values for PrincipalRole.
 const (
 	PrincipalRoleAdmin        PrincipalRole = "admin"
+	PrincipalRoleGuest        PrincipalRole = "guest"
 	PrincipalRoleMerchandiser PrincipalRole = "merchandiser"
 	PrincipalRoleService      PrincipalRole = "service"
 	PrincipalRoleShopper      PrincipalRole = "shopper"
@@ -829,6 +830,11 @@ type StreamFeedParams struct {
 	LastEventID *string `json:"Last-Event-ID,omitempty"`
 }
 
+// MergeGuestSessionJSONBody defines parameters for MergeGuestSession.
+type MergeGuestSessionJSONBody struct {
+	GuestToken string `json:"guestToken"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
@@ -957,6 +963,9 @@ type PostConsoleDevTokenJSONRequestBody PostConsoleDevTokenJSONBody
 
 // PostEventsJSONRequestBody defines body for PostEvents for application/json ContentType.
 type PostEventsJSONRequestBody PostEventsJSONBody
+
+// MergeGuestSessionJSONRequestBody defines body for MergeGuestSession for application/json ContentType.
+type MergeGuestSessionJSONRequestBody MergeGuestSessionJSONBody
 
 // CreatePostJSONRequestBody defines body for CreatePost for application/json ContentType.
 type CreatePostJSONRequestBody = PostDraft
@@ -1387,6 +1396,9 @@ type ClientInterface interface {
 	// StreamFeed request
 	StreamFeed(ctx context.Context, params *StreamFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateGuestSession request
+	CreateGuestSession(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DeleteMe request
 	DeleteMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -1401,6 +1413,11 @@ type ClientInterface interface {
 
 	// Follow request
 	Follow(ctx context.Context, kind string, id ID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MergeGuestSessionWithBody request with any body
+	MergeGuestSessionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	MergeGuestSession(ctx context.Context, body MergeGuestSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UnhideProduct request
 	UnhideProduct(ctx context.Context, productId ID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1770,6 +1787,18 @@ func (c *Client) StreamFeed(ctx context.Context, params *StreamFeedParams, reqEd
 	return c.Client.Do(req)
 }
 
+func (c *Client) CreateGuestSession(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateGuestSessionRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 func (c *Client) DeleteMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteMeRequest(c.Server)
 	if err != nil {
@@ -1820,6 +1849,30 @@ func (c *Client) Unfollow(ctx context.Context, kind string, id ID, reqEditors ..
 
 func (c *Client) Follow(ctx context.Context, kind string, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewFollowRequest(c.Server, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) MergeGuestSessionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMergeGuestSessionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) MergeGuestSession(ctx context.Context, body MergeGuestSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMergeGuestSessionRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3564,6 +3617,33 @@ func NewStreamFeedRequest(server string, params *StreamFeedParams) (*http.Reques
 	return req, nil
 }
 
+// NewCreateGuestSessionRequest generates requests for CreateGuestSession
+func NewCreateGuestSessionRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/guests")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest("POST", queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDeleteMeRequest generates requests for DeleteMe
 func NewDeleteMeRequest(server string) (*http.Request, error) {
 	var err error
@@ -3723,6 +3803,46 @@ func NewFollowRequest(server string, kind string, id ID) (*http.Request, error) 
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewMergeGuestSessionRequest calls the generic MergeGuestSession builder with application/json body
+func NewMergeGuestSessionRequest(server string, body MergeGuestSessionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMergeGuestSessionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewMergeGuestSessionRequestWithBody generates requests for MergeGuestSession with any type of body
+func NewMergeGuestSessionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/me/guest-merge")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest("POST", queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -5577,6 +5697,9 @@ type ClientWithResponsesInterface interface {
 	// StreamFeedWithResponse request
 	StreamFeedWithResponse(ctx context.Context, params *StreamFeedParams, reqEditors ...RequestEditorFn) (*StreamFeedResponse, error)
 
+	// CreateGuestSessionWithResponse request
+	CreateGuestSessionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CreateGuestSessionResponse, error)
+
 	// DeleteMeWithResponse request
 	DeleteMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteMeResponse, error)
 
@@ -5591,6 +5714,11 @@ type ClientWithResponsesInterface interface {
 
 	// FollowWithResponse request
 	FollowWithResponse(ctx context.Context, kind string, id ID, reqEditors ...RequestEditorFn) (*FollowResponse, error)
+
+	// MergeGuestSessionWithBodyWithResponse request with any body
+	MergeGuestSessionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeGuestSessionResponse, error)
+
+	MergeGuestSessionWithResponse(ctx context.Context, body MergeGuestSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeGuestSessionResponse, error)
 
 	// UnhideProductWithResponse request
 	UnhideProductWithResponse(ctx context.Context, productId ID, reqEditors ...RequestEditorFn) (*UnhideProductResponse, error)
@@ -6239,6 +6367,33 @@ func (r StreamFeedResponse) StatusCode() int {
 	return 0
 }
 
+type CreateGuestSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON201      *struct {
+		ExpiresAt time.Time `json:"expiresAt"`
+		GuestId   ID        `json:"guestId"`
+		Token     string    `json:"token"`
+	}
+	JSON429 *RateLimited
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateGuestSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateGuestSessionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
 type DeleteMeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -6361,6 +6516,36 @@ func (r FollowResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r FollowResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type MergeGuestSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *struct {
+		GuestId ID    `json:"guestId"`
+		Moved   int64 `json:"moved"`
+	}
+	JSON400 *BadRequest
+	JSON401 *Unauthorized
+	JSON403 *Forbidden
+	JSON429 *RateLimited
+	JSON503 *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r MergeGuestSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MergeGuestSessionResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -7419,6 +7604,15 @@ func (c *ClientWithResponses) StreamFeedWithResponse(ctx context.Context, params
 	return ParseStreamFeedResponse(rsp)
 }
 
+// CreateGuestSessionWithResponse request returning *CreateGuestSessionResponse
+func (c *ClientWithResponses) CreateGuestSessionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CreateGuestSessionResponse, error) {
+	rsp, err := c.CreateGuestSession(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateGuestSessionResponse(rsp)
+}
+
 // DeleteMeWithResponse request returning *DeleteMeResponse
 func (c *ClientWithResponses) DeleteMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteMeResponse, error) {
 	rsp, err := c.DeleteMe(ctx, reqEditors...)
@@ -7462,6 +7656,23 @@ func (c *ClientWithResponses) FollowWithResponse(ctx context.Context, kind strin
 		return nil, err
 	}
 	return ParseFollowResponse(rsp)
+}
+
+// MergeGuestSessionWithBodyWithResponse request with arbitrary body returning *MergeGuestSessionResponse
+func (c *ClientWithResponses) MergeGuestSessionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeGuestSessionResponse, error) {
+	rsp, err := c.MergeGuestSessionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMergeGuestSessionResponse(rsp)
+}
+
+func (c *ClientWithResponses) MergeGuestSessionWithResponse(ctx context.Context, body MergeGuestSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeGuestSessionResponse, error) {
+	rsp, err := c.MergeGuestSession(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMergeGuestSessionResponse(rsp)
 }
 
 // UnhideProductWithResponse request returning *UnhideProductResponse
@@ -8860,6 +9071,43 @@ func ParseStreamFeedResponse(rsp *http.Response) (*StreamFeedResponse, error) {
 	return response, nil
 }
 
+// ParseCreateGuestSessionResponse parses an HTTP response from a CreateGuestSessionWithResponse call
+func ParseCreateGuestSessionResponse(rsp *http.Response) (*CreateGuestSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateGuestSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest struct {
+			ExpiresAt time.Time `json:"expiresAt"`
+			GuestId   ID        `json:"guestId"`
+			Token     string    `json:"token"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseDeleteMeResponse parses an HTTP response from a DeleteMeWithResponse call
 func ParseDeleteMeResponse(rsp *http.Response) (*DeleteMeResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -9096,6 +9344,70 @@ func ParseFollowResponse(rsp *http.Response) (*FollowResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseMergeGuestSessionResponse parses an HTTP response from a MergeGuestSessionWithResponse call
+func ParseMergeGuestSessionResponse(rsp *http.Response) (*MergeGuestSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MergeGuestSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			GuestId ID    `json:"guestId"`
+			Moved   int64 `json:"moved"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest RateLimited

@@ -117,6 +117,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"merchandiser", token(ids+3, stylegraph.RoleMerchandiser), stylegraph.RoleMerchandiser},
 		{"admin", token(ids+4, stylegraph.RoleAdmin), stylegraph.RoleAdmin},
 		{"service", map[string]string{"X-API-Key": serviceKey}, stylegraph.RoleService},
+		{"guest", token(stylegraph.MinGuestID+ids, stylegraph.RoleGuest), stylegraph.RoleGuest},
+	}
+	// Guests browse: search, trending, recommendations, products and their
+	// own browsing events.
+	guest := map[string]bool{
+		"GET /v1/search": true, "GET /v1/search/suggest": true, "GET /v1/trending": true, "GET /v1/recommendations": true,
+		"GET /v1/products/{id}": true, "GET /v1/products/{id}/similar": true, "POST /v1/events": true, "GET /v1/me": true,
 	}
 	service := map[string]bool{
 		"POST /v1/events": true, "GET /v1/products/{id}": true, "PUT /v1/products/{id}": true,
@@ -127,6 +134,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		switch role {
 		case stylegraph.RoleService:
 			return !service[route]
+		case stylegraph.RoleGuest:
+			return !guest[route]
 		case stylegraph.RoleShopper:
 			return strings.Contains(route, " /v1/admin/") || route == "PUT /v1/products/{id}" || route == "DELETE /v1/products/{id}" ||
 				route == "PUT /v1/users/{id}" // another user's profile
@@ -144,6 +153,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		route := r.Method + " " + r.Path
 		if route == "DELETE /v1/me" {
 			continue // erasure has its own end-to-end test
+		}
+		if route == "POST /v1/guests" {
+			continue // anyone may start a guest session (TestGuestSession)
 		}
 		for _, c := range callers {
 			t.Run(route+" as "+c.name, func(t *testing.T) {

@@ -118,7 +118,10 @@ func TestSearchAnalyticsThroughGeneratedClient(t *testing.T) {
 
 	// A click on the second hit of the first search, and an add to cart of
 	// it reported by the shop's backend.
-	hit := second.JSON200.Hits[0].Product.Id
+	hit := *second.JSON200.Hits[0].Product.Id
+	if hit != ids+11 && hit != ids+12 {
+		t.Fatalf("page 2 hit %d is not one of this test's products", hit)
+	}
 	ev, err := sc.PostEventsWithBodyWithResponse(ctx, "application/json", strings.NewReader(
 		fmt.Sprintf(`{"type":"view","target":{"kind":"product","id":%d},"data":{"queryID":%q,"position":2}}`, hit, qid)))
 	if err != nil {

@@ -61,6 +61,8 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 		Recommender:    recs,
 		Feeds:          d.WithRecs(fs, recs),
 		Tags:           fs,
+		GuestTokens:    d.Authenticator(),
+		Guests:         d.Graph,
 		Notifications:  d.Notifications(),
 		Search:         d.SearchEngine(),
 		SearchActivity: activity,
