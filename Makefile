@@ -53,7 +53,7 @@ test: services chromium
 
 # Packages whose Redis use must also hold on a cluster: multi-key scripts,
 # transactions and reads (hash tags, per-slot pipelines).
-REDIS_CLUSTER_PKGS ?= ./feeds/ ./ingest/ ./insights/ ./limit/ ./config/
+REDIS_CLUSTER_PKGS ?= ./feeds/ ./ingest/ ./insights/ ./limit/ ./config/ ./notify/
 REDIS_CLUSTER_PORTS ?= 7001 7002 7003
 export REDIS_CLUSTER_PORTS
 

@@ -36,16 +36,20 @@ type Store struct {
 // New returns a Store keeping its keys under prefix.
 func New(r redis.UniversalClient, prefix string) *Store { return &Store{r: r, prefix: prefix} }
 
-func (s *Store) listKey(uid int64) string { return s.prefix + "n:" + itoa(uid) }
-func (s *Store) seenKey(uid int64) string { return s.prefix + "nseen:" + itoa(uid) }
+// A user's keys share the hash tag "{n<uid>}", so the transaction that
+// adds a notification, and the pipeline that lists them, stay in one slot
+// of a Redis Cluster.
+func (s *Store) tag(uid int64) string     { return "{n" + itoa(uid) + "}" }
+func (s *Store) listKey(uid int64) string { return s.prefix + "n:" + s.tag(uid) }
+func (s *Store) seenKey(uid int64) string { return s.prefix + "nseen:" + s.tag(uid) }
 func (s *Store) groupKey(uid int64, g string) string {
-	return s.prefix + "ng:" + itoa(uid) + ":" + g
+	return s.prefix + "ng:" + s.tag(uid) + ":" + g
 }
 func (s *Store) actorsKey(uid int64, g string) string {
-	return s.prefix + "na:" + itoa(uid) + ":" + g
+	return s.prefix + "na:" + s.tag(uid) + ":" + g
 }
 func (s *Store) actorSetKey(uid int64, g string) string {
-	return s.prefix + "ns:" + itoa(uid) + ":" + g
+	return s.prefix + "ns:" + s.tag(uid) + ":" + g
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
