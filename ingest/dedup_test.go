@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -33,5 +34,31 @@ func TestDedupLogOverAPlainLog(t *testing.T) {
 	}
 	if n := rdb.XLen(ctx, l.Stream()).Val(); n != 3 {
 		t.Errorf("appended %d events, want 3", n)
+	}
+}
+
+// TestAppendUniqueStoresEachEventAsItsJSON checks the batch encoding: every
+// stream entry holds exactly the event's own JSON, in order.
+func TestAppendUniqueStoresEachEventAsItsJSON(t *testing.T) {
+	l, rdb := newLog(t, ingest.RedisOptions{})
+	ctx := context.Background()
+	evs := views(7, 200, 5)
+	evs[2].Context.Device = `<"quoted">`
+	if _, err := l.AppendUnique(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	for _, e := range evs {
+		b, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, string(b))
+	}
+	for _, m := range rdb.XRange(ctx, l.Stream(), "-", "+").Val() {
+		got = append(got, m.Values["e"].(string))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stored events (-want +got):\n%s", diff)
 	}
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -148,13 +149,24 @@ func (l *RedisLog) AppendUnique(ctx context.Context, events []Event) ([]Status, 
 	args := make([]any, 0, len(events)+2)
 	keys = append(keys, l.o.Stream)
 	args = append(args, l.o.DedupWindow.Milliseconds(), l.minID())
-	for _, e := range events {
-		b, err := json.Marshal(e)
-		if err != nil {
+	// One buffer for the whole batch instead of one allocation per event:
+	// the events are encoded back to back and sliced once the buffer is done.
+	var buf bytes.Buffer
+	buf.Grow(len(events) * 512)
+	enc := json.NewEncoder(&buf)
+	ends := make([]int, len(events))
+	for i, e := range events {
+		if err := enc.Encode(e); err != nil {
 			return nil, fmt.Errorf("encode event: %w", err)
 		}
+		ends[i] = buf.Len() - 1 // Encode ends each value with a newline
 		keys = append(keys, l.seenKey(e.ID))
-		args = append(args, b)
+	}
+	all := buf.Bytes()
+	from := 0
+	for _, end := range ends {
+		args = append(args, all[from:end])
+		from = end + 1
 	}
 	res, err := appendUnique.Run(ctx, l.rdb, keys, args...).Slice()
 	if err != nil {
