@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-sdk-go-v2/otelaws"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // SQSOptions configure an SQSLog.
@@ -24,6 +26,9 @@ type SQSOptions struct {
 	Region   string
 	// Credentials override the SDK's default chain; nil keeps it.
 	Credentials aws.CredentialsProvider
+	// TracerProvider receives a span per AWS call; nil is the global one
+	// (a no-op unless tracing is configured).
+	TracerProvider trace.TracerProvider
 	// QueuePrefix names the queues: <prefix>-<group> and <prefix>-<group>-dead.
 	QueuePrefix string
 	// Groups are the consumer groups Append delivers to: SQS has no consumer
@@ -86,6 +91,11 @@ func NewSQSLog(ctx context.Context, o SQSOptions) (*SQSLog, error) {
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("sqs config: %w", err)
+	}
+	if o.TracerProvider != nil {
+		otelaws.AppendMiddlewares(&cfg.APIOptions, otelaws.WithTracerProvider(o.TracerProvider))
+	} else {
+		otelaws.AppendMiddlewares(&cfg.APIOptions)
 	}
 	client := sqs.NewFromConfig(cfg, func(so *sqs.Options) {
 		if o.Endpoint != "" {

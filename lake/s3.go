@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-sdk-go-v2/otelaws"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // S3Options locate the bucket.
@@ -26,6 +28,9 @@ type S3Options struct {
 	// Credentials override the SDK's default chain (environment, shared
 	// config, instance role); nil keeps it.
 	Credentials aws.CredentialsProvider
+	// TracerProvider receives a span per AWS call; nil is the global one
+	// (a no-op unless tracing is configured).
+	TracerProvider trace.TracerProvider
 }
 
 // S3 is a Store in an S3 bucket.
@@ -50,6 +55,11 @@ func NewS3(ctx context.Context, o S3Options) (*S3, error) {
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("archive s3 config: %w", err)
+	}
+	if o.TracerProvider != nil {
+		otelaws.AppendMiddlewares(&cfg.APIOptions, otelaws.WithTracerProvider(o.TracerProvider))
+	} else {
+		otelaws.AppendMiddlewares(&cfg.APIOptions)
 	}
 	client := s3.NewFromConfig(cfg, func(so *s3.Options) {
 		if o.Endpoint != "" {
