@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/budget"
 	"github.com/stylegraph/stylegraph/graph"
 )
 
@@ -343,6 +344,21 @@ func (s *Service) page(ctx context.Context, req Request) ([]stylegraph.Recommend
 	case live && stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE:
 		if fb := s.fallback(ctx, req.UserID, req.Offset+req.Limit, req.Exclude); len(fb) > req.Offset {
 			return fb[req.Offset:], false, nil
+		}
+		if !req.CachedOnly {
+			// No answer kept (a cold shopper, a cold process): answer as the
+			// feed does, from the trending list in memory and cached cards,
+			// while the shopper's list is ranked in the background. The
+			// request's own time is spent, so this gets a short time of its own.
+			cctx, cancel := context.WithTimeout(budget.BestEffort(context.WithoutCancel(ctx)), 250*time.Millisecond)
+			r := req
+			r.CachedOnly = true
+			fb, fbMore, fbErr := s.rank(cctx, r)
+			cancel()
+			if fbErr == nil && len(fb) > 0 {
+				stylegraph.MarkDegraded(ctx, "neo4j")
+				return fb, fbMore, nil
+			}
 		}
 	}
 	return recs, more, err

@@ -3,6 +3,7 @@ package recommend
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"testing"
 	"time"
 
@@ -570,5 +571,65 @@ func TestTunedBlendIsApplied(t *testing.T) {
 	}
 	if cfg.MaxPerBrand != 7 || cfg.MaxPerCategory != 0 {
 		t.Fatalf("caps = %d/%d, want 7 and the configured 0", cfg.MaxPerBrand, cfg.MaxPerCategory)
+	}
+}
+
+// A shopper with neither a stored list nor a kept answer still gets an
+// answer while Neo4j hangs: the trending list in memory with cached cards,
+// marked degraded, instead of a 503.
+func TestColdShopperWithTheGraphHungGetsTrendingFromMemory(t *testing.T) {
+	w := newWorld(t, 3)
+	// A clock JSON can encode, so that product cards can be cached; its own
+	// day, so that other runs' edges rarely share the window.
+	w.now = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(w.base/1_000_000%3000)*40)
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}})
+	for p := 1; p <= 3; p++ {
+		w.engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
+	}
+	c := testenv.Config(t)
+	u, err := url.Parse(c.Neo4jURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := testenv.StartProxy(t, u.Host)
+	g, err := graph.Open(context.Background(), "bolt://"+proxy.Addr(), c.Neo4jUser, c.Neo4jPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = g.Close(context.Background()) })
+	s := New(g, NewCache(testenv.Redis(t), testenv.Namespace(t), time.Hour), DefaultConfig())
+	s.now = func() time.Time { return w.now }
+
+	// Any feed read fills the trending list and its cards in the background.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		recs, err := s.RecommendFor(context.Background(), Request{UserID: w.user(3), Limit: 3, CachedOnly: true})
+		if err == nil && len(recs) == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("trending from memory never filled: %v %v", recs, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	proxy.Pause()
+	defer proxy.Resume()
+	ctx, cancel := context.WithTimeout(stylegraph.NewContextWithDegradation(context.Background()), time.Second)
+	defer cancel()
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 3})
+	if err != nil {
+		t.Fatalf("cold shopper, graph hung: %v", err)
+	}
+	if len(recs) == 0 {
+		t.Fatal("cold shopper, graph hung: no recommendations")
+	}
+	for _, r := range recs {
+		if len(r.Reasons) == 0 || r.Reasons[0].Kind != stylegraph.ReasonTrending {
+			t.Errorf("cold shopper, graph hung: %d with reasons %v, want trending", r.Product.ID, r.Reasons)
+		}
+	}
+	if diff := cmp.Diff([]string{"neo4j"}, stylegraph.Degraded(ctx)); diff != "" {
+		t.Errorf("degraded (-want +got):\n%s", diff)
 	}
 }
