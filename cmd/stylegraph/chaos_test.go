@@ -212,6 +212,16 @@ func startChaos(t *testing.T) *chaosEnv {
 	if err := g.UpsertProducts(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
+	// The shoppers exist before the load: the steady phase reads their
+	// followers, which must not depend on how soon the worker applied their
+	// first event.
+	var us []stylegraph.User
+	for i := range chaosUsers {
+		us = append(us, stylegraph.User{ID: e.idb + int64(i), Name: fmt.Sprintf("Chaos %d", i)})
+	}
+	if err := g.UpsertUsers(ctx, us); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		ctx := context.Background()
 		_ = g.PurgeUsers(ctx, e.idb, e.idb+chaosUsers+10)
