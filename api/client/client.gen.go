@@ -7162,6 +7162,7 @@ type SearchProductsResponse struct {
 	JSON200      *SearchResult
 	JSON400      *BadRequest
 	JSON401      *Unauthorized
+	JSON403      *Forbidden
 	JSON429      *RateLimited
 	JSON503      *Unavailable
 }
@@ -7194,6 +7195,7 @@ type SuggestSearchResponse struct {
 	}
 	JSON400 *BadRequest
 	JSON401 *Unauthorized
+	JSON403 *Forbidden
 	JSON429 *RateLimited
 	JSON503 *Unavailable
 }
@@ -10845,6 +10847,13 @@ func ParseSearchProductsResponse(rsp *http.Response) (*SearchProductsResponse, e
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest RateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -10904,6 +10913,13 @@ func ParseSuggestSearchResponse(rsp *http.Response) (*SuggestSearchResponse, err
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest RateLimited
