@@ -146,8 +146,14 @@ func TestEndToEnd(t *testing.T) {
 			Status string `json:"status"`
 		} `json:"dependencies"`
 	}
-	if code := get(t, internalBase(d)+"/readyz", nil, &ready); code != 200 {
-		t.Fatalf("internal /readyz = %d %+v", code, ready)
+	// Freshly started stores may miss the first 1 s readiness check: poll.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if code := get(t, internalBase(d)+"/readyz", nil, &ready); code != 200 {
+			t.Fatalf("internal /readyz = %d %+v", code, ready)
+		}
+		if ready.Dependencies["neo4j"].Status == "up" && ready.Dependencies["opensearch"].Status == "up" || time.Now().After(deadline) {
+			break
+		}
 	}
 	for _, dep := range []string{"neo4j", "opensearch", "redis"} {
 		if ready.Dependencies[dep].Status != "up" {
