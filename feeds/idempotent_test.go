@@ -40,3 +40,41 @@ func TestRetriedPostWithAKeyIsOnePost(t *testing.T) {
 		t.Errorf("author has %d posts in the graph, want 2 (one keyed, retried; one without a key)", len(ids))
 	}
 }
+
+// A comment retried with the same Idempotency-Key is one comment; the same
+// text without a key is a second one.
+func TestRetriedCommentWithAKeyIsOneComment(t *testing.T) {
+	e := newEnv(t, feeds.Config{})
+	e.makeUsers(1)
+	author := e.user(1)
+	post := e.post(author, "commented once", nil)
+	keyed := idempotency.NewContext(e.ctx, "1:comment-key-1:fingerprint")
+	first, err := e.svc.AddComment(keyed, author, post.Post.ID, "nice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.svc.AddComment(keyed, author, post.Post.ID, "nice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != first.ID {
+		t.Errorf("retry made comment %d, first was %d", again.ID, first.ID)
+	}
+	if _, err := e.svc.AddComment(e.ctx, author, post.Post.ID, "nice"); err != nil {
+		t.Fatal(err)
+	}
+	page, err := e.svc.Comments(e.ctx, post.Post.ID, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 2 {
+		t.Errorf("post has %d comments, want 2 (one keyed, retried; one without a key)", len(page.Items))
+	}
+	got, err := e.svc.Post(e.ctx, author, post.Post.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.CommentCount != 2 {
+		t.Errorf("feed object counts %d comments, want 2", got.CommentCount)
+	}
+}

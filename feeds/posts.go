@@ -104,10 +104,11 @@ func (s *Service) CreatePost(ctx context.Context, author int64, d stylegraph.Pos
 	if err := s.ids.Valid(); err != nil {
 		return stylegraph.Feed{}, err
 	}
-	id, fid, err := s.postIDs(ctx)
+	ids, err := s.newIDs(ctx, 2)
 	if err != nil {
 		return stylegraph.Feed{}, err
 	}
+	id, fid := ids[0], ids[1]
 	now := s.now().UTC()
 	p := stylegraph.NewPost{
 		ID: id, FeedID: fid, AuthorID: author, Title: d.Title, Text: d.Text,
@@ -138,32 +139,44 @@ func (s *Service) CreatePost(ctx context.Context, author int64, d stylegraph.Pos
 	return f, nil
 }
 
-// postIDs returns a new post's ID and feed ID. A request with an
-// Idempotency-Key gets the IDs its first attempt reserved, so a retry after a
-// failure past the graph write (Redis down for the feed lists) writes the
-// same post again, not a second one.
-func (s *Service) postIDs(ctx context.Context) (id, fid int64, err error) {
-	id, fid = s.ids.Next(), s.ids.Next()
+// newIDs returns n new IDs (a post's ID and feed ID, a comment's ID). A
+// request with an Idempotency-Key gets the IDs its first attempt reserved, so
+// a retry after a failure past the graph write (Redis down for the feed
+// lists) writes the same post or comment again, merged by ID, not a second
+// one.
+func (s *Service) newIDs(ctx context.Context, n int) ([]int64, error) {
+	ids := make([]int64, n)
+	parts := make([]string, n)
+	for i := range ids {
+		ids[i] = s.ids.Next()
+		parts[i] = strconv.FormatInt(ids[i], 10)
+	}
 	key, ok := idempotency.FromContext(ctx)
 	if !ok {
-		return id, fid, nil
+		return ids, nil
 	}
-	prev, err := s.r.SetArgs(ctx, s.cfg.Prefix+"idem-ids:"+key, fmt.Sprintf("%d:%d", id, fid),
-		redis.SetArgs{Mode: "NX", Get: true, TTL: postIDsTTL}).Result()
+	prev, err := s.r.SetArgs(ctx, s.cfg.Prefix+"idem-ids:"+key, strings.Join(parts, ":"),
+		redis.SetArgs{Mode: "NX", Get: true, TTL: reservedIDsTTL}).Result()
 	switch {
 	case errors.Is(err, redis.Nil): // reserved now
-		return id, fid, nil
+		return ids, nil
 	case err != nil:
-		return 0, 0, fmt.Errorf("reserve post ids: %w", err)
+		return nil, fmt.Errorf("reserve ids: %w", err)
 	}
-	if _, err := fmt.Sscanf(prev, "%d:%d", &id, &fid); err != nil {
-		return 0, 0, fmt.Errorf("reserved post ids %q: %w", prev, err)
+	parts = strings.Split(prev, ":")
+	if len(parts) != n {
+		return nil, fmt.Errorf("reserved ids %q: want %d", prev, n)
 	}
-	return id, fid, nil
+	for i, p := range parts {
+		if ids[i], err = strconv.ParseInt(p, 10, 64); err != nil {
+			return nil, fmt.Errorf("reserved ids %q: %w", prev, err)
+		}
+	}
+	return ids, nil
 }
 
-// postIDsTTL outlives IDEMPOTENCY_TTL (24h by default) as deployments set it.
-const postIDsTTL = 72 * time.Hour
+// reservedIDsTTL outlives IDEMPOTENCY_TTL (24h by default) as deployments set it.
+const reservedIDsTTL = 72 * time.Hour
 
 // Post returns one post's feed object as viewer sees it.
 func (s *Service) Post(ctx context.Context, viewer, postID int64) (stylegraph.Feed, error) {
@@ -352,7 +365,11 @@ func (s *Service) AddComment(ctx context.Context, uid, postID int64, text string
 	if err := s.ids.Valid(); err != nil {
 		return stylegraph.Comment{}, err
 	}
-	c := stylegraph.NewComment{ID: s.ids.Next(), PostID: postID, UserID: uid, Text: text, CreatedAt: s.now().UTC()}
+	ids, err := s.newIDs(ctx, 1)
+	if err != nil {
+		return stylegraph.Comment{}, err
+	}
+	c := stylegraph.NewComment{ID: ids[0], PostID: postID, UserID: uid, Text: text, CreatedAt: s.now().UTC()}
 	fid, err := s.g.AddComment(ctx, c)
 	if err != nil {
 		return stylegraph.Comment{}, err

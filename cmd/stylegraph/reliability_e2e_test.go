@@ -194,6 +194,13 @@ func TestIdempotencyKey(t *testing.T) {
 	if c1.code != 201 || c1.body != c2.body {
 		t.Errorf("comment retry = %d %s, first %d %s; want the same 201", c2.code, c2.body, c1.code, c1.body)
 	}
+	if c3 := timed(t, "POST", url, with(ckey), `{"text":"something else"}`); c3.code != 409 || !strings.Contains(c3.body, `"field":"Idempotency-Key"`) {
+		t.Errorf("same comment key, other body = %d %s; want 409 naming Idempotency-Key", c3.code, c3.body)
+	}
+	var cs stylegraph.CommentPage
+	if code := get(t, url, map[string]string{"Authorization": tok}, &cs); code != 200 || len(cs.Items) != 1 {
+		t.Errorf("comments = %d, %d items; want 200 with the one comment", code, len(cs.Items))
+	}
 	if bad := timed(t, "POST", url, with("has space"), `{"text":"nice"}`); bad.code != 400 || !strings.Contains(bad.body, "Idempotency-Key") {
 		t.Errorf("bad key = %d %s, want 400 naming Idempotency-Key", bad.code, bad.body)
 	}
