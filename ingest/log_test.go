@@ -62,10 +62,49 @@ func TestAppendUniqueDeduplicates(t *testing.T) {
 	if n := rdb.XLen(ctx, l.Stream()).Val(); n != 3 {
 		t.Errorf("stream length = %d, want 3", n)
 	}
-	// The marker outlives a day (the API promises at least 24h).
-	ttl := rdb.PTTL(ctx, "{"+l.Stream()+"}:seen:"+evs[0].ID).Val()
-	if ttl < 24*time.Hour {
+	// The markers outlive a day (the API promises at least 24h).
+	keys, _ := ingest.AppendUniqueArgs(l.Stream(), 48*time.Hour, "", time.Now())
+	if ttl := rdb.PTTL(ctx, keys[1]).Val(); ttl < 24*time.Hour {
 		t.Errorf("dedup marker TTL = %v, want >= 24h", ttl)
+	}
+}
+
+// TestAppendUniqueWindow checks the window on the clock: an ID is a
+// duplicate for a whole window after its append, across bucket boundaries,
+// and forgotten two windows later.
+func TestAppendUniqueWindow(t *testing.T) {
+	const window = time.Second
+	l, _ := newLog(t, ingest.RedisOptions{DedupWindow: window})
+	ctx := context.Background()
+	ev := views(1, 100, 1)
+	start := time.Now()
+	if got, err := l.AppendUnique(ctx, ev); err != nil || got[0] != ingest.Accepted {
+		t.Fatalf("first append = %v, %v", got, err)
+	}
+	firstDone := time.Now()
+	checked := 0
+	for time.Since(start) < window {
+		got, err := l.AppendUnique(ctx, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Only a repeat that finished within the window of the first
+		// append's start is owed a Duplicate (a stalled machine can push
+		// one past it).
+		if time.Since(start) < window {
+			checked++
+			if got[0] != ingest.Duplicate {
+				t.Fatalf("repeat %v after the first append = %s, want duplicate", time.Since(start), got[0])
+			}
+		}
+		time.Sleep(window / 20)
+	}
+	if checked < 3 {
+		t.Fatalf("only %d repeats landed within the window; the machine is too loaded to tell", checked)
+	}
+	time.Sleep(time.Until(firstDone.Add(2*window + 50*time.Millisecond)))
+	if got, err := l.AppendUnique(ctx, ev); err != nil || got[0] != ingest.Accepted {
+		t.Errorf("append two windows later = %v, %v; want accepted (forgotten)", got, err)
 	}
 }
 

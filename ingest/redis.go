@@ -89,9 +89,19 @@ func (l *RedisLog) Stream() string { return l.o.Stream }
 // DeadLetterStream is the dead-letter stream key.
 func (l *RedisLog) DeadLetterStream() string { return l.o.DeadLetterStream }
 
-// seenKey is the dedup marker of an event ID, in the stream's cluster slot:
-// the append script touches the stream and the markers together.
-func (l *RedisLog) seenKey(id string) string { return sameSlot(l.o.Stream) + ":seen:" + id }
+// AppendUniqueArgs are the keys and leading arguments the append script
+// takes for stream at now; each event's ID and JSON follow as argument
+// pairs. The dedup markers live in one hash per window-wide time bucket
+// (the script reads the current and the previous one), in the stream's
+// cluster slot: the script touches the stream and the markers together.
+// minID is the oldest stream ID to keep ("" keeps everything).
+func AppendUniqueArgs(stream string, window time.Duration, minID string, now time.Time) (keys []string, args []any) {
+	w := max(window.Milliseconds(), 1)
+	b := now.UnixMilli() / w
+	prefix := sameSlot(stream) + ":seen:"
+	return []string{stream, prefix + strconv.FormatInt(b, 10), prefix + strconv.FormatInt(b-1, 10)},
+		[]any{2 * w, minID}
+}
 
 // sameSlot returns a prefix for keys that must share key's Redis Cluster
 // slot: key itself when it has a hash tag ("{…}"), else key as the tag
@@ -145,10 +155,9 @@ func (l *RedisLog) AppendUnique(ctx context.Context, events []Event) ([]Status, 
 	if len(events) == 0 {
 		return nil, nil
 	}
-	keys := make([]string, 0, len(events)+1)
-	args := make([]any, 0, len(events)+2)
-	keys = append(keys, l.o.Stream)
-	args = append(args, l.o.DedupWindow.Milliseconds(), l.minID())
+	keys, lead := AppendUniqueArgs(l.o.Stream, l.o.DedupWindow, l.minID(), time.Now())
+	args := make([]any, 0, 2*len(events)+len(lead))
+	args = append(args, lead...)
 	// One buffer for the whole batch instead of one allocation per event:
 	// the events are encoded back to back and sliced once the buffer is done.
 	var buf bytes.Buffer
@@ -160,12 +169,11 @@ func (l *RedisLog) AppendUnique(ctx context.Context, events []Event) ([]Status, 
 			return nil, fmt.Errorf("encode event: %w", err)
 		}
 		ends[i] = buf.Len() - 1 // Encode ends each value with a newline
-		keys = append(keys, l.seenKey(e.ID))
 	}
 	all := buf.Bytes()
 	from := 0
-	for _, end := range ends {
-		args = append(args, all[from:end])
+	for i, end := range ends {
+		args = append(args, events[i].ID, all[from:end])
 		from = end + 1
 	}
 	res, err := appendUnique.Run(ctx, l.rdb, keys, args...).Slice()

@@ -117,7 +117,7 @@ func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int, du
 	script := redis.NewScript(ingest.AppendUniqueScript())
 	sample := sampleEvent(fx)
 	// The baselines write streams of their own (same dedup window and trim).
-	dedupMS, minID := cfg.Activity.DedupWindow.Milliseconds(), strconv.FormatInt(time.Now().Add(-cfg.Activity.Retention).UnixMilli(), 10)
+	minID := strconv.FormatInt(time.Now().Add(-cfg.Activity.Retention).UnixMilli(), 10)
 
 	api := harness.Case{Name: "POST /v1/events (server as `serve` builds it)", Run: func(ctx context.Context) (harness.Sample, error) {
 		bs := nextBatches()
@@ -133,13 +133,11 @@ func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int, du
 		bs := nextBatches()
 		stream := prefix + "lua"
 		return harness.Drive(ctx, clients, len(bs), 0, func(ctx context.Context, i int) (int, error) {
-			keys := make([]string, 0, len(bs[i].stored)+1)
-			args := make([]any, 0, len(bs[i].stored)+2)
-			keys = append(keys, stream)
-			args = append(args, dedupMS, minID)
+			keys, lead := ingest.AppendUniqueArgs(stream, cfg.Activity.DedupWindow, minID, time.Now())
+			args := make([]any, 0, 2*len(bs[i].stored)+len(lead))
+			args = append(args, lead...)
 			for j, b := range bs[i].stored {
-				keys = append(keys, stream+":seen:"+bs[i].ids[j])
-				args = append(args, b)
+				args = append(args, bs[i].ids[j], b)
 			}
 			res, err := script.Run(ctx, rdb, keys, args...).Slice()
 			return len(res), err
