@@ -36,7 +36,7 @@ up() {
     redis-server --bind 127.0.0.1 --port "$p" --daemonize yes \
       --dir "$RUN_DIR/$p" --pidfile "$RUN_DIR/$p/redis.pid" --logfile "$RUN_DIR/$p/redis.log" \
       --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000 \
-      --appendonly yes --appendfsync everysec --save "" --protected-mode yes >/dev/null
+      --appendonly yes --appendfsync everysec --save "" --lazyfree-lazy-expire yes --protected-mode yes >/dev/null
   done
   local t=0
   for p in "${PORTS[@]}"; do

@@ -27,10 +27,11 @@ up() {
   if ping; then say "already running on 127.0.0.1:$PORT"; return; fi
   mkdir -p "$RUN_DIR"
   # Append-only file with fsync every second: an acknowledged event survives
-  # a Redis restart.
+  # a Redis restart. Expired keys (whole dedup buckets) are freed in the
+  # background.
   redis-server --bind 127.0.0.1 --port "$PORT" --daemonize yes \
     --pidfile "$PIDFILE" --logfile "$LOG" --dir "$RUN_DIR" \
-    --appendonly yes --appendfsync everysec --save "" \
+    --appendonly yes --appendfsync everysec --save "" --lazyfree-lazy-expire yes \
     --protected-mode yes >/dev/null
   local t=0
   until ping; do
