@@ -10,6 +10,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
 // pageOf is a feed reader serving posts with IDs n, n-1, …; each post
@@ -126,7 +127,87 @@ func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 			if diff := cmp.Diff(tc.want, kinds(got.Items)); diff != "" {
 				t.Fatalf("encoded page (-want +got):\n%s", diff)
 			}
+			// The spliced items are what encoding the page's items writes.
+			for i, it := range got.Items {
+				if it.Product == nil {
+					continue
+				}
+				want, _ := json.Marshal(page.Items[i])
+				var wantItem stylegraph.Feed
+				if err := json.Unmarshal(want, &wantItem); err != nil {
+					t.Fatal(err)
+				}
+				wantItem.Reason, wantItem.CreatedAt = it.Reason, it.CreatedAt
+				if diff := cmp.Diff(wantItem, it); diff != "" {
+					t.Fatalf("encoded item %d (-want +got):\n%s", i, diff)
+				}
+			}
 		})
+	}
+}
+
+// A returning shopper's mix is served from memory; a changed stored list
+// reaches it through the background re-read, without a page waiting.
+func TestFeedMixIsKeptAndRefreshed(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 1)
+	w.now = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC) // a clock JSON can encode
+	w.products(map[int][2]string{1: {}, 2: {}})
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	svc := w.service(config(map[string]float64{"social": 1}), cache)
+	store := func(p int) {
+		t.Helper()
+		if err := cache.Put(ctx, w.user(1), []Ranked{{ProductID: w.product(p), Score: 1, Reasons: []stylegraph.Reason{{Kind: "social", Text: "friends like it"}}}}, w.now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recOf := func(in *InFeed) int64 {
+		t.Helper()
+		page, err := in.Read(ctx, w.user(1), "", 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			if it.Product != nil {
+				return it.Product.Product.ID - w.base - 100
+			}
+		}
+		return 0
+	}
+	// The mix reads cards from the cache only (as after a recompute).
+	cards, err := w.g.Cards(ctx, 0, []int64{w.product(1), w.product(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cache.PutCards(ctx, cards); err != nil {
+		t.Fatal(err)
+	}
+	store(1)
+	in := &InFeed{Feed: &pageOf{posts: 10}, Recs: svc, Every: 3, Budget: time.Minute, Fresh: time.Hour}
+	if got := recOf(in); got != 1 {
+		t.Fatalf("first page recommends product %d, want 1", got)
+	}
+	store(2)
+	if got := recOf(in); got != 1 {
+		t.Fatalf("a fresh mix was read again: product %d, want 1 from memory", got)
+	}
+	in.Fresh = time.Millisecond
+	time.Sleep(2 * time.Millisecond)
+	deadline := time.Now().Add(10 * time.Second)
+	for recOf(in) != 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the mix never picked up the new stored list")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// Served memory counts what pages showed, not what the mix read ahead.
+	cache.waitSeen()
+	seen, err := cache.Seen(ctx, w.user(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen[w.product(1)] < 2 || seen[w.product(2)] < 1 {
+		t.Fatalf("served counts = %v", seen)
 	}
 }
 

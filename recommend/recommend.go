@@ -285,6 +285,9 @@ type Request struct {
 	// answer is built from trending products while the shopper's list is
 	// computed in the background (the feed uses this).
 	CachedOnly bool
+	// Unserved leaves the answer out of the shopper's served memory: the
+	// caller records what it shows with Served (the feed mix reads ahead).
+	Unserved bool
 }
 
 // Ranked is a blended candidate before exclusions and caps: what the batch
@@ -507,14 +510,22 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 		return []stylegraph.Recommendation{}, false, nil
 	}
 	out = out[req.Offset:]
-	if s.cache != nil && req.Now.IsZero() && cfg.IgnoreAfter > 0 {
+	if req.Now.IsZero() && !req.Unserved {
 		ids := make([]int64, len(out))
 		for i, r := range out {
 			ids[i] = r.Product.ID
 		}
-		s.cache.MarkSeenLater(req.UserID, ids)
+		s.Served(req.UserID, ids)
 	}
 	return out, more, nil
+}
+
+// Served records, off the request path, that products were shown to
+// userID (served memory: see Config.IgnoreAfter).
+func (s *Service) Served(userID int64, products []int64) {
+	if s.cache != nil && s.config().IgnoreAfter > 0 {
+		s.cache.MarkSeenLater(userID, products)
+	}
 }
 
 // prefixFor is how many items of a stored list a request decodes: enough
