@@ -263,7 +263,10 @@ func (f *InFeed) entry(ctx context.Context, uid int64) *mixEntry {
 	defer f.mixMu.Unlock()
 	e := f.mix[uid]
 	if e != nil && !e.failed && (e.at.IsZero() || now.Sub(e.at) < 4*fresh) {
-		if !e.at.IsZero() && now.Sub(e.at) > fresh && !e.refreshing && f.refreshing < maxMixRefreshes {
+		// An empty mix (trending or cards not cached yet) is read again
+		// at once: there is nothing to serve until then.
+		due := now.Sub(e.at) > fresh || len(e.recs) == 0
+		if !e.at.IsZero() && due && !e.refreshing && f.refreshing < maxMixRefreshes {
 			e.refreshing = true
 			f.refreshing++
 			go f.refresh(ctx, uid, e)
