@@ -182,6 +182,7 @@ func (f *InFeed) encoded(e *mixEntry, picked []int) (map[int][]byte, error) {
 	}
 	return out, nil
 }
+
 // itemsHead starts every encoded feed page.
 var itemsHead = []byte(`{"items":[`)
 
