@@ -147,11 +147,11 @@ const (
 	SearchResultPersonalizationAppliedKindTag             SearchResultPersonalizationAppliedKind = "tag"
 )
 
-// Defines values for PostConsoleDevTokenJSONBodyRole.
+// Defines values for CreateDevTokenJSONBodyRole.
 const (
-	PostConsoleDevTokenJSONBodyRoleAdmin        PostConsoleDevTokenJSONBodyRole = "admin"
-	PostConsoleDevTokenJSONBodyRoleMerchandiser PostConsoleDevTokenJSONBodyRole = "merchandiser"
-	PostConsoleDevTokenJSONBodyRoleShopper      PostConsoleDevTokenJSONBodyRole = "shopper"
+	CreateDevTokenJSONBodyRoleAdmin        CreateDevTokenJSONBodyRole = "admin"
+	CreateDevTokenJSONBodyRoleMerchandiser CreateDevTokenJSONBodyRole = "merchandiser"
+	CreateDevTokenJSONBodyRoleShopper      CreateDevTokenJSONBodyRole = "shopper"
 )
 
 // Defines values for ListAuditEntriesParamsRole.
@@ -162,28 +162,28 @@ const (
 	Shopper      ListAuditEntriesParamsRole = "shopper"
 )
 
-// Defines values for GetV1AdminGraphNeighboursParamsKind.
+// Defines values for GetGraphNeighboursParamsKind.
 const (
-	GetV1AdminGraphNeighboursParamsKindBrand    GetV1AdminGraphNeighboursParamsKind = "brand"
-	GetV1AdminGraphNeighboursParamsKindCategory GetV1AdminGraphNeighboursParamsKind = "category"
-	GetV1AdminGraphNeighboursParamsKindPost     GetV1AdminGraphNeighboursParamsKind = "post"
-	GetV1AdminGraphNeighboursParamsKindProduct  GetV1AdminGraphNeighboursParamsKind = "product"
-	GetV1AdminGraphNeighboursParamsKindTag      GetV1AdminGraphNeighboursParamsKind = "tag"
-	GetV1AdminGraphNeighboursParamsKindUser     GetV1AdminGraphNeighboursParamsKind = "user"
+	GetGraphNeighboursParamsKindBrand    GetGraphNeighboursParamsKind = "brand"
+	GetGraphNeighboursParamsKindCategory GetGraphNeighboursParamsKind = "category"
+	GetGraphNeighboursParamsKindPost     GetGraphNeighboursParamsKind = "post"
+	GetGraphNeighboursParamsKindProduct  GetGraphNeighboursParamsKind = "product"
+	GetGraphNeighboursParamsKindTag      GetGraphNeighboursParamsKind = "tag"
+	GetGraphNeighboursParamsKindUser     GetGraphNeighboursParamsKind = "user"
 )
 
-// Defines values for GetV1AdminGraphNeighboursParamsRel.
+// Defines values for GetGraphNeighboursParamsRel.
 const (
-	GetV1AdminGraphNeighboursParamsRelBrand     GetV1AdminGraphNeighboursParamsRel = "brand"
-	GetV1AdminGraphNeighboursParamsRelCarts     GetV1AdminGraphNeighboursParamsRel = "carts"
-	GetV1AdminGraphNeighboursParamsRelCategory  GetV1AdminGraphNeighboursParamsRel = "category"
-	GetV1AdminGraphNeighboursParamsRelFeatures  GetV1AdminGraphNeighboursParamsRel = "features"
-	GetV1AdminGraphNeighboursParamsRelFollows   GetV1AdminGraphNeighboursParamsRel = "follows"
-	GetV1AdminGraphNeighboursParamsRelLikes     GetV1AdminGraphNeighboursParamsRel = "likes"
-	GetV1AdminGraphNeighboursParamsRelPosts     GetV1AdminGraphNeighboursParamsRel = "posts"
-	GetV1AdminGraphNeighboursParamsRelPurchases GetV1AdminGraphNeighboursParamsRel = "purchases"
-	GetV1AdminGraphNeighboursParamsRelSimilar   GetV1AdminGraphNeighboursParamsRel = "similar"
-	GetV1AdminGraphNeighboursParamsRelTags      GetV1AdminGraphNeighboursParamsRel = "tags"
+	GetGraphNeighboursParamsRelBrand     GetGraphNeighboursParamsRel = "brand"
+	GetGraphNeighboursParamsRelCarts     GetGraphNeighboursParamsRel = "carts"
+	GetGraphNeighboursParamsRelCategory  GetGraphNeighboursParamsRel = "category"
+	GetGraphNeighboursParamsRelFeatures  GetGraphNeighboursParamsRel = "features"
+	GetGraphNeighboursParamsRelFollows   GetGraphNeighboursParamsRel = "follows"
+	GetGraphNeighboursParamsRelLikes     GetGraphNeighboursParamsRel = "likes"
+	GetGraphNeighboursParamsRelPosts     GetGraphNeighboursParamsRel = "posts"
+	GetGraphNeighboursParamsRelPurchases GetGraphNeighboursParamsRel = "purchases"
+	GetGraphNeighboursParamsRelSimilar   GetGraphNeighboursParamsRel = "similar"
+	GetGraphNeighboursParamsRelTags      GetGraphNeighboursParamsRel = "tags"
 )
 
 // Defines values for GetInsightAudienceParamsKind.
@@ -681,14 +681,14 @@ type Unauthorized = Error
 // Unavailable defines model for Unavailable.
 type Unavailable = Error
 
-// PostConsoleDevTokenJSONBody defines parameters for PostConsoleDevToken.
-type PostConsoleDevTokenJSONBody struct {
-	Role   PostConsoleDevTokenJSONBodyRole `json:"role"`
-	UserId ID                              `json:"userId"`
+// CreateDevTokenJSONBody defines parameters for CreateDevToken.
+type CreateDevTokenJSONBody struct {
+	Role   CreateDevTokenJSONBodyRole `json:"role"`
+	UserId ID                         `json:"userId"`
 }
 
-// PostConsoleDevTokenJSONBodyRole defines parameters for PostConsoleDevToken.
-type PostConsoleDevTokenJSONBodyRole string
+// CreateDevTokenJSONBodyRole defines parameters for CreateDevToken.
+type CreateDevTokenJSONBodyRole string
 
 // ListAuditEntriesParams defines parameters for ListAuditEntries.
 type ListAuditEntriesParams struct {
@@ -707,9 +707,9 @@ type ListAuditEntriesParams struct {
 // ListAuditEntriesParamsRole defines parameters for ListAuditEntries.
 type ListAuditEntriesParamsRole string
 
-// GetV1AdminGraphNeighboursParams defines parameters for GetV1AdminGraphNeighbours.
-type GetV1AdminGraphNeighboursParams struct {
-	Kind GetV1AdminGraphNeighboursParamsKind `form:"kind" json:"kind"`
+// GetGraphNeighboursParams defines parameters for GetGraphNeighbours.
+type GetGraphNeighboursParams struct {
+	Kind GetGraphNeighboursParamsKind `form:"kind" json:"kind"`
 
 	// Id the node's ID (not for tags and categories)
 	Id *ID `form:"id,omitempty" json:"id,omitempty"`
@@ -718,17 +718,17 @@ type GetV1AdminGraphNeighboursParams struct {
 	Key *string `form:"key,omitempty" json:"key,omitempty"`
 
 	// Rel relations to follow (repeatable; default all)
-	Rel *[]GetV1AdminGraphNeighboursParamsRel `form:"rel,omitempty" json:"rel,omitempty"`
+	Rel *[]GetGraphNeighboursParamsRel `form:"rel,omitempty" json:"rel,omitempty"`
 
 	// Limit neighbours per relation
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
-// GetV1AdminGraphNeighboursParamsKind defines parameters for GetV1AdminGraphNeighbours.
-type GetV1AdminGraphNeighboursParamsKind string
+// GetGraphNeighboursParamsKind defines parameters for GetGraphNeighbours.
+type GetGraphNeighboursParamsKind string
 
-// GetV1AdminGraphNeighboursParamsRel defines parameters for GetV1AdminGraphNeighbours.
-type GetV1AdminGraphNeighboursParamsRel string
+// GetGraphNeighboursParamsRel defines parameters for GetGraphNeighbours.
+type GetGraphNeighboursParamsRel string
 
 // GetInsightAudienceParams defines parameters for GetInsightAudience.
 type GetInsightAudienceParams struct {
@@ -803,8 +803,8 @@ type GetInsightTrendingParams struct {
 // GetInsightTrendingParamsKind defines parameters for GetInsightTrending.
 type GetInsightTrendingParamsKind string
 
-// GetV1AdminPreviewParams defines parameters for GetV1AdminPreview.
-type GetV1AdminPreviewParams struct {
+// GetShopperPreviewParams defines parameters for GetShopperPreview.
+type GetShopperPreviewParams struct {
 	UserId ID      `form:"userId" json:"userId"`
 	Q      *string `form:"q,omitempty" json:"q,omitempty"`
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
@@ -958,8 +958,8 @@ type ListUserPostsParams struct {
 	Limit  *int32  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
-// PostConsoleDevTokenJSONRequestBody defines body for PostConsoleDevToken for application/json ContentType.
-type PostConsoleDevTokenJSONRequestBody PostConsoleDevTokenJSONBody
+// CreateDevTokenJSONRequestBody defines body for CreateDevToken for application/json ContentType.
+type CreateDevTokenJSONRequestBody CreateDevTokenJSONBody
 
 // PostEventsJSONRequestBody defines body for PostEvents for application/json ContentType.
 type PostEventsJSONRequestBody PostEventsJSONBody
@@ -1332,19 +1332,19 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 
 // The interface specification for the client above.
 type ClientInterface interface {
-	// PostConsoleDevTokenWithBody request with any body
-	PostConsoleDevTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// CreateDevTokenWithBody request with any body
+	CreateDevTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	PostConsoleDevToken(ctx context.Context, body PostConsoleDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateDevToken(ctx context.Context, body CreateDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetConsoleFilepath request
-	GetConsoleFilepath(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// GetConsoleFile request
+	GetConsoleFile(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetHealth request
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetLivez request
-	GetLivez(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// GetLiveness request
+	GetLiveness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOpenAPI request
 	GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1355,8 +1355,8 @@ type ClientInterface interface {
 	// ListAuditEntries request
 	ListAuditEntries(ctx context.Context, params *ListAuditEntriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetV1AdminGraphNeighbours request
-	GetV1AdminGraphNeighbours(ctx context.Context, params *GetV1AdminGraphNeighboursParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// GetGraphNeighbours request
+	GetGraphNeighbours(ctx context.Context, params *GetGraphNeighboursParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetInsightAudience request
 	GetInsightAudience(ctx context.Context, params *GetInsightAudienceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1382,8 +1382,8 @@ type ClientInterface interface {
 	// GetInsightTrending request
 	GetInsightTrending(ctx context.Context, params *GetInsightTrendingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetV1AdminPreview request
-	GetV1AdminPreview(ctx context.Context, params *GetV1AdminPreviewParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// GetShopperPreview request
+	GetShopperPreview(ctx context.Context, params *GetShopperPreviewParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostEventsWithBody request with any body
 	PostEventsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1523,8 +1523,8 @@ type ClientInterface interface {
 	ListUserPosts(ctx context.Context, id ID, params *ListUserPostsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
-func (c *Client) PostConsoleDevTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPostConsoleDevTokenRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateDevTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDevTokenRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1535,8 +1535,8 @@ func (c *Client) PostConsoleDevTokenWithBody(ctx context.Context, contentType st
 	return c.Client.Do(req)
 }
 
-func (c *Client) PostConsoleDevToken(ctx context.Context, body PostConsoleDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPostConsoleDevTokenRequest(c.Server, body)
+func (c *Client) CreateDevToken(ctx context.Context, body CreateDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDevTokenRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1547,8 +1547,8 @@ func (c *Client) PostConsoleDevToken(ctx context.Context, body PostConsoleDevTok
 	return c.Client.Do(req)
 }
 
-func (c *Client) GetConsoleFilepath(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetConsoleFilepathRequest(c.Server, filepath)
+func (c *Client) GetConsoleFile(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetConsoleFileRequest(c.Server, filepath)
 	if err != nil {
 		return nil, err
 	}
@@ -1571,8 +1571,8 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 	return c.Client.Do(req)
 }
 
-func (c *Client) GetLivez(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetLivezRequest(c.Server)
+func (c *Client) GetLiveness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLivenessRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -1619,8 +1619,8 @@ func (c *Client) ListAuditEntries(ctx context.Context, params *ListAuditEntriesP
 	return c.Client.Do(req)
 }
 
-func (c *Client) GetV1AdminGraphNeighbours(ctx context.Context, params *GetV1AdminGraphNeighboursParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetV1AdminGraphNeighboursRequest(c.Server, params)
+func (c *Client) GetGraphNeighbours(ctx context.Context, params *GetGraphNeighboursParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetGraphNeighboursRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1727,8 +1727,8 @@ func (c *Client) GetInsightTrending(ctx context.Context, params *GetInsightTrend
 	return c.Client.Do(req)
 }
 
-func (c *Client) GetV1AdminPreview(ctx context.Context, params *GetV1AdminPreviewParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetV1AdminPreviewRequest(c.Server, params)
+func (c *Client) GetShopperPreview(ctx context.Context, params *GetShopperPreviewParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetShopperPreviewRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2315,19 +2315,19 @@ func (c *Client) ListUserPosts(ctx context.Context, id ID, params *ListUserPosts
 	return c.Client.Do(req)
 }
 
-// NewPostConsoleDevTokenRequest calls the generic PostConsoleDevToken builder with application/json body
-func NewPostConsoleDevTokenRequest(server string, body PostConsoleDevTokenJSONRequestBody) (*http.Request, error) {
+// NewCreateDevTokenRequest calls the generic CreateDevToken builder with application/json body
+func NewCreateDevTokenRequest(server string, body CreateDevTokenJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPostConsoleDevTokenRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateDevTokenRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewPostConsoleDevTokenRequestWithBody generates requests for PostConsoleDevToken with any type of body
-func NewPostConsoleDevTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewCreateDevTokenRequestWithBody generates requests for CreateDevToken with any type of body
+func NewCreateDevTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -2355,8 +2355,8 @@ func NewPostConsoleDevTokenRequestWithBody(server string, contentType string, bo
 	return req, nil
 }
 
-// NewGetConsoleFilepathRequest generates requests for GetConsoleFilepath
-func NewGetConsoleFilepathRequest(server string, filepath string) (*http.Request, error) {
+// NewGetConsoleFileRequest generates requests for GetConsoleFile
+func NewGetConsoleFileRequest(server string, filepath string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -2416,8 +2416,8 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
-// NewGetLivezRequest generates requests for GetLivez
-func NewGetLivezRequest(server string) (*http.Request, error) {
+// NewGetLivenessRequest generates requests for GetLiveness
+func NewGetLivenessRequest(server string) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -2626,8 +2626,8 @@ func NewListAuditEntriesRequest(server string, params *ListAuditEntriesParams) (
 	return req, nil
 }
 
-// NewGetV1AdminGraphNeighboursRequest generates requests for GetV1AdminGraphNeighbours
-func NewGetV1AdminGraphNeighboursRequest(server string, params *GetV1AdminGraphNeighboursParams) (*http.Request, error) {
+// NewGetGraphNeighboursRequest generates requests for GetGraphNeighbours
+func NewGetGraphNeighboursRequest(server string, params *GetGraphNeighboursParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -3371,8 +3371,8 @@ func NewGetInsightTrendingRequest(server string, params *GetInsightTrendingParam
 	return req, nil
 }
 
-// NewGetV1AdminPreviewRequest generates requests for GetV1AdminPreview
-func NewGetV1AdminPreviewRequest(server string, params *GetV1AdminPreviewParams) (*http.Request, error) {
+// NewGetShopperPreviewRequest generates requests for GetShopperPreview
+func NewGetShopperPreviewRequest(server string, params *GetShopperPreviewParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5633,19 +5633,19 @@ func WithBaseURL(baseURL string) ClientOption {
 
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
-	// PostConsoleDevTokenWithBodyWithResponse request with any body
-	PostConsoleDevTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostConsoleDevTokenResponse, error)
+	// CreateDevTokenWithBodyWithResponse request with any body
+	CreateDevTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDevTokenResponse, error)
 
-	PostConsoleDevTokenWithResponse(ctx context.Context, body PostConsoleDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*PostConsoleDevTokenResponse, error)
+	CreateDevTokenWithResponse(ctx context.Context, body CreateDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDevTokenResponse, error)
 
-	// GetConsoleFilepathWithResponse request
-	GetConsoleFilepathWithResponse(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*GetConsoleFilepathResponse, error)
+	// GetConsoleFileWithResponse request
+	GetConsoleFileWithResponse(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*GetConsoleFileResponse, error)
 
 	// GetHealthWithResponse request
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
-	// GetLivezWithResponse request
-	GetLivezWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetLivezResponse, error)
+	// GetLivenessWithResponse request
+	GetLivenessWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetLivenessResponse, error)
 
 	// GetOpenAPIWithResponse request
 	GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error)
@@ -5656,8 +5656,8 @@ type ClientWithResponsesInterface interface {
 	// ListAuditEntriesWithResponse request
 	ListAuditEntriesWithResponse(ctx context.Context, params *ListAuditEntriesParams, reqEditors ...RequestEditorFn) (*ListAuditEntriesResponse, error)
 
-	// GetV1AdminGraphNeighboursWithResponse request
-	GetV1AdminGraphNeighboursWithResponse(ctx context.Context, params *GetV1AdminGraphNeighboursParams, reqEditors ...RequestEditorFn) (*GetV1AdminGraphNeighboursResponse, error)
+	// GetGraphNeighboursWithResponse request
+	GetGraphNeighboursWithResponse(ctx context.Context, params *GetGraphNeighboursParams, reqEditors ...RequestEditorFn) (*GetGraphNeighboursResponse, error)
 
 	// GetInsightAudienceWithResponse request
 	GetInsightAudienceWithResponse(ctx context.Context, params *GetInsightAudienceParams, reqEditors ...RequestEditorFn) (*GetInsightAudienceResponse, error)
@@ -5683,8 +5683,8 @@ type ClientWithResponsesInterface interface {
 	// GetInsightTrendingWithResponse request
 	GetInsightTrendingWithResponse(ctx context.Context, params *GetInsightTrendingParams, reqEditors ...RequestEditorFn) (*GetInsightTrendingResponse, error)
 
-	// GetV1AdminPreviewWithResponse request
-	GetV1AdminPreviewWithResponse(ctx context.Context, params *GetV1AdminPreviewParams, reqEditors ...RequestEditorFn) (*GetV1AdminPreviewResponse, error)
+	// GetShopperPreviewWithResponse request
+	GetShopperPreviewWithResponse(ctx context.Context, params *GetShopperPreviewParams, reqEditors ...RequestEditorFn) (*GetShopperPreviewResponse, error)
 
 	// PostEventsWithBodyWithResponse request with any body
 	PostEventsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostEventsResponse, error)
@@ -5824,11 +5824,11 @@ type ClientWithResponsesInterface interface {
 	ListUserPostsWithResponse(ctx context.Context, id ID, params *ListUserPostsParams, reqEditors ...RequestEditorFn) (*ListUserPostsResponse, error)
 }
 
-type PostConsoleDevTokenResponse struct {
+type CreateDevTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	JSON200      *struct {
-		ExpiresIn int    `json:"expiresIn"`
+		ExpiresIn int32  `json:"expiresIn"`
 		Token     string `json:"token"`
 	}
 	JSON400 *BadRequest
@@ -5836,7 +5836,7 @@ type PostConsoleDevTokenResponse struct {
 }
 
 // Status returns HTTPResponse.Status
-func (r PostConsoleDevTokenResponse) Status() string {
+func (r CreateDevTokenResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -5844,21 +5844,21 @@ func (r PostConsoleDevTokenResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r PostConsoleDevTokenResponse) StatusCode() int {
+func (r CreateDevTokenResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
 	return 0
 }
 
-type GetConsoleFilepathResponse struct {
+type GetConsoleFileResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	JSON404      *NotFound
 }
 
 // Status returns HTTPResponse.Status
-func (r GetConsoleFilepathResponse) Status() string {
+func (r GetConsoleFileResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -5866,7 +5866,7 @@ func (r GetConsoleFilepathResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetConsoleFilepathResponse) StatusCode() int {
+func (r GetConsoleFileResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -5898,17 +5898,17 @@ func (r GetHealthResponse) StatusCode() int {
 	return 0
 }
 
-type GetLivezResponse struct {
+type GetLivenessResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	JSON200      *struct {
-		Status GetLivez200Status `json:"status"`
+		Status GetLiveness200Status `json:"status"`
 	}
 }
-type GetLivez200Status string
+type GetLiveness200Status string
 
 // Status returns HTTPResponse.Status
-func (r GetLivezResponse) Status() string {
+func (r GetLivenessResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -5916,7 +5916,7 @@ func (r GetLivezResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetLivezResponse) StatusCode() int {
+func (r GetLivenessResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -5997,7 +5997,7 @@ func (r ListAuditEntriesResponse) StatusCode() int {
 	return 0
 }
 
-type GetV1AdminGraphNeighboursResponse struct {
+type GetGraphNeighboursResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	JSON200      *struct {
@@ -6006,7 +6006,7 @@ type GetV1AdminGraphNeighboursResponse struct {
 			From   string  `json:"from"`
 			To     string  `json:"to"`
 			Type   string  `json:"type"`
-			Weight float32 `json:"weight"`
+			Weight float64 `json:"weight"`
 		} `json:"links"`
 		Nodes []ExploreNode `json:"nodes"`
 	}
@@ -6018,7 +6018,7 @@ type GetV1AdminGraphNeighboursResponse struct {
 }
 
 // Status returns HTTPResponse.Status
-func (r GetV1AdminGraphNeighboursResponse) Status() string {
+func (r GetGraphNeighboursResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -6026,7 +6026,7 @@ func (r GetV1AdminGraphNeighboursResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetV1AdminGraphNeighboursResponse) StatusCode() int {
+func (r GetGraphNeighboursResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -6249,7 +6249,7 @@ func (r GetInsightTrendingResponse) StatusCode() int {
 	return 0
 }
 
-type GetV1AdminPreviewResponse struct {
+type GetShopperPreviewResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	JSON200      *struct {
@@ -6271,7 +6271,7 @@ type GetV1AdminPreviewResponse struct {
 }
 
 // Status returns HTTPResponse.Status
-func (r GetV1AdminPreviewResponse) Status() string {
+func (r GetShopperPreviewResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -6279,7 +6279,7 @@ func (r GetV1AdminPreviewResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r GetV1AdminPreviewResponse) StatusCode() int {
+func (r GetShopperPreviewResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -7410,30 +7410,30 @@ func (r ListUserPostsResponse) StatusCode() int {
 	return 0
 }
 
-// PostConsoleDevTokenWithBodyWithResponse request with arbitrary body returning *PostConsoleDevTokenResponse
-func (c *ClientWithResponses) PostConsoleDevTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostConsoleDevTokenResponse, error) {
-	rsp, err := c.PostConsoleDevTokenWithBody(ctx, contentType, body, reqEditors...)
+// CreateDevTokenWithBodyWithResponse request with arbitrary body returning *CreateDevTokenResponse
+func (c *ClientWithResponses) CreateDevTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDevTokenResponse, error) {
+	rsp, err := c.CreateDevTokenWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParsePostConsoleDevTokenResponse(rsp)
+	return ParseCreateDevTokenResponse(rsp)
 }
 
-func (c *ClientWithResponses) PostConsoleDevTokenWithResponse(ctx context.Context, body PostConsoleDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*PostConsoleDevTokenResponse, error) {
-	rsp, err := c.PostConsoleDevToken(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateDevTokenWithResponse(ctx context.Context, body CreateDevTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDevTokenResponse, error) {
+	rsp, err := c.CreateDevToken(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParsePostConsoleDevTokenResponse(rsp)
+	return ParseCreateDevTokenResponse(rsp)
 }
 
-// GetConsoleFilepathWithResponse request returning *GetConsoleFilepathResponse
-func (c *ClientWithResponses) GetConsoleFilepathWithResponse(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*GetConsoleFilepathResponse, error) {
-	rsp, err := c.GetConsoleFilepath(ctx, filepath, reqEditors...)
+// GetConsoleFileWithResponse request returning *GetConsoleFileResponse
+func (c *ClientWithResponses) GetConsoleFileWithResponse(ctx context.Context, filepath string, reqEditors ...RequestEditorFn) (*GetConsoleFileResponse, error) {
+	rsp, err := c.GetConsoleFile(ctx, filepath, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetConsoleFilepathResponse(rsp)
+	return ParseGetConsoleFileResponse(rsp)
 }
 
 // GetHealthWithResponse request returning *GetHealthResponse
@@ -7445,13 +7445,13 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
-// GetLivezWithResponse request returning *GetLivezResponse
-func (c *ClientWithResponses) GetLivezWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetLivezResponse, error) {
-	rsp, err := c.GetLivez(ctx, reqEditors...)
+// GetLivenessWithResponse request returning *GetLivenessResponse
+func (c *ClientWithResponses) GetLivenessWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetLivenessResponse, error) {
+	rsp, err := c.GetLiveness(ctx, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetLivezResponse(rsp)
+	return ParseGetLivenessResponse(rsp)
 }
 
 // GetOpenAPIWithResponse request returning *GetOpenAPIResponse
@@ -7481,13 +7481,13 @@ func (c *ClientWithResponses) ListAuditEntriesWithResponse(ctx context.Context, 
 	return ParseListAuditEntriesResponse(rsp)
 }
 
-// GetV1AdminGraphNeighboursWithResponse request returning *GetV1AdminGraphNeighboursResponse
-func (c *ClientWithResponses) GetV1AdminGraphNeighboursWithResponse(ctx context.Context, params *GetV1AdminGraphNeighboursParams, reqEditors ...RequestEditorFn) (*GetV1AdminGraphNeighboursResponse, error) {
-	rsp, err := c.GetV1AdminGraphNeighbours(ctx, params, reqEditors...)
+// GetGraphNeighboursWithResponse request returning *GetGraphNeighboursResponse
+func (c *ClientWithResponses) GetGraphNeighboursWithResponse(ctx context.Context, params *GetGraphNeighboursParams, reqEditors ...RequestEditorFn) (*GetGraphNeighboursResponse, error) {
+	rsp, err := c.GetGraphNeighbours(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetV1AdminGraphNeighboursResponse(rsp)
+	return ParseGetGraphNeighboursResponse(rsp)
 }
 
 // GetInsightAudienceWithResponse request returning *GetInsightAudienceResponse
@@ -7562,13 +7562,13 @@ func (c *ClientWithResponses) GetInsightTrendingWithResponse(ctx context.Context
 	return ParseGetInsightTrendingResponse(rsp)
 }
 
-// GetV1AdminPreviewWithResponse request returning *GetV1AdminPreviewResponse
-func (c *ClientWithResponses) GetV1AdminPreviewWithResponse(ctx context.Context, params *GetV1AdminPreviewParams, reqEditors ...RequestEditorFn) (*GetV1AdminPreviewResponse, error) {
-	rsp, err := c.GetV1AdminPreview(ctx, params, reqEditors...)
+// GetShopperPreviewWithResponse request returning *GetShopperPreviewResponse
+func (c *ClientWithResponses) GetShopperPreviewWithResponse(ctx context.Context, params *GetShopperPreviewParams, reqEditors ...RequestEditorFn) (*GetShopperPreviewResponse, error) {
+	rsp, err := c.GetShopperPreview(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetV1AdminPreviewResponse(rsp)
+	return ParseGetShopperPreviewResponse(rsp)
 }
 
 // PostEventsWithBodyWithResponse request with arbitrary body returning *PostEventsResponse
@@ -7996,15 +7996,15 @@ func (c *ClientWithResponses) ListUserPostsWithResponse(ctx context.Context, id 
 	return ParseListUserPostsResponse(rsp)
 }
 
-// ParsePostConsoleDevTokenResponse parses an HTTP response from a PostConsoleDevTokenWithResponse call
-func ParsePostConsoleDevTokenResponse(rsp *http.Response) (*PostConsoleDevTokenResponse, error) {
+// ParseCreateDevTokenResponse parses an HTTP response from a CreateDevTokenWithResponse call
+func ParseCreateDevTokenResponse(rsp *http.Response) (*CreateDevTokenResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &PostConsoleDevTokenResponse{
+	response := &CreateDevTokenResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -8012,7 +8012,7 @@ func ParsePostConsoleDevTokenResponse(rsp *http.Response) (*PostConsoleDevTokenR
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			ExpiresIn int    `json:"expiresIn"`
+			ExpiresIn int32  `json:"expiresIn"`
 			Token     string `json:"token"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -8039,15 +8039,15 @@ func ParsePostConsoleDevTokenResponse(rsp *http.Response) (*PostConsoleDevTokenR
 	return response, nil
 }
 
-// ParseGetConsoleFilepathResponse parses an HTTP response from a GetConsoleFilepathWithResponse call
-func ParseGetConsoleFilepathResponse(rsp *http.Response) (*GetConsoleFilepathResponse, error) {
+// ParseGetConsoleFileResponse parses an HTTP response from a GetConsoleFileWithResponse call
+func ParseGetConsoleFileResponse(rsp *http.Response) (*GetConsoleFileResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetConsoleFilepathResponse{
+	response := &GetConsoleFileResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -8093,15 +8093,15 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	return response, nil
 }
 
-// ParseGetLivezResponse parses an HTTP response from a GetLivezWithResponse call
-func ParseGetLivezResponse(rsp *http.Response) (*GetLivezResponse, error) {
+// ParseGetLivenessResponse parses an HTTP response from a GetLivenessWithResponse call
+func ParseGetLivenessResponse(rsp *http.Response) (*GetLivenessResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetLivezResponse{
+	response := &GetLivenessResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -8109,7 +8109,7 @@ func ParseGetLivezResponse(rsp *http.Response) (*GetLivezResponse, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Status GetLivez200Status `json:"status"`
+			Status GetLiveness200Status `json:"status"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -8237,15 +8237,15 @@ func ParseListAuditEntriesResponse(rsp *http.Response) (*ListAuditEntriesRespons
 	return response, nil
 }
 
-// ParseGetV1AdminGraphNeighboursResponse parses an HTTP response from a GetV1AdminGraphNeighboursWithResponse call
-func ParseGetV1AdminGraphNeighboursResponse(rsp *http.Response) (*GetV1AdminGraphNeighboursResponse, error) {
+// ParseGetGraphNeighboursResponse parses an HTTP response from a GetGraphNeighboursWithResponse call
+func ParseGetGraphNeighboursResponse(rsp *http.Response) (*GetGraphNeighboursResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetV1AdminGraphNeighboursResponse{
+	response := &GetGraphNeighboursResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -8258,7 +8258,7 @@ func ParseGetV1AdminGraphNeighboursResponse(rsp *http.Response) (*GetV1AdminGrap
 				From   string  `json:"from"`
 				To     string  `json:"to"`
 				Type   string  `json:"type"`
-				Weight float32 `json:"weight"`
+				Weight float64 `json:"weight"`
 			} `json:"links"`
 			Nodes []ExploreNode `json:"nodes"`
 		}
@@ -8819,15 +8819,15 @@ func ParseGetInsightTrendingResponse(rsp *http.Response) (*GetInsightTrendingRes
 	return response, nil
 }
 
-// ParseGetV1AdminPreviewResponse parses an HTTP response from a GetV1AdminPreviewWithResponse call
-func ParseGetV1AdminPreviewResponse(rsp *http.Response) (*GetV1AdminPreviewResponse, error) {
+// ParseGetShopperPreviewResponse parses an HTTP response from a GetShopperPreviewWithResponse call
+func ParseGetShopperPreviewResponse(rsp *http.Response) (*GetShopperPreviewResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &GetV1AdminPreviewResponse{
+	response := &GetShopperPreviewResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
