@@ -44,8 +44,10 @@ func (c *Consumer) handle(ctx context.Context, e ingest.Event) error {
 	}
 	actor, err := c.Graph.User(ctx, e.UserID)
 	switch {
+	case stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND && e.UserID >= stylegraph.MinGuestID:
+		actor = stylegraph.User{ID: e.UserID} // a guest has no profile
 	case stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND:
-		actor = stylegraph.User{ID: e.UserID}
+		return nil // erased (or never known): an event still in flight must not bring them back
 	case err != nil:
 		return err
 	}

@@ -96,6 +96,14 @@ func (s *Store) Add(ctx context.Context, a Activity) error {
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("add notification for user %d: %w", a.Recipient, err)
 	}
+	// Where the actor appears, for erasure (EraseUser).
+	by := s.byKey(a.Actor.ID)
+	pipe = s.r.Pipeline()
+	pipe.SAdd(ctx, by, itoa(a.Recipient)+"|"+g)
+	pipe.Expire(ctx, by, ttl)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("index notification actor %d: %w", a.Actor.ID, err)
+	}
 	return nil
 }
 

@@ -50,7 +50,7 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 			PerPrincipal: d.Cfg.RateLimitPerUser, PerIP: d.Cfg.RateLimitPerIP, ServiceFactor: 10,
 		},
 		Insights:       d.Graph,
-		Privacy:        privacy.New(d.Graph, fs, d.SearchProfiles(), d.RecsCache()),
+		Privacy:        privacy.New(d.Graph, fs, d.SearchProfiles(), d.RecsCache(), d.Notifications()),
 		SearchStats:    d.SearchStats(),
 		Audit:          audit.New(d.Redis, "stylegraph:audit", d.Cfg.AuditDir),
 		CORSOrigins:    d.Cfg.CORSOrigins,
