@@ -2,7 +2,10 @@ package learn
 
 import (
 	"math/rand/v2"
+	"sync"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -22,6 +25,8 @@ type ALSConfig struct {
 type ALS struct {
 	Config ALSConfig
 	U, V   []float64
+	// buf holds scoring scratch (one item-length vector per goroutine).
+	buf sync.Pool
 }
 
 // TrainALS alternates exact least-squares solves for users and items
@@ -89,19 +94,26 @@ func solveSide(x, y []float64, n, ny, f int, cfg ALSConfig, workers int, obs fun
 }
 
 // Score implements Scorer: the dot product of the user's and each item's
-// factors (hist is not used: the user's factors already hold their history).
+// factors (hist is not used: the user's factors already hold their history),
+// as one matrix-vector product V·x_u (gonum's BLAS).
 func (a *ALS) Score(u int, _ []int32, _ []float32, out []float32) {
 	f := a.Config.Factors
 	if u < 0 || (u+1)*f > len(a.U) {
 		return
 	}
-	xu := a.U[u*f : (u+1)*f]
-	for i := range out {
-		yi := a.V[i*f : (i+1)*f]
-		s := 0.0
-		for d, v := range xu {
-			s += v * yi[d]
-		}
-		out[i] += float32(s)
+	items := len(a.V) / f
+	buf, _ := a.buf.Get().(*[]float64)
+	if buf == nil || len(*buf) < items {
+		b := make([]float64, items)
+		buf = &b
 	}
+	y := (*buf)[:items]
+	blas64.Gemv(blas.NoTrans, 1,
+		blas64.General{Rows: items, Cols: f, Stride: f, Data: a.V},
+		blas64.Vector{N: f, Inc: 1, Data: a.U[u*f : (u+1)*f]},
+		0, blas64.Vector{N: items, Inc: 1, Data: y})
+	for i, v := range y {
+		out[i] += float32(v)
+	}
+	a.buf.Put(buf)
 }

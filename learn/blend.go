@@ -60,11 +60,16 @@ type scratch struct {
 	dense []float32
 	hist  []float32
 	heap  topK
-	acc   map[int32]*Item
+	// items and pos accumulate the blend: pos[item] is the item's index in
+	// items, -1 when absent (grown on demand).
+	items []Item
+	pos   []int32
+	// touched collects the items a sparse source reached.
+	touched []int32
 }
 
 func newScratch(items int) *scratch {
-	return &scratch{dense: make([]float32, items), acc: map[int32]*Item{}}
+	return &scratch{dense: make([]float32, items)}
 }
 
 // cand is one source's normalised score for an item.
@@ -81,32 +86,62 @@ func (b *Blend) history(u int, s *scratch) ([]int32, []float32) {
 	return items, s.hist
 }
 
+// sparseScorer is a Scorer that reaches few of the catalogue's items (kNN,
+// EASE's head, followees' likes): ScoreSparse adds what Score adds and
+// appends every item it adds to onto touched (an item may appear twice), so
+// ranking visits those items instead of the whole catalogue.
+type sparseScorer interface {
+	ScoreSparse(u int, items []int32, hist []float32, out []float32, touched []int32) []int32
+}
+
 // sourceList returns src's top candidates for u (unseen items only), scores
-// divided by the best one.
+// divided by the best one. s.dense is all zeros before and after.
 func (b *Blend) sourceList(src string, u int, items []int32, hist []float32, s *scratch) []cand {
 	sc := b.Sources[src]
 	if sc == nil {
 		return nil
 	}
-	clear(s.dense)
-	sc.Score(u, items, hist, s.dense)
-	for _, i := range items {
-		s.dense[i] = 0
-	}
-	if u < len(b.Exclude) {
-		for _, i := range b.Exclude[u] {
-			s.dense[i] = 0
-		}
-	}
 	n := b.Candidates
 	if n <= 0 {
 		n = 300
 	}
+	var exclude []int32
+	if u < len(b.Exclude) {
+		exclude = b.Exclude[u]
+	}
 	s.heap.reset(n)
-	for i, v := range s.dense {
-		if v > 0 {
-			s.heap.offer(Neighbour{Item: int32(i), Score: v})
+	switch sc := sc.(type) {
+	case *Popularity:
+		// The same for everyone: walk the catalogue's order once sorted.
+		sc.top(n, items, exclude, s)
+	case sparseScorer:
+		s.touched = sc.ScoreSparse(u, items, hist, s.dense, s.touched[:0])
+		for _, i := range items {
+			s.dense[i] = 0
 		}
+		for _, i := range exclude {
+			s.dense[i] = 0
+		}
+		for _, i := range s.touched {
+			if v := s.dense[i]; v > 0 {
+				s.heap.offer(Neighbour{Item: i, Score: v})
+			}
+			s.dense[i] = 0
+		}
+	default:
+		sc.Score(u, items, hist, s.dense)
+		for _, i := range items {
+			s.dense[i] = 0
+		}
+		for _, i := range exclude {
+			s.dense[i] = 0
+		}
+		for i, v := range s.dense {
+			if v > 0 {
+				s.heap.offer(Neighbour{Item: int32(i), Score: v})
+			}
+		}
+		clear(s.dense)
 	}
 	out := s.heap.sorted()
 	if len(out) > 0 {
@@ -130,39 +165,93 @@ func (b *Blend) lists(u int, s *scratch) [4][]cand {
 	return out
 }
 
-// combine sums the weighted lists and returns the n best items.
+// combine sums the weighted lists and returns the n best items (score
+// descending, then item ascending).
 func combine(ls [4][]cand, weights map[string]float64, n int, s *scratch) []Item {
-	clear(s.acc)
+	s.items = s.items[:0]
 	for k, src := range SourceOrder {
 		w := weights[src]
 		if w <= 0 {
 			continue
 		}
 		for _, c := range ls[k] {
-			it := s.acc[c.Item]
-			if it == nil {
-				it = &Item{Item: c.Item}
-				s.acc[c.Item] = it
+			if int(c.Item) >= len(s.pos) {
+				grown := make([]int32, max(int(c.Item)+1, 2*len(s.pos)))
+				copy(grown, s.pos)
+				for i := len(s.pos); i < len(grown); i++ {
+					grown[i] = -1
+				}
+				s.pos = grown
+			}
+			p := s.pos[c.Item]
+			if p < 0 {
+				p = int32(len(s.items))
+				s.pos[c.Item] = p
+				s.items = append(s.items, Item{Item: c.Item})
 			}
 			part := w * float64(c.Score)
-			it.Score += part
-			it.Parts[k] += float32(part)
+			s.items[p].Score += part
+			s.items[p].Parts[k] += float32(part)
 		}
 	}
-	out := make([]Item, 0, len(s.acc))
-	for _, it := range s.acc {
-		out = append(out, *it)
+	for _, it := range s.items {
+		s.pos[it.Item] = -1
 	}
-	sort.Slice(out, func(a, c int) bool {
-		if out[a].Score != out[c].Score {
-			return out[a].Score > out[c].Score
+	return bestOf(s.items, n)
+}
+
+// better orders ranked items: higher score, then lower item.
+func better(a, b Item) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.Item < b.Item
+}
+
+// bestOf returns a new slice of the n best of xs, best first. It keeps a heap
+// of n (worst at the root) instead of sorting all of xs: tuning asks for 10
+// of about a thousand candidates many times over. xs is reordered.
+func bestOf(xs []Item, n int) []Item {
+	if n <= 0 || len(xs) == 0 {
+		return []Item{}
+	}
+	h := xs[:0:0]
+	if len(xs) > n {
+		h = xs[:n]
+		for k := n/2 - 1; k >= 0; k-- {
+			siftDown(h, k)
 		}
-		return out[a].Item < out[c].Item
-	})
-	if len(out) > n {
-		out = out[:n]
+		for _, x := range xs[n:] {
+			if better(x, h[0]) {
+				h[0] = x
+				siftDown(h, 0)
+			}
+		}
+	} else {
+		h = xs
 	}
+	out := make([]Item, len(h))
+	copy(out, h)
+	sort.Slice(out, func(a, b int) bool { return better(out[a], out[b]) })
 	return out
+}
+
+// siftDown restores the heap property (worst item at the root) below k.
+func siftDown(h []Item, k int) {
+	for {
+		c := 2*k + 1
+		if c >= len(h) {
+			return
+		}
+		if c+1 < len(h) && better(h[c], h[c+1]) {
+			c++
+		}
+		if !better(h[k], h[c]) {
+			return
+		}
+		h[k], h[c] = h[c], h[k]
+		k = c
+	}
 }
 
 // Rank returns user u's n best unseen items.

@@ -112,6 +112,17 @@ func (e *EASE) Score(_ int, items []int32, hist []float32, out []float32) {
 	}
 }
 
+// ScoreSparse implements sparseScorer: only the head can score.
+func (e *EASE) ScoreSparse(u int, items []int32, hist []float32, out []float32, touched []int32) []int32 {
+	for _, i := range items {
+		if e.pos[i] >= 0 {
+			e.Score(u, items, hist, out)
+			return append(touched, e.Head...)
+		}
+	}
+	return touched
+}
+
 // Neighbours returns item i's top-k positive weights as neighbours (nil
 // outside the head), the form the online path sums over.
 func (e *EASE) Neighbours(i int32, k int) []Neighbour {

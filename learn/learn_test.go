@@ -2,7 +2,10 @@ package learn
 
 import (
 	"math"
+	"math/rand/v2"
+	"sort"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -250,5 +253,107 @@ func TestTrainPicksAModelAndTunesOnValidationOnly(t *testing.T) {
 	}
 	if tr.Blend.M != m {
 		t.Fatal("the final blend is not refit on all the data")
+	}
+}
+
+// denseOnly hides a source's sparse and catalogue-order paths, so ranking
+// takes the plain dense one.
+type denseOnly struct{ Scorer }
+
+func TestSparseRankingMatchesDense(t *testing.T) {
+	// A random shop: 300 users, 500 items, popular items engaged more.
+	rng := rand.New(rand.NewPCG(7, 7))
+	var xs []Interaction
+	for u := 0; u < 300; u++ {
+		for n := 0; n < 2+rng.IntN(30); n++ {
+			i := int32(rng.IntN(500) * rng.IntN(500) / 500)
+			w := float32(1)
+			if rng.IntN(3) == 0 {
+				w = 0.3
+			}
+			xs = append(xs, Interaction{User: int32(u), Item: i, Weight: w, At: int64(1000 + rng.IntN(1000))})
+		}
+	}
+	m := NewMatrix(300, 500, xs)
+	follows := make([][]int32, 300)
+	exclude := make([][]int32, 300)
+	for u := range follows {
+		for n := 0; n < rng.IntN(8); n++ {
+			follows[u] = append(follows[u], int32(rng.IntN(300)))
+		}
+		exclude[u] = []int32{int32(rng.IntN(500))}
+	}
+	ease, err := TrainEASE(m, EASEConfig{Lambda: 10, Head: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]Scorer{
+		SourceModel:      ease,
+		SourceKNN:        TrainKNN(m, KNNConfig{K: 20, Shrink: 5, IDF: true}, 2),
+		SourceSocial:     NewSocial(m, follows, 1),
+		SourcePopularity: TrainPopularity(m),
+	}
+	dense := map[string]Scorer{}
+	for src, sc := range sources {
+		dense[src] = denseOnly{sc}
+	}
+	params := Params{Weights: map[string]float64{SourceModel: 1, SourceKNN: 0.5, SourceSocial: 0.3, SourcePopularity: 0.1}, HalfLife: 500 * time.Second, SocialCap: 5}
+	for _, src := range SourceOrder {
+		for name, p := range map[string]Params{"alone": {Weights: map[string]float64{src: 1}}, "blend": params} {
+			fast := &Blend{M: m, Sources: sources, Params: p, Now: 2000, Candidates: 40, Exclude: exclude}
+			slow := &Blend{M: m, Sources: dense, Params: p, Now: 2000, Candidates: 40, Exclude: exclude}
+			users := make([]int, 300)
+			for u := range users {
+				users[u] = u
+			}
+			got, want := make([][]Item, 300), make([][]Item, 300)
+			fast.RankAll(users, 30, 2, func(u int, items []Item) { got[u] = items })
+			slow.RankAll(users, 30, 2, func(u int, items []Item) { want[u] = items })
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("%s %s: sparse ranking differs from dense (-dense +sparse):\n%s", src, name, diff)
+			}
+		}
+	}
+}
+
+func TestCombineKeepsTheBestInOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	w := map[string]float64{SourceModel: 1, SourceKNN: 0.5, SourceSocial: 0, SourcePopularity: 0.25}
+	s := newScratch(0)
+	for round := 0; round < 200; round++ {
+		var ls [4][]cand
+		for k := range ls {
+			for n := 0; n < rng.IntN(60); n++ {
+				// Few distinct scores, so ties are ordered by item.
+				ls[k] = append(ls[k], cand{Item: int32(rng.IntN(80)), Score: float32(rng.IntN(4)) / 4})
+			}
+		}
+		// The plain way: sum in a map, sort everything, cut.
+		sum := map[int32]*Item{}
+		for k, src := range SourceOrder {
+			if w[src] <= 0 {
+				continue
+			}
+			for _, c := range ls[k] {
+				it := sum[c.Item]
+				if it == nil {
+					it = &Item{Item: c.Item}
+					sum[c.Item] = it
+				}
+				part := w[src] * float64(c.Score)
+				it.Score += part
+				it.Parts[k] += float32(part)
+			}
+		}
+		want := []Item{}
+		for _, it := range sum {
+			want = append(want, *it)
+		}
+		sort.Slice(want, func(a, b int) bool { return better(want[a], want[b]) })
+		n := rng.IntN(30)
+		want = want[:min(n, len(want))]
+		if diff := cmp.Diff(want, combine(ls, w, n, s)); diff != "" {
+			t.Fatalf("round %d, n %d (-sorted +combined):\n%s", round, n, diff)
+		}
 	}
 }

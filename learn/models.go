@@ -3,6 +3,7 @@ package learn
 import (
 	"container/heap"
 	"math"
+	"sort"
 	"sync"
 )
 
@@ -15,7 +16,55 @@ type Scorer interface {
 
 // Popularity scores every item by how many users engaged with it: the
 // baseline a shop would pick first.
-type Popularity struct{ Counts []float32 }
+type Popularity struct {
+	Counts []float32
+	// order is the items with a count, most engaged first (ties: lower
+	// item first), sorted once for every user's ranking.
+	once  sync.Once
+	order []int32
+}
+
+// top offers to s.heap the best n items not in own or exclude, in the
+// order Score would rank them.
+func (p *Popularity) top(n int, own, exclude []int32, s *scratch) {
+	p.once.Do(func() {
+		for i, c := range p.Counts {
+			if c > 0 {
+				p.order = append(p.order, int32(i))
+			}
+		}
+		sort.Slice(p.order, func(a, b int) bool {
+			ca, cb := p.Counts[p.order[a]], p.Counts[p.order[b]]
+			if ca != cb {
+				return ca > cb
+			}
+			return p.order[a] < p.order[b]
+		})
+	})
+	// s.dense marks the items to skip while walking, and is cleared after.
+	for _, i := range own {
+		s.dense[i] = -1
+	}
+	for _, i := range exclude {
+		s.dense[i] = -1
+	}
+	got := 0
+	for _, i := range p.order {
+		if got == n {
+			break
+		}
+		if s.dense[i] == 0 {
+			s.heap.offer(Neighbour{Item: i, Score: p.Counts[i]})
+			got++
+		}
+	}
+	for _, i := range own {
+		s.dense[i] = 0
+	}
+	for _, i := range exclude {
+		s.dense[i] = 0
+	}
+}
 
 // TrainPopularity counts each item's users.
 func TrainPopularity(m *Matrix) *Popularity {
@@ -122,6 +171,18 @@ func (k *ItemKNN) Score(_ int, items []int32, hist []float32, out []float32) {
 			out[nb.Item] += w * nb.Score
 		}
 	}
+}
+
+// ScoreSparse implements sparseScorer.
+func (k *ItemKNN) ScoreSparse(_ int, items []int32, hist []float32, out []float32, touched []int32) []int32 {
+	for n, i := range items {
+		w := hist[n]
+		for _, nb := range k.Neighbours[i] {
+			out[nb.Item] += w * nb.Score
+			touched = append(touched, nb.Item)
+		}
+	}
+	return touched
 }
 
 // parallel runs fn(i) for i in [0, n) on workers goroutines; each worker

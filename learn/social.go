@@ -38,9 +38,14 @@ func NewSocial(m *Matrix, follows [][]int32, minWeight float32) *Social {
 }
 
 // Score implements Scorer.
-func (s *Social) Score(u int, _ []int32, _ []float32, out []float32) {
+func (s *Social) Score(u int, items []int32, hist []float32, out []float32) {
+	s.ScoreSparse(u, items, hist, out, nil)
+}
+
+// ScoreSparse implements sparseScorer.
+func (s *Social) ScoreSparse(u int, _ []int32, _ []float32, out []float32, touched []int32) []int32 {
 	if u >= len(s.Follows) {
-		return
+		return touched
 	}
 	for _, f := range s.Follows[u] {
 		items, _, ats := s.M.Row(int(f))
@@ -50,8 +55,10 @@ func (s *Social) Score(u int, _ []int32, _ []float32, out []float32) {
 		}
 		for _, k := range ks {
 			out[items[k]] += float32(decay(s.Now, ats[k], s.HalfLife))
+			touched = append(touched, items[k])
 		}
 	}
+	return touched
 }
 
 // decay is 0.5^(age/halfLife) (1 without a half-life or a time).

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/stylegraph/stylegraph/graph"
@@ -27,6 +29,7 @@ func runRecompute(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	skipLists := fs.Bool("skip-lists", false, "only recompute the neighbours (no lists, no lock)")
 	from := fs.Int64("from-id", 0, "first user/product ID in scope (0 with --to-id 0: everything)")
 	to := fs.Int64("to-id", 0, "last user/product ID in scope")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,6 +50,17 @@ func runRecompute(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer d.Close()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	job := &recommend.Job{
 		Graph: d.Graph, Scope: graph.Scope{From: *from, To: *to},
 		TopK: *topK, ActiveWindow: *active, Every: *every, Workers: *workers,
