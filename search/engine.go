@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -28,6 +29,9 @@ type Engine struct {
 	// profileTimeout bounds the graph lookup: a slow graph costs the
 	// shopper personalisation, not the search.
 	profileTimeout time.Duration
+	// saved, when set, keeps autocomplete answers and serves them while
+	// OpenSearch is unavailable.
+	saved *SavedSuggestions
 }
 
 // DefaultProfileTimeout bounds the taste-profile lookup of one search.
@@ -47,6 +51,13 @@ func (e *Engine) WithProfileTimeout(d time.Duration) *Engine {
 	if d > 0 {
 		e.profileTimeout = d
 	}
+	return e
+}
+
+// WithSavedSuggestions makes autocomplete keep its answers in s and answer
+// from them, marked degraded ("opensearch"), when OpenSearch is unavailable.
+func (e *Engine) WithSavedSuggestions(s *SavedSuggestions) *Engine {
+	e.saved = s
 	return e
 }
 
@@ -271,7 +282,16 @@ func (e *Engine) Suggest(ctx context.Context, prefix string, limit int) ([]style
 		} `json:"aggregations"`
 	}
 	if err := e.c.Do(ctx, http.MethodPost, "/"+e.c.Alias("products")+"/_search", suggestBody(prefix, limit), &r); err != nil {
-		return nil, fmt.Errorf("suggest: %w", err)
+		err = fmt.Errorf("suggest: %w", err)
+		if e.saved == nil || stylegraph.ErrorCode(err) != stylegraph.EUNAVAILABLE {
+			return nil, err
+		}
+		out, serr := e.saved.Suggest(ctx, prefix, limit)
+		if serr != nil {
+			return nil, errors.Join(err, serr)
+		}
+		stylegraph.MarkDegraded(ctx, "opensearch")
+		return out, nil
 	}
 	out := []stylegraph.Suggestion{}
 	seen := map[string]bool{}
@@ -292,6 +312,9 @@ func (e *Engine) Suggest(ctx context.Context, prefix string, limit int) ([]style
 	}
 	for _, h := range r.Hits.Hits {
 		add(stylegraph.Suggestion{Text: h.Source.Title, Kind: "product", ID: h.Source.ID})
+	}
+	if e.saved != nil {
+		e.saved.saveLater(ctx, out)
 	}
 	return out, nil
 }

@@ -465,7 +465,11 @@ func (c *loadClient) step(n int) {
 	case 1:
 		e.do("GET", "/v1/feed", c.tok, nil, "", rel.ReadBudget)
 	case 2:
-		e.do("GET", "/v1/search?q=shirt", c.tok, nil, "", rel.ReadBudget)
+		if n%16 == 2 {
+			e.do("GET", "/v1/search?q=shirt", c.tok, nil, "", rel.ReadBudget)
+		} else {
+			c.suggest()
+		}
 	case 3:
 		e.do("GET", "/v1/recommendations", c.tok, nil, "", rel.ReadBudget)
 	case 5:
@@ -478,6 +482,18 @@ func (c *loadClient) step(n int) {
 		} else {
 			e.do("GET", "/readyz", "", nil, "", time.Second)
 		}
+	}
+}
+
+// suggest asks for autocomplete; with OpenSearch out it must still answer,
+// from the suggestions kept in Redis.
+func (c *loadClient) suggest() {
+	e := c.e
+	code, _ := e.do("GET", "/v1/search/suggest?q=chaos", c.tok, nil, "", e.cfg.Reliability.ReadBudget)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if strings.HasPrefix(e.phase.name, "opensearch") && code != 200 {
+		e.phase.fault("GET /v1/search/suggest: %d with OpenSearch out, want the suggestions kept in Redis", code)
 	}
 }
 

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/internal/testenv"
@@ -203,5 +206,108 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	if bad := timed(t, "POST", url, with("has space"), `{"text":"nice"}`); bad.code != 400 || !strings.Contains(bad.body, "Idempotency-Key") {
 		t.Errorf("bad key = %d %s, want 400 naming Idempotency-Key", bad.code, bad.body)
+	}
+}
+
+// Autocomplete answers from the suggestions it kept in Redis, marked
+// degraded, while OpenSearch is hung or down, within the read budget; a
+// prefix it never answered gives an empty list, not an error.
+func TestSuggestionsFromRedisWhileSearchIsOut(t *testing.T) {
+	cfg := testenv.Config(t)
+	ou, err := url.Parse(cfg.OpenSearchURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ost := testenv.StartProxy(t, ou.Host)
+	defaults, err := config.LoadFrom(func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, d := startServerWith(t, func(c *config.Config) {
+		isolate(t)(c)
+		c.OpenSearchURL = ou.Scheme + "://" + ost.Addr()
+		c.Reliability = defaults.Reliability
+		c.Reliability.BreakerOpenFor = time.Second
+		c.Reliability.BreakerFailures = 2
+	})
+	ctx := context.Background()
+	key := d.Cfg.Search.KeyPrefix + "suggest:" + d.Cfg.SearchIndexPrefix
+	t.Cleanup(func() { testenv.Redis(t).Del(ctx, key) })
+	idb := testenv.IDBase(t)
+	word := fmt.Sprintf("zq%d", idb) // a word no other product has
+	ps := []stylegraph.Product{
+		{ID: idb + 1, Title: "Linen " + word + " Shirt", Brand: "Acme", Price: 10, CreatedAt: time.Now().UTC()},
+		{ID: idb + 2, Title: word + " Wool Coat", Brand: "Acme", Price: 90, CreatedAt: time.Now().UTC()},
+	}
+	if rep, err := d.Search.IndexProducts(ctx, ps); err != nil || len(rep.Failed) > 0 {
+		t.Fatalf("index products: %v %+v", err, rep)
+	}
+	if err := d.Search.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	as := map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, idb+1, stylegraph.RoleShopper)}
+	type page struct {
+		Suggestions []stylegraph.Suggestion `json:"suggestions"`
+	}
+	suggest := func(q string) (answer, page) {
+		t.Helper()
+		a := timed(t, "GET", base+"/v1/search/suggest?q="+url.QueryEscape(q), as, "")
+		var p page
+		if a.code == 200 {
+			if err := json.Unmarshal([]byte(a.body), &p); err != nil {
+				t.Fatalf("decode %s: %v", a.body, err)
+			}
+		}
+		return a, p
+	}
+	healthy, want := suggest(word)
+	if healthy.code != 200 || healthy.degraded != "" || len(want.Suggestions) != 2 {
+		t.Fatalf("suggest with OpenSearch up = %d (degraded %q) %s; want both products", healthy.code, healthy.degraded, healthy.body)
+	}
+	// The answer is kept in the background.
+	for deadline := time.Now().Add(10 * time.Second); testenv.Redis(t).ZCard(ctx, key).Val() == 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the answer was not kept in Redis within 10s")
+		}
+	}
+
+	read := defaults.Reliability.ReadBudget
+	for _, out := range []struct {
+		name       string
+		fault, fix func()
+	}{{"hung", ost.Pause, ost.Resume}, {"down", ost.Down, ost.Up}} {
+		out.fault()
+		for _, tc := range []struct {
+			q    string
+			want []stylegraph.Suggestion
+		}{
+			{word, want.Suggestions},
+			{word + " wo", []stylegraph.Suggestion{{Text: word + " Wool Coat", Kind: "product", ID: idb + 2}}},
+			{"LINEN " + strings.ToUpper(word), []stylegraph.Suggestion{{Text: "Linen " + word + " Shirt", Kind: "product", ID: idb + 1}}},
+			{word + "x", []stylegraph.Suggestion{}},
+		} {
+			a, got := suggest(tc.q)
+			t.Logf("OpenSearch %s: suggest %q = %d in %v (degraded %q)", out.name, tc.q, a.code, a.took.Round(time.Millisecond), a.degraded)
+			if a.code != 200 || a.degraded != "opensearch" {
+				t.Errorf("OpenSearch %s: suggest %q = %d (X-Degraded %q) %s; want 200 marked degraded by opensearch", out.name, tc.q, a.code, a.degraded, a.body)
+				continue
+			}
+			if a.took > read+time.Second {
+				t.Errorf("OpenSearch %s: suggest %q took %v, budget %v", out.name, tc.q, a.took, read)
+			}
+			if diff := cmp.Diff(tc.want, got.Suggestions, cmpopts.SortSlices(func(a, b stylegraph.Suggestion) bool { return a.ID < b.ID })); diff != "" {
+				t.Errorf("OpenSearch %s: suggest %q (-want +got):\n%s", out.name, tc.q, diff)
+			}
+		}
+		out.fix()
+	}
+	// Healed: OpenSearch answers again once the breaker lets a call through.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if a, _ := suggest(word); a.code == 200 && a.degraded == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("suggest still degraded 15s after OpenSearch came back")
+		}
 	}
 }

@@ -8,9 +8,11 @@ import (
 )
 
 // SearchEngine is the product search the API serves: OpenSearch ranked with
-// taste profiles from the graph, cached in Redis.
+// taste profiles from the graph, cached in Redis; autocomplete answers are
+// kept in Redis (per index prefix) to answer from while OpenSearch is out.
 func (d *Deps) SearchEngine() *search.Engine {
-	return search.NewEngine(d.Search, d.SearchProfiles(), d.Log).WithProfileTimeout(d.Cfg.Search.ProfileTimeout)
+	saved := search.NewSavedSuggestions(d.Redis, d.Cfg.Search.KeyPrefix+"suggest:"+d.Cfg.SearchIndexPrefix, 0, d.Log)
+	return search.NewEngine(d.Search, d.SearchProfiles(), d.Log).WithProfileTimeout(d.Cfg.Search.ProfileTimeout).WithSavedSuggestions(saved)
 }
 
 // SearchProfiles caches shoppers' taste profiles for personalised search.
