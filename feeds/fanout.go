@@ -201,7 +201,7 @@ func (s *Service) otherAudiences(ctx context.Context, aud stylegraph.PostAudienc
 	return out, nil
 }
 
-// deliver writes the recipients' lists (LPUSH+LTRIM each) in pipelined
+// deliver writes the recipients' lists (LPUSH each, LTRIM past the slack) in pipelined
 // batches, deliverInFlight at a time, and returns those of them who are
 // online. A non-zero author also gets the post on their outbox, in the
 // first batch.
@@ -238,8 +238,8 @@ func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient
 		pipe.LPush(ctx, s.outboxKey(author), batch[0].Ref.FeedID)
 		pipe.LTrim(ctx, s.outboxKey(author), 0, int64(s.cfg.Cap-1))
 	}
-	trim := int64(s.cfg.Cap - 1)
 	members := make([]string, len(batch))
+	lens := make([]*redis.IntCmd, len(batch))
 	var (
 		lastRef stylegraph.FeedRef
 		e       string
@@ -249,11 +249,29 @@ func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient
 			lastRef, e = rc.Ref, entry(rc.Ref)
 		}
 		members[i] = itoa(rc.UserID)
-		s.pushEntry(ctx, pipe, rc.UserID, e, trim)
+		lens[i] = pipe.LPush(ctx, s.timelineKey(rc.UserID), e)
 	}
 	leases := pipe.ZMScore(ctx, s.onlineKey(), members...)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("push feed item %d: %w", batch[0].Ref.FeedID, err)
+	}
+	// A list is trimmed back to the cap only once it has grown past it by
+	// the slack (LPUSH answers the length), so a delivery is one command,
+	// not an LPUSH and an LTRIM; lists hold Cap to Cap+slack entries.
+	limit, trim := int64(s.cfg.Cap+trimSlack(s.cfg.Cap)), int64(s.cfg.Cap-1)
+	var tp redis.Pipeliner
+	for i, n := range lens {
+		if n.Val() > limit {
+			if tp == nil {
+				tp = s.r.Pipeline()
+			}
+			tp.LTrim(ctx, s.timelineKey(batch[i].UserID), 0, trim)
+		}
+	}
+	if tp != nil {
+		if _, err := tp.Exec(ctx); err != nil {
+			return nil, fmt.Errorf("trim feeds after item %d: %w", batch[0].Ref.FeedID, err)
+		}
 	}
 	now := float64(s.now().UnixMilli())
 	var online []stylegraph.Recipient
@@ -264,6 +282,10 @@ func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient
 	}
 	return online, nil
 }
+
+// trimSlack is how far a list may grow past the cap before a fan-out trims
+// it: an eighth of the cap, so one delivery in that many pays for a trim.
+func trimSlack(cap int) int { return max(1, cap/8) }
 
 // push queues the pipelined LPUSH+LTRIM of one entry.
 func (s *Service) push(ctx context.Context, pipe redis.Pipeliner, uid int64, ref stylegraph.FeedRef) {

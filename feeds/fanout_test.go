@@ -112,8 +112,10 @@ func TestFanoutCapsTheList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 10 {
-		t.Fatalf("list length %d, want the cap 10", n)
+	// The fan-out trims a list back to the cap once it passes the cap by
+	// the slack (10/8 rounds to 1): 14 pushes end between 10 and 11.
+	if n < 10 || n > 11 {
+		t.Fatalf("list length %d, want the cap 10 plus at most a slack of 1", n)
 	}
 }
 
