@@ -158,3 +158,42 @@ func TestTokenPolicy(t *testing.T) {
 		t.Errorf("no issuer configured: %v", err)
 	}
 }
+
+// A remembered token still expires, and only the exact same token hits.
+func TestVerifiedTokensExpire(t *testing.T) {
+	a := New("0123456789abcdef0123456789abcdef", nil)
+	tok, err := a.Mint(7, stylegraph.RoleShopper, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second answer comes from the cache
+		p, err := a.VerifyToken(tok)
+		if err != nil || p.UserID != 7 {
+			t.Fatalf("fresh token: %+v, %v", p, err)
+		}
+	}
+	if _, err := a.VerifyToken(tok[:len(tok)-2] + "xx"); stylegraph.ErrorCode(err) != stylegraph.EUNAUTHORIZED {
+		t.Errorf("token with a changed signature: %v, want unauthorized", err)
+	}
+	a.now = func() time.Time { return time.Now().Add(2 * time.Minute) }
+	if _, err := a.VerifyToken(tok); stylegraph.ErrorCode(err) != stylegraph.EUNAUTHORIZED {
+		t.Errorf("remembered token after its expiry: %v, want unauthorized", err)
+	}
+}
+
+func TestVerifiedCacheIsBounded(t *testing.T) {
+	v := newVerified(2)
+	exp := time.Now().Add(time.Hour)
+	for i, tok := range []string{"a", "b", "c", "d", "e"} {
+		v.put(tok, stylegraph.Principal{UserID: int64(i + 1)}, exp)
+	}
+	if n := len(v.cur) + len(v.old); n > 4 {
+		t.Errorf("cache holds %d tokens, want at most two generations of 2", n)
+	}
+	if p, ok := v.get("e", time.Now()); !ok || p.UserID != 5 {
+		t.Errorf("latest token: %+v, %v", p, ok)
+	}
+	if _, ok := v.get("a", time.Now()); ok {
+		t.Error("oldest token still cached")
+	}
+}
