@@ -214,17 +214,21 @@ func entry(r stylegraph.FeedRef) string {
 	return itoa(r.FeedID) + "|" + r.Reason + "|" + r.SourceKind + "|" + itoa(r.SourceID)
 }
 
+// parseEntry cuts rather than splits: a read parses every entry of the
+// list, and the fields are substrings of the entry, not copies.
 func parseEntry(s string) (stylegraph.FeedRef, bool) {
-	parts := strings.Split(s, "|")
-	if len(parts) != 4 {
+	fid, rest, ok1 := strings.Cut(s, "|")
+	reason, rest, ok2 := strings.Cut(rest, "|")
+	kind, src, ok3 := strings.Cut(rest, "|")
+	if !ok1 || !ok2 || !ok3 || strings.Contains(src, "|") {
 		return stylegraph.FeedRef{}, false
 	}
-	id, err1 := strconv.ParseInt(parts[0], 10, 64)
-	src, err2 := strconv.ParseInt(parts[3], 10, 64)
+	id, err1 := strconv.ParseInt(fid, 10, 64)
+	sid, err2 := strconv.ParseInt(src, 10, 64)
 	if err1 != nil || err2 != nil || id <= 0 {
 		return stylegraph.FeedRef{}, false
 	}
-	return stylegraph.FeedRef{FeedID: id, Reason: parts[1], SourceKind: parts[2], SourceID: src}, true
+	return stylegraph.FeedRef{FeedID: id, Reason: reason, SourceKind: kind, SourceID: sid}, true
 }
 
 // reasonRank orders reasons when one item reaches a user several ways.

@@ -27,9 +27,9 @@ const trendingTTL = time.Minute
 // with the strongest reason; floor is the lowest feed ID down to which all
 // sources are complete (items below it come from the graph).
 type candidates struct {
-	refs  map[int64]stylegraph.FeedRef
-	raw   map[int64][]string // list entries per item, to clean dead ones
-	floor int64
+	refs    map[int64]stylegraph.FeedRef
+	entries []string // the list as read, to clean dead items' entries
+	floor   int64
 }
 
 // item is a feed item on its way to a reader: the cached object, encoded,
@@ -185,7 +185,7 @@ func (c candidates) sorted(keep func(int64) bool) []stylegraph.FeedRef {
 // follow nobody, trending items; entries through unfollowed users or brands
 // are dropped.
 func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error) {
-	c := candidates{refs: map[int64]stylegraph.FeedRef{}, raw: map[int64][]string{}}
+	c := candidates{}
 	// One round trip for the follows, the list and its marker.
 	pipe := s.r.Pipeline()
 	folCmd := pipe.HGetAll(ctx, s.followKey(uid))
@@ -231,6 +231,7 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 	if len(entries) >= s.cfg.Cap {
 		c.floor = maxID + 1
 	}
+	c.refs, c.entries = make(map[int64]stylegraph.FeedRef, len(entries)+8), entries
 	for _, raw := range entries {
 		ref, ok := parseEntry(raw)
 		if !ok {
@@ -239,7 +240,6 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 		if len(entries) >= s.cfg.Cap {
 			c.floor = min(c.floor, ref.FeedID)
 		}
-		c.raw[ref.FeedID] = append(c.raw[ref.FeedID], raw)
 		if !unknownFollows && (ref.SourceKind == "user" && !hasUser(fol, ref.SourceID) ||
 			ref.SourceKind == "brand" && !fol.brands[ref.SourceID]) {
 			continue // unfollowed since
@@ -422,9 +422,13 @@ func (s *Service) cleanDead(ctx context.Context, uid int64, c candidates, dead [
 	if len(dead) == 0 {
 		return
 	}
-	pipe := s.r.Pipeline()
+	gone := make(map[int64]bool, len(dead))
 	for _, id := range dead {
-		for _, raw := range c.raw[id] {
+		gone[id] = true
+	}
+	pipe := s.r.Pipeline()
+	for _, raw := range c.entries {
+		if ref, ok := parseEntry(raw); ok && gone[ref.FeedID] {
 			pipe.LRem(ctx, s.timelineKey(uid), 0, raw)
 		}
 	}
