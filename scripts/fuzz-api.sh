@@ -32,15 +32,32 @@ fi
 
 scripts/services.sh up
 go build -o bin/stylegraph ./cmd/stylegraph
-export HTTP_ADDR="127.0.0.1:$PORT" SEARCH_INDEX_PREFIX="${SEARCH_INDEX_PREFIX:-fuzz}" RATE_LIMIT_PER_USER=0 RATE_LIMIT_PER_IP=0 AUDIT_DIR=off
+
+# A Neo4j of the run's own, started empty on FUZZ_NEO4J_PORT (17687) and
+# removed at the end: fuzzing writes, follows and erases users, and the
+# insights' whole-graph reports must not slow with whatever the shared graph
+# holds, so the same seed meets the same graph every time. FUZZ_OWN_NEO4J=0
+# uses the shared one.
+NEO_DOWN=:
+if [ "${FUZZ_OWN_NEO4J:-1}" = 1 ]; then
+  neo() { STYLEGRAPH_RUN_DIR="$ROOT/.run/fuzz" NEO4J_BOLT_PORT="${FUZZ_NEO4J_PORT:-17687}" NEO4J_HTTP_PORT=off \
+    NEO4J_HEAP=512m NEO4J_PAGECACHE=128m scripts/services/neo4j.sh "$@"; }
+  neo reset >/dev/null
+  NEO_DOWN='neo reset >/dev/null'
+  trap 'eval "$NEO_DOWN"' EXIT
+  neo up
+  export NEO4J_URI="bolt://127.0.0.1:${FUZZ_NEO4J_PORT:-17687}"
+fi
+export HTTP_ADDR="127.0.0.1:$PORT" SEARCH_INDEX_PREFIX="${SEARCH_INDEX_PREFIX:-fuzz}" FEED_KEY_PREFIX="${FEED_KEY_PREFIX:-fuzz:feed:}" RATE_LIMIT_PER_USER=0 RATE_LIMIT_PER_IP=0 AUDIT_DIR=off
 # This checks the contract, not latency (the chaos suite checks the budgets):
 # roomy budgets keep a loaded machine's slow Neo4j from turning into 503s.
 export REQUEST_BUDGET="${REQUEST_BUDGET:-15s}" REQUEST_BUDGET_WRITE="${REQUEST_BUDGET_WRITE:-15s}" REQUEST_BUDGET_ADMIN="${REQUEST_BUDGET_ADMIN:-30s}"
+bin/stylegraph migrate >/dev/null
 bin/stylegraph seed --users 50 --products 200 >/dev/null
 mkdir -p .run
 bin/stylegraph serve > .run/fuzz-server.log 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; eval "$NEO_DOWN"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 
 rc=0
