@@ -26,7 +26,7 @@ type Cache struct {
 	// Served products waiting to be recorded (MarkSeenLater), written by
 	// one flusher at a time in a single pipeline.
 	seenMu       sync.Mutex
-	seenPending  []seenMark
+	seenPending  map[int64]map[int64]int64 // user → product → times served
 	seenFlushing bool
 	seenIdle     *sync.Cond
 
@@ -51,11 +51,6 @@ const cardMemTTL = 30 * time.Second
 
 // maxMemCards bounds the cards kept in memory (a catalogue's worth).
 const maxMemCards = 100_000
-
-type seenMark struct {
-	user     int64
-	products []int64
-}
 
 // NewCache stores lists under prefix+"user:"+id for ttl.
 func NewCache(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Cache {
@@ -131,6 +126,7 @@ func (c *Cache) GetWithSeen(ctx context.Context, userID int64, first int) (Store
 	}
 	c.cardsGeneration(gen.Val())
 	st := Stored{Seen: seenCounts(seen.Val())}
+	c.trimSeen(userID, len(seen.Val()))
 	b, err := list.Bytes()
 	if err != nil {
 		return st, nil // redis.Nil: no list
@@ -270,6 +266,7 @@ func (c *Cache) Seen(ctx context.Context, userID int64) (map[int64]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read served products of %d: %w", userID, err)
 	}
+	c.trimSeen(userID, len(m))
 	return seenCounts(m), nil
 }
 
@@ -285,24 +282,41 @@ func seenCounts(m map[string]string) map[int64]int {
 	return out
 }
 
-// maxSeenPending bounds the served-product marks waiting for Redis; past
-// it new marks are dropped (Redis is too slow to keep up anyway).
+// maxSeenPending bounds the shoppers whose served products wait for Redis;
+// past it new marks are dropped (Redis is too slow to keep up anyway).
 const maxSeenPending = 10_000
+
+// seenLinger is how long marks gather before they are written: one
+// pipeline then carries many requests' worth, and the same shopper's
+// products served several times in it are added up.
+const seenLinger = 100 * time.Millisecond
 
 // MarkSeenLater records that products were served to userID without
 // waiting for Redis: marks are written in the background, many requests'
-// worth in one pipeline. Served-item memory is advisory, so a lost mark
-// only delays the demotion of an ignored product.
+// worth in one pipeline of plain HINCRBY and EXPIRE commands (a script per
+// mark cost Redis several times as much). Served-item memory is advisory,
+// so a lost mark only delays the demotion of an ignored product; the
+// maxSeen bound is kept by the reads (trimSeen).
 func (c *Cache) MarkSeenLater(userID int64, products []int64) {
 	if len(products) == 0 {
 		return
 	}
 	c.seenMu.Lock()
 	defer c.seenMu.Unlock()
-	if len(c.seenPending) >= maxSeenPending {
-		return
+	if c.seenPending == nil {
+		c.seenPending = map[int64]map[int64]int64{}
 	}
-	c.seenPending = append(c.seenPending, seenMark{userID, products})
+	m := c.seenPending[userID]
+	if m == nil {
+		if len(c.seenPending) >= maxSeenPending {
+			return
+		}
+		m = make(map[int64]int64, len(products))
+		c.seenPending[userID] = m
+	}
+	for _, p := range products {
+		m[p]++
+	}
 	if !c.seenFlushing {
 		c.seenFlushing = true
 		go c.flushSeen()
@@ -311,6 +325,7 @@ func (c *Cache) MarkSeenLater(userID int64, products []int64) {
 
 func (c *Cache) flushSeen() {
 	for {
+		time.Sleep(seenLinger)
 		c.seenMu.Lock()
 		batch := c.seenPending
 		c.seenPending = nil
@@ -323,17 +338,30 @@ func (c *Cache) flushSeen() {
 		c.seenMu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		pipe := c.rdb.Pipeline()
-		for _, m := range batch {
-			args := make([]any, 0, len(m.products)+2)
-			args = append(args, int(seenTTL.Seconds()), maxSeen)
-			for _, p := range m.products {
-				args = append(args, p)
+		ttl := int64(seenTTL.Seconds())
+		for u, m := range batch {
+			key := c.seenKey(u)
+			for p, n := range m {
+				pipe.HIncrBy(ctx, key, strconv.FormatInt(p, 10), n)
 			}
-			markSeen.Eval(ctx, pipe, []string{c.seenKey(m.user)}, args...)
+			pipe.Expire(ctx, key, time.Duration(ttl)*time.Second)
 		}
 		_, _ = pipe.Exec(ctx)
 		cancel()
 	}
+}
+
+// trimSeen starts userID's served memory over, off the request path, when
+// a read found it past maxSeen fields.
+func (c *Cache) trimSeen(userID int64, fields int) {
+	if fields <= maxSeen {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = c.rdb.Del(ctx, c.seenKey(userID)).Err()
+	}()
 }
 
 // waitSeen returns once the served-product marks made so far are written.

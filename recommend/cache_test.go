@@ -111,3 +111,43 @@ func TestLongListsAreReadByPrefix(t *testing.T) {
 		t.Fatalf("after ignoring the first 60 (-want +got):\n%s", diff)
 	}
 }
+
+// Served products recorded in the background add up per shopper, and a
+// memory grown past maxSeen starts over once read.
+func TestServedMemoryAddsUpAndStaysBounded(t *testing.T) {
+	ctx := context.Background()
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	cache.MarkSeenLater(1, []int64{10, 11})
+	cache.MarkSeenLater(1, []int64{10})
+	cache.MarkSeenLater(2, []int64{10})
+	cache.waitSeen()
+	for u, want := range map[int64]map[int64]int{1: {10: 2, 11: 1}, 2: {10: 1}} {
+		got, err := cache.Seen(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("served counts of %d (-want +got):\n%s", u, diff)
+		}
+	}
+	many := make([]int64, maxSeen+1)
+	for i := range many {
+		many[i] = int64(100 + i)
+	}
+	cache.MarkSeenLater(3, many)
+	cache.waitSeen()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := cache.Seen(ctx, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("served memory kept %d products, bound %d", len(got), maxSeen)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
