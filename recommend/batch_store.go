@@ -114,7 +114,7 @@ func (c *Cache) PutMany(ctx context.Context, lists map[int64][]Ranked, at time.T
 		if items == nil {
 			items = []Ranked{}
 		}
-		b, err := json.Marshal(entry{ComputedAt: at.Unix(), Items: items})
+		b, err := encodeList(at, items)
 		if err != nil {
 			return fmt.Errorf("encode recommendations: %w", err)
 		}

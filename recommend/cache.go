@@ -68,7 +68,7 @@ func (c *Cache) key(userID int64) string { return c.prefix + "user:" + strconv.F
 
 // Put stores userID's ranked list, replacing the previous one.
 func (c *Cache) Put(ctx context.Context, userID int64, items []Ranked, at time.Time) error {
-	b, err := json.Marshal(entry{ComputedAt: at.Unix(), Items: items})
+	b, err := encodeList(at, items)
 	if err != nil {
 		return fmt.Errorf("encode recommendations: %w", err)
 	}
@@ -87,7 +87,11 @@ func (c *Cache) Get(ctx context.Context, userID int64) ([]Ranked, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("read recommendations for user %d: %w", userID, err)
 	}
-	return decodeList(b)
+	items, ok, err := decodeList(b)
+	for i := range items {
+		items[i].Reasons, items[i].rawReasons = items[i].reasons(), nil
+	}
+	return items, ok, err
 }
 
 // Stored is a stored list read for serving, with the shopper's served
@@ -132,6 +136,10 @@ func (c *Cache) GetWithSeen(ctx context.Context, userID int64, first int) (Store
 		return st, nil // redis.Nil: no list
 	}
 	st.raw = b
+	if items, partial, ok := decodeCompact(b, first); ok {
+		st.Items, st.Found, st.Partial = items, true, partial
+		return st, nil
+	}
 	if first > 0 {
 		if items, partial, ok := decodePrefix(b, first); ok {
 			st.Items, st.Found, st.Partial = items, true, partial
@@ -186,6 +194,9 @@ func decodePrefix(b []byte, n int) (items []Ranked, partial, ok bool) {
 }
 
 func decodeList(b []byte) ([]Ranked, bool, error) {
+	if items, _, ok := decodeCompact(b, 0); ok {
+		return items, true, nil
+	}
 	var e entry
 	if err := json.Unmarshal(b, &e); err != nil {
 		// A corrupt entry is as good as none: the live path answers.
@@ -200,7 +211,7 @@ func decodeList(b []byte) ([]Ranked, bool, error) {
 // PutTTL stores userID's ranked list for ttl instead of the cache's TTL (lists
 // computed on request live shorter than the batch job's).
 func (c *Cache) PutTTL(ctx context.Context, userID int64, items []Ranked, at time.Time, ttl time.Duration) error {
-	b, err := json.Marshal(entry{ComputedAt: at.Unix(), Items: items})
+	b, err := encodeList(at, items)
 	if err != nil {
 		return fmt.Errorf("encode recommendations: %w", err)
 	}

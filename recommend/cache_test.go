@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
@@ -149,5 +150,63 @@ func TestServedMemoryAddsUpAndStaysBounded(t *testing.T) {
 			t.Fatalf("served memory kept %d products, bound %d", len(got), maxSeen)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Stored lists round-trip in the compact format, read whole or by prefix
+// with only the served items' reasons decoded; lists stored as JSON by
+// earlier versions still read.
+func TestStoredListFormats(t *testing.T) {
+	at := time.Unix(1_700_000_000, 0)
+	items := []Ranked{
+		{ProductID: 7, Score: 1.5, Reasons: []stylegraph.Reason{{Kind: "social", Text: "Ann <3 it", Via: []stylegraph.User{{ID: 2, Name: "Ann"}}}}},
+		{ProductID: 8, Score: 0.25, Reasons: []stylegraph.Reason{{Kind: "trending", Text: "popular now"}}},
+		{ProductID: 9, Score: 0},
+	}
+	ignoreRaw := cmpopts.IgnoreUnexported(Ranked{})
+	b, err := encodeList(at, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := func(rs []Ranked) []Ranked {
+		out := make([]Ranked, len(rs))
+		for i, r := range rs {
+			out[i] = Ranked{ProductID: r.ProductID, Score: r.Score, Reasons: r.reasons()}
+		}
+		return out
+	}
+	all, found, err := decodeList(b)
+	if err != nil || !found {
+		t.Fatalf("decode: found %v, %v", found, err)
+	}
+	if diff := cmp.Diff(items, plain(all), ignoreRaw); diff != "" {
+		t.Fatalf("whole list (-want +got):\n%s", diff)
+	}
+	first, partial, ok := decodeCompact(b, 2)
+	if !ok || !partial {
+		t.Fatalf("prefix: ok %v partial %v", ok, partial)
+	}
+	if diff := cmp.Diff(items[:2], plain(first), ignoreRaw); diff != "" {
+		t.Fatalf("prefix (-want +got):\n%s", diff)
+	}
+	// A list read back and stored again keeps its still-encoded reasons.
+	again, err := encodeList(at, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _, _ := decodeList(again)
+	if diff := cmp.Diff(items[:2], plain(back), ignoreRaw); diff != "" {
+		t.Fatalf("re-stored prefix (-want +got):\n%s", diff)
+	}
+	if _, _, ok := decodeCompact(b[:len(b)-3], 0); ok {
+		t.Fatal("a truncated list decoded")
+	}
+	old := []byte(`{"computedAt":1700000000,"items":[{"id":7,"score":1.5,"reasons":[{"kind":"social","text":"Ann \u003c3 it","via":[{"ID":2,"name":"Ann","imageURL":"","home":""}]}]},{"id":8,"score":0.25,"reasons":[{"kind":"trending","text":"popular now"}]},{"id":9,"score":0,"reasons":null}]}`)
+	legacy, found, err := decodeList(old)
+	if err != nil || !found {
+		t.Fatalf("legacy: found %v, %v", found, err)
+	}
+	if diff := cmp.Diff(items, plain(legacy), ignoreRaw); diff != "" {
+		t.Fatalf("legacy list (-want +got):\n%s", diff)
 	}
 }

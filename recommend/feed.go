@@ -196,16 +196,21 @@ func splitItems(b []byte) (items [][]byte, tail []byte, err error) {
 	}
 	depth, start, inString := 0, -1, false
 	for i := len(itemsHead); i < len(b); i++ {
-		c := b[i]
 		if inString {
-			switch c {
-			case '\\':
+			// Jump to the string's next quote or escape.
+			j := bytes.IndexAny(b[i:], `"\\`)
+			if j < 0 {
+				break
+			}
+			i += j
+			if b[i] == '\\' {
 				i++
-			case '"':
+			} else {
 				inString = false
 			}
 			continue
 		}
+		c := b[i]
 		switch c {
 		case '"':
 			inString = true
