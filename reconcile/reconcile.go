@@ -1,9 +1,11 @@
 // Package reconcile re-derives from the graph, the source of truth, what is
 // kept elsewhere, and repairs what drifted while a store was down: a product
 // write that reached Neo4j but not the index (OpenSearch was down and the
-// caller never re-sent it), an index document whose product is gone. It runs
-// as `stylegraph reconcile` after an outage and from cron, and reports what it
-// found and fixed. It must not import wiring or api.
+// caller never re-sent it), an index document whose product is gone, a
+// cached feed object whose counts missed a like or comment, a deleted post
+// whose feed object was never buried. It runs as `stylegraph reconcile` after
+// an outage and from cron, and reports what it found and fixed. It must not
+// import wiring or api.
 package reconcile
 
 import (
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/search"
 )
@@ -189,4 +192,58 @@ func canonical(p stylegraph.Product) stylegraph.Product {
 		p.BrandID = stylegraph.BrandID(p.Brand)
 	}
 	return p
+}
+
+// Feeds is the cached feed objects the reconciler compares with the graph
+// and repairs (feeds.Service).
+type Feeds interface {
+	CachedObjectIDs(ctx context.Context, fn func([]int64) error) error
+	CheckObjects(ctx context.Context, fids []int64, dryRun bool) (feeds.ObjectDrift, error)
+}
+
+// FeedReport is what a run over the cached feed objects found and fixed.
+type FeedReport struct {
+	feeds.ObjectDrift
+	Took time.Duration
+}
+
+// Drift is how many objects were found out of step.
+func (r FeedReport) Drift() int { return r.Stale + r.Deleted }
+
+func (r FeedReport) String() string {
+	return fmt.Sprintf("feed objects: %d checked; %d stale (counts, likes, comments or text), %d of deleted posts still shown; %d repaired in %v",
+		r.Checked, r.Stale, r.Deleted, r.Repaired, r.Took.Round(time.Millisecond))
+}
+
+// FeedObjects makes every cached feed object what the graph renders now:
+// stale like and comment counts, recent likes and comments, text and author
+// are re-rendered, and objects of posts gone from the graph are replaced by
+// tombstones so that no feed shows them. Objects not cached are rendered
+// from the graph on their next read and need nothing.
+func FeedObjects(ctx context.Context, f Feeds, o Options) (FeedReport, error) {
+	if o.Batch <= 0 {
+		o.Batch = 500
+	}
+	start := time.Now()
+	var rep FeedReport
+	err := f.CachedObjectIDs(ctx, func(page []int64) error {
+		for ids := range slices.Chunk(page, o.Batch) {
+			d, err := f.CheckObjects(ctx, ids, o.DryRun)
+			if err != nil {
+				return fmt.Errorf("check %d feed objects: %w", len(ids), err)
+			}
+			rep.Checked += d.Checked
+			rep.Stale += d.Stale
+			rep.Deleted += d.Deleted
+			rep.Repaired += d.Repaired
+			for _, id := range d.Examples {
+				if len(rep.Examples) < 10 {
+					rep.Examples = append(rep.Examples, id)
+				}
+			}
+		}
+		return nil
+	})
+	rep.Took = time.Since(start)
+	return rep, err
 }

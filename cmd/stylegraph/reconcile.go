@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/reconcile"
@@ -20,7 +21,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dry := fs.Bool("dry-run", false, "report drift without repairing it (exit status 1 when there is some)")
-	batch := fs.Int("batch", 500, "products compared per round trip")
+	batch := fs.Int("batch", 500, "products or feed objects compared per round trip")
 	from := fs.Int64("from", 0, "lowest product ID to look at (with --to; default all)")
 	to := fs.Int64("to", 0, "highest product ID to look at")
 	if err := fs.Parse(args); err != nil {
@@ -52,7 +53,19 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if len(rep.Examples) > 0 {
 		fmt.Fprintf(stdout, "drifted product IDs (first %d): %v\n", len(rep.Examples), rep.Examples)
 	}
-	if *dry && rep.Drift() > 0 {
+	// Reading and repairing objects creates nothing: no ID generator, no
+	// activity.
+	fd := feeds.New(d.Graph, d.Redis, nil, nil, d.FeedConfig(), d.Log)
+	defer fd.Close()
+	frep, err := reconcile.FeedObjects(ctx, fd, reconcile.Options{Batch: *batch, DryRun: *dry})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, frep)
+	if len(frep.Examples) > 0 {
+		fmt.Fprintf(stdout, "drifted feed IDs (first %d): %v\n", len(frep.Examples), frep.Examples)
+	}
+	if *dry && rep.Drift()+frep.Drift() > 0 {
 		return errDrift
 	}
 	return nil
