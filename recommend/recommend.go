@@ -869,9 +869,13 @@ var errShort = errors.New("list prefix ran short")
 // partial: then it fails with errShort unless need items fit within the
 // caps, since items past the prefix would have come before capped ones.
 func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, need int, exclude map[int64]bool, category string, partial bool) ([]stylegraph.Recommendation, bool, error) {
+	type placed struct {
+		stylegraph.Recommendation
+		r Ranked
+	}
 	var (
-		out      = make([]stylegraph.Recommendation, 0, need)
-		deferred []stylegraph.Recommendation
+		out      = make([]placed, 0, need)
+		deferred []placed
 		perBrand = map[int64]int{}
 		perCat   = map[string]int{}
 		next     = 0
@@ -903,7 +907,8 @@ func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, n
 			if category != "" && !inCategory(c.Product, category) {
 				continue
 			}
-			rec := stylegraph.Recommendation{Product: c.Product, Score: r.Score, Reasons: r.reasons()}
+			// Reasons are decoded once the page is chosen (below).
+			rec := placed{stylegraph.Recommendation{Product: c.Product, Score: r.Score}, r}
 			b, cat := c.Product.BrandID, c.Product.Category()
 			if (cfg.MaxPerBrand > 0 && b != 0 && perBrand[b] >= cfg.MaxPerBrand) ||
 				(cfg.MaxPerCategory > 0 && cat != "" && perCat[cat] >= cfg.MaxPerCategory) {
@@ -930,7 +935,12 @@ func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, n
 	if len(out) > need {
 		out = out[:need]
 	}
-	return out, more, nil
+	recs := make([]stylegraph.Recommendation, len(out))
+	for i, p := range out {
+		recs[i] = p.Recommendation
+		recs[i].Reasons = p.r.reasons()
+	}
+	return recs, more, nil
 }
 
 // cards returns product cards, from the cache where it holds them.
