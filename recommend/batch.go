@@ -67,12 +67,14 @@ type Job struct {
 	Online map[string]float64
 	// Progress receives a line per step; nil is silent.
 	Progress io.Writer
+	// Batch is how many shoppers' lists are ranked and stored, with a
+	// checkpoint, at a time (default 1,000).
+	Batch int
 
 	now func() time.Time
 	// afterBatch runs after each stored batch of lists (tests stop a run
-	// there, as a kill would); batch is the shoppers per batch (1,000).
+	// there, as a kill would).
 	afterBatch func(stored int)
-	batch      int
 }
 
 // Report says what a run did.
@@ -119,8 +121,8 @@ func (j *Job) defaults() {
 	if j.now == nil {
 		j.now = time.Now
 	}
-	if j.batch <= 0 {
-		j.batch = 1000
+	if j.Batch <= 0 {
+		j.Batch = 1000
 	}
 	if j.Progress == nil {
 		j.Progress = io.Discard
@@ -376,7 +378,7 @@ func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at
 	}
 	ttl := 2*j.Every + j.now().Sub(start)
 	m := newMeter(j.Progress, "lists: shoppers", len(active), j.now)
-	batch := j.batch
+	batch := j.Batch
 	for b := 0; b < len(active); b += batch {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -171,7 +171,7 @@ func TestRecomputeResumesAfterAKill(t *testing.T) {
 
 	// A run dies after its first batch of two lists.
 	killed := w.job(cache, &progress)
-	killed.batch = 2
+	killed.Batch = 2
 	kctx, kill := context.WithCancel(ctx)
 	killed.afterBatch = func(int) { kill() }
 	if _, err := killed.Run(kctx); !errors.Is(err, context.Canceled) {
@@ -182,7 +182,7 @@ func TestRecomputeResumesAfterAKill(t *testing.T) {
 	}
 
 	resumed := w.job(cache, &progress)
-	resumed.batch = 2
+	resumed.Batch = 2
 	rep, err := resumed.Run(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ func runRecompute(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	every := fs.Duration("every", time.Hour, "how often cron runs the job: lists live twice this plus the run's duration")
 	validation := fs.Int("validation-users", 5000, "shoppers scored on the validation split when tuning (0: all)")
 	workers := fs.Int("workers", 2, "parallel workers for training and ranking")
+	batch := fs.Int("batch", 1000, "shoppers whose lists are ranked and stored (with a checkpoint) at a time")
 	skipLists := fs.Bool("skip-lists", false, "only recompute the neighbours (no lists, no lock)")
 	from := fs.Int64("from-id", 0, "first user/product ID in scope (0 with --to-id 0: everything)")
 	to := fs.Int64("to-id", 0, "last user/product ID in scope")
@@ -39,8 +40,8 @@ func runRecompute(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *every < time.Minute || *active <= 0 {
 		return fmt.Errorf("--every must be at least 1m and --active positive")
 	}
-	if *validation < 0 || *workers < 1 || *workers > 64 {
-		return fmt.Errorf("--validation-users must be >= 0 and --workers 1..64")
+	if *validation < 0 || *workers < 1 || *workers > 64 || *batch < 1 {
+		return fmt.Errorf("--validation-users must be >= 0, --workers 1..64 and --batch >= 1")
 	}
 	if *from < 0 || *to < *from {
 		return fmt.Errorf("--from-id and --to-id must satisfy 0 <= from <= to")
@@ -64,7 +65,7 @@ func runRecompute(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	job := &recommend.Job{
 		Graph: d.Graph, Scope: graph.Scope{From: *from, To: *to},
 		TopK: *topK, ActiveWindow: *active, Every: *every, Workers: *workers,
-		Online: d.Cfg.Recs.Weights, Progress: stdout,
+		Online: d.Cfg.Recs.Weights, Progress: stdout, Batch: *batch,
 	}
 	job.Learn = recommend.DefaultLearnConfig()
 	job.Learn.ValidationUsers = *validation
