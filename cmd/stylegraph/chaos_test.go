@@ -34,6 +34,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/internal/wiring"
@@ -101,8 +102,13 @@ type chaosEnv struct {
 	posts    map[string]bool // Idempotency-Keys a 201 acknowledged
 	putTitle map[int64]bool  // products a PUT answered 200 for
 	abandon  chan int        // the status of the one PUT nobody re-sends
+	// posts of the merchandiser's: one liked and one deleted while Redis is
+	// down, by requests nobody re-sends; their statuses
+	likedPost, deletedPost int64
+	abandonFeed            chan [2]int
 	pending  []*loadClient   // clients with writes still to retry
 	prober   *loadClient
+	drift    string // what the reconcilers found and left, for the table
 }
 
 // phaseRow is one line of the printed table. degraded counts answers
@@ -138,7 +144,7 @@ func TestChaos(t *testing.T) {
 		e.startWorker()
 	}, nil, e.probeEvents)
 
-	e.in("redis kill -9", 3*time.Second, e.redis.Kill, e.redis.Start, e.probeEvents)
+	e.in("redis kill -9", 3*time.Second, func() { e.redis.Kill(); go e.abandonFeedWrites() }, e.redis.Start, e.probeEvents)
 	e.in("redis hung (SIGSTOP)", 4*time.Second, e.redis.Freeze, e.redis.Thaw, e.probeEvents)
 	e.in("neo4j hung", 10*time.Second, e.neo.Pause, e.neo.Resume, e.probeGraph)
 	e.in("neo4j down", 4*time.Second, e.neo.Down, e.neo.Up, e.probeGraph)
@@ -178,6 +184,7 @@ func startChaos(t *testing.T) *chaosEnv {
 		t: t, idb: testenv.IDBase(t), redis: testenv.StartRedis(t),
 		neo: testenv.StartProxy(t, nu.Host), ost: testenv.StartProxy(t, ou.Host),
 		acked: map[string]bool{}, posts: map[string]bool{}, putTitle: map[int64]bool{}, abandon: make(chan int, 1),
+		abandonFeed: make(chan [2]int, 1),
 	}
 	defaults, err := config.LoadFrom(func(string) (string, bool) { return "", false })
 	if err != nil {
@@ -270,6 +277,15 @@ func startChaos(t *testing.T) *chaosEnv {
 	e.merch = "Bearer " + mint(t, cfg.JWTSecret, e.idb+chaosUsers, stylegraph.RoleMerchandiser)
 	e.startWorker()
 	t.Cleanup(e.killWorker)
+	// Two posts whose feed objects are cached before any fault.
+	for _, into := range []*int64{&e.likedPost, &e.deletedPost} {
+		a := timed(t, "POST", e.base+"/v1/posts", map[string]string{"Authorization": e.merch}, `{"title":"chaos feed object"}`)
+		var f stylegraph.Feed
+		if err := json.Unmarshal([]byte(a.body), &f); a.code != 201 || err != nil {
+			t.Fatalf("create post = %d %s", a.code, a.body)
+		}
+		*into = f.Post.ID
+	}
 	return e
 }
 
@@ -582,6 +598,15 @@ func (e *chaosEnv) abandonPut() {
 	e.abandon <- code
 }
 
+// abandonFeedWrites likes one post and deletes another while Redis is down
+// and never sends either again: the graph takes both, the cached feed
+// objects do not, and only the reconciler can repair that.
+func (e *chaosEnv) abandonFeedWrites() {
+	like, _ := e.do("PUT", fmt.Sprintf("/v1/posts/%d/like", e.likedPost), e.toks[1], nil, "", e.cfg.Reliability.WriteBudget)
+	del, _ := e.do("DELETE", fmt.Sprintf("/v1/posts/%d", e.deletedPost), e.merch, nil, "", e.cfg.Reliability.WriteBudget)
+	e.abandonFeed <- [2]int{like, del}
+}
+
 // hangUps sends writes whose callers hang up after a few milliseconds, then
 // sends each again (same event IDs, same Idempotency-Key) until it is
 // acknowledged: nothing may be lost, doubled or left half written.
@@ -708,6 +733,32 @@ func (e *chaosEnv) verify() {
 		e.t.Errorf("drift left after reconcile: %v", left)
 	}
 	e.t.Logf("products written by PUT %d; drift left between graph and index %d", len(e.putTitle), left.Drift())
+
+	// Feed objects: the reconciler re-renders the one whose like Redis
+	// missed and buries the deleted post's, then none is out of step.
+	fd := feeds.New(g, e.d.Redis, nil, nil, e.d.FeedConfig(), e.d.Log)
+	defer fd.Close()
+	frep, err := reconcile.FeedObjects(ctx, fd, reconcile.Options{})
+	if err != nil {
+		e.t.Fatalf("reconcile feed objects: %v", err)
+	}
+	e.t.Logf("reconcile: %v", frep)
+	codes := <-e.abandonFeed
+	if codes[0] == 503 && frep.Stale == 0 {
+		e.t.Errorf("a like answered 503 with Redis down, yet reconcile found no stale feed object")
+	}
+	if codes[1] == 503 && frep.Deleted == 0 {
+		e.t.Errorf("a delete answered 503 with Redis down, yet reconcile found no deleted post's feed object")
+	}
+	fleft, err := reconcile.FeedObjects(ctx, fd, reconcile.Options{DryRun: true})
+	if err != nil {
+		e.t.Fatalf("reconcile feed objects --dry-run: %v", err)
+	}
+	if fleft.Drift() != 0 || fleft.Checked == 0 {
+		e.t.Errorf("drift left after reconcile: %v", fleft)
+	}
+	e.t.Logf("like and delete while Redis was down answered %d and %d; drift left between graph and feed objects %d of %d", codes[0], codes[1], fleft.Drift(), fleft.Checked)
+	e.drift = fmt.Sprintf("graph/index: %d found, %d left; graph/feed objects: %d found, %d left", rep.Drift(), left.Drift(), frep.Drift(), fleft.Drift())
 }
 
 // print writes the table: one row per fault.
@@ -730,6 +781,9 @@ func (e *chaosEnv) print() {
 		}
 		fmt.Fprintf(&b, "%-34s %6d  %-34s %9v %-18s %8d %9s %d\n", r.name, r.sent, strings.Join(codes, " "),
 			r.slowest.Round(time.Millisecond), r.slowWhat, r.degraded, rec, len(r.faults))
+	}
+	if e.drift != "" {
+		fmt.Fprintf(&b, "drift across stores after the faults: %s\n", e.drift)
 	}
 	e.t.Log(b.String())
 }
