@@ -51,6 +51,7 @@ var serviceRoutes = map[string]bool{
 	"POST /v1/events":         true,
 	"GET /v1/products/:id":    true,
 	"PUT /v1/products/:id":    true,
+	"POST /v1/products":       true,
 	"DELETE /v1/products/:id": true,
 	"PUT /v1/users/:id":       true,
 	"GET /v1/me":              true,

@@ -19,6 +19,16 @@ type Catalog interface {
 	PutProduct(ctx context.Context, p stylegraph.Product) (stylegraph.Product, error)
 	DeleteProduct(ctx context.Context, id int64) error
 	PutUser(ctx context.Context, u stylegraph.User) (stylegraph.User, error)
+	PutProducts(ctx context.Context, raws []json.RawMessage) ([]catalog.ItemResult, error)
+}
+
+// ProductsResponse answers POST /v1/products: counts and one result per
+// product, in request order.
+type ProductsResponse struct {
+	Upserted int                  `json:"upserted"`
+	Rejected int                  `json:"rejected"`
+	Failed   int                  `json:"failed"`
+	Results  []catalog.ItemResult `json:"results"`
 }
 
 // catalogRoutes registers the product and user profile endpoints.
@@ -29,6 +39,8 @@ func (s *Server) catalogRoutes(cat Catalog) {
 	// half-way because the caller hung up.
 	s.v1.PUT("/products/:id", editors, detach, func(c *gin.Context) { putProduct(c, cat) })
 	s.v1.DELETE("/products/:id", editors, detach, func(c *gin.Context) { deleteProduct(c, cat) })
+	s.bodyLimits["/v1/products"] = catalog.MaxBatchBytes
+	s.v1.POST("/products", editors, detach, func(c *gin.Context) { postProducts(c, cat) })
 	s.v1.PUT("/users/:id", detach, func(c *gin.Context) { putUser(c, cat) })
 }
 
@@ -78,6 +90,38 @@ func putProduct(c *gin.Context, cat Catalog) {
 		return
 	}
 	c.JSON(http.StatusOK, p)
+}
+
+// postProducts upserts a batch: bad items are rejected one by one and the
+// rest are written, so one typo does not hold back a catalog sync.
+func postProducts(c *gin.Context, cat Catalog) {
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	raws, err := catalog.SplitProducts(body)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	results, err := cat.PutProducts(c.Request.Context(), raws)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	resp := ProductsResponse{Results: results}
+	for _, r := range results {
+		switch r.Status {
+		case catalog.Upserted:
+			resp.Upserted++
+		case catalog.Rejected:
+			resp.Rejected++
+		case catalog.Failed:
+			resp.Failed++
+		}
+	}
+	c.JSON(http.StatusOK, resp)
 }
 
 // withID adds "id" to a JSON object that lacks it, leaving every other byte

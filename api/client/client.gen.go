@@ -54,9 +54,9 @@ const (
 
 // Defines values for EventsResultResultsStatus.
 const (
-	Accepted  EventsResultResultsStatus = "accepted"
-	Duplicate EventsResultResultsStatus = "duplicate"
-	Rejected  EventsResultResultsStatus = "rejected"
+	EventsResultResultsStatusAccepted  EventsResultResultsStatus = "accepted"
+	EventsResultResultsStatusDuplicate EventsResultResultsStatus = "duplicate"
+	EventsResultResultsStatusRejected  EventsResultResultsStatus = "rejected"
 )
 
 // Defines values for FeedKind.
@@ -110,6 +110,13 @@ const (
 const (
 	ApiKey PrincipalVia = "api_key"
 	Jwt    PrincipalVia = "jwt"
+)
+
+// Defines values for ProductsResultResultsStatus.
+const (
+	ProductsResultResultsStatusFailed   ProductsResultResultsStatus = "failed"
+	ProductsResultResultsStatusRejected ProductsResultResultsStatus = "rejected"
+	ProductsResultResultsStatusUpserted ProductsResultResultsStatus = "upserted"
 )
 
 // Defines values for ReadinessStatus.
@@ -517,10 +524,33 @@ type Product struct {
 	Price        *float64   `json:"price,omitempty"`
 	Season       *string    `json:"season,omitempty"`
 	Sizes        *[]string  `json:"sizes,omitempty"`
-	Tags         *[]string  `json:"tags,omitempty"`
-	Title        string     `json:"title"`
-	Usage        *string    `json:"usage,omitempty"`
+
+	// Stock Units that can be sold; left out, stock is not tracked (in stock). Zero takes the product out of recommendations.
+	Stock *int32    `json:"stock,omitempty"`
+	Tags  *[]string `json:"tags,omitempty"`
+	Title string    `json:"title"`
+	Usage *string   `json:"usage,omitempty"`
 }
+
+// ProductsResult defines model for ProductsResult.
+type ProductsResult struct {
+	Failed   int64 `json:"failed"`
+	Rejected int64 `json:"rejected"`
+	Results  []struct {
+		Error *struct {
+			Code    string  `json:"code"`
+			Field   *string `json:"field,omitempty"`
+			Message string  `json:"message"`
+		} `json:"error,omitempty"`
+		Id     *ID                         `json:"id,omitempty"`
+		Index  int64                       `json:"index"`
+		Status ProductsResultResultsStatus `json:"status"`
+	} `json:"results"`
+	Upserted int64 `json:"upserted"`
+}
+
+// ProductsResultResultsStatus defines model for ProductsResult.Results.Status.
+type ProductsResultResultsStatus string
 
 // Profile A user's public profile as the caller sees it.
 type Profile struct {
@@ -875,6 +905,9 @@ type AddCommentParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// UpsertProductsJSONBody defines parameters for UpsertProducts.
+type UpsertProductsJSONBody = []Product
+
 // GetSimilarProductsParams defines parameters for GetSimilarProducts.
 type GetSimilarProductsParams struct {
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
@@ -975,6 +1008,9 @@ type EditPostJSONRequestBody = PostEdit
 
 // AddCommentJSONRequestBody defines body for AddComment for application/json ContentType.
 type AddCommentJSONRequestBody AddCommentJSONBody
+
+// UpsertProductsJSONRequestBody defines body for UpsertProducts for application/json ContentType.
+type UpsertProductsJSONRequestBody = UpsertProductsJSONBody
 
 // PutProductJSONRequestBody defines body for PutProduct for application/json ContentType.
 type PutProductJSONRequestBody = Product
@@ -1475,6 +1511,11 @@ type ClientInterface interface {
 
 	// LikePost request
 	LikePost(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpsertProductsWithBody request with any body
+	UpsertProductsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	UpsertProducts(ctx context.Context, body UpsertProductsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteProduct request
 	DeleteProduct(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2113,6 +2154,30 @@ func (c *Client) UnlikePost(ctx context.Context, id ID, reqEditors ...RequestEdi
 
 func (c *Client) LikePost(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewLikePostRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) UpsertProductsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpsertProductsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+func (c *Client) UpsertProducts(ctx context.Context, body UpsertProductsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpsertProductsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4602,6 +4667,46 @@ func NewLikePostRequest(server string, id ID) (*http.Request, error) {
 	return req, nil
 }
 
+// NewUpsertProductsRequest calls the generic UpsertProducts builder with application/json body
+func NewUpsertProductsRequest(server string, body UpsertProductsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpsertProductsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUpsertProductsRequestWithBody generates requests for UpsertProducts with any type of body
+func NewUpsertProductsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/products")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest("POST", queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewDeleteProductRequest generates requests for DeleteProduct
 func NewDeleteProductRequest(server string, id ID) (*http.Request, error) {
 	var err error
@@ -5776,6 +5881,11 @@ type ClientWithResponsesInterface interface {
 
 	// LikePostWithResponse request
 	LikePostWithResponse(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*LikePostResponse, error)
+
+	// UpsertProductsWithBodyWithResponse request with any body
+	UpsertProductsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpsertProductsResponse, error)
+
+	UpsertProductsWithResponse(ctx context.Context, body UpsertProductsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpsertProductsResponse, error)
 
 	// DeleteProductWithResponse request
 	DeleteProductWithResponse(ctx context.Context, id ID, reqEditors ...RequestEditorFn) (*DeleteProductResponse, error)
@@ -7021,6 +7131,34 @@ func (r LikePostResponse) StatusCode() int {
 	return 0
 }
 
+type UpsertProductsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	JSON200      *ProductsResult
+	JSON400      *BadRequest
+	JSON401      *Unauthorized
+	JSON403      *Forbidden
+	JSON413      *Error
+	JSON429      *RateLimited
+	JSON503      *Unavailable
+}
+
+// Status returns HTTPResponse.Status
+func (r UpsertProductsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpsertProductsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
 type DeleteProductResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7082,6 +7220,7 @@ type PutProductResponse struct {
 	JSON401      *Unauthorized
 	JSON403      *Forbidden
 	JSON429      *RateLimited
+	JSON503      *Unavailable
 }
 
 // Status returns HTTPResponse.Status
@@ -7852,6 +7991,23 @@ func (c *ClientWithResponses) LikePostWithResponse(ctx context.Context, id ID, r
 		return nil, err
 	}
 	return ParseLikePostResponse(rsp)
+}
+
+// UpsertProductsWithBodyWithResponse request with arbitrary body returning *UpsertProductsResponse
+func (c *ClientWithResponses) UpsertProductsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpsertProductsResponse, error) {
+	rsp, err := c.UpsertProductsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpsertProductsResponse(rsp)
+}
+
+func (c *ClientWithResponses) UpsertProductsWithResponse(ctx context.Context, body UpsertProductsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpsertProductsResponse, error) {
+	rsp, err := c.UpsertProducts(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpsertProductsResponse(rsp)
 }
 
 // DeleteProductWithResponse request returning *DeleteProductResponse
@@ -10507,6 +10663,74 @@ func ParseLikePostResponse(rsp *http.Response) (*LikePostResponse, error) {
 	return response, nil
 }
 
+// ParseUpsertProductsResponse parses an HTTP response from a UpsertProductsWithResponse call
+func ParseUpsertProductsResponse(rsp *http.Response) (*UpsertProductsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpsertProductsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProductsResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseDeleteProductResponse parses an HTTP response from a DeleteProductWithResponse call
 func ParseDeleteProductResponse(rsp *http.Response) (*DeleteProductResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -10670,6 +10894,13 @@ func ParsePutProductResponse(rsp *http.Response) (*PutProductResponse, error) {
 			return nil, err
 		}
 		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
 
 	}
 

@@ -126,7 +126,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"GET /v1/products/{id}": true, "GET /v1/products/{id}/similar": true, "POST /v1/events": true, "GET /v1/me": true,
 	}
 	service := map[string]bool{
-		"POST /v1/events": true, "GET /v1/products/{id}": true, "PUT /v1/products/{id}": true,
+		"POST /v1/events": true, "GET /v1/products/{id}": true, "PUT /v1/products/{id}": true, "POST /v1/products": true,
 		"DELETE /v1/products/{id}": true, "PUT /v1/users/{id}": true, "GET /v1/me": true,
 	}
 	// forbidden says whether role must be refused on route.
@@ -137,7 +137,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		case stylegraph.RoleGuest:
 			return !guest[route]
 		case stylegraph.RoleShopper:
-			return strings.Contains(route, " /v1/admin/") || route == "PUT /v1/products/{id}" || route == "DELETE /v1/products/{id}" ||
+			return strings.Contains(route, " /v1/admin/") || route == "PUT /v1/products/{id}" || route == "DELETE /v1/products/{id}" || route == "POST /v1/products" ||
 				route == "PUT /v1/users/{id}" // another user's profile
 		case stylegraph.RoleMerchandiser:
 			return route == "GET /v1/admin/audit" || route == "PUT /v1/users/{id}"
