@@ -106,9 +106,9 @@ type chaosEnv struct {
 	// down, by requests nobody re-sends; their statuses
 	likedPost, deletedPost int64
 	abandonFeed            chan [2]int
-	pending  []*loadClient   // clients with writes still to retry
-	prober   *loadClient
-	drift    string // what the reconcilers found and left, for the table
+	pending                []*loadClient // clients with writes still to retry
+	prober                 *loadClient
+	drift                  string // what the reconcilers found and left, for the table
 }
 
 // phaseRow is one line of the printed table. degraded counts answers
