@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,10 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 	if code := send(http.MethodPut, fmt.Sprintf("/v1/me/following/users/%d", author), as(follower)); code/100 != 2 {
 		t.Fatalf("follow = %d", code)
 	}
+	// The author follows back: the follower's notifications name the author.
+	if code := send(http.MethodPut, fmt.Sprintf("/v1/me/following/users/%d", follower), as(author)); code/100 != 2 {
+		t.Fatalf("follow back = %d", code)
+	}
 	var p stylegraph.Feed
 	if code := post(t, base+"/v1/posts", as(author), `{"title":"soon gone"}`, &p); code != 201 {
 		t.Fatalf("create post = %d", code)
@@ -63,6 +68,20 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 		}
 		return false
 	}
+	namesAuthor := func() bool {
+		var page stylegraph.NotificationPage
+		if code := get(t, base+"/v1/me/notifications", as(follower), &page); code != 200 {
+			t.Fatalf("notifications = %d", code)
+		}
+		for _, n := range page.Items {
+			for _, a := range n.Actors {
+				if a.ID == author || strings.Contains(n.Text, "Author") {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	// Wait for the fan-out itself, not only the feed: a read can rebuild the
 	// follower's feed from the graph before the worker got to the post, and a
 	// fan-out still running during erasure would write the author's list again.
@@ -73,7 +92,7 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		lag, err := activity.Lag(ctx, d.Cfg.Feed.Group)
-		if err == nil && lag == 0 && inFeed() {
+		if err == nil && lag == 0 && inFeed() && namesAuthor() {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -105,6 +124,9 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 	}
 	if inFeed() {
 		t.Error("the erased author's post is still in the follower's feed")
+	}
+	if namesAuthor() {
+		t.Error("the follower's notifications still name the erased author")
 	}
 	if code := send(http.MethodGet, "/v1/me/export", as(author)); code != http.StatusNotFound {
 		t.Errorf("export after erasure = %d, want 404", code)
