@@ -16,7 +16,9 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
+	"github.com/stylegraph/stylegraph/reconcile"
 )
 
 // answer is one timed request.
@@ -309,5 +311,69 @@ func TestSuggestionsFromRedisWhileSearchIsOut(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("suggest still degraded 15s after OpenSearch came back")
 		}
+	}
+}
+
+// A merchandiser's client that hangs up during PUT /v1/products/{id}, after
+// the graph took the write and while the index is slow, leaves both stores
+// holding the new product: the write runs to its end without its caller.
+func TestProductWriteOutlivesItsCaller(t *testing.T) {
+	cfg := testenv.Config(t)
+	ou, err := url.Parse(cfg.OpenSearchURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ost := testenv.StartProxy(t, ou.Host)
+	defaults, err := config.LoadFrom(func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, d := startServerWith(t, func(c *config.Config) {
+		isolate(t)(c)
+		c.OpenSearchURL = ou.Scheme + "://" + ost.Addr()
+		c.Reliability = defaults.Reliability
+	})
+	ctx := context.Background()
+	id := testenv.IDBase(t) + 1
+	t.Cleanup(func() { _, _ = d.Graph.DeleteProduct(context.Background(), id) })
+	as := map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, id, stylegraph.RoleMerchandiser)}
+	path := fmt.Sprintf("%s/v1/products/%d", base, id)
+	if a := timed(t, "PUT", path, as, `{"title":"before","price":10,"currency":"EUR"}`); a.code != 200 {
+		t.Fatalf("first PUT = %d %s", a.code, a.body)
+	}
+
+	// The index hangs for a while; the client gives up long before.
+	ost.Pause()
+	hctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	req, _ := http.NewRequestWithContext(hctx, "PUT", path, strings.NewReader(`{"title":"after the hang-up","price":11,"currency":"EUR"}`))
+	req.Header.Set("Authorization", as["Authorization"])
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("PUT answered %d before the client hung up; the test needs the index to hang", resp.StatusCode)
+	}
+	cancel()
+	time.Sleep(500 * time.Millisecond) // the server still holds the write
+	ost.Resume()
+
+	for deadline := time.Now().Add(defaults.Reliability.WriteBudget + 5*time.Second); ; time.Sleep(200 * time.Millisecond) {
+		p, err := d.Graph.Product(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs, err := d.Search.Products(ctx, []int64{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Title == "after the hang-up" && docs[id].Title == "after the hang-up" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the hang-up: graph %+v, index %+v; want both to hold the new title", p, docs[id])
+		}
+	}
+	rep, err := reconcile.SearchIndex(ctx, d.Graph, d.Search, reconcile.Options{Scope: graph.Scope{From: id, To: id}, DryRun: true})
+	if err != nil || rep.Drift() != 0 || rep.Products != 1 {
+		t.Errorf("reconcile --dry-run over the product = %v, %v; want it checked and in step", rep, err)
 	}
 }
