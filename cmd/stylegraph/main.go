@@ -31,7 +31,8 @@ Commands:
   eval      eval search: nDCG@10 and MAP@10 of product search against a BM25 baseline;
             eval recs: the recommenders on MovieLens-100K (5 folds) next to a popularity baseline
   reconcile reconcile [--dry-run] [--from ID --to ID]: make the search index hold exactly the graph's
-            products (after an outage); reports what was missing, stale or orphaned and what it fixed
+            products and the cached feed objects what the graph renders (after an outage); reports
+            what was missing, stale, orphaned or deleted and what it fixed
   recompute item similarity (SIMILAR edges) and precomputed recommendation lists; cron-safe
   version   print the version and commit this binary was built from
   probe     probe [url]: exit 0 if url (default http://127.0.0.1:8080/healthz) answers 2xx; container health checks
