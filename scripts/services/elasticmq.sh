@@ -13,7 +13,6 @@
 set -euo pipefail
 
 ELASTICMQ_VERSION=1.7.1
-DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
 log() { echo "[elasticmq] $*"; }
 die() { echo "[elasticmq] ERROR: $*" >&2; exit 1; }
@@ -21,6 +20,8 @@ die() { echo "[elasticmq] ERROR: $*" >&2; exit 1; }
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 source "$SCRIPT_DIR/lib.sh"
+# shellcheck source=maven.sh
+source "$SCRIPT_DIR/maven.sh"
 REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
 : "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
 CACHE_BASE=${STYLEGRAPH_CACHE:-$HOME/.cache/stylegraph}
@@ -42,36 +43,12 @@ answering() {
 
 fetch() {
   [[ -f "$STAMP" && -d "$LIB_DIR" ]] && return 0
-  command -v mvn >/dev/null || die "mvn not found (needed once to download ElasticMQ $ELASTICMQ_VERSION)"
   mkdir -p "$CACHE_DIR"
   (
     flock 9
     [[ -f "$STAMP" && -d "$LIB_DIR" ]] && exit 0
     log "downloading ElasticMQ $ELASTICMQ_VERSION from Maven Central (one time) ..."
-    cat >"$CACHE_DIR/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.stylegraph</groupId>
-  <artifactId>elasticmq-runtime</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>org.elasticmq</groupId>
-      <artifactId>elasticmq-server_2.13</artifactId>
-      <version>$ELASTICMQ_VERSION</version>
-    </dependency>
-  </dependencies>
-</project>
-POM
-    rm -rf "$LIB_DIR.tmp"
-    if ! mvn -B -q -f "$CACHE_DIR/pom.xml" "$DEPENDENCY_PLUGIN:copy-dependencies" \
-      -DincludeScope=runtime -DoutputDirectory="$LIB_DIR.tmp" >"$CACHE_DIR/mvn.log" 2>&1; then
-      tail -n 40 "$CACHE_DIR/mvn.log" >&2
-      die "maven download failed (full log: $CACHE_DIR/mvn.log)"
-    fi
-    [[ -f "$LIB_DIR.tmp/elasticmq-server_2.13-$ELASTICMQ_VERSION.jar" ]] || die "server jar missing after download"
-    rm -rf "$LIB_DIR" && mv "$LIB_DIR.tmp" "$LIB_DIR"
+    maven_jars org.elasticmq elasticmq-server_2.13 "$ELASTICMQ_VERSION" "$CACHE_DIR" "$LIB_DIR"
     date -u +%FT%TZ >"$STAMP"
     log "downloaded $(find "$LIB_DIR" -name '*.jar' | wc -l) jars ($(du -sh "$LIB_DIR" | cut -f1))"
   ) 9>"$CACHE_DIR/.lock"

@@ -21,10 +21,11 @@
 set -euo pipefail
 
 NEO4J_VERSION=5.26.30
-DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
+# shellcheck source=maven.sh
+source "$SCRIPT_DIR/maven.sh"
 
 BOLT_PORT=${NEO4J_BOLT_PORT:-7687}
 HTTP_PORT=${NEO4J_HTTP_PORT:-7474}
@@ -68,37 +69,12 @@ case "$HTTP_PORT" in off | OFF | 0 | "") HTTP_ENABLED=false ;; *) HTTP_ENABLED=t
 
 fetch_jars() {
   [[ -f "$STAMP" && -d "$LIB_DIR" ]] && return 0
-  command -v mvn >/dev/null || die "mvn not found (needed once to download Neo4j $NEO4J_VERSION)"
   mkdir -p "$CACHE_DIR"
   (
     flock 9
     [[ -f "$STAMP" && -d "$LIB_DIR" ]] && exit 0
     log "downloading Neo4j $NEO4J_VERSION jars from Maven Central (one time) ..."
-    cat >"$CACHE_DIR/pom.xml" <<EOF
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.stylegraph</groupId>
-  <artifactId>neo4j-runtime</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>org.neo4j</groupId>
-      <artifactId>neo4j</artifactId>
-      <version>$NEO4J_VERSION</version>
-    </dependency>
-  </dependencies>
-</project>
-EOF
-    rm -rf "$LIB_DIR.tmp"
-    if ! mvn -B -q -f "$CACHE_DIR/pom.xml" "$DEPENDENCY_PLUGIN:copy-dependencies" \
-      -DincludeScope=runtime -DoutputDirectory="$LIB_DIR.tmp" >"$CACHE_DIR/mvn.log" 2>&1; then
-      tail -n 40 "$CACHE_DIR/mvn.log" >&2
-      die "maven download failed (full log: $CACHE_DIR/mvn.log)"
-    fi
-    [[ -f "$LIB_DIR.tmp/neo4j-$NEO4J_VERSION.jar" ]] || die "neo4j-$NEO4J_VERSION.jar missing after download"
-    rm -rf "$LIB_DIR"
-    mv "$LIB_DIR.tmp" "$LIB_DIR"
+    maven_jars org.neo4j neo4j "$NEO4J_VERSION" "$CACHE_DIR" "$LIB_DIR"
     # Explicit, sorted class path: stable across runs (needed for the CDS archive).
     find "$LIB_DIR" -maxdepth 1 -name '*.jar' | LC_ALL=C sort | paste -sd: - >"$CACHE_DIR/classpath"
     date -u +%FT%TZ >"$STAMP"
