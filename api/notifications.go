@@ -20,7 +20,7 @@ type Notifications interface {
 func (s *Server) notificationRoutes(n Notifications) {
 	g := s.v1.Group("/me/notifications", asUser)
 	g.GET("", func(c *gin.Context) {
-		limit, err := queryLimit(c)
+		limit, err := queryLimit(c, 0, 0)
 		if err != nil {
 			writeError(c, err)
 			return

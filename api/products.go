@@ -45,7 +45,7 @@ func (s *Server) catalogRoutes(cat Catalog) {
 }
 
 func getProduct(c *gin.Context, cat Catalog) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -59,7 +59,7 @@ func getProduct(c *gin.Context, cat Catalog) {
 }
 
 func putProduct(c *gin.Context, cat Catalog) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -141,7 +141,7 @@ func withID(body []byte, id int64) ([]byte, error) {
 }
 
 func deleteProduct(c *gin.Context, cat Catalog) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -161,7 +161,7 @@ type userProfile struct {
 }
 
 func putUser(c *gin.Context, cat Catalog) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -182,13 +182,4 @@ func putUser(c *gin.Context, cat Catalog) {
 		return
 	}
 	c.JSON(http.StatusOK, u)
-}
-
-// pathID parses the :id path parameter.
-func pathID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 || id > 1<<53-1 {
-		return 0, stylegraph.Invalid("id", "must be a positive integer below 2^53")
-	}
-	return id, nil
 }

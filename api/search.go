@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -124,13 +123,11 @@ func parseSearch(v url.Values) (stylegraph.SearchRequest, error) {
 			*f.into = &n
 		}
 	}
-	if raw := v.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 {
-			return req, stylegraph.Invalid("limit", "must be between 1 and %d", stylegraph.MaxSearchLimit)
-		}
-		req.Limit = n
+	limit, err := parseInt("limit", v.Get("limit"), 0, 1, stylegraph.MaxSearchLimit)
+	if err != nil {
+		return req, err
 	}
+	req.Limit = limit
 	if raw := v.Get("in_stock"); raw != "" {
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
@@ -172,17 +169,20 @@ func (s *Server) recordSearch(ctx context.Context, p stylegraph.Principal, req s
 		return // browsing everything is not a search
 	}
 	if err := ev.Normalize(time.Now()); err != nil {
-		slog.WarnContext(ctx, "search activity not recorded", "err", stylegraph.ErrorMessage(err))
+		s.log.WarnContext(ctx, "search activity not recorded", "err", stylegraph.ErrorMessage(err))
 		return
 	}
 	go func() {
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if err := s.searchLog.Append(actx, []ingest.Event{ev}); err != nil {
-			slog.WarnContext(actx, "search activity not recorded", "err", err.Error())
+			s.log.WarnContext(actx, "search activity not recorded", "err", err.Error())
 		}
 	}()
 }
+
+// maxSuggestLimit is the most suggestions one call returns.
+const maxSuggestLimit = 20
 
 // suggest answers GET /v1/search/suggest?q=prefix.
 func (s *Server) suggest(c *gin.Context) {
@@ -201,14 +201,10 @@ func (s *Server) suggest(c *gin.Context) {
 			return
 		}
 	}
-	limit := 0
-	if raw := v.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 {
-			writeError(c, stylegraph.Invalid("limit", "must be between 1 and 20"))
-			return
-		}
-		limit = n
+	limit, err := parseInt("limit", v.Get("limit"), 0, 1, maxSuggestLimit)
+	if err != nil {
+		writeError(c, err)
+		return
 	}
 	out, err := s.searcher.Suggest(c.Request.Context(), v.Get("q"), limit)
 	if err != nil {

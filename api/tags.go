@@ -43,7 +43,7 @@ func (h tagHandlers) toggle(c *gin.Context, op func(context.Context, int64, stri
 }
 
 func (h tagHandlers) following(c *gin.Context) {
-	limit, err := queryLimit(c)
+	limit, err := queryLimit(c, 0, 0)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -57,7 +57,7 @@ func (h tagHandlers) following(c *gin.Context) {
 }
 
 func (h tagHandlers) posts(c *gin.Context) {
-	limit, err := queryLimit(c)
+	limit, err := queryLimit(c, 0, 0)
 	if err != nil {
 		writeError(c, err)
 		return
