@@ -19,15 +19,6 @@ type Explorer interface {
 	Neighbours(ctx context.Context, start graph.NodeRef, types []string, limit int) (graph.Neighbourhood, error)
 }
 
-// adminGroup is /v1/admin: audited first (refused attempts are on record
-// too), then only merchandisers and admins.
-func (s *Server) adminGroup() *gin.RouterGroup {
-	if s.admin == nil {
-		s.admin = s.v1.Group("/admin", s.audited, allow(stylegraph.RoleMerchandiser, stylegraph.RoleAdmin))
-	}
-	return s.admin
-}
-
 func (s *Server) registerExplorer(e Explorer) {
 	s.explorer = e
 	s.adminGroup().GET("/graph/neighbours", s.neighbours)

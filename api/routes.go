@@ -11,7 +11,8 @@ func (s *Server) routes(o Options) {
 		s.registerPrivacy()
 	}
 	if o.Insights != nil {
-		s.registerInsights(o)
+		insightHandlers{insights: o.Insights, stats: o.SearchStats}.register(s.adminGroup())
+		auditHandlers{audit: o.Audit}.register(s.adminGroup())
 	}
 	if o.Catalog != nil {
 		s.catalogRoutes(o.Catalog)

@@ -131,10 +131,8 @@ type Server struct {
 	drain     chan struct{}
 	drainOnce sync.Once
 
-	insights    Insights
-	searchStats SearchStats
-	audit       Auditor
-	privacy     Privacy
+	audit   Auditor
+	privacy Privacy
 	// bodyLimits override maxBody for route patterns that take more.
 	bodyLimits map[string]int64
 
@@ -187,10 +185,8 @@ func New(o Options) *Server {
 		idem:              o.Idempotency,
 		drain:             make(chan struct{}),
 
-		insights:    o.Insights,
-		searchStats: o.SearchStats,
-		audit:       o.Audit,
-		privacy:     o.Privacy,
+		audit:   o.Audit,
+		privacy: o.Privacy,
 
 		bodyLimits: map[string]int64{},
 	}
