@@ -51,8 +51,8 @@ func (s *Server) audited(c *gin.Context) {
 // auditHandlers serve GET /v1/admin/audit, to admins only.
 type auditHandlers struct{ audit Auditor }
 
-func (h auditHandlers) register(admin *gin.RouterGroup) {
-	admin.GET("/audit", allow(stylegraph.RoleAdmin), h.list)
+func (h auditHandlers) register(r router) {
+	r.admin().GET("/audit", allow(stylegraph.RoleAdmin), h.list)
 }
 
 func (h auditHandlers) list(c *gin.Context) {

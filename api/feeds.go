@@ -38,18 +38,17 @@ type Feeds interface {
 	Stream(ctx context.Context, uid int64, lastEventID string, open func() error, send func(id int64, data []byte) error, ping func() error) error
 }
 
-// feedRoutes registers the feed endpoints. Every one acts as the caller, so
+// register adds the feed endpoints. Every one acts as the caller, so
 // only principals that are users may call them.
-func (s *Server) feedRoutes(f Feeds) {
-	h := feedHandlers{f: f, drain: s.drain}
-	g := s.v1.Group("", asUser)
-	g.POST("/posts", detach, s.idempotent, h.createPost)
+func (h feedHandlers) register(r router) {
+	g := r.v1.Group("", asUser)
+	g.POST("/posts", detach, r.idempotent, h.createPost)
 	g.GET("/posts/:id", h.post)
 	g.DELETE("/posts/:id", h.deletePost)
 	g.PATCH("/posts/:id", h.editPost)
 	g.PUT("/posts/:id/like", h.like)
 	g.DELETE("/posts/:id/like", h.unlike)
-	g.POST("/posts/:id/comments", detach, s.idempotent, h.addComment)
+	g.POST("/posts/:id/comments", detach, r.idempotent, h.addComment)
 	g.GET("/posts/:id/comments", h.comments)
 	g.DELETE("/posts/:id/comments/:commentId", h.deleteComment)
 	g.PUT("/me/following/:kind/:id", h.follow)

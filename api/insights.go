@@ -36,7 +36,8 @@ type insightHandlers struct {
 	stats    SearchStats
 }
 
-func (h insightHandlers) register(admin *gin.RouterGroup) {
+func (h insightHandlers) register(r router) {
+	admin := r.admin()
 	admin.GET("/insights/influencers", h.influencers)
 	admin.GET("/insights/trending", h.trending)
 	admin.GET("/insights/audience", h.audience)

@@ -20,10 +20,13 @@ import (
 // numbers (2^53-1).
 const maxID = 1<<53 - 1
 
+// validID says whether id is a positive integer below 2^53.
+func validID(id int64) bool { return id >= 1 && id <= maxID }
+
 // parseID reads s, the value of the parameter field, as a positive ID.
 func parseID(field, s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id < 1 || id > maxID {
+	if err != nil || !validID(id) {
 		return 0, stylegraph.Invalid(field, "must be a positive integer below 2^53")
 	}
 	return id, nil

@@ -40,16 +40,17 @@ const (
 	maxRecLimit     = 100
 )
 
-func (s *Server) recommendRoutes(r Recommender) {
-	h := recommendHandlers{r: r}
-	s.v1.GET("/recommendations", h.recommendations)
-	s.v1.GET("/products/:id/similar", h.similar)
-	s.v1.GET("/trending", h.trending)
-	s.v1.PUT("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.hide)
-	s.v1.DELETE("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.unhide)
-}
-
+// recommendHandlers serve recommendations, similar products, trending and
+// hidden products.
 type recommendHandlers struct{ r Recommender }
+
+func (h recommendHandlers) register(r router) {
+	r.v1.GET("/recommendations", h.recommendations)
+	r.v1.GET("/products/:id/similar", h.similar)
+	r.v1.GET("/trending", h.trending)
+	r.v1.PUT("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.hide)
+	r.v1.DELETE("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.unhide)
+}
 
 // recommendations answers for the caller; an admin may name the
 // shopper with ?userId=.

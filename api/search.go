@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -34,16 +35,22 @@ var searchParams = map[string]bool{
 	"in_stock": false,
 }
 
-func (s *Server) registerSearch(o Options) {
-	s.searcher = o.Search
-	s.searchLog = o.SearchActivity
-	s.v1.GET("/search", s.search)
-	s.v1.GET("/search/suggest", s.suggest)
+// searchHandlers serve /v1/search and /v1/search/suggest; activity, when
+// set, records each search on the activity stream.
+type searchHandlers struct {
+	searcher Searcher
+	activity ActivityAppender
+	log      *slog.Logger
+}
+
+func (h searchHandlers) register(r router) {
+	r.v1.GET("/search", h.search)
+	r.v1.GET("/search/suggest", h.suggest)
 }
 
 // search answers GET /v1/search. A signed-in shopper's own graph personalises
 // the ranking unless personalize=false.
-func (s *Server) search(c *gin.Context) {
+func (h searchHandlers) search(c *gin.Context) {
 	req, err := parseSearch(c.Request.URL.Query())
 	if err != nil {
 		writeError(c, err)
@@ -61,7 +68,7 @@ func (s *Server) search(c *gin.Context) {
 	}
 	p := principal(c)
 	req.UserID = p.UserID
-	res, err := s.searcher.Search(c.Request.Context(), req)
+	res, err := h.searcher.Search(c.Request.Context(), req)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -70,7 +77,7 @@ func (s *Server) search(c *gin.Context) {
 	if res.NextCursor != "" {
 		res.NextCursor = qid + "." + res.NextCursor
 	}
-	s.recordSearch(c.Request.Context(), p, req, res)
+	h.recordSearch(c.Request.Context(), p, req, res)
 	c.JSON(200, res)
 }
 
@@ -151,8 +158,8 @@ func parseSearch(v url.Values) (stylegraph.SearchRequest, error) {
 // recordSearch appends a search activity event (query, filters, result
 // count) so merchandisers see what shoppers look for, zero results included.
 // It runs after the answer is ready and never fails the search.
-func (s *Server) recordSearch(ctx context.Context, p stylegraph.Principal, req stylegraph.SearchRequest, res stylegraph.SearchResult) {
-	if s.searchLog == nil || p.UserID <= 0 || req.Cursor != "" {
+func (h searchHandlers) recordSearch(ctx context.Context, p stylegraph.Principal, req stylegraph.SearchRequest, res stylegraph.SearchResult) {
+	if h.activity == nil || p.UserID <= 0 || req.Cursor != "" {
 		return
 	}
 	n := int(res.Total)
@@ -169,14 +176,14 @@ func (s *Server) recordSearch(ctx context.Context, p stylegraph.Principal, req s
 		return // browsing everything is not a search
 	}
 	if err := ev.Normalize(time.Now()); err != nil {
-		s.log.WarnContext(ctx, "search activity not recorded", "err", stylegraph.ErrorMessage(err))
+		h.log.WarnContext(ctx, "search activity not recorded", "err", stylegraph.ErrorMessage(err))
 		return
 	}
 	go func() {
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		if err := s.searchLog.Append(actx, []ingest.Event{ev}); err != nil {
-			s.log.WarnContext(actx, "search activity not recorded", "err", err.Error())
+		if err := h.activity.Append(actx, []ingest.Event{ev}); err != nil {
+			h.log.WarnContext(actx, "search activity not recorded", "err", err.Error())
 		}
 	}()
 }
@@ -185,7 +192,7 @@ func (s *Server) recordSearch(ctx context.Context, p stylegraph.Principal, req s
 const maxSuggestLimit = 20
 
 // suggest answers GET /v1/search/suggest?q=prefix.
-func (s *Server) suggest(c *gin.Context) {
+func (h searchHandlers) suggest(c *gin.Context) {
 	v := c.Request.URL.Query()
 	for name, vals := range v {
 		if name == "" {
@@ -206,7 +213,7 @@ func (s *Server) suggest(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	out, err := s.searcher.Suggest(c.Request.Context(), v.Get("q"), limit)
+	out, err := h.searcher.Suggest(c.Request.Context(), v.Get("q"), limit)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -18,11 +18,10 @@ type Tags interface {
 	TagPosts(ctx context.Context, viewer int64, name, cursor string, limit int) (stylegraph.FeedPage, error)
 }
 
-// tagRoutes registers the tag endpoints; like the feed's, they act as the
+// tagHandlers serve the tag endpoints; like the feed's, they act as the
 // caller.
-func (s *Server) tagRoutes(t Tags) {
-	h := tagHandlers{t: t}
-	g := s.v1.Group("", asUser)
+func (h tagHandlers) register(r router) {
+	g := r.v1.Group("", asUser)
 	g.GET("/me/tags", h.following)
 	g.PUT("/me/tags/:name", h.follow)
 	g.DELETE("/me/tags/:name", h.unfollow)
