@@ -76,6 +76,7 @@ func (s *Store) InterestedUserIDs(ctx context.Context, tags []string, brandIDs [
 	}
 	res, err := s.runNamed(ctx, "interested_users", map[string]any{
 		"tags": nonNil(tags), "brands": nonNilIDs(brandIDs), "min": min, "limit": limit,
+		"halfLife": stylegraph.InterestHalfLife.Seconds(),
 	})
 	if err != nil {
 		return nil, err
