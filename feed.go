@@ -112,6 +112,7 @@ const (
 	ReasonOwn       = "own"       // the shopper wrote it
 	ReasonFollowing = "following" // the shopper follows its author
 	ReasonBrand     = "brand"     // the shopper follows a brand it features
+	ReasonTag       = "tag"       // the shopper follows one of its tags
 )
 
 // NewPost is a post to create, with the IDs already assigned.

@@ -61,13 +61,13 @@ func (f auditFilter) match(e audit.Entry) bool {
 
 // listAudit pages through the log newest first, keeping the entries f
 // matches, until limit of them or auditScanMax read.
-func (s *Server) listAudit(ctx context.Context, f auditFilter, cursor string, limit int) ([]audit.Entry, string, error) {
+func (h auditHandlers) listAudit(ctx context.Context, f auditFilter, cursor string, limit int) ([]audit.Entry, string, error) {
 	if f.empty() {
-		return s.audit.List(ctx, cursor, limit)
+		return h.audit.List(ctx, cursor, limit)
 	}
 	out := []audit.Entry{}
 	for scanned := 0; scanned < auditScanMax; {
-		entries, next, err := s.audit.List(ctx, cursor, 500)
+		entries, next, err := h.audit.List(ctx, cursor, 500)
 		if err != nil {
 			return nil, "", err
 		}

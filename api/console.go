@@ -28,15 +28,18 @@ const consolePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; 
 // devTokenTTL bounds a dev sign-in.
 const devTokenTTL = 8 * time.Hour
 
-// registerConsole serves the embedded web console under /console/. It calls
+// consoleHandlers serve the embedded web console under /console/. It calls
 // the same /v1 endpoints as any client, with a bearer token it keeps in
 // sessionStorage, so every screen is subject to the server's role checks.
-func (s *Server) registerConsole(o Options) {
-	s.console = o.Console
-	s.devTokens = o.DevSignIn
-	s.engine.GET("/console/*filepath", consoleHeaders, s.consoleFile)
-	if o.DevSignIn != nil {
-		s.engine.POST("/console/dev-token", consoleHeaders, s.limitIP, s.devToken)
+type consoleHandlers struct {
+	assets    fs.FS
+	devTokens TokenMinter // nil: no dev sign-in
+}
+
+func (h consoleHandlers) register(r router) {
+	r.root.GET("/console/*filepath", consoleHeaders, h.file)
+	if h.devTokens != nil {
+		r.root.POST("/console/dev-token", consoleHeaders, r.limitIP, h.devToken)
 	}
 }
 
@@ -52,18 +55,18 @@ func consoleHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// consoleFile answers one embedded file; "/" is index.html and config.json
+// file answers one embedded file; "/" is index.html and config.json
 // tells the page which sign-in this deployment offers.
-func (s *Server) consoleFile(c *gin.Context) {
+func (h consoleHandlers) file(c *gin.Context) {
 	name := strings.TrimPrefix(path.Clean("/"+c.Param("filepath")), "/")
 	switch name {
 	case "":
 		name = "index.html"
 	case "config.json":
-		c.JSON(http.StatusOK, gin.H{"devSignIn": s.devTokens != nil})
+		c.JSON(http.StatusOK, gin.H{"devSignIn": h.devTokens != nil})
 		return
 	}
-	b, err := fs.ReadFile(s.console, name)
+	b, err := fs.ReadFile(h.assets, name)
 	if err != nil {
 		writeError(c, stylegraph.Errorf(stylegraph.ENOTFOUND, "no console file %q", name))
 		return
@@ -83,13 +86,13 @@ type devSignIn struct {
 
 // devToken mints a token for any user and role (not service): only wired in
 // dev, where the signing secret is public anyway.
-func (s *Server) devToken(c *gin.Context) {
+func (h consoleHandlers) devToken(c *gin.Context) {
 	var in devSignIn
 	if err := decodeStrict(c.Request.Body, &in); err != nil {
 		writeError(c, err)
 		return
 	}
-	if in.UserID < 1 || in.UserID > maxID {
+	if !validID(in.UserID) {
 		writeError(c, stylegraph.Invalid("userId", "must be a positive integer below 2^53"))
 		return
 	}
@@ -97,7 +100,7 @@ func (s *Server) devToken(c *gin.Context) {
 		writeError(c, stylegraph.Invalid("role", "must be shopper, merchandiser or admin"))
 		return
 	}
-	tok, err := s.devTokens.Mint(in.UserID, in.Role, devTokenTTL)
+	tok, err := h.devTokens.Mint(in.UserID, in.Role, devTokenTTL)
 	if err != nil {
 		writeError(c, err)
 		return

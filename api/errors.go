@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -65,7 +64,7 @@ func writeError(c *gin.Context, err error) {
 		}
 	}
 	if stylegraph.ErrorCode(err) == stylegraph.EINTERNAL {
-		slog.ErrorContext(c.Request.Context(), "request failed", "route", c.FullPath(), "err", err.Error())
+		logger(c).ErrorContext(c.Request.Context(), "request failed", "route", c.FullPath(), "err", err.Error())
 	}
 	respond(c, err)
 }

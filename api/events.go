@@ -26,10 +26,18 @@ type EventsResponse struct {
 	Results    []ingest.Result `json:"results"`
 }
 
-// postEvents takes one event or a batch. It answers 202 only after every
+// eventHandlers serve POST /v1/events.
+type eventHandlers struct{ events EventIngester }
+
+func (h eventHandlers) register(r router) {
+	r.bodyLimit("/v1/events", ingest.MaxRequestBytes)
+	r.v1.POST("/events", h.post)
+}
+
+// post takes one event or a batch. It answers 202 only after every
 // accepted event is durably appended. A lone event that is rejected gets the
 // plain error shape; in a batch, rejections are per event and the rest go on.
-func (s *Server) postEvents(c *gin.Context) {
+func (h eventHandlers) post(c *gin.Context) {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		writeError(c, err)
@@ -40,7 +48,7 @@ func (s *Server) postEvents(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	results, err := s.events.Ingest(c.Request.Context(), principal(c), raws)
+	results, err := h.events.Ingest(c.Request.Context(), principal(c), raws)
 	if err != nil {
 		writeError(c, err)
 		return

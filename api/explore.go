@@ -19,22 +19,15 @@ type Explorer interface {
 	Neighbours(ctx context.Context, start graph.NodeRef, types []string, limit int) (graph.Neighbourhood, error)
 }
 
-// adminGroup is /v1/admin: audited first (refused attempts are on record
-// too), then only merchandisers and admins.
-func (s *Server) adminGroup() *gin.RouterGroup {
-	if s.admin == nil {
-		s.admin = s.v1.Group("/admin", s.audited, allow(stylegraph.RoleMerchandiser, stylegraph.RoleAdmin))
-	}
-	return s.admin
-}
+// exploreHandlers serve the console's graph explorer.
+type exploreHandlers struct{ explorer Explorer }
 
-func (s *Server) registerExplorer(e Explorer) {
-	s.explorer = e
-	s.adminGroup().GET("/graph/neighbours", s.neighbours)
+func (h exploreHandlers) register(r router) {
+	r.admin().GET("/graph/neighbours", h.neighbours)
 }
 
 // neighbours answers GET /v1/admin/graph/neighbours?kind=&id=|key=&rel=&limit=.
-func (s *Server) neighbours(c *gin.Context) {
+func (h exploreHandlers) neighbours(c *gin.Context) {
 	q := &query{c: c}
 	start := graph.NodeRef{Kind: q.oneOf("kind", "", graph.ExploreKinds...)}
 	if start.Kind == "tag" || start.Kind == "category" {
@@ -74,7 +67,7 @@ func (s *Server) neighbours(c *gin.Context) {
 		writeError(c, q.err)
 		return
 	}
-	n, err := s.explorer.Neighbours(c.Request.Context(), start, types, limit)
+	n, err := h.explorer.Neighbours(c.Request.Context(), start, types, limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -99,14 +92,21 @@ type PreviewSearch struct {
 	Unpersonalised stylegraph.SearchResult `json:"unpersonalised"`
 }
 
-func (s *Server) registerPreview() {
-	s.adminGroup().GET("/preview", s.preview)
+// previewHandlers show merchandisers what a shopper is shown.
+type previewHandlers struct {
+	recommender Recommender
+	feeds       Feeds
+	searcher    Searcher
+}
+
+func (h previewHandlers) register(r router) {
+	r.admin().GET("/preview", h.preview)
 }
 
 // preview answers GET /v1/admin/preview?userId=&q=&limit=: merchandisers see
 // what a shopper is shown. It is audited like every admin call and records
 // no activity for the shopper.
-func (s *Server) preview(c *gin.Context) {
+func (h previewHandlers) preview(c *gin.Context) {
 	q := &query{c: c}
 	uid := q.id("userId", true)
 	limit := q.int("limit", 10, 1, 50)
@@ -116,13 +116,13 @@ func (s *Server) preview(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	page, err := s.recommender.Recommend(ctx, stylegraph.RecommendationQuery{UserID: uid, Limit: limit})
+	page, err := h.recommender.Recommend(ctx, stylegraph.RecommendationQuery{UserID: uid, Limit: limit})
 	recs := page.Items
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	feed, err := s.feeds.ReadJSON(ctx, uid, "", limit)
+	feed, err := h.feeds.ReadJSON(ctx, uid, "", limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -137,7 +137,7 @@ func (s *Server) preview(c *gin.Context) {
 			writeError(c, err)
 			return
 		}
-		if *v.into, err = s.searcher.Search(ctx, req); err != nil {
+		if *v.into, err = h.searcher.Search(ctx, req); err != nil {
 			writeError(c, err)
 			return
 		}

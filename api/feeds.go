@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -39,18 +38,17 @@ type Feeds interface {
 	Stream(ctx context.Context, uid int64, lastEventID string, open func() error, send func(id int64, data []byte) error, ping func() error) error
 }
 
-// feedRoutes registers the feed endpoints. Every one acts as the caller, so
+// register adds the feed endpoints. Every one acts as the caller, so
 // only principals that are users may call them.
-func (s *Server) feedRoutes(f Feeds) {
-	h := feedHandlers{f: f, drain: s.drain}
-	g := s.v1.Group("", asUser)
-	g.POST("/posts", detach, s.idempotent, h.createPost)
+func (h feedHandlers) register(r router) {
+	g := r.v1.Group("", asUser)
+	g.POST("/posts", detach, r.idempotent, h.createPost)
 	g.GET("/posts/:id", h.post)
 	g.DELETE("/posts/:id", h.deletePost)
 	g.PATCH("/posts/:id", h.editPost)
 	g.PUT("/posts/:id/like", h.like)
 	g.DELETE("/posts/:id/like", h.unlike)
-	g.POST("/posts/:id/comments", detach, s.idempotent, h.addComment)
+	g.POST("/posts/:id/comments", detach, r.idempotent, h.addComment)
 	g.GET("/posts/:id/comments", h.comments)
 	g.DELETE("/posts/:id/comments/:commentId", h.deleteComment)
 	g.PUT("/me/following/:kind/:id", h.follow)
@@ -95,7 +93,7 @@ func (h feedHandlers) createPost(c *gin.Context) {
 }
 
 func (h feedHandlers) post(c *gin.Context) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -109,7 +107,7 @@ func (h feedHandlers) post(c *gin.Context) {
 }
 
 func (h feedHandlers) deletePost(c *gin.Context) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -122,7 +120,7 @@ func (h feedHandlers) deletePost(c *gin.Context) {
 }
 
 func (h feedHandlers) editPost(c *gin.Context) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -144,7 +142,7 @@ func (h feedHandlers) like(c *gin.Context)   { h.likeOp(c, h.f.Like) }
 func (h feedHandlers) unlike(c *gin.Context) { h.likeOp(c, h.f.Unlike) }
 
 func (h feedHandlers) likeOp(c *gin.Context, op func(context.Context, int64, int64) (stylegraph.Feed, error)) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -158,7 +156,7 @@ func (h feedHandlers) likeOp(c *gin.Context, op func(context.Context, int64, int
 }
 
 func (h feedHandlers) addComment(c *gin.Context) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -179,14 +177,14 @@ func (h feedHandlers) addComment(c *gin.Context) {
 }
 
 func (h feedHandlers) deleteComment(c *gin.Context) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	cid, err := strconv.ParseInt(c.Param("commentId"), 10, 64)
-	if err != nil || cid <= 0 || cid > 1<<53-1 {
-		writeError(c, stylegraph.Invalid("commentId", "must be a positive integer below 2^53"))
+	cid, err := pathID(c, "commentId")
+	if err != nil {
+		writeError(c, err)
 		return
 	}
 	if err := h.f.DeleteComment(c.Request.Context(), principal(c), id, cid); err != nil {
@@ -205,12 +203,12 @@ func (h feedHandlers) comments(c *gin.Context) {
 // page answers a cursor-paged list about the resource in the path: the ID,
 // then the limit, are validated before fetch runs.
 func (h feedHandlers) page(c *gin.Context, fetch func(ctx context.Context, id int64, cursor string, limit int) (any, error)) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	limit, err := queryLimit(c)
+	limit, err := queryLimit(c, 0, 0)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -227,7 +225,7 @@ func (h feedHandlers) follow(c *gin.Context)   { h.followOp(c, h.f.Follow) }
 func (h feedHandlers) unfollow(c *gin.Context) { h.followOp(c, h.f.Unfollow) }
 
 func (h feedHandlers) followOp(c *gin.Context, op func(context.Context, int64, string, int64) error) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -259,7 +257,7 @@ func (h feedHandlers) following(c *gin.Context) {
 }
 
 func (h feedHandlers) profile(c *gin.Context) {
-	id, err := pathID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -273,7 +271,7 @@ func (h feedHandlers) profile(c *gin.Context) {
 }
 
 func (h feedHandlers) whoToFollow(c *gin.Context) {
-	limit, err := queryLimit(c)
+	limit, err := queryLimit(c, 0, 0)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -294,7 +292,7 @@ func (h feedHandlers) userPosts(c *gin.Context) {
 }
 
 func (h feedHandlers) feed(c *gin.Context) {
-	limit, err := queryLimit(c)
+	limit, err := queryLimit(c, 0, 0)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -369,16 +367,4 @@ func (h feedHandlers) stream(c *gin.Context) {
 		_, _ = fmt.Fprintf(w, "retry: %d\nevent: shutdown\ndata: {\"reconnect\":true}\n\n", 250+rand.IntN(750))
 		_ = rc.Flush()
 	}
-}
-
-func queryLimit(c *gin.Context) (int, error) {
-	v := c.Query("limit")
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, stylegraph.Invalid("limit", "must be a positive integer")
-	}
-	return n, nil
 }

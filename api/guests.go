@@ -45,11 +45,17 @@ func scopeGuests(c *gin.Context) {
 	c.Next()
 }
 
-// guestRoutes registers the anonymous session endpoint (no credentials, the
+// guestHandlers serve the anonymous session endpoint (no credentials, the
 // per-IP budget only) and the merge at sign-in.
-func (s *Server) registerGuests(minter TokenMinter, g Guests) {
-	s.engine.POST("/v1/guests", s.limitIP, func(c *gin.Context) { s.createGuest(c, minter) })
-	s.v1.POST("/me/guest-merge", asUser, func(c *gin.Context) { s.mergeGuest(c, g) })
+type guestHandlers struct {
+	minter TokenMinter
+	guests Guests
+	auth   Authenticator
+}
+
+func (h guestHandlers) register(r router) {
+	r.root.POST("/v1/guests", r.limitIP, h.create)
+	r.v1.POST("/me/guest-merge", asUser, h.merge)
 }
 
 // GuestSession is the answer to POST /v1/guests.
@@ -59,11 +65,11 @@ type GuestSession struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
-func (s *Server) createGuest(c *gin.Context, minter TokenMinter) {
+func (h guestHandlers) create(c *gin.Context) {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 	id := stylegraph.MinGuestID + int64(binary.BigEndian.Uint64(b[:])%stylegraph.MinGuestID)
-	tok, err := minter.Mint(id, stylegraph.RoleGuest, GuestTTL)
+	tok, err := h.minter.Mint(id, stylegraph.RoleGuest, GuestTTL)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -71,7 +77,7 @@ func (s *Server) createGuest(c *gin.Context, minter TokenMinter) {
 	c.JSON(http.StatusCreated, GuestSession{Token: tok, GuestID: id, ExpiresAt: time.Now().Add(GuestTTL).UTC().Truncate(time.Second)})
 }
 
-func (s *Server) mergeGuest(c *gin.Context, g Guests) {
+func (h guestHandlers) merge(c *gin.Context) {
 	var body struct {
 		GuestToken string `json:"guestToken"`
 	}
@@ -79,12 +85,12 @@ func (s *Server) mergeGuest(c *gin.Context, g Guests) {
 		writeError(c, err)
 		return
 	}
-	gp, err := s.auth.VerifyToken(strings.TrimSpace(body.GuestToken))
+	gp, err := h.auth.VerifyToken(strings.TrimSpace(body.GuestToken))
 	if err != nil || gp.Role != stylegraph.RoleGuest {
 		writeError(c, stylegraph.Invalid("guestToken", "must be a live token from POST /v1/guests"))
 		return
 	}
-	moved, err := g.MergeGuest(c.Request.Context(), gp.UserID, principal(c).UserID)
+	moved, err := h.guests.MergeGuest(c.Request.Context(), gp.UserID, principal(c).UserID)
 	if err != nil {
 		writeError(c, err)
 		return

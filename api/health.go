@@ -131,6 +131,7 @@ func (s *Server) newInternal() *gin.Engine {
 	return e
 }
 
-func (s *Server) me(c *gin.Context) {
+// me answers GET /v1/me: who the caller is.
+func me(c *gin.Context) {
 	c.JSON(http.StatusOK, principal(c))
 }

@@ -2,17 +2,12 @@ package api
 
 import (
 	"context"
-	"encoding/csv"
-	"fmt"
-	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/audit"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/insights"
 )
@@ -34,179 +29,33 @@ type SearchStats interface {
 	Analytics(ctx context.Context, since, now time.Time, limit int, zeroOnly bool) ([]insights.QueryAnalytics, error)
 }
 
-// Auditor keeps the append-only record of privileged calls.
-type Auditor interface {
-	Record(ctx context.Context, e audit.Entry) error
-	List(ctx context.Context, cursor string, limit int) ([]audit.Entry, string, error)
+// insightHandlers serve /v1/admin/insights/*: the graph insights and, when
+// configured, search statistics.
+type insightHandlers struct {
+	insights Insights
+	stats    SearchStats
 }
 
-// report is an insight as a table: the first column labels the rows, numeric
-// columns become chart series.
-type report struct {
-	Title   string
-	Window  *window
-	Columns []string
-	Rows    [][]any
-	Extra   map[string]any
+func (h insightHandlers) register(r router) {
+	admin := r.admin()
+	admin.GET("/insights/influencers", h.influencers)
+	admin.GET("/insights/trending", h.trending)
+	admin.GET("/insights/audience", h.audience)
+	admin.GET("/insights/bought-together", h.boughtTogether)
+	admin.GET("/insights/brand-overlap", h.brandOverlap)
+	admin.GET("/insights/funnel", h.funnel)
+	admin.GET("/insights/searches", h.searches)
+	admin.GET("/insights/search-analytics", h.searchAnalytics)
 }
 
-type window struct {
-	From time.Time `json:"from"`
-	To   time.Time `json:"to"`
-}
-
-type series struct {
-	Name string `json:"name"`
-	Data []any  `json:"data"`
-}
-
-func (s *Server) registerInsights(o Options) {
-	admin := s.adminGroup()
-	admin.GET("/insights/influencers", s.insightInfluencers)
-	admin.GET("/insights/trending", s.insightTrending)
-	admin.GET("/insights/audience", s.insightAudience)
-	admin.GET("/insights/bought-together", s.insightBoughtTogether)
-	admin.GET("/insights/brand-overlap", s.insightBrandOverlap)
-	admin.GET("/insights/funnel", s.insightFunnel)
-	admin.GET("/insights/searches", s.insightSearches)
-	admin.GET("/insights/search-analytics", s.insightSearchAnalytics)
-	admin.GET("/audit", allow(stylegraph.RoleAdmin), s.auditList)
-}
-
-// audited records every admin call, whatever its outcome, after it ran.
-func (s *Server) audited(c *gin.Context) {
-	c.Next()
-	if s.audit == nil {
-		return
-	}
-	p := principal(c)
-	params := map[string]string{}
-	for k, v := range c.Request.URL.Query() {
-		params[k] = strings.Join(v, ",")
-	}
-	rows, _ := c.Get("auditRows")
-	n, _ := rows.(int)
-	err := s.audit.Record(c.Request.Context(), audit.Entry{
-		UserID: p.UserID, KeyID: p.KeyID, Role: p.Role, Action: c.Request.Method + " " + c.FullPath(),
-		Params: params, Status: c.Writer.Status(), Rows: n, RequestID: RequestIDFromContext(c.Request.Context()),
-	})
-	if err != nil {
-		s.log.ErrorContext(c.Request.Context(), "audit record failed", "err", err.Error())
-	}
-}
-
-// query reads and validates the common insight parameters.
-type query struct {
-	c   *gin.Context
-	err error
-}
-
-func (q *query) int(name string, def, lo, hi int) int {
-	v := q.c.Query(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		q.fail(stylegraph.Invalid(name, "must be an integer from %d to %d", lo, hi))
-	}
-	return n
-}
-
-func (q *query) id(name string, required bool) int64 {
-	v := q.c.Query(name)
-	if v == "" {
-		if required {
-			q.fail(stylegraph.Invalid(name, "is required"))
-		}
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 || n > 1<<53-1 {
-		q.fail(stylegraph.Invalid(name, "must be a positive integer ID"))
-	}
-	return n
-}
-
-func (q *query) oneOf(name, def string, allowed ...string) string {
-	v := q.c.DefaultQuery(name, def)
-	for _, a := range allowed {
-		if v == a {
-			return v
-		}
-	}
-	q.fail(stylegraph.Invalid(name, "must be one of %s", strings.Join(allowed, ", ")))
-	return def
-}
-
-func (q *query) text(name string, max int) string {
-	v := strings.TrimSpace(q.c.Query(name))
-	if len(v) > max {
-		q.fail(stylegraph.Invalid(name, "must be at most %d bytes", max))
-	}
-	return v
-}
-
-// window parses window=7d (hours h or days d, up to 365 days) ending now.
-func (q *query) window() window {
-	now := time.Now().UTC()
-	d, ok := parseWindow(q.c.DefaultQuery("window", "7d"))
-	if !ok {
-		q.fail(stylegraph.Invalid("window", "must be a number of hours or days such as 24h or 7d, from 1h to 365d"))
-		d = 7 * 24 * time.Hour
-	}
-	return window{From: now.Add(-d), To: now}
-}
-
-// maxWindow is the longest window an insight looks back over.
-const maxWindow = 365 * 24 * time.Hour
-
-// parseWindow reads "<n>h" or "<n>d": n in plain decimal without sign or
-// leading zeros and one unit letter. n is range-checked before it is
-// multiplied, so no value can overflow into a date centuries away.
-func parseWindow(v string) (time.Duration, bool) {
-	if len(v) < 2 || len(v) > 5 {
-		return 0, false
-	}
-	digits, unit := v[:len(v)-1], time.Duration(0)
-	switch v[len(v)-1] {
-	case 'h':
-		unit = time.Hour
-	case 'd':
-		unit = 24 * time.Hour
-	default:
-		return 0, false
-	}
-	if digits[0] == '0' {
-		return 0, false
-	}
-	n := 0
-	for _, r := range digits {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-		n = n*10 + int(r-'0') // at most 4 digits: no overflow
-	}
-	if int64(n) > int64(maxWindow/unit) {
-		return 0, false
-	}
-	return time.Duration(n) * unit, true
-}
-
-func (q *query) fail(err error) {
-	if q.err == nil {
-		q.err = err
-	}
-}
-
-func (s *Server) insightInfluencers(c *gin.Context) {
+func (h insightHandlers) influencers(c *gin.Context) {
 	q := &query{c: c}
 	w, limit := q.window(), q.int("limit", 20, 1, 500)
 	if q.err != nil {
 		writeError(c, q.err)
 		return
 	}
-	rows, err := s.insights.Influencers(c.Request.Context(), w.From, limit)
+	rows, err := h.insights.Influencers(c.Request.Context(), w.From, limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -215,10 +64,10 @@ func (s *Server) insightInfluencers(c *gin.Context) {
 	for _, x := range rows {
 		r.Rows = append(r.Rows, []any{x.Name, x.Kind, x.ID, x.Followers, x.Reach})
 	}
-	s.render(c, r)
+	render(c, r)
 }
 
-func (s *Server) insightTrending(c *gin.Context) {
+func (h insightHandlers) trending(c *gin.Context) {
 	q := &query{c: c}
 	w, limit := q.window(), q.int("limit", 20, 1, 500)
 	kind := q.oneOf("kind", "product", "product", "tag", "brand")
@@ -228,7 +77,7 @@ func (s *Server) insightTrending(c *gin.Context) {
 		writeError(c, q.err)
 		return
 	}
-	rows, err := s.insights.Trending(c.Request.Context(), graph.TrendFilter{
+	rows, err := h.insights.Trending(c.Request.Context(), graph.TrendFilter{
 		Kind: kind, Category: category, Since: w.From, Now: w.To, HalfLifeHours: float64(halfLife), Limit: limit,
 	})
 	if err != nil {
@@ -244,10 +93,10 @@ func (s *Server) insightTrending(c *gin.Context) {
 		}
 		r.Rows = append(r.Rows, []any{x.Name, x.ID, x.Score, x.Current, x.Previous, change, x.Series})
 	}
-	s.render(c, r)
+	render(c, r)
 }
 
-func (s *Server) insightAudience(c *gin.Context) {
+func (h insightHandlers) audience(c *gin.Context) {
 	q := &query{c: c}
 	w, limit := q.window(), q.int("limit", 20, 1, 200)
 	kind := q.oneOf("kind", "product", "product", "brand")
@@ -256,7 +105,7 @@ func (s *Server) insightAudience(c *gin.Context) {
 		writeError(c, q.err)
 		return
 	}
-	a, err := s.insights.AudienceOf(c.Request.Context(), kind, id, w.From, limit)
+	a, err := h.insights.AudienceOf(c.Request.Context(), kind, id, w.From, limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -269,10 +118,10 @@ func (s *Server) insightAudience(c *gin.Context) {
 	for _, x := range a.Brands {
 		r.Rows = append(r.Rows, []any{x.Name, "followed brand", x.Users})
 	}
-	s.render(c, r)
+	render(c, r)
 }
 
-func (s *Server) insightBoughtTogether(c *gin.Context) {
+func (h insightHandlers) boughtTogether(c *gin.Context) {
 	q := &query{c: c}
 	product := q.id("product", false)
 	minCount, limit := q.int("min_count", 2, 1, 1_000_000), q.int("limit", 20, 1, 500)
@@ -280,7 +129,7 @@ func (s *Server) insightBoughtTogether(c *gin.Context) {
 		writeError(c, q.err)
 		return
 	}
-	pairs, err := s.insights.BoughtTogether(c.Request.Context(), product, minCount, limit)
+	pairs, err := h.insights.BoughtTogether(c.Request.Context(), product, minCount, limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -289,10 +138,10 @@ func (s *Server) insightBoughtTogether(c *gin.Context) {
 	for _, p := range pairs {
 		r.Rows = append(r.Rows, []any{p.ATitle + " + " + p.BTitle, p.A, p.B, p.Both, p.Support, p.Confidence, p.Lift})
 	}
-	s.render(c, r)
+	render(c, r)
 }
 
-func (s *Server) insightBrandOverlap(c *gin.Context) {
+func (h insightHandlers) brandOverlap(c *gin.Context) {
 	q := &query{c: c}
 	a, b := q.id("a", true), q.id("b", true)
 	if q.err == nil && a == b {
@@ -302,7 +151,7 @@ func (s *Server) insightBrandOverlap(c *gin.Context) {
 		writeError(c, q.err)
 		return
 	}
-	o, err := s.insights.BrandOverlap(c.Request.Context(), a, b)
+	o, err := h.insights.BrandOverlap(c.Request.Context(), a, b)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -310,10 +159,10 @@ func (s *Server) insightBrandOverlap(c *gin.Context) {
 	r := report{Title: "brand overlap", Columns: []string{"audience", "users"},
 		Rows:  [][]any{{"brand a", o.A}, {"brand b", o.B}, {"shared", o.Shared}},
 		Extra: map[string]any{"jaccard": o.Jaccard}}
-	s.render(c, r)
+	render(c, r)
 }
 
-func (s *Server) insightFunnel(c *gin.Context) {
+func (h insightHandlers) funnel(c *gin.Context) {
 	q := &query{c: c}
 	w := q.window()
 	product := q.id("product", false)
@@ -325,7 +174,7 @@ func (s *Server) insightFunnel(c *gin.Context) {
 		writeError(c, q.err)
 		return
 	}
-	f, err := s.insights.FunnelOf(c.Request.Context(), product, category, w.From)
+	f, err := h.insights.FunnelOf(c.Request.Context(), product, category, w.From)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -340,26 +189,26 @@ func (s *Server) insightFunnel(c *gin.Context) {
 		{"view", f.Views, nil}, {"like", f.Likes, rate(f.Likes, f.Views)},
 		{"cart", f.Carts, rate(f.Carts, f.Views)}, {"purchase", f.Purchases, rate(f.Purchases, f.Views)},
 	}}
-	s.render(c, r)
+	render(c, r)
 }
 
-func (s *Server) insightSearches(c *gin.Context) {
+func (h insightHandlers) searches(c *gin.Context) {
 	q := &query{c: c}
 	w, limit := q.window(), q.int("limit", 20, 1, 500)
 	if q.err != nil {
 		writeError(c, q.err)
 		return
 	}
-	if s.searchStats == nil {
+	if h.stats == nil {
 		writeError(c, stylegraph.Errorf(stylegraph.EUNAVAILABLE, "search statistics are not configured"))
 		return
 	}
-	top, zero, err := s.searchStats.Top(c.Request.Context(), w.From, w.To, limit)
+	top, zero, err := h.stats.Top(c.Request.Context(), w.From, w.To, limit)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	days, err := s.searchStats.Daily(c.Request.Context(), w.From, w.To)
+	days, err := h.stats.Daily(c.Request.Context(), w.From, w.To)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -371,13 +220,13 @@ func (s *Server) insightSearches(c *gin.Context) {
 	for _, x := range zero {
 		r.Rows = append(r.Rows, []any{x.Query, "zero_results", x.Count})
 	}
-	s.render(c, r)
+	render(c, r)
 }
 
-// insightSearchAnalytics answers click-through and conversion per query:
+// searchAnalytics answers click-through and conversion per query:
 // the most searched queries, or (list=zero_results) the most searched of
 // those that found nothing.
-func (s *Server) insightSearchAnalytics(c *gin.Context) {
+func (h insightHandlers) searchAnalytics(c *gin.Context) {
 	q := &query{c: c}
 	w, limit := q.window(), q.int("limit", 20, 1, 500)
 	list := q.oneOf("list", "top", "top", "zero_results")
@@ -385,11 +234,11 @@ func (s *Server) insightSearchAnalytics(c *gin.Context) {
 		writeError(c, q.err)
 		return
 	}
-	if s.searchStats == nil {
+	if h.stats == nil {
 		writeError(c, stylegraph.Errorf(stylegraph.EUNAVAILABLE, "search statistics are not configured"))
 		return
 	}
-	rows, err := s.searchStats.Analytics(c.Request.Context(), w.From, w.To, limit, list == "zero_results")
+	rows, err := h.stats.Analytics(c.Request.Context(), w.From, w.To, limit, list == "zero_results")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -402,131 +251,5 @@ func (s *Server) insightSearchAnalytics(c *gin.Context) {
 		r.Rows = append(r.Rows, []any{a.Query, a.Searches, a.ZeroResults, a.Clicks, a.ClickedSearches, a.ClickThroughRate,
 			a.Carts, a.CartedSearches, a.ConversionRate, a.AverageClickPosition})
 	}
-	s.render(c, r)
-}
-
-func (s *Server) auditList(c *gin.Context) {
-	q := &query{c: c}
-	limit := q.int("limit", 50, 1, 500)
-	filter := parseAuditFilter(q)
-	if q.err != nil {
-		writeError(c, q.err)
-		return
-	}
-	entries, next, err := s.listAudit(c.Request.Context(), filter, c.Query("cursor"), limit)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.Set("auditRows", len(entries))
-	var nc any
-	if next != "" {
-		nc = next
-	}
-	c.JSON(http.StatusOK, gin.H{"entries": entries, "nextCursor": nc})
-}
-
-// render answers with JSON shaped for charts, or CSV when the client asks.
-func (s *Server) render(c *gin.Context, r report) {
-	c.Set("auditRows", len(r.Rows))
-	if strings.Contains(c.GetHeader("Accept"), "text/csv") {
-		c.Header("Content-Type", "text/csv; charset=utf-8")
-		c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", strings.ReplaceAll(r.Title, " ", "-")+".csv"))
-		c.Status(http.StatusOK)
-		w := csv.NewWriter(c.Writer)
-		_ = w.Write(r.Columns)
-		for _, row := range r.Rows {
-			rec := make([]string, len(row))
-			for i, v := range row {
-				rec[i] = csvCell(v)
-			}
-			_ = w.Write(rec)
-		}
-		w.Flush()
-		return
-	}
-	labels := make([]any, len(r.Rows))
-	var ser []series
-	for col := 1; col < len(r.Columns); col++ {
-		// IDs are numbers but not measures: they stay in rows, out of charts.
-		if name := r.Columns[col]; name == "id" || name == "a" || name == "b" || !numericColumn(r.Rows, col) {
-			continue
-		}
-		sr := series{Name: r.Columns[col], Data: make([]any, len(r.Rows))}
-		for i, row := range r.Rows {
-			sr.Data[i] = row[col]
-		}
-		ser = append(ser, sr)
-	}
-	rows := make([]map[string]any, len(r.Rows))
-	for i, row := range r.Rows {
-		labels[i] = row[0]
-		rows[i] = make(map[string]any, len(row))
-		for j, v := range row {
-			rows[i][r.Columns[j]] = v
-		}
-	}
-	body := gin.H{"title": r.Title, "labels": labels, "series": ser, "rows": rows}
-	if r.Window != nil {
-		body["window"] = r.Window
-	}
-	for k, v := range r.Extra {
-		body[k] = v
-	}
-	c.JSON(http.StatusOK, body)
-}
-
-func numericColumn(rows [][]any, col int) bool {
-	for _, row := range rows {
-		switch row[col].(type) {
-		case int64, float64, int, nil:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// csvCell writes a value; text that a spreadsheet would run as a formula is
-// prefixed with a quote (CSV injection).
-func csvCell(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return defuseFormulas(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case []float64: // a series, in one cell
-		parts := make([]string, len(x))
-		for i, f := range x {
-			parts[i] = strconv.FormatFloat(f, 'f', -1, 64)
-		}
-		return strings.Join(parts, " ")
-	default:
-		return fmt.Sprint(x)
-	}
-}
-
-// defuseFormulas puts a ' before every character that would make a
-// spreadsheet read a formula: =, +, -, @, tab or CR at the start of the cell
-// or of any part a spreadsheet may split it into (after a , ; | tab or line
-// break, and spaces). A spreadsheet that splits "a;=7+7" on ";" then reads
-// "'=7+7", plain text; the JSON form keeps the value as it was.
-func defuseFormulas(s string) string {
-	var b strings.Builder
-	start := true // at the start of the cell or of a part
-	for _, r := range s {
-		if start && strings.ContainsRune("=+-@\t\r", r) {
-			b.WriteByte('\'')
-		}
-		switch {
-		case strings.ContainsRune(",;|\t\n\r", r):
-			start = true
-		case r != ' ' && r != '\u00a0':
-			start = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	render(c, r)
 }

@@ -5,9 +5,25 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+
+	"github.com/gin-gonic/gin"
 )
 
 type requestIDKey struct{}
+
+// loggerKey holds the server's logger in each gin.Context (requestContext
+// sets it), so functions without the Server, such as writeError, log
+// through the injected logger.
+const loggerKey = "stylegraph.logger"
+
+// logger returns the server's logger for c; slog.Default only for a
+// context that did not pass through requestContext.
+func logger(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(loggerKey); ok {
+		return l.(*slog.Logger)
+	}
+	return slog.Default()
+}
 
 // NewContextWithRequestID returns a context carrying the request ID, which
 // every log line written with that context carries too.

@@ -39,6 +39,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 // IDs in URLs neither explode the series nor reach the logs.
 func (s *Server) requestContext(c *gin.Context) {
 	start := time.Now()
+	c.Set(loggerKey, s.log)
 	id := c.GetHeader("X-Request-ID")
 	if !validRequestID(id) {
 		id = newRequestID()

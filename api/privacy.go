@@ -16,19 +16,26 @@ type Privacy interface {
 	Erase(ctx context.Context, userID int64) error
 }
 
-func (s *Server) registerPrivacy() {
-	s.v1.GET("/me/export", s.exportMe)
-	s.v1.DELETE("/me", s.eraseMe)
+// privacyHandlers serve the caller's data export and erasure; both are
+// audited when an Auditor is set.
+type privacyHandlers struct {
+	privacy Privacy
+	audit   Auditor
 }
 
-func (s *Server) exportMe(c *gin.Context) {
+func (h privacyHandlers) register(r router) {
+	r.v1.GET("/me/export", h.exportMe)
+	r.v1.DELETE("/me", h.eraseMe)
+}
+
+func (h privacyHandlers) exportMe(c *gin.Context) {
 	p := principal(c)
 	if p.UserID <= 0 {
 		writeError(c, errNoUser)
 		return
 	}
-	data, err := s.privacy.Export(c.Request.Context(), p.UserID)
-	s.auditExport(c, "GET /v1/me/export", err)
+	data, err := h.privacy.Export(c.Request.Context(), p.UserID)
+	h.auditExport(c, "GET /v1/me/export", err)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -37,14 +44,14 @@ func (s *Server) exportMe(c *gin.Context) {
 	c.JSON(http.StatusOK, data)
 }
 
-func (s *Server) eraseMe(c *gin.Context) {
+func (h privacyHandlers) eraseMe(c *gin.Context) {
 	p := principal(c)
 	if p.UserID <= 0 {
 		writeError(c, errNoUser)
 		return
 	}
-	err := s.privacy.Erase(c.Request.Context(), p.UserID)
-	s.auditExport(c, "DELETE /v1/me", err)
+	err := h.privacy.Erase(c.Request.Context(), p.UserID)
+	h.auditExport(c, "DELETE /v1/me", err)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -54,8 +61,8 @@ func (s *Server) eraseMe(c *gin.Context) {
 
 // auditExport records data-access and erasure requests; the entry names the
 // user, not their data.
-func (s *Server) auditExport(c *gin.Context, action string, err error) {
-	if s.audit == nil {
+func (h privacyHandlers) auditExport(c *gin.Context, action string, err error) {
+	if h.audit == nil {
 		return
 	}
 	p := principal(c)
@@ -63,9 +70,9 @@ func (s *Server) auditExport(c *gin.Context, action string, err error) {
 	if err != nil {
 		status = statusOf[stylegraph.ErrorCode(err)]
 	}
-	if rerr := s.audit.Record(c.Request.Context(), audit.Entry{
+	if rerr := h.audit.Record(c.Request.Context(), audit.Entry{
 		UserID: p.UserID, Role: p.Role, Action: action, Status: status, RequestID: RequestIDFromContext(c.Request.Context()),
 	}); rerr != nil {
-		s.log.ErrorContext(c.Request.Context(), "audit record failed", "err", rerr.Error())
+		logger(c).ErrorContext(c.Request.Context(), "audit record failed", "err", rerr.Error())
 	}
 }

@@ -31,26 +31,28 @@ type ProductsResponse struct {
 	Results  []catalog.ItemResult `json:"results"`
 }
 
-// catalogRoutes registers the product and user profile endpoints.
-func (s *Server) catalogRoutes(cat Catalog) {
+// catalogHandlers serve the product and user profile endpoints.
+type catalogHandlers struct{ cat Catalog }
+
+func (h catalogHandlers) register(r router) {
 	editors := allow(stylegraph.RoleMerchandiser, stylegraph.RoleAdmin, stylegraph.RoleService)
-	s.v1.GET("/products/:id", func(c *gin.Context) { getProduct(c, cat) })
+	r.v1.GET("/products/:id", h.getProduct)
 	// A product write goes to the graph and then the index: it must not stop
 	// half-way because the caller hung up.
-	s.v1.PUT("/products/:id", editors, detach, func(c *gin.Context) { putProduct(c, cat) })
-	s.v1.DELETE("/products/:id", editors, detach, func(c *gin.Context) { deleteProduct(c, cat) })
-	s.bodyLimits["/v1/products"] = catalog.MaxBatchBytes
-	s.v1.POST("/products", editors, detach, func(c *gin.Context) { postProducts(c, cat) })
-	s.v1.PUT("/users/:id", detach, func(c *gin.Context) { putUser(c, cat) })
+	r.v1.PUT("/products/:id", editors, detach, h.putProduct)
+	r.v1.DELETE("/products/:id", editors, detach, h.deleteProduct)
+	r.bodyLimit("/v1/products", catalog.MaxBatchBytes)
+	r.v1.POST("/products", editors, detach, h.postProducts)
+	r.v1.PUT("/users/:id", detach, h.putUser)
 }
 
-func getProduct(c *gin.Context, cat Catalog) {
-	id, err := pathID(c)
+func (h catalogHandlers) getProduct(c *gin.Context) {
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	p, err := cat.Product(c.Request.Context(), id)
+	p, err := h.cat.Product(c.Request.Context(), id)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -58,8 +60,8 @@ func getProduct(c *gin.Context, cat Catalog) {
 	c.JSON(http.StatusOK, p)
 }
 
-func putProduct(c *gin.Context, cat Catalog) {
-	id, err := pathID(c)
+func (h catalogHandlers) putProduct(c *gin.Context) {
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -84,7 +86,7 @@ func putProduct(c *gin.Context, cat Catalog) {
 		writeError(c, stylegraph.Invalid("id", "must match the ID in the path"))
 		return
 	}
-	p, err = cat.PutProduct(c.Request.Context(), p)
+	p, err = h.cat.PutProduct(c.Request.Context(), p)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -94,7 +96,7 @@ func putProduct(c *gin.Context, cat Catalog) {
 
 // postProducts upserts a batch: bad items are rejected one by one and the
 // rest are written, so one typo does not hold back a catalog sync.
-func postProducts(c *gin.Context, cat Catalog) {
+func (h catalogHandlers) postProducts(c *gin.Context) {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		writeError(c, err)
@@ -105,7 +107,7 @@ func postProducts(c *gin.Context, cat Catalog) {
 		writeError(c, err)
 		return
 	}
-	results, err := cat.PutProducts(c.Request.Context(), raws)
+	results, err := h.cat.PutProducts(c.Request.Context(), raws)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -140,13 +142,13 @@ func withID(body []byte, id int64) ([]byte, error) {
 	return json.Marshal(obj)
 }
 
-func deleteProduct(c *gin.Context, cat Catalog) {
-	id, err := pathID(c)
+func (h catalogHandlers) deleteProduct(c *gin.Context) {
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	if err := cat.DeleteProduct(c.Request.Context(), id); err != nil {
+	if err := h.cat.DeleteProduct(c.Request.Context(), id); err != nil {
 		writeError(c, err)
 		return
 	}
@@ -160,8 +162,8 @@ type userProfile struct {
 	Home     string `json:"home"`
 }
 
-func putUser(c *gin.Context, cat Catalog) {
-	id, err := pathID(c)
+func (h catalogHandlers) putUser(c *gin.Context) {
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -176,19 +178,10 @@ func putUser(c *gin.Context, cat Catalog) {
 		writeError(c, err)
 		return
 	}
-	u, err := cat.PutUser(c.Request.Context(), stylegraph.User{ID: id, Name: in.Name, ImageURL: in.ImageURL, Home: in.Home})
+	u, err := h.cat.PutUser(c.Request.Context(), stylegraph.User{ID: id, Name: in.Name, ImageURL: in.ImageURL, Home: in.Home})
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, u)
-}
-
-// pathID parses the :id path parameter.
-func pathID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 || id > 1<<53-1 {
-		return 0, stylegraph.Invalid("id", "must be a positive integer below 2^53")
-	}
-	return id, nil
 }

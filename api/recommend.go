@@ -2,9 +2,7 @@ package api
 
 import (
 	"context"
-	"encoding/base64"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,24 +34,29 @@ func recommendationList(c *gin.Context, items []stylegraph.Recommendation) Recom
 	return RecommendationList{Items: items, Degraded: len(stylegraph.Degraded(c.Request.Context())) > 0}
 }
 
-const defaultRecLimit = 20
+// defaultRecLimit and maxRecLimit bound ?limit= on recommendation lists.
+const (
+	defaultRecLimit = 20
+	maxRecLimit     = 100
+)
 
-func (s *Server) recommendRoutes(r Recommender) {
-	h := recommendHandlers{r: r}
-	s.v1.GET("/recommendations", h.recommendations)
-	s.v1.GET("/products/:id/similar", h.similar)
-	s.v1.GET("/trending", h.trending)
-	s.v1.PUT("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.hide)
-	s.v1.DELETE("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.unhide)
-}
-
+// recommendHandlers serve recommendations, similar products, trending and
+// hidden products.
 type recommendHandlers struct{ r Recommender }
+
+func (h recommendHandlers) register(r router) {
+	r.v1.GET("/recommendations", h.recommendations)
+	r.v1.GET("/products/:id/similar", h.similar)
+	r.v1.GET("/trending", h.trending)
+	r.v1.PUT("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.hide)
+	r.v1.DELETE("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.unhide)
+}
 
 // recommendations answers for the caller; an admin may name the
 // shopper with ?userId=.
 func (h recommendHandlers) recommendations(c *gin.Context) {
 	p := principal(c)
-	limit, err := parseLimit(c.Query("limit"))
+	limit, err := queryLimit(c, defaultRecLimit, maxRecLimit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -75,7 +78,7 @@ func (h recommendHandlers) recommendations(c *gin.Context) {
 		writeError(c, stylegraph.Invalid("userId", "userId is required for service callers"))
 		return
 	}
-	offset, err := parseRecCursor(c.Query("cursor"))
+	offset, err := parseOffsetCursor(c.Query("cursor"))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -92,43 +95,18 @@ func (h recommendHandlers) recommendations(c *gin.Context) {
 	}
 	body := recommendationList(c, page.Items)
 	if page.Next > 0 {
-		body.Next = recCursor(page.Next)
+		body.Next = offsetCursor(page.Next)
 	}
 	c.JSON(http.StatusOK, body)
 }
 
-// Recommendation cursors are opaque to clients: "o" and the offset of the
-// next page, base64url-encoded.
-func recCursor(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.Itoa(offset)))
-}
-
-// maxRecOffset bounds how deep a cursor can page.
-const maxRecOffset = 10_000
-
-func parseRecCursor(s string) (int, error) {
-	if s == "" {
-		return 0, nil
-	}
-	bad := stylegraph.Invalid("cursor", "cursor is malformed; pass the next value of the previous page")
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) < 2 || b[0] != 'o' {
-		return 0, bad
-	}
-	n, err := strconv.Atoi(string(b[1:]))
-	if err != nil || n < 0 || n > maxRecOffset {
-		return 0, bad
-	}
-	return n, nil
-}
-
 func (h recommendHandlers) similar(c *gin.Context) {
-	id, err := parseID("id", c.Param("id"))
+	id, err := pathID(c, "id")
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	limit, err := parseLimit(c.Query("limit"))
+	limit, err := queryLimit(c, defaultRecLimit, maxRecLimit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -142,7 +120,7 @@ func (h recommendHandlers) similar(c *gin.Context) {
 }
 
 func (h recommendHandlers) trending(c *gin.Context) {
-	limit, err := parseLimit(c.Query("limit"))
+	limit, err := queryLimit(c, defaultRecLimit, maxRecLimit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -156,7 +134,7 @@ func (h recommendHandlers) trending(c *gin.Context) {
 }
 
 func (h recommendHandlers) hide(c *gin.Context) {
-	id, err := parseID("productId", c.Param("productId"))
+	id, err := pathID(c, "productId")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -169,7 +147,7 @@ func (h recommendHandlers) hide(c *gin.Context) {
 }
 
 func (h recommendHandlers) unhide(c *gin.Context) {
-	id, err := parseID("productId", c.Param("productId"))
+	id, err := pathID(c, "productId")
 	if err != nil {
 		writeError(c, err)
 		return
@@ -179,28 +157,4 @@ func (h recommendHandlers) unhide(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
-}
-
-// maxID keeps IDs exact in JavaScript clients.
-const maxID = 1<<53 - 1
-
-// parseID reads a positive ID named field.
-func parseID(field, s string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id < 1 || id > maxID {
-		return 0, stylegraph.Invalid(field, "%s must be a positive integer below 2^53", field)
-	}
-	return id, nil
-}
-
-// parseLimit reads ?limit= (default 20, at most 100).
-func parseLimit(s string) (int, error) {
-	if s == "" {
-		return defaultRecLimit, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 100 {
-		return 0, stylegraph.Invalid("limit", "limit must be an integer between 1 and 100")
-	}
-	return n, nil
 }

@@ -189,21 +189,3 @@ func TestRecommendationEndpoints(t *testing.T) {
 		t.Fatalf("trending in the category (-want +got):\n%s", diff)
 	}
 }
-
-func FuzzRecommendationQuery(f *testing.F) {
-	for _, s := range []string{"", "1", "20", "100", "101", "-1", "0", "9007199254740991", "9007199254740992", "1e3", " 5", "x"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if n, err := parseLimit(s); err == nil && (n < 1 || n > 100) {
-			t.Fatalf("parseLimit(%q) = %d without error", s, n)
-		} else if err != nil && stylegraph.ErrorField(err) != "limit" {
-			t.Fatalf("parseLimit(%q) error names %q", s, stylegraph.ErrorField(err))
-		}
-		if id, err := parseID("id", s); err == nil && (id < 1 || id > maxID) {
-			t.Fatalf("parseID(%q) = %d without error", s, id)
-		} else if err != nil && stylegraph.ErrorCode(err) != stylegraph.EINVALID {
-			t.Fatalf("parseID(%q) error code %q", s, stylegraph.ErrorCode(err))
-		}
-	})
-}

@@ -1,52 +1,68 @@
 package api
 
-import "github.com/stylegraph/stylegraph/ingest"
+import "github.com/gin-gonic/gin"
 
-// routes registers every feature's endpoints. Each feature keeps its handlers
-// in a file of its own and is registered here only when its dependency was
-// passed in Options.
+// router is what a feature registers its endpoints on. Each feature is a
+// handler struct holding its dependencies, with a register method; routes
+// lists them all.
+type router struct {
+	// root takes endpoints outside /v1's authentication (guests, console).
+	root gin.IRoutes
+	// v1 is the authenticated API.
+	v1 *gin.RouterGroup
+	// admin is /v1/admin: audited, merchandisers and admins only.
+	admin func() *gin.RouterGroup
+	// idempotent honours Idempotency-Key; limitIP spends the per-IP budget.
+	idempotent, limitIP gin.HandlerFunc
+	// bodyLimit lets route take bodies up to n bytes.
+	bodyLimit func(route string, n int64)
+}
+
+// routes registers every feature whose dependency was passed in Options.
 func (s *Server) routes(o Options) {
-	s.v1.GET("/me", s.me)
+	r := router{
+		root: s.engine, v1: s.v1, admin: s.adminGroup, idempotent: s.idempotent, limitIP: s.limitIP,
+		bodyLimit: func(route string, n int64) { s.bodyLimits[route] = n },
+	}
+	r.v1.GET("/me", me)
 	if o.Privacy != nil {
-		s.registerPrivacy()
+		privacyHandlers{privacy: o.Privacy, audit: o.Audit}.register(r)
 	}
 	if o.Insights != nil {
-		s.registerInsights(o)
+		insightHandlers{insights: o.Insights, stats: o.SearchStats}.register(r)
+		auditHandlers{audit: o.Audit}.register(r)
 	}
 	if o.Catalog != nil {
-		s.catalogRoutes(o.Catalog)
+		catalogHandlers{cat: o.Catalog}.register(r)
 	}
 	if o.Events != nil {
-		s.events = o.Events
-		s.bodyLimits["/v1/events"] = ingest.MaxRequestBytes
-		s.v1.POST("/events", s.postEvents)
+		eventHandlers{events: o.Events}.register(r)
 	}
 	if o.Recommender != nil {
-		s.recommendRoutes(o.Recommender)
+		recommendHandlers{r: o.Recommender}.register(r)
 	}
 	if o.Feeds != nil {
-		s.feedRoutes(o.Feeds)
+		feedHandlers{f: o.Feeds, drain: s.drain}.register(r)
 	}
 	if o.GuestTokens != nil && o.Guests != nil {
-		s.registerGuests(o.GuestTokens, o.Guests)
+		guestHandlers{minter: o.GuestTokens, guests: o.Guests, auth: s.auth}.register(r)
 	}
 	if o.Tags != nil {
-		s.tagRoutes(o.Tags)
+		tagHandlers{t: o.Tags}.register(r)
 	}
 	if o.Notifications != nil {
-		s.notificationRoutes(o.Notifications)
+		notificationHandlers{n: o.Notifications}.register(r)
 	}
 	if o.Search != nil {
-		s.registerSearch(o)
+		searchHandlers{searcher: o.Search, activity: o.SearchActivity, log: s.log}.register(r)
 	}
 	if o.Explorer != nil {
-		s.registerExplorer(o.Explorer)
+		exploreHandlers{explorer: o.Explorer}.register(r)
 	}
 	if o.Recommender != nil && o.Feeds != nil && o.Search != nil {
-		s.recommender, s.feeds = o.Recommender, o.Feeds
-		s.registerPreview()
+		previewHandlers{recommender: o.Recommender, feeds: o.Feeds, searcher: o.Search}.register(r)
 	}
 	if o.Console != nil {
-		s.registerConsole(o)
+		consoleHandlers{assets: o.Console, devTokens: o.DevSignIn}.register(r)
 	}
 }

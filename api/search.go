@@ -35,16 +35,22 @@ var searchParams = map[string]bool{
 	"in_stock": false,
 }
 
-func (s *Server) registerSearch(o Options) {
-	s.searcher = o.Search
-	s.searchLog = o.SearchActivity
-	s.v1.GET("/search", s.search)
-	s.v1.GET("/search/suggest", s.suggest)
+// searchHandlers serve /v1/search and /v1/search/suggest; activity, when
+// set, records each search on the activity stream.
+type searchHandlers struct {
+	searcher Searcher
+	activity ActivityAppender
+	log      *slog.Logger
+}
+
+func (h searchHandlers) register(r router) {
+	r.v1.GET("/search", h.search)
+	r.v1.GET("/search/suggest", h.suggest)
 }
 
 // search answers GET /v1/search. A signed-in shopper's own graph personalises
 // the ranking unless personalize=false.
-func (s *Server) search(c *gin.Context) {
+func (h searchHandlers) search(c *gin.Context) {
 	req, err := parseSearch(c.Request.URL.Query())
 	if err != nil {
 		writeError(c, err)
@@ -62,7 +68,7 @@ func (s *Server) search(c *gin.Context) {
 	}
 	p := principal(c)
 	req.UserID = p.UserID
-	res, err := s.searcher.Search(c.Request.Context(), req)
+	res, err := h.searcher.Search(c.Request.Context(), req)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -71,7 +77,7 @@ func (s *Server) search(c *gin.Context) {
 	if res.NextCursor != "" {
 		res.NextCursor = qid + "." + res.NextCursor
 	}
-	s.recordSearch(c.Request.Context(), p, req, res)
+	h.recordSearch(c.Request.Context(), p, req, res)
 	c.JSON(200, res)
 }
 
@@ -124,13 +130,11 @@ func parseSearch(v url.Values) (stylegraph.SearchRequest, error) {
 			*f.into = &n
 		}
 	}
-	if raw := v.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 {
-			return req, stylegraph.Invalid("limit", "must be between 1 and %d", stylegraph.MaxSearchLimit)
-		}
-		req.Limit = n
+	limit, err := parseInt("limit", v.Get("limit"), 0, 1, stylegraph.MaxSearchLimit)
+	if err != nil {
+		return req, err
 	}
+	req.Limit = limit
 	if raw := v.Get("in_stock"); raw != "" {
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
@@ -154,8 +158,8 @@ func parseSearch(v url.Values) (stylegraph.SearchRequest, error) {
 // recordSearch appends a search activity event (query, filters, result
 // count) so merchandisers see what shoppers look for, zero results included.
 // It runs after the answer is ready and never fails the search.
-func (s *Server) recordSearch(ctx context.Context, p stylegraph.Principal, req stylegraph.SearchRequest, res stylegraph.SearchResult) {
-	if s.searchLog == nil || p.UserID <= 0 || req.Cursor != "" {
+func (h searchHandlers) recordSearch(ctx context.Context, p stylegraph.Principal, req stylegraph.SearchRequest, res stylegraph.SearchResult) {
+	if h.activity == nil || p.UserID <= 0 || req.Cursor != "" {
 		return
 	}
 	n := int(res.Total)
@@ -172,20 +176,23 @@ func (s *Server) recordSearch(ctx context.Context, p stylegraph.Principal, req s
 		return // browsing everything is not a search
 	}
 	if err := ev.Normalize(time.Now()); err != nil {
-		slog.WarnContext(ctx, "search activity not recorded", "err", stylegraph.ErrorMessage(err))
+		h.log.WarnContext(ctx, "search activity not recorded", "err", stylegraph.ErrorMessage(err))
 		return
 	}
 	go func() {
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		if err := s.searchLog.Append(actx, []ingest.Event{ev}); err != nil {
-			slog.WarnContext(actx, "search activity not recorded", "err", err.Error())
+		if err := h.activity.Append(actx, []ingest.Event{ev}); err != nil {
+			h.log.WarnContext(actx, "search activity not recorded", "err", err.Error())
 		}
 	}()
 }
 
+// maxSuggestLimit is the most suggestions one call returns.
+const maxSuggestLimit = 20
+
 // suggest answers GET /v1/search/suggest?q=prefix.
-func (s *Server) suggest(c *gin.Context) {
+func (h searchHandlers) suggest(c *gin.Context) {
 	v := c.Request.URL.Query()
 	for name, vals := range v {
 		if name == "" {
@@ -201,16 +208,12 @@ func (s *Server) suggest(c *gin.Context) {
 			return
 		}
 	}
-	limit := 0
-	if raw := v.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 {
-			writeError(c, stylegraph.Invalid("limit", "must be between 1 and 20"))
-			return
-		}
-		limit = n
+	limit, err := parseInt("limit", v.Get("limit"), 0, 1, maxSuggestLimit)
+	if err != nil {
+		writeError(c, err)
+		return
 	}
-	out, err := s.searcher.Suggest(c.Request.Context(), v.Get("q"), limit)
+	out, err := h.searcher.Suggest(c.Request.Context(), v.Get("q"), limit)
 	if err != nil {
 		writeError(c, err)
 		return

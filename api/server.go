@@ -131,23 +131,9 @@ type Server struct {
 	drain     chan struct{}
 	drainOnce sync.Once
 
-	insights    Insights
-	searchStats SearchStats
-	audit       Auditor
-	privacy     Privacy
+	audit Auditor
 	// bodyLimits override maxBody for route patterns that take more.
 	bodyLimits map[string]int64
-
-	events EventIngester
-
-	searcher  Searcher
-	searchLog ActivityAppender
-
-	recommender Recommender
-	feeds       Feeds
-	explorer    Explorer
-	console     fs.FS
-	devTokens   TokenMinter
 
 	// v1 is the authenticated API group every feature registers on; admin
 	// is /v1/admin (adminGroup).
@@ -187,10 +173,7 @@ func New(o Options) *Server {
 		idem:              o.Idempotency,
 		drain:             make(chan struct{}),
 
-		insights:    o.Insights,
-		searchStats: o.SearchStats,
-		audit:       o.Audit,
-		privacy:     o.Privacy,
+		audit: o.Audit,
 
 		bodyLimits: map[string]int64{},
 	}

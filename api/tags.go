@@ -18,11 +18,10 @@ type Tags interface {
 	TagPosts(ctx context.Context, viewer int64, name, cursor string, limit int) (stylegraph.FeedPage, error)
 }
 
-// tagRoutes registers the tag endpoints; like the feed's, they act as the
+// tagHandlers serve the tag endpoints; like the feed's, they act as the
 // caller.
-func (s *Server) tagRoutes(t Tags) {
-	h := tagHandlers{t: t}
-	g := s.v1.Group("", asUser)
+func (h tagHandlers) register(r router) {
+	g := r.v1.Group("", asUser)
 	g.GET("/me/tags", h.following)
 	g.PUT("/me/tags/:name", h.follow)
 	g.DELETE("/me/tags/:name", h.unfollow)
@@ -43,7 +42,7 @@ func (h tagHandlers) toggle(c *gin.Context, op func(context.Context, int64, stri
 }
 
 func (h tagHandlers) following(c *gin.Context) {
-	limit, err := queryLimit(c)
+	limit, err := queryLimit(c, 0, 0)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -57,7 +56,7 @@ func (h tagHandlers) following(c *gin.Context) {
 }
 
 func (h tagHandlers) posts(c *gin.Context) {
-	limit, err := queryLimit(c)
+	limit, err := queryLimit(c, 0, 0)
 	if err != nil {
 		writeError(c, err)
 		return

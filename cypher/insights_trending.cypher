@@ -1,6 +1,7 @@
 // Products, tags or brands by time-decayed engagement in the window
 // [$since, $now), with the raw engagement of the window before it for the
-// change. Weights: purchase 6, cart 4, like 3, view 1; half-life $halfLifeHours.
+// change, weighted by kind ($weights, the engagement scale); half-life
+// $halfLife (seconds).
 // $kind is 'product' | 'tag' | 'brand'; $category (a category path or null)
 // narrows to products under that category. $prevSince, $since, $now, $limit,
 // $windowSeconds ($now - $since), $buckets
@@ -19,7 +20,7 @@ CALL () {
 }
 WITH p, r, coalesce(r.last, r.at) AS t
 WHERE t >= $prevSince AND t < $now
-WITH p, t, CASE type(r) WHEN 'PURCHASED' THEN 6.0 WHEN 'CARTED' THEN 4.0 WHEN 'LIKED' THEN 3.0 ELSE 1.0 END AS w
+WITH p, t, CASE type(r) WHEN 'PURCHASED' THEN $weights.purchase WHEN 'CARTED' THEN $weights.cart WHEN 'LIKED' THEN $weights.like ELSE $weights.view END AS w
 CALL (p) {
   WITH p WHERE $kind = 'product'
   RETURN p.id AS id, p.title AS name
@@ -40,7 +41,7 @@ WITH id, name, t, w,
     THEN toInteger(floor(duration.inSeconds($since, t).seconds * $buckets / $windowSeconds))
     ELSE -1 END AS bucket
 WITH id, name, bucket,
-  sum(CASE WHEN bucket >= 0 THEN w * 0.5 ^ (duration.inSeconds(t, $now).seconds / 3600.0 / $halfLifeHours) ELSE 0.0 END) AS bscore,
+  sum(CASE WHEN bucket >= 0 THEN w * 0.5 ^ (duration.inSeconds(t, $now).seconds / $halfLife) ELSE 0.0 END) AS bscore,
   sum(CASE WHEN bucket >= 0 THEN w ELSE 0.0 END) AS bcurrent,
   sum(CASE WHEN bucket < 0 THEN w ELSE 0.0 END) AS bprevious
 WITH id, name, sum(bscore) AS score, sum(bcurrent) AS current, sum(bprevious) AS previous,

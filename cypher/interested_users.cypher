@@ -1,5 +1,6 @@
-// Users whose interest in the tags and brands, decayed to now (half-life 30
-// days), sums to at least $min; the $limit strongest. $tags, $brands, $min, $limit
+// Users whose interest in the tags and brands, decayed to now (half-life
+// $halfLife, seconds), sums to at least $min; the $limit strongest.
+// $tags, $brands, $halfLife, $min, $limit
 CALL () {
   MATCH (t:Tag) WHERE t.name IN $tags
   MATCH (u:User)-[i:INTERESTED_IN]->(t)
@@ -10,7 +11,7 @@ CALL () {
   RETURN u, i
 }
 WITH u, sum(coalesce(i.weight, 0.0) * 0.5 ^ (CASE WHEN i.updatedAt IS NULL THEN 0.0
-  ELSE duration.inSeconds(i.updatedAt, datetime()).seconds / 2592000.0 END)) AS score
+  ELSE duration.inSeconds(i.updatedAt, datetime()).seconds / $halfLife END)) AS score
 WHERE score >= $min
 RETURN u.id AS id, score
 ORDER BY score DESC, id

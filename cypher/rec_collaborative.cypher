@@ -3,10 +3,10 @@
 // $perSeed other shoppers who engaged with each seed (the most recent in
 // storage order), ranked by how many seeds they share normalised by how much
 // they engage; the best $neighbours contribute up to $perNeighbour of their
-// own engagements each, weighted by recency (half-life $halfLifeDays before
+// own engagements each, weighted by recency (half-life $halfLife (seconds) before
 // $now) and damped by popularity^$damping. A product liked by 50,000 shoppers
 // costs $perSeed steps, not 50,000. What the scan found is left out.
-// $userId, $now, $halfLifeDays, $scan, $seeds, $perSeed, $neighbours, $perNeighbour, $damping, $limit
+// $userId, $now, $halfLife, $scan, $seeds, $perSeed, $neighbours, $perNeighbour, $damping, $limit
 MATCH (me:User {id: $userId})
 CALL (me) {
   MATCH (me)-[e:LIKED|PURCHASED|CARTED|HID]->(p:Product)
@@ -34,7 +34,7 @@ CALL (other) {
 }
 WITH mine, rec, other, sim, max(at) AS at
 WHERE NOT rec IN mine
-WITH rec, other, sim * 0.5 ^ (CASE WHEN at > $now THEN 0.0 ELSE duration.inSeconds(at, $now).seconds / 86400.0 / $halfLifeDays END) AS w
+WITH rec, other, sim * 0.5 ^ (CASE WHEN at > $now THEN 0.0 ELSE duration.inSeconds(at, $now).seconds / $halfLife END) AS w
 WITH rec, sum(w) AS raw, count(other) AS n
 WITH rec, raw, n, COUNT { (rec)<-[:LIKED|PURCHASED]-() } AS pop
 RETURN rec.id AS id, raw / (toFloat(pop) ^ $damping) AS score, n

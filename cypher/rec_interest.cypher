@@ -1,13 +1,13 @@
 // Interest, with a fixed budget: the $topInterests strongest of the first
 // $scan INTERESTED_IN weights of $userId (tags, brands, categories), each
-// decayed from updatedAt to $now with half-life $halfLifeDays, and for each
+// decayed from updatedAt to $now with half-life $halfLife (seconds), and for each
 // its precomputed top products (the `top`/`topScores` lists that
 // refresh_top_products.cypher keeps on every Tag, Brand and Category; a
 // category's list covers its subcategories), the first $perInterest of them.
 // A product scores the sum over the interests it is top in of interest weight
 // × its popularity score there. Products are never expanded: the lists hold
 // IDs. What the shopper's engagement scan found is left out.
-// $userId, $now, $halfLifeDays, $scan, $topInterests, $perInterest, $limit
+// $userId, $now, $halfLife, $scan, $topInterests, $perInterest, $limit
 MATCH (me:User {id: $userId})
 CALL (me) {
   MATCH (me)-[:LIKED|PURCHASED|CARTED|HID]->(p:Product)
@@ -17,7 +17,7 @@ CALL (me) {
 CALL (me) {
   MATCH (me)-[i:INTERESTED_IN]->(x)
   WITH i, x LIMIT $scan
-  WITH x, i.weight * 0.5 ^ (CASE WHEN i.updatedAt > $now THEN 0.0 ELSE duration.inSeconds(i.updatedAt, $now).seconds / 86400.0 / $halfLifeDays END) AS w
+  WITH x, i.weight * 0.5 ^ (CASE WHEN i.updatedAt > $now THEN 0.0 ELSE duration.inSeconds(i.updatedAt, $now).seconds / $halfLife END) AS w
   RETURN x, w
   ORDER BY w DESC
   LIMIT $topInterests

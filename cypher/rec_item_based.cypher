@@ -7,7 +7,7 @@
 // the scan found is left out. Returns the seed that contributed most, for the
 // reason. No step reads a product's likers, so popular products cost the same
 // as any other.
-// $userId, $now, $halfLifeDays, $freshSince, $scan, $seeds, $k, $limit
+// $userId, $now, $halfLife (seconds), $freshSince, $scan, $seeds, $k, $limit
 MATCH (me:User {id: $userId})
 CALL (me) {
   MATCH (me)-[e:LIKED|PURCHASED|CARTED|HID]->(p:Product)
@@ -18,7 +18,7 @@ UNWIND engaged AS x
 WITH mine, x.p AS p, max(x.at) AS at
 ORDER BY at DESC
 LIMIT $seeds
-WITH mine, p, 0.5 ^ (CASE WHEN at > $now THEN 0.0 ELSE duration.inSeconds(at, $now).seconds / 86400.0 / $halfLifeDays END) AS w
+WITH mine, p, 0.5 ^ (CASE WHEN at > $now THEN 0.0 ELSE duration.inSeconds(at, $now).seconds / $halfLife END) AS w
 CALL (p) {
   MATCH (p)-[s:SIMILAR]->(q:Product)
   WHERE s.computedAt >= $freshSince

@@ -3,11 +3,11 @@
 // a post since $since — each followee's edges scanned up to $scanPer per kind
 // and at most $perFollowee actions each kept — and new products of up to
 // $brands followed brands ($scanPer products read per brand). Each action is
-// weighted (bought 2, posted 1.5, liked 1, new from a brand 0.5) and decays
-// with half-life $halfLifeDays before $now. At most $total actions are
+// weighted by $actionWeights (liked, bought, posted, new) and decays
+// with half-life $halfLife (seconds) before $now. At most $total actions are
 // scored, the most recent first. Up to three followed users per action come
 // back for the reason. What the shopper's engagement scan found is left out.
-// $userId, $since, $now, $halfLifeDays, $scan, $followees, $perFollowee, $scanPer, $brands, $total, $limit
+// $userId, $since, $now, $halfLife, $actionWeights, $scan, $followees, $perFollowee, $scanPer, $brands, $total, $limit
 MATCH (me:User {id: $userId})
 CALL (me) {
   MATCH (me)-[:LIKED|PURCHASED|CARTED|HID]->(p:Product)
@@ -22,18 +22,18 @@ CALL (me) {
       MATCH (f)-[e:LIKED]->(p:Product)
       WITH e, p LIMIT $scanPer
       WITH p, e.at AS at WHERE at >= $since AND at <= $now
-      RETURN p, 'liked' AS action, 1.0 AS weight, at
+      RETURN p, 'liked' AS action, $actionWeights.liked AS weight, at
       UNION ALL
       MATCH (f)-[e:PURCHASED]->(p:Product)
       WITH e, p LIMIT $scanPer
       WITH p, e.last AS at WHERE at >= $since AND at <= $now
-      RETURN p, 'bought' AS action, 2.0 AS weight, at
+      RETURN p, 'bought' AS action, $actionWeights.bought AS weight, at
       UNION ALL
       MATCH (f)-[:POSTED]->(post:Post)
       WITH post LIMIT $scanPer
       WITH post, post.createdAt AS at WHERE at >= $since AND at <= $now
       MATCH (post)-[:FEATURES]->(p:Product)
-      RETURN p, 'posted' AS action, 1.5 AS weight, at
+      RETURN p, 'posted' AS action, $actionWeights.posted AS weight, at
     }
     RETURN p, action, weight, at
     ORDER BY at DESC
@@ -51,14 +51,14 @@ CALL (me) {
     ORDER BY at DESC
     LIMIT $perFollowee
   }
-  RETURN p, 'new' AS action, 0.5 AS weight, null AS who, b AS brand, at
+  RETURN p, 'new' AS action, $actionWeights.new AS weight, null AS who, b AS brand, at
 }
 WITH mine, p, action, weight, who, brand, at
 ORDER BY at DESC
 LIMIT $total
 WITH mine, p, action, weight, who, brand, max(at) AS at
 WHERE NOT p IN mine
-WITH p, action, brand, weight * 0.5 ^ (CASE WHEN at > $now THEN 0.0 ELSE duration.inSeconds(at, $now).seconds / 86400.0 / $halfLifeDays END) AS w, who
+WITH p, action, brand, weight * 0.5 ^ (CASE WHEN at > $now THEN 0.0 ELSE duration.inSeconds(at, $now).seconds / $halfLife END) AS w, who
 ORDER BY w DESC
 WITH p, action, brand, sum(w) AS score, count(who) AS n,
      collect(who {.id, .name, .imageURL, .home})[..3] AS via

@@ -1,12 +1,12 @@
 // One read for search personalisation: the brands and tags a shopper engages
-// with (their own likes, purchases, carts and views, weighted like interest
-// updates; decayed INTERESTED_IN weights; followed brands and tags) and the
+// with (their own likes, purchases, carts and views, weighted by $weights like
+// interest updates; decayed INTERESTED_IN weights; followed brands and tags) and the
 // products liked by people they follow. $userId, $halfLife (seconds),
 // $maxLiked.
 MATCH (u:User {id: $userId})
 CALL (u) {
   OPTIONAL MATCH (u)-[r:LIKED|PURCHASED|CARTED|VIEWED]->(p:Product)
-  WITH p, CASE type(r) WHEN 'PURCHASED' THEN 6.0 WHEN 'CARTED' THEN 4.0 WHEN 'LIKED' THEN 3.0 ELSE 1.0 END AS w
+  WITH p, CASE type(r) WHEN 'PURCHASED' THEN $weights.purchase WHEN 'CARTED' THEN $weights.cart WHEN 'LIKED' THEN $weights.like ELSE $weights.view END AS w
   WHERE p IS NOT NULL
   OPTIONAL MATCH (p)-[:MADE_BY]->(b:Brand)
   OPTIONAL MATCH (p)-[:TAGGED]->(t:Tag)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
 )
 
@@ -97,7 +98,12 @@ func zipfLight(rng *rand.Rand, n int) int {
 }
 
 // engageWeight is what each kind adds to interests, as the graph writer does.
-var engageWeight = map[string]float64{graph.EngageView: 1, graph.EngageLike: 3, graph.EngageCart: 4, graph.EngagePurchase: 6}
+var engageWeight = map[string]float64{
+	graph.EngageView:     stylegraph.EngagementWeights.View,
+	graph.EngageLike:     stylegraph.EngagementWeights.Like,
+	graph.EngageCart:     stylegraph.EngagementWeights.Cart,
+	graph.EngagePurchase: stylegraph.EngagementWeights.Purchase,
+}
 
 // Interests accumulates the INTERESTED_IN weights the graph writer would
 // have built from generated engagements: each adds its kind's weight to the
@@ -133,7 +139,7 @@ func (in *Interests) Add(es []graph.Engagement) {
 			continue
 		}
 		p := in.ds.Products[i]
-		w := engageWeight[e.Kind] * math.Pow(0.5, in.now.Sub(e.At).Hours()/graph.InterestHalfLife.Hours())
+		w := engageWeight[e.Kind] * math.Pow(0.5, in.now.Sub(e.At).Hours()/stylegraph.InterestHalfLife.Hours())
 		for _, t := range p.Tags {
 			in.w[interestKey{user: e.UserID, kind: "tag", key: t}] += w
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
 )
 
@@ -65,7 +66,7 @@ func TestInterestsFollowEngagementWeights(t *testing.T) {
 	p := ds.Products[0]
 	in.Add([]graph.Engagement{
 		{UserID: 1, ProductID: p.ID, Kind: graph.EngageLike, At: now},
-		{UserID: 1, ProductID: p.ID, Kind: graph.EngagePurchase, At: now.Add(-graph.InterestHalfLife)},
+		{UserID: 1, ProductID: p.ID, Kind: graph.EngagePurchase, At: now.Add(-stylegraph.InterestHalfLife)},
 	})
 	got := map[string]float64{}
 	for _, w := range in.Weights() {

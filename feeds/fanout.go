@@ -88,8 +88,8 @@ const deliverInFlight = 2
 
 // Fanout delivers a post to everyone who should see it: the author, the
 // author's followers (unless the author is a celebrity), followers of the
-// brands of its products and users with a strong interest in its tags or
-// brands. Each recipient's list gets the entry pushed and trimmed to the cap,
+// brands of its products, followers of its tags and users with a strong
+// interest in its tags or brands. Each recipient's list gets the entry pushed and trimmed to the cap,
 // in pipelined batches; online recipients get the item on their live stream.
 //
 // The first graph read brings the author's followers with the post, so
@@ -160,15 +160,17 @@ func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error)
 	return st, nil
 }
 
-// otherAudiences lists brand fans and interested users, each once with the
-// strongest reason, brand fans first.
+// otherAudiences lists brand fans, followers of the post's tags and
+// interested users, each once with the strongest reason, in that order.
 func (s *Service) otherAudiences(ctx context.Context, aud stylegraph.PostAudience, celebrity bool) ([]stylegraph.Recipient, error) {
 	var (
-		brandFans  map[int64]int64
-		interested []int64
+		brandFans           map[int64]int64
+		tagFans, interested []int64
 	)
 	// Brand audiences can be as large as a celebrity's, so they are skipped
-	// with it to keep a celebrity post O(1). The two reads run concurrently.
+	// with it to keep a celebrity post O(1); tag followers and interested
+	// users are capped instead (TagFollowerLimit, InterestLimit). The reads
+	// run concurrently.
 	g, gctx := errgroup.WithContext(ctx)
 	if !celebrity {
 		g.Go(func() (err error) {
@@ -179,6 +181,12 @@ func (s *Service) otherAudiences(ctx context.Context, aud stylegraph.PostAudienc
 		})
 	}
 	g.Go(func() (err error) {
+		if tagFans, err = s.g.TagFollowerIDs(gctx, aud.Tags, s.cfg.TagFollowerLimit); err != nil {
+			return fmt.Errorf("tag followers: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
 		if interested, err = s.g.InterestedUserIDs(gctx, aud.Tags, aud.Brands, s.cfg.InterestMin, s.cfg.InterestLimit); err != nil {
 			return fmt.Errorf("interested users: %w", err)
 		}
@@ -187,14 +195,20 @@ func (s *Service) otherAudiences(ctx context.Context, aud stylegraph.PostAudienc
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	out := make([]stylegraph.Recipient, 0, len(brandFans)+len(interested))
-	fans := make(map[int64]bool, len(brandFans))
+	out := make([]stylegraph.Recipient, 0, len(brandFans)+len(tagFans)+len(interested))
+	seen := make(map[int64]bool, len(brandFans)+len(tagFans))
 	for uid, brand := range brandFans {
-		fans[uid] = true
+		seen[uid] = true
 		out = append(out, stylegraph.Recipient{UserID: uid, Ref: stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonBrand, SourceKind: "brand", SourceID: brand}})
 	}
+	for _, uid := range tagFans {
+		if !seen[uid] {
+			seen[uid] = true
+			out = append(out, stylegraph.Recipient{UserID: uid, Ref: stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonTag}})
+		}
+	}
 	for _, uid := range interested {
-		if !fans[uid] {
+		if !seen[uid] {
 			out = append(out, stylegraph.Recipient{UserID: uid, Ref: stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonInterest}})
 		}
 	}

@@ -50,6 +50,7 @@ type Graph interface {
 	PostAudience(ctx context.Context, postID, pushBelow int64) (stylegraph.PostAudience, error)
 	BrandFollowerIDs(ctx context.Context, brandIDs []int64) (map[int64]int64, error)
 	InterestedUserIDs(ctx context.Context, tags []string, brandIDs []int64, min float64, limit int) ([]int64, error)
+	TagFollowerIDs(ctx context.Context, tags []string, limit int) ([]int64, error)
 	TimelineBefore(ctx context.Context, userID, before int64, limit int) ([]stylegraph.FeedRef, error)
 	TrendingFeedIDs(ctx context.Context, since time.Time, limit int) ([]int64, error)
 	LikedFeedIDs(ctx context.Context, userID int64, limit int) ([]int64, error)
@@ -82,6 +83,9 @@ type Config struct {
 	// users one post reaches (default 1,000).
 	InterestMin   float64
 	InterestLimit int
+	// TagFollowerLimit bounds how many followers of a post's tags it reaches,
+	// the most recent followers first (default 10,000).
+	TagFollowerLimit int
 	// Batch is how many recipients share one pipelined round trip (default 1,000).
 	Batch int
 	// Heartbeat is how often a live stream sends a keep-alive (default 15s).
@@ -123,6 +127,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.InterestLimit <= 0 {
 		c.InterestLimit = 1000
+	}
+	if c.TagFollowerLimit <= 0 {
+		c.TagFollowerLimit = 10_000
 	}
 	if c.Batch <= 0 {
 		c.Batch = 1000
@@ -240,10 +247,12 @@ func reasonRank(r string) int {
 		return 1
 	case stylegraph.ReasonBrand:
 		return 2
-	case stylegraph.ReasonInterest:
+	case stylegraph.ReasonTag:
 		return 3
+	case stylegraph.ReasonInterest:
+		return 4
 	}
-	return 4
+	return 5
 }
 
 // append records activity events when an Activity was given.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/stylegraph/stylegraph"
 )
 
 // Activity is a batch of shopper events translated to graph changes, one
@@ -55,9 +57,6 @@ type Interest struct {
 	Weight  float64
 	At      time.Time
 }
-
-// InterestHalfLife is how fast INTERESTED_IN weights fade.
-const InterestHalfLife = 30 * 24 * time.Hour
 
 // keepEventIDs bounds the event IDs a counted relationship remembers to
 // recognise redeliveries.
@@ -110,7 +109,7 @@ func (s *Store) applySteps(ctx context.Context, steps []activityStep) error {
 			if len(st.rows) == 0 {
 				continue
 			}
-			params := map[string]any{"rows": st.rows, "keep": keepEventIDs, "halfLife": InterestHalfLife.Seconds()}
+			params := map[string]any{"rows": st.rows, "keep": keepEventIDs, "halfLife": stylegraph.InterestHalfLife.Seconds()}
 			err := s.traced(ctx, st.name, func(ctx context.Context) error {
 				res, err := tx.Run(ctx, s.query(st.name), params)
 				if err != nil {

@@ -93,12 +93,12 @@ func TestInterestDecays(t *testing.T) {
 		want float64
 	}{
 		{in("a", 4, t0), 4},
-		{in("b", 1, t0.Add(graph.InterestHalfLife)), 4*0.5 + 1},
+		{in("b", 1, t0.Add(stylegraph.InterestHalfLife)), 4*0.5 + 1},
 		// Older than updatedAt: added decayed to updatedAt.
 		{in("c", 2, t0), 4*0.5 + 1 + 2*0.5},
 		// A redelivery adds nothing.
-		{in("b", 1, t0.Add(graph.InterestHalfLife)), 4*0.5 + 1 + 2*0.5},
-		{in("d", 0, t0.Add(3*graph.InterestHalfLife)), (4*0.5 + 1 + 2*0.5) * 0.25},
+		{in("b", 1, t0.Add(stylegraph.InterestHalfLife)), 4*0.5 + 1 + 2*0.5},
+		{in("d", 0, t0.Add(3*stylegraph.InterestHalfLife)), (4*0.5 + 1 + 2*0.5) * 0.25},
 	}
 	for i, st := range steps {
 		if err := g.ApplyActivity(ctx, graph.Activity{Interests: []graph.Interest{st.in}}); err != nil {

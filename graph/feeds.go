@@ -55,6 +55,19 @@ func (s *Store) BrandFollowerIDs(ctx context.Context, brandIDs []int64) (map[int
 	return out, nil
 }
 
+// TagFollowerIDs returns up to limit users who follow any of the tags, the
+// most recent followers first.
+func (s *Store) TagFollowerIDs(ctx context.Context, tags []string, limit int) ([]int64, error) {
+	if len(tags) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	res, err := s.runNamed(ctx, "tag_followers", map[string]any{"tags": tags, "limit": limit})
+	if err != nil {
+		return nil, err
+	}
+	return int64s(res, "id"), nil
+}
+
 // InterestedUserIDs returns up to limit users whose decayed interest in the
 // tags and brands sums to at least min, strongest first.
 func (s *Store) InterestedUserIDs(ctx context.Context, tags []string, brandIDs []int64, min float64, limit int) ([]int64, error) {
@@ -63,6 +76,7 @@ func (s *Store) InterestedUserIDs(ctx context.Context, tags []string, brandIDs [
 	}
 	res, err := s.runNamed(ctx, "interested_users", map[string]any{
 		"tags": nonNil(tags), "brands": nonNilIDs(brandIDs), "min": min, "limit": limit,
+		"halfLife": stylegraph.InterestHalfLife.Seconds(),
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"time"
+
+	"github.com/stylegraph/stylegraph"
 )
 
 // Influencer is a user or brand ranked by followers and engagement reach.
@@ -59,7 +61,7 @@ func (s *Store) Trending(ctx context.Context, f TrendFilter) ([]Trend, error) {
 	window := f.Now.Sub(f.Since)
 	res, err := s.runNamed(ctx, "insights_trending", map[string]any{
 		"kind": f.Kind, "category": nullable(f.Category), "since": f.Since.UTC(), "prevSince": f.Since.Add(-window).UTC(),
-		"now": f.Now.UTC(), "halfLifeHours": f.HalfLifeHours, "limit": f.Limit,
+		"now": f.Now.UTC(), "halfLife": f.HalfLifeHours * 3600, "weights": stylegraph.EngagementWeights.Params(), "limit": f.Limit,
 		"windowSeconds": window.Seconds(), "buckets": TrendBuckets,
 	})
 	if err != nil {

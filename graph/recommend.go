@@ -99,8 +99,6 @@ func (p RecParams) withDefaults() RecParams {
 	return p
 }
 
-func (p RecParams) halfLifeDays() float64 { return p.HalfLife.Hours() / 24 }
-
 // Candidate is one product a recommender proposes, with the evidence its
 // reason is written from.
 type Candidate struct {
@@ -155,7 +153,7 @@ type SimilarEvidence struct {
 func (s *Store) Collaborative(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
 	p = p.withDefaults()
 	res, err := s.runNamed(ctx, "rec_collaborative", map[string]any{
-		"userId": userID, "now": p.Now, "halfLifeDays": p.halfLifeDays(),
+		"userId": userID, "now": p.Now, "halfLife": p.HalfLife.Seconds(),
 		"neighbours": p.Neighbours, "damping": p.Damping, "limit": p.Limit,
 		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "perSeed": p.Budget.PerSeed, "perNeighbour": p.Budget.PerNeighbour,
 	})
@@ -174,7 +172,7 @@ func (s *Store) Collaborative(ctx context.Context, userID int64, p RecParams) ([
 func (s *Store) ItemBased(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
 	p = p.withDefaults()
 	res, err := s.runNamed(ctx, "rec_item_based", map[string]any{
-		"userId": userID, "now": p.Now, "halfLifeDays": p.halfLifeDays(),
+		"userId": userID, "now": p.Now, "halfLife": p.HalfLife.Seconds(),
 		"freshSince": p.FreshSince.UTC(), "limit": p.Limit,
 		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "k": p.Budget.K,
 	})
@@ -192,13 +190,18 @@ func (s *Store) ItemBased(ctx context.Context, userID int64, p RecParams) ([]Can
 	return out, nil
 }
 
+// socialActionWeights weigh what a followee did: a purchase says most, a
+// followed brand's new product least.
+var socialActionWeights = map[string]any{"liked": 1.0, "bought": 2.0, "posted": 1.5, "new": 0.5}
+
 // Social recommends what followed users recently liked, bought or posted and
 // what followed brands recently released.
 func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
 	p = p.withDefaults()
 	res, err := s.runNamed(ctx, "rec_social", map[string]any{
-		"userId": userID, "now": p.Now, "since": p.Now.Add(-p.Window), "halfLifeDays": p.halfLifeDays(), "limit": p.Limit,
-		"scan": p.Budget.Scan, "followees": p.Budget.Followees, "brands": p.Budget.Brands, "scanPer": p.Budget.ScanPer,
+		"userId": userID, "now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(), "limit": p.Limit,
+		"actionWeights": socialActionWeights,
+		"scan":          p.Budget.Scan, "followees": p.Budget.Followees, "brands": p.Budget.Brands, "scanPer": p.Budget.ScanPer,
 		"perFollowee": p.Budget.PerFollowee, "total": p.Budget.Total,
 	})
 	if err != nil {
@@ -229,7 +232,7 @@ func (s *Store) Interest(ctx context.Context, userID int64, p RecParams) ([]Cand
 	p = p.withDefaults()
 	// Interests fade at the rate the graph writer decays them.
 	res, err := s.runNamed(ctx, "rec_interest", map[string]any{
-		"userId": userID, "now": p.Now, "halfLifeDays": InterestHalfLife.Hours() / 24, "topInterests": p.TopInterests, "limit": p.Limit,
+		"userId": userID, "now": p.Now, "halfLife": stylegraph.InterestHalfLife.Seconds(), "topInterests": p.TopInterests, "limit": p.Limit,
 		"scan": p.Budget.Scan, "perInterest": p.Budget.PerInterest,
 	})
 	if err != nil {
@@ -340,8 +343,9 @@ const (
 // included).
 func (s *Store) TrendingProducts(ctx context.Context, category string, p RecParams) ([]Candidate, error) {
 	p = p.withDefaults()
-	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLifeDays": p.halfLifeDays(), "limit": p.Limit,
-		"scan": trendingScan, "products": trendingProducts, "perProduct": trendingPerProduct}
+	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(), "limit": p.Limit,
+		"weights": stylegraph.EngagementWeights.Params(),
+		"scan":    trendingScan, "products": trendingProducts, "perProduct": trendingPerProduct}
 	name := "rec_trending"
 	if category != "" {
 		name, params["category"] = "rec_trending_category", category

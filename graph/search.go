@@ -7,21 +7,18 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// Weights of the signals a taste profile sums per brand and tag; engagement
-// rows are weighted in the query like interest updates (view 1, like 3,
-// cart 4, purchase 6).
-const (
-	followWeight     = 5.0
-	interestHalfLife = 30 * 24 * 3600.0
-	maxLikedProducts = 100
-)
+// maxLikedProducts bounds the products liked by followed people a taste
+// profile reads. Engagements, interests and follows are weighted by the
+// engagement scale (stylegraph.EngagementWeights).
+const maxLikedProducts = 100
 
 // TasteProfile returns, in one query, the brands and tags a user engages
 // with (weighted) and the products liked by the people they follow. An
 // unknown user has an empty profile.
 func (s *Store) TasteProfile(ctx context.Context, userID int64) (stylegraph.TasteProfile, error) {
 	res, err := s.runNamed(ctx, "search_taste_profile", map[string]any{
-		"userId": userID, "halfLife": interestHalfLife, "maxLiked": maxLikedProducts,
+		"userId": userID, "halfLife": stylegraph.InterestHalfLife.Seconds(), "maxLiked": maxLikedProducts,
+		"weights": stylegraph.EngagementWeights.Params(),
 	})
 	if err != nil {
 		return stylegraph.TasteProfile{}, fmt.Errorf("taste profile of user %d: %w", userID, err)
@@ -53,12 +50,12 @@ func (s *Store) TasteProfile(ctx context.Context, userID int64) (stylegraph.Tast
 	addWeighted(prof.Tags, get("interestTags"))
 	for _, name := range get("followedBrands") {
 		if n := str(name); n != "" {
-			prof.Brands[n] += followWeight
+			prof.Brands[n] += stylegraph.EngagementWeights.Follow
 		}
 	}
 	for _, name := range get("followedTags") {
 		if n := str(name); n != "" {
-			prof.Tags[n] += followWeight
+			prof.Tags[n] += stylegraph.EngagementWeights.Follow
 		}
 	}
 	for _, row := range get("liked") {

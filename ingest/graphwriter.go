@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
 )
 
@@ -11,13 +12,13 @@ type ActivityWriter interface {
 	ApplyActivity(ctx context.Context, a graph.Activity) error
 }
 
-// Interest weights per engagement (docs/graph-model.md).
+// interestWeight is the engagement scale keyed by event type.
 var interestWeight = map[Type]float64{
-	View:      1,
-	Like:      3,
-	AddToCart: 4,
-	Purchase:  6,
-	Follow:    5, // brands and tags only
+	View:      stylegraph.EngagementWeights.View,
+	Like:      stylegraph.EngagementWeights.Like,
+	AddToCart: stylegraph.EngagementWeights.Cart,
+	Purchase:  stylegraph.EngagementWeights.Purchase,
+	Follow:    stylegraph.EngagementWeights.Follow, // brands and tags only
 }
 
 // GraphWriter is the Handler that applies events to the graph. Posts and

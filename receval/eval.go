@@ -210,9 +210,6 @@ func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, id
 
 func tag(cfg Config, genre string) string { return strings.ToLower(cfg.Name) + ":" + genre }
 
-// interestHalfLife matches the graph writer's decay of INTERESTED_IN.
-var interestHalfLife = graph.InterestHalfLife
-
 func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config, ids ids) (map[string]Metrics, error) {
 	if _, err := g.ClearEngagements(ctx, ids.scope()); err != nil {
 		return nil, fmt.Errorf("clear: %w", err)
@@ -244,7 +241,7 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 	if err := g.LoadEngagements(ctx, es); err != nil {
 		return nil, fmt.Errorf("load ratings: %w", err)
 	}
-	// Interests as the graph writer would have built them: 3 per like on
+	// Interests as the graph writer would have built them: a like's weight on
 	// each of the movie's genres, decayed to the end of the training period.
 	weights := map[int]map[string]float64{}
 	for _, r := range f.Train {
@@ -254,9 +251,9 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 		if weights[r.User] == nil {
 			weights[r.User] = map[string]float64{}
 		}
-		decay := math.Pow(0.5, now.Sub(r.At).Hours()/interestHalfLife.Hours())
+		decay := math.Pow(0.5, now.Sub(r.At).Hours()/stylegraph.InterestHalfLife.Hours())
 		for _, gname := range genresOf[r.Item] {
-			weights[r.User][gname] += 3 * decay
+			weights[r.User][gname] += stylegraph.EngagementWeights.Like * decay
 		}
 	}
 	var is []graph.InterestWeight

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/stylegraph/stylegraph"
 )
 
 // Signal is one shopper action on a product that moves its popularity.
@@ -16,10 +18,14 @@ type Signal struct {
 	Action    string // view, like, unlike, add_to_cart, purchase
 }
 
-// signalWeights say how much each action says about a product's appeal;
-// the same scale as interest weights in the graph.
+// signalWeights say how much each action says about a product's appeal:
+// the engagement scale, with an unlike taking its like back.
 var signalWeights = map[string]float64{
-	"view": 1, "like": 3, "unlike": -3, "add_to_cart": 4, "purchase": 6,
+	"view":        stylegraph.EngagementWeights.View,
+	"like":        stylegraph.EngagementWeights.Like,
+	"unlike":      -stylegraph.EngagementWeights.Like,
+	"add_to_cart": stylegraph.EngagementWeights.Cart,
+	"purchase":    stylegraph.EngagementWeights.Purchase,
 }
 
 // SignalWeight returns the popularity weight of an action, 0 for actions

@@ -71,6 +71,7 @@ const (
 	FeedReasonFollowing FeedReason = "following"
 	FeedReasonInterest  FeedReason = "interest"
 	FeedReasonOwn       FeedReason = "own"
+	FeedReasonTag       FeedReason = "tag"
 	FeedReasonTrending  FeedReason = "trending"
 )
 

@@ -48,6 +48,7 @@ func (d *Deps) FeedConfig() feeds.Config {
 		RecentComments:     fc.RecentComments,
 		InterestMin:        fc.InterestMin,
 		InterestLimit:      fc.InterestLimit,
+		TagFollowerLimit:   fc.TagFollowerLimit,
 		Batch:              fc.FanoutBatch,
 		Heartbeat:          fc.Heartbeat,
 		StreamsPerUser:     fc.StreamsPerUser,
