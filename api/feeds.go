@@ -305,38 +305,45 @@ func (h feedHandlers) feed(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
 
+// sse writes Server-Sent Events to a response, flushing after each.
+type sse struct {
+	w  gin.ResponseWriter
+	rc *http.ResponseController
+}
+
+// open sends the headers and the client's reconnect delay.
+func (e sse) open() error {
+	// The server's write timeout would cut a long-lived stream.
+	if err := e.rc.SetWriteDeadline(time.Time{}); err != nil {
+		return fmt.Errorf("clear write deadline: %w", err)
+	}
+	hd := e.w.Header()
+	hd.Set("Content-Type", "text/event-stream")
+	hd.Set("Cache-Control", "no-cache")
+	hd.Set("X-Accel-Buffering", "no")
+	e.w.WriteHeader(http.StatusOK)
+	return e.write("retry: 2000\n\n")
+}
+
+// send writes one feed item, its feed ID as the event ID.
+func (e sse) send(id int64, data []byte) error {
+	return e.write(fmt.Sprintf("id: %d\nevent: feed\ndata: %s\n\n", id, data))
+}
+
+// ping writes a comment line as heartbeat.
+func (e sse) ping() error { return e.write(": ping\n\n") }
+
+func (e sse) write(s string) error {
+	if _, err := io.WriteString(e.w, s); err != nil {
+		return err
+	}
+	return e.rc.Flush()
+}
+
 // stream serves Server-Sent Events: one "feed" event per item with its feed
 // ID as the event ID, and a comment line as heartbeat.
 func (h feedHandlers) stream(c *gin.Context) {
-	w := c.Writer
-	rc := http.NewResponseController(w)
-	open := func() error {
-		// The server's write timeout would cut a long-lived stream.
-		if err := rc.SetWriteDeadline(time.Time{}); err != nil {
-			return fmt.Errorf("clear write deadline: %w", err)
-		}
-		hd := w.Header()
-		hd.Set("Content-Type", "text/event-stream")
-		hd.Set("Cache-Control", "no-cache")
-		hd.Set("X-Accel-Buffering", "no")
-		w.WriteHeader(http.StatusOK)
-		if _, err := io.WriteString(w, "retry: 2000\n\n"); err != nil {
-			return err
-		}
-		return rc.Flush()
-	}
-	send := func(id int64, data []byte) error {
-		if _, err := fmt.Fprintf(w, "id: %d\nevent: feed\ndata: %s\n\n", id, data); err != nil {
-			return err
-		}
-		return rc.Flush()
-	}
-	ping := func() error {
-		if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
-			return err
-		}
-		return rc.Flush()
-	}
+	ev := sse{w: c.Writer, rc: http.NewResponseController(c.Writer)}
 	last := c.GetHeader("Last-Event-ID")
 	if last == "" {
 		last = c.Query("lastEventId") // EventSource cannot set headers on the first connect
@@ -353,7 +360,7 @@ func (h feedHandlers) stream(c *gin.Context) {
 		}
 	}()
 	opened := false
-	err := h.f.Stream(ctx, principal(c).UserID, last, func() error { opened = true; return open() }, send, ping)
+	err := h.f.Stream(ctx, principal(c).UserID, last, func() error { opened = true; return ev.open() }, ev.send, ev.ping)
 	cancel()
 	switch {
 	case err != nil && !opened:
@@ -364,7 +371,6 @@ func (h feedHandlers) stream(c *gin.Context) {
 	case opened && drained.Load():
 		// This replica is going away: tell the client to reconnect soon (to
 		// another replica), spread over a second so they do not all come at once.
-		_, _ = fmt.Fprintf(w, "retry: %d\nevent: shutdown\ndata: {\"reconnect\":true}\n\n", 250+rand.IntN(750))
-		_ = rc.Flush()
+		_ = ev.write(fmt.Sprintf("retry: %d\nevent: shutdown\ndata: {\"reconnect\":true}\n\n", 250+rand.IntN(750)))
 	}
 }

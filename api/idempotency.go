@@ -52,39 +52,20 @@ func (s *Server) idempotent(c *gin.Context) {
 		writeError(c, stylegraph.Invalid("Idempotency-Key", "must be 1-255 visible ASCII characters"))
 		return
 	}
-	body, err := io.ReadAll(c.Request.Body)
+	fp, err := fingerprint(c)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.Request.Body = io.NopCloser(bytes.NewReader(body))
-	h := sha256.New()
-	h.Write([]byte(c.Request.Method + " " + c.Request.URL.Path + "\n"))
-	h.Write(body)
-	fp := hex.EncodeToString(h.Sum(nil))
 	scoped := strconv.FormatInt(principal(c).UserID, 10) + ":" + key
-
 	ctx := c.Request.Context()
 	prev, err := s.idem.Begin(ctx, scoped, fp)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	switch {
-	case prev == nil:
-	case prev.Fingerprint != fp:
-		writeError(c, &stylegraph.Error{Code: stylegraph.ECONFLICT, Field: "Idempotency-Key",
-			Message: "this Idempotency-Key was used for a different request; send a new key with a new request"})
-		return
-	case !prev.Done:
-		c.Header("Retry-After", "1")
-		writeError(c, &stylegraph.Error{Code: stylegraph.ECONFLICT, Field: "Idempotency-Key",
-			Message: "a request with this Idempotency-Key is still running; retry later"})
-		return
-	default:
-		c.Header("Idempotent-Replayed", "true")
-		c.Data(prev.Status, prev.ContentType, prev.Body)
-		c.Abort()
+	if prev != nil {
+		answerPrevious(c, prev, fp)
 		return
 	}
 	rec := &recorder{ResponseWriter: c.Writer}
@@ -94,9 +75,48 @@ func (s *Server) idempotent(c *gin.Context) {
 	// thing, not a second one. The handler finds the key in its context.
 	c.Request = c.Request.WithContext(idempotency.NewContext(ctx, scoped+":"+fp))
 	c.Next()
+	s.settle(ctx, scoped, fp, rec)
+}
+
+// fingerprint reads the body (putting it back for the handler) and hashes
+// it with the method and path.
+func fingerprint(c *gin.Context) (string, error) {
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return "", err
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	h := sha256.New()
+	h.Write([]byte(c.Request.Method + " " + c.Request.URL.Path + "\n"))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// answerPrevious answers a key seen before: a conflict when the body
+// differs or the first request still runs, else the first answer again.
+func answerPrevious(c *gin.Context, prev *idempotency.Reply, fp string) {
+	switch {
+	case prev.Fingerprint != fp:
+		writeError(c, &stylegraph.Error{Code: stylegraph.ECONFLICT, Field: "Idempotency-Key",
+			Message: "this Idempotency-Key was used for a different request; send a new key with a new request"})
+	case !prev.Done:
+		c.Header("Retry-After", "1")
+		writeError(c, &stylegraph.Error{Code: stylegraph.ECONFLICT, Field: "Idempotency-Key",
+			Message: "a request with this Idempotency-Key is still running; retry later"})
+	default:
+		c.Header("Idempotent-Replayed", "true")
+		c.Data(prev.Status, prev.ContentType, prev.Body)
+		c.Abort()
+	}
+}
+
+// settle keeps the answer under the key, or releases the key when the
+// answer is worth a retry (5xx, 409, 429, a caller gone).
+func (s *Server) settle(ctx context.Context, scoped, fp string, rec *recorder) {
 	status := rec.Status()
 	keep := status >= 200 && status < 300 ||
 		status >= 400 && status < statusClientClosed && status != http.StatusConflict && status != http.StatusTooManyRequests
+	var err error
 	if keep {
 		err = s.idem.Finish(ctx, scoped, idempotency.Reply{Fingerprint: fp, Status: status, ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()})
 	} else {

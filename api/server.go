@@ -145,18 +145,7 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 
 // New builds the server and its routes.
 func New(o Options) *Server {
-	if o.Logger == nil {
-		o.Logger = slog.Default()
-	}
-	if o.Registry == nil {
-		o.Registry = prometheus.NewRegistry()
-	}
-	if o.ReadHeaderTimeout <= 0 {
-		o.ReadHeaderTimeout = 5 * time.Second
-	}
-	if o.MaxBodyBytes <= 0 {
-		o.MaxBodyBytes = 1 << 20
-	}
+	o = withDefaults(o)
 	s := &Server{
 		engine:            gin.New(),
 		log:               o.Logger,
@@ -172,11 +161,41 @@ func New(o Options) *Server {
 		budgets:           o.Budgets,
 		idem:              o.Idempotency,
 		drain:             make(chan struct{}),
-
-		audit: o.Audit,
-
-		bodyLimits: map[string]int64{},
+		audit:             o.Audit,
+		bodyLimits:        map[string]int64{},
 	}
+	s.handler = s.engine
+	if o.TracerProvider != nil {
+		s.handler = traced(s.engine, o.TracerProvider)
+		s.engine.Use(nameSpanByRoute)
+	}
+	s.setUpEngine(o)
+	s.internal = s.newInternal()
+	s.v1 = s.engine.Group("/v1", s.guard, scopeServices, scopeGuests)
+	s.routes(o)
+	return s
+}
+
+// withDefaults fills in what o leaves zero.
+func withDefaults(o Options) Options {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+	}
+	if o.ReadHeaderTimeout <= 0 {
+		o.ReadHeaderTimeout = 5 * time.Second
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	return o
+}
+
+// setUpEngine sets the engine's middleware, its answers for unknown routes
+// and methods, and the unauthenticated health and spec endpoints.
+func (s *Server) setUpEngine(o Options) {
 	e := s.engine
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
@@ -184,11 +203,6 @@ func New(o Options) *Server {
 	if err := e.SetTrustedProxies(o.TrustedProxies); err != nil {
 		s.log.Warn("ignoring bad trusted proxies", "err", err.Error())
 		_ = e.SetTrustedProxies(nil)
-	}
-	s.handler = e
-	if o.TracerProvider != nil {
-		s.handler = traced(e, o.TracerProvider)
-		e.Use(nameSpanByRoute)
 	}
 	e.Use(s.requestContext, s.recoverPanic, s.withBudget, s.markDegraded)
 	if len(o.CORSOrigins) > 0 {
@@ -205,16 +219,10 @@ func New(o Options) *Server {
 			RequestID: RequestIDFromContext(c.Request.Context()),
 		}})
 	})
-
 	e.GET("/livez", s.livez)
 	e.GET("/healthz", s.livez)
 	e.GET("/readyz", s.readyz)
 	e.GET("/openapi.yaml", s.openAPI)
-	s.internal = s.newInternal()
-
-	s.v1 = e.Group("/v1", s.guard, scopeServices, scopeGuests)
-	s.routes(o)
-	return s
 }
 
 // Handler returns the root handler, for tests and embedding.
