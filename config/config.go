@@ -118,9 +118,34 @@ const devJWTSecret = "stylegraph-dev-secret-change-me-0123456789"
 func Load() (Config, error) { return LoadFrom(os.LookupEnv) }
 
 // LoadFrom reads the configuration through lookup, which tests replace.
+// The steps run in a fixed order: the first bad variable is the one reported.
 func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	r := reader{lookup: lookup}
-	c := Config{
+	c := r.base()
+	c.Archive = r.archive()
+	c.ActivityLog = r.activityLog()
+	if c.AuditDir == "off" {
+		c.AuditDir = ""
+	}
+	r.checkEdge(c)
+	c.Feed = r.feed()
+	r.readSecrets(&c)
+	c.Activity = r.activity()
+	c.Recs = r.recs()
+	c.Search = r.search()
+	c.Reliability = r.reliability()
+	c.OpenSearchSigV4 = r.openSearchSigV4()
+	c.Tracing = r.tracing()
+	r.checkAddrs(&c)
+	if r.err != nil {
+		return Config{}, r.err
+	}
+	return c, nil
+}
+
+// base reads the addresses, credentials and limits of the process.
+func (r *reader) base() Config {
+	return Config{
 		HTTPAddr:           r.str("HTTP_ADDR", ":8080"),
 		InternalAddr:       r.str("INTERNAL_ADDR", "127.0.0.1:9464"),
 		LogLevel:           r.str("LOG_LEVEL", "info"),
@@ -145,11 +170,10 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		TrustedProxies:     r.list("TRUSTED_PROXIES"),
 		AuditDir:           r.str("AUDIT_DIR", "archive"),
 	}
-	c.Archive = r.archive()
-	c.ActivityLog = r.activityLog()
-	if c.AuditDir == "off" {
-		c.AuditDir = ""
-	}
+}
+
+// checkEdge checks the HTTP edge's rate limits, CORS origins and proxies.
+func (r *reader) checkEdge(c Config) {
 	if c.RateLimitPerUser < 0 {
 		r.fail("RATE_LIMIT_PER_USER", strconv.Itoa(c.RateLimitPerUser), "must be 0 (off) or positive")
 	}
@@ -168,7 +192,11 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 			}
 		}
 	}
-	c.Feed = r.feed()
+}
+
+// readSecrets reads STYLEGRAPH_ENV, the JWT secret (a dev default outside
+// prod) and the API keys.
+func (r *reader) readSecrets(c *Config) {
 	env := r.str("STYLEGRAPH_ENV", "dev")
 	if env != "dev" && env != "test" && env != "prod" {
 		r.fail("STYLEGRAPH_ENV", env, "must be dev, test or prod")
@@ -184,8 +212,11 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	}
 	c.Env = env
 	c.APIKeys = r.apiKeys("STYLEGRAPH_API_KEYS", env)
-	c.Activity = r.activity()
-	c.Recs = Recs{
+}
+
+// recs reads the RECS_* variables and FEED_RECS_EVERY.
+func (r *reader) recs() Recs {
+	c := Recs{
 		Weights:        r.weights("RECS_WEIGHTS", "collaborative=1,social=1,interest=0.2,trending=0.1"),
 		MaxPerBrand:    r.int("RECS_MAX_PER_BRAND", 3),
 		MaxPerCategory: r.int("RECS_MAX_PER_CATEGORY", 4),
@@ -196,20 +227,21 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		CacheTTL:       r.duration("RECS_CACHE_TTL", 6*time.Hour),
 		FeedEvery:      r.int("FEED_RECS_EVERY", 5),
 	}
-	if c.Recs.FeedEvery < 0 || c.Recs.FeedEvery == 1 {
-		r.fail("FEED_RECS_EVERY", strconv.Itoa(c.Recs.FeedEvery), "must be 0 (off) or at least 2")
+	if c.FeedEvery < 0 || c.FeedEvery == 1 {
+		r.fail("FEED_RECS_EVERY", strconv.Itoa(c.FeedEvery), "must be 0 (off) or at least 2")
 	}
-	if c.Recs.MaxPerBrand < 0 {
-		r.fail("RECS_MAX_PER_BRAND", strconv.Itoa(c.Recs.MaxPerBrand), "must be 0 (no cap) or more")
+	if c.MaxPerBrand < 0 {
+		r.fail("RECS_MAX_PER_BRAND", strconv.Itoa(c.MaxPerBrand), "must be 0 (no cap) or more")
 	}
-	if c.Recs.MaxPerCategory < 0 {
-		r.fail("RECS_MAX_PER_CATEGORY", strconv.Itoa(c.Recs.MaxPerCategory), "must be 0 (no cap) or more")
+	if c.MaxPerCategory < 0 {
+		r.fail("RECS_MAX_PER_CATEGORY", strconv.Itoa(c.MaxPerCategory), "must be 0 (no cap) or more")
 	}
-	c.Search = r.search()
-	c.Reliability = r.reliability()
-	c.OpenSearchSigV4 = r.openSearchSigV4()
-	c.Tracing = r.tracing()
+	return c
+}
 
+// checkAddrs checks the listen and service addresses, Redis and the log
+// level.
+func (r *reader) checkAddrs(c *Config) {
 	r.hostPort("HTTP_ADDR", c.HTTPAddr)
 	if c.InternalAddr != "off" {
 		r.hostPort("INTERNAL_ADDR", c.InternalAddr)
@@ -218,7 +250,7 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 		}
 	}
 	r.hostPort("REDIS_ADDR", c.RedisAddr)
-	r.readRedis(&c)
+	r.readRedis(c)
 	r.url("NEO4J_URI", c.Neo4jURI, "neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 	// Several node URLs, comma-separated: the client spreads requests over
 	// them and retries a failed one on the next.
@@ -233,10 +265,6 @@ func LoadFrom(lookup func(string) (string, bool)) (Config, error) {
 	if c.RedisDB < 0 || c.RedisDB > 15 {
 		r.fail("REDIS_DB", strconv.Itoa(c.RedisDB), "must be between 0 and 15")
 	}
-	if r.err != nil {
-		return Config{}, r.err
-	}
-	return c, nil
 }
 
 // devAPIKey is the service key accepted in dev so that `make run` samples and
