@@ -272,6 +272,16 @@ func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID i
 	if _, err := s.g.EditPost(ctx, postID, d.Title, d.Text, d.Tags, mentions); err != nil {
 		return stylegraph.Feed{}, fmt.Errorf("edit post %d: %w", postID, err)
 	}
+	// Users the edit mentions for the first time are told (nearline, by the
+	// notifications consumer); those the post already named are not.
+	if added := newMentions(cur.Post.Mentions, mentions); len(added) > 0 {
+		if err := s.append(ctx, ingest.Event{
+			Type: ingest.PostEdited, UserID: author, OccurredAt: s.now().UTC(),
+			Target: &ingest.Target{Kind: ingest.KindPost, ID: postID}, Data: ingest.Data{Mentions: added},
+		}); err != nil {
+			return stylegraph.Feed{}, err
+		}
+	}
 	f, err := s.refresh(ctx, fid)
 	if err != nil {
 		return stylegraph.Feed{}, err
@@ -282,6 +292,17 @@ func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID i
 	}
 	f.LikedByMe = liked[fid]
 	return f, nil
+}
+
+// newMentions returns the IDs in now that before does not name.
+func newMentions(before []stylegraph.User, now []int64) []int64 {
+	var out []int64
+	for _, id := range now {
+		if !slices.ContainsFunc(before, func(u stylegraph.User) bool { return u.ID == id }) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // draftTexts are the parts of a post that may hold hashtags and mentions.

@@ -32,6 +32,7 @@ const (
 	Search         Type = "search"
 	PostCreated    Type = "post_created"
 	PostDeleted    Type = "post_deleted"
+	PostEdited     Type = "post_edited"
 	Hide           Type = "hide"
 )
 
@@ -62,6 +63,7 @@ var targets = map[Type][]Kind{
 	Search:         nil,
 	PostCreated:    {KindPost},
 	PostDeleted:    {KindPost},
+	PostEdited:     {KindPost},
 	Hide:           {KindProduct},
 }
 
@@ -101,6 +103,7 @@ type Data struct {
 	Text        string            `json:"text,omitempty"`        // comment
 	CommentID   int64             `json:"commentId,omitempty"`   // comment
 	AuthorID    int64             `json:"authorId,omitempty"`    // post_created, post_deleted
+	Mentions    []int64           `json:"mentions,omitempty"`    // post_edited: the users the edit newly mentions
 	// QueryID ties a search to what followed it: set by the API on search
 	// events, sent back by apps on the view (a click) or add_to_cart of a
 	// product found by that search, with the hit's 1-based Position.
@@ -309,6 +312,17 @@ func (e *Event) validateData() error {
 	}
 	if d.CommentID < 0 || d.CommentID > 1<<53-1 || d.AuthorID < 0 || d.AuthorID > 1<<53-1 {
 		return stylegraph.Invalid("data", "IDs must be positive integers below 2^53")
+	}
+	if e.Type != PostEdited && len(d.Mentions) > 0 {
+		return stylegraph.Invalid("data.mentions", "only post_edited events carry mentions")
+	}
+	if len(d.Mentions) > stylegraph.MaxMentions {
+		return stylegraph.Invalid("data.mentions", "at most %d mentions", stylegraph.MaxMentions)
+	}
+	for _, id := range d.Mentions {
+		if id <= 0 || id > 1<<53-1 {
+			return stylegraph.Invalid("data.mentions", "IDs must be positive integers below 2^53")
+		}
 	}
 	if e.Type != PostCreated && e.Type != PostDeleted && d.AuthorID != 0 {
 		return stylegraph.Invalid("data.authorId", "only post events carry an author")

@@ -104,15 +104,15 @@ var commerce = map[Type]bool{AddToCart: true, RemoveFromCart: true, Purchase: tr
 var guestTypes = map[Type]bool{View: true, Like: true, Unlike: true, Hide: true, Search: true}
 
 // authorize decides who may record an event. Post lifecycle events
-// (post_created, post_deleted) are derived by the server when a post is
+// (post_created, post_edited, post_deleted) are derived by the server when a post is
 // written or deleted through /v1/posts, so no caller may send them: a forged
 // one would bury or re-fan-out someone else's post. A service may act for
 // anyone; everyone else only as themself (a missing actor is the caller) and
 // never reports commerce facts.
 func authorize(p stylegraph.Principal, e *Event) error {
-	if e.Type == PostCreated || e.Type == PostDeleted {
+	if e.Type == PostCreated || e.Type == PostDeleted || e.Type == PostEdited {
 		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",
-			Message: fmt.Sprintf("%s events are recorded by the server; create and delete posts through /v1/posts", e.Type)}
+			Message: fmt.Sprintf("%s events are recorded by the server; create, edit and delete posts through /v1/posts", e.Type)}
 	}
 	if p.Is(stylegraph.RoleService) {
 		return nil

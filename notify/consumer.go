@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/stylegraph/stylegraph"
@@ -68,7 +69,7 @@ func (c *Consumer) handle(ctx context.Context, e ingest.Event) error {
 // commented post, the followed user, the users a post or comment mentions.
 func (c *Consumer) activities(ctx context.Context, e ingest.Event) ([]Activity, error) {
 	var out []Activity
-	if e.Target.Kind == ingest.KindPost && (e.Type == ingest.PostCreated || e.Type == ingest.CommentEvent) {
+	if e.Target.Kind == ingest.KindPost && (e.Type == ingest.PostCreated || e.Type == ingest.CommentEvent || e.Type == ingest.PostEdited) {
 		ms, err := c.mentioned(ctx, e)
 		if err != nil {
 			return nil, err
@@ -100,11 +101,20 @@ func (c *Consumer) activities(ctx context.Context, e ingest.Event) ([]Activity, 
 	return append(out, a), nil
 }
 
-// mentioned returns the users a new post (from the graph) or a comment (from
-// its text, users that exist) mentions.
+// mentioned returns the users a new post (from the graph), an edit (those
+// it newly mentions that the post still mentions) or a comment (from its
+// text, users that exist) mentions.
 func (c *Consumer) mentioned(ctx context.Context, e ingest.Event) ([]int64, error) {
-	if e.Type == ingest.PostCreated {
+	switch e.Type {
+	case ingest.PostCreated:
 		return c.Graph.PostMentions(ctx, e.Target.ID)
+	case ingest.PostEdited:
+		now, err := c.Graph.PostMentions(ctx, e.Target.ID)
+		if err != nil {
+			return nil, err
+		}
+		// A later edit may have taken a mention out again before this ran.
+		return slices.DeleteFunc(now, func(id int64) bool { return !slices.Contains(e.Data.Mentions, id) }), nil
 	}
 	var out []int64
 	for _, id := range stylegraph.Mentions(e.Data.Text) {

@@ -44,6 +44,7 @@ const (
 	EventTypeLike           EventType = "like"
 	EventTypePostCreated    EventType = "post_created"
 	EventTypePostDeleted    EventType = "post_deleted"
+	EventTypePostEdited     EventType = "post_edited"
 	EventTypePurchase       EventType = "purchase"
 	EventTypeRemoveFromCart EventType = "remove_from_cart"
 	EventTypeSearch         EventType = "search"
@@ -300,6 +301,9 @@ type Event struct {
 		CommentId *ID                `json:"commentId,omitempty"`
 		Currency  *string            `json:"currency,omitempty"`
 		Filters   *map[string]string `json:"filters,omitempty"`
+
+		// Mentions On `post_edited` (recorded by the server): the users the edit newly mentions.
+		Mentions *[]ID `json:"mentions,omitempty"`
 
 		// Position With `queryID`: the hit's 1-based position across the search's pages.
 		Position *int32   `json:"position,omitempty"`
