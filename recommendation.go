@@ -1,5 +1,7 @@
 package stylegraph
 
+import "time"
+
 // Recommendation is one recommended product and why a shopper sees it.
 type Recommendation struct {
 	Product Product  `json:"product"`
@@ -39,4 +41,143 @@ type RecommendationQuery struct {
 type RecommendationPage struct {
 	Items []Recommendation
 	Next  int
+}
+
+// RecParams tune one recommender call. Zero values take the defaults below.
+type RecParams struct {
+	// Now is the reference time for recency; evaluations replay the past.
+	Now time.Time
+	// HalfLife is how fast engagement loses weight (default 14 days).
+	HalfLife time.Duration
+	// Window bounds how far back social and trending look (default 30 days).
+	Window time.Duration
+	// Limit caps the candidates returned (default 50).
+	Limit int
+	// Neighbours is how many similar shoppers collaborative reads (default 50).
+	Neighbours int
+	// Damping is the popularity exponent collaborative divides by (default 0.2).
+	Damping float64
+	// TopInterests is how many interests the interest recommender reads (default 5).
+	TopInterests int
+	// FreshSince ignores SIMILAR edges computed before it (item-based).
+	FreshSince time.Time
+	// Budget bounds every hop; zero fields take DefaultRecBudget's.
+	Budget RecBudget
+}
+
+// RecBudget is the fixed work per hop of the personal recommenders, so that a
+// query costs the same whatever the size of the graph or the popularity of a
+// product: nothing is expanded beyond these counts.
+type RecBudget struct {
+	// Scan is how many of the shopper's engagement (and interest) edges are
+	// read; they are also what is left out of the results.
+	Scan int
+	// Seeds is how many of the most recent engagements seed collaborative.
+	Seeds int
+	// K is how many precomputed neighbours each seed contributes.
+	K int
+	// PerSeed is how many other shoppers of a seed live collaborative reads;
+	// PerNeighbour how many engagements of each neighbour.
+	PerSeed, PerNeighbour int
+	// Followees, Brands: how many followed accounts and brands social reads;
+	// ScanPer edges scanned per followee (per kind) and brand; PerFollowee
+	// actions kept per followee or brand; Total actions scored in all.
+	Followees, Brands, ScanPer, PerFollowee, Total int
+	// PerInterest is how many of an interest's top products are read.
+	PerInterest int
+}
+
+// DefaultRecBudget is the budget when none is set.
+var DefaultRecBudget = RecBudget{Scan: 200, Seeds: 10, K: 30, PerSeed: 20, PerNeighbour: 20,
+	Followees: 100, Brands: 20, ScanPer: 20, PerFollowee: 5, Total: 300, PerInterest: 50}
+
+// WithDefaults fills zero fields from DefaultRecBudget.
+func (b RecBudget) WithDefaults() RecBudget {
+	d := DefaultRecBudget
+	for _, f := range []struct{ v, def *int }{
+		{&b.Scan, &d.Scan}, {&b.Seeds, &d.Seeds}, {&b.K, &d.K}, {&b.PerSeed, &d.PerSeed},
+		{&b.PerNeighbour, &d.PerNeighbour}, {&b.Followees, &d.Followees}, {&b.Brands, &d.Brands},
+		{&b.ScanPer, &d.ScanPer}, {&b.PerFollowee, &d.PerFollowee}, {&b.Total, &d.Total}, {&b.PerInterest, &d.PerInterest},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	return b
+}
+
+// WithDefaults fills zero fields with the defaults documented on each.
+func (p RecParams) WithDefaults() RecParams {
+	if p.Now.IsZero() {
+		p.Now = time.Now()
+	}
+	p.Now = p.Now.UTC()
+	if p.HalfLife <= 0 {
+		p.HalfLife = 14 * 24 * time.Hour
+	}
+	if p.Window <= 0 {
+		p.Window = 30 * 24 * time.Hour
+	}
+	if p.Limit <= 0 {
+		p.Limit = 50
+	}
+	if p.Neighbours <= 0 {
+		p.Neighbours = 50
+	}
+	if p.Damping == 0 {
+		p.Damping = 0.2
+	}
+	if p.TopInterests <= 0 {
+		p.TopInterests = 5
+	}
+	p.Budget = p.Budget.WithDefaults()
+	return p
+}
+
+// Candidate is one product a recommender proposes, with the evidence its
+// reason is written from.
+type Candidate struct {
+	ProductID int64
+	Score     float64
+	// Count is how many shoppers support it (collaborative neighbours,
+	// trending engagements) or how many liked products led to it (item-based).
+	Count int
+	// Because is the liked product that contributed most (item-based).
+	Because *ProductRef
+	// Actions are what followed people and brands did (social).
+	Actions []SocialAction
+	// Matched are the interests it matches, strongest first (interest).
+	Matched []InterestMatch
+	// Similar says what it shares with the product asked about (similar).
+	Similar *SimilarEvidence
+	// Category is its leaf category path (trending).
+	Category string
+}
+
+// ProductRef names a product in a reason.
+type ProductRef struct {
+	ID    int64  `json:"id"`
+	Title string `json:"title"`
+}
+
+// SocialAction is one kind of thing followed accounts did with a product.
+type SocialAction struct {
+	Action string // liked, bought, posted, new
+	Count  int    // how many followed users did it
+	Via    []User // up to three of them
+	Brand  string // the followed brand, for "new"
+}
+
+// InterestMatch is one interest a product matches.
+type InterestMatch struct {
+	Kind string // tag, brand, category
+	Name string
+}
+
+// SimilarEvidence is what a product shares with another.
+type SimilarEvidence struct {
+	SameBrand    bool
+	SameCategory bool
+	Tags         []string
+	Together     int // shoppers who liked or bought both
 }

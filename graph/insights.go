@@ -7,14 +7,20 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// Influencer is a user or brand ranked by followers and engagement reach.
-type Influencer struct {
-	Kind      string `json:"kind"`
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	Followers int64  `json:"followers"`
-	Reach     int64  `json:"reach"`
-}
+// Aliases while callers move to the root package.
+type (
+	Influencer  = stylegraph.Influencer
+	TrendFilter = stylegraph.TrendFilter
+	Trend       = stylegraph.Trend
+	Segment     = stylegraph.Segment
+	Audience    = stylegraph.Audience
+	Pair        = stylegraph.ProductPair
+	Overlap     = stylegraph.BrandOverlap
+	Funnel      = stylegraph.Funnel
+)
+
+// TrendBuckets is stylegraph.TrendBuckets.
+const TrendBuckets = stylegraph.TrendBuckets
 
 // Influencers ranks users and brands by followers, with the distinct shoppers
 // their content reached since since.
@@ -30,30 +36,6 @@ func (s *Store) Influencers(ctx context.Context, since time.Time, limit int) ([]
 	}
 	return out, nil
 }
-
-// TrendFilter selects what Trending ranks.
-type TrendFilter struct {
-	Kind          string // product | tag | brand
-	Category      string // a category path, or "" for all
-	Since, Now    time.Time
-	HalfLifeHours float64
-	Limit         int
-}
-
-// Trend is one ranked product, tag or brand. Current and Previous are the
-// raw weighted engagement of this window and the one before it; Series
-// splits Current into TrendBuckets equal slices of the window, oldest first.
-type Trend struct {
-	ID       int64     `json:"id,omitempty"`
-	Name     string    `json:"name"`
-	Score    float64   `json:"score"`
-	Current  float64   `json:"current"`
-	Previous float64   `json:"previous"`
-	Series   []float64 `json:"series"`
-}
-
-// TrendBuckets is how many slices of the window a Trend's Series has.
-const TrendBuckets = 8
 
 // Trending ranks by time-decayed engagement in [Since, Now) and reports the
 // change against the window of the same length before it.
@@ -78,21 +60,6 @@ func (s *Store) Trending(ctx context.Context, f TrendFilter) ([]Trend, error) {
 		out = append(out, t)
 	}
 	return out, nil
-}
-
-// Segment is an interest or a brand shared by part of an audience.
-type Segment struct {
-	Kind  string `json:"kind,omitempty"`
-	ID    int64  `json:"id,omitempty"`
-	Name  string `json:"name"`
-	Users int64  `json:"users"`
-}
-
-// Audience describes who engages with a product or brand.
-type Audience struct {
-	Size     int64     `json:"size"`
-	Segments []Segment `json:"segments"`
-	Brands   []Segment `json:"brands"`
 }
 
 // AudienceOf reports the audience of a product or brand (kind) since since.
@@ -122,18 +89,6 @@ func segments(v any) []Segment {
 	return out
 }
 
-// Pair is two products engaged with by the same shoppers.
-type Pair struct {
-	A          int64   `json:"a"`
-	ATitle     string  `json:"aTitle"`
-	B          int64   `json:"b"`
-	BTitle     string  `json:"bTitle"`
-	Both       int64   `json:"both"`
-	Support    float64 `json:"support"`
-	Confidence float64 `json:"confidence"`
-	Lift       float64 `json:"lift"`
-}
-
 // BoughtTogether returns product pairs bought or liked together at least
 // minCount times, for one product (productID > 0) or overall.
 func (s *Store) BoughtTogether(ctx context.Context, productID int64, minCount, limit int) ([]Pair, error) {
@@ -157,14 +112,6 @@ func (s *Store) BoughtTogether(ctx context.Context, productID int64, minCount, l
 	return out, nil
 }
 
-// Overlap is the shared audience of two brands.
-type Overlap struct {
-	A       int64   `json:"a"`
-	B       int64   `json:"b"`
-	Shared  int64   `json:"shared"`
-	Jaccard float64 `json:"jaccard"`
-}
-
 // BrandOverlap measures the shared audience of brands a and b.
 func (s *Store) BrandOverlap(ctx context.Context, a, b int64) (Overlap, error) {
 	res, err := s.runNamed(ctx, "insights_brand_overlap", map[string]any{"a": a, "b": b})
@@ -176,14 +123,6 @@ func (s *Store) BrandOverlap(ctx context.Context, a, b int64) (Overlap, error) {
 	}
 	m := res.Records[0].AsMap()
 	return Overlap{A: i64(m["a"]), B: i64(m["b"]), Shared: i64(m["shared"]), Jaccard: num(m["jaccard"])}, nil
-}
-
-// Funnel counts distinct shoppers per step.
-type Funnel struct {
-	Views     int64 `json:"views"`
-	Likes     int64 `json:"likes"`
-	Carts     int64 `json:"carts"`
-	Purchases int64 `json:"purchases"`
 }
 
 // FunnelOf reports the funnel of one product (productID > 0) or of every

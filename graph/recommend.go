@@ -10,148 +10,25 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// RecParams tune one recommender call. Zero values take the defaults below.
-type RecParams struct {
-	// Now is the reference time for recency; evaluations replay the past.
-	Now time.Time
-	// HalfLife is how fast engagement loses weight (default 14 days).
-	HalfLife time.Duration
-	// Window bounds how far back social and trending look (default 30 days).
-	Window time.Duration
-	// Limit caps the candidates returned (default 50).
-	Limit int
-	// Neighbours is how many similar shoppers collaborative reads (default 50).
-	Neighbours int
-	// Damping is the popularity exponent collaborative divides by (default 0.2).
-	Damping float64
-	// TopInterests is how many interests the interest recommender reads (default 5).
-	TopInterests int
-	// FreshSince ignores SIMILAR edges computed before it (item-based).
-	FreshSince time.Time
-	// Budget bounds every hop; zero fields take DefaultBudget's.
-	Budget Budget
-}
+// Aliases while callers move to the root package.
+type (
+	RecParams       = stylegraph.RecParams
+	Budget          = stylegraph.RecBudget
+	Candidate       = stylegraph.Candidate
+	ProductRef      = stylegraph.ProductRef
+	SocialAction    = stylegraph.SocialAction
+	InterestMatch   = stylegraph.InterestMatch
+	SimilarEvidence = stylegraph.SimilarEvidence
+)
 
-// Budget is the fixed work per hop of the personal recommenders, so that a
-// query costs the same whatever the size of the graph or the popularity of a
-// product: nothing is expanded beyond these counts.
-type Budget struct {
-	// Scan is how many of the shopper's engagement (and interest) edges are
-	// read; they are also what is left out of the results.
-	Scan int
-	// Seeds is how many of the most recent engagements seed collaborative.
-	Seeds int
-	// K is how many precomputed neighbours each seed contributes.
-	K int
-	// PerSeed is how many other shoppers of a seed live collaborative reads;
-	// PerNeighbour how many engagements of each neighbour.
-	PerSeed, PerNeighbour int
-	// Followees, Brands: how many followed accounts and brands social reads;
-	// ScanPer edges scanned per followee (per kind) and brand; PerFollowee
-	// actions kept per followee or brand; Total actions scored in all.
-	Followees, Brands, ScanPer, PerFollowee, Total int
-	// PerInterest is how many of an interest's top products are read.
-	PerInterest int
-}
-
-// DefaultBudget is the budget when none is set.
-var DefaultBudget = Budget{Scan: 200, Seeds: 10, K: 30, PerSeed: 20, PerNeighbour: 20,
-	Followees: 100, Brands: 20, ScanPer: 20, PerFollowee: 5, Total: 300, PerInterest: 50}
-
-func (b Budget) withDefaults() Budget {
-	d := DefaultBudget
-	for _, f := range []struct{ v, def *int }{
-		{&b.Scan, &d.Scan}, {&b.Seeds, &d.Seeds}, {&b.K, &d.K}, {&b.PerSeed, &d.PerSeed},
-		{&b.PerNeighbour, &d.PerNeighbour}, {&b.Followees, &d.Followees}, {&b.Brands, &d.Brands},
-		{&b.ScanPer, &d.ScanPer}, {&b.PerFollowee, &d.PerFollowee}, {&b.Total, &d.Total}, {&b.PerInterest, &d.PerInterest},
-	} {
-		if *f.v <= 0 {
-			*f.v = *f.def
-		}
-	}
-	return b
-}
-
-func (p RecParams) withDefaults() RecParams {
-	if p.Now.IsZero() {
-		p.Now = time.Now()
-	}
-	p.Now = p.Now.UTC()
-	if p.HalfLife <= 0 {
-		p.HalfLife = 14 * 24 * time.Hour
-	}
-	if p.Window <= 0 {
-		p.Window = 30 * 24 * time.Hour
-	}
-	if p.Limit <= 0 {
-		p.Limit = 50
-	}
-	if p.Neighbours <= 0 {
-		p.Neighbours = 50
-	}
-	if p.Damping == 0 {
-		p.Damping = 0.2
-	}
-	if p.TopInterests <= 0 {
-		p.TopInterests = 5
-	}
-	p.Budget = p.Budget.withDefaults()
-	return p
-}
-
-// Candidate is one product a recommender proposes, with the evidence its
-// reason is written from.
-type Candidate struct {
-	ProductID int64
-	Score     float64
-	// Count is how many shoppers support it (collaborative neighbours,
-	// trending engagements) or how many liked products led to it (item-based).
-	Count int
-	// Because is the liked product that contributed most (item-based).
-	Because *ProductRef
-	// Actions are what followed people and brands did (social).
-	Actions []SocialAction
-	// Matched are the interests it matches, strongest first (interest).
-	Matched []InterestMatch
-	// Similar says what it shares with the product asked about (similar).
-	Similar *SimilarEvidence
-	// Category is its leaf category path (trending).
-	Category string
-}
-
-// ProductRef names a product in a reason.
-type ProductRef struct {
-	ID    int64  `json:"id"`
-	Title string `json:"title"`
-}
-
-// SocialAction is one kind of thing followed accounts did with a product.
-type SocialAction struct {
-	Action string            // liked, bought, posted, new
-	Count  int               // how many followed users did it
-	Via    []stylegraph.User // up to three of them
-	Brand  string            // the followed brand, for "new"
-}
-
-// InterestMatch is one interest a product matches.
-type InterestMatch struct {
-	Kind string // tag, brand, category
-	Name string
-}
-
-// SimilarEvidence is what a product shares with another.
-type SimilarEvidence struct {
-	SameBrand    bool
-	SameCategory bool
-	Tags         []string
-	Together     int // shoppers who liked or bought both
-}
+// DefaultBudget is stylegraph.DefaultRecBudget.
+var DefaultBudget = stylegraph.DefaultRecBudget
 
 // Collaborative recommends from live co-engagement: what shoppers with
 // overlapping likes and purchases engaged with, recency-weighted and damped
 // by popularity.
 func (s *Store) Collaborative(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
-	p = p.withDefaults()
+	p = p.WithDefaults()
 	res, err := s.runNamed(ctx, "rec_collaborative", map[string]any{
 		"userId": userID, "now": p.Now, "halfLife": p.HalfLife.Seconds(),
 		"neighbours": p.Neighbours, "damping": p.Damping, "limit": p.Limit,
@@ -170,7 +47,7 @@ func (s *Store) Collaborative(ctx context.Context, userID int64, p RecParams) ([
 // ItemBased recommends from the precomputed SIMILAR edges of what the shopper
 // liked or bought. It returns nothing when no fresh edges exist.
 func (s *Store) ItemBased(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
-	p = p.withDefaults()
+	p = p.WithDefaults()
 	res, err := s.runNamed(ctx, "rec_item_based", map[string]any{
 		"userId": userID, "now": p.Now, "halfLife": p.HalfLife.Seconds(),
 		"freshSince": p.FreshSince.UTC(), "limit": p.Limit,
@@ -197,7 +74,7 @@ var socialActionWeights = map[string]any{"liked": 1.0, "bought": 2.0, "posted": 
 // Social recommends what followed users recently liked, bought or posted and
 // what followed brands recently released.
 func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
-	p = p.withDefaults()
+	p = p.WithDefaults()
 	res, err := s.runNamed(ctx, "rec_social", map[string]any{
 		"userId": userID, "now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(), "limit": p.Limit,
 		"actionWeights": socialActionWeights,
@@ -229,7 +106,7 @@ func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candid
 // Interest recommends the top products (RefreshTopProducts) of the shopper's
 // strongest decayed INTERESTED_IN weights.
 func (s *Store) Interest(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
-	p = p.withDefaults()
+	p = p.WithDefaults()
 	// Interests fade at the rate the graph writer decays them.
 	res, err := s.runNamed(ctx, "rec_interest", map[string]any{
 		"userId": userID, "now": p.Now, "halfLife": stylegraph.InterestHalfLife.Seconds(), "topInterests": p.TopInterests, "limit": p.Limit,
@@ -342,7 +219,7 @@ const (
 // window, overall or within category (a category path, subcategories
 // included).
 func (s *Store) TrendingProducts(ctx context.Context, category string, p RecParams) ([]Candidate, error) {
-	p = p.withDefaults()
+	p = p.WithDefaults()
 	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(), "limit": p.Limit,
 		"weights": stylegraph.EngagementWeights.Params(),
 		"scan":    trendingScan, "products": trendingProducts, "perProduct": trendingPerProduct}
