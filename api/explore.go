@@ -11,12 +11,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/graph"
 )
 
 // Explorer walks the graph one neighbourhood at a time (graph.Store).
 type Explorer interface {
-	Neighbours(ctx context.Context, start graph.NodeRef, types []string, limit int) (graph.Neighbourhood, error)
+	Neighbours(ctx context.Context, start stylegraph.NodeRef, types []string, limit int) (stylegraph.Neighbourhood, error)
 }
 
 // exploreHandlers serve the console's graph explorer.
@@ -29,7 +28,7 @@ func (h exploreHandlers) register(r router) {
 // neighbours answers GET /v1/admin/graph/neighbours?kind=&id=|key=&rel=&limit=.
 func (h exploreHandlers) neighbours(c *gin.Context) {
 	q := &query{c: c}
-	start := graph.NodeRef{Kind: q.oneOf("kind", "", graph.ExploreKinds...)}
+	start := stylegraph.NodeRef{Kind: q.oneOf("kind", "", stylegraph.ExploreKinds...)}
 	if start.Kind == "tag" || start.Kind == "category" {
 		if start.Key = q.text("key", 300); start.Key == "" && q.err == nil {
 			q.fail(stylegraph.Invalid("key", "is required for kind %s", start.Kind))
@@ -43,10 +42,10 @@ func (h exploreHandlers) neighbours(c *gin.Context) {
 	limit := q.int("limit", 10, 1, 50)
 	var types []string
 	for _, r := range c.QueryArray("rel") {
-		t, ok := graph.ExploreRelations[r]
+		t, ok := stylegraph.ExploreRelations[r]
 		if !ok {
-			names := make([]string, 0, len(graph.ExploreRelations))
-			for k := range graph.ExploreRelations {
+			names := make([]string, 0, len(stylegraph.ExploreRelations))
+			for k := range stylegraph.ExploreRelations {
 				names = append(names, k)
 			}
 			sort.Strings(names)
@@ -58,7 +57,7 @@ func (h exploreHandlers) neighbours(c *gin.Context) {
 		}
 	}
 	if len(types) == 0 {
-		for _, t := range graph.ExploreRelations {
+		for _, t := range stylegraph.ExploreRelations {
 			types = append(types, t)
 		}
 		sort.Strings(types)

@@ -8,18 +8,17 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/insights"
 )
 
 // Insights are the graph queries merchandisers run.
 type Insights interface {
-	Influencers(ctx context.Context, since time.Time, limit int) ([]graph.Influencer, error)
-	Trending(ctx context.Context, f graph.TrendFilter) ([]graph.Trend, error)
-	AudienceOf(ctx context.Context, kind string, id int64, since time.Time, limit int) (graph.Audience, error)
-	BoughtTogether(ctx context.Context, productID int64, minCount, limit int) ([]graph.Pair, error)
-	BrandOverlap(ctx context.Context, a, b int64) (graph.Overlap, error)
-	FunnelOf(ctx context.Context, productID int64, category string, since time.Time) (graph.Funnel, error)
+	Influencers(ctx context.Context, since time.Time, limit int) ([]stylegraph.Influencer, error)
+	Trending(ctx context.Context, f stylegraph.TrendFilter) ([]stylegraph.Trend, error)
+	AudienceOf(ctx context.Context, kind string, id int64, since time.Time, limit int) (stylegraph.Audience, error)
+	BoughtTogether(ctx context.Context, productID int64, minCount, limit int) ([]stylegraph.ProductPair, error)
+	BrandOverlap(ctx context.Context, a, b int64) (stylegraph.BrandOverlap, error)
+	FunnelOf(ctx context.Context, productID int64, category string, since time.Time) (stylegraph.Funnel, error)
 }
 
 // SearchStats reports what shoppers searched for.
@@ -77,7 +76,7 @@ func (h insightHandlers) trending(c *gin.Context) {
 		writeError(c, q.err)
 		return
 	}
-	rows, err := h.insights.Trending(c.Request.Context(), graph.TrendFilter{
+	rows, err := h.insights.Trending(c.Request.Context(), stylegraph.TrendFilter{
 		Kind: kind, Category: category, Since: w.From, Now: w.To, HalfLifeHours: float64(halfLife), Limit: limit,
 	})
 	if err != nil {
@@ -85,7 +84,7 @@ func (h insightHandlers) trending(c *gin.Context) {
 		return
 	}
 	r := report{Title: "trending " + kind + "s", Window: &w, Columns: []string{"name", "id", "score", "current", "previous", "change", "series"},
-		Extra: map[string]any{"seriesBuckets": graph.TrendBuckets}}
+		Extra: map[string]any{"seriesBuckets": stylegraph.TrendBuckets}}
 	for _, x := range rows {
 		var change any // nil when there is nothing to compare with
 		if x.Previous > 0 {

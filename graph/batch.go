@@ -181,15 +181,15 @@ func (s *Store) BatchUsers(ctx context.Context, scope Scope, after int64, n int)
 
 // BatchProducts returns up to n products in scope with IDs above after, in
 // ID order, as ID and title.
-func (s *Store) BatchProducts(ctx context.Context, scope Scope, after int64, n int) ([]ProductRef, error) {
+func (s *Store) BatchProducts(ctx context.Context, scope Scope, after int64, n int) ([]stylegraph.ProductRef, error) {
 	from, to := scope.bounds()
 	res, err := s.runNamed(ctx, "batch_products", map[string]any{"from": from, "to": to, "after": after, "n": n})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ProductRef, 0, len(res.Records))
+	out := make([]stylegraph.ProductRef, 0, len(res.Records))
 	for _, r := range res.Records {
-		ref := ProductRef{ID: recInt(r, "id")}
+		ref := stylegraph.ProductRef{ID: recInt(r, "id")}
 		ref.Title, _ = get(r, "title").(string)
 		out = append(out, ref)
 	}

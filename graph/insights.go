@@ -7,52 +7,37 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// Aliases while callers move to the root package.
-type (
-	Influencer  = stylegraph.Influencer
-	TrendFilter = stylegraph.TrendFilter
-	Trend       = stylegraph.Trend
-	Segment     = stylegraph.Segment
-	Audience    = stylegraph.Audience
-	Pair        = stylegraph.ProductPair
-	Overlap     = stylegraph.BrandOverlap
-	Funnel      = stylegraph.Funnel
-)
-
-// TrendBuckets is stylegraph.TrendBuckets.
-const TrendBuckets = stylegraph.TrendBuckets
-
 // Influencers ranks users and brands by followers, with the distinct shoppers
 // their content reached since since.
-func (s *Store) Influencers(ctx context.Context, since time.Time, limit int) ([]Influencer, error) {
+func (s *Store) Influencers(ctx context.Context, since time.Time, limit int) ([]stylegraph.Influencer, error) {
 	res, err := s.runNamed(ctx, "insights_influencers", map[string]any{"since": since.UTC(), "limit": limit})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Influencer, 0, len(res.Records))
+	out := make([]stylegraph.Influencer, 0, len(res.Records))
 	for _, r := range res.Records {
 		m := r.AsMap()
-		out = append(out, Influencer{Kind: str(m["kind"]), ID: i64(m["id"]), Name: str(m["name"]), Followers: i64(m["followers"]), Reach: i64(m["reach"])})
+		out = append(out, stylegraph.Influencer{Kind: str(m["kind"]), ID: i64(m["id"]), Name: str(m["name"]), Followers: i64(m["followers"]), Reach: i64(m["reach"])})
 	}
 	return out, nil
 }
 
 // Trending ranks by time-decayed engagement in [Since, Now) and reports the
 // change against the window of the same length before it.
-func (s *Store) Trending(ctx context.Context, f TrendFilter) ([]Trend, error) {
+func (s *Store) Trending(ctx context.Context, f stylegraph.TrendFilter) ([]stylegraph.Trend, error) {
 	window := f.Now.Sub(f.Since)
 	res, err := s.runNamed(ctx, "insights_trending", map[string]any{
 		"kind": f.Kind, "category": nullable(f.Category), "since": f.Since.UTC(), "prevSince": f.Since.Add(-window).UTC(),
 		"now": f.Now.UTC(), "halfLife": f.HalfLifeHours * 3600, "weights": stylegraph.EngagementWeights.Params(), "limit": f.Limit,
-		"windowSeconds": window.Seconds(), "buckets": TrendBuckets,
+		"windowSeconds": window.Seconds(), "buckets": stylegraph.TrendBuckets,
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Trend, 0, len(res.Records))
+	out := make([]stylegraph.Trend, 0, len(res.Records))
 	for _, r := range res.Records {
 		m := r.AsMap()
-		t := Trend{ID: i64(m["id"]), Name: str(m["name"]), Score: num(m["score"]), Current: num(m["current"]), Previous: num(m["previous"])}
+		t := stylegraph.Trend{ID: i64(m["id"]), Name: str(m["name"]), Score: num(m["score"]), Current: num(m["current"]), Previous: num(m["previous"])}
 		series, _ := m["series"].([]any)
 		for _, v := range series {
 			t.Series = append(t.Series, num(v))
@@ -63,12 +48,12 @@ func (s *Store) Trending(ctx context.Context, f TrendFilter) ([]Trend, error) {
 }
 
 // AudienceOf reports the audience of a product or brand (kind) since since.
-func (s *Store) AudienceOf(ctx context.Context, kind string, id int64, since time.Time, limit int) (Audience, error) {
+func (s *Store) AudienceOf(ctx context.Context, kind string, id int64, since time.Time, limit int) (stylegraph.Audience, error) {
 	res, err := s.runNamed(ctx, "insights_audience", map[string]any{"kind": kind, "id": id, "since": since.UTC(), "limit": limit})
 	if err != nil {
-		return Audience{}, err
+		return stylegraph.Audience{}, err
 	}
-	var a Audience
+	var a stylegraph.Audience
 	if len(res.Records) == 0 {
 		return a, nil
 	}
@@ -79,19 +64,19 @@ func (s *Store) AudienceOf(ctx context.Context, kind string, id int64, since tim
 	return a, nil
 }
 
-func segments(v any) []Segment {
+func segments(v any) []stylegraph.Segment {
 	xs, _ := v.([]any)
-	out := make([]Segment, 0, len(xs))
+	out := make([]stylegraph.Segment, 0, len(xs))
 	for _, x := range xs {
 		m, _ := x.(map[string]any)
-		out = append(out, Segment{Kind: str(m["kind"]), ID: i64(m["id"]), Name: str(m["name"]), Users: i64(m["users"])})
+		out = append(out, stylegraph.Segment{Kind: str(m["kind"]), ID: i64(m["id"]), Name: str(m["name"]), Users: i64(m["users"])})
 	}
 	return out
 }
 
 // BoughtTogether returns product pairs bought or liked together at least
 // minCount times, for one product (productID > 0) or overall.
-func (s *Store) BoughtTogether(ctx context.Context, productID int64, minCount, limit int) ([]Pair, error) {
+func (s *Store) BoughtTogether(ctx context.Context, productID int64, minCount, limit int) ([]stylegraph.ProductPair, error) {
 	var pid any
 	candidates := 25 // overall: pairs starting at the most engaged products
 	if productID > 0 {
@@ -103,40 +88,40 @@ func (s *Store) BoughtTogether(ctx context.Context, productID int64, minCount, l
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Pair, 0, len(res.Records))
+	out := make([]stylegraph.ProductPair, 0, len(res.Records))
 	for _, r := range res.Records {
 		m := r.AsMap()
-		out = append(out, Pair{A: i64(m["a"]), ATitle: str(m["aTitle"]), B: i64(m["b"]), BTitle: str(m["bTitle"]),
+		out = append(out, stylegraph.ProductPair{A: i64(m["a"]), ATitle: str(m["aTitle"]), B: i64(m["b"]), BTitle: str(m["bTitle"]),
 			Both: i64(m["both"]), Support: num(m["support"]), Confidence: num(m["confidence"]), Lift: num(m["lift"])})
 	}
 	return out, nil
 }
 
 // BrandOverlap measures the shared audience of brands a and b.
-func (s *Store) BrandOverlap(ctx context.Context, a, b int64) (Overlap, error) {
+func (s *Store) BrandOverlap(ctx context.Context, a, b int64) (stylegraph.BrandOverlap, error) {
 	res, err := s.runNamed(ctx, "insights_brand_overlap", map[string]any{"a": a, "b": b})
 	if err != nil {
-		return Overlap{}, err
+		return stylegraph.BrandOverlap{}, err
 	}
 	if len(res.Records) == 0 {
-		return Overlap{}, nil
+		return stylegraph.BrandOverlap{}, nil
 	}
 	m := res.Records[0].AsMap()
-	return Overlap{A: i64(m["a"]), B: i64(m["b"]), Shared: i64(m["shared"]), Jaccard: num(m["jaccard"])}, nil
+	return stylegraph.BrandOverlap{A: i64(m["a"]), B: i64(m["b"]), Shared: i64(m["shared"]), Jaccard: num(m["jaccard"])}, nil
 }
 
 // FunnelOf reports the funnel of one product (productID > 0) or of every
 // product under category since since.
-func (s *Store) FunnelOf(ctx context.Context, productID int64, category string, since time.Time) (Funnel, error) {
+func (s *Store) FunnelOf(ctx context.Context, productID int64, category string, since time.Time) (stylegraph.Funnel, error) {
 	var pid any
 	if productID > 0 {
 		pid = productID
 	}
 	res, err := s.runNamed(ctx, "insights_funnel", map[string]any{"productId": pid, "category": nullable(category), "since": since.UTC()})
 	if err != nil {
-		return Funnel{}, err
+		return stylegraph.Funnel{}, err
 	}
-	var f Funnel
+	var f stylegraph.Funnel
 	for _, r := range res.Records {
 		m := r.AsMap()
 		n := i64(m["users"])

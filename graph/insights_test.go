@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
@@ -28,14 +29,14 @@ func TestInsights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(graph.Funnel{Views: 3, Likes: 1, Carts: 1, Purchases: 1}, f); diff != "" {
+		if diff := cmp.Diff(stylegraph.Funnel{Views: 3, Likes: 1, Carts: 1, Purchases: 1}, f); diff != "" {
 			t.Errorf("product funnel (-want +got):\n%s", diff)
 		}
 		f, err = s.FunnelOf(ctx, 0, category, day)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(graph.Funnel{Views: 3, Likes: 1, Carts: 1, Purchases: 2}, f); diff != "" {
+		if diff := cmp.Diff(stylegraph.Funnel{Views: 3, Likes: 1, Carts: 1, Purchases: 2}, f); diff != "" {
 			t.Errorf("category funnel (-want +got):\n%s", diff)
 		}
 	})
@@ -60,13 +61,13 @@ func TestInsights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(graph.Overlap{A: 4, B: 3, Shared: 2, Jaccard: 0.4}, o); diff != "" {
+		if diff := cmp.Diff(stylegraph.BrandOverlap{A: 4, B: 3, Shared: 2, Jaccard: 0.4}, o); diff != "" {
 			t.Errorf("overlap (-want +got):\n%s", diff)
 		}
 	})
 
 	t.Run("trending", func(t *testing.T) {
-		got, err := s.Trending(ctx, graph.TrendFilter{Kind: "product", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
+		got, err := s.Trending(ctx, stylegraph.TrendFilter{Kind: "product", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,27 +78,27 @@ func TestInsights(t *testing.T) {
 		}
 		// Every engagement is a minute old: all in the last of the 8 slices.
 		for i, want := range []float64{16, 12} {
-			series := make([]float64, graph.TrendBuckets)
-			series[graph.TrendBuckets-1] = want
+			series := make([]float64, stylegraph.TrendBuckets)
+			series[stylegraph.TrendBuckets-1] = want
 			if diff := cmp.Diff(series, got[i].Series); diff != "" {
 				t.Errorf("series of %d (-want +got):\n%s", got[i].ID, diff)
 			}
 		}
-		tags, err := s.Trending(ctx, graph.TrendFilter{Kind: "tag", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
+		tags, err := s.Trending(ctx, stylegraph.TrendFilter{Kind: "tag", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(tags) != 1 || tags[0].Name != "tag-"+itoa(base) || tags[0].Current != 28 {
 			t.Fatalf("trending tags %+v", tags)
 		}
-		brands, err := s.Trending(ctx, graph.TrendFilter{Kind: "brand", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
+		brands, err := s.Trending(ctx, stylegraph.TrendFilter{Kind: "brand", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(brands) != 1 || brands[0].ID != base+100 || brands[0].Previous != 0 {
 			t.Fatalf("trending brands %+v", brands)
 		}
-		prev, err := s.Trending(ctx, graph.TrendFilter{Kind: "brand", Category: category, Since: old.Add(-time.Minute), Now: day, HalfLifeHours: 24, Limit: 10})
+		prev, err := s.Trending(ctx, stylegraph.TrendFilter{Kind: "brand", Category: category, Since: old.Add(-time.Minute), Now: day, HalfLifeHours: 24, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,10 +116,10 @@ func TestInsights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := graph.Audience{
+		want := stylegraph.Audience{
 			Size:     3,
-			Segments: []graph.Segment{{Kind: "tag", Name: "tag-" + itoa(base), Users: 2}},
-			Brands:   []graph.Segment{{ID: base + 100, Name: "brandA-" + itoa(base), Users: 3}, {ID: base + 101, Name: "brandB-" + itoa(base), Users: 1}},
+			Segments: []stylegraph.Segment{{Kind: "tag", Name: "tag-" + itoa(base), Users: 2}},
+			Brands:   []stylegraph.Segment{{ID: base + 100, Name: "brandA-" + itoa(base), Users: 3}, {ID: base + 101, Name: "brandB-" + itoa(base), Users: 1}},
 		}
 		if diff := cmp.Diff(want, a); diff != "" {
 			t.Errorf("audience (-want +got):\n%s", diff)
@@ -130,7 +131,7 @@ func TestInsights(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mine := map[int64]graph.Influencer{}
+		mine := map[int64]stylegraph.Influencer{}
 		for _, in := range got {
 			if in.ID > base && in.ID < base+1000 {
 				mine[in.ID] = in

@@ -10,24 +10,10 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// Aliases while callers move to the root package.
-type (
-	RecParams       = stylegraph.RecParams
-	Budget          = stylegraph.RecBudget
-	Candidate       = stylegraph.Candidate
-	ProductRef      = stylegraph.ProductRef
-	SocialAction    = stylegraph.SocialAction
-	InterestMatch   = stylegraph.InterestMatch
-	SimilarEvidence = stylegraph.SimilarEvidence
-)
-
-// DefaultBudget is stylegraph.DefaultRecBudget.
-var DefaultBudget = stylegraph.DefaultRecBudget
-
 // Collaborative recommends from live co-engagement: what shoppers with
 // overlapping likes and purchases engaged with, recency-weighted and damped
 // by popularity.
-func (s *Store) Collaborative(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
+func (s *Store) Collaborative(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
 	res, err := s.runNamed(ctx, "rec_collaborative", map[string]any{
 		"userId": userID, "now": p.Now, "halfLife": p.HalfLife.Seconds(),
@@ -37,16 +23,16 @@ func (s *Store) Collaborative(ctx context.Context, userID int64, p RecParams) ([
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Candidate, 0, len(res.Records))
+	out := make([]stylegraph.Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		out = append(out, Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Count: int(recInt(r, "n"))})
+		out = append(out, stylegraph.Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Count: int(recInt(r, "n"))})
 	}
 	return out, nil
 }
 
 // ItemBased recommends from the precomputed SIMILAR edges of what the shopper
 // liked or bought. It returns nothing when no fresh edges exist.
-func (s *Store) ItemBased(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
+func (s *Store) ItemBased(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
 	res, err := s.runNamed(ctx, "rec_item_based", map[string]any{
 		"userId": userID, "now": p.Now, "halfLife": p.HalfLife.Seconds(),
@@ -56,11 +42,11 @@ func (s *Store) ItemBased(ctx context.Context, userID int64, p RecParams) ([]Can
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Candidate, 0, len(res.Records))
+	out := make([]stylegraph.Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		c := Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Count: int(recInt(r, "n"))}
+		c := stylegraph.Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Count: int(recInt(r, "n"))}
 		if m, ok := get(r, "because").(map[string]any); ok {
-			c.Because = &ProductRef{ID: m["id"].(int64), Title: str(m["title"])}
+			c.Because = &stylegraph.ProductRef{ID: m["id"].(int64), Title: str(m["title"])}
 		}
 		out = append(out, c)
 	}
@@ -73,7 +59,7 @@ var socialActionWeights = map[string]any{"liked": 1.0, "bought": 2.0, "posted": 
 
 // Social recommends what followed users recently liked, bought or posted and
 // what followed brands recently released.
-func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
+func (s *Store) Social(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
 	res, err := s.runNamed(ctx, "rec_social", map[string]any{
 		"userId": userID, "now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(), "limit": p.Limit,
@@ -84,13 +70,13 @@ func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candid
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Candidate, 0, len(res.Records))
+	out := make([]stylegraph.Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		c := Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score")}
+		c := stylegraph.Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score")}
 		acts, _ := get(r, "actions").([]any)
 		for _, a := range acts {
 			m := a.(map[string]any)
-			sa := SocialAction{Action: str(m["action"]), Count: int(m["n"].(int64)), Brand: str(m["brand"])}
+			sa := stylegraph.SocialAction{Action: str(m["action"]), Count: int(m["n"].(int64)), Brand: str(m["brand"])}
 			via, _ := m["via"].([]any)
 			for _, v := range via {
 				u := v.(map[string]any)
@@ -105,7 +91,7 @@ func (s *Store) Social(ctx context.Context, userID int64, p RecParams) ([]Candid
 
 // Interest recommends the top products (RefreshTopProducts) of the shopper's
 // strongest decayed INTERESTED_IN weights.
-func (s *Store) Interest(ctx context.Context, userID int64, p RecParams) ([]Candidate, error) {
+func (s *Store) Interest(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
 	// Interests fade at the rate the graph writer decays them.
 	res, err := s.runNamed(ctx, "rec_interest", map[string]any{
@@ -115,13 +101,13 @@ func (s *Store) Interest(ctx context.Context, userID int64, p RecParams) ([]Cand
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Candidate, 0, len(res.Records))
+	out := make([]stylegraph.Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		c := Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score")}
+		c := stylegraph.Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score")}
 		ms, _ := get(r, "matched").([]any)
 		for _, m := range ms {
 			mm := m.(map[string]any)
-			c.Matched = append(c.Matched, InterestMatch{Kind: str(mm["kind"]), Name: str(mm["name"])})
+			c.Matched = append(c.Matched, stylegraph.InterestMatch{Kind: str(mm["kind"]), Name: str(mm["name"])})
 		}
 		out = append(out, c)
 	}
@@ -159,7 +145,7 @@ func (s *Store) RefreshTopProducts(ctx context.Context, scope TopScope, now time
 
 // CategoryTop returns the precomputed top products of the category at path
 // and whether the category exists.
-func (s *Store) CategoryTop(ctx context.Context, path string) ([]Candidate, bool, error) {
+func (s *Store) CategoryTop(ctx context.Context, path string) ([]stylegraph.Candidate, bool, error) {
 	res, err := s.runNamed(ctx, "category_top", map[string]any{"path": path})
 	if err != nil {
 		return nil, false, err
@@ -169,9 +155,9 @@ func (s *Store) CategoryTop(ctx context.Context, path string) ([]Candidate, bool
 	}
 	ids, _ := get(res.Records[0], "top").([]any)
 	scores, _ := get(res.Records[0], "scores").([]any)
-	out := make([]Candidate, 0, len(ids))
+	out := make([]stylegraph.Candidate, 0, len(ids))
 	for i, id := range ids {
-		c := Candidate{ProductID: id.(int64), Category: path}
+		c := stylegraph.Candidate{ProductID: id.(int64), Category: path}
 		if i < len(scores) {
 			c.Score = num(scores[i])
 		}
@@ -186,19 +172,19 @@ const similarScan = 200
 
 // Similar returns products like productID by shared brand, category and tags,
 // co-engagement and precomputed SIMILAR edges. An unknown product has none.
-func (s *Store) Similar(ctx context.Context, productID int64, limit int) ([]Candidate, error) {
+func (s *Store) Similar(ctx context.Context, productID int64, limit int) ([]stylegraph.Candidate, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	b := DefaultBudget
+	b := stylegraph.DefaultRecBudget
 	res, err := s.runNamed(ctx, "rec_similar", map[string]any{"id": productID, "limit": limit,
 		"scan": similarScan, "perSeed": b.PerSeed, "perNeighbour": b.PerNeighbour, "k": b.K})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Candidate, 0, len(res.Records))
+	out := make([]stylegraph.Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		out = append(out, Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Similar: &SimilarEvidence{
+		out = append(out, stylegraph.Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Similar: &stylegraph.SimilarEvidence{
 			SameBrand: get(r, "sameBrand") == true, SameCategory: get(r, "sameCategory") == true,
 			Tags: strs(get(r, "tags")), Together: int(recInt(r, "together")),
 		}})
@@ -218,7 +204,7 @@ const (
 // TrendingProducts returns products by time-decayed engagement within the
 // window, overall or within category (a category path, subcategories
 // included).
-func (s *Store) TrendingProducts(ctx context.Context, category string, p RecParams) ([]Candidate, error) {
+func (s *Store) TrendingProducts(ctx context.Context, category string, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
 	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(), "limit": p.Limit,
 		"weights": stylegraph.EngagementWeights.Params(),
@@ -231,9 +217,9 @@ func (s *Store) TrendingProducts(ctx context.Context, category string, p RecPara
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Candidate, 0, len(res.Records))
+	out := make([]stylegraph.Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		out = append(out, Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Count: int(recInt(r, "n")), Category: str(get(r, "category"))})
+		out = append(out, stylegraph.Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Count: int(recInt(r, "n")), Category: str(get(r, "category"))})
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
@@ -32,9 +33,9 @@ func TestRecommendationQueriesStayWithinBudgetOnSuperNodes(t *testing.T) {
 	hits := map[string]int64{}
 	pg := graph.Profiled(g, hits)
 	me, hub := base+1, base+500001
-	p := graph.RecParams{Now: now, Limit: 150}
+	p := stylegraph.RecParams{Now: now, Limit: 150}
 	found := map[string]int{}
-	run := func(name string, f func() ([]graph.Candidate, error)) {
+	run := func(name string, f func() ([]stylegraph.Candidate, error)) {
 		t.Helper()
 		cs, err := f()
 		if err != nil {
@@ -42,11 +43,11 @@ func TestRecommendationQueriesStayWithinBudgetOnSuperNodes(t *testing.T) {
 		}
 		found[name] = len(cs)
 	}
-	run("rec_item_based", func() ([]graph.Candidate, error) { return pg.ItemBased(ctx, me, p) })
-	run("rec_collaborative", func() ([]graph.Candidate, error) { return pg.Collaborative(ctx, me, p) })
-	run("rec_social", func() ([]graph.Candidate, error) { return pg.Social(ctx, me, p) })
-	run("rec_interest", func() ([]graph.Candidate, error) { return pg.Interest(ctx, me, p) })
-	run("rec_similar", func() ([]graph.Candidate, error) { return pg.Similar(ctx, hub, 150) })
+	run("rec_item_based", func() ([]stylegraph.Candidate, error) { return pg.ItemBased(ctx, me, p) })
+	run("rec_collaborative", func() ([]stylegraph.Candidate, error) { return pg.Collaborative(ctx, me, p) })
+	run("rec_social", func() ([]stylegraph.Candidate, error) { return pg.Social(ctx, me, p) })
+	run("rec_interest", func() ([]stylegraph.Candidate, error) { return pg.Interest(ctx, me, p) })
+	run("rec_similar", func() ([]stylegraph.Candidate, error) { return pg.Similar(ctx, hub, 150) })
 	ids := make([]int64, 150)
 	for i := range ids {
 		ids[i] = hub + int64(i)

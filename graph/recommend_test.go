@@ -91,7 +91,7 @@ func (w *world) follow(from, to int) {
 	}
 }
 
-func (w *world) ids(cs []graph.Candidate) []int {
+func (w *world) ids(cs []stylegraph.Candidate) []int {
 	var out []int
 	for _, c := range cs {
 		if c.ProductID > w.base && c.ProductID < w.base+1_000_000 {
@@ -119,7 +119,7 @@ func TestCollaborativeRanksByOverlapRecencyAndPopularity(t *testing.T) {
 	w.engage(5, 2, graph.EngageLike, day)
 	w.engage(5, 6, graph.EngageLike, 90*day)
 
-	got, err := w.g.Collaborative(context.Background(), w.user(1), graph.RecParams{Now: w.now})
+	got, err := w.g.Collaborative(context.Background(), w.user(1), stylegraph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestCollaborativeRanksByOverlapRecencyAndPopularity(t *testing.T) {
 		w.engage(u, 3, graph.EngageLike, day)
 	}
 	w.engage(1, 3, graph.EngageView, day) // views do not count as engagement here
-	got, err = w.g.Collaborative(context.Background(), w.user(1), graph.RecParams{Now: w.now, Damping: 2})
+	got, err = w.g.Collaborative(context.Background(), w.user(1), stylegraph.RecParams{Now: w.now, Damping: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,14 +167,14 @@ func TestSocialSaysWhoDidWhat(t *testing.T) {
 	w.engage(2, 3, graph.EngageLike, hour)
 	w.engage(1, 3, graph.EngageLike, hour) // already liked by the shopper
 
-	got, err := w.g.Social(ctx, w.user(1), graph.RecParams{Now: w.now})
+	got, err := w.g.Social(ctx, w.user(1), stylegraph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]int{1, 2, 4}, w.ids(got)); diff != "" {
 		t.Fatalf("social (-want +got):\n%s", diff)
 	}
-	via := func(c graph.Candidate) []int64 {
+	via := func(c stylegraph.Candidate) []int64 {
 		var ids []int64
 		for _, a := range c.Actions {
 			for _, u := range a.Via {
@@ -225,18 +225,18 @@ func TestInterestFollowsStrongestDecayedWeights(t *testing.T) {
 	if _, err := w.g.RefreshTopProducts(ctx, scope, w.now); err != nil {
 		t.Fatal(err)
 	}
-	got, err := w.g.Interest(ctx, w.user(1), graph.RecParams{Now: w.now})
+	got, err := w.g.Interest(ctx, w.user(1), stylegraph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]int{2, 6, 3, 4}, w.ids(got)); diff != "" {
 		t.Fatalf("interest (-want +got):\n%s", diff)
 	}
-	want := []graph.InterestMatch{{Kind: "tag", Name: w.name("denim")}, {Kind: "brand", Name: w.name("Loved")}}
+	want := []stylegraph.InterestMatch{{Kind: "tag", Name: w.name("denim")}, {Kind: "brand", Name: w.name("Loved")}}
 	if diff := cmp.Diff(want, got[0].Matched); diff != "" {
 		t.Fatalf("product 2 matched (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]graph.InterestMatch{{Kind: "category", Name: w.name("Top")}}, got[3].Matched); diff != "" {
+	if diff := cmp.Diff([]stylegraph.InterestMatch{{Kind: "category", Name: w.name("Top")}}, got[3].Matched); diff != "" {
 		t.Fatalf("product 4 matched (-want +got):\n%s", diff)
 	}
 }
@@ -265,7 +265,7 @@ func TestSimilarFromAttributesAndCoEngagement(t *testing.T) {
 	if diff := cmp.Diff([]int{2, 5, 3, 4}, w.ids(got)); diff != "" {
 		t.Fatalf("similar (-want +got):\n%s", diff)
 	}
-	wantTop := &graph.SimilarEvidence{SameBrand: true, SameCategory: true, Tags: []string{w.name("cotton")}}
+	wantTop := &stylegraph.SimilarEvidence{SameBrand: true, SameCategory: true, Tags: []string{w.name("cotton")}}
 	if diff := cmp.Diff(wantTop, got[0].Similar); diff != "" {
 		t.Fatalf("evidence of 2 (-want +got):\n%s", diff)
 	}
@@ -295,14 +295,14 @@ func TestTrendingDecaysAndFiltersByCategory(t *testing.T) {
 	w.engage(1, 4, graph.EngagePurchase, 20*24*hour)
 	w.engage(2, 4, graph.EngageLike, 60*24*hour) // outside the window
 
-	got, err := w.g.TrendingProducts(ctx, "", graph.RecParams{Now: w.now})
+	got, err := w.g.TrendingProducts(ctx, "", stylegraph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]int{2, 3, 4, 1}, w.ids(got)); diff != "" {
 		t.Fatalf("trending (-want +got):\n%s", diff)
 	}
-	got, err = w.g.TrendingProducts(ctx, w.name("Top")+" > Tees", graph.RecParams{Now: w.now})
+	got, err = w.g.TrendingProducts(ctx, w.name("Top")+" > Tees", stylegraph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +312,7 @@ func TestTrendingDecaysAndFiltersByCategory(t *testing.T) {
 	if got[0].Category != w.name("Top")+" > Tees" {
 		t.Fatalf("category = %q", got[0].Category)
 	}
-	got, err = w.g.TrendingProducts(ctx, w.name("Top"), graph.RecParams{Now: w.now})
+	got, err = w.g.TrendingProducts(ctx, w.name("Top"), stylegraph.RecParams{Now: w.now})
 	if err != nil {
 		t.Fatal(err)
 	}

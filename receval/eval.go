@@ -313,7 +313,7 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 		}
 		return popular[a] < popular[b]
 	})
-	p := graph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: 365 * 24 * time.Hour, Limit: len(ds.Movies)}
+	p := stylegraph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: 365 * 24 * time.Hour, Limit: len(ds.Movies)}
 	trendingCs, err := g.TrendingProducts(ctx, cfg.Name, p)
 	if err != nil {
 		return nil, fmt.Errorf("trending: %w", err)
@@ -384,9 +384,9 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 // rankUser asks each graph recommender and the blend for the user's top K
 // unseen movies.
 func rankUser(ctx context.Context, g *graph.Store, svc *recommend.Service, user int64, seen map[int64]bool, now time.Time, cfg Config) (map[string][]int64, error) {
-	p := graph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: cfg.Blend.Window, Limit: cfg.K + len(seen), Damping: cfg.Damping, Neighbours: cfg.Neighbours}
+	p := stylegraph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: cfg.Blend.Window, Limit: cfg.K + len(seen), Damping: cfg.Damping, Neighbours: cfg.Neighbours}
 	out := map[string][]int64{}
-	for name, fn := range map[string]func(context.Context, int64, graph.RecParams) ([]graph.Candidate, error){
+	for name, fn := range map[string]func(context.Context, int64, stylegraph.RecParams) ([]stylegraph.Candidate, error){
 		Collaborative: g.Collaborative, ItemBased: g.ItemBased, Interest: g.Interest,
 	} {
 		cs, err := fn(ctx, user, p)
@@ -405,7 +405,7 @@ func rankUser(ctx context.Context, g *graph.Store, svc *recommend.Service, user 
 	return out, nil
 }
 
-func candidateIDs(cs []graph.Candidate) []int64 {
+func candidateIDs(cs []stylegraph.Candidate) []int64 {
 	out := make([]int64, len(cs))
 	for i, c := range cs {
 		out[i] = c.ProductID

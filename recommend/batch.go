@@ -21,7 +21,7 @@ const SimilaritySource = "co-engagement"
 // BatchGraph is what the batch job reads from and writes to the graph.
 type BatchGraph interface {
 	CountUsers(ctx context.Context, scope graph.Scope) (int, error)
-	BatchProducts(ctx context.Context, scope graph.Scope, after int64, n int) ([]graph.ProductRef, error)
+	BatchProducts(ctx context.Context, scope graph.Scope, after int64, n int) ([]stylegraph.ProductRef, error)
 	BatchUsers(ctx context.Context, scope graph.Scope, after int64, n int) ([]graph.BatchUser, error)
 	WriteSimilar(ctx context.Context, source string, lists []graph.SimilarList, at time.Time) error
 	DropStaleSimilar(ctx context.Context, scope graph.Scope, source string, before time.Time) (int, error)
@@ -227,7 +227,7 @@ func (j *Job) Similarity(ctx context.Context, at time.Time) (Report, error) {
 
 // snapshot is the graph as the job read it, in dense indices.
 type snapshot struct {
-	products []graph.ProductRef
+	products []stylegraph.ProductRef
 	item     map[int64]int32
 	users    []int64
 	names    []string
@@ -468,7 +468,7 @@ func (s *snapshot) explain(u int, items []learn.Item, tr *learn.Trained) []Ranke
 
 // socialReason names up to three followed shoppers who liked item.
 func (s *snapshot) socialReason(u int, item int32) stylegraph.Reason {
-	a := graph.SocialAction{Action: "liked"}
+	a := stylegraph.SocialAction{Action: "liked"}
 	for _, f := range s.follows[u] {
 		items, ws, _ := s.m.Row(int(f))
 		k := sort.Search(len(items), func(k int) bool { return items[k] >= item })
@@ -479,7 +479,7 @@ func (s *snapshot) socialReason(u int, item int32) stylegraph.Reason {
 			}
 		}
 	}
-	return reasonFor(stylegraph.ReasonSocial, graph.Candidate{Actions: []graph.SocialAction{a}})
+	return reasonFor(stylegraph.ReasonSocial, stylegraph.Candidate{Actions: []stylegraph.SocialAction{a}})
 }
 
 // learned maps the tuned offline blend onto the online sources: the online

@@ -5,11 +5,10 @@ import (
 	"strings"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/graph"
 )
 
 // reasonFor writes the readable reason a source gives for a candidate.
-func reasonFor(source string, c graph.Candidate) stylegraph.Reason {
+func reasonFor(source string, c stylegraph.Candidate) stylegraph.Reason {
 	switch source {
 	case stylegraph.ReasonCollaborative:
 		if c.Because != nil {
@@ -47,7 +46,7 @@ func reasonFor(source string, c graph.Candidate) stylegraph.Reason {
 
 var verbs = map[string]string{"liked": "liked by", "bought": "bought by", "posted": "in a post by"}
 
-func socialReason(c graph.Candidate) stylegraph.Reason {
+func socialReason(c stylegraph.Candidate) stylegraph.Reason {
 	r := stylegraph.Reason{Kind: stylegraph.ReasonSocial}
 	var parts []string
 	seen := map[int64]bool{}
@@ -69,7 +68,7 @@ func socialReason(c graph.Candidate) stylegraph.Reason {
 }
 
 // people names one or two followed users and counts three or more.
-func people(a graph.SocialAction) string {
+func people(a stylegraph.SocialAction) string {
 	switch {
 	case a.Count >= 3 || len(a.Via) == 0:
 		return fmt.Sprintf("%d people you follow", a.Count)
@@ -80,7 +79,7 @@ func people(a graph.SocialAction) string {
 	}
 }
 
-func similarText(e *graph.SimilarEvidence) string {
+func similarText(e *stylegraph.SimilarEvidence) string {
 	if e == nil {
 		return "similar to this product"
 	}

@@ -25,13 +25,13 @@ import (
 
 // Graph is what recommend reads from and writes to the graph.
 type Graph interface {
-	Collaborative(ctx context.Context, userID int64, p graph.RecParams) ([]graph.Candidate, error)
-	ItemBased(ctx context.Context, userID int64, p graph.RecParams) ([]graph.Candidate, error)
-	Social(ctx context.Context, userID int64, p graph.RecParams) ([]graph.Candidate, error)
-	Interest(ctx context.Context, userID int64, p graph.RecParams) ([]graph.Candidate, error)
-	Similar(ctx context.Context, productID int64, limit int) ([]graph.Candidate, error)
-	TrendingProducts(ctx context.Context, category string, p graph.RecParams) ([]graph.Candidate, error)
-	CategoryTop(ctx context.Context, path string) ([]graph.Candidate, bool, error)
+	Collaborative(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
+	ItemBased(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
+	Social(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
+	Interest(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
+	Similar(ctx context.Context, productID int64, limit int) ([]stylegraph.Candidate, error)
+	TrendingProducts(ctx context.Context, category string, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
+	CategoryTop(ctx context.Context, path string) ([]stylegraph.Candidate, bool, error)
 	Cards(ctx context.Context, userID int64, ids []int64) (map[int64]graph.Card, error)
 	Hide(ctx context.Context, userID, productID int64, at time.Time) error
 	Unhide(ctx context.Context, userID, productID int64) error
@@ -61,8 +61,8 @@ type Config struct {
 	// recent engagement, which is far too much work per request.
 	TrendingTTL time.Duration
 	// Budget bounds the graph work of one live request (zero fields:
-	// graph.DefaultBudget).
-	Budget graph.Budget
+	// stylegraph.DefaultRecBudget).
+	Budget stylegraph.RecBudget
 	// IgnoreAfter: a product served this many times without the shopper
 	// engaging with it loses half its score for every further time (default
 	// 3; negative turns it off).
@@ -122,7 +122,7 @@ type Service struct {
 
 type trendEntry struct {
 	at         time.Time
-	cs         []graph.Candidate
+	cs         []stylegraph.Candidate
 	ranked     []Ranked // cs blended alone, as served to shoppers without a list
 	refreshing bool
 	ready      chan struct{} // closed once cs is first set
@@ -186,7 +186,7 @@ func (s *Service) loadTuned() {
 // requests of a category wait for it, at most wait (0: they get nothing
 // yet). Replays of the past (evaluations)
 // always compute.
-func (s *Service) trending(ctx context.Context, category string, p graph.RecParams, realtime bool, wait time.Duration) ([]graph.Candidate, error) {
+func (s *Service) trending(ctx context.Context, category string, p stylegraph.RecParams, realtime bool, wait time.Duration) ([]stylegraph.Candidate, error) {
 	if !realtime {
 		return s.g.TrendingProducts(ctx, category, p)
 	}
@@ -219,7 +219,7 @@ func (s *Service) trending(ctx context.Context, category string, p graph.RecPara
 
 // trendingRanked is the overall trending list ranked as the only source,
 // without waiting for a first computation.
-func (s *Service) trendingRanked(ctx context.Context, p graph.RecParams) []Ranked {
+func (s *Service) trendingRanked(ctx context.Context, p stylegraph.RecParams) []Ranked {
 	_, _ = s.trending(ctx, "", p, true, 0) // starts a refresh when due
 	s.trendMu.Lock()
 	defer s.trendMu.Unlock()
@@ -229,7 +229,7 @@ func (s *Service) trendingRanked(ctx context.Context, p graph.RecParams) []Ranke
 	return nil
 }
 
-func (s *Service) refreshTrending(category string, e *trendEntry, p graph.RecParams) {
+func (s *Service) refreshTrending(category string, e *trendEntry, p stylegraph.RecParams) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	p.Limit = trendSize
@@ -248,7 +248,7 @@ func (s *Service) refreshTrending(category string, e *trendEntry, p graph.RecPar
 	}
 	first := e.at.IsZero()
 	e.cs, e.at = cs, p.Now
-	e.ranked = blend(map[string][]graph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1})
+	e.ranked = blend(map[string][]stylegraph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1})
 	if first {
 		close(e.ready)
 	}
@@ -454,7 +454,7 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 	}
 	if ranked == nil && req.CachedOnly && s.cache != nil {
 		s.computeInBackground(req.UserID)
-		p := graph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: trendSize}
+		p := stylegraph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: trendSize}
 		if ranked = s.trendingRanked(ctx, p); ranked == nil {
 			ranked = []Ranked{} // nothing yet: no graph work on this path
 		}
@@ -670,8 +670,8 @@ func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) 
 	if realtime {
 		now = s.now()
 	}
-	p := graph.RecParams{Now: now, HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: n, Budget: cfg.Budget}
-	lists := make(map[string][]graph.Candidate, len(Sources))
+	p := stylegraph.RecParams{Now: now, HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: n, Budget: cfg.Budget}
+	lists := make(map[string][]stylegraph.Candidate, len(Sources))
 	var (
 		mu       sync.Mutex
 		wg       sync.WaitGroup
@@ -717,7 +717,7 @@ func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) 
 
 // source runs one recommender. Collaborative adds the precomputed item
 // similarity (when fresh) to live co-engagement.
-func (s *Service) source(ctx context.Context, cfg Config, src string, userID int64, p graph.RecParams) ([]graph.Candidate, error) {
+func (s *Service) source(ctx context.Context, cfg Config, src string, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	switch src {
 	case stylegraph.ReasonCollaborative:
 		ip := p
@@ -727,7 +727,7 @@ func (s *Service) source(ctx context.Context, cfg Config, src string, userID int
 		}
 		// Both are bounded; run them side by side.
 		var (
-			users []graph.Candidate
+			users []stylegraph.Candidate
 			uerr  error
 			done  = make(chan struct{})
 		)
@@ -756,7 +756,7 @@ func (s *Service) source(ctx context.Context, cfg Config, src string, userID int
 // normalised by its best score: the two neighbourhoods find different
 // products. A product keeps the item-based evidence ("because you liked …")
 // when it has it.
-func mergeCollaborative(items, users []graph.Candidate) []graph.Candidate {
+func mergeCollaborative(items, users []stylegraph.Candidate) []stylegraph.Candidate {
 	if len(items) == 0 {
 		return users
 	}
@@ -764,8 +764,8 @@ func mergeCollaborative(items, users []graph.Candidate) []graph.Candidate {
 		return items
 	}
 	byID := map[int64]int{}
-	out := make([]graph.Candidate, 0, len(items)+len(users))
-	for _, list := range [][]graph.Candidate{items, users} {
+	out := make([]stylegraph.Candidate, 0, len(items)+len(users))
+	for _, list := range [][]stylegraph.Candidate{items, users} {
 		top := list[0].Score
 		for _, c := range list {
 			top = max(top, c.Score)
@@ -796,7 +796,7 @@ func mergeCollaborative(items, users []graph.Candidate) []graph.Candidate {
 
 // blend normalises each source by its best score, sums the weighted scores
 // per product and keeps every contributing source's reason, strongest first.
-func blend(lists map[string][]graph.Candidate, weights map[string]float64) []Ranked {
+func blend(lists map[string][]stylegraph.Candidate, weights map[string]float64) []Ranked {
 	type acc struct {
 		score   float64
 		reasons []stylegraph.Reason
@@ -1017,7 +1017,7 @@ func (s *Service) Similar(ctx context.Context, productID int64, limit int) ([]st
 	if err != nil {
 		return nil, fmt.Errorf("similar: %w", err)
 	}
-	out, _, err := s.finish(ctx, s.config(), blend(map[string][]graph.Candidate{stylegraph.ReasonSimilar: cs}, map[string]float64{stylegraph.ReasonSimilar: 1}), limit, nil, "")
+	out, _, err := s.finish(ctx, s.config(), blend(map[string][]stylegraph.Candidate{stylegraph.ReasonSimilar: cs}, map[string]float64{stylegraph.ReasonSimilar: 1}), limit, nil, "")
 	return out, err
 }
 
@@ -1031,11 +1031,11 @@ func (s *Service) Trending(ctx context.Context, category string, limit int) ([]s
 		return nil, stylegraph.Invalid("category", "category must be at most 200 characters")
 	}
 	cfg := s.config()
-	p := graph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: candidatesFor(limit)}
+	p := stylegraph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: candidatesFor(limit)}
 	cs, err := s.trending(ctx, category, p, true, time.Hour)
 	var recs []stylegraph.Recommendation
 	if err == nil {
-		recs, _, err = s.finish(ctx, cfg, blend(map[string][]graph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1}), limit, nil, "")
+		recs, _, err = s.finish(ctx, cfg, blend(map[string][]stylegraph.Candidate{stylegraph.ReasonTrending: cs}, map[string]float64{stylegraph.ReasonTrending: 1}), limit, nil, "")
 	}
 	switch {
 	case s.cache == nil:

@@ -395,19 +395,19 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 func TestSocialReasonText(t *testing.T) {
 	mina, leo, ava := stylegraph.User{ID: 1, Name: "Mina"}, stylegraph.User{ID: 2, Name: "Leo"}, stylegraph.User{ID: 3, Name: "Ava"}
 	for _, tc := range []struct {
-		actions []graph.SocialAction
+		actions []stylegraph.SocialAction
 		want    stylegraph.Reason
 	}{
-		{[]graph.SocialAction{{Action: "liked", Count: 1, Via: []stylegraph.User{mina}}},
+		{[]stylegraph.SocialAction{{Action: "liked", Count: 1, Via: []stylegraph.User{mina}}},
 			stylegraph.Reason{Kind: "social", Text: "liked by Mina", Via: []stylegraph.User{mina}}},
-		{[]graph.SocialAction{{Action: "bought", Count: 2, Via: []stylegraph.User{mina, leo}}},
+		{[]stylegraph.SocialAction{{Action: "bought", Count: 2, Via: []stylegraph.User{mina, leo}}},
 			stylegraph.Reason{Kind: "social", Text: "bought by Mina and Leo", Via: []stylegraph.User{mina, leo}}},
-		{[]graph.SocialAction{{Action: "liked", Count: 5, Via: []stylegraph.User{mina, leo, ava}}, {Action: "posted", Count: 1, Via: []stylegraph.User{mina}}},
+		{[]stylegraph.SocialAction{{Action: "liked", Count: 5, Via: []stylegraph.User{mina, leo, ava}}, {Action: "posted", Count: 1, Via: []stylegraph.User{mina}}},
 			stylegraph.Reason{Kind: "social", Text: "liked by 5 people you follow; in a post by Mina", Via: []stylegraph.User{mina, leo, ava}}},
-		{[]graph.SocialAction{{Action: "new", Brand: "Sora"}},
+		{[]stylegraph.SocialAction{{Action: "new", Brand: "Sora"}},
 			stylegraph.Reason{Kind: "social", Text: "new from Sora"}},
 	} {
-		got := reasonFor("social", graph.Candidate{Actions: tc.actions})
+		got := reasonFor("social", stylegraph.Candidate{Actions: tc.actions})
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("reason (-want +got):\n%s", diff)
 		}
@@ -415,10 +415,10 @@ func TestSocialReasonText(t *testing.T) {
 }
 
 func TestMergeCollaborativeAddsNormalisedScores(t *testing.T) {
-	because := &graph.ProductRef{ID: 9, Title: "Nine"}
-	items := []graph.Candidate{{ProductID: 1, Score: 4, Because: because}, {ProductID: 2, Score: 2}}
-	users := []graph.Candidate{{ProductID: 2, Score: 10, Count: 3}, {ProductID: 3, Score: 5, Count: 1}}
-	want := []graph.Candidate{
+	because := &stylegraph.ProductRef{ID: 9, Title: "Nine"}
+	items := []stylegraph.Candidate{{ProductID: 1, Score: 4, Because: because}, {ProductID: 2, Score: 2}}
+	users := []stylegraph.Candidate{{ProductID: 2, Score: 10, Count: 3}, {ProductID: 3, Score: 5, Count: 1}}
+	want := []stylegraph.Candidate{
 		{ProductID: 2, Score: 1.5, Count: 3},
 		{ProductID: 1, Score: 1, Because: because},
 		{ProductID: 3, Score: 0.5, Count: 1},

@@ -137,7 +137,7 @@ func TestConsoleEndpoints(t *testing.T) {
 		return bearer(mint(t, d.Cfg.JWTSecret, sub, role))
 	}
 
-	var n graph.Neighbourhood
+	var n stylegraph.Neighbourhood
 	if code := get(t, fmt.Sprintf("%s/v1/admin/graph/neighbours?kind=product&id=%d", base, tee), tok(merch, stylegraph.RoleMerchandiser), &n); code != 200 {
 		t.Fatalf("neighbours = %d", code)
 	}
