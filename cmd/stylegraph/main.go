@@ -59,39 +59,43 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
-	case "serve":
-		return runServe(ctx, rest, stderr)
-	case "worker":
-		return runWorker(ctx, rest, stderr)
-	case "deadletters":
-		return runDeadLetters(ctx, rest, stdout, stderr)
-	case "migrate":
-		return runMigrate(ctx, rest, stderr)
-	case "seed":
-		return runSeed(ctx, rest, stdout, stderr)
-	case "replay":
-		return runReplay(ctx, rest, stdout, stderr)
-	case "import":
-		return runImport(ctx, rest, stdout, stderr)
-	case "token":
-		return runToken(rest, stdout, stderr)
-	case "search":
-		return runSearch(ctx, rest, stdout, stderr)
-	case "eval":
-		return runEval(ctx, rest, stdout, stderr)
-	case "reconcile":
-		return runReconcile(ctx, rest, stdout, stderr)
-	case "recompute":
-		return runRecompute(ctx, rest, stdout, stderr)
-	case "probe":
-		return runProbe(ctx, rest, stderr)
 	case "version", "--version":
 		return runVersion(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	default:
+	}
+	c, ok := commands[cmd]
+	if !ok {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
+	return c(ctx, rest, stdout, stderr)
+}
+
+// command runs one subcommand with its arguments.
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// commands are the subcommands by name; those that print only diagnostics
+// take stderr alone.
+var commands = map[string]command{
+	"serve":       errOnly(runServe),
+	"worker":      errOnly(runWorker),
+	"deadletters": runDeadLetters,
+	"migrate":     errOnly(runMigrate),
+	"seed":        runSeed,
+	"replay":      runReplay,
+	"import":      runImport,
+	"token": func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return runToken(args, stdout, stderr)
+	},
+	"search":    runSearch,
+	"eval":      runEval,
+	"reconcile": runReconcile,
+	"recompute": runRecompute,
+	"probe":     errOnly(runProbe),
+}
+
+func errOnly(f func(ctx context.Context, args []string, stderr io.Writer) error) command {
+	return func(ctx context.Context, args []string, _, stderr io.Writer) error { return f(ctx, args, stderr) }
 }

@@ -19,3 +19,16 @@ func TestVersionPrintsStamp(t *testing.T) {
 		t.Errorf("version printed %q", got)
 	}
 }
+
+func TestRunRejectsUnknownCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"no-such-command"}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), `unknown command "no-such-command"`) || !strings.Contains(errOut.String(), "serve") {
+		t.Fatalf("run(no-such-command) = %v, stderr %q", err, errOut.String())
+	}
+	for _, name := range []string{"serve", "worker", "deadletters", "migrate", "seed", "replay", "import", "token", "search", "eval", "reconcile", "recompute", "probe"} {
+		if commands[name] == nil {
+			t.Errorf("command %q is not registered", name)
+		}
+	}
+}
