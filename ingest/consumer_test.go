@@ -17,6 +17,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -54,7 +55,7 @@ func (r *recorder) Handle(ctx context.Context, events []ingest.Event) error {
 }
 
 func TestConsumerDeadLettersTheEventThatKeepsFailing(t *testing.T) {
-	l, _ := newLog(t, ingest.RedisOptions{})
+	l, _ := newLog(t, redisstream.Options{})
 	ctx := context.Background()
 	evs := views(1, 100, 5)
 	poison := evs[2].ID
@@ -106,7 +107,7 @@ stylegraph_consumer_events_processed_total{group="g"} 4
 }
 
 func TestConsumerWaitsOutUnavailableDependencies(t *testing.T) {
-	l, _ := newLog(t, ingest.RedisOptions{})
+	l, _ := newLog(t, redisstream.Options{})
 	ctx := context.Background()
 	evs := views(1, 100, 3)
 	if err := l.Append(ctx, evs); err != nil {
@@ -134,7 +135,7 @@ func TestConsumerWaitsOutUnavailableDependencies(t *testing.T) {
 }
 
 func TestConsumerDeadLettersWhatCrashedWorkersTooOften(t *testing.T) {
-	l, _ := newLog(t, ingest.RedisOptions{ClaimIdle: 20 * time.Millisecond})
+	l, _ := newLog(t, redisstream.Options{ClaimIdle: 20 * time.Millisecond})
 	ctx := context.Background()
 	evs := views(1, 100, 1)
 	if err := l.Append(ctx, evs); err != nil {
@@ -163,7 +164,7 @@ func TestConsumerDeadLettersWhatCrashedWorkersTooOften(t *testing.T) {
 // exactly once.
 func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 	g := testenv.Graph(t)
-	l, _ := newLog(t, ingest.RedisOptions{ClaimIdle: 100 * time.Millisecond})
+	l, _ := newLog(t, redisstream.Options{ClaimIdle: 100 * time.Millisecond})
 	ctx := context.Background()
 	base := testenv.IDBase(t)
 	user := base + 1
@@ -243,7 +244,7 @@ func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 // handler runs: within the grace period the batch completes and is
 // acknowledged, and Run returns.
 func TestConsumerFinishesTheBatchInFlightOnShutdown(t *testing.T) {
-	l, _ := newLog(t, ingest.RedisOptions{})
+	l, _ := newLog(t, redisstream.Options{})
 	ctx := context.Background()
 	if err := l.Append(ctx, views(1, 100, 3)); err != nil {
 		t.Fatal(err)

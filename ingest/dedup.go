@@ -39,7 +39,7 @@ func (d *DedupLog) AppendUnique(ctx context.Context, events []Event) ([]Status, 
 		seen[i] = p.Exists(ctx, d.prefix+e.ID)
 	}
 	if _, err := p.Exec(ctx); err != nil {
-		return nil, unavailable("check event ids", err)
+		return nil, Unavailable("check event ids", err)
 	}
 	out := make([]Status, len(events))
 	var fresh []Event
@@ -66,7 +66,7 @@ func (d *DedupLog) AppendUnique(ctx context.Context, events []Event) ([]Status, 
 	if _, err := p.Exec(ctx); err != nil {
 		// The events are durable; only their markers are missing, so a retry
 		// may append them again. Report the failure so the caller retries.
-		return nil, unavailable("mark event ids", err)
+		return nil, Unavailable("mark event ids", err)
 	}
 	return out, nil
 }

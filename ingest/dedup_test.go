@@ -9,12 +9,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/redisstream"
 )
 
 // TestDedupLogOverAPlainLog runs the generic de-duplication over a log's
 // plain Append (here Redis's, as a stand-in for any Log).
 func TestDedupLogOverAPlainLog(t *testing.T) {
-	l, rdb := newLog(t, ingest.RedisOptions{})
+	l, rdb := newLog(t, redisstream.Options{})
 	d := ingest.NewDedupLog(l, rdb, l.Stream()+":dedup:", time.Hour)
 	ctx := context.Background()
 	evs := views(1, 100, 3)
@@ -40,7 +41,7 @@ func TestDedupLogOverAPlainLog(t *testing.T) {
 // TestAppendUniqueStoresEachEventAsItsJSON checks the batch encoding: every
 // stream entry holds exactly the event's own JSON, in order.
 func TestAppendUniqueStoresEachEventAsItsJSON(t *testing.T) {
-	l, rdb := newLog(t, ingest.RedisOptions{})
+	l, rdb := newLog(t, redisstream.Options{})
 	ctx := context.Background()
 	evs := views(7, 200, 5)
 	evs[2].Context.Device = `<"quoted">`

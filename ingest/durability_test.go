@@ -22,6 +22,7 @@ import (
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/redisstream"
 )
 
 // privateRedis runs a redis-server of the test's own, configured like the
@@ -85,7 +86,7 @@ func TestAcceptedEventsSurviveARedisCrash(t *testing.T) {
 	r := startPrivateRedis(t)
 	rdb := redis.NewClient(&redis.Options{Addr: r.addr(), MaxRetries: -1})
 	t.Cleanup(func() { rdb.Close() })
-	log := ingest.NewRedisLog(rdb, ingest.RedisOptions{Stream: "durability:events"})
+	log := redisstream.New(rdb, redisstream.Options{Stream: "durability:events"})
 	const secret = "0123456789abcdef0123456789abcdef"
 	srv := api.New(api.Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -1,7 +1,8 @@
 // Package ingest owns the activity pipeline: the event model and its
-// validation, the durable activity stream (Redis Streams, or SQS), and the
-// consumers that apply events elsewhere (graph writer, archiver; feeds and
-// search register their own handlers). ingest must not import api.
+// validation, the Log interface of the durable activity stream (adapters in
+// ingest/redisstream and ingest/sqsstream), and the consumers that apply
+// events elsewhere (graph writer, archiver; feeds and search register their
+// own handlers). ingest must not import api or its own adapters.
 package ingest
 
 import (

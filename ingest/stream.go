@@ -49,3 +49,13 @@ type HandlerFunc func(ctx context.Context, events []Event) error
 
 // Handle calls f.
 func (f HandlerFunc) Handle(ctx context.Context, events []Event) error { return f(ctx, events) }
+
+// Status of one event offered to AppendUnique.
+type Status string
+
+// Statuses.
+const (
+	Accepted  Status = "accepted"
+	Duplicate Status = "duplicate"
+	Rejected  Status = "rejected"
+)

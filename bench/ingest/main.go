@@ -40,6 +40,7 @@ import (
 	"github.com/stylegraph/stylegraph/bench/harness"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/redisstream"
 )
 
 const batch = 100
@@ -114,7 +115,7 @@ func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int, du
 	r := rand.New(rand.NewPCG(1, 2))
 	nextBatches := func() []userBatch { return makeBatches(fx, r, nEvents) }
 	httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
-	script := redis.NewScript(ingest.AppendUniqueScript())
+	script := redis.NewScript(redisstream.AppendUniqueScript())
 	sample := sampleEvent(fx)
 	// The baselines write streams of their own (same dedup window and trim).
 	minID := strconv.FormatInt(time.Now().Add(-cfg.Activity.Retention).UnixMilli(), 10)
@@ -133,7 +134,7 @@ func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int, du
 		bs := nextBatches()
 		stream := prefix + "lua"
 		return harness.Drive(ctx, clients, len(bs), 0, func(ctx context.Context, i int) (int, error) {
-			keys, lead := ingest.AppendUniqueArgs(stream, cfg.Activity.DedupWindow, minID, time.Now())
+			keys, lead := redisstream.AppendUniqueArgs(stream, cfg.Activity.DedupWindow, minID, time.Now())
 			args := make([]any, 0, 2*len(bs[i].stored)+len(lead))
 			args = append(args, lead...)
 			for j, b := range bs[i].stored {
@@ -368,7 +369,7 @@ func applyAll(ctx context.Context, rdb redis.UniversalClient, g *graph.Store, st
 	for i := range evs {
 		evs[i] = fx.event(r, r.IntN(len(fx.users)), r.IntN(10) == 0)
 	}
-	log := ingest.NewRedisLog(rdb, ingest.RedisOptions{Stream: stream})
+	log := redisstream.New(rdb, redisstream.Options{Stream: stream})
 	for from := 0; from < n; from += 1000 {
 		if err := log.Append(ctx, evs[from:min(from+1000, n)]); err != nil {
 			return harness.Sample{}, err

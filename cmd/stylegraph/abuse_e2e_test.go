@@ -19,6 +19,7 @@ import (
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -42,7 +43,7 @@ func serviceKey(t *testing.T, d *deps) map[string]string {
 // test's activity stream.
 func drain(t *testing.T, d *deps, group string) {
 	t.Helper()
-	l := ingest.NewRedisLog(d.Redis, ingest.RedisOptions{Stream: d.Cfg.Activity.Stream})
+	l := redisstream.New(d.Redis, redisstream.Options{Stream: d.Cfg.Activity.Stream})
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		lag, err := l.Lag(context.Background(), group)

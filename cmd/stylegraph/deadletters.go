@@ -11,7 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph/config"
-	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/redisstream"
 )
 
 // runDeadLetters lists dead-lettered events as JSON lines, or with
@@ -34,7 +34,7 @@ func runDeadLetters(ctx context.Context, args []string, stdout, stderr io.Writer
 	defer rdb.Close()
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	log := ingest.NewRedisLog(rdb, ingest.RedisOptions{Stream: cfg.Activity.Stream})
+	log := redisstream.New(rdb, redisstream.Options{Stream: cfg.Activity.Stream})
 	if fs.Arg(0) == "requeue" {
 		ids := fs.Args()[1:]
 		if len(ids) == 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -28,7 +29,7 @@ func TestDeadLettersCommand(t *testing.T) {
 	})
 	t.Setenv("ACTIVITY_STREAM", stream)
 	ctx := context.Background()
-	log := ingest.NewRedisLog(rdb, ingest.RedisOptions{Stream: stream})
+	log := redisstream.New(rdb, redisstream.Options{Stream: stream})
 	ev := ingest.Event{ID: uuid.NewString(), Type: ingest.View, UserID: 1, Target: &ingest.Target{Kind: ingest.KindProduct, ID: 2}, OccurredAt: time.Now().UTC()}
 	if err := log.Append(ctx, []ingest.Event{ev}); err != nil {
 		t.Fatal(err)
@@ -41,16 +42,16 @@ func TestDeadLettersCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	list := func() []ingest.DeadLetter {
+	list := func() []redisstream.DeadLetter {
 		t.Helper()
 		var out strings.Builder
 		if err := run(ctx, []string{"deadletters"}, &out, io.Discard); err != nil {
 			t.Fatal(err)
 		}
-		var ds []ingest.DeadLetter
+		var ds []redisstream.DeadLetter
 		dec := json.NewDecoder(strings.NewReader(out.String()))
 		for dec.More() {
-			var d ingest.DeadLetter
+			var d redisstream.DeadLetter
 			if err := dec.Decode(&d); err != nil {
 				t.Fatal(err)
 			}

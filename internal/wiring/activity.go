@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/redisstream"
+	"github.com/stylegraph/stylegraph/ingest/sqsstream"
 	"github.com/stylegraph/stylegraph/insights"
 	"github.com/stylegraph/stylegraph/lake"
 	"github.com/stylegraph/stylegraph/notify"
@@ -22,13 +24,13 @@ type ActivityStream interface {
 func (d *Deps) ActivityLog(ctx context.Context) (ActivityStream, error) {
 	a := d.Cfg.Activity
 	if q := d.Cfg.ActivityLog; q.Kind == "sqs" {
-		return ingest.NewSQSLog(ctx, ingest.SQSOptions{
+		return sqsstream.New(ctx, sqsstream.Options{
 			Endpoint: q.SQSEndpoint, Region: d.Cfg.Archive.Region, QueuePrefix: q.SQSQueuePrefix,
 			Groups: d.ConsumerGroups(), VisibilityTimeout: q.SQSVisibilityTimeout, MaxReceives: q.SQSMaxReceives,
 			Dedup: d.Redis, DedupPrefix: q.SQSQueuePrefix + ":seen:", DedupWindow: a.DedupWindow,
 		})
 	}
-	return ingest.NewRedisLog(d.Redis, ingest.RedisOptions{
+	return redisstream.New(d.Redis, redisstream.Options{
 		Stream: a.Stream, DedupWindow: a.DedupWindow, ClaimIdle: a.ClaimIdle,
 		Retention: a.Retention, WaitReplicas: a.WaitReplicas,
 	}), nil

@@ -1,4 +1,4 @@
-package ingest_test
+package redisstream_test
 
 import (
 	"context"
@@ -11,18 +11,19 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
 // newLog returns a RedisLog on a stream of the test's own; its keys are
 // deleted when the test ends.
-func newLog(t *testing.T, o ingest.RedisOptions) (*ingest.RedisLog, redis.UniversalClient) {
+func newLog(t *testing.T, o redisstream.Options) (*redisstream.Log, redis.UniversalClient) {
 	t.Helper()
 	rdb := testenv.Redis(t)
 	ns := testenv.Namespace(t)
 	o.Stream = ns + "events"
 	t.Cleanup(func() { dropPrefix(rdb, ns) })
-	return ingest.NewRedisLog(rdb, o), rdb
+	return redisstream.New(rdb, o), rdb
 }
 
 func dropPrefix(rdb redis.UniversalClient, prefix string) { testenv.DropKeys(rdb, prefix) }
@@ -41,7 +42,7 @@ func views(user, base int64, n int) []ingest.Event {
 }
 
 func TestAppendUniqueDeduplicates(t *testing.T) {
-	l, rdb := newLog(t, ingest.RedisOptions{})
+	l, rdb := newLog(t, redisstream.Options{})
 	ctx := context.Background()
 	evs := views(1, 100, 3)
 	got, err := l.AppendUnique(ctx, append(evs, evs[0])) // a repeat within the batch too
@@ -63,7 +64,7 @@ func TestAppendUniqueDeduplicates(t *testing.T) {
 		t.Errorf("stream length = %d, want 3", n)
 	}
 	// The markers outlive a day (the API promises at least 24h).
-	keys, _ := ingest.AppendUniqueArgs(l.Stream(), 48*time.Hour, "", time.Now())
+	keys, _ := redisstream.AppendUniqueArgs(l.Stream(), 48*time.Hour, "", time.Now())
 	if ttl := rdb.PTTL(ctx, keys[1]).Val(); ttl < 24*time.Hour {
 		t.Errorf("dedup marker TTL = %v, want >= 24h", ttl)
 	}
@@ -74,7 +75,7 @@ func TestAppendUniqueDeduplicates(t *testing.T) {
 // and forgotten two windows later.
 func TestAppendUniqueWindow(t *testing.T) {
 	const window = time.Second
-	l, _ := newLog(t, ingest.RedisOptions{DedupWindow: window})
+	l, _ := newLog(t, redisstream.Options{DedupWindow: window})
 	ctx := context.Background()
 	ev := views(1, 100, 1)
 	start := time.Now()
@@ -109,7 +110,7 @@ func TestAppendUniqueWindow(t *testing.T) {
 }
 
 func TestReadAckLagPerGroup(t *testing.T) {
-	l, _ := newLog(t, ingest.RedisOptions{})
+	l, _ := newLog(t, redisstream.Options{})
 	ctx := context.Background()
 	evs := views(1, 100, 5)
 	if err := l.Append(ctx, evs); err != nil {
@@ -163,7 +164,7 @@ func TestReadAckLagPerGroup(t *testing.T) {
 }
 
 func TestReadReclaimsStaleMessages(t *testing.T) {
-	l, _ := newLog(t, ingest.RedisOptions{ClaimIdle: 50 * time.Millisecond})
+	l, _ := newLog(t, redisstream.Options{ClaimIdle: 50 * time.Millisecond})
 	ctx := context.Background()
 	if err := l.Append(ctx, views(1, 100, 2)); err != nil {
 		t.Fatal(err)
@@ -188,7 +189,7 @@ func TestReadReclaimsStaleMessages(t *testing.T) {
 }
 
 func TestDeadLetterRecordsReasonAndAcks(t *testing.T) {
-	l, rdb := newLog(t, ingest.RedisOptions{})
+	l, rdb := newLog(t, redisstream.Options{})
 	ctx := context.Background()
 	evs := views(1, 100, 1)
 	if err := l.Append(ctx, evs); err != nil {
@@ -236,7 +237,7 @@ func TestDeadLetterRecordsReasonAndAcks(t *testing.T) {
 }
 
 func TestReadPrunesIdleConsumerNames(t *testing.T) {
-	o := ingest.RedisOptions{PruneIdle: 50 * time.Millisecond}
+	o := redisstream.Options{PruneIdle: 50 * time.Millisecond}
 	l, rdb := newLog(t, o)
 	ctx := context.Background()
 	if err := l.Append(ctx, views(1, 100, 2)); err != nil {
@@ -256,7 +257,7 @@ func TestReadPrunesIdleConsumerNames(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	// A fresh process (its first read prunes at once).
 	o.Stream = l.Stream()
-	if _, err := ingest.NewRedisLog(rdb, o).Read(ctx, "g", "new", 1, 0); err != nil {
+	if _, err := redisstream.New(rdb, o).Read(ctx, "g", "new", 1, 0); err != nil {
 		t.Fatal(err)
 	}
 	cs, err := rdb.XInfoConsumers(ctx, l.Stream(), "g").Result()
@@ -277,7 +278,7 @@ func TestReadPrunesIdleConsumerNames(t *testing.T) {
 // Redis' own per-group lag counter can be stale (after an AOF reload it was
 // seen at 33,500 with everything delivered); Lag reads the stream instead.
 func TestLagIgnoresAStaleRedisCounter(t *testing.T) {
-	l, rdb := newLog(t, ingest.RedisOptions{})
+	l, rdb := newLog(t, redisstream.Options{})
 	ctx := context.Background()
 	if err := l.Append(ctx, views(1, 100, 5)); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package ingest_test
+package sqsstream_test
 
 import (
 	"context"
@@ -16,19 +16,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/sqsstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
 // newSQSLog returns an SQSLog on the real ElasticMQ with queues of the
 // test's own, deleted when the test ends; dedup keys live under the test's
 // Redis namespace.
-func newSQSLog(t *testing.T, visibility time.Duration, groups ...string) *ingest.SQSLog {
+func newSQSLog(t *testing.T, visibility time.Duration, groups ...string) *sqsstream.Log {
 	t.Helper()
 	rdb := testenv.Redis(t)
 	ns := testenv.Namespace(t)
 	t.Cleanup(func() { dropPrefix(rdb, ns) })
 	ctx := context.Background()
-	l, err := ingest.NewSQSLog(ctx, ingest.SQSOptions{
+	l, err := sqsstream.New(ctx, sqsstream.Options{
 		Endpoint: testenv.SQSEndpoint(t), Credentials: testenv.AWSCredentials(),
 		QueuePrefix: fmt.Sprintf("test-%d", testenv.IDBase(t)), Groups: groups, VisibilityTimeout: visibility,
 		Dedup: rdb, DedupPrefix: ns + "seen:",
@@ -63,7 +64,7 @@ func eventIDs(evs []ingest.Event) []string {
 }
 
 // readAll drains what the group has visible now (bounded).
-func readAll(t *testing.T, l *ingest.SQSLog, group string, want int) []ingest.Message {
+func readAll(t *testing.T, l *sqsstream.Log, group string, want int) []ingest.Message {
 	t.Helper()
 	var got []ingest.Message
 	deadline := time.Now().Add(10 * time.Second)
@@ -200,7 +201,7 @@ func TestSQSConsumerDeadLettersTheEventThatKeepsFailing(t *testing.T) {
 	if len(out.Messages) != 1 {
 		t.Fatalf("dead-letter queue holds %d messages, want 1", len(out.Messages))
 	}
-	var dl ingest.SQSDeadLetter
+	var dl sqsstream.DeadLetter
 	if err := json.Unmarshal([]byte(aws.ToString(out.Messages[0].Body)), &dl); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,7 @@
-package ingest
+// Package redisstream is the activity log (ingest.Log) on Redis Streams: one
+// stream, one consumer group per consumer, deduplicated appends in one Lua
+// script. It depends on the root and ingest, never on another adapter.
+package redisstream
 
 import (
 	"bytes"
@@ -15,10 +18,11 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/ingest"
 )
 
-// RedisOptions configure a RedisLog. Zero values get the defaults noted.
-type RedisOptions struct {
+// Options configure a Log. Zero values get the defaults noted.
+type Options struct {
 	// Stream is the activity stream key (default "stylegraph:events"). Keys
 	// derived from it (dead letters, dedup markers) share its prefix, so a
 	// test or a tenant isolates itself by choosing a stream name.
@@ -45,20 +49,20 @@ type RedisOptions struct {
 	PruneIdle time.Duration
 }
 
-// RedisLog is the activity stream on Redis Streams: one stream, one consumer
+// Log is the activity stream on Redis Streams: one stream, one consumer
 // group per consumer. Durability comes from Redis's append-only file: a reply
 // is sent only after the write reached the AOF (fsynced within a second with
 // appendfsync everysec), and WaitReplicas adds replica acknowledgement.
-type RedisLog struct {
+type Log struct {
 	rdb    redis.UniversalClient
-	o      RedisOptions
+	o      Options
 	mu     sync.Mutex
 	have   map[string]bool      // groups known to exist
 	pruned map[string]time.Time // when each group's idle consumers were last pruned
 }
 
-// NewRedisLog returns a log on rdb with options o.
-func NewRedisLog(rdb redis.UniversalClient, o RedisOptions) *RedisLog {
+// New returns a log on rdb with options o.
+func New(rdb redis.UniversalClient, o Options) *Log {
 	if o.Stream == "" {
 		o.Stream = "stylegraph:events"
 	}
@@ -80,14 +84,14 @@ func NewRedisLog(rdb redis.UniversalClient, o RedisOptions) *RedisLog {
 	if o.PruneIdle <= 0 {
 		o.PruneIdle = 24 * time.Hour
 	}
-	return &RedisLog{rdb: rdb, o: o, have: map[string]bool{}, pruned: map[string]time.Time{}}
+	return &Log{rdb: rdb, o: o, have: map[string]bool{}, pruned: map[string]time.Time{}}
 }
 
 // Stream is the stream key.
-func (l *RedisLog) Stream() string { return l.o.Stream }
+func (l *Log) Stream() string { return l.o.Stream }
 
 // DeadLetterStream is the dead-letter stream key.
-func (l *RedisLog) DeadLetterStream() string { return l.o.DeadLetterStream }
+func (l *Log) DeadLetterStream() string { return l.o.DeadLetterStream }
 
 // AppendUniqueArgs are the keys and leading arguments the append script
 // takes for stream at now; each event's ID and JSON follow as argument
@@ -117,7 +121,7 @@ func sameSlot(key string) string {
 }
 
 // minID is the oldest stream ID to keep, or "" to keep everything.
-func (l *RedisLog) minID() string {
+func (l *Log) minID() string {
 	if l.o.Retention < 0 {
 		return ""
 	}
@@ -129,7 +133,7 @@ func (l *RedisLog) minID() string {
 // half-way can at worst append without marking (a later retry appends a
 // duplicate the idempotent consumers absorb), never mark without appending.
 //
-//go:embed redis_append_unique.lua
+//go:embed append_unique.lua
 var appendUniqueSrc string
 
 var appendUnique = redis.NewScript(appendUniqueSrc)
@@ -138,20 +142,10 @@ var appendUnique = redis.NewScript(appendUniqueSrc)
 // benchmark's same-work baseline.
 func AppendUniqueScript() string { return appendUniqueSrc }
 
-// Status of one event offered to AppendUnique.
-type Status string
-
-// Statuses.
-const (
-	Accepted  Status = "accepted"
-	Duplicate Status = "duplicate"
-	Rejected  Status = "rejected"
-)
-
 // AppendUnique durably appends the events whose IDs were not appended within
-// the dedup window and reports, per event, Accepted or Duplicate. Marking an
+// the dedup window and reports, per event, ingest.Accepted or ingest.Duplicate. Marking an
 // ID seen and appending its event happen atomically.
-func (l *RedisLog) AppendUnique(ctx context.Context, events []Event) ([]Status, error) {
+func (l *Log) AppendUnique(ctx context.Context, events []ingest.Event) ([]ingest.Status, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -178,16 +172,16 @@ func (l *RedisLog) AppendUnique(ctx context.Context, events []Event) ([]Status, 
 	}
 	res, err := appendUnique.Run(ctx, l.rdb, keys, args...).Slice()
 	if err != nil {
-		return nil, unavailable("append events", err)
+		return nil, ingest.Unavailable("append events", err)
 	}
 	if len(res) != len(events) {
 		return nil, fmt.Errorf("append events: script answered %d results for %d events", len(res), len(events))
 	}
-	out := make([]Status, len(events))
+	out := make([]ingest.Status, len(events))
 	for i, r := range res {
-		out[i] = Duplicate
+		out[i] = ingest.Duplicate
 		if s, ok := r.(string); ok && s != "" {
-			out[i] = Accepted
+			out[i] = ingest.Accepted
 		}
 	}
 	if err := l.wait(ctx); err != nil {
@@ -198,7 +192,7 @@ func (l *RedisLog) AppendUnique(ctx context.Context, events []Event) ([]Status, 
 
 // Append durably appends events in order, without de-duplication (replay
 // and tools use it; the API goes through AppendUnique).
-func (l *RedisLog) Append(ctx context.Context, events []Event) error {
+func (l *Log) Append(ctx context.Context, events []ingest.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -217,18 +211,18 @@ func (l *RedisLog) Append(ctx context.Context, events []Event) error {
 		return nil
 	})
 	if err != nil {
-		return unavailable("append events", err)
+		return ingest.Unavailable("append events", err)
 	}
 	return l.wait(ctx)
 }
 
-func (l *RedisLog) wait(ctx context.Context) error {
+func (l *Log) wait(ctx context.Context) error {
 	if l.o.WaitReplicas <= 0 {
 		return nil
 	}
 	n, err := l.rdb.Do(ctx, "WAIT", l.o.WaitReplicas, l.o.WaitTimeout.Milliseconds()).Int64()
 	if err != nil {
-		return unavailable("wait for replicas", err)
+		return ingest.Unavailable("wait for replicas", err)
 	}
 	if n < int64(l.o.WaitReplicas) {
 		return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: fmt.Sprintf("activity stream: %d of %d replicas acknowledged", n, l.o.WaitReplicas)}
@@ -239,7 +233,7 @@ func (l *RedisLog) wait(ctx context.Context) error {
 // ensureGroup creates the consumer group (and the stream) on first use. A
 // new group starts at the beginning of the stream, so a consumer added later
 // still sees every retained event.
-func (l *RedisLog) ensureGroup(ctx context.Context, group string) error {
+func (l *Log) ensureGroup(ctx context.Context, group string) error {
 	l.mu.Lock()
 	ok := l.have[group]
 	l.mu.Unlock()
@@ -248,7 +242,7 @@ func (l *RedisLog) ensureGroup(ctx context.Context, group string) error {
 	}
 	err := l.rdb.XGroupCreateMkStream(ctx, l.o.Stream, group, "0").Err()
 	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
-		return unavailable("create consumer group", err)
+		return ingest.Unavailable("create consumer group", err)
 	}
 	l.mu.Lock()
 	l.have[group] = true
@@ -256,7 +250,7 @@ func (l *RedisLog) ensureGroup(ctx context.Context, group string) error {
 	return nil
 }
 
-func (l *RedisLog) forgetGroup(group string) {
+func (l *Log) forgetGroup(group string) {
 	l.mu.Lock()
 	delete(l.have, group)
 	l.mu.Unlock()
@@ -265,7 +259,7 @@ func (l *RedisLog) forgetGroup(group string) {
 // Read reclaims messages other consumers of the group left pending longer
 // than ClaimIdle, and when there are none reads new ones, blocking up to
 // block.
-func (l *RedisLog) Read(ctx context.Context, group, consumer string, max int, block time.Duration) ([]Message, error) {
+func (l *Log) Read(ctx context.Context, group, consumer string, max int, block time.Duration) ([]ingest.Message, error) {
 	if err := l.ensureGroup(ctx, group); err != nil {
 		return nil, err
 	}
@@ -285,9 +279,9 @@ func (l *RedisLog) Read(ctx context.Context, group, consumer string, max int, bl
 		return nil, nil
 	case err != nil && strings.HasPrefix(err.Error(), "NOGROUP"):
 		l.forgetGroup(group) // the stream was deleted; recreate on the next read
-		return nil, unavailable("read events", err)
+		return nil, ingest.Unavailable("read events", err)
 	case err != nil:
-		return nil, unavailable("read events", err)
+		return nil, ingest.Unavailable("read events", err)
 	}
 	var xs []redis.XMessage
 	for _, s := range streams {
@@ -297,7 +291,7 @@ func (l *RedisLog) Read(ctx context.Context, group, consumer string, max int, bl
 }
 
 // reclaim takes over messages pending too long with other consumers.
-func (l *RedisLog) reclaim(ctx context.Context, group, consumer string, max int) ([]Message, error) {
+func (l *Log) reclaim(ctx context.Context, group, consumer string, max int) ([]ingest.Message, error) {
 	xs, _, deleted, err := l.rdb.XAutoClaimWithDeleted(ctx, &redis.XAutoClaimArgs{
 		Stream: l.o.Stream, Group: group, Consumer: consumer, MinIdle: l.o.ClaimIdle, Start: "0-0", Count: int64(max),
 	}).Result()
@@ -305,12 +299,12 @@ func (l *RedisLog) reclaim(ctx context.Context, group, consumer string, max int)
 		if strings.HasPrefix(err.Error(), "NOGROUP") {
 			l.forgetGroup(group)
 		}
-		return nil, unavailable("reclaim events", err)
+		return nil, ingest.Unavailable("reclaim events", err)
 	}
 	if len(deleted) > 0 {
 		// Trimmed away while pending: nothing left to deliver.
 		if err := l.rdb.XAck(ctx, l.o.Stream, group, deleted...).Err(); err != nil {
-			return nil, unavailable("ack trimmed events", err)
+			return nil, ingest.Unavailable("ack trimmed events", err)
 		}
 	}
 	if len(xs) == 0 {
@@ -322,7 +316,7 @@ func (l *RedisLog) reclaim(ctx context.Context, group, consumer string, max int)
 		Stream: l.o.Stream, Group: group, Start: xs[0].ID, End: xs[len(xs)-1].ID, Count: int64(len(xs)), Consumer: consumer,
 	}).Result()
 	if err != nil {
-		return nil, unavailable("read delivery counts", err)
+		return nil, ingest.Unavailable("read delivery counts", err)
 	}
 	counts := make(map[string]int, len(pend))
 	for _, p := range pend {
@@ -334,10 +328,10 @@ func (l *RedisLog) reclaim(ctx context.Context, group, consumer string, max int)
 // decode turns stream entries into messages. An entry that does not decode
 // (written by something else) can never succeed, so it goes straight to the
 // dead letters instead of to the handler.
-func (l *RedisLog) decode(ctx context.Context, group string, xs []redis.XMessage, deliveries map[string]int) ([]Message, error) {
-	out := make([]Message, 0, len(xs))
+func (l *Log) decode(ctx context.Context, group string, xs []redis.XMessage, deliveries map[string]int) ([]ingest.Message, error) {
+	out := make([]ingest.Message, 0, len(xs))
 	for _, x := range xs {
-		m := Message{Handle: x.ID, Deliveries: 1}
+		m := ingest.Message{Handle: x.ID, Deliveries: 1}
 		if deliveries != nil {
 			// Reclaimed means delivered at least once before.
 			m.Deliveries = max(deliveries[x.ID], 2)
@@ -355,7 +349,7 @@ func (l *RedisLog) decode(ctx context.Context, group string, xs []redis.XMessage
 }
 
 // Ack marks messages done for the group.
-func (l *RedisLog) Ack(ctx context.Context, group string, msgs []Message) error {
+func (l *Log) Ack(ctx context.Context, group string, msgs []ingest.Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -364,14 +358,14 @@ func (l *RedisLog) Ack(ctx context.Context, group string, msgs []Message) error 
 		ids[i] = m.Handle
 	}
 	if err := l.rdb.XAck(ctx, l.o.Stream, group, ids...).Err(); err != nil {
-		return unavailable("ack events", err)
+		return ingest.Unavailable("ack events", err)
 	}
 	return nil
 }
 
 // DeadLetter copies the message with the group and reason to the dead-letter
 // stream and acknowledges it, atomically.
-func (l *RedisLog) DeadLetter(ctx context.Context, group string, msg Message, reason error) error {
+func (l *Log) DeadLetter(ctx context.Context, group string, msg ingest.Message, reason error) error {
 	b, err := json.Marshal(msg.Event)
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)
@@ -379,7 +373,7 @@ func (l *RedisLog) DeadLetter(ctx context.Context, group string, msg Message, re
 	return l.deadLetter(ctx, group, msg, string(b), reason)
 }
 
-func (l *RedisLog) deadLetter(ctx context.Context, group string, msg Message, raw string, reason error) error {
+func (l *Log) deadLetter(ctx context.Context, group string, msg ingest.Message, raw string, reason error) error {
 	why := "unknown"
 	if reason != nil {
 		why = reason.Error()
@@ -393,7 +387,7 @@ func (l *RedisLog) deadLetter(ctx context.Context, group string, msg Message, ra
 		return nil
 	})
 	if err != nil {
-		return unavailable("dead-letter event", err)
+		return ingest.Unavailable("dead-letter event", err)
 	}
 	return nil
 }
@@ -409,10 +403,10 @@ type DeadLetter struct {
 }
 
 // DeadLetters lists up to max dead-lettered entries, oldest first.
-func (l *RedisLog) DeadLetters(ctx context.Context, max int) ([]DeadLetter, error) {
+func (l *Log) DeadLetters(ctx context.Context, max int) ([]DeadLetter, error) {
 	xs, err := l.rdb.XRangeN(ctx, l.o.DeadLetterStream, "-", "+", int64(max)).Result()
 	if err != nil {
-		return nil, unavailable("read dead letters", err)
+		return nil, ingest.Unavailable("read dead letters", err)
 	}
 	out := make([]DeadLetter, len(xs))
 	for i, x := range xs {
@@ -432,12 +426,12 @@ func (l *RedisLog) DeadLetters(ctx context.Context, max int) ([]DeadLetter, erro
 // every group to see again) and removes them from the dead letters, one
 // atomic step per entry. It returns how many it moved; unknown IDs are
 // skipped.
-func (l *RedisLog) Requeue(ctx context.Context, ids ...string) (int, error) {
+func (l *Log) Requeue(ctx context.Context, ids ...string) (int, error) {
 	moved := 0
 	for _, id := range ids {
 		xs, err := l.rdb.XRangeN(ctx, l.o.DeadLetterStream, id, id, 1).Result()
 		if err != nil {
-			return moved, unavailable("read dead letter", err)
+			return moved, ingest.Unavailable("read dead letter", err)
 		}
 		if len(xs) == 0 {
 			continue
@@ -449,7 +443,7 @@ func (l *RedisLog) Requeue(ctx context.Context, ids ...string) (int, error) {
 			return nil
 		})
 		if err != nil {
-			return moved, unavailable("requeue dead letter", err)
+			return moved, ingest.Unavailable("requeue dead letter", err)
 		}
 		moved++
 	}
@@ -460,7 +454,7 @@ func (l *RedisLog) Requeue(ctx context.Context, ids ...string) (int, error) {
 // been idle longer than PruneIdle, at most every 10 minutes: every worker
 // restart adds a consumer name, and without pruning they pile up in XINFO
 // CONSUMERS.
-func (l *RedisLog) pruneConsumers(ctx context.Context, group string) {
+func (l *Log) pruneConsumers(ctx context.Context, group string) {
 	l.mu.Lock()
 	due := time.Since(l.pruned[group]) > 10*time.Minute
 	if due {
@@ -488,13 +482,13 @@ func (l *RedisLog) pruneConsumers(ctx context.Context, group string) {
 // counted (up to lagCountCap; past it Redis' own counter, which a restart
 // can leave stale, is the estimate). A group that does not exist yet will
 // start at the beginning, so its lag is the stream's length.
-func (l *RedisLog) Lag(ctx context.Context, group string) (int64, error) {
+func (l *Log) Lag(ctx context.Context, group string) (int64, error) {
 	groups, err := l.rdb.XInfoGroups(ctx, l.o.Stream).Result()
 	if err != nil {
 		if strings.Contains(err.Error(), "no such key") {
 			return 0, nil
 		}
-		return 0, unavailable("read consumer groups", err)
+		return 0, ingest.Unavailable("read consumer groups", err)
 	}
 	for _, g := range groups {
 		if g.Name != group {
@@ -502,14 +496,14 @@ func (l *RedisLog) Lag(ctx context.Context, group string) (int64, error) {
 		}
 		info, err := l.rdb.XInfoStream(ctx, l.o.Stream).Result()
 		if err != nil {
-			return 0, unavailable("read stream", err)
+			return 0, ingest.Unavailable("read stream", err)
 		}
 		if g.LastDeliveredID == info.LastGeneratedID {
 			return g.Pending, nil
 		}
 		after, err := l.rdb.XRangeN(ctx, l.o.Stream, "("+g.LastDeliveredID, "+", lagCountCap+1).Result()
 		if err != nil {
-			return 0, unavailable("count undelivered events", err)
+			return 0, ingest.Unavailable("count undelivered events", err)
 		}
 		undelivered := int64(len(after))
 		if undelivered > lagCountCap {
@@ -519,30 +513,10 @@ func (l *RedisLog) Lag(ctx context.Context, group string) (int64, error) {
 	}
 	n, err := l.rdb.XLen(ctx, l.o.Stream).Result()
 	if err != nil {
-		return 0, unavailable("read stream length", err)
+		return 0, ingest.Unavailable("read stream length", err)
 	}
 	return n, nil
 }
 
 // lagCountCap bounds how many undelivered entries Lag counts one by one.
 const lagCountCap = 10_000
-
-// unavailable wraps a Redis failure as EUNAVAILABLE so that the API answers
-// 503 and consumers retry instead of dead-lettering.
-func unavailable(what string, err error) error {
-	if errors.Is(err, context.Canceled) {
-		return err
-	}
-	return fmt.Errorf("%s: %w", what, &unavailableError{err: err})
-}
-
-// unavailableError is a dependency failure the caller should retry. It
-// carries the code EUNAVAILABLE through errors.As on *stylegraph.Error via
-// its Unwrap chain.
-type unavailableError struct{ err error }
-
-func (e *unavailableError) Error() string { return "activity stream unavailable: " + e.err.Error() }
-
-func (e *unavailableError) Unwrap() []error {
-	return []error{&stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "activity stream unavailable; retry later"}, e.err}
-}

@@ -1,4 +1,7 @@
-package ingest
+// Package sqsstream is the activity log (ingest.Log) on Amazon SQS or an
+// SQS-compatible server: one queue per consumer group. It depends on the root
+// and ingest, never on another adapter.
+package sqsstream
 
 import (
 	"context"
@@ -15,12 +18,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/redis/go-redis/v9"
+	"github.com/stylegraph/stylegraph/ingest"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-sdk-go-v2/otelaws"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// SQSOptions configure an SQSLog.
-type SQSOptions struct {
+// Options configure an Log.
+type Options struct {
 	// Endpoint overrides the AWS endpoint (an SQS-compatible server).
 	Endpoint string
 	Region   string
@@ -51,21 +55,21 @@ type SQSOptions struct {
 	DedupWindow time.Duration
 }
 
-// SQSLog is the activity log on Amazon SQS (or an SQS-compatible server):
+// Log is the activity log on Amazon SQS (or an SQS-compatible server):
 // one standard queue and one dead-letter queue per consumer group. A
 // message's receipt handle is its Handle and SQS's ApproximateReceiveCount
 // its Deliveries. Standard queues do not keep order; every handler is
 // idempotent and order-insensitive, so that is fine.
-type SQSLog struct {
+type Log struct {
 	client *sqs.Client
-	o      SQSOptions
+	o      Options
 
 	mu   sync.Mutex
 	urls map[string]string // queue name → URL
 }
 
-// NewSQSLog builds the SQS client; queues are created on first use.
-func NewSQSLog(ctx context.Context, o SQSOptions) (*SQSLog, error) {
+// New builds the SQS client; queues are created on first use.
+func New(ctx context.Context, o Options) (*Log, error) {
 	if o.Region == "" {
 		o.Region = "us-east-1"
 	}
@@ -102,16 +106,16 @@ func NewSQSLog(ctx context.Context, o SQSOptions) (*SQSLog, error) {
 			so.BaseEndpoint = aws.String(o.Endpoint)
 		}
 	})
-	return &SQSLog{client: client, o: o, urls: map[string]string{}}, nil
+	return &Log{client: client, o: o, urls: map[string]string{}}, nil
 }
 
 // QueueName is the queue of a consumer group.
-func (l *SQSLog) QueueName(group string) string {
+func (l *Log) QueueName(group string) string {
 	return queueName(l.o.QueuePrefix + "-" + group)
 }
 
 // DeadLetterQueueName is the dead-letter queue of a consumer group.
-func (l *SQSLog) DeadLetterQueueName(group string) string {
+func (l *Log) DeadLetterQueueName(group string) string {
 	return queueName(l.o.QueuePrefix + "-" + group + "-dead")
 }
 
@@ -131,7 +135,7 @@ func queueName(s string) string {
 
 // queue returns the URL of the group's queue, creating it and its
 // dead-letter queue (wired by a redrive policy) the first time.
-func (l *SQSLog) queue(ctx context.Context, group string) (string, error) {
+func (l *Log) queue(ctx context.Context, group string) (string, error) {
 	name := l.QueueName(group)
 	l.mu.Lock()
 	url, ok := l.urls[name]
@@ -147,7 +151,7 @@ func (l *SQSLog) queue(ctx context.Context, group string) (string, error) {
 		QueueUrl: aws.String(dead), AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameQueueArn},
 	})
 	if err != nil {
-		return "", unavailable("read dead-letter queue", err)
+		return "", ingest.Unavailable("read dead-letter queue", err)
 	}
 	redrive, _ := json.Marshal(map[string]string{
 		"deadLetterTargetArn": attrs.Attributes[string(types.QueueAttributeNameQueueArn)],
@@ -167,13 +171,13 @@ func (l *SQSLog) queue(ctx context.Context, group string) (string, error) {
 	return url, nil
 }
 
-func (l *SQSLog) create(ctx context.Context, name string, attrs map[string]string) (string, error) {
+func (l *Log) create(ctx context.Context, name string, attrs map[string]string) (string, error) {
 	out, err := l.client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name), Attributes: attrs})
 	if err != nil {
 		// A queue created earlier with other attributes keeps them.
 		got, gerr := l.client.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
 		if gerr != nil {
-			return "", unavailable("create queue "+name, err)
+			return "", ingest.Unavailable("create queue "+name, err)
 		}
 		return aws.ToString(got.QueueUrl), nil
 	}
@@ -184,11 +188,11 @@ func (l *SQSLog) create(ctx context.Context, name string, attrs map[string]strin
 // dedup window. The IDs are marked seen only after every group's queue took
 // the event: a crash in between can deliver an event twice (handlers are
 // idempotent) but never loses one the caller was told is accepted.
-func (l *SQSLog) AppendUnique(ctx context.Context, events []Event) ([]Status, error) {
+func (l *Log) AppendUnique(ctx context.Context, events []ingest.Event) ([]ingest.Status, error) {
 	if l.o.Dedup == nil {
 		return nil, errors.New("sqs log: AppendUnique needs a Redis client for dedup")
 	}
-	out := make([]Status, len(events))
+	out := make([]ingest.Status, len(events))
 	// One EXISTS per marker, pipelined: markers spread over a Redis
 	// Cluster's slots, where one MGET could not span them.
 	seen := make([]*redis.IntCmd, len(events))
@@ -199,17 +203,17 @@ func (l *SQSLog) AppendUnique(ctx context.Context, events []Event) ([]Status, er
 		return nil
 	})
 	if err != nil {
-		return nil, unavailable("check event ids", err)
+		return nil, ingest.Unavailable("check event ids", err)
 	}
-	var fresh []Event
+	var fresh []ingest.Event
 	inBatch := map[string]bool{}
 	for i, e := range events {
 		if seen[i].Val() > 0 || inBatch[e.ID] {
-			out[i] = Duplicate
+			out[i] = ingest.Duplicate
 			continue
 		}
 		inBatch[e.ID] = true
-		out[i] = Accepted
+		out[i] = ingest.Accepted
 		fresh = append(fresh, e)
 	}
 	if len(fresh) == 0 {
@@ -225,7 +229,7 @@ func (l *SQSLog) AppendUnique(ctx context.Context, events []Event) ([]Status, er
 		return nil
 	})
 	if err != nil {
-		return nil, unavailable("mark event ids", err)
+		return nil, ingest.Unavailable("mark event ids", err)
 	}
 	return out, nil
 }
@@ -234,7 +238,7 @@ func (l *SQSLog) AppendUnique(ctx context.Context, events []Event) ([]Status, er
 // returns once SQS stored them all (SQS stores a message redundantly before
 // answering); on error some queues may hold some events, and retrying is
 // safe because handlers are idempotent.
-func (l *SQSLog) Append(ctx context.Context, events []Event) error {
+func (l *Log) Append(ctx context.Context, events []ingest.Event) error {
 	bodies := make([]string, len(events))
 	for i, e := range events {
 		b, err := json.Marshal(e)
@@ -258,7 +262,7 @@ func (l *SQSLog) Append(ctx context.Context, events []Event) error {
 	return nil
 }
 
-func (l *SQSLog) sendBatch(ctx context.Context, url string, bodies []string) error {
+func (l *Log) sendBatch(ctx context.Context, url string, bodies []string) error {
 	entries := make([]types.SendMessageBatchRequestEntry, len(bodies))
 	for i, b := range bodies {
 		entries[i] = types.SendMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), MessageBody: aws.String(b)}
@@ -266,14 +270,14 @@ func (l *SQSLog) sendBatch(ctx context.Context, url string, bodies []string) err
 	for attempt := 0; len(entries) > 0; attempt++ {
 		out, err := l.client.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(url), Entries: entries})
 		if err != nil {
-			return unavailable("send events", err)
+			return ingest.Unavailable("send events", err)
 		}
 		if len(out.Failed) == 0 {
 			return nil
 		}
 		if attempt == 2 {
 			f := out.Failed[0]
-			return unavailable("send events", fmt.Errorf("%d refused, first: %s %s", len(out.Failed), aws.ToString(f.Code), aws.ToString(f.Message)))
+			return ingest.Unavailable("send events", fmt.Errorf("%d refused, first: %s %s", len(out.Failed), aws.ToString(f.Code), aws.ToString(f.Message)))
 		}
 		failed := map[string]bool{}
 		for _, f := range out.Failed {
@@ -295,13 +299,13 @@ func (l *SQSLog) sendBatch(ctx context.Context, url string, bodies []string) err
 // visibility timeout ran out while a consumer held them come back here:
 // that is how a crashed consumer's work is reclaimed. The consumer name is
 // not needed by SQS.
-func (l *SQSLog) Read(ctx context.Context, group, _ string, max int, block time.Duration) ([]Message, error) {
+func (l *Log) Read(ctx context.Context, group, _ string, max int, block time.Duration) ([]ingest.Message, error) {
 	url, err := l.queue(ctx, group)
 	if err != nil {
 		return nil, err
 	}
 	wait := int32(min(20, max0(int(block.Seconds()))))
-	var out []Message
+	var out []ingest.Message
 	for len(out) < max {
 		res, err := l.client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 			QueueUrl:                    aws.String(url),
@@ -313,11 +317,11 @@ func (l *SQSLog) Read(ctx context.Context, group, _ string, max int, block time.
 			if ctx.Err() != nil && len(out) > 0 {
 				return out, nil
 			}
-			return out, unavailable("receive events", err)
+			return out, ingest.Unavailable("receive events", err)
 		}
 		for _, m := range res.Messages {
 			deliveries, _ := strconv.Atoi(m.Attributes[string(types.MessageSystemAttributeNameApproximateReceiveCount)])
-			msg := Message{Handle: aws.ToString(m.ReceiptHandle), Deliveries: deliveries}
+			msg := ingest.Message{Handle: aws.ToString(m.ReceiptHandle), Deliveries: deliveries}
 			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &msg.Event); err != nil {
 				// Not an event: nothing can apply it, so it goes straight to the
 				// dead letters with the raw body.
@@ -344,7 +348,7 @@ func max0(n int) int {
 }
 
 // Ack deletes the messages from the group's queue.
-func (l *SQSLog) Ack(ctx context.Context, group string, msgs []Message) error {
+func (l *Log) Ack(ctx context.Context, group string, msgs []ingest.Message) error {
 	url, err := l.queue(ctx, group)
 	if err != nil {
 		return err
@@ -357,21 +361,21 @@ func (l *SQSLog) Ack(ctx context.Context, group string, msgs []Message) error {
 		}
 		out, err := l.client.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(url), Entries: entries})
 		if err != nil {
-			return unavailable("acknowledge events", err)
+			return ingest.Unavailable("acknowledge events", err)
 		}
 		for _, f := range out.Failed {
 			// A receipt handle from an earlier delivery is stale once the
 			// message was handed out again; the newer holder acknowledges it.
 			if !f.SenderFault {
-				return unavailable("acknowledge events", fmt.Errorf("%s %s", aws.ToString(f.Code), aws.ToString(f.Message)))
+				return ingest.Unavailable("acknowledge events", fmt.Errorf("%s %s", aws.ToString(f.Code), aws.ToString(f.Message)))
 			}
 		}
 	}
 	return nil
 }
 
-// SQSDeadLetter is the body of a message in a dead-letter queue.
-type SQSDeadLetter struct {
+// DeadLetter is the body of a message in a dead-letter queue.
+type DeadLetter struct {
 	Event      json.RawMessage `json:"event"`
 	Group      string          `json:"group"`
 	Error      string          `json:"error"`
@@ -381,7 +385,7 @@ type SQSDeadLetter struct {
 
 // DeadLetter sends the message with the reason to the group's dead-letter
 // queue, then deletes it from the group's queue.
-func (l *SQSLog) DeadLetter(ctx context.Context, group string, msg Message, reason error) error {
+func (l *Log) DeadLetter(ctx context.Context, group string, msg ingest.Message, reason error) error {
 	raw, err := json.Marshal(msg.Event)
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)
@@ -389,7 +393,7 @@ func (l *SQSLog) DeadLetter(ctx context.Context, group string, msg Message, reas
 	return l.deadLetter(ctx, group, msg, string(raw), reason)
 }
 
-func (l *SQSLog) deadLetter(ctx context.Context, group string, msg Message, raw string, reason error) error {
+func (l *Log) deadLetter(ctx context.Context, group string, msg ingest.Message, raw string, reason error) error {
 	if _, err := l.queue(ctx, group); err != nil {
 		return err
 	}
@@ -401,19 +405,19 @@ func (l *SQSLog) deadLetter(ctx context.Context, group string, msg Message, raw 
 	if !json.Valid(event) {
 		event, _ = json.Marshal(raw)
 	}
-	body, err := json.Marshal(SQSDeadLetter{Event: event, Group: group, Error: reason.Error(), Deliveries: msg.Deliveries, At: time.Now().UTC()})
+	body, err := json.Marshal(DeadLetter{Event: event, Group: group, Error: reason.Error(), Deliveries: msg.Deliveries, At: time.Now().UTC()})
 	if err != nil {
 		return err
 	}
 	if _, err := l.client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(dead), MessageBody: aws.String(string(body))}); err != nil {
-		return unavailable("dead-letter event", err)
+		return ingest.Unavailable("dead-letter event", err)
 	}
-	return l.Ack(ctx, group, []Message{msg})
+	return l.Ack(ctx, group, []ingest.Message{msg})
 }
 
 // Lag is the group's visible plus in-flight messages (SQS's approximate
 // counts, which trail by up to a minute on AWS).
-func (l *SQSLog) Lag(ctx context.Context, group string) (int64, error) {
+func (l *Log) Lag(ctx context.Context, group string) (int64, error) {
 	url, err := l.queue(ctx, group)
 	if err != nil {
 		return 0, err
@@ -426,7 +430,7 @@ func (l *SQSLog) Lag(ctx context.Context, group string) (int64, error) {
 		},
 	})
 	if err != nil {
-		return 0, unavailable("read queue depth", err)
+		return 0, ingest.Unavailable("read queue depth", err)
 	}
 	var lag int64
 	for _, a := range []types.QueueAttributeName{types.QueueAttributeNameApproximateNumberOfMessages,
@@ -439,7 +443,7 @@ func (l *SQSLog) Lag(ctx context.Context, group string) (int64, error) {
 
 // DeleteQueues removes the groups' queues and dead-letter queues (tests,
 // teardown).
-func (l *SQSLog) DeleteQueues(ctx context.Context) error {
+func (l *Log) DeleteQueues(ctx context.Context) error {
 	for _, g := range l.o.Groups {
 		for _, name := range []string{l.QueueName(g), l.DeadLetterQueueName(g)} {
 			got, err := l.client.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
@@ -458,10 +462,10 @@ func (l *SQSLog) DeleteQueues(ctx context.Context) error {
 }
 
 // Client is the underlying SQS client (tests read the dead-letter queues).
-func (l *SQSLog) Client() *sqs.Client { return l.client }
+func (l *Log) Client() *sqs.Client { return l.client }
 
 // QueueURL returns a queue's URL by name.
-func (l *SQSLog) QueueURL(ctx context.Context, name string) (string, error) {
+func (l *Log) QueueURL(ctx context.Context, name string) (string, error) {
 	got, err := l.client.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
 	if err != nil {
 		return "", err

@@ -1,4 +1,4 @@
-package ingest_test
+package sqsstream_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
-	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/sqsstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -22,7 +22,7 @@ func TestSQSCallsAreTraced(t *testing.T) {
 	ns := testenv.Namespace(t)
 	t.Cleanup(func() { dropPrefix(rdb, ns) })
 	ctx := context.Background()
-	l, err := ingest.NewSQSLog(ctx, ingest.SQSOptions{
+	l, err := sqsstream.New(ctx, sqsstream.Options{
 		Endpoint: testenv.SQSEndpoint(t), Credentials: testenv.AWSCredentials(),
 		QueuePrefix: fmt.Sprintf("test-%d", testenv.IDBase(t)), Groups: []string{"g"}, VisibilityTimeout: time.Minute,
 		Dedup: rdb, DedupPrefix: ns + "seen:", TracerProvider: tp,
