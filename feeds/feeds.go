@@ -28,7 +28,7 @@ type Graph interface {
 	DeletePost(ctx context.Context, postID int64) (int64, error)
 	EditPost(ctx context.Context, postID int64, title, text string, tags []string, mentions []int64) (int64, error)
 	FollowTag(ctx context.Context, from int64, name string, at time.Time) error
-	UnfollowTag(ctx context.Context, from int64, name string) error
+	UnfollowTag(ctx context.Context, from int64, name string, at time.Time) error
 	FollowingTags(ctx context.Context, userID int64, after string, limit int) ([]string, error)
 	TagFeedIDsBefore(ctx context.Context, name string, before int64, limit int) ([]int64, error)
 	LikePost(ctx context.Context, userID, postID int64, at time.Time) (int64, error)
@@ -40,8 +40,8 @@ type Graph interface {
 
 	FollowUser(ctx context.Context, from, to int64, at time.Time) error
 	FollowBrand(ctx context.Context, from, to int64, at time.Time) error
-	UnfollowUser(ctx context.Context, from, to int64) error
-	UnfollowBrand(ctx context.Context, from, to int64) error
+	UnfollowUser(ctx context.Context, from, to int64, at time.Time) error
+	UnfollowBrand(ctx context.Context, from, to int64, at time.Time) error
 	Followers(ctx context.Context, userID, after int64, limit int) ([]stylegraph.User, error)
 	Following(ctx context.Context, userID, after int64, limit int) ([]stylegraph.User, error)
 	FollowingBrands(ctx context.Context, userID, after int64, limit int) ([]stylegraph.Brand, error)

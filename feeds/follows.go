@@ -25,7 +25,7 @@ func (s *Service) Follow(ctx context.Context, uid int64, kind string, id int64) 
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.now().UTC()
 	if tk == ingest.KindUser {
 		err = s.g.FollowUser(ctx, uid, id, now)
 	} else {
@@ -34,7 +34,7 @@ func (s *Service) Follow(ctx context.Context, uid int64, kind string, id int64) 
 	if err != nil {
 		return err
 	}
-	return s.afterFollow(ctx, uid, ingest.Follow, tk, id)
+	return s.afterFollow(ctx, uid, ingest.Follow, tk, id, now)
 }
 
 // Unfollow stops uid following a user or brand; their items stop showing in
@@ -44,22 +44,25 @@ func (s *Service) Unfollow(ctx context.Context, uid int64, kind string, id int64
 	if err != nil {
 		return err
 	}
+	now := s.now().UTC()
 	if tk == ingest.KindUser {
-		err = s.g.UnfollowUser(ctx, uid, id)
+		err = s.g.UnfollowUser(ctx, uid, id, now)
 	} else {
-		err = s.g.UnfollowBrand(ctx, uid, id)
+		err = s.g.UnfollowBrand(ctx, uid, id, now)
 	}
 	if err != nil {
 		return err
 	}
-	return s.afterFollow(ctx, uid, ingest.Unfollow, tk, id)
+	return s.afterFollow(ctx, uid, ingest.Unfollow, tk, id, now)
 }
 
-func (s *Service) afterFollow(ctx context.Context, uid int64, typ ingest.Type, kind ingest.Kind, id int64) error {
+// afterFollow drops the follow cache and appends the event, stamped with the
+// graph write's time so the graph writer's replay of it changes nothing.
+func (s *Service) afterFollow(ctx context.Context, uid int64, typ ingest.Type, kind ingest.Kind, id int64, at time.Time) error {
 	if err := s.r.Del(ctx, s.followKey(uid)).Err(); err != nil {
 		return fmt.Errorf("drop follow cache: %w", err)
 	}
-	return s.append(ctx, ingest.Event{Type: typ, UserID: uid, Target: &ingest.Target{Kind: kind, ID: id}})
+	return s.append(ctx, ingest.Event{Type: typ, UserID: uid, OccurredAt: at, Target: &ingest.Target{Kind: kind, ID: id}})
 }
 
 func followTarget(uid int64, kind string, id int64) (ingest.Kind, error) {

@@ -27,10 +27,11 @@ func (s *Service) FollowTag(ctx context.Context, uid int64, raw string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.g.FollowTag(ctx, uid, name, s.now()); err != nil {
+	now := s.now().UTC()
+	if err := s.g.FollowTag(ctx, uid, name, now); err != nil {
 		return err
 	}
-	return s.append(ctx, ingest.Event{Type: ingest.Follow, UserID: uid, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+	return s.append(ctx, ingest.Event{Type: ingest.Follow, UserID: uid, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
 }
 
 // UnfollowTag stops uid following a tag.
@@ -39,10 +40,11 @@ func (s *Service) UnfollowTag(ctx context.Context, uid int64, raw string) error 
 	if err != nil {
 		return err
 	}
-	if err := s.g.UnfollowTag(ctx, uid, name); err != nil {
+	now := s.now().UTC()
+	if err := s.g.UnfollowTag(ctx, uid, name, now); err != nil {
 		return err
 	}
-	return s.append(ctx, ingest.Event{Type: ingest.Unfollow, UserID: uid, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+	return s.append(ctx, ingest.Event{Type: ingest.Unfollow, UserID: uid, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
 }
 
 // FollowingTags returns a page of the tags uid follows in name order.

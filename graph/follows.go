@@ -7,37 +7,58 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// FollowUser makes from follow the user to (idempotent); ENOTFOUND when to
-// does not exist.
+// Follow makes t.UserID follow the user, brand or tag t names at t.At
+// (idempotent). It runs the statement the graph writer runs for follow
+// events, so both keep one tombstone rule: an unfollow newer than t.At wins.
+// ENOTFOUND when the followed user or brand does not exist.
+func (s *Store) Follow(ctx context.Context, t Toggle) error {
+	return s.toggleFollow(ctx, "activity_follow", t)
+}
+
+// Unfollow stops t.UserID following what t names (idempotent), leaving the
+// tombstone the graph writer leaves for unfollow events.
+func (s *Store) Unfollow(ctx context.Context, t Toggle) error {
+	return s.toggleFollow(ctx, "activity_unfollow", t)
+}
+
+// FollowUser, FollowBrand and FollowTag are Follow of one kind of target.
 func (s *Store) FollowUser(ctx context.Context, from, to int64, at time.Time) error {
-	return s.follow(ctx, "follow_user", from, to, at, "user %d not found")
+	return s.Follow(ctx, Toggle{UserID: from, Kind: "user", ID: to, At: at})
 }
 
-// FollowBrand makes from follow the brand to (idempotent); ENOTFOUND when the
-// brand does not exist.
 func (s *Store) FollowBrand(ctx context.Context, from, to int64, at time.Time) error {
-	return s.follow(ctx, "follow_brand", from, to, at, "brand %d not found")
+	return s.Follow(ctx, Toggle{UserID: from, Kind: "brand", ID: to, At: at})
 }
 
-func (s *Store) follow(ctx context.Context, name string, from, to int64, at time.Time, notFound string) error {
-	res, err := s.runNamed(ctx, name, map[string]any{"from": from, "to": to, "at": at.UTC()})
+func (s *Store) FollowTag(ctx context.Context, from int64, name string, at time.Time) error {
+	return s.Follow(ctx, Toggle{UserID: from, Kind: "tag", Name: name, At: at})
+}
+
+// UnfollowUser, UnfollowBrand and UnfollowTag are Unfollow of one kind of
+// target.
+func (s *Store) UnfollowUser(ctx context.Context, from, to int64, at time.Time) error {
+	return s.Unfollow(ctx, Toggle{UserID: from, Kind: "user", ID: to, At: at})
+}
+
+func (s *Store) UnfollowBrand(ctx context.Context, from, to int64, at time.Time) error {
+	return s.Unfollow(ctx, Toggle{UserID: from, Kind: "brand", ID: to, At: at})
+}
+
+func (s *Store) UnfollowTag(ctx context.Context, from int64, name string, at time.Time) error {
+	return s.Unfollow(ctx, Toggle{UserID: from, Kind: "tag", Name: name, At: at})
+}
+
+func (s *Store) toggleFollow(ctx context.Context, name string, t Toggle) error {
+	row := toggleRows([]Toggle{t})[0]
+	row["existing"] = true // unlike an event, a request cannot create the user it names
+	res, err := s.runNamed(ctx, name, map[string]any{"rows": []map[string]any{row}})
 	if err != nil {
 		return err
 	}
-	_, err = single(res, "id", notFound, to)
-	return err
-}
-
-// UnfollowUser removes a user follow (idempotent).
-func (s *Store) UnfollowUser(ctx context.Context, from, to int64) error {
-	_, err := s.runNamed(ctx, "unfollow_user", map[string]any{"from": from, "to": to})
-	return err
-}
-
-// UnfollowBrand removes a brand follow (idempotent).
-func (s *Store) UnfollowBrand(ctx context.Context, from, to int64) error {
-	_, err := s.runNamed(ctx, "unfollow_brand", map[string]any{"from": from, "to": to})
-	return err
+	if name == "activity_follow" && (len(res.Records) == 0 || i64(get(res.Records[0], "found")) == 0) {
+		return stylegraph.Errorf(stylegraph.ENOTFOUND, "%s %d not found", t.Kind, t.ID)
+	}
+	return nil
 }
 
 // Followers returns up to limit followers of a user with IDs above after, in

@@ -2,20 +2,7 @@ package graph
 
 import (
 	"context"
-	"time"
 )
-
-// FollowTag makes from follow the tag (idempotent), creating it if needed.
-func (s *Store) FollowTag(ctx context.Context, from int64, name string, at time.Time) error {
-	_, err := s.runNamed(ctx, "follow_tag", map[string]any{"from": from, "name": name, "at": at.UTC()})
-	return err
-}
-
-// UnfollowTag stops from following the tag (idempotent).
-func (s *Store) UnfollowTag(ctx context.Context, from int64, name string) error {
-	_, err := s.runNamed(ctx, "unfollow_tag", map[string]any{"from": from, "name": name})
-	return err
-}
 
 // FollowingTags returns up to limit tags userID follows, in name order after
 // the name after.
