@@ -104,8 +104,15 @@ func (s *Service) PutProducts(ctx context.Context, raws []json.RawMessage) ([]It
 	if len(good) == 0 {
 		return results, nil
 	}
+	fresh, err := s.newOfBrands(ctx, good)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.Graph.UpsertProducts(ctx, good); err != nil {
 		return nil, fmt.Errorf("upsert %d products: %w", len(good), err)
+	}
+	if err := s.dropped(ctx, fresh); err != nil {
+		return nil, err
 	}
 	for _, p := range good {
 		results[at[p.ID]].Status = Upserted

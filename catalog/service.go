@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/search"
 )
 
@@ -16,6 +18,7 @@ type Graph interface {
 	DeleteProduct(ctx context.Context, id int64) (bool, error)
 	Product(ctx context.Context, id int64) (stylegraph.Product, error)
 	UpsertUsers(ctx context.Context, users []stylegraph.User) error
+	NewProductIDs(ctx context.Context, ids []int64) ([]int64, error)
 }
 
 // Index is what the catalog needs from the search index.
@@ -33,6 +36,52 @@ type Service struct {
 	// Changed, when set, hears of every product written or deleted (the
 	// recommendation cache drops its cards of them).
 	Changed Listener
+	// Activity, when set, receives a product_created event for each product
+	// of a brand that the graph did not hold before the write: the worker
+	// tells the brand's followers (a brand drop).
+	Activity Activity
+}
+
+// Activity receives the events catalog writes produce (the ingest Log).
+type Activity interface {
+	Append(ctx context.Context, events []ingest.Event) error
+}
+
+// newOfBrands returns the IDs among ps that have a brand and are not in the
+// graph yet; nil when nobody listens.
+func (s *Service) newOfBrands(ctx context.Context, ps []stylegraph.Product) ([]int64, error) {
+	if s.Activity == nil {
+		return nil, nil
+	}
+	var ids []int64
+	for _, p := range ps {
+		if p.BrandID != 0 {
+			ids = append(ids, p.ID)
+		}
+	}
+	fresh, err := s.Graph.NewProductIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("find new products: %w", err)
+	}
+	return fresh, nil
+}
+
+// dropped records a product_created event per new product. Two writers
+// racing to create one product may both record it: the notification store
+// counts a product once.
+func (s *Service) dropped(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	now := time.Now().UTC()
+	evs := make([]ingest.Event, len(ids))
+	for i, id := range ids {
+		evs[i] = ingest.Event{Type: ingest.ProductCreated, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindProduct, ID: id}}
+	}
+	if err := s.Activity.Append(ctx, evs); err != nil {
+		return fmt.Errorf("record %d new products: %w", len(ids), err)
+	}
+	return nil
 }
 
 // Listener hears which products changed.
@@ -63,8 +112,15 @@ func (s *Service) PutProduct(ctx context.Context, p stylegraph.Product) (stylegr
 	if p.Brand != "" && p.BrandID == 0 {
 		p.BrandID = stylegraph.BrandID(p.Brand)
 	}
+	fresh, err := s.newOfBrands(ctx, []stylegraph.Product{p})
+	if err != nil {
+		return p, err
+	}
 	if err := s.Graph.UpsertProducts(ctx, []stylegraph.Product{p}); err != nil {
 		return p, fmt.Errorf("upsert product %d: %w", p.ID, err)
+	}
+	if err := s.dropped(ctx, fresh); err != nil {
+		return p, err
 	}
 	rep, err := s.Index.IndexProducts(ctx, []stylegraph.Product{p})
 	if err != nil {

@@ -17,6 +17,7 @@ type Feed struct {
 	InterestMin        float64       // FEED_INTEREST_MIN: interest score that earns a post
 	InterestLimit      int           // FEED_INTEREST_LIMIT: interest recipients per post
 	TagFollowerLimit   int           // FEED_TAG_FOLLOWER_LIMIT: followers of a post's tags it reaches
+	DropFanout         int           // NOTIFY_DROP_FANOUT: followers of a brand one brand drop notifies
 	FanoutBatch        int           // FEED_FANOUT_BATCH: recipients per pipelined round trip
 	Heartbeat          time.Duration // FEED_HEARTBEAT: live stream keep-alive interval
 	NodeID             int           // FEED_NODE_ID: ID generator node, -1 to lease one in Redis
@@ -37,6 +38,7 @@ func (r *reader) feed() Feed {
 		InterestMin:        r.float("FEED_INTEREST_MIN", 10),
 		InterestLimit:      r.int("FEED_INTEREST_LIMIT", 1000),
 		TagFollowerLimit:   r.int("FEED_TAG_FOLLOWER_LIMIT", 10_000),
+		DropFanout:         r.int("NOTIFY_DROP_FANOUT", 10_000),
 		FanoutBatch:        r.int("FEED_FANOUT_BATCH", 1000),
 		Heartbeat:          r.duration("FEED_HEARTBEAT", 15*time.Second),
 		NodeID:             r.int("FEED_NODE_ID", -1),
@@ -57,6 +59,7 @@ func (r *reader) feed() Feed {
 	r.between("FEED_RECENT_COMMENTS", f.RecentComments, 1, 50)
 	r.between("FEED_INTEREST_LIMIT", f.InterestLimit, 1, 1_000_000)
 	r.between("FEED_TAG_FOLLOWER_LIMIT", f.TagFollowerLimit, 1, 1_000_000)
+	r.between("NOTIFY_DROP_FANOUT", f.DropFanout, 1, 10_000_000)
 	r.between("FEED_FANOUT_BATCH", f.FanoutBatch, 1, 100_000)
 	r.between("FEED_NODE_ID", f.NodeID, -1, 63)
 	if f.InterestMin <= 0 {

@@ -17,7 +17,7 @@ func TestFeedConfig(t *testing.T) {
 	}
 	want := config.Feed{
 		KeyPrefix: "feed:", Cap: 800, CelebrityThreshold: 10_000, RecentLikes: 3, RecentComments: 3,
-		InterestMin: 10, InterestLimit: 1000, TagFollowerLimit: 10_000, FanoutBatch: 1000, Heartbeat: 15 * time.Second, NodeID: -1, Group: "feed",
+		InterestMin: 10, InterestLimit: 1000, TagFollowerLimit: 10_000, DropFanout: 10_000, FanoutBatch: 1000, Heartbeat: 15 * time.Second, NodeID: -1, Group: "feed",
 		StreamsPerUser: 5, StreamsMax: 10_000, StreamLeaseTTL: 30 * time.Second, NodeLeaseTTL: 30 * time.Second,
 	}
 	if diff := cmp.Diff(want, c.Feed); diff != "" {

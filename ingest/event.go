@@ -34,6 +34,7 @@ const (
 	PostCreated    Type = "post_created"
 	PostDeleted    Type = "post_deleted"
 	PostEdited     Type = "post_edited"
+	ProductCreated Type = "product_created"
 	Hide           Type = "hide"
 )
 
@@ -65,6 +66,7 @@ var targets = map[Type][]Kind{
 	PostCreated:    {KindPost},
 	PostDeleted:    {KindPost},
 	PostEdited:     {KindPost},
+	ProductCreated: {KindProduct},
 	Hide:           {KindProduct},
 }
 

@@ -110,6 +110,10 @@ var guestTypes = map[Type]bool{View: true, Like: true, Unlike: true, Hide: true,
 // anyone; everyone else only as themself (a missing actor is the caller) and
 // never reports commerce facts.
 func authorize(p stylegraph.Principal, e *Event) error {
+	if e.Type == ProductCreated {
+		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",
+			Message: "product_created events are recorded by the server; create products through /v1/products"}
+	}
 	if e.Type == PostCreated || e.Type == PostDeleted || e.Type == PostEdited {
 		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",
 			Message: fmt.Sprintf("%s events are recorded by the server; create, edit and delete posts through /v1/posts", e.Type)}

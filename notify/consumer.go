@@ -15,6 +15,8 @@ type Graph interface {
 	PostRef(ctx context.Context, postID int64) (feedID, authorID int64, err error)
 	User(ctx context.Context, id int64) (stylegraph.User, error)
 	PostMentions(ctx context.Context, postID int64) ([]int64, error)
+	Product(ctx context.Context, id int64) (stylegraph.Product, error)
+	BrandFollowersCapped(ctx context.Context, brandID int64, limit int) ([]int64, error)
 }
 
 // Consumer turns activity events into notifications; it is an
@@ -23,6 +25,9 @@ type Graph interface {
 type Consumer struct {
 	Store *Store
 	Graph Graph
+	// DropFanout caps how many followers of a brand one brand drop tells,
+	// the most recent followers first (default 10,000).
+	DropFanout int
 }
 
 // Handle notifies the users the events are about.
@@ -36,6 +41,9 @@ func (c *Consumer) Handle(ctx context.Context, events []ingest.Event) error {
 }
 
 func (c *Consumer) handle(ctx context.Context, e ingest.Event) error {
+	if e.Type == ingest.ProductCreated && e.Target != nil {
+		return c.drop(ctx, e)
+	}
 	if e.Target == nil || e.UserID <= 0 {
 		return nil
 	}
@@ -128,4 +136,28 @@ func (c *Consumer) mentioned(ctx context.Context, e ingest.Event) ([]int64, erro
 		out = append(out, id)
 	}
 	return out, nil
+}
+
+// drop tells the followers of a new product's brand, at most DropFanout.
+func (c *Consumer) drop(ctx context.Context, e ingest.Event) error {
+	p, err := c.Graph.Product(ctx, e.Target.ID)
+	if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
+		return nil // deleted meanwhile
+	}
+	if err != nil || p.BrandID == 0 {
+		return err
+	}
+	limit := c.DropFanout
+	if limit <= 0 {
+		limit = 10_000
+	}
+	fans, err := c.Graph.BrandFollowersCapped(ctx, p.BrandID, limit)
+	if err != nil {
+		return err
+	}
+	at := e.OccurredAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	return c.Store.AddDrop(ctx, Drop{BrandID: p.BrandID, Brand: p.Brand, ProductID: p.ID, Title: p.Title, At: at}, fans)
 }

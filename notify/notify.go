@@ -165,6 +165,9 @@ func (s *Store) List(ctx context.Context, uid int64, cursor string, limit int) (
 			}
 		}
 		n.Text = Text(n)
+		if n.Type == stylegraph.NotifyBrandDrop {
+			n.Text = dropText(f, n.ActorCount)
+		}
 		page.Items = append(page.Items, n)
 	}
 	if len(zs) == limit {

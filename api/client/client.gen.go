@@ -45,6 +45,7 @@ const (
 	EventTypePostCreated    EventType = "post_created"
 	EventTypePostDeleted    EventType = "post_deleted"
 	EventTypePostEdited     EventType = "post_edited"
+	EventTypeProductCreated EventType = "product_created"
 	EventTypePurchase       EventType = "purchase"
 	EventTypeRemoveFromCart EventType = "remove_from_cart"
 	EventTypeSearch         EventType = "search"
@@ -422,6 +423,7 @@ type ID = int64
 
 // Notification defines model for Notification.
 type Notification struct {
+	// ActorCount Distinct actors; for a `brand_drop` (no actors, target the brand's newest product) the brand's distinct new products.
 	ActorCount int64 `json:"actorCount"`
 
 	// Actors The most recent actors first.
@@ -435,7 +437,7 @@ type Notification struct {
 		Kind NotificationTargetKind `json:"kind"`
 	} `json:"target"`
 
-	// Text The sentence to show.
+	// Text The sentence to show: "Ana and 4 others liked your post", "Nike dropped Air Max and 2 more".
 	Text      string           `json:"text"`
 	Type      NotificationType `json:"type"`
 	UpdatedAt time.Time        `json:"updatedAt"`

@@ -51,7 +51,7 @@ func (d *Deps) Consumers() []Consumer {
 		{Group: d.Cfg.Archive.Group, Handler: lake.NewArchiver(d.Lake)},
 		{Group: d.Cfg.Search.SignalsGroup, Handler: d.SearchSignals()},
 		{Group: "search-stats", Handler: d.SearchStats()},
-		{Group: "notifications", Handler: &notify.Consumer{Store: d.Notifications(), Graph: d.Graph}},
+		{Group: "notifications", Handler: &notify.Consumer{Store: d.Notifications(), Graph: d.Graph, DropFanout: d.Cfg.Feed.DropFanout}},
 	}
 }
 

@@ -55,7 +55,7 @@ func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err e
 		Audit:          audit.New(d.Redis, "stylegraph:audit", d.Cfg.AuditDir),
 		CORSOrigins:    d.Cfg.CORSOrigins,
 		TrustedProxies: d.Cfg.TrustedProxies,
-		Catalog:        &catalog.Service{Graph: d.Graph, Index: d.Search, Changed: d.RecsCache()},
+		Catalog:        &catalog.Service{Graph: d.Graph, Index: d.Search, Changed: d.RecsCache(), Activity: activity},
 		Events:         ingest.NewIngester(activity),
 		ReadyDetails:   d.ConsumerLag(activity),
 		Recommender:    recs,
