@@ -3,9 +3,6 @@ package ingest
 import (
 	"bytes"
 	"encoding/json"
-	"io"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/stylegraph/stylegraph"
 )
@@ -34,7 +31,7 @@ func SplitBatch(body []byte) (raws []json.RawMessage, single bool, err error) {
 		}
 		return []json.RawMessage{trimmed}, true, nil
 	case trimmed[0] == '[':
-		raws, ok := splitArray(trimmed)
+		raws, ok := stylegraph.SplitJSONArray[json.RawMessage](trimmed)
 		if !ok {
 			return nil, false, stylegraph.Invalid("", "malformed JSON array of events")
 		}
@@ -48,31 +45,4 @@ func SplitBatch(body []byte) (raws []json.RawMessage, single bool, err error) {
 	default:
 		return nil, false, stylegraph.Invalid("", "send an event object or an array of events")
 	}
-}
-
-// splitArray cuts a JSON array into its elements in one pass, each a slice
-// of b rather than a copy. Duplicate names and invalid UTF-8 inside an
-// element are left to that element's own strict decoding, so one bad event
-// does not sink its batch.
-func splitArray(b []byte) ([]json.RawMessage, bool) {
-	dec := jsontext.NewDecoder(bytes.NewBuffer(b), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
-		return nil, false
-	}
-	var raws []json.RawMessage
-	for dec.PeekKind() != ']' {
-		v, err := dec.ReadValue()
-		if err != nil {
-			return nil, false
-		}
-		end := int(dec.InputOffset())
-		raws = append(raws, json.RawMessage(b[end-len(v):end:end]))
-	}
-	if _, err := dec.ReadToken(); err != nil { // the closing bracket
-		return nil, false
-	}
-	if _, err := dec.ReadToken(); err != io.EOF { // nothing after it
-		return nil, false
-	}
-	return raws, true
 }

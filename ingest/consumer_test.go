@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -17,52 +15,20 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/ingesttest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
-// fastOptions keep retries short in tests.
-func fastOptions(reg prometheus.Registerer) ingest.ConsumerOptions {
-	return ingest.ConsumerOptions{
-		BatchSize: 50, Block: 50 * time.Millisecond, MaxAttempts: 3, MaxDeliveries: 5,
-		RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond, ShutdownGrace: time.Millisecond,
-		Metrics: ingest.NewMetrics(reg), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}
-}
-
-// recorder is a handler that remembers what it applied and fails as told.
-type recorder struct {
-	mu      sync.Mutex
-	applied map[string]int
-	fail    func(events []ingest.Event) error
-}
-
-func (r *recorder) Handle(ctx context.Context, events []ingest.Event) error {
-	if r.fail != nil {
-		if err := r.fail(events); err != nil {
-			return err
-		}
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.applied == nil {
-		r.applied = map[string]int{}
-	}
-	for _, e := range events {
-		r.applied[e.ID]++
-	}
-	return nil
-}
-
 func TestConsumerDeadLettersTheEventThatKeepsFailing(t *testing.T) {
-	l, _ := newLog(t, redisstream.Options{})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{})
 	ctx := context.Background()
-	evs := views(1, 100, 5)
+	evs := ingesttest.Views(1, 100, 5)
 	poison := evs[2].ID
 	if err := l.Append(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
-	h := &recorder{fail: func(batch []ingest.Event) error {
+	h := &ingesttest.Recorder{Fail: func(batch []ingest.Event) error {
 		for _, e := range batch {
 			if e.ID == poison {
 				return errors.New("product 103 breaks the handler")
@@ -71,13 +37,13 @@ func TestConsumerDeadLettersTheEventThatKeepsFailing(t *testing.T) {
 		return nil
 	}}
 	reg := prometheus.NewRegistry()
-	c := ingest.NewConsumer(l, "g", "c1", h, fastOptions(reg))
+	c := ingest.NewConsumer(l, "g", "c1", h, ingesttest.FastOptions(reg))
 	n, err := c.Step(ctx)
 	if err != nil || n != 5 {
 		t.Fatalf("step finished %d, %v; want 5", n, err)
 	}
 	want := map[string]int{evs[0].ID: 1, evs[1].ID: 1, evs[3].ID: 1, evs[4].ID: 1}
-	if diff := cmp.Diff(want, h.applied); diff != "" {
+	if diff := cmp.Diff(want, h.Applied); diff != "" {
 		t.Errorf("applied (-want +got):\n%s", diff)
 	}
 	dead, err := l.DeadLetters(ctx, 10)
@@ -107,27 +73,27 @@ stylegraph_consumer_events_processed_total{group="g"} 4
 }
 
 func TestConsumerWaitsOutUnavailableDependencies(t *testing.T) {
-	l, _ := newLog(t, redisstream.Options{})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{})
 	ctx := context.Background()
-	evs := views(1, 100, 3)
+	evs := ingesttest.Views(1, 100, 3)
 	if err := l.Append(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
 	calls := 0
-	h := &recorder{fail: func([]ingest.Event) error {
+	h := &ingesttest.Recorder{Fail: func([]ingest.Event) error {
 		calls++
 		if calls <= 4 {
 			return fmt.Errorf("write: %w", &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "graph down"})
 		}
 		return nil
 	}}
-	o := fastOptions(nil)
+	o := ingesttest.FastOptions(nil)
 	o.MaxAttempts = 1 // an outage must not count as a failure of the events
 	if n, err := ingest.NewConsumer(l, "g", "c1", h, o).Step(ctx); err != nil || n != 3 {
 		t.Fatalf("step finished %d, %v", n, err)
 	}
-	if len(h.applied) != 3 {
-		t.Errorf("applied %v, want all 3", h.applied)
+	if len(h.Applied) != 3 {
+		t.Errorf("applied %v, want all 3", h.Applied)
 	}
 	if dead, _ := l.DeadLetters(ctx, 10); len(dead) != 0 {
 		t.Errorf("an outage dead-lettered %+v", dead)
@@ -135,9 +101,9 @@ func TestConsumerWaitsOutUnavailableDependencies(t *testing.T) {
 }
 
 func TestConsumerDeadLettersWhatCrashedWorkersTooOften(t *testing.T) {
-	l, _ := newLog(t, redisstream.Options{ClaimIdle: 20 * time.Millisecond})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{ClaimIdle: 20 * time.Millisecond})
 	ctx := context.Background()
-	evs := views(1, 100, 1)
+	evs := ingesttest.Views(1, 100, 1)
 	if err := l.Append(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
@@ -146,15 +112,15 @@ func TestConsumerDeadLettersWhatCrashedWorkersTooOften(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(40 * time.Millisecond)
-	o := fastOptions(nil)
+	o := ingesttest.FastOptions(nil)
 	o.MaxDeliveries = 1
-	h := &recorder{}
+	h := &ingesttest.Recorder{}
 	if n, err := ingest.NewConsumer(l, "g", "c2", h, o).Step(ctx); err != nil || n != 1 {
 		t.Fatalf("step finished %d, %v", n, err)
 	}
 	dead, _ := l.DeadLetters(ctx, 10)
-	if len(h.applied) != 0 || len(dead) != 1 || dead[0].Error != "delivered 2 times without success" {
-		t.Errorf("applied %v, dead letters %+v", h.applied, dead)
+	if len(h.Applied) != 0 || len(dead) != 1 || dead[0].Error != "delivered 2 times without success" {
+		t.Errorf("applied %v, dead letters %+v", h.Applied, dead)
 	}
 }
 
@@ -164,7 +130,7 @@ func TestConsumerDeadLettersWhatCrashedWorkersTooOften(t *testing.T) {
 // exactly once.
 func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 	g := testenv.Graph(t)
-	l, _ := newLog(t, redisstream.Options{ClaimIdle: 100 * time.Millisecond})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{ClaimIdle: 100 * time.Millisecond})
 	ctx := context.Background()
 	base := testenv.IDBase(t)
 	user := base + 1
@@ -175,7 +141,7 @@ func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 	if err := g.UpsertProducts(ctx, products); err != nil {
 		t.Fatal(err)
 	}
-	evs := views(user, base+100, 6)
+	evs := ingesttest.Views(user, base+100, 6)
 	if err := l.Append(ctx, evs[:4]); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +159,10 @@ func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 	})
 	runCtx, kill := context.WithCancel(ctx)
 	stopped := make(chan struct{})
-	go func() { ingest.NewConsumer(l, "graph", "doomed", doomed, fastOptions(nil)).Run(runCtx); close(stopped) }()
+	go func() {
+		ingest.NewConsumer(l, "graph", "doomed", doomed, ingesttest.FastOptions(nil)).Run(runCtx)
+		close(stopped)
+	}()
 	select {
 	case <-applied:
 	case <-time.After(10 * time.Second):
@@ -212,7 +181,10 @@ func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	done := make(chan struct{})
-	go func() { ingest.NewConsumer(l, "graph", "successor", writer, fastOptions(nil)).Run(runCtx); close(done) }()
+	go func() {
+		ingest.NewConsumer(l, "graph", "successor", writer, ingesttest.FastOptions(nil)).Run(runCtx)
+		close(done)
+	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		lag, err := l.Lag(ctx, "graph")
@@ -244,9 +216,9 @@ func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 // handler runs: within the grace period the batch completes and is
 // acknowledged, and Run returns.
 func TestConsumerFinishesTheBatchInFlightOnShutdown(t *testing.T) {
-	l, _ := newLog(t, redisstream.Options{})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{})
 	ctx := context.Background()
-	if err := l.Append(ctx, views(1, 100, 3)); err != nil {
+	if err := l.Append(ctx, ingesttest.Views(1, 100, 3)); err != nil {
 		t.Fatal(err)
 	}
 	started := make(chan struct{})
@@ -260,7 +232,7 @@ func TestConsumerFinishesTheBatchInFlightOnShutdown(t *testing.T) {
 			return ctx.Err()
 		}
 	})
-	o := fastOptions(nil)
+	o := ingesttest.FastOptions(nil)
 	o.ShutdownGrace = 5 * time.Second
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})

@@ -9,16 +9,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/ingesttest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
 )
 
 // TestDedupLogOverAPlainLog runs the generic de-duplication over a log's
 // plain Append (here Redis's, as a stand-in for any Log).
 func TestDedupLogOverAPlainLog(t *testing.T) {
-	l, rdb := newLog(t, redisstream.Options{})
+	l, rdb := ingesttest.RedisLog(t, redisstream.Options{})
 	d := ingest.NewDedupLog(l, rdb, l.Stream()+":dedup:", time.Hour)
 	ctx := context.Background()
-	evs := views(1, 100, 3)
+	evs := ingesttest.Views(1, 100, 3)
 	got, err := d.AppendUnique(ctx, []ingest.Event{evs[0], evs[1], evs[0]})
 	if err != nil {
 		t.Fatal(err)
@@ -41,9 +42,9 @@ func TestDedupLogOverAPlainLog(t *testing.T) {
 // TestAppendUniqueStoresEachEventAsItsJSON checks the batch encoding: every
 // stream entry holds exactly the event's own JSON, in order.
 func TestAppendUniqueStoresEachEventAsItsJSON(t *testing.T) {
-	l, rdb := newLog(t, redisstream.Options{})
+	l, rdb := ingesttest.RedisLog(t, redisstream.Options{})
 	ctx := context.Background()
-	evs := views(7, 200, 5)
+	evs := ingesttest.Views(7, 200, 5)
 	evs[2].Context.Device = `<"quoted">`
 	if _, err := l.AppendUnique(ctx, evs); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/ingesttest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
@@ -35,7 +36,7 @@ func outcomes(rs []ingest.Result) []outcome {
 }
 
 func TestIngestRejectsHostileInputPerEvent(t *testing.T) {
-	l, _ := newLog(t, redisstream.Options{})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{})
 	in := ingest.NewIngester(l)
 	shopper := stylegraph.Principal{UserID: 7, Role: stylegraph.RoleShopper, Via: "jwt"}
 	product := `"target": {"kind": "product", "id": 5}`
@@ -81,7 +82,7 @@ func TestIngestRejectsHostileInputPerEvent(t *testing.T) {
 }
 
 func TestIngestActors(t *testing.T) {
-	l, _ := newLog(t, redisstream.Options{})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{})
 	in := ingest.NewIngester(l)
 	ctx := context.Background()
 	view := func(user string) json.RawMessage {
@@ -133,7 +134,7 @@ func TestIngestActors(t *testing.T) {
 // the text as it was sent.
 func TestInjectionLookingTextStaysData(t *testing.T) {
 	g := testenv.Graph(t)
-	l, _ := newLog(t, redisstream.Options{})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{})
 	ctx := context.Background()
 	user := testenv.IDBase(t) + 1
 	tag := fmt.Sprintf(`x'}) detach delete n // %d`, user)

@@ -7,44 +7,17 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/ingesttest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
-	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
-// newLog returns a RedisLog on a stream of the test's own; its keys are
-// deleted when the test ends.
-func newLog(t *testing.T, o redisstream.Options) (*redisstream.Log, redis.UniversalClient) {
-	t.Helper()
-	rdb := testenv.Redis(t)
-	ns := testenv.Namespace(t)
-	o.Stream = ns + "events"
-	t.Cleanup(func() { dropPrefix(rdb, ns) })
-	return redisstream.New(rdb, o), rdb
-}
-
-func dropPrefix(rdb redis.UniversalClient, prefix string) { testenv.DropKeys(rdb, prefix) }
-
-// views returns n valid view events by user of products base+1…base+n.
-func views(user, base int64, n int) []ingest.Event {
-	now := time.Now().UTC().Truncate(time.Millisecond)
-	out := make([]ingest.Event, n)
-	for i := range out {
-		out[i] = ingest.Event{
-			ID: uuid.NewString(), Type: ingest.View, UserID: user,
-			Target: &ingest.Target{Kind: ingest.KindProduct, ID: base + int64(i) + 1}, OccurredAt: now,
-		}
-	}
-	return out
-}
-
 func TestAppendUniqueDeduplicates(t *testing.T) {
-	l, rdb := newLog(t, redisstream.Options{})
+	l, rdb := ingesttest.RedisLog(t, redisstream.Options{})
 	ctx := context.Background()
-	evs := views(1, 100, 3)
+	evs := ingesttest.Views(1, 100, 3)
 	got, err := l.AppendUnique(ctx, append(evs, evs[0])) // a repeat within the batch too
 	if err != nil {
 		t.Fatal(err)
@@ -75,9 +48,9 @@ func TestAppendUniqueDeduplicates(t *testing.T) {
 // and forgotten two windows later.
 func TestAppendUniqueWindow(t *testing.T) {
 	const window = time.Second
-	l, _ := newLog(t, redisstream.Options{DedupWindow: window})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{DedupWindow: window})
 	ctx := context.Background()
-	ev := views(1, 100, 1)
+	ev := ingesttest.Views(1, 100, 1)
 	start := time.Now()
 	if got, err := l.AppendUnique(ctx, ev); err != nil || got[0] != ingest.Accepted {
 		t.Fatalf("first append = %v, %v", got, err)
@@ -110,9 +83,9 @@ func TestAppendUniqueWindow(t *testing.T) {
 }
 
 func TestReadAckLagPerGroup(t *testing.T) {
-	l, _ := newLog(t, redisstream.Options{})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{})
 	ctx := context.Background()
-	evs := views(1, 100, 5)
+	evs := ingesttest.Views(1, 100, 5)
 	if err := l.Append(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
@@ -164,9 +137,9 @@ func TestReadAckLagPerGroup(t *testing.T) {
 }
 
 func TestReadReclaimsStaleMessages(t *testing.T) {
-	l, _ := newLog(t, redisstream.Options{ClaimIdle: 50 * time.Millisecond})
+	l, _ := ingesttest.RedisLog(t, redisstream.Options{ClaimIdle: 50 * time.Millisecond})
 	ctx := context.Background()
-	if err := l.Append(ctx, views(1, 100, 2)); err != nil {
+	if err := l.Append(ctx, ingesttest.Views(1, 100, 2)); err != nil {
 		t.Fatal(err)
 	}
 	first, err := l.Read(ctx, "g", "crashed", 10, 0)
@@ -189,9 +162,9 @@ func TestReadReclaimsStaleMessages(t *testing.T) {
 }
 
 func TestDeadLetterRecordsReasonAndAcks(t *testing.T) {
-	l, rdb := newLog(t, redisstream.Options{})
+	l, rdb := ingesttest.RedisLog(t, redisstream.Options{})
 	ctx := context.Background()
-	evs := views(1, 100, 1)
+	evs := ingesttest.Views(1, 100, 1)
 	if err := l.Append(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
@@ -238,9 +211,9 @@ func TestDeadLetterRecordsReasonAndAcks(t *testing.T) {
 
 func TestReadPrunesIdleConsumerNames(t *testing.T) {
 	o := redisstream.Options{PruneIdle: 50 * time.Millisecond}
-	l, rdb := newLog(t, o)
+	l, rdb := ingesttest.RedisLog(t, o)
 	ctx := context.Background()
-	if err := l.Append(ctx, views(1, 100, 2)); err != nil {
+	if err := l.Append(ctx, ingesttest.Views(1, 100, 2)); err != nil {
 		t.Fatal(err)
 	}
 	// "holder" keeps a pending message; "gone" acknowledged its own.
@@ -278,9 +251,9 @@ func TestReadPrunesIdleConsumerNames(t *testing.T) {
 // Redis' own per-group lag counter can be stale (after an AOF reload it was
 // seen at 33,500 with everything delivered); Lag reads the stream instead.
 func TestLagIgnoresAStaleRedisCounter(t *testing.T) {
-	l, rdb := newLog(t, redisstream.Options{})
+	l, rdb := ingesttest.RedisLog(t, redisstream.Options{})
 	ctx := context.Background()
-	if err := l.Append(ctx, views(1, 100, 5)); err != nil {
+	if err := l.Append(ctx, ingesttest.Views(1, 100, 5)); err != nil {
 		t.Fatal(err)
 	}
 	msgs, err := l.Read(ctx, "g", "c1", 10, 0)
@@ -305,7 +278,7 @@ func TestLagIgnoresAStaleRedisCounter(t *testing.T) {
 	if n, err := l.Lag(ctx, "g"); err != nil || n != 0 {
 		t.Errorf("lag with everything delivered = %d, %v; want 0", n, err)
 	}
-	if err := l.Append(ctx, views(200, 300, 3)); err != nil {
+	if err := l.Append(ctx, ingesttest.Views(200, 300, 3)); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := l.Lag(ctx, "g"); err != nil || n != 3 {

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/ingesttest"
 	"github.com/stylegraph/stylegraph/ingest/sqsstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
@@ -27,7 +28,7 @@ func newSQSLog(t *testing.T, visibility time.Duration, groups ...string) *sqsstr
 	t.Helper()
 	rdb := testenv.Redis(t)
 	ns := testenv.Namespace(t)
-	t.Cleanup(func() { dropPrefix(rdb, ns) })
+	t.Cleanup(func() { testenv.DropKeys(rdb, ns) })
 	ctx := context.Background()
 	l, err := sqsstream.New(ctx, sqsstream.Options{
 		Endpoint: testenv.SQSEndpoint(t), Credentials: testenv.AWSCredentials(),
@@ -81,7 +82,7 @@ func readAll(t *testing.T, l *sqsstream.Log, group string, want int) []ingest.Me
 func TestSQSLogEveryGroupGetsEveryEvent(t *testing.T) {
 	l := newSQSLog(t, 30*time.Second, "graph", "archive")
 	ctx := context.Background()
-	evs := views(1, 100, 23) // more than one SQS batch of 10
+	evs := ingesttest.Views(1, 100, 23) // more than one SQS batch of 10
 	st, err := l.AppendUnique(ctx, append(evs, evs[0]))
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +128,7 @@ func TestSQSLogEveryGroupGetsEveryEvent(t *testing.T) {
 func TestSQSLogRedeliversWhatACrashedConsumerHeld(t *testing.T) {
 	l := newSQSLog(t, time.Second, "g")
 	ctx := context.Background()
-	evs := views(1, 100, 3)
+	evs := ingesttest.Views(1, 100, 3)
 	if err := l.Append(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
@@ -161,12 +162,12 @@ func TestSQSLogRedeliversWhatACrashedConsumerHeld(t *testing.T) {
 func TestSQSConsumerDeadLettersTheEventThatKeepsFailing(t *testing.T) {
 	l := newSQSLog(t, 30*time.Second, "g")
 	ctx := context.Background()
-	evs := views(1, 100, 5)
+	evs := ingesttest.Views(1, 100, 5)
 	poison := evs[2].ID
 	if err := l.Append(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
-	h := &recorder{fail: func(batch []ingest.Event) error {
+	h := &ingesttest.Recorder{Fail: func(batch []ingest.Event) error {
 		for _, e := range batch {
 			if e.ID == poison {
 				return errors.New("product 103 breaks the handler")
@@ -174,7 +175,7 @@ func TestSQSConsumerDeadLettersTheEventThatKeepsFailing(t *testing.T) {
 		}
 		return nil
 	}}
-	c := ingest.NewConsumer(l, "g", "c1", h, fastOptions(prometheus.NewRegistry()))
+	c := ingest.NewConsumer(l, "g", "c1", h, ingesttest.FastOptions(prometheus.NewRegistry()))
 	done := 0
 	for deadline := time.Now().Add(10 * time.Second); done < 5 && time.Now().Before(deadline); {
 		n, err := c.Step(ctx)
@@ -184,7 +185,7 @@ func TestSQSConsumerDeadLettersTheEventThatKeepsFailing(t *testing.T) {
 		done += n
 	}
 	want := map[string]int{evs[0].ID: 1, evs[1].ID: 1, evs[3].ID: 1, evs[4].ID: 1}
-	if diff := cmp.Diff(want, h.applied); diff != "" {
+	if diff := cmp.Diff(want, h.Applied); diff != "" {
 		t.Errorf("applied (-want +got):\n%s", diff)
 	}
 	if lag, _ := l.Lag(ctx, "g"); lag != 0 {
@@ -213,7 +214,7 @@ func TestSQSConsumerDeadLettersTheEventThatKeepsFailing(t *testing.T) {
 func TestSQSLogDeadLettersUndecodableMessages(t *testing.T) {
 	l := newSQSLog(t, 30*time.Second, "g")
 	ctx := context.Background()
-	if err := l.Append(ctx, views(1, 100, 1)); err != nil { // creates the queues
+	if err := l.Append(ctx, ingesttest.Views(1, 100, 1)); err != nil { // creates the queues
 		t.Fatal(err)
 	}
 	url, err := l.QueueURL(ctx, l.QueueName("g"))

@@ -9,6 +9,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
+	"github.com/stylegraph/stylegraph/ingest/ingesttest"
 	"github.com/stylegraph/stylegraph/ingest/sqsstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
@@ -20,7 +21,7 @@ func TestSQSCallsAreTraced(t *testing.T) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
 	rdb := testenv.Redis(t)
 	ns := testenv.Namespace(t)
-	t.Cleanup(func() { dropPrefix(rdb, ns) })
+	t.Cleanup(func() { testenv.DropKeys(rdb, ns) })
 	ctx := context.Background()
 	l, err := sqsstream.New(ctx, sqsstream.Options{
 		Endpoint: testenv.SQSEndpoint(t), Credentials: testenv.AWSCredentials(),
@@ -31,7 +32,7 @@ func TestSQSCallsAreTraced(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = l.DeleteQueues(context.Background()) })
-	if err := l.Append(ctx, views(1, 100, 1)); err != nil {
+	if err := l.Append(ctx, ingesttest.Views(1, 100, 1)); err != nil {
 		t.Fatal(err)
 	}
 	methods := map[string]bool{}
