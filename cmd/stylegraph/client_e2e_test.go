@@ -41,6 +41,31 @@ func newAPIClients(t *testing.T, base string, d *deps) apiClients {
 	return apiClients{t: t, base: base, minter: auth.New(d.Cfg.JWTSecret, nil), service: svc}
 }
 
+// notifications returns the shopper's first page of notifications.
+func (a apiClients) notifications(uid int64) client.NotificationPage {
+	a.t.Helper()
+	r, err := a.as(uid, stylegraph.RoleShopper).ListNotificationsWithResponse(context.Background(), &client.ListNotificationsParams{})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	status(a.t, "GET /v1/me/notifications", r.StatusCode(), 200, r.Body)
+	return *r.JSON200
+}
+
+// awaitNotifications reads the shopper's notifications until done holds of
+// the page or a minute has passed (the notification consumer runs in the
+// worker), and returns the last page read.
+func (a apiClients) awaitNotifications(uid int64, done func(client.NotificationPage) bool) client.NotificationPage {
+	a.t.Helper()
+	var p client.NotificationPage
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		if p = a.notifications(uid); done(p) {
+			break
+		}
+	}
+	return p
+}
+
 // as returns a client acting as the user with the role.
 func (a apiClients) as(uid int64, role stylegraph.Role) *client.ClientWithResponses {
 	a.t.Helper()

@@ -34,26 +34,7 @@ func TestEditMentionsNotifyThroughGeneratedClient(t *testing.T) {
 	status(t, "POST /v1/posts", created.StatusCode(), 201, created.Body)
 	post := created.JSON201.Post.Id
 
-	notes := func(uid int64) client.NotificationPage {
-		t.Helper()
-		r, err := api.as(uid, stylegraph.RoleShopper).ListNotificationsWithResponse(ctx, &client.ListNotificationsParams{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		status(t, "GET /v1/me/notifications", r.StatusCode(), 200, r.Body)
-		return *r.JSON200
-	}
-	waitNote := func(uid int64) client.NotificationPage {
-		t.Helper()
-		var p client.NotificationPage
-		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
-			if p = notes(uid); len(p.Items) > 0 {
-				break
-			}
-		}
-		return p
-	}
-	if p := waitNote(ana); len(p.Items) != 1 || p.Items[0].Type != "mention" || p.Items[0].Text != "Author mentioned you" {
+	if p := api.awaitNotifications(ana, anyNotification); len(p.Items) != 1 || p.Items[0].Type != "mention" || p.Items[0].Text != "Author mentioned you" {
 		t.Fatalf("Ana's notifications after the post: %+v", p)
 	}
 	mr, err := api.as(ana, stylegraph.RoleShopper).MarkNotificationsReadWithResponse(ctx)
@@ -69,16 +50,18 @@ func TestEditMentionsNotifyThroughGeneratedClient(t *testing.T) {
 	}
 	status(t, "PATCH /v1/posts/{id}", ed.StatusCode(), 200, ed.Body)
 
-	p := waitNote(jun)
+	p := api.awaitNotifications(jun, anyNotification)
 	if len(p.Items) != 1 || p.Items[0].Type != "mention" || p.Items[0].Target.Id != post || p.Items[0].Text != "Author mentioned you" || p.Unread != 1 {
 		t.Fatalf("Jun's notifications after the edit: %+v", p)
 	}
 	// The edit's one event told Jun; had it told Ana, her notification
 	// would be unread again by now.
-	if p := notes(ana); len(p.Items) != 1 || p.Unread != 0 {
+	if p := api.notifications(ana); len(p.Items) != 1 || p.Unread != 0 {
 		t.Errorf("Ana's notifications after the edit: %+v, want her one mention, still read", p)
 	}
-	if p := notes(kim); len(p.Items) != 0 {
+	if p := api.notifications(kim); len(p.Items) != 0 {
 		t.Errorf("Kim's notifications: %+v, want none", p)
 	}
 }
+
+func anyNotification(p client.NotificationPage) bool { return len(p.Items) > 0 }
