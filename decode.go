@@ -126,3 +126,31 @@ func kindName(t reflect.Type) string {
 	}
 	return "a " + t.String()
 }
+
+// SplitJSONArray cuts a JSON array into its elements in one pass, each a
+// slice of b rather than a copy; ok is false unless b is one well-formed
+// array. Duplicate names and invalid UTF-8 inside an element are left to
+// that element's own strict decoding, so one bad item of a batch does not
+// sink the others. T is the caller's raw-message type (json.RawMessage).
+func SplitJSONArray[T ~[]byte](b []byte) ([]T, bool) {
+	dec := jsontext.NewDecoder(bytes.NewBuffer(b), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
+		return nil, false
+	}
+	var raws []T
+	for dec.PeekKind() != ']' {
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, false
+		}
+		end := int(dec.InputOffset())
+		raws = append(raws, T(b[end-len(v):end:end]))
+	}
+	if _, err := dec.ReadToken(); err != nil { // the closing bracket
+		return nil, false
+	}
+	if _, err := dec.ReadToken(); err != io.EOF { // nothing after it
+		return nil, false
+	}
+	return raws, true
+}

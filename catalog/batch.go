@@ -59,8 +59,8 @@ func SplitProducts(body []byte) ([]json.RawMessage, error) {
 	if len(trimmed) == 0 || trimmed[0] != '[' {
 		return nil, stylegraph.Invalid("", "send a JSON array of products")
 	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(trimmed, &raws); err != nil {
+	raws, ok := stylegraph.SplitJSONArray[json.RawMessage](trimmed)
+	if !ok {
 		return nil, stylegraph.Invalid("", "malformed JSON array of products")
 	}
 	switch {
