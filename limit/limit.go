@@ -49,9 +49,9 @@ type lease struct {
 const maxLeases = 100_000
 
 // New returns a limiter storing its state under prefix in rdb, with leases
-// of a second.
+// of 250 ms.
 func New(rdb redis.UniversalClient, prefix string) *Limiter {
-	return &Limiter{rdb: rdb, prefix: prefix, LeaseTTL: time.Second, leases: map[string]*lease{}}
+	return &Limiter{rdb: rdb, prefix: prefix, LeaseTTL: 250 * time.Millisecond, leases: map[string]*lease{}}
 }
 
 // maxLease is how many requests of b one lease may take: an eighth of the
