@@ -53,22 +53,35 @@ func (l *Limiter) AllowAll(ctx context.Context, budgets ...Budget) (bool, time.D
 	if len(budgets) == 0 {
 		return true, 0, nil
 	}
-	run := func(eval func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd) ([]*redis.Cmd, error) {
-		cmds := make([]*redis.Cmd, len(budgets))
+	cmds := make([]*redis.Cmd, len(budgets))
+	all := make([]int, len(budgets))
+	for i := range all {
+		all[i] = i
+	}
+	run := func(which []int, script func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd) error {
 		_, err := l.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, b := range budgets {
-				cmds[i] = eval(p, []string{l.prefix + b.Key}, max(1, b.Burst), b.PerMinute, 60)
+			for _, i := range which {
+				b := budgets[i]
+				cmds[i] = script(p, []string{l.prefix + b.Key}, max(1, b.Burst), b.PerMinute, 60)
 			}
 			return nil
 		})
-		return cmds, err
+		return err
 	}
-	cmds, err := run(func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd {
+	err := run(all, func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd {
 		return gcra.EvalSha(ctx, p, keys, args...)
 	})
 	if redis.HasErrorPrefix(err, "NOSCRIPT") {
-		// First use on this Redis (or after SCRIPT FLUSH): EVAL loads it.
-		cmds, err = run(func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd {
+		// First use on a node (or after SCRIPT FLUSH): EVAL loads it. Only
+		// the budgets whose node lacked the script are sent again; on a
+		// cluster the others were already charged.
+		var again []int
+		for i, c := range cmds {
+			if redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
+				again = append(again, i)
+			}
+		}
+		err = run(again, func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd {
 			return gcra.Eval(ctx, p, keys, args...)
 		})
 	}

@@ -2,10 +2,12 @@ package limit_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/limit"
@@ -73,5 +75,56 @@ func TestAllowAllSpendsEveryBudgetInOneCall(t *testing.T) {
 	}
 	if ok, _, err := l.AllowAll(ctx); !ok || err != nil {
 		t.Fatalf("no budgets = %v, %v; want allowed", ok, err)
+	}
+}
+
+// TestScriptLoadChargesOnce: when only some nodes lack the script (a new
+// cluster node, a SCRIPT FLUSH), the budgets on the others must not be
+// charged a second time when the missing ones are sent again.
+func TestScriptLoadChargesOnce(t *testing.T) {
+	rdb := testenv.Redis(t)
+	ns := testenv.Namespace(t)
+	l := limit.New(rdb, ns)
+	ctx := context.Background()
+	a := limit.Budget{Key: "ip:10.0.0.3", PerMinute: 60, Burst: 2}
+	b := limit.Budget{Key: "user:9", PerMinute: 60, Burst: 2}
+	node := func(key string) redis.UniversalClient {
+		if c, ok := rdb.(*redis.ClusterClient); ok {
+			n, err := c.MasterForKey(ctx, ns+key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		return rdb
+	}
+	if c, ok := rdb.(*redis.ClusterClient); ok { // b on another node than a, if there is one
+		an, _ := c.MasterForKey(ctx, ns+a.Key)
+		for i := 0; i < 100; i++ {
+			k := "user:" + strconv.Itoa(i)
+			if bn, _ := c.MasterForKey(ctx, ns+k); bn.Options().Addr != an.Options().Addr {
+				b.Key = k
+				break
+			}
+		}
+	}
+	// Both nodes run the script once (each budget has one request left),
+	// then a's node forgets it.
+	if ok, _, err := l.AllowAll(ctx, a, b); !ok || err != nil {
+		t.Fatalf("first request: %v, %v", ok, err)
+	}
+	if err := node(a.Key).ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	var got []bool
+	for range 2 {
+		ok, _, err := l.AllowAll(ctx, a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ok)
+	}
+	if diff := cmp.Diff([]bool{true, false}, got); diff != "" {
+		t.Fatalf("allowed with bursts of 2 (-want +got):\n%s", diff)
 	}
 }
