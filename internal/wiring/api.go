@@ -5,9 +5,6 @@ import (
 	"errors"
 	"net"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/audit"
 	"github.com/stylegraph/stylegraph/auth"
@@ -23,14 +20,12 @@ import (
 // NewAPI wires every feature into the HTTP server; close releases what the
 // features hold (the feed's live hub).
 func (d *Deps) NewAPI(ctx context.Context) (srv *api.Server, close func(), err error) {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	d.RegisterBreakers(reg)
 	activity, err := d.ActivityLog(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := ingest.RegisterLag(reg, activity.Lag, d.ConsumerGroups()...); err != nil {
+	reg, err := d.Registry(activity.Lag, d.ConsumerGroups()...)
+	if err != nil {
 		return nil, nil, err
 	}
 	fs, err := d.NewFeeds(ctx, activity)
