@@ -26,6 +26,7 @@ type BatchGraph interface {
 	WriteSimilar(ctx context.Context, source string, lists []graph.SimilarList, at time.Time) error
 	DropStaleSimilar(ctx context.Context, scope graph.Scope, source string, before time.Time) (int, error)
 	RefreshTopProducts(ctx context.Context, scope graph.TopScope, now time.Time) (int, error)
+	Cards(ctx context.Context, userID int64, ids []int64) (map[int64]graph.Card, error)
 }
 
 // Job is `stylegraph recompute`. It reads the graph in streaming passes
@@ -377,6 +378,7 @@ func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at
 		active = append(active, u)
 	}
 	ttl := 2*j.Every + j.now().Sub(start)
+	warm := &cardWarmer{g: j.Graph, cache: j.Cache, ttl: ttl}
 	m := newMeter(j.Progress, "lists: shoppers", len(active), j.now)
 	batch := j.Batch
 	for b := 0; b < len(active); b += batch {
@@ -396,6 +398,9 @@ func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at
 			out[s.users[u]] = s.explain(u, ranked[u], tr)
 		}
 		if err := j.Cache.PutMany(ctx, out, at, ttl); err != nil {
+			return err
+		}
+		if err := warm.warm(ctx, out); err != nil {
 			return err
 		}
 		rep.Lists += len(users)

@@ -462,25 +462,33 @@ func (c *Cache) Cards(ctx context.Context, ids []int64) (map[int64]graph.Card, [
 // PutCards caches product cards (shopper-independent: no purchased or hidden
 // flags).
 func (c *Cache) PutCards(ctx context.Context, cards map[int64]graph.Card) error {
+	return c.putCards(ctx, cards, cardTTL)
+}
+
+// putCards caches cards for ttl (the recompute job's warmed cards live as
+// long as its lists).
+func (c *Cache) putCards(ctx context.Context, cards map[int64]graph.Card, ttl time.Duration) error {
 	if len(cards) == 0 {
 		return nil
 	}
 	pipe := c.rdb.Pipeline()
+	kept := make(map[int64]graph.Card, len(cards))
 	for id, card := range cards {
 		card.Purchased, card.Hidden = false, false
 		b, err := json.Marshal(card)
 		if err != nil {
-			return fmt.Errorf("encode product card: %w", err)
+			// Not cacheable (a date JSON cannot hold): requests read it
+			// from the graph.
+			continue
 		}
-		pipe.Set(ctx, c.cardKey(id), b, cardTTL)
+		pipe.Set(ctx, c.cardKey(id), b, ttl)
+		kept[id] = card
+	}
+	if len(kept) == 0 {
+		return nil
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("store product cards: %w", err)
-	}
-	kept := make(map[int64]graph.Card, len(cards))
-	for id, card := range cards {
-		card.Purchased, card.Hidden = false, false
-		kept[id] = card
 	}
 	c.remember(kept)
 	return nil

@@ -174,7 +174,7 @@ func run(o *harness.Options, clients int, duration time.Duration, nStored int, m
 	cache := d.RecsCache()
 	svc := d.Recommender()
 	start := time.Now()
-	n, err := storeLists(ctx, svc, cache, sample, 2)
+	n, err := storeLists(ctx, svc, d.Graph, cache, sample, 2)
 	if err != nil {
 		return err
 	}
@@ -223,9 +223,9 @@ func run(o *harness.Options, clients int, duration time.Duration, nStored int, m
 	return nil
 }
 
-// storeLists ranks and stores the lists of users as the recompute job's
-// list step does, with workers in parallel.
-func storeLists(ctx context.Context, svc *recommend.Service, cache *recommend.Cache, users []int64, workers int) (int, error) {
+// storeLists ranks and stores the lists of users and warms their cards as
+// the recompute job's list step does, with workers in parallel.
+func storeLists(ctx context.Context, svc *recommend.Service, g recommend.CardReader, cache *recommend.Cache, users []int64, workers int) (int, error) {
 	var (
 		next, done atomic.Int64
 		firstErr   atomic.Value
@@ -243,6 +243,10 @@ func storeLists(ctx context.Context, svc *recommend.Service, cache *recommend.Ca
 				ranked, err := svc.Rank(ctx, users[i], time.Time{}, recommend.ListSize)
 				if err == nil {
 					err = cache.Put(ctx, users[i], ranked, time.Now())
+				}
+				if err == nil {
+					// The job caches the cards of its lists' heads too.
+					err = recommend.WarmCards(ctx, g, cache, map[int64][]recommend.Ranked{users[i]: ranked}, 2*time.Hour)
 				}
 				if err != nil {
 					firstErr.CompareAndSwap(nil, err)
