@@ -17,8 +17,7 @@ import (
 // runDeadLetters lists dead-lettered events as JSON lines, or with
 // `requeue <id>…` puts them back on the activity stream.
 func runDeadLetters(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("deadletters", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("deadletters", stderr)
 	limit := fs.Int("limit", 20, "how many to list, oldest first")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: stylegraph deadletters [--limit N]       list dead-lettered events\n       stylegraph deadletters requeue <id>...   put them back on the activity stream")

@@ -35,44 +35,25 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprint(stderr, "Usage: stylegraph eval search [--catalog styles.csv] [--queries tuning.tsv] [--heldout test.tsv] [--k 10] [--reindex] [-v]\n       stylegraph eval recs [--folds u1,…,u5] [--users N] [--half-life 336h] [--top-k 50] [--min-common 2]\n")
 		return flag.ErrHelp
 	}
-	fs := flag.NewFlagSet("eval search", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	catalogPath := fs.String("catalog", filepath.Join(datasetsDir(), "fashion-product-images-styles", "styles.csv"), "catalog to index and grade against")
-	queries := fs.String("queries", filepath.Join("search", "testdata", "relevance_queries.tsv"), "the tuning split: judged queries the ranking and synonyms were tuned on")
-	heldout := fs.String("heldout", filepath.Join("search", "testdata", "relevance_heldout.tsv"), "the test split: judged queries written after the synonym freeze, never tuned on (\"\" to skip)")
-	k := fs.Int("k", 10, "cut-off rank")
-	reindex := fs.Bool("reindex", false, "rebuild the evaluation index even if it holds the catalog already")
-	verbose := fs.Bool("v", false, "print every query's nDCG")
-	if err := fs.Parse(args[1:]); err != nil {
+	f, err := parseEvalSearch(args[1:], stderr)
+	if err != nil {
 		return err
 	}
 	cfg, err := config.Load()
 	if err != nil {
 		return err
 	}
-	products, err := readCatalog(*catalogPath)
+	products, err := readCatalog(f.catalog)
 	if err != nil {
 		return err
 	}
-	splits := []struct{ name, path string }{{"tuning split (the ranking and synonyms were tuned on it)", *queries}}
-	if *heldout != "" {
-		splits = append(splits, struct{ name, path string }{"held-out test split (written after the synonym freeze; never tuned on)", *heldout})
+	splits := []evalSplit{{"tuning split (the ranking and synonyms were tuned on it)", f.queries}}
+	if f.heldout != "" {
+		splits = append(splits, evalSplit{"held-out test split (written after the synonym freeze; never tuned on)", f.heldout})
 	}
-	// The evaluation has its own indices so it never touches the shop's.
-	c, err := search.Open(cfg.OpenSearchURL, cfg.OpenSearchUser, cfg.OpenSearchPassword, cfg.SearchIndexPrefix+"-eval")
+	c, err := openEvalIndex(ctx, cfg, products, f.reindex, stderr)
 	if err != nil {
 		return err
-	}
-	if err := c.Ping(ctx); err != nil {
-		return fmt.Errorf("opensearch at %s: %w (is it running? try `make services`)", cfg.OpenSearchURL, err)
-	}
-	if err := loadEvalIndex(ctx, c, products, *reindex, stderr); err != nil {
-		return err
-	}
-	if *reindex || c.StockCount(ctx) != len(products) {
-		if err := c.IndexStock(ctx, products); err != nil {
-			return err
-		}
 	}
 	engine := search.NewEngine(c, nil, wiring.NewLogger(stderr, cfg.LogLevel))
 	for _, sp := range splits {
@@ -80,15 +61,59 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		rep, err := engine.Evaluate(ctx, products, js, *k)
+		rep, err := engine.Evaluate(ctx, products, js, f.k)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "== %s: %s\n", sp.name, sp.path)
-		printEval(stdout, rep, js, len(products), *verbose)
+		printEval(stdout, rep, js, len(products), f.verbose)
 		fmt.Fprintln(stdout)
 	}
 	return nil
+}
+
+// evalSplit is a file of judged queries and what it is to the ranking.
+type evalSplit struct{ name, path string }
+
+// evalSearchFlags are the flags of `stylegraph eval search`.
+type evalSearchFlags struct {
+	catalog, queries, heldout string
+	k                         int
+	reindex, verbose          bool
+}
+
+// parseEvalSearch reads the flags of `stylegraph eval search`.
+func parseEvalSearch(args []string, stderr io.Writer) (evalSearchFlags, error) {
+	var f evalSearchFlags
+	fs := flags("eval search", stderr)
+	fs.StringVar(&f.catalog, "catalog", filepath.Join(datasetsDir(), "fashion-product-images-styles", "styles.csv"), "catalog to index and grade against")
+	fs.StringVar(&f.queries, "queries", filepath.Join("search", "testdata", "relevance_queries.tsv"), "the tuning split: judged queries the ranking and synonyms were tuned on")
+	fs.StringVar(&f.heldout, "heldout", filepath.Join("search", "testdata", "relevance_heldout.tsv"), "the test split: judged queries written after the synonym freeze, never tuned on (\"\" to skip)")
+	fs.IntVar(&f.k, "k", 10, "cut-off rank")
+	fs.BoolVar(&f.reindex, "reindex", false, "rebuild the evaluation index even if it holds the catalog already")
+	fs.BoolVar(&f.verbose, "v", false, "print every query's nDCG")
+	return f, fs.Parse(args)
+}
+
+// openEvalIndex opens the evaluation's indices, which it has to itself so it
+// never touches the shop's, holding products and their stock.
+func openEvalIndex(ctx context.Context, cfg config.Config, products []stylegraph.Product, reindex bool, stderr io.Writer) (*search.Client, error) {
+	c, err := search.Open(cfg.OpenSearchURL, cfg.OpenSearchUser, cfg.OpenSearchPassword, cfg.SearchIndexPrefix+"-eval")
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Ping(ctx); err != nil {
+		return nil, fmt.Errorf("opensearch at %s: %w (is it running? try `make services`)", cfg.OpenSearchURL, err)
+	}
+	if err := loadEvalIndex(ctx, c, products, reindex, stderr); err != nil {
+		return nil, err
+	}
+	if reindex || c.StockCount(ctx) != len(products) {
+		if err := c.IndexStock(ctx, products); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 func readJudgements(path string) ([]search.Judgement, error) {

@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/catalog"
-	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/search"
 )
 
@@ -28,8 +26,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(args) == 0 || args[0] != "products" {
 		return fmt.Errorf("usage: stylegraph import products [--batch 1000] <file.csv|file.ndjson>")
 	}
-	fs := flag.NewFlagSet("import products", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("import products", stderr)
 	batch := fs.Int("batch", 1000, "products per write batch")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -37,14 +34,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fs.NArg() != 1 || *batch < 1 {
 		return fmt.Errorf("usage: stylegraph import products [--batch 1000] <file.csv|file.ndjson>")
 	}
-	d, err := wiring.Load(ctx, stderr)
+	d, err := open(ctx, stderr, allSchemas)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Migrate(ctx); err != nil {
-		return err
-	}
 	_, err = importProducts(ctx, cardsDropped{d.Graph, d.RecsCache()}, d.Search, fs.Arg(0), *batch, stdout)
 	return err
 }
@@ -63,71 +57,88 @@ const maxBadShown = 100
 // index in batches, printing progress and then every bad row with its line.
 // Upserts are idempotent, so a failed import can simply be run again.
 func importProducts(ctx context.Context, g productGraph, ix productIndex, path string, batch int, out io.Writer) (importStats, error) {
-	var st importStats
 	r, closer, err := catalog.Open(path)
 	if err != nil {
-		return st, err
+		return importStats{}, err
 	}
 	defer closer.Close()
 	fmt.Fprintf(out, "importing %s (layout %s)\n", path, r.Layout())
-	start := time.Now()
-	buf := make([]stylegraph.Product, 0, batch)
-	flush := func() error {
-		if len(buf) == 0 {
-			return nil
-		}
-		if err := g.UpsertProducts(ctx, buf); err != nil {
-			return fmt.Errorf("upsert products into the graph: %w", err)
-		}
-		rep, err := ix.IndexProducts(ctx, buf)
-		if err != nil {
-			return fmt.Errorf("index products: %w", err)
-		}
-		st.Refused = append(st.Refused, rep.Failed...)
-		st.Imported += len(buf)
-		buf = buf[:0]
-		fmt.Fprintf(out, "  %d products imported, %d bad rows so far (%s)\n", st.Imported, len(st.Bad), time.Since(start).Round(time.Millisecond))
-		return nil
-	}
+	im := &importer{g: g, ix: ix, out: out, start: time.Now(), buf: make([]stylegraph.Product, 0, batch)}
 	for {
 		p, err := r.Next()
 		var re *catalog.RowError
 		if errors.As(err, &re) {
-			st.Bad = append(st.Bad, *re)
+			im.st.Bad = append(im.st.Bad, *re)
 			continue
 		}
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return st, err
+			return im.st, err
 		}
-		buf = append(buf, p)
-		if len(buf) == batch {
-			if err := flush(); err != nil {
-				return st, err
+		im.buf = append(im.buf, p)
+		if len(im.buf) == batch {
+			if err := im.flush(ctx); err != nil {
+				return im.st, err
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return st, err
+	if err := im.flush(ctx); err != nil {
+		return im.st, err
 	}
 	if err := ix.Refresh(ctx); err != nil {
-		return st, fmt.Errorf("refresh search index: %w", err)
+		return im.st, fmt.Errorf("refresh search index: %w", err)
 	}
-	fmt.Fprintf(out, "imported %d products in %s; skipped %d bad rows; search refused %d\n",
-		st.Imported, time.Since(start).Round(time.Millisecond), len(st.Bad), len(st.Refused))
+	im.report()
+	return im.st, nil
+}
+
+// importer writes an import's products a batch at a time and counts them.
+type importer struct {
+	g     productGraph
+	ix    productIndex
+	out   io.Writer
+	start time.Time
+	buf   []stylegraph.Product
+	st    importStats
+}
+
+// flush writes the buffered products to the graph, then the index.
+func (im *importer) flush(ctx context.Context) error {
+	if len(im.buf) == 0 {
+		return nil
+	}
+	if err := im.g.UpsertProducts(ctx, im.buf); err != nil {
+		return fmt.Errorf("upsert products into the graph: %w", err)
+	}
+	rep, err := im.ix.IndexProducts(ctx, im.buf)
+	if err != nil {
+		return fmt.Errorf("index products: %w", err)
+	}
+	im.st.Refused = append(im.st.Refused, rep.Failed...)
+	im.st.Imported += len(im.buf)
+	im.buf = im.buf[:0]
+	fmt.Fprintf(im.out, "  %d products imported, %d bad rows so far (%s)\n", im.st.Imported, len(im.st.Bad), time.Since(im.start).Round(time.Millisecond))
+	return nil
+}
+
+// report prints the totals, then the bad rows (up to maxBadShown) and the
+// products search refused.
+func (im *importer) report() {
+	st := im.st
+	fmt.Fprintf(im.out, "imported %d products in %s; skipped %d bad rows; search refused %d\n",
+		st.Imported, time.Since(im.start).Round(time.Millisecond), len(st.Bad), len(st.Refused))
 	for i, b := range st.Bad {
 		if i == maxBadShown {
-			fmt.Fprintf(out, "  … and %d more bad rows\n", len(st.Bad)-maxBadShown)
+			fmt.Fprintf(im.out, "  … and %d more bad rows\n", len(st.Bad)-maxBadShown)
 			break
 		}
-		fmt.Fprintf(out, "  bad row %s\n", b.Error())
+		fmt.Fprintf(im.out, "  bad row %s\n", b.Error())
 	}
 	for _, f := range st.Refused {
-		fmt.Fprintf(out, "  search refused product %d: %d %s\n", f.ID, f.Status, f.Reason)
+		fmt.Fprintf(im.out, "  search refused product %d: %d %s\n", f.ID, f.Status, f.Reason)
 	}
-	return st, nil
 }
 
 // cardsDropped drops the recommendation cards of the products it upserts, so

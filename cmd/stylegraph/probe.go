@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,8 +11,7 @@ import (
 // runProbe GETs a URL and fails unless it answers 2xx: the health check of
 // containers built on an image without a shell or curl (distroless).
 func runProbe(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("probe", stderr)
 	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
 	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/graph"
-	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/reconcile"
 )
 
@@ -18,8 +16,7 @@ import (
 var errDrift = errors.New("drift found")
 
 func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("reconcile", stderr)
 	dry := fs.Bool("dry-run", false, "report drift without repairing it (exit status 1 when there is some)")
 	batch := fs.Int("batch", 500, "products or feed objects compared per round trip")
 	from := fs.Int64("from", 0, "lowest product ID to look at (with --to; default all)")
@@ -33,7 +30,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *from < 0 || *to < *from {
 		return fmt.Errorf("--from %d --to %d: want 0 <= from <= to", *from, *to)
 	}
-	d, err := wiring.Load(ctx, stderr)
+	d, err := open(ctx, stderr, noSchemas)
 	if err != nil {
 		return err
 	}

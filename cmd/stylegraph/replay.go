@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -14,8 +13,7 @@ import (
 )
 
 func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("replay", stderr)
 	from := fs.String("from", "", "archive to read: a folder, or s3://bucket/prefix (default: the configured archive)")
 	sinceFlag := fs.String("since", "", "only events that occurred at or after this RFC 3339 time or date (YYYY-MM-DD, UTC)")
 	batch := fs.Int("batch", 500, "events per graph transaction")
@@ -29,14 +27,11 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *batch < 1 || *batch > 5000 {
 		return fmt.Errorf("--batch must be between 1 and 5000")
 	}
-	d, err := wiring.Load(ctx, stderr)
+	d, err := open(ctx, stderr, graphSchema)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Graph.Migrate(ctx, d.Log); err != nil {
-		return err
-	}
 	store := d.Lake
 	if *from != "" {
 		if store, err = wiring.OpenLakeFrom(ctx, d.Cfg.Archive, *from); err != nil {

@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-
-	"github.com/stylegraph/stylegraph/internal/wiring"
 )
 
 const searchUsage = `Usage: stylegraph search reindex [--keep-old]
@@ -20,20 +18,16 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprint(stderr, searchUsage)
 		return flag.ErrHelp
 	}
-	fs := flag.NewFlagSet("search reindex", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("search reindex", stderr)
 	keep := fs.Bool("keep-old", false, "keep the previous index (for a manual rollback)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	d, err := wiring.Load(ctx, stderr)
+	d, err := open(ctx, stderr, searchSchema)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Search.Migrate(ctx, d.Log); err != nil {
-		return err
-	}
 	rep, err := d.Search.Reindex(ctx, "products", *keep, d.Log)
 	if err != nil {
 		return err

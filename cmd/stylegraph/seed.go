@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -10,12 +9,10 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/demo"
 	"github.com/stylegraph/stylegraph/graph"
-	"github.com/stylegraph/stylegraph/internal/wiring"
 )
 
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("seed", stderr)
 	users := fs.Int("users", 500, "shoppers to generate")
 	products := fs.Int("products", 3000, "products to generate")
 	interactions := fs.Int("interactions", 10000, "likes, views, carts and purchases to generate over the last 60 days")
@@ -27,14 +24,11 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *users < 1 || *products < 1 || *interactions < 0 || *posts < 0 {
 		return fmt.Errorf("--users and --products must be positive, --interactions and --posts at least 0")
 	}
-	d, err := wiring.Load(ctx, stderr)
+	d, err := open(ctx, stderr, allSchemas)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Migrate(ctx); err != nil {
-		return err
-	}
 	ds := demo.Generate(*seed, demo.Size{Users: *users, Products: *products})
 	if err := seedDemo(ctx, d, ds, stdout); err != nil {
 		return err

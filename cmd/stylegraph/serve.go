@@ -2,22 +2,18 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
-
-	"github.com/stylegraph/stylegraph/internal/wiring"
 )
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("serve", stderr)
 	skipMigrate := fs.Bool("skip-migrate", false, "do not apply migrations at start")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := wiring.Load(ctx, stderr)
+	d, err := open(ctx, stderr, noSchemas)
 	if err != nil {
 		return err
 	}
@@ -35,15 +31,14 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 }
 
 func runMigrate(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("migrate", stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := wiring.Load(ctx, stderr)
+	d, err := open(ctx, stderr, allSchemas)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	return d.Migrate(ctx)
+	d.Close()
+	return nil
 }

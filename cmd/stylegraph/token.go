@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -12,8 +11,7 @@ import (
 )
 
 func runToken(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("token", stderr)
 	sub := fs.Int64("sub", 0, "user ID the token speaks for")
 	role := fs.String("role", "shopper", "shopper | merchandiser | admin | service")
 	ttl := fs.Duration("ttl", time.Hour, "time to live")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -24,20 +23,16 @@ import (
 )
 
 func runWorker(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("worker", stderr)
 	only := fs.String("only", "", "comma-separated consumer groups to run (default: all)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := wiring.Load(ctx, stderr)
+	d, err := open(ctx, stderr, graphSchema)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Graph.Migrate(ctx, d.Log); err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", d.Cfg.Activity.WorkerAddr)
 	if err != nil {
 		return err
