@@ -4,18 +4,24 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-contrib/cors"
 	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/limit"
 )
 
-// RateLimiter spends one request of each budget (limit.Limiter).
+// RateLimiter spends one request of each budget (limit.Limiter), in a
+// round trip of its own (AllowAll) or queued on a pipeline another read
+// sends (Queue).
 type RateLimiter interface {
 	AllowAll(ctx context.Context, budgets ...limit.Budget) (bool, time.Duration, error)
+	Queue(ctx context.Context, p redis.Pipeliner, budgets ...limit.Budget) *limit.Pending
 }
 
 // RateLimits are requests per minute; zero turns a limit off. Service callers
@@ -43,6 +49,11 @@ func (s *Server) guard(c *gin.Context) {
 		} else {
 			budgets = append(budgets, budget("user:"+strconv.FormatInt(p.UserID, 10), s.limits.PerPrincipal))
 		}
+	}
+	if authErr == nil && len(budgets) > 0 && s.spendOnRead[c.FullPath()] {
+		c.Request = c.Request.WithContext(stylegraph.NewContextWithPrincipal(c.Request.Context(), p))
+		s.spendWithRead(c, budgets)
+		return
 	}
 	if !s.spend(c, budgets...) {
 		return
@@ -77,17 +88,52 @@ func (s *Server) spend(c *gin.Context, budgets ...limit.Budget) bool {
 		return true
 	}
 	ok, retry, err := s.limiter.AllowAll(c.Request.Context(), budgets...)
-	if err != nil {
-		// Fail open: a Redis hiccup must not take the whole API down.
-		s.log.WarnContext(c.Request.Context(), "rate limiter unavailable", "err", err.Error())
-		return true
-	}
-	if !ok {
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
-		writeError(c, stylegraph.Errorf(stylegraph.ERATELIMITED, "too many requests; retry after %s", retry.Round(time.Second)))
+	if err := s.admit(c, ok, retry, err); err != nil {
+		writeError(c, err)
 		return false
 	}
 	return true
+}
+
+// spendWithRead runs the handler with the budgets' spend riding on its
+// first feed read: one Redis round trip for both instead of two. A refused
+// spend discards what the read got and answers 429, as spend would have
+// before the handler ran. A handler that ends without reading (a bad
+// parameter, a forbidden role) has the budgets spent after it answered, so
+// every request is still charged exactly once.
+func (s *Server) spendWithRead(c *gin.Context, budgets []limit.Budget) {
+	var taken atomic.Bool
+	ctx := feeds.WithRider(c.Request.Context(), func(ctx context.Context, p redis.Pipeliner) func() error {
+		if !taken.CompareAndSwap(false, true) {
+			return nil // only the first read carries the spend
+		}
+		q := s.limiter.Queue(ctx, p, budgets...)
+		return func() error {
+			ok, retry, err := q.Result(ctx)
+			return s.admit(c, ok, retry, err)
+		}
+	})
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+	if !taken.Load() {
+		ok, retry, err := s.limiter.AllowAll(c.Request.Context(), budgets...)
+		_ = s.admit(c, ok, retry, err)
+	}
+}
+
+// admit turns a spend's outcome into the error that refuses the request
+// (setting Retry-After), or nil when it may go on.
+func (s *Server) admit(c *gin.Context, ok bool, retry time.Duration, err error) error {
+	if err != nil {
+		// Fail open: a Redis hiccup must not take the whole API down.
+		s.log.WarnContext(c.Request.Context(), "rate limiter unavailable", "err", err.Error())
+		return nil
+	}
+	if !ok {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
+		return stylegraph.Errorf(stylegraph.ERATELIMITED, "too many requests; retry after %s", retry.Round(time.Second))
+	}
+	return nil
 }
 
 // corsHandler allows browsers on the configured origins to call the API.

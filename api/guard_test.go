@@ -1,14 +1,20 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/limit"
 )
@@ -78,4 +84,98 @@ func TestCORS(t *testing.T) {
 			t.Errorf("origin %s: Allow-Origin %q, want %q", origin, got, want)
 		}
 	}
+}
+
+// TestFeedReadCarriesTheRateLimitSpend: GET /v1/feed spends its budgets in
+// the feed's first Redis round trip, so the limiter adds no round trip; a
+// refused read answers 429 as before, and a request that ends before
+// reading the feed (a bad parameter) is still charged.
+func TestFeedReadCarriesTheRateLimitSpend(t *testing.T) {
+	g, r := testenv.Graph(t), testenv.Redis(t)
+	base, prefix := testenv.IDBase(t), testenv.Namespace(t)
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := r.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			r.Del(ctx, iter.Val())
+		}
+		_ = g.PurgeUsers(ctx, base, base+10)
+	})
+	var users []stylegraph.User
+	for i := int64(1); i <= 4; i++ {
+		users = append(users, stylegraph.User{ID: base + i, Name: "reader"})
+	}
+	if err := g.UpsertUsers(context.Background(), users); err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := feeds.NewIDs(testenv.FeedNode(t))
+	svc := feeds.New(g, r, nil, ids, feeds.Config{Prefix: prefix}, nil)
+	t.Cleanup(func() { _ = svc.Close() })
+	serve := func(lim RateLimiter) string {
+		s := New(Options{Auth: auth.New(secret, nil), Feeds: svc, Limiter: lim, Limits: RateLimits{PerPrincipal: 30, PerIP: 6000}})
+		ts := httptest.NewServer(s.Handler())
+		t.Cleanup(ts.Close)
+		return ts.URL
+	}
+	limited, unlimited := serve(limit.New(r, prefix+"rl:")), serve(nil)
+	trips := &tripCounter{}
+	r.AddHook(trips)
+	read := func(url string, user int64, query string) (int, ErrorBody, http.Header) {
+		return do(t, "GET", url+"/v1/feed"+query, map[string]string{"Authorization": token(t, user, stylegraph.RoleShopper)}, "")
+	}
+
+	// Same round trips with the limiter as without (after a first read
+	// that builds the reader's caches and loads the script).
+	for _, url := range []string{limited, unlimited} {
+		if status, e, _ := read(url, base+1, ""); status != 200 {
+			t.Fatalf("first read: %d %+v", status, e)
+		}
+	}
+	var got []int64
+	for _, url := range []string{limited, unlimited} {
+		trips.n.Store(0)
+		if status, e, _ := read(url, base+1, ""); status != 200 {
+			t.Fatalf("read: %d %+v", status, e)
+		}
+		got = append(got, trips.n.Load())
+	}
+	if got[0] != got[1] || got[0] == 0 {
+		t.Fatalf("Redis round trips with the limiter %d, without %d; want the same", got[0], got[1])
+	}
+
+	// Burst 3 a reader: the fourth read is refused with Retry-After.
+	var statuses []int
+	for range 5 {
+		status, e, hdr := read(limited, base+2, "")
+		statuses = append(statuses, status)
+		if status == http.StatusTooManyRequests {
+			if sec, err := strconv.Atoi(hdr.Get("Retry-After")); e.Error.Code != "rate_limited" || err != nil || sec < 1 {
+				t.Fatalf("429 with %+v, Retry-After %q", e, hdr.Get("Retry-After"))
+			}
+		}
+	}
+	if diff := cmp.Diff([]int{200, 200, 200, 429, 429}, statuses); diff != "" {
+		t.Fatalf("statuses (-want +got):\n%s", diff)
+	}
+
+	// Requests refused before the read are charged too.
+	statuses = nil
+	for _, q := range []string{"?limit=x", "?limit=x", "?limit=x", ""} {
+		status, _, _ := read(limited, base+3, q)
+		statuses = append(statuses, status)
+	}
+	if diff := cmp.Diff([]int{400, 400, 400, 429}, statuses); diff != "" {
+		t.Fatalf("statuses (-want +got):\n%s", diff)
+	}
+}
+
+// tripCounter counts Redis round trips (commands and pipelines).
+type tripCounter struct{ n atomic.Int64 }
+
+func (h *tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { h.n.Add(1); return next(ctx, cmd) }
+}
+func (h *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
 }

@@ -186,13 +186,21 @@ func (c candidates) sorted(keep func(int64) bool) []stylegraph.FeedRef {
 // are dropped.
 func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error) {
 	c := candidates{}
-	// One round trip for the follows, the list and its marker.
+	// One round trip for the follows, the list and its marker, and the
+	// request's rider (its rate-limit spend), checked before anything else.
 	pipe := s.r.Pipeline()
+	check := queueRider(ctx, pipe)
 	folCmd := pipe.HGetAll(ctx, s.followKey(uid))
 	list := pipe.LRange(ctx, s.timelineKey(uid), 0, -1)
 	built := pipe.Exists(ctx, s.builtKey(uid))
-	if _, err := pipe.Exec(ctx); err != nil {
-		return c, fmt.Errorf("read feed of user %d: %w", uid, err)
+	_, _ = pipe.Exec(ctx) // the rider's errors are its own; ours are read below
+	if err := check(); err != nil {
+		return c, err
+	}
+	for _, cmd := range []redis.Cmder{folCmd, list, built} {
+		if err := cmd.Err(); err != nil {
+			return c, fmt.Errorf("read feed of user %d: %w", uid, err)
+		}
 	}
 	fol, err := s.followingFrom(ctx, uid, folCmd.Val())
 	unknownFollows := false

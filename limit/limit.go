@@ -53,46 +53,59 @@ func (l *Limiter) AllowAll(ctx context.Context, budgets ...Budget) (bool, time.D
 	if len(budgets) == 0 {
 		return true, 0, nil
 	}
-	cmds := make([]*redis.Cmd, len(budgets))
-	all := make([]int, len(budgets))
-	for i := range all {
-		all[i] = i
+	p := l.rdb.Pipeline()
+	q := l.Queue(ctx, p, budgets...)
+	_, _ = p.Exec(ctx) // each command's error is read by Result
+	return q.Result(ctx)
+}
+
+// Pending is a spend of budgets queued on a pipeline, whose outcome is read
+// once the pipeline ran.
+type Pending struct {
+	l       *Limiter
+	budgets []Budget
+	cmds    []*redis.Cmd
+}
+
+// Queue adds the spend of one request of every budget to p, so that it
+// travels in the same round trip as the other commands on p (a read the
+// request makes anyway): AllowAll without a round trip of its own. p must
+// be a pipeline of the limiter's Redis. Call Result once p was executed.
+func (l *Limiter) Queue(ctx context.Context, p redis.Pipeliner, budgets ...Budget) *Pending {
+	q := &Pending{l: l, budgets: budgets, cmds: make([]*redis.Cmd, len(budgets))}
+	for i, b := range budgets {
+		q.cmds[i] = gcra.EvalSha(ctx, p, []string{l.prefix + b.Key}, b.args()...)
 	}
-	run := func(which []int, script func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd) error {
-		_, err := l.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for _, i := range which {
-				b := budgets[i]
-				cmds[i] = script(p, []string{l.prefix + b.Key}, max(1, b.Burst), b.PerMinute, 60)
-			}
-			return nil
-		})
-		return err
-	}
-	err := run(all, func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd {
-		return gcra.EvalSha(ctx, p, keys, args...)
-	})
-	if redis.HasErrorPrefix(err, "NOSCRIPT") {
-		// First use on a node (or after SCRIPT FLUSH): EVAL loads it. Only
-		// the budgets whose node lacked the script are sent again; on a
-		// cluster the others were already charged.
-		var again []int
-		for i, c := range cmds {
-			if redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
-				again = append(again, i)
-			}
+	return q
+}
+
+func (b Budget) args() []any { return []any{max(1, b.Burst), b.PerMinute, 60} }
+
+// Result reports, as AllowAll does, whether the queued request may go
+// ahead and, when not, how long to wait. Budgets whose node lacked the
+// script (first use, SCRIPT FLUSH) are sent again with EVAL, in one more
+// round trip; on a cluster the others were already charged and are not
+// charged twice.
+func (q *Pending) Result(ctx context.Context) (bool, time.Duration, error) {
+	var again []int
+	for i, c := range q.cmds {
+		if redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
+			again = append(again, i)
 		}
-		err = run(again, func(p redis.Pipeliner, keys []string, args ...any) *redis.Cmd {
-			return gcra.Eval(ctx, p, keys, args...)
-		})
 	}
-	if err != nil {
-		return true, 0, fmt.Errorf("rate limit %s: %w", budgets[0].Key, err)
+	if len(again) > 0 {
+		p := q.l.rdb.Pipeline()
+		for _, i := range again {
+			b := q.budgets[i]
+			q.cmds[i] = gcra.Eval(ctx, p, []string{q.l.prefix + b.Key}, b.args()...)
+		}
+		_, _ = p.Exec(ctx)
 	}
 	ok, retry := true, time.Duration(0)
-	for i, c := range cmds {
+	for i, c := range q.cmds {
 		res, err := c.Slice()
 		if err != nil || len(res) != 2 {
-			return true, 0, fmt.Errorf("rate limit %s: answer %v: %w", budgets[i].Key, res, err)
+			return true, 0, fmt.Errorf("rate limit %s: answer %v: %w", q.budgets[i].Key, res, err)
 		}
 		if allowed, _ := res[0].(int64); allowed == 1 {
 			continue
@@ -100,7 +113,7 @@ func (l *Limiter) AllowAll(ctx context.Context, budgets ...Budget) (bool, time.D
 		s, _ := res[1].(string)
 		secs, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return true, 0, fmt.Errorf("rate limit %s: retry-after %q: %w", budgets[i].Key, s, err)
+			return true, 0, fmt.Errorf("rate limit %s: retry-after %q: %w", q.budgets[i].Key, s, err)
 		}
 		ok, retry = false, max(retry, time.Duration(secs*float64(time.Second)))
 	}

@@ -128,3 +128,44 @@ func TestScriptLoadChargesOnce(t *testing.T) {
 		t.Fatalf("allowed with bursts of 2 (-want +got):\n%s", diff)
 	}
 }
+
+// TestQueueRidesOnAnotherRead: a spend queued on a pipeline that carries
+// another read is charged like AllowAll's, and the read comes back with it
+// in the same round trip.
+func TestQueueRidesOnAnotherRead(t *testing.T) {
+	rdb := testenv.Redis(t)
+	ns := testenv.Namespace(t)
+	l := limit.New(rdb, ns)
+	ctx := context.Background()
+	t.Cleanup(func() { rdb.Del(context.Background(), ns+"other") })
+	if err := rdb.Set(ctx, ns+"other", "v", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	ip := limit.Budget{Key: "ip:10.0.0.9", PerMinute: 60, Burst: 3}
+	user := limit.Budget{Key: "user:11", PerMinute: 60, Burst: 2}
+	var got []bool
+	for range 4 {
+		p := rdb.Pipeline()
+		q := l.Queue(ctx, p, ip, user)
+		read := p.Get(ctx, ns+"other")
+		_, _ = p.Exec(ctx)
+		ok, retry, err := q.Result(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok && (retry <= 0 || retry > 2*time.Second) {
+			t.Fatalf("refused with retry-after %s, want about a second", retry)
+		}
+		if read.Val() != "v" {
+			t.Fatalf("the read beside the spend got %q, %v", read.Val(), read.Err())
+		}
+		got = append(got, ok)
+	}
+	if diff := cmp.Diff([]bool{true, true, false, false}, got); diff != "" {
+		t.Fatalf("allowed (-want +got):\n%s", diff)
+	}
+	// The queued spends charged the same budgets AllowAll spends.
+	if ok, _, _ := l.AllowAll(ctx, ip); ok {
+		t.Fatal("the address's budget must be spent after 3 queued requests")
+	}
+}
