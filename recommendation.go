@@ -7,6 +7,12 @@ type Recommendation struct {
 	Product Product  `json:"product"`
 	Score   float64  `json:"score"`
 	Reasons []Reason `json:"reasons"`
+
+	// Encoded is the item's JSON when its producer kept the parts encoded
+	// (recommend's cached cards and stored reasons), so an answer can be
+	// spliced rather than encoded per request; nil otherwise. It must
+	// always equal what encoding/json writes for the item.
+	Encoded []byte `json:"-"`
 }
 
 // Reason kinds.

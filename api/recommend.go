@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -97,7 +98,44 @@ func (h recommendHandlers) recommendations(c *gin.Context) {
 	if page.Next > 0 {
 		body.Next = offsetCursor(page.Next)
 	}
-	c.JSON(http.StatusOK, body)
+	writeRecommendations(c, body)
+}
+
+// writeRecommendations answers 200 with body. Items that come with their
+// JSON already encoded (Recommendation.Encoded) are spliced in as they are:
+// a precomputed answer is then copied bytes, not encoded per request.
+func writeRecommendations(c *gin.Context, body RecommendationList) {
+	if body.Items == nil {
+		c.JSON(http.StatusOK, body)
+		return
+	}
+	n := 64
+	for _, it := range body.Items {
+		if it.Encoded == nil {
+			c.JSON(http.StatusOK, body)
+			return
+		}
+		n += len(it.Encoded) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"items":[`...)
+	for i, it := range body.Items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, it.Encoded...)
+	}
+	b = append(b, ']')
+	if body.Next != "" {
+		next, _ := json.Marshal(body.Next)
+		b = append(b, `,"next":`...)
+		b = append(b, next...)
+	}
+	if body.Degraded {
+		b = append(b, `,"degraded":true`...)
+	}
+	b = append(b, '}')
+	c.Data(http.StatusOK, "application/json; charset=utf-8", b)
 }
 
 func (h recommendHandlers) similar(c *gin.Context) {
@@ -116,7 +154,7 @@ func (h recommendHandlers) similar(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, recommendationList(c, items))
+	writeRecommendations(c, recommendationList(c, items))
 }
 
 func (h recommendHandlers) trending(c *gin.Context) {
@@ -130,7 +168,7 @@ func (h recommendHandlers) trending(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, recommendationList(c, items))
+	writeRecommendations(c, recommendationList(c, items))
 }
 
 func (h recommendHandlers) hide(c *gin.Context) {

@@ -40,8 +40,27 @@ type Cache struct {
 }
 
 type memCard struct {
-	card graph.Card
-	at   time.Time
+	card
+	at time.Time
+}
+
+// card is a product card with its product's JSON, encoded once when the
+// card is kept so that an answer splices the bytes instead of encoding the
+// product on every request.
+type card struct {
+	graph.Card
+	enc []byte // nil when the product does not encode
+}
+
+// encodeCard encodes gc's product (shopper-independent: no purchased or
+// hidden flags).
+func encodeCard(gc graph.Card) card {
+	gc.Purchased, gc.Hidden = false, false
+	b, err := json.Marshal(gc.Product)
+	if err != nil {
+		b = nil
+	}
+	return card{gc, b}
 }
 
 // cardMemTTL bounds how stale a card kept in memory can be when no
@@ -402,22 +421,35 @@ func (c *Cache) cardsGeneration(gen string) {
 	}
 }
 
-func (c *Cache) remember(cards map[int64]graph.Card) {
+func (c *Cache) remember(cards map[int64]card) {
 	now := time.Now()
 	c.memMu.Lock()
 	defer c.memMu.Unlock()
 	if len(c.mem)+len(cards) > maxMemCards {
 		c.mem = map[int64]memCard{}
 	}
-	for id, card := range cards {
-		c.mem[id] = memCard{card, now}
+	for id, cd := range cards {
+		c.mem[id] = memCard{cd, now}
 	}
 }
 
 // Cards returns the cached product cards among ids and the IDs it has none
 // for: from process memory where it holds them, else from Redis.
 func (c *Cache) Cards(ctx context.Context, ids []int64) (map[int64]graph.Card, []int64, error) {
-	out := make(map[int64]graph.Card, len(ids))
+	got, missing, err := c.cards(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make(map[int64]graph.Card, len(got))
+	for id, cd := range got {
+		out[id] = cd.Card
+	}
+	return out, missing, nil
+}
+
+// cards is Cards with each product's JSON.
+func (c *Cache) cards(ctx context.Context, ids []int64) (map[int64]card, []int64, error) {
+	out := make(map[int64]card, len(ids))
 	if len(ids) == 0 {
 		return out, nil, nil
 	}
@@ -444,16 +476,17 @@ func (c *Cache) Cards(ctx context.Context, ids []int64) (map[int64]graph.Card, [
 		return nil, nil, fmt.Errorf("read product cards: %w", err)
 	}
 	var missing []int64
-	got := make(map[int64]graph.Card, len(ask))
+	got := make(map[int64]card, len(ask))
 	for i, v := range vals {
 		s, ok := v.(string)
-		var card graph.Card
-		if !ok || json.Unmarshal([]byte(s), &card) != nil {
+		var gc graph.Card
+		if !ok || json.Unmarshal([]byte(s), &gc) != nil {
 			missing = append(missing, ask[i])
 			continue
 		}
-		got[ask[i]] = card
-		out[ask[i]] = card
+		cd := encodeCard(gc)
+		got[ask[i]] = cd
+		out[ask[i]] = cd
 	}
 	c.remember(got)
 	return out, missing, nil
@@ -462,36 +495,37 @@ func (c *Cache) Cards(ctx context.Context, ids []int64) (map[int64]graph.Card, [
 // PutCards caches product cards (shopper-independent: no purchased or hidden
 // flags).
 func (c *Cache) PutCards(ctx context.Context, cards map[int64]graph.Card) error {
-	return c.putCards(ctx, cards, cardTTL)
+	_, err := c.putCards(ctx, cards, cardTTL)
+	return err
 }
 
 // putCards caches cards for ttl (the recompute job's warmed cards live as
-// long as its lists).
-func (c *Cache) putCards(ctx context.Context, cards map[int64]graph.Card, ttl time.Duration) error {
+// long as its lists) and returns them encoded.
+func (c *Cache) putCards(ctx context.Context, cards map[int64]graph.Card, ttl time.Duration) (map[int64]card, error) {
+	kept := make(map[int64]card, len(cards))
 	if len(cards) == 0 {
-		return nil
+		return kept, nil
 	}
 	pipe := c.rdb.Pipeline()
-	kept := make(map[int64]graph.Card, len(cards))
-	for id, card := range cards {
-		card.Purchased, card.Hidden = false, false
-		b, err := json.Marshal(card)
+	for id, gc := range cards {
+		gc.Purchased, gc.Hidden = false, false
+		b, err := json.Marshal(gc)
 		if err != nil {
 			// Not cacheable (a date JSON cannot hold): requests read it
 			// from the graph.
 			continue
 		}
 		pipe.Set(ctx, c.cardKey(id), b, ttl)
-		kept[id] = card
+		kept[id] = encodeCard(gc)
 	}
 	if len(kept) == 0 {
-		return nil
+		return kept, nil
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("store product cards: %w", err)
+		return nil, fmt.Errorf("store product cards: %w", err)
 	}
 	c.remember(kept)
-	return nil
+	return kept, nil
 }
 
 // ProductsChanged drops the cached cards of products whose data or stock

@@ -2,7 +2,10 @@ package recommend
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/stylegraph/stylegraph/graph"
@@ -52,7 +55,7 @@ func (w *cardWarmer) warm(ctx context.Context, lists map[int64][]Ranked) error {
 		if err != nil {
 			return fmt.Errorf("warm product cards: %w", err)
 		}
-		if err := w.cache.putCards(ctx, cards, w.ttl); err != nil {
+		if _, err := w.cache.putCards(ctx, cards, w.ttl); err != nil {
 			return fmt.Errorf("warm product cards: %w", err)
 		}
 	}
@@ -63,4 +66,46 @@ func (w *cardWarmer) warm(ctx context.Context, lists map[int64][]Ranked) error {
 // as the recompute job does after storing each batch of lists.
 func WarmCards(ctx context.Context, g CardReader, c *Cache, lists map[int64][]Ranked, ttl time.Duration) error {
 	return (&cardWarmer{g: g, cache: c, ttl: ttl}).warm(ctx, lists)
+}
+
+// encodeItem splices one recommendation's JSON, as encoding/json writes a
+// stylegraph.Recommendation, from its product's kept encoding and the
+// reasons as stored; nil when the score has no JSON form.
+func encodeItem(product []byte, score float64, r Ranked) []byte {
+	if math.IsNaN(score) || math.IsInf(score, 0) {
+		return nil
+	}
+	reasons := r.rawReasons
+	if r.Reasons != nil || reasons == nil {
+		b, err := json.Marshal(r.Reasons)
+		if err != nil {
+			return nil
+		}
+		reasons = b
+	}
+	b := make([]byte, 0, len(product)+len(reasons)+48)
+	b = append(b, `{"product":`...)
+	b = append(b, product...)
+	b = append(b, `,"score":`...)
+	b = appendFloat(b, score)
+	b = append(b, `,"reasons":`...)
+	b = append(b, reasons...)
+	return append(b, '}')
+}
+
+// appendFloat writes f as encoding/json does (ES6 number formatting).
+func appendFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
 }

@@ -2,27 +2,22 @@ package recommend
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
 func TestRecomputeWarmsTheCardsOfStoredLists(t *testing.T) {
 	w, cache := batchWorld(t)
 	ctx := context.Background()
-	// Dates JSON can hold (the world's clock runs far ahead): the cards
-	// must encode to be cached.
-	var ps []stylegraph.Product
-	for p := 1; p <= 8; p++ {
-		ps = append(ps, stylegraph.Product{ID: w.product(p), Title: fmt.Sprintf("Product %d", p), Price: 10, Brand: w.name(fmt.Sprint("brand", p)),
-			CategoryPath: []string{w.name("Top"), fmt.Sprint("cat", p)}, CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
-	}
-	if err := w.g.UpsertProducts(ctx, ps); err != nil {
-		t.Fatal(err)
-	}
+	w.encodable(8, "Product")
 	var progress strings.Builder
 	if _, err := w.job(cache, &progress).Run(ctx); err != nil {
 		t.Fatal(err)
@@ -61,5 +56,74 @@ func TestRecomputeWarmsTheCardsOfStoredLists(t *testing.T) {
 	}
 	if ttl <= cardTTL {
 		t.Fatalf("warmed card lives %v, want as long as the lists (> %v)", ttl, cardTTL)
+	}
+}
+
+// encodable gives products 1…n dates JSON can hold (the world's clock runs
+// far ahead, and a card must encode to be cached) and titles title+" N".
+func (w *world) encodable(n int, title string) {
+	w.t.Helper()
+	var ps []stylegraph.Product
+	for p := 1; p <= n; p++ {
+		ps = append(ps, stylegraph.Product{ID: w.product(p), Title: fmt.Sprintf("%s %d", title, p), Price: 10, Brand: w.name(fmt.Sprint("brand", p)),
+			CategoryPath: []string{w.name("Top"), fmt.Sprint("cat", p)}, CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	}
+	if err := w.g.UpsertProducts(context.Background(), ps); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// A stored list is answered with each item's JSON spliced from the kept
+// card and the stored reasons, byte for byte what encoding/json writes, and
+// a changed product shows its new card on the next request.
+func TestStoredAnswersAreSplicedAndFollowProductChanges(t *testing.T) {
+	w := newWorld(t, 1)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}})
+	w.encodable(3, "Product")
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	s := w.service(config(map[string]float64{"social": 1}), cache)
+	stored := []Ranked{
+		{ProductID: w.product(2), Score: 2.5, Reasons: []stylegraph.Reason{{Kind: "collaborative", Text: "liked by <4> shoppers & co"}}},
+		{ProductID: w.product(3), Score: 1e-7, Reasons: []stylegraph.Reason{{Kind: "interest", Text: "because you like denim"}}},
+		{ProductID: w.product(1), Score: 0.5},
+	}
+	if err := cache.Put(ctx, w.user(1), stored, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	answer := func() []stylegraph.Recommendation {
+		t.Helper()
+		recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 3 {
+			t.Fatalf("%d items, want 3", len(recs))
+		}
+		for _, r := range recs {
+			if r.Encoded == nil {
+				t.Fatalf("item %d not spliced", r.Product.ID)
+			}
+			plain := r
+			plain.Encoded = nil
+			want, err := json.Marshal(plain)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(want), string(r.Encoded)); diff != "" {
+				t.Fatalf("spliced item %d (-encoding/json +spliced):\n%s", r.Product.ID, diff)
+			}
+		}
+		return recs
+	}
+	answer()
+	answer() // now from process memory
+	w.encodable(3, "Renamed")
+	if err := cache.ProductsChanged(ctx, []int64{w.product(2)}); err != nil {
+		t.Fatal(err)
+	}
+	recs := answer()
+	if !strings.Contains(string(recs[0].Encoded), `"Renamed 2"`) {
+		t.Fatalf("changed product's old card served: %s", recs[0].Encoded)
 	}
 }

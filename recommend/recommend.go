@@ -871,7 +871,8 @@ var errShort = errors.New("list prefix ran short")
 func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, need int, exclude map[int64]bool, category string, partial bool) ([]stylegraph.Recommendation, bool, error) {
 	type placed struct {
 		stylegraph.Recommendation
-		r Ranked
+		r   Ranked
+		enc []byte // the product's JSON
 	}
 	var (
 		out      = make([]placed, 0, need)
@@ -889,7 +890,7 @@ func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, n
 				ids = append(ids, r.ProductID)
 			}
 		}
-		var cards map[int64]graph.Card
+		var cards map[int64]card
 		var err error
 		if cfg.cachedCards {
 			cards, err = s.cachedCards(ctx, ids)
@@ -908,7 +909,7 @@ func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, n
 				continue
 			}
 			// Reasons are decoded once the page is chosen (below).
-			rec := placed{stylegraph.Recommendation{Product: c.Product, Score: r.Score}, r}
+			rec := placed{stylegraph.Recommendation{Product: c.Product, Score: r.Score}, r, c.enc}
 			b, cat := c.Product.BrandID, c.Product.Category()
 			if (cfg.MaxPerBrand > 0 && b != 0 && perBrand[b] >= cfg.MaxPerBrand) ||
 				(cfg.MaxPerCategory > 0 && cat != "" && perCat[cat] >= cfg.MaxPerCategory) {
@@ -939,19 +940,23 @@ func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, n
 	for i, p := range out {
 		recs[i] = p.Recommendation
 		recs[i].Reasons = p.r.reasons()
+		if p.enc != nil {
+			recs[i].Encoded = encodeItem(p.enc, p.Score, p.r)
+		}
 	}
 	return recs, more, nil
 }
 
-// cards returns product cards, from the cache where it holds them.
-func (s *Service) cards(ctx context.Context, ids []int64) (map[int64]graph.Card, error) {
+// cards returns product cards, from the cache where it holds them (then
+// with their products encoded).
+func (s *Service) cards(ctx context.Context, ids []int64) (map[int64]card, error) {
 	if s.cache == nil {
-		return s.g.Cards(ctx, 0, ids)
+		return s.graphCards(ctx, ids)
 	}
-	got, missing, err := s.cache.Cards(ctx, ids)
+	got, missing, err := s.cache.cards(ctx, ids)
 	if err != nil {
 		// Redis trouble: the graph answers.
-		return s.g.Cards(ctx, 0, ids)
+		return s.graphCards(ctx, ids)
 	}
 	if len(missing) == 0 {
 		return got, nil
@@ -960,17 +965,34 @@ func (s *Service) cards(ctx context.Context, ids []int64) (map[int64]graph.Card,
 	if err != nil {
 		return nil, err
 	}
-	_ = s.cache.PutCards(ctx, fresh)
-	for id, c := range fresh {
-		got[id] = c
+	kept, _ := s.cache.putCards(ctx, fresh, cardTTL)
+	for id, gc := range fresh {
+		if cd, ok := kept[id]; ok {
+			got[id] = cd
+		} else {
+			got[id] = card{Card: gc}
+		}
 	}
 	return got, nil
 }
 
+// graphCards reads cards from the graph alone, unencoded.
+func (s *Service) graphCards(ctx context.Context, ids []int64) (map[int64]card, error) {
+	gcs, err := s.g.Cards(ctx, 0, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]card, len(gcs))
+	for id, gc := range gcs {
+		out[id] = card{Card: gc}
+	}
+	return out, nil
+}
+
 // cachedCards returns the cards Redis holds among ids and never waits on the
 // graph: the missing ones are fetched in the background for next time.
-func (s *Service) cachedCards(ctx context.Context, ids []int64) (map[int64]graph.Card, error) {
-	got, missing, err := s.cache.Cards(ctx, ids)
+func (s *Service) cachedCards(ctx context.Context, ids []int64) (map[int64]card, error) {
+	got, missing, err := s.cache.cards(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
