@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/stylegraph/stylegraph"
@@ -35,17 +36,21 @@ type SimilarList struct {
 // WriteSimilar replaces each listed product's SIMILAR edges of source with
 // its neighbours, stamped computedAt = at.
 func (s *Store) WriteSimilar(ctx context.Context, source string, lists []SimilarList, at time.Time) error {
-	// Rows carry up to K neighbours each: smaller batches keep transactions short.
-	const perTx = 100
+	// Rows carry up to K neighbours each (25,000 edges a transaction at K
+	// 50): larger transactions spend less on commits, and the heap holds them.
+	const perTx = 500
 	for start := 0; start < len(lists); start += perTx {
 		end := min(start+perTx, len(lists))
 		rows := make([]map[string]any, 0, end-start)
 		for _, l := range lists[start:end] {
 			ns := make([]map[string]any, len(l.Neighbours))
+			// scores finds an existing edge's new score by its target.
+			scores := make(map[string]any, len(l.Neighbours))
 			for i, n := range l.Neighbours {
 				ns[i] = map[string]any{"id": n.ProductID, "score": n.Score}
+				scores[strconv.FormatInt(n.ProductID, 10)] = n.Score
 			}
-			rows = append(rows, map[string]any{"id": l.ProductID, "neighbours": ns})
+			rows = append(rows, map[string]any{"id": l.ProductID, "neighbours": ns, "scores": scores})
 		}
 		if _, err := s.runNamed(ctx, "batch_write_similar", map[string]any{"source": source, "at": at.UTC(), "rows": rows}); err != nil {
 			return err
