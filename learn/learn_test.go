@@ -357,3 +357,33 @@ func TestCombineKeepsTheBestInOrder(t *testing.T) {
 		}
 	}
 }
+
+// The CF-only blend is tuned when there is a social source, unless skipped;
+// skipping it changes nothing else.
+func TestTrainSkipsTheCFOnlyBlendWhenAsked(t *testing.T) {
+	m := twoGroups()
+	follows := make([][]int32, m.Users)
+	for u := range follows {
+		follows[u] = []int32{int32((u + 1) % m.Users)}
+	}
+	cfg := Config{KNN: []KNNConfig{{K: 5}}, Seed: 3, K: 3, Workers: 2}
+	d := Data{M: m, Follows: follows, LikeWeight: 1}
+	full, err := Train(d, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.SkipCFOnly = true
+	skipped, err := Train(d, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.CFOnly == nil || full.Report.CFOnly == nil {
+		t.Fatal("no CF-only blend tuned with a social source")
+	}
+	if skipped.CFOnly != nil || skipped.Report.CFOnly != nil {
+		t.Fatalf("CF-only blend tuned although skipped: %+v", skipped.Report.CFOnly)
+	}
+	if diff := cmp.Diff(full.Blend.Params, skipped.Blend.Params); diff != "" {
+		t.Fatalf("blend params (-tuned with CF-only +skipped):\n%s", diff)
+	}
+}

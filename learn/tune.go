@@ -92,6 +92,10 @@ type Config struct {
 	// RefitAll refits the best ALS and EASE on all data even when they did
 	// not win, to report them on their own.
 	RefitAll bool
+	// SkipCFOnly does not tune the blend without the social source (what
+	// evaluations report to show what following adds; the batch job serves
+	// only the full blend).
+	SkipCFOnly bool
 	// Share of each user's interactions held out for validation (default
 	// 0.2); ValidationUsers caps the users scored (0: all).
 	Share           float64
@@ -247,7 +251,7 @@ func Train(d Data, cfg Config) (*Trained, error) {
 	vs := sources(v.Train, d, rep, cfg)
 	rep.Params, rep.NDCG = tuneBlend(&Blend{M: v.Train, Sources: vs.all, Now: d.Now, Candidates: cfg.Candidates}, v, cfg)
 	fmt.Fprintf(cfg.Progress, "tune: blend %s validation NDCG@%d %.4f\n", rep.Params, cfg.K, rep.NDCG)
-	if vs.social != nil {
+	if vs.social != nil && !cfg.SkipCFOnly {
 		cf := map[string]Scorer{}
 		for src, sc := range vs.all {
 			if src != SourceSocial {

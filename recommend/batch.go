@@ -140,6 +140,8 @@ func DefaultLearnConfig() learn.Config {
 	c.ALS = []learn.ALSConfig{{Factors: 32, Reg: 1, Alpha: 10, Iterations: 8, Seed: 1}}
 	c.EASE = []learn.EASEConfig{{Lambda: 400, Head: 2000}}
 	c.ValidationUsers, c.Seed = 5000, 1
+	// Lists are ranked by the full blend only.
+	c.SkipCFOnly = true
 	return c
 }
 
