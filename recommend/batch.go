@@ -388,21 +388,30 @@ func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at
 			return err
 		}
 		users := active[b:min(b+batch, len(active))]
-		ranked := make(map[int][]learn.Item, len(users))
+		// The workers that rank also explain and encode, in parallel.
+		out := make(map[int64][]byte, len(users))
+		var heads []int64
 		var mu sync.Mutex
+		var encErr error
 		tr.Blend.RankAll(users, listSize, j.Workers, func(u int, items []learn.Item) {
+			list := s.explain(u, items, tr)
+			enc, err := encodeList(at, list)
 			mu.Lock()
-			ranked[u] = items
-			mu.Unlock()
+			defer mu.Unlock()
+			if err != nil {
+				encErr = fmt.Errorf("encode recommendations: %w", err)
+				return
+			}
+			out[s.users[u]] = enc
+			heads = appendHead(heads, list)
 		})
-		out := make(map[int64][]Ranked, len(users))
-		for _, u := range users {
-			out[s.users[u]] = s.explain(u, ranked[u], tr)
+		if encErr != nil {
+			return encErr
 		}
-		if err := j.Cache.PutMany(ctx, out, at, ttl); err != nil {
+		if err := j.Cache.putEncoded(ctx, out, ttl); err != nil {
 			return err
 		}
-		if err := warm.warm(ctx, out); err != nil {
+		if err := warm.warmIDs(ctx, heads); err != nil {
 			return err
 		}
 		rep.Lists += len(users)

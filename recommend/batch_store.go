@@ -109,7 +109,7 @@ func (c *Cache) clearCheckpoint(ctx context.Context, scope graph.Scope) error {
 
 // PutMany stores many shoppers' ranked lists in one pipeline, each for ttl.
 func (c *Cache) PutMany(ctx context.Context, lists map[int64][]Ranked, at time.Time, ttl time.Duration) error {
-	pipe := c.rdb.Pipeline()
+	enc := make(map[int64][]byte, len(lists))
 	for userID, items := range lists {
 		if items == nil {
 			items = []Ranked{}
@@ -118,6 +118,16 @@ func (c *Cache) PutMany(ctx context.Context, lists map[int64][]Ranked, at time.T
 		if err != nil {
 			return fmt.Errorf("encode recommendations: %w", err)
 		}
+		enc[userID] = b
+	}
+	return c.putEncoded(ctx, enc, ttl)
+}
+
+// putEncoded stores lists already encoded by encodeList in one pipeline,
+// each for ttl.
+func (c *Cache) putEncoded(ctx context.Context, lists map[int64][]byte, ttl time.Duration) error {
+	pipe := c.rdb.Pipeline()
+	for userID, b := range lists {
 		pipe.Set(ctx, c.key(userID), b, ttl)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {

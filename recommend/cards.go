@@ -36,16 +36,32 @@ type cardWarmer struct {
 }
 
 func (w *cardWarmer) warm(ctx context.Context, lists map[int64][]Ranked) error {
+	var heads []int64
+	for _, items := range lists {
+		heads = appendHead(heads, items)
+	}
+	return w.warmIDs(ctx, heads)
+}
+
+// appendHead appends the IDs of the products at the head of a list.
+func appendHead(ids []int64, items []Ranked) []int64 {
+	for _, r := range items[:min(warmHead, len(items))] {
+		ids = append(ids, r.ProductID)
+	}
+	return ids
+}
+
+// warmIDs caches the cards of the products in heads not cached yet by this
+// run.
+func (w *cardWarmer) warmIDs(ctx context.Context, heads []int64) error {
 	if w.done == nil {
 		w.done = map[int64]bool{}
 	}
 	var ids []int64
-	for _, items := range lists {
-		for _, r := range items[:min(warmHead, len(items))] {
-			if !w.done[r.ProductID] {
-				w.done[r.ProductID] = true
-				ids = append(ids, r.ProductID)
-			}
+	for _, id := range heads {
+		if !w.done[id] {
+			w.done[id] = true
+			ids = append(ids, id)
 		}
 	}
 	for len(ids) > 0 {
