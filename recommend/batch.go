@@ -390,7 +390,7 @@ func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at
 		users := active[b:min(b+batch, len(active))]
 		// The workers that rank also explain and encode, in parallel.
 		out := make(map[int64][]byte, len(users))
-		var heads []int64
+		var listed []int64
 		var mu sync.Mutex
 		var encErr error
 		tr.Blend.RankAll(users, listSize, j.Workers, func(u int, items []learn.Item) {
@@ -403,7 +403,7 @@ func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at
 				return
 			}
 			out[s.users[u]] = enc
-			heads = appendHead(heads, list)
+			listed = appendListed(listed, list)
 		})
 		if encErr != nil {
 			return encErr
@@ -411,7 +411,7 @@ func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at
 		if err := j.Cache.putEncoded(ctx, out, ttl); err != nil {
 			return err
 		}
-		if err := warm.warmIDs(ctx, heads); err != nil {
+		if err := warm.warmIDs(ctx, listed); err != nil {
 			return err
 		}
 		rep.Lists += len(users)

@@ -64,9 +64,10 @@ func encodeCard(gc graph.Card) card {
 }
 
 // cardMemTTL bounds how stale a card kept in memory can be when no
-// stored-list read brings the generation (a process serving only live
-// requests) or an invalidation is lost.
-const cardMemTTL = 30 * time.Second
+// stored-list read brings the generation (a process serving only
+// Request.Live requests) or an invalidation is lost. Every other request
+// reads the generation, so a change shows on the next one.
+const cardMemTTL = 2 * time.Minute
 
 // maxMemCards bounds the cards kept in memory (a catalogue's worth).
 const maxMemCards = 100_000

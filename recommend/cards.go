@@ -16,18 +16,14 @@ type CardReader interface {
 	Cards(ctx context.Context, userID int64, ids []int64) (map[int64]graph.Card, error)
 }
 
-// warmHead is how many items at the head of each stored list get their
-// cards cached by the recompute job: a first page plus what exclusions and
-// caps skip (a request decodes need+16 items and reads cards for 2×need).
-const warmHead = 60
-
 // warmChunk is how many cards one graph read asks for.
 const warmChunk = 1000
 
 // cardWarmer caches, in Redis and for as long as the lists live, the cards
-// of the products at the head of stored lists, so that a request served
-// from a stored list never waits on the graph for a card. Each product is
-// read once per run.
+// of every product on stored lists, so that a request served from a stored
+// list never waits on the graph for a card: not only the head, since served
+// items a shopper ignores sink and pages go deep. Each product is read once
+// per run (a run's lists cover at most the catalogue).
 type cardWarmer struct {
 	g     CardReader
 	cache *Cache
@@ -36,29 +32,29 @@ type cardWarmer struct {
 }
 
 func (w *cardWarmer) warm(ctx context.Context, lists map[int64][]Ranked) error {
-	var heads []int64
+	var listed []int64
 	for _, items := range lists {
-		heads = appendHead(heads, items)
+		listed = appendListed(listed, items)
 	}
-	return w.warmIDs(ctx, heads)
+	return w.warmIDs(ctx, listed)
 }
 
-// appendHead appends the IDs of the products at the head of a list.
-func appendHead(ids []int64, items []Ranked) []int64 {
-	for _, r := range items[:min(warmHead, len(items))] {
+// appendListed appends the IDs of the products on a list.
+func appendListed(ids []int64, items []Ranked) []int64 {
+	for _, r := range items {
 		ids = append(ids, r.ProductID)
 	}
 	return ids
 }
 
-// warmIDs caches the cards of the products in heads not cached yet by this
-// run.
-func (w *cardWarmer) warmIDs(ctx context.Context, heads []int64) error {
+// warmIDs caches the cards of the products among listed not cached yet by
+// this run.
+func (w *cardWarmer) warmIDs(ctx context.Context, listed []int64) error {
 	if w.done == nil {
 		w.done = map[int64]bool{}
 	}
 	var ids []int64
-	for _, id := range heads {
+	for _, id := range listed {
 		if !w.done[id] {
 			w.done[id] = true
 			ids = append(ids, id)
@@ -78,7 +74,7 @@ func (w *cardWarmer) warmIDs(ctx context.Context, heads []int64) error {
 	return nil
 }
 
-// WarmCards caches the cards of the products at the head of lists for ttl,
+// WarmCards caches the cards of the products on lists for ttl,
 // as the recompute job does after storing each batch of lists.
 func WarmCards(ctx context.Context, g CardReader, c *Cache, lists map[int64][]Ranked, ttl time.Duration) error {
 	return (&cardWarmer{g: g, cache: c, ttl: ttl}).warm(ctx, lists)
