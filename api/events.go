@@ -32,6 +32,7 @@ type eventHandlers struct{ events EventIngester }
 func (h eventHandlers) register(r router) {
 	r.bodyLimit("/v1/events", ingest.MaxRequestBytes)
 	r.v1.POST("/events", h.post)
+	r.spendWith("/v1/events", whileDecoding)
 }
 
 // post takes one event or a batch. It answers 202 only after every

@@ -59,7 +59,7 @@ func (h feedHandlers) register(r router) {
 	g.GET("/users/:id/posts", h.userPosts)
 	g.GET("/me/suggestions/users", h.whoToFollow)
 	g.GET("/feed", h.feed)
-	r.spendOnRead("/v1/feed")
+	r.spendWith("/v1/feed", onFeedRead)
 	g.GET("/feed/stream", h.stream)
 }
 

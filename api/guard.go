@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/feeds"
+	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/limit"
 )
 
@@ -50,10 +52,17 @@ func (s *Server) guard(c *gin.Context) {
 			budgets = append(budgets, budget("user:"+strconv.FormatInt(p.UserID, 10), s.limits.PerPrincipal))
 		}
 	}
-	if authErr == nil && len(budgets) > 0 && s.spendOnRead[c.FullPath()] {
-		c.Request = c.Request.WithContext(stylegraph.NewContextWithPrincipal(c.Request.Context(), p))
-		s.spendWithRead(c, budgets)
-		return
+	if authErr == nil && len(budgets) > 0 {
+		switch s.spendModes[c.FullPath()] {
+		case onFeedRead:
+			c.Request = c.Request.WithContext(stylegraph.NewContextWithPrincipal(c.Request.Context(), p))
+			s.spendOnFeedRead(c, budgets)
+			return
+		case whileDecoding:
+			c.Request = c.Request.WithContext(stylegraph.NewContextWithPrincipal(c.Request.Context(), p))
+			s.spendWhileDecoding(c, budgets)
+			return
+		}
 	}
 	if !s.spend(c, budgets...) {
 		return
@@ -66,6 +75,18 @@ func (s *Server) guard(c *gin.Context) {
 	c.Request = c.Request.WithContext(stylegraph.NewContextWithPrincipal(c.Request.Context(), p))
 	c.Next()
 }
+
+// spendMode says when a route's rate-limit spend happens, when not before
+// its handler runs.
+type spendMode int
+
+const (
+	// onFeedRead: with the handler's first feed read (feeds.WithRider).
+	onFeedRead spendMode = iota + 1
+	// whileDecoding: concurrently with the handler, awaited by the
+	// ingester before it appends (ingest.WithAdmission).
+	whileDecoding
+)
 
 // limitIP applies the per-IP budget alone, for routes outside /v1.
 func (s *Server) limitIP(c *gin.Context) {
@@ -95,13 +116,45 @@ func (s *Server) spend(c *gin.Context, budgets ...limit.Budget) bool {
 	return true
 }
 
-// spendWithRead runs the handler with the budgets' spend riding on its
+// spendWhileDecoding starts spending the budgets and runs the handler
+// meanwhile: the spend's round trip overlaps the reading and decoding of
+// the body, and the ingester waits for it before appending anything
+// (ingest.WithAdmission). A refused spend answers 429 with nothing
+// appended; a handler that ends before asking (a malformed body) waits for
+// the spend after it answered, so every request is charged exactly once.
+func (s *Server) spendWhileDecoding(c *gin.Context, budgets []limit.Budget) {
+	type outcome struct {
+		ok    bool
+		retry time.Duration
+		err   error
+	}
+	done := make(chan outcome, 1)
+	ctx := c.Request.Context()
+	go func() {
+		ok, retry, err := s.limiter.AllowAll(context.WithoutCancel(ctx), budgets...)
+		done <- outcome{ok, retry, err}
+	}()
+	var once sync.Once
+	var admitErr error
+	admit := func() error {
+		once.Do(func() {
+			o := <-done
+			admitErr = s.admit(c, o.ok, o.retry, o.err)
+		})
+		return admitErr
+	}
+	c.Request = c.Request.WithContext(ingest.WithAdmission(ctx, admit))
+	c.Next()
+	_ = admit()
+}
+
+// spendOnFeedRead runs the handler with the budgets' spend riding on its
 // first feed read: one Redis round trip for both instead of two. A refused
 // spend discards what the read got and answers 429, as spend would have
 // before the handler ran. A handler that ends without reading (a bad
 // parameter, a forbidden role) has the budgets spent after it answered, so
 // every request is still charged exactly once.
-func (s *Server) spendWithRead(c *gin.Context, budgets []limit.Budget) {
+func (s *Server) spendOnFeedRead(c *gin.Context, budgets []limit.Budget) {
 	var taken atomic.Bool
 	ctx := feeds.WithRider(c.Request.Context(), func(ctx context.Context, p redis.Pipeliner) func() error {
 		if !taken.CompareAndSwap(false, true) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -15,6 +16,8 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/feeds"
+	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/limit"
 )
@@ -178,4 +181,63 @@ func (h *tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 }
 func (h *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error { h.n.Add(1); return next(ctx, cmds) }
+}
+
+// TestEventsAreChargedBeforeTheyAreAppended: POST /v1/events spends its
+// budgets while the body is decoded; a refused request answers 429 with
+// nothing appended, and a malformed body is charged too.
+func TestEventsAreChargedBeforeTheyAreAppended(t *testing.T) {
+	r := testenv.Redis(t)
+	prefix := testenv.Namespace(t)
+	stream := prefix + "events"
+	t.Cleanup(func() {
+		ctx := context.Background()
+		iter := r.Scan(ctx, 0, "*"+prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			r.Del(ctx, iter.Val())
+		}
+	})
+	s := New(Options{
+		Auth:    auth.New(secret, nil),
+		Events:  ingest.NewIngester(redisstream.New(r, redisstream.Options{Stream: stream})),
+		Limiter: limit.New(r, prefix+"rl:"),
+		Limits:  RateLimits{PerPrincipal: 30, PerIP: 6000},
+	})
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	post := func(user int64, body string) (int, ErrorBody, http.Header) {
+		hdr := map[string]string{"Authorization": token(t, user, stylegraph.RoleShopper), "Content-Type": "application/json"}
+		return do(t, "POST", ts.URL+"/v1/events", hdr, body)
+	}
+	event := func(i int) string {
+		return fmt.Sprintf(`{"id":"00000000-0000-4000-8000-%012d","type":"view","target":{"kind":"product","id":%d}}`, i, i+1)
+	}
+
+	// Burst 3 a shopper.
+	var statuses []int
+	for i := range 5 {
+		status, e, hdr := post(7001, event(i))
+		statuses = append(statuses, status)
+		if status == http.StatusTooManyRequests {
+			if sec, err := strconv.Atoi(hdr.Get("Retry-After")); e.Error.Code != "rate_limited" || err != nil || sec < 1 {
+				t.Fatalf("429 with %+v, Retry-After %q", e, hdr.Get("Retry-After"))
+			}
+		}
+	}
+	if diff := cmp.Diff([]int{202, 202, 202, 429, 429}, statuses); diff != "" {
+		t.Fatalf("statuses (-want +got):\n%s", diff)
+	}
+	if n, err := r.XLen(context.Background(), stream).Result(); err != nil || n != 3 {
+		t.Fatalf("stream holds %d events (%v), want the 3 accepted", n, err)
+	}
+
+	// Malformed bodies are charged too.
+	statuses = nil
+	for _, body := range []string{"[", "[", "[", event(10)} {
+		status, _, _ := post(7002, body)
+		statuses = append(statuses, status)
+	}
+	if diff := cmp.Diff([]int{400, 400, 400, 429}, statuses); diff != "" {
+		t.Fatalf("statuses (-want +got):\n%s", diff)
+	}
 }

@@ -16,17 +16,18 @@ type router struct {
 	idempotent, limitIP gin.HandlerFunc
 	// bodyLimit lets route take bodies up to n bytes.
 	bodyLimit func(route string, n int64)
-	// spendOnRead makes route's rate-limit spend travel with its handler's
-	// first feed read (one Redis round trip for both) instead of before it.
-	spendOnRead func(route string)
+	// spendWith makes route's rate-limit spend go with its handler's work
+	// instead of before it: with its first feed read (one Redis round trip
+	// for both), or while its body is decoded.
+	spendWith func(route string, m spendMode)
 }
 
 // routes registers every feature whose dependency was passed in Options.
 func (s *Server) routes(o Options) {
 	r := router{
 		root: s.engine, v1: s.v1, admin: s.adminGroup, idempotent: s.idempotent, limitIP: s.limitIP,
-		bodyLimit:   func(route string, n int64) { s.bodyLimits[route] = n },
-		spendOnRead: func(route string) { s.spendOnRead[route] = true },
+		bodyLimit: func(route string, n int64) { s.bodyLimits[route] = n },
+		spendWith: func(route string, m spendMode) { s.spendModes[route] = m },
 	}
 	r.v1.GET("/me", me)
 	if o.Privacy != nil {

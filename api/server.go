@@ -134,9 +134,9 @@ type Server struct {
 	audit Auditor
 	// bodyLimits override maxBody for route patterns that take more.
 	bodyLimits map[string]int64
-	// spendOnRead are route patterns whose rate-limit spend rides on the
-	// handler's first feed read (feeds.WithRider).
-	spendOnRead map[string]bool
+	// spendModes are route patterns whose rate-limit spend goes with
+	// the handler's work instead of before it (spendMode).
+	spendModes map[string]spendMode
 
 	// v1 is the authenticated API group every feature registers on; admin
 	// is /v1/admin (adminGroup).
@@ -166,7 +166,7 @@ func New(o Options) *Server {
 		drain:             make(chan struct{}),
 		audit:             o.Audit,
 		bodyLimits:        map[string]int64{},
-		spendOnRead:       map[string]bool{},
+		spendModes:        map[string]spendMode{},
 	}
 	s.handler = s.engine
 	if o.TracerProvider != nil {

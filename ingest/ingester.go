@@ -50,6 +50,8 @@ func NewIngester(log UniqueAppender) *Ingester {
 // with the reason and do not stop the others. It returns only after every
 // accepted event is durably appended; an error means nothing can be said
 // about the batch (the caller retries with the same IDs, which is safe).
+// An admission on ctx (WithAdmission) is awaited before anything is
+// appended.
 func (in *Ingester) Ingest(ctx context.Context, p stylegraph.Principal, raws []json.RawMessage) ([]Result, error) {
 	now := in.now().UTC()
 	results := make([]Result, len(raws))
@@ -79,6 +81,9 @@ func (in *Ingester) Ingest(ctx context.Context, p stylegraph.Principal, raws []j
 		results[i].ID = e.ID
 		good = append(good, e)
 		at = append(at, i)
+	}
+	if err := admitted(ctx); err != nil {
+		return nil, err
 	}
 	if len(good) == 0 {
 		return results, nil
