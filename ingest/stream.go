@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -14,6 +16,23 @@ type Message struct {
 	// Deliveries counts how often this message was handed out, this time
 	// included; the consumer dead-letters past its limit.
 	Deliveries int
+	// Raw, when not nil, is the text of a message that did not decode into
+	// Event (written by something else); logs dead-letter it as read, even
+	// when empty.
+	Raw []byte
+}
+
+// DeadLetterText is what a dead letter keeps of msg: the text read when it
+// did not decode, else its event as JSON.
+func DeadLetterText(msg Message) (string, error) {
+	if msg.Raw != nil {
+		return string(msg.Raw), nil
+	}
+	b, err := json.Marshal(msg.Event)
+	if err != nil {
+		return "", fmt.Errorf("encode event: %w", err)
+	}
+	return string(b), nil
 }
 
 // Log is the durable activity stream. Append returns only once the events

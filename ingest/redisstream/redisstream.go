@@ -338,7 +338,8 @@ func (l *Log) decode(ctx context.Context, group string, xs []redis.XMessage, del
 		}
 		raw, _ := x.Values["e"].(string)
 		if err := json.Unmarshal([]byte(raw), &m.Event); err != nil {
-			if err := l.deadLetter(ctx, group, m, raw, fmt.Errorf("undecodable stream entry: %w", err)); err != nil {
+			m.Raw = []byte(raw)
+			if err := l.DeadLetter(ctx, group, m, fmt.Errorf("undecodable stream entry: %w", err)); err != nil {
 				return nil, err
 			}
 			continue
@@ -366,19 +367,15 @@ func (l *Log) Ack(ctx context.Context, group string, msgs []ingest.Message) erro
 // DeadLetter copies the message with the group and reason to the dead-letter
 // stream and acknowledges it, atomically.
 func (l *Log) DeadLetter(ctx context.Context, group string, msg ingest.Message, reason error) error {
-	b, err := json.Marshal(msg.Event)
+	raw, err := ingest.DeadLetterText(msg)
 	if err != nil {
-		return fmt.Errorf("encode event: %w", err)
+		return err
 	}
-	return l.deadLetter(ctx, group, msg, string(b), reason)
-}
-
-func (l *Log) deadLetter(ctx context.Context, group string, msg ingest.Message, raw string, reason error) error {
 	why := "unknown"
 	if reason != nil {
 		why = reason.Error()
 	}
-	_, err := l.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err = l.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.XAdd(ctx, &redis.XAddArgs{Stream: l.o.DeadLetterStream, Values: []any{
 			"e", raw, "group", group, "error", why, "entry", msg.Handle,
 			"deliveries", msg.Deliveries, "at", time.Now().UTC().Format(time.RFC3339Nano),

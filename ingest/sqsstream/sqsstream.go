@@ -325,7 +325,8 @@ func (l *Log) Read(ctx context.Context, group, _ string, max int, block time.Dur
 			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &msg.Event); err != nil {
 				// Not an event: nothing can apply it, so it goes straight to the
 				// dead letters with the raw body.
-				if derr := l.deadLetter(ctx, group, msg, aws.ToString(m.Body), fmt.Errorf("undecodable message: %w", err)); derr != nil {
+				msg.Raw = []byte(aws.ToString(m.Body))
+				if derr := l.DeadLetter(ctx, group, msg, fmt.Errorf("undecodable message: %w", err)); derr != nil {
 					return out, derr
 				}
 				continue
@@ -386,14 +387,10 @@ type DeadLetter struct {
 // DeadLetter sends the message with the reason to the group's dead-letter
 // queue, then deletes it from the group's queue.
 func (l *Log) DeadLetter(ctx context.Context, group string, msg ingest.Message, reason error) error {
-	raw, err := json.Marshal(msg.Event)
+	raw, err := ingest.DeadLetterText(msg)
 	if err != nil {
-		return fmt.Errorf("encode event: %w", err)
+		return err
 	}
-	return l.deadLetter(ctx, group, msg, string(raw), reason)
-}
-
-func (l *Log) deadLetter(ctx context.Context, group string, msg ingest.Message, raw string, reason error) error {
 	if _, err := l.queue(ctx, group); err != nil {
 		return err
 	}
