@@ -78,96 +78,137 @@ func SearchIndex(ctx context.Context, g Graph, ix Index, o Options) (Report, err
 		o.Batch = 500
 	}
 	start := time.Now()
-	var rep Report
-	note := func(id int64) {
-		if len(rep.Examples) < 10 {
-			rep.Examples = append(rep.Examples, id)
-		}
+	c := &indexCheck{g: g, ix: ix, o: o}
+	if err := c.products(ctx); err != nil {
+		return c.rep, err
 	}
-	// Pass 1: every graph product against its document.
+	if err := c.documents(ctx); err != nil {
+		return c.rep, err
+	}
+	c.rep.Took = time.Since(start)
+	return c.rep, nil
+}
+
+// indexCheck is one run of SearchIndex and what it has found so far.
+type indexCheck struct {
+	g   Graph
+	ix  Index
+	o   Options
+	rep Report
+}
+
+// note keeps the first drifted IDs as examples.
+func (c *indexCheck) note(id int64) {
+	if len(c.rep.Examples) < 10 {
+		c.rep.Examples = append(c.rep.Examples, id)
+	}
+}
+
+func (c *indexCheck) progress() {
+	if c.o.Progress != nil {
+		c.o.Progress(c.rep)
+	}
+}
+
+// products is the first pass: every graph product against its document.
+func (c *indexCheck) products(ctx context.Context) error {
 	for after := int64(-1 << 62); ; {
-		ps, err := g.ProductsAfter(ctx, o.Scope, after, o.Batch)
+		ps, err := c.g.ProductsAfter(ctx, c.o.Scope, after, c.o.Batch)
 		if err != nil {
-			return rep, fmt.Errorf("read products after %d: %w", after, err)
+			return fmt.Errorf("read products after %d: %w", after, err)
 		}
 		if len(ps) == 0 {
-			break
+			return nil
 		}
 		after = ps[len(ps)-1].ID
-		ids := make([]int64, len(ps))
-		for i, p := range ps {
-			ids[i] = p.ID
+		if err := c.productBatch(ctx, ps); err != nil {
+			return err
 		}
-		docs, err := ix.Products(ctx, ids)
-		if err != nil {
-			return rep, fmt.Errorf("read index documents: %w", err)
-		}
-		var fix []stylegraph.Product
-		for _, p := range ps {
-			d, ok := docs[p.ID]
-			switch {
-			case !ok:
-				rep.Missing++
-			case !same(p, d):
-				rep.Stale++
-			default:
-				continue
-			}
-			note(p.ID)
-			fix = append(fix, p)
-		}
-		rep.Products += len(ps)
-		if len(fix) > 0 && !o.DryRun {
-			br, err := ix.IndexProducts(ctx, fix)
-			if err != nil {
-				return rep, fmt.Errorf("re-index %d products: %w", len(fix), err)
-			}
-			rep.Repaired += br.Indexed
-		}
-		if o.Progress != nil {
-			o.Progress(rep)
-		}
+		c.progress()
 	}
-	// Pass 2: every document against the graph.
-	from, to := o.Scope.From, o.Scope.To
+}
+
+// productBatch re-indexes the products of ps whose document is missing or
+// differs.
+func (c *indexCheck) productBatch(ctx context.Context, ps []stylegraph.Product) error {
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	docs, err := c.ix.Products(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("read index documents: %w", err)
+	}
+	var fix []stylegraph.Product
+	for _, p := range ps {
+		d, ok := docs[p.ID]
+		switch {
+		case !ok:
+			c.rep.Missing++
+		case !same(p, d):
+			c.rep.Stale++
+		default:
+			continue
+		}
+		c.note(p.ID)
+		fix = append(fix, p)
+	}
+	c.rep.Products += len(ps)
+	if len(fix) > 0 && !c.o.DryRun {
+		br, err := c.ix.IndexProducts(ctx, fix)
+		if err != nil {
+			return fmt.Errorf("re-index %d products: %w", len(fix), err)
+		}
+		c.rep.Repaired += br.Indexed
+	}
+	return nil
+}
+
+// documents is the second pass: every document against the graph.
+func (c *indexCheck) documents(ctx context.Context) error {
+	from, to := c.o.Scope.From, c.o.Scope.To
 	if from == 0 && to == 0 {
 		from, to = 0, 1<<53-1
 	}
 	for after := from - 1; ; {
-		ids, err := ix.ProductIDsAfter(ctx, from, to, after, o.Batch)
+		ids, err := c.ix.ProductIDsAfter(ctx, from, to, after, c.o.Batch)
 		if err != nil {
-			return rep, fmt.Errorf("list index documents after %d: %w", after, err)
+			return fmt.Errorf("list index documents after %d: %w", after, err)
 		}
 		if len(ids) == 0 {
-			break
+			return nil
 		}
 		after = ids[len(ids)-1]
-		rep.Documents += len(ids)
-		have, err := g.ExistingProducts(ctx, ids)
-		if err != nil {
-			return rep, fmt.Errorf("look up products: %w", err)
+		c.rep.Documents += len(ids)
+		if err := c.documentBatch(ctx, ids); err != nil {
+			return err
 		}
-		var gone []int64
-		for _, id := range ids {
-			if !have[id] {
-				gone = append(gone, id)
-				note(id)
-			}
-		}
-		rep.Orphaned += len(gone)
-		if len(gone) > 0 && !o.DryRun {
-			br, err := ix.DeleteProducts(ctx, gone)
-			if err != nil {
-				return rep, fmt.Errorf("delete %d orphaned documents: %w", len(gone), err)
-			}
-			rep.Repaired += len(gone) - len(br.Failed)
-		}
-		if o.Progress != nil {
-			o.Progress(rep)
+		c.progress()
+	}
+}
+
+// documentBatch deletes the documents of ids whose product is gone.
+func (c *indexCheck) documentBatch(ctx context.Context, ids []int64) error {
+	have, err := c.g.ExistingProducts(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("look up products: %w", err)
+	}
+	var gone []int64
+	for _, id := range ids {
+		if !have[id] {
+			gone = append(gone, id)
+			c.note(id)
 		}
 	}
-	rep.Took = time.Since(start)
-	return rep, nil
+	c.rep.Orphaned += len(gone)
+	if len(gone) > 0 && !c.o.DryRun {
+		br, err := c.ix.DeleteProducts(ctx, gone)
+		if err != nil {
+			return fmt.Errorf("delete %d orphaned documents: %w", len(gone), err)
+		}
+		c.rep.Repaired += len(gone) - len(br.Failed)
+	}
+	return nil
 }
 
 // same reports whether the index holds p as the graph does. Fields compare
