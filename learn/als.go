@@ -93,6 +93,25 @@ func solveSide(x, y []float64, n, ny, f int, cfg ALSConfig, workers int, obs fun
 	})
 }
 
+// scores puts every item's score for user u in y (grown to the catalogue as
+// needed) and returns it; nil for a user without factors.
+func (a *ALS) scores(u int, y []float64) []float64 {
+	f := a.Config.Factors
+	if u < 0 || (u+1)*f > len(a.U) {
+		return nil
+	}
+	items := len(a.V) / f
+	if cap(y) < items {
+		y = make([]float64, items)
+	}
+	y = y[:items]
+	blas64.Gemv(blas.NoTrans, 1,
+		blas64.General{Rows: items, Cols: f, Stride: f, Data: a.V},
+		blas64.Vector{N: f, Inc: 1, Data: a.U[u*f : (u+1)*f]},
+		0, blas64.Vector{N: items, Inc: 1, Data: y})
+	return y
+}
+
 // Score implements Scorer: the dot product of the user's and each item's
 // factors (hist is not used: the user's factors already hold their history),
 // as one matrix-vector product V·x_u (gonum's BLAS).

@@ -58,6 +58,7 @@ type Item struct {
 // scratch is one worker's buffers.
 type scratch struct {
 	dense []float32
+	f64   []float64 // ALS's scores
 	hist  []float32
 	heap  topK
 	// items and pos accumulate the blend: pos[item] is the item's index in
@@ -114,6 +115,21 @@ func (b *Blend) sourceList(src string, u int, items []int32, hist []float32, s *
 	case *Popularity:
 		// The same for everyone: walk the catalogue's order once sorted.
 		sc.top(n, items, exclude, s)
+	case *ALS:
+		// Every item scores: offer them straight from the matrix-vector
+		// product, with the user's own and excluded items zeroed.
+		s.f64 = sc.scores(u, s.f64)
+		for _, i := range items {
+			s.f64[i] = 0
+		}
+		for _, i := range exclude {
+			s.f64[i] = 0
+		}
+		for i, v := range s.f64 {
+			if v := float32(v); v > 0 {
+				s.heap.offer(Neighbour{Item: int32(i), Score: v})
+			}
+		}
 	case sparseScorer:
 		s.touched = sc.ScoreSparse(u, items, hist, s.dense, s.touched[:0])
 		for _, i := range items {

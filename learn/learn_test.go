@@ -298,6 +298,15 @@ func TestSparseRankingMatchesDense(t *testing.T) {
 		dense[src] = denseOnly{sc}
 	}
 	params := Params{Weights: map[string]float64{SourceModel: 1, SourceKNN: 0.5, SourceSocial: 0.3, SourcePopularity: 0.1}, HalfLife: 500 * time.Second, SocialCap: 5}
+	// The model is EASE (sparse path), then ALS (its own dense path).
+	for _, model := range []Scorer{ease, TrainALS(m, ALSConfig{Factors: 8, Reg: 0.1, Alpha: 5, Iterations: 3, Seed: 1}, 2)} {
+		sources[SourceModel], dense[SourceModel] = model, denseOnly{model}
+		rankingsAgree(t, m, sources, dense, exclude, params)
+	}
+}
+
+func rankingsAgree(t *testing.T, m *Matrix, sources, dense map[string]Scorer, exclude [][]int32, params Params) {
+	t.Helper()
 	for _, src := range SourceOrder {
 		for name, p := range map[string]Params{"alone": {Weights: map[string]float64{src: 1}}, "blend": params} {
 			fast := &Blend{M: m, Sources: sources, Params: p, Now: 2000, Candidates: 40, Exclude: exclude}
@@ -310,7 +319,7 @@ func TestSparseRankingMatchesDense(t *testing.T) {
 			fast.RankAll(users, 30, 2, func(u int, items []Item) { got[u] = items })
 			slow.RankAll(users, 30, 2, func(u int, items []Item) { want[u] = items })
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Fatalf("%s %s: sparse ranking differs from dense (-dense +sparse):\n%s", src, name, diff)
+				t.Fatalf("%s %s (model %T): sparse ranking differs from dense (-dense +sparse):\n%s", src, name, sources[SourceModel], diff)
 			}
 		}
 	}
@@ -385,5 +394,33 @@ func TestTrainSkipsTheCFOnlyBlendWhenAsked(t *testing.T) {
 	}
 	if diff := cmp.Diff(full.Blend.Params, skipped.Blend.Params); diff != "" {
 		t.Fatalf("blend params (-tuned with CF-only +skipped):\n%s", diff)
+	}
+}
+
+// topK keeps exactly the k best of what it is offered, best first, as
+// sorting everything would (scores with ties, and non-positive ones that
+// never count).
+func TestTopKMatchesASort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, k := range []int{1, 3, 10, 300} {
+		var all []Neighbour
+		h := &topK{}
+		h.reset(k)
+		for i := 0; i < 1000; i++ {
+			n := Neighbour{Item: int32(i), Score: float32(rng.IntN(50)-5) / 10}
+			all = append(all, n)
+			h.offer(n)
+		}
+		var want []Neighbour
+		for _, n := range all {
+			if n.Score > 0 {
+				want = append(want, n)
+			}
+		}
+		sort.Slice(want, func(a, b int) bool { return worse(want[b], want[a]) })
+		want = want[:min(k, len(want))]
+		if diff := cmp.Diff(want, h.sorted()); diff != "" {
+			t.Fatalf("k=%d (-sorted +topK):\n%s", k, diff)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package learn
 
 import (
-	"container/heap"
 	"math"
 	"sort"
 	"sync"
@@ -203,24 +202,16 @@ func parallel(n, workers int, mk func() func(i int)) {
 	wg.Wait()
 }
 
-// topK keeps the k best neighbours seen (ties: lower item first).
+// topK keeps the k best neighbours seen (ties: lower item first) in a
+// heap with the worst at the root. It is written out rather than built on
+// container/heap: ranking offers every catalogue item to it, and the
+// interface calls cost more than the comparisons.
 type topK struct {
 	k  int
 	xs []Neighbour
 }
 
 func (h *topK) reset(k int) { h.k, h.xs = k, h.xs[:0] }
-func (h *topK) Len() int    { return len(h.xs) }
-func (h *topK) Less(a, b int) bool {
-	return worse(h.xs[a], h.xs[b])
-}
-func (h *topK) Swap(a, b int) { h.xs[a], h.xs[b] = h.xs[b], h.xs[a] }
-func (h *topK) Push(x any)    { h.xs = append(h.xs, x.(Neighbour)) }
-func (h *topK) Pop() any {
-	x := h.xs[len(h.xs)-1]
-	h.xs = h.xs[:len(h.xs)-1]
-	return x
-}
 
 // worse orders neighbours worst first: lower score, then higher item.
 func worse(a, b Neighbour) bool {
@@ -235,12 +226,42 @@ func (h *topK) offer(n Neighbour) {
 		return
 	}
 	if len(h.xs) < h.k {
-		heap.Push(h, n)
+		h.xs = append(h.xs, n)
+		h.up(len(h.xs) - 1)
 		return
 	}
 	if worse(h.xs[0], n) {
 		h.xs[0] = n
-		heap.Fix(h, 0)
+		h.down(0)
+	}
+}
+
+func (h *topK) up(k int) {
+	for k > 0 {
+		p := (k - 1) / 2
+		if !worse(h.xs[k], h.xs[p]) {
+			return
+		}
+		h.xs[k], h.xs[p] = h.xs[p], h.xs[k]
+		k = p
+	}
+}
+
+func (h *topK) down(k int) {
+	n := len(h.xs)
+	for {
+		c := 2*k + 1
+		if c >= n {
+			return
+		}
+		if c+1 < n && worse(h.xs[c+1], h.xs[c]) {
+			c++
+		}
+		if !worse(h.xs[c], h.xs[k]) {
+			return
+		}
+		h.xs[k], h.xs[c] = h.xs[c], h.xs[k]
+		k = c
 	}
 }
 
@@ -248,7 +269,11 @@ func (h *topK) offer(n Neighbour) {
 func (h *topK) sorted() []Neighbour {
 	out := make([]Neighbour, len(h.xs))
 	for k := len(out) - 1; k >= 0; k-- {
-		out[k] = heap.Pop(h).(Neighbour)
+		out[k] = h.xs[0]
+		last := len(h.xs) - 1
+		h.xs[0] = h.xs[last]
+		h.xs = h.xs[:last]
+		h.down(0)
 	}
 	return out
 }
