@@ -167,59 +167,13 @@ func Read(ctx context.Context, store Store, o ReadOptions, fn func(ctx context.C
 	if err != nil {
 		return st, fmt.Errorf("list archive: %w", err)
 	}
-	slices.Sort(keys)
-	// Group keys by partition; lexical order of the layout is time order.
-	var parts [][]string
-	last := ""
-	for _, k := range keys {
-		start, ok := partitionStart(k)
-		if !ok || !strings.HasSuffix(k, ".jsonl.gz") {
-			continue
-		}
-		if !o.Since.IsZero() && start.Add(time.Hour).Before(o.Since) {
-			continue
-		}
-		p := Partition(start)
-		if p != last {
-			parts = append(parts, nil)
-			last = p
-		}
-		parts[len(parts)-1] = append(parts[len(parts)-1], k)
-	}
 	seen := map[string]bool{}
-	for _, part := range parts {
-		var events []ingest.Event
-		for _, k := range part {
-			body, err := store.Get(ctx, k)
-			if err != nil {
-				return st, fmt.Errorf("get %s: %w", k, err)
-			}
-			es, err := decode(k, body)
-			if err != nil {
-				return st, err
-			}
-			st.Objects++
-			for _, e := range es {
-				if seen[e.ID] {
-					st.Duplicates++
-					continue
-				}
-				seen[e.ID] = true
-				if !o.Since.IsZero() && e.OccurredAt.Before(o.Since) {
-					continue
-				}
-				events = append(events, e)
-			}
+	for _, part := range partitions(keys, o.Since) {
+		events, err := readPartition(ctx, store, part, o.Since, seen, &st)
+		if err != nil {
+			return st, err
 		}
-		slices.SortStableFunc(events, func(a, b ingest.Event) int {
-			if c := a.OccurredAt.Compare(b.OccurredAt); c != 0 {
-				return c
-			}
-			if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
-				return c
-			}
-			return strings.Compare(a.ID, b.ID)
-		})
+		slices.SortStableFunc(events, byOccurrence)
 		for start := 0; start < len(events); start += o.Batch {
 			batch := events[start:min(start+o.Batch, len(events))]
 			if err := fn(ctx, batch); err != nil {
@@ -229,4 +183,70 @@ func Read(ctx context.Context, store Store, o ReadOptions, fn func(ctx context.C
 		}
 	}
 	return st, nil
+}
+
+// partitions groups the archive's object keys by hour partition, in time
+// order, leaving out partitions that end before since.
+func partitions(keys []string, since time.Time) [][]string {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	// Lexical order of the layout is time order.
+	var parts [][]string
+	last := ""
+	for _, k := range keys {
+		start, ok := partitionStart(k)
+		if !ok || !strings.HasSuffix(k, ".jsonl.gz") {
+			continue
+		}
+		if !since.IsZero() && start.Add(time.Hour).Before(since) {
+			continue
+		}
+		p := Partition(start)
+		if p != last {
+			parts = append(parts, nil)
+			last = p
+		}
+		parts[len(parts)-1] = append(parts[len(parts)-1], k)
+	}
+	return parts
+}
+
+// readPartition reads a partition's objects, passing over events seen
+// before and those that occurred before since.
+func readPartition(ctx context.Context, store Store, part []string, since time.Time, seen map[string]bool, st *ReadStats) ([]ingest.Event, error) {
+	var events []ingest.Event
+	for _, k := range part {
+		body, err := store.Get(ctx, k)
+		if err != nil {
+			return nil, fmt.Errorf("get %s: %w", k, err)
+		}
+		es, err := decode(k, body)
+		if err != nil {
+			return nil, err
+		}
+		st.Objects++
+		for _, e := range es {
+			if seen[e.ID] {
+				st.Duplicates++
+				continue
+			}
+			seen[e.ID] = true
+			if !since.IsZero() && e.OccurredAt.Before(since) {
+				continue
+			}
+			events = append(events, e)
+		}
+	}
+	return events, nil
+}
+
+// byOccurrence orders events by occurrence time, then receipt time, then ID.
+func byOccurrence(a, b ingest.Event) int {
+	if c := a.OccurredAt.Compare(b.OccurredAt); c != 0 {
+		return c
+	}
+	if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
 }
