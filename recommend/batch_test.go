@@ -17,7 +17,7 @@ import (
 
 // batchWorld: shoppers 1-3 like products 1-4, shoppers 4-6 products 5-8,
 // each missing one of their group's; shopper 1 follows 2 and hid product 4.
-func batchWorld(t *testing.T) (*world, *Cache) {
+func batchWorld(t *testing.T) (world, *Cache) {
 	w := newWorld(t, 6)
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}, 5: {}, 6: {}, 7: {}, 8: {}})
 	day := 24 * time.Hour
@@ -28,19 +28,19 @@ func batchWorld(t *testing.T) (*world, *Cache) {
 		}
 		for p := first; p < first+4; p++ {
 			if p-first != u%4 {
-				w.engage(u, p, graph.EngageLike, time.Duration(u+p)*day)
+				w.Engage(u, p, graph.EngageLike, time.Duration(u+p)*day)
 			}
 		}
 	}
-	w.engage(1, 6, graph.EngageView, day)
-	w.follow(1, 2)
-	if err := w.g.Hide(context.Background(), w.user(1), w.product(4), w.now); err != nil {
+	w.Engage(1, 6, graph.EngageView, day)
+	w.Follow(1, 2)
+	if err := w.G.Hide(context.Background(), w.User(1), w.Product(4), w.Now); err != nil {
 		t.Fatal(err)
 	}
 	return w, NewCache(testenv.Redis(t), testenv.Namespace(t), time.Hour)
 }
 
-func (w *world) job(cache *Cache, progress *strings.Builder) *Job {
+func (w world) job(cache *Cache, progress *strings.Builder) *Job {
 	lc := learn.Config{
 		KNN:  []learn.KNNConfig{{K: 5}, {K: 5, Shrink: 1, IDF: true}},
 		ALS:  []learn.ALSConfig{{Factors: 3, Reg: 0.1, Alpha: 5, Iterations: 3, Seed: 1}},
@@ -48,39 +48,39 @@ func (w *world) job(cache *Cache, progress *strings.Builder) *Job {
 		Seed: 1,
 	}
 	return &Job{
-		Graph: w.g, Cache: cache, Scope: graph.Scope{From: w.base, To: w.base + 999_999},
-		TopK: 3, Learn: lc, Progress: progress, now: func() time.Time { return w.now },
+		Graph: w.G, Cache: cache, Scope: graph.Scope{From: w.Base, To: w.Base + 999_999},
+		TopK: 3, Learn: lc, Progress: progress, now: func() time.Time { return w.Now },
 	}
 }
 
 // stored reads every shopper's stored list.
-func (w *world) stored(cache *Cache) map[int][]int {
-	w.t.Helper()
+func (w world) stored(cache *Cache) map[int][]int {
+	w.T.Helper()
 	out := map[int][]int{}
 	for u := 1; u <= 6; u++ {
-		rs, ok, err := cache.Get(context.Background(), w.user(u))
+		rs, ok, err := cache.Get(context.Background(), w.User(u))
 		if err != nil {
-			w.t.Fatal(err)
+			w.T.Fatal(err)
 		}
 		if !ok {
 			continue
 		}
 		ids := []int{}
 		for _, r := range rs {
-			ids = append(ids, int(r.ProductID-w.base-100))
+			ids = append(ids, int(r.ProductID-w.Base-100))
 		}
 		out[u] = ids
 	}
 	return out
 }
 
-func (w *world) edges() [][]graph.Neighbour {
-	w.t.Helper()
+func (w world) edges() [][]graph.Neighbour {
+	w.T.Helper()
 	var out [][]graph.Neighbour
 	for p := 1; p <= 8; p++ {
-		ns, err := w.g.SimilarEdges(context.Background(), w.product(p), SimilaritySource)
+		ns, err := w.G.SimilarEdges(context.Background(), w.Product(p), SimilaritySource)
 		if err != nil {
-			w.t.Fatal(err)
+			w.T.Fatal(err)
 		}
 		out = append(out, ns)
 	}
@@ -118,20 +118,20 @@ func TestRecomputeIsIdempotentAndFeedsTheOnlinePath(t *testing.T) {
 	if lists[1][0] != 2 {
 		t.Fatalf("shopper 1's list starts with %d, want 2 (their group's missing product): %v", lists[1][0], lists[1])
 	}
-	rs, _, _ := cache.Get(ctx, w.user(1))
+	rs, _, _ := cache.Get(ctx, w.User(1))
 	if rs[0].Reasons[0].Kind != stylegraph.ReasonCollaborative || !strings.HasPrefix(rs[0].Reasons[0].Text, "because you liked Product ") {
 		t.Fatalf("reason for shopper 1's first item: %+v", rs[0].Reasons)
 	}
 
 	// The online path serves the stored list.
 	svc := w.service(config(map[string]float64{"collaborative": 1}), cache)
-	recs, err := svc.RecommendFor(ctx, Request{UserID: w.user(4), Limit: 2})
+	recs, err := svc.RecommendFor(ctx, Request{UserID: w.User(4), Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var served []int
 	for _, r := range recs {
-		served = append(served, int(r.Product.ID-w.base-100))
+		served = append(served, int(r.Product.ID-w.Base-100))
 	}
 	if diff := cmp.Diff(lists[4][:2], served); diff != "" {
 		t.Fatalf("served vs stored for shopper 4 (-stored +served):\n%s", diff)
@@ -164,7 +164,7 @@ func TestRecomputeResumesAfterAKill(t *testing.T) {
 	}
 	want := w.stored(cache)
 	for u := 1; u <= 6; u++ {
-		if err := cache.rdb.Del(ctx, cache.key(w.user(u))).Err(); err != nil {
+		if err := cache.rdb.Del(ctx, cache.key(w.User(u))).Err(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -204,7 +204,7 @@ func TestRecomputeNeverRunsOverALiveRun(t *testing.T) {
 	w, cache := batchWorld(t)
 	ctx := context.Background()
 	var progress strings.Builder
-	scope := graph.Scope{From: w.base, To: w.base + 999_999}
+	scope := graph.Scope{From: w.Base, To: w.Base + 999_999}
 
 	// A lock left by a dead run blocks until it expires.
 	key := cache.scopeKey("recompute-lock", scope)

@@ -65,27 +65,27 @@ func TestLongListsAreReadByPrefix(t *testing.T) {
 	var list []Ranked
 	cards := map[int64]graph.Card{}
 	for i := 1; i <= 150; i++ {
-		id := w.product(i)
+		id := w.Product(i)
 		list = append(list, Ranked{ProductID: id, Score: float64(1000 - i), Reasons: []stylegraph.Reason{{Kind: "social", Text: "x"}}})
 		cards[id] = graph.Card{Product: stylegraph.Product{ID: id, Title: "p"}, InStock: true}
 	}
 	if err := cache.PutCards(ctx, cards); err != nil {
 		t.Fatal(err)
 	}
-	if err := cache.Put(ctx, w.user(1), list, time.Now()); err != nil {
+	if err := cache.Put(ctx, w.User(1), list, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if st, err := cache.GetWithSeen(ctx, w.user(1), 50); err != nil || !st.Partial || len(st.Items) != 50 || len(st.All()) != 150 {
+	if st, err := cache.GetWithSeen(ctx, w.User(1), 50); err != nil || !st.Partial || len(st.Items) != 50 || len(st.All()) != 150 {
 		t.Fatalf("prefix read: partial %v, %d items, %d in all, %v", st.Partial, len(st.Items), len(st.All()), err)
 	}
 	ids := func(recs []stylegraph.Recommendation) []int {
 		var out []int
 		for _, r := range recs {
-			out = append(out, int(r.Product.ID-w.base-100))
+			out = append(out, int(r.Product.ID-w.Base-100))
 		}
 		return out
 	}
-	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,16 +95,16 @@ func TestLongListsAreReadByPrefix(t *testing.T) {
 	// The first 60 were served once and ignored: they sink below 61….
 	served := make([]int64, 60)
 	for i := range served {
-		served[i] = w.product(i + 1)
+		served[i] = w.Product(i + 1)
 	}
 	cache.waitSeen()
-	if err := cache.MarkSeen(ctx, w.user(1), served[5:]); err != nil {
+	if err := cache.MarkSeen(ctx, w.User(1), served[5:]); err != nil {
 		t.Fatal(err)
 	}
-	if seen, _ := cache.Seen(ctx, w.user(1)); len(seen) != 60 {
+	if seen, _ := cache.Seen(ctx, w.User(1)); len(seen) != 60 {
 		t.Fatalf("served counts = %v", seen)
 	}
-	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}

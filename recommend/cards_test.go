@@ -27,7 +27,7 @@ func TestRecomputeWarmsTheCardsOfStoredLists(t *testing.T) {
 	fresh := NewCache(cache.rdb, cache.prefix, cache.ttl)
 	var ids []int64
 	for u := 1; u <= 6; u++ {
-		rs, ok, err := fresh.Get(ctx, w.user(u))
+		rs, ok, err := fresh.Get(ctx, w.User(u))
 		if err != nil || !ok {
 			t.Fatalf("shopper %d's list: %v, %v", u, ok, err)
 		}
@@ -61,15 +61,15 @@ func TestRecomputeWarmsTheCardsOfStoredLists(t *testing.T) {
 
 // encodable gives products 1…n dates JSON can hold (the world's clock runs
 // far ahead, and a card must encode to be cached) and titles title+" N".
-func (w *world) encodable(n int, title string) {
-	w.t.Helper()
+func (w world) encodable(n int, title string) {
+	w.T.Helper()
 	var ps []stylegraph.Product
 	for p := 1; p <= n; p++ {
-		ps = append(ps, stylegraph.Product{ID: w.product(p), Title: fmt.Sprintf("%s %d", title, p), Price: 10, Brand: w.name(fmt.Sprint("brand", p)),
-			CategoryPath: []string{w.name("Top"), fmt.Sprint("cat", p)}, CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+		ps = append(ps, stylegraph.Product{ID: w.Product(p), Title: fmt.Sprintf("%s %d", title, p), Price: 10, Brand: w.Name(fmt.Sprint("brand", p)),
+			CategoryPath: []string{w.Name("Top"), fmt.Sprint("cat", p)}, CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	}
-	if err := w.g.UpsertProducts(context.Background(), ps); err != nil {
-		w.t.Fatal(err)
+	if err := w.G.UpsertProducts(context.Background(), ps); err != nil {
+		w.T.Fatal(err)
 	}
 }
 
@@ -84,16 +84,16 @@ func TestStoredAnswersAreSplicedAndFollowProductChanges(t *testing.T) {
 	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
 	s := w.service(config(map[string]float64{"social": 1}), cache)
 	stored := []Ranked{
-		{ProductID: w.product(2), Score: 2.5, Reasons: []stylegraph.Reason{{Kind: "collaborative", Text: "liked by <4> shoppers & co"}}},
-		{ProductID: w.product(3), Score: 1e-7, Reasons: []stylegraph.Reason{{Kind: "interest", Text: "because you like denim"}}},
-		{ProductID: w.product(1), Score: 0.5},
+		{ProductID: w.Product(2), Score: 2.5, Reasons: []stylegraph.Reason{{Kind: "collaborative", Text: "liked by <4> shoppers & co"}}},
+		{ProductID: w.Product(3), Score: 1e-7, Reasons: []stylegraph.Reason{{Kind: "interest", Text: "because you like denim"}}},
+		{ProductID: w.Product(1), Score: 0.5},
 	}
-	if err := cache.Put(ctx, w.user(1), stored, time.Now()); err != nil {
+	if err := cache.Put(ctx, w.User(1), stored, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	answer := func() []stylegraph.Recommendation {
 		t.Helper()
-		recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+		recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestStoredAnswersAreSplicedAndFollowProductChanges(t *testing.T) {
 	answer()
 	answer() // now from process memory
 	w.encodable(3, "Renamed")
-	if err := cache.ProductsChanged(ctx, []int64{w.product(2)}); err != nil {
+	if err := cache.ProductsChanged(ctx, []int64{w.Product(2)}); err != nil {
 		t.Fatal(err)
 	}
 	recs := answer()

@@ -52,16 +52,16 @@ func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 	w := newWorld(t, 6)
 	// A clock JSON can encode (the world's may be past year 9999); the
 	// social source reads only this test's shoppers, so isolation holds.
-	w.now = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+	w.Now = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 	ctx := context.Background()
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
 	for f := 2; f <= 5; f++ {
-		w.follow(1, f)
+		w.Follow(1, f)
 	}
 	// Followed shoppers liked 1-4, 1 by the most.
 	for p := 1; p <= 4; p++ {
 		for f := 2; f <= 6-p; f++ {
-			w.engage(f, p, graph.EngageLike, time.Hour)
+			w.Engage(f, p, graph.EngageLike, time.Hour)
 		}
 	}
 	svc := w.service(config(map[string]float64{"social": 1}), nil)
@@ -74,7 +74,7 @@ func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 				if it.Reason != "recommended" || it.Product.Reasons[0].Kind != "recommended" || it.Product.Reasons[1].Kind != "social" {
 					t.Fatalf("recommended item = %+v", it)
 				}
-				out = append(out, "rec:"+string(rune('0'+it.Product.Product.ID-w.base-100)))
+				out = append(out, "rec:"+string(rune('0'+it.Product.Product.ID-w.Base-100)))
 				continue
 			}
 			out = append(out, "post")
@@ -91,7 +91,7 @@ func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 		asked    int
 	}{
 		{"every third", 3, 100, 0, 9, []string{"post", "post", "rec:1", "post", "post", "rec:2", "post", "post", "rec:3"}, 6},
-		{"featured products are not repeated", 3, 100, w.product(1), 6, []string{"post", "post", "rec:2", "post", "post", "rec:3"}, 4},
+		{"featured products are not repeated", 3, 100, w.Product(1), 6, []string{"post", "post", "rec:2", "post", "post", "rec:3"}, 4},
 		{"short feed", 3, 3, 0, 9, []string{"post", "post", "rec:1", "post"}, 6},
 		{"empty feed gets one", 3, 0, 0, 9, []string{"rec:1"}, 6},
 		{"off", 0, 4, 0, 9, []string{"post", "post", "post", "post"}, 9},
@@ -99,7 +99,7 @@ func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			feed := &pageOf{posts: tc.posts, featured: tc.featured}
 			in := &InFeed{Feed: feed, Recs: svc, Every: tc.every, Budget: time.Minute}
-			page, err := in.Read(ctx, w.user(1), "", tc.limit)
+			page, err := in.Read(ctx, w.User(1), "", tc.limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 				t.Fatalf("posts asked for (-want +got):\n%s", diff)
 			}
 			// The encoded page splices the same items into the feed's JSON.
-			b, err := in.ReadJSON(ctx, jsonOf{feed}, w.user(1), "", tc.limit)
+			b, err := in.ReadJSON(ctx, jsonOf{feed}, w.User(1), "", tc.limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,31 +151,31 @@ func TestEveryKthFeedItemIsRecommended(t *testing.T) {
 func TestFeedMixIsKeptAndRefreshed(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, 1)
-	w.now = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC) // a clock JSON can encode
+	w.Now = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC) // a clock JSON can encode
 	w.products(map[int][2]string{1: {}, 2: {}})
 	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
 	svc := w.service(config(map[string]float64{"social": 1}), cache)
 	store := func(p int) {
 		t.Helper()
-		if err := cache.Put(ctx, w.user(1), []Ranked{{ProductID: w.product(p), Score: 1, Reasons: []stylegraph.Reason{{Kind: "social", Text: "friends like it"}}}}, w.now); err != nil {
+		if err := cache.Put(ctx, w.User(1), []Ranked{{ProductID: w.Product(p), Score: 1, Reasons: []stylegraph.Reason{{Kind: "social", Text: "friends like it"}}}}, w.Now); err != nil {
 			t.Fatal(err)
 		}
 	}
 	recOf := func(in *InFeed) int64 {
 		t.Helper()
-		page, err := in.Read(ctx, w.user(1), "", 3)
+		page, err := in.Read(ctx, w.User(1), "", 3)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, it := range page.Items {
 			if it.Product != nil {
-				return it.Product.Product.ID - w.base - 100
+				return it.Product.Product.ID - w.Base - 100
 			}
 		}
 		return 0
 	}
 	// The mix reads cards from the cache only (as after a recompute).
-	cards, err := w.g.Cards(ctx, 0, []int64{w.product(1), w.product(2)})
+	cards, err := w.G.Cards(ctx, 0, []int64{w.Product(1), w.Product(2)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,11 +202,11 @@ func TestFeedMixIsKeptAndRefreshed(t *testing.T) {
 	}
 	// Served memory counts what pages showed, not what the mix read ahead.
 	cache.waitSeen()
-	seen, err := cache.Seen(ctx, w.user(1))
+	seen, err := cache.Seen(ctx, w.User(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if seen[w.product(1)] < 2 || seen[w.product(2)] < 1 {
+	if seen[w.Product(1)] < 2 || seen[w.Product(2)] < 1 {
 		t.Fatalf("served counts = %v", seen)
 	}
 }

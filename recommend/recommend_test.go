@@ -11,43 +11,24 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/fixture"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
-// world is a small hand-built graph with IDs of the test's own.
-type world struct {
-	t    *testing.T
-	g    *graph.Store
-	base int64
-	now  time.Time
-}
+// world is the hand-built recommendation graph (internal/fixture) with the
+// names these tests assert on.
+type world struct{ *fixture.World }
 
-func newWorld(t *testing.T, users int) *world {
+func newWorld(t *testing.T, users int) world {
 	t.Helper()
-	w := &world{t: t, g: testenv.Graph(t), base: testenv.IDBase(t)}
-	// A clock of the test's own, at least a 30-day window away from any
-	// other test's, so that windowed traversals over the whole graph
-	// (trending) see only this test's edges.
-	w.now = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 31*int(w.base/1_000_000))
-	var us []stylegraph.User
-	for i := 1; i <= users; i++ {
-		us = append(us, stylegraph.User{ID: w.user(i), Name: fmt.Sprintf("Shopper %d", i)})
-	}
-	if err := w.g.UpsertUsers(context.Background(), us); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return world{fixture.NewWorld(t, users, fixture.Names{User: "Shopper %d", Product: "Product %d"})}
 }
-
-func (w *world) user(i int) int64     { return w.base + int64(i) }
-func (w *world) product(i int) int64  { return w.base + 100 + int64(i) }
-func (w *world) name(s string) string { return fmt.Sprintf("%s-%d", s, w.base) }
 
 // products upserts products; each has a brand and leaf category given by
-// name (empty: a brand and category of its own).
-func (w *world) products(specs map[int][2]string) {
-	w.t.Helper()
-	var ps []stylegraph.Product
+// name (empty: a brand and category of its own) and one of two tags.
+func (w world) products(specs map[int][2]string) {
+	w.T.Helper()
+	ps := map[int]fixture.Product{}
 	for i, s := range specs {
 		brand, cat := s[0], s[1]
 		if brand == "" {
@@ -56,44 +37,14 @@ func (w *world) products(specs map[int][2]string) {
 		if cat == "" {
 			cat = fmt.Sprint("cat", i)
 		}
-		ps = append(ps, stylegraph.Product{
-			ID: w.product(i), Title: fmt.Sprintf("Product %d", i), Price: 10, Brand: w.name(brand),
-			CategoryPath: []string{w.name("Top"), cat}, Tags: []string{w.name("tag" + fmt.Sprint(i%2))},
-			CreatedAt: w.now.Add(-365 * 24 * time.Hour),
-		})
+		ps[i] = fixture.Product{Brand: brand, Category: cat, Tags: []string{"tag" + fmt.Sprint(i%2)}}
 	}
-	if err := w.g.UpsertProducts(context.Background(), ps); err != nil {
-		w.t.Fatal(err)
-	}
+	w.Products(ps)
 }
 
-func (w *world) engage(user, product int, kind string, ago time.Duration) {
-	w.t.Helper()
-	err := w.g.LoadEngagements(context.Background(), []graph.Engagement{{UserID: w.user(user), ProductID: w.product(product), Kind: kind, At: w.now.Add(-ago)}})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-}
-
-// refreshTop recomputes the top products of the interests in scope (the
-// test's own, so concurrent tests do not write each other's nodes).
-func (w *world) refreshTop(scope graph.TopScope) {
-	w.t.Helper()
-	if _, err := w.g.RefreshTopProducts(context.Background(), scope, w.now); err != nil {
-		w.t.Fatal(err)
-	}
-}
-
-func (w *world) follow(from, to int) {
-	w.t.Helper()
-	if err := w.g.FollowUsers(context.Background(), []graph.Follow{{From: w.user(from), To: w.user(to), At: w.now}}); err != nil {
-		w.t.Fatal(err)
-	}
-}
-
-func (w *world) service(cfg Config, cache *Cache) *Service {
-	s := New(w.g, cache, cfg)
-	s.now = func() time.Time { return w.now }
+func (w world) service(cfg Config, cache *Cache) *Service {
+	s := New(w.G, cache, cfg)
+	s.now = func() time.Time { return w.Now }
 	return s
 }
 
@@ -103,10 +54,10 @@ type item struct {
 	Reason string
 }
 
-func (w *world) items(recs []stylegraph.Recommendation) []item {
+func (w world) items(recs []stylegraph.Recommendation) []item {
 	out := []item{}
 	for _, r := range recs {
-		it := item{N: int(r.Product.ID - w.base - 100)}
+		it := item{N: int(r.Product.ID - w.Base - 100)}
 		if len(r.Reasons) > 0 {
 			it.Reason = r.Reasons[0].Kind
 		}
@@ -127,13 +78,13 @@ func TestBlendRespectsWeights(t *testing.T) {
 	w.products(map[int][2]string{1: {}, 2: {}})
 	ctx := context.Background()
 	// Social proposes 1 (a followed shopper liked it), interest proposes 2.
-	w.follow(1, 2)
-	w.engage(2, 1, graph.EngageLike, time.Hour)
-	err := w.g.LoadInterests(ctx, []graph.InterestWeight{{UserID: w.user(1), Kind: "brand", Key: stylegraph.BrandID(w.name("brand2")), Weight: 5, At: w.now}})
+	w.Follow(1, 2)
+	w.Engage(2, 1, graph.EngageLike, time.Hour)
+	err := w.G.LoadInterests(ctx, []graph.InterestWeight{{UserID: w.User(1), Kind: "brand", Key: stylegraph.BrandID(w.Name("brand2")), Weight: 5, At: w.Now}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.refreshTop(graph.TopScope{Brands: []int64{stylegraph.BrandID(w.name("brand2"))}})
+	w.RefreshTop(graph.TopScope{Brands: []int64{stylegraph.BrandID(w.Name("brand2"))}})
 	for _, tc := range []struct {
 		name    string
 		weights map[string]float64
@@ -144,7 +95,7 @@ func TestBlendRespectsWeights(t *testing.T) {
 		{"interest off", map[string]float64{"social": 1}, []item{{1, "social"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			recs, err := w.service(config(tc.weights), nil).RecommendFor(ctx, Request{UserID: w.user(1), Limit: 10})
+			recs, err := w.service(config(tc.weights), nil).RecommendFor(ctx, Request{UserID: w.User(1), Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,15 +104,15 @@ func TestBlendRespectsWeights(t *testing.T) {
 			}
 		})
 	}
-	recs, err := w.service(config(map[string]float64{"social": 1, "interest": 1}), nil).RecommendFor(ctx, Request{UserID: w.user(1), Limit: 10})
+	recs, err := w.service(config(map[string]float64{"social": 1, "interest": 1}), nil).RecommendFor(ctx, Request{UserID: w.User(1), Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := stylegraph.Reason{Kind: "social", Text: "liked by Shopper 2", Via: []stylegraph.User{{ID: w.user(2), Name: "Shopper 2"}}}
+	want := stylegraph.Reason{Kind: "social", Text: "liked by Shopper 2", Via: []stylegraph.User{{ID: w.User(2), Name: "Shopper 2"}}}
 	if diff := cmp.Diff(want, recs[0].Reasons[0]); diff != "" {
 		t.Fatalf("social reason (-want +got):\n%s", diff)
 	}
-	if got := recs[1].Reasons[0].Text; got != "from "+w.name("brand2")+", a brand you like" {
+	if got := recs[1].Reasons[0].Text; got != "from "+w.Name("brand2")+", a brand you like" {
 		t.Fatalf("interest reason = %q", got)
 	}
 }
@@ -177,24 +128,24 @@ func TestExclusionsAndDiversityCaps(t *testing.T) {
 		8: {}, 9: {}, 10: {}, 11: {},
 	})
 	for f := 2; f <= 4; f++ {
-		w.follow(1, f)
+		w.Follow(1, f)
 		for p := 1; p <= 11; p++ {
 			// Earlier products were liked more recently: they rank first.
-			w.engage(f, p, graph.EngageLike, time.Duration(p)*time.Hour)
+			w.Engage(f, p, graph.EngageLike, time.Duration(p)*time.Hour)
 		}
 	}
-	w.engage(1, 8, graph.EngagePurchase, time.Hour)
-	if err := w.g.Hide(ctx, w.user(1), w.product(9), w.now); err != nil {
+	w.Engage(1, 8, graph.EngagePurchase, time.Hour)
+	if err := w.G.Hide(ctx, w.User(1), w.Product(9), w.Now); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.g.SetStock(ctx, []graph.Stock{{ProductID: w.product(10), InStock: false}}); err != nil {
+	if err := w.G.SetStock(ctx, []graph.Stock{{ProductID: w.Product(10), InStock: false}}); err != nil {
 		t.Fatal(err)
 	}
 	cfg := config(map[string]float64{"social": 1})
 	cfg.MaxPerBrand, cfg.MaxPerCategory = 2, 2
 	cfg.Budget.PerFollowee = 20
 	s := w.service(cfg, nil)
-	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 10, Exclude: map[int64]bool{w.product(11): true}})
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 10, Exclude: map[int64]bool{w.Product(11): true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,10 +160,10 @@ func TestExclusionsAndDiversityCaps(t *testing.T) {
 	}
 
 	// Unhiding brings 9 back.
-	if err := s.Unhide(ctx, w.user(1), w.product(9)); err != nil {
+	if err := s.Unhide(ctx, w.User(1), w.Product(9)); err != nil {
 		t.Fatal(err)
 	}
-	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 10})
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,16 +179,16 @@ func TestColdStart(t *testing.T) {
 	w.products(map[int][2]string{1: {"", "Tees"}, 2: {"", "Tees"}, 3: {"", "Tees"}, 4: {"", "Boots"}, 5: {}})
 	// Shopper 2 is busy: their likes make products trend.
 	for p := 1; p <= 4; p++ {
-		w.engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
+		w.Engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
 	}
-	w.engage(3, 5, graph.EngageLike, time.Hour)
+	w.Engage(3, 5, graph.EngageLike, time.Hour)
 	cfg := DefaultConfig()
 	cfg.MaxPerCategory = 2
 	s := w.service(cfg, nil)
 
 	// A shopper who just followed someone gets social recommendations at once.
-	w.follow(1, 3)
-	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 1})
+	w.Follow(1, 3)
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +197,7 @@ func TestColdStart(t *testing.T) {
 	}
 
 	// A shopper with nothing at all gets trending, spread over categories.
-	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(4), Limit: 10})
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.User(4), Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +219,7 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 
 	// Nothing stored and nothing known: the live path answers with trending,
 	// which is empty on this test's clock.
-	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,21 +227,21 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 		t.Fatalf("live answer = %+v, want none", w.items(recs))
 	}
 	stored := []Ranked{
-		{ProductID: w.product(2), Score: 2, Reasons: []stylegraph.Reason{{Kind: "collaborative", Text: "liked by 4 shoppers with similar taste"}}},
-		{ProductID: w.product(3), Score: 1, Reasons: []stylegraph.Reason{{Kind: "interest", Text: "because you like denim"}}},
-		{ProductID: w.product(1), Score: 0.5, Reasons: []stylegraph.Reason{{Kind: "trending", Text: "trending now"}}},
+		{ProductID: w.Product(2), Score: 2, Reasons: []stylegraph.Reason{{Kind: "collaborative", Text: "liked by 4 shoppers with similar taste"}}},
+		{ProductID: w.Product(3), Score: 1, Reasons: []stylegraph.Reason{{Kind: "interest", Text: "because you like denim"}}},
+		{ProductID: w.Product(1), Score: 0.5, Reasons: []stylegraph.Reason{{Kind: "trending", Text: "trending now"}}},
 	}
-	if err := cache.Put(ctx, w.user(1), stored, time.Now()); err != nil {
+	if err := cache.Put(ctx, w.User(1), stored, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// Stock still applies to a stored list.
-	if err := w.g.SetStock(ctx, []graph.Stock{{ProductID: w.product(3), InStock: false}}); err != nil {
+	if err := w.G.SetStock(ctx, []graph.Stock{{ProductID: w.Product(3), InStock: false}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := cache.ProductsChanged(ctx, []int64{w.product(3)}); err != nil {
+	if err := cache.ProductsChanged(ctx, []int64{w.Product(3)}); err != nil {
 		t.Fatal(err)
 	}
-	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +251,7 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 	if recs[0].Reasons[0].Text != "liked by 4 shoppers with similar taste" {
 		t.Fatalf("stored reason lost: %+v", recs[0].Reasons)
 	}
-	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5, Live: true})
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5, Live: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,10 +259,10 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 		t.Fatalf("live answer = %+v, want none", w.items(recs))
 	}
 	// Hiding drops the stored list: the next answer is ranked from the graph.
-	if err := s.Hide(ctx, w.user(1), w.product(2)); err != nil {
+	if err := s.Hide(ctx, w.User(1), w.Product(2)); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, err := cache.Get(ctx, w.user(1)); err != nil || ok {
+	if _, ok, err := cache.Get(ctx, w.User(1)); err != nil || ok {
 		t.Fatalf("stored list after a hide: ok=%v err=%v", ok, err)
 	}
 }
@@ -320,11 +271,11 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 	w := newWorld(t, 3)
 	ctx := context.Background()
 	w.products(map[int][2]string{1: {"b", "Tees"}, 2: {"b", "Tees"}, 3: {"", "Tees"}, 4: {"b", "Boots"}, 5: {}})
-	if err := w.g.SetStock(ctx, []graph.Stock{{ProductID: w.product(4), InStock: false}}); err != nil {
+	if err := w.G.SetStock(ctx, []graph.Stock{{ProductID: w.Product(4), InStock: false}}); err != nil {
 		t.Fatal(err)
 	}
 	s := w.service(DefaultConfig(), nil)
-	recs, err := s.Similar(ctx, w.product(1), 10)
+	recs, err := s.Similar(ctx, w.Product(1), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,20 +286,20 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 	if got := recs[0].Reasons[0].Text; got != "same brand, same category" {
 		t.Fatalf("similar reason = %q", got)
 	}
-	if got := recs[1].Reasons[0].Text; got != "same category, also "+w.name("tag1") {
+	if got := recs[1].Reasons[0].Text; got != "same category, also "+w.Name("tag1") {
 		t.Fatalf("similar reason = %q", got)
 	}
-	if _, err := s.Similar(ctx, w.product(99), 10); stylegraph.ErrorCode(err) != stylegraph.ENOTFOUND {
+	if _, err := s.Similar(ctx, w.Product(99), 10); stylegraph.ErrorCode(err) != stylegraph.ENOTFOUND {
 		t.Fatalf("similar of a missing product: %v", err)
 	}
-	if _, err := s.Similar(ctx, w.product(1), 0); stylegraph.ErrorField(err) != "limit" {
+	if _, err := s.Similar(ctx, w.Product(1), 0); stylegraph.ErrorField(err) != "limit" {
 		t.Fatalf("limit 0: %v", err)
 	}
 
-	w.engage(1, 3, graph.EngageLike, time.Hour)
-	w.engage(2, 1, graph.EngageView, time.Hour)
-	w.engage(2, 4, graph.EngagePurchase, time.Hour) // out of stock
-	recs, err = s.Trending(ctx, w.name("Top")+" > Tees", 10)
+	w.Engage(1, 3, graph.EngageLike, time.Hour)
+	w.Engage(2, 1, graph.EngageView, time.Hour)
+	w.Engage(2, 4, graph.EngagePurchase, time.Hour) // out of stock
+	recs, err = s.Trending(ctx, w.Name("Top")+" > Tees", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,7 +309,7 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 
 	// The list is reused for a minute; after that the old list is served
 	// while a new one is computed in the background, never waited for.
-	w.engage(2, 2, graph.EngagePurchase, time.Minute)
+	w.Engage(2, 2, graph.EngagePurchase, time.Minute)
 	old, fresh := []item{{3, "trending"}, {1, "trending"}}, []item{{2, "trending"}, {3, "trending"}, {1, "trending"}}
 	for _, tc := range []struct {
 		after time.Duration
@@ -367,8 +318,8 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 		{30 * time.Second, old},
 		{2 * time.Minute, old},
 	} {
-		s.now = func() time.Time { return w.now.Add(tc.after) }
-		recs, err = s.Trending(ctx, w.name("Top")+" > Tees", 10)
+		s.now = func() time.Time { return w.Now.Add(tc.after) }
+		recs, err = s.Trending(ctx, w.Name("Top")+" > Tees", 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -378,7 +329,7 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		recs, err = s.Trending(ctx, w.name("Top")+" > Tees", 10)
+		recs, err = s.Trending(ctx, w.Name("Top")+" > Tees", 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -435,15 +386,15 @@ func TestStockChangesTakeEffect(t *testing.T) {
 	w := newWorld(t, 3)
 	ctx := context.Background()
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}})
-	w.follow(1, 2)
+	w.Follow(1, 2)
 	for p := 1; p <= 3; p++ {
-		w.engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
+		w.Engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
 	}
 	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
 	s := w.service(config(map[string]float64{"social": 1}), cache)
 	ask := func() []item {
 		t.Helper()
-		recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+		recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -455,8 +406,8 @@ func TestStockChangesTakeEffect(t *testing.T) {
 	// Stock set to 0 the way the catalog writes it: the product goes at once,
 	// from the stored list too.
 	zero, two := 0, 2
-	p2 := stylegraph.Product{ID: w.product(2), Title: "Product 2", Brand: w.name("brand2"), CategoryPath: []string{w.name("Top"), "cat2"}, Stock: &zero, CreatedAt: w.now.Add(-time.Hour)}
-	if err := w.g.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
+	p2 := stylegraph.Product{ID: w.Product(2), Title: "Product 2", Brand: w.Name("brand2"), CategoryPath: []string{w.Name("Top"), "cat2"}, Stock: &zero, CreatedAt: w.Now.Add(-time.Hour)}
+	if err := w.G.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := cache.ProductsChanged(ctx, []int64{p2.ID}); err != nil {
@@ -466,13 +417,13 @@ func TestStockChangesTakeEffect(t *testing.T) {
 		t.Fatalf("out of stock (-want +got):\n%s", diff)
 	}
 	p2.Stock = &two
-	if err := w.g.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
+	if err := w.G.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := cache.ProductsChanged(ctx, []int64{p2.ID}); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -485,9 +436,9 @@ func TestIgnoredItemsSinkAndPagesFollowTheCursor(t *testing.T) {
 	w := newWorld(t, 3)
 	ctx := context.Background()
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
-	w.follow(1, 2)
+	w.Follow(1, 2)
 	for p := 1; p <= 4; p++ {
-		w.engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
+		w.Engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
 	}
 	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
 	cfg := config(map[string]float64{"social": 1})
@@ -495,7 +446,7 @@ func TestIgnoredItemsSinkAndPagesFollowTheCursor(t *testing.T) {
 	s := w.service(cfg, cache)
 	page := func(offset, limit int) []item {
 		t.Helper()
-		recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: limit, Offset: offset})
+		recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: limit, Offset: offset})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -521,33 +472,33 @@ func TestNewEngagementChangesTheNextRequest(t *testing.T) {
 	ctx := context.Background()
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
 	// Precomputed neighbours: 1 → 2, 3 → 4.
-	err := w.g.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
-		{ProductID: w.product(1), Neighbours: []graph.Neighbour{{ProductID: w.product(2), Score: 0.9}}},
-		{ProductID: w.product(3), Neighbours: []graph.Neighbour{{ProductID: w.product(4), Score: 0.95}}},
-	}, w.now)
+	err := w.G.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
+		{ProductID: w.Product(1), Neighbours: []graph.Neighbour{{ProductID: w.Product(2), Score: 0.9}}},
+		{ProductID: w.Product(3), Neighbours: []graph.Neighbour{{ProductID: w.Product(4), Score: 0.95}}},
+	}, w.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
 	s := w.service(config(map[string]float64{"collaborative": 1}), cache)
-	w.engage(1, 1, graph.EngageLike, time.Hour)
-	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	w.Engage(1, 1, graph.EngageLike, time.Hour)
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]item{{2, "collaborative"}}, w.items(recs)); diff != "" {
 		t.Fatalf("before (-want +got):\n%s", diff)
 	}
-	if _, ok, _ := cache.Get(ctx, w.user(1)); !ok {
+	if _, ok, _ := cache.Get(ctx, w.User(1)); !ok {
 		t.Fatal("the live answer was not stored for the next request")
 	}
 	// A like arrives: the worker writes it and drops the stored list; the
 	// next request ranks it in without a batch run.
-	w.engage(1, 3, graph.EngageLike, time.Minute)
-	if err := cache.Drop(ctx, w.user(1)); err != nil {
+	w.Engage(1, 3, graph.EngageLike, time.Minute)
+	if err := cache.Drop(ctx, w.User(1)); err != nil {
 		t.Fatal(err)
 	}
-	recs, err = s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 5})
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -581,10 +532,10 @@ func TestColdShopperWithTheGraphHungGetsTrendingFromMemory(t *testing.T) {
 	w := newWorld(t, 3)
 	// A clock JSON can encode, so that product cards can be cached; its own
 	// day, so that other runs' edges rarely share the window.
-	w.now = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(w.base/1_000_000%3000)*40)
+	w.Now = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(w.Base/1_000_000%3000)*40)
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}})
 	for p := 1; p <= 3; p++ {
-		w.engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
+		w.Engage(2, p, graph.EngageLike, time.Duration(p)*time.Hour)
 	}
 	c := testenv.Config(t)
 	u, err := url.Parse(c.Neo4jURI)
@@ -598,12 +549,12 @@ func TestColdShopperWithTheGraphHungGetsTrendingFromMemory(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = g.Close(context.Background()) })
 	s := New(g, NewCache(testenv.Redis(t), testenv.Namespace(t), time.Hour), DefaultConfig())
-	s.now = func() time.Time { return w.now }
+	s.now = func() time.Time { return w.Now }
 
 	// Any feed read fills the trending list and its cards in the background.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		recs, err := s.RecommendFor(context.Background(), Request{UserID: w.user(3), Limit: 3, CachedOnly: true})
+		recs, err := s.RecommendFor(context.Background(), Request{UserID: w.User(3), Limit: 3, CachedOnly: true})
 		if err == nil && len(recs) == 3 {
 			break
 		}
@@ -617,7 +568,7 @@ func TestColdShopperWithTheGraphHungGetsTrendingFromMemory(t *testing.T) {
 	defer proxy.Resume()
 	ctx, cancel := context.WithTimeout(stylegraph.NewContextWithDegradation(context.Background()), time.Second)
 	defer cancel()
-	recs, err := s.RecommendFor(ctx, Request{UserID: w.user(1), Limit: 3})
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 3})
 	if err != nil {
 		t.Fatalf("cold shopper, graph hung: %v", err)
 	}
