@@ -77,9 +77,45 @@ func SplitProducts(body []byte) ([]json.RawMessage, error) {
 // a result in request order; an error is returned only when nothing could be
 // written (the graph failed), and then the whole call may be retried.
 func (s *Service) PutProducts(ctx context.Context, raws []json.RawMessage) ([]ItemResult, error) {
-	results := make([]ItemResult, len(raws))
-	good := make([]stylegraph.Product, 0, len(raws))
-	at := make(map[int64]int, len(raws)) // product ID -> index of its item
+	results, good, at := validateBatch(raws)
+	if len(good) == 0 {
+		return results, nil
+	}
+	fresh, err := s.newOfBrands(ctx, good)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Graph.UpsertProducts(ctx, good); err != nil {
+		return nil, fmt.Errorf("upsert %d products: %w", len(good), err)
+	}
+	if err := s.dropped(ctx, fresh); err != nil {
+		return nil, err
+	}
+	for _, p := range good {
+		results[at[p.ID]].Status = Upserted
+	}
+	if !s.indexBatch(ctx, good, at, results) {
+		return results, nil
+	}
+	ids := make([]int64, 0, len(good))
+	for _, p := range good {
+		ids = append(ids, p.ID)
+	}
+	if s.Changed != nil {
+		if err := s.Changed.ProductsChanged(ctx, ids); err != nil {
+			return nil, fmt.Errorf("%d products changed: %w", len(ids), err)
+		}
+	}
+	return results, nil
+}
+
+// validateBatch decodes and normalises each item: results holds one per
+// item (the refused ones with their error), good the products to write and
+// at each good product's item index.
+func validateBatch(raws []json.RawMessage) (results []ItemResult, good []stylegraph.Product, at map[int64]int) {
+	results = make([]ItemResult, len(raws))
+	good = make([]stylegraph.Product, 0, len(raws))
+	at = make(map[int64]int, len(raws)) // product ID -> index of its item
 	for i, raw := range raws {
 		results[i] = ItemResult{Index: i}
 		p, err := decodeItem(raw)
@@ -101,31 +137,21 @@ func (s *Service) PutProducts(ctx context.Context, raws []json.RawMessage) ([]It
 		at[p.ID] = i
 		good = append(good, p)
 	}
-	if len(good) == 0 {
-		return results, nil
-	}
-	fresh, err := s.newOfBrands(ctx, good)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Graph.UpsertProducts(ctx, good); err != nil {
-		return nil, fmt.Errorf("upsert %d products: %w", len(good), err)
-	}
-	if err := s.dropped(ctx, fresh); err != nil {
-		return nil, err
-	}
-	for _, p := range good {
-		results[at[p.ID]].Status = Upserted
-	}
+	return results, good, at
+}
+
+// indexBatch indexes the stored products, marking in results the items the
+// index refused; false when the index request failed as a whole (every item
+// then says so, and the caller repeats the batch).
+func (s *Service) indexBatch(ctx context.Context, good []stylegraph.Product, at map[int64]int, results []ItemResult) bool {
 	rep, err := s.Index.IndexProducts(ctx, good)
 	if err != nil {
-		// The graph has them all; the index has none for sure: each item
-		// says so and the caller repeats the batch.
+		// The graph has them all; the index has none for sure.
 		for _, p := range good {
 			results[at[p.ID]].Status = Failed
 			results[at[p.ID]].Error = &ItemError{Code: stylegraph.EUNAVAILABLE, Message: "stored, but the search index could not be written; send it again"}
 		}
-		return results, nil
+		return false
 	}
 	for _, f := range rep.Failed {
 		if i, ok := at[f.ID]; ok {
@@ -133,16 +159,7 @@ func (s *Service) PutProducts(ctx context.Context, raws []json.RawMessage) ([]It
 			results[i].Error = &ItemError{Code: stylegraph.EUNAVAILABLE, Message: fmt.Sprintf("stored, but the search index refused it (status %d); send it again", f.Status)}
 		}
 	}
-	ids := make([]int64, 0, len(good))
-	for _, p := range good {
-		ids = append(ids, p.ID)
-	}
-	if s.Changed != nil {
-		if err := s.Changed.ProductsChanged(ctx, ids); err != nil {
-			return nil, fmt.Errorf("%d products changed: %w", len(ids), err)
-		}
-	}
-	return results, nil
+	return true
 }
 
 // decodeItem decodes one batch item strictly and normalises it.

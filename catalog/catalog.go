@@ -27,15 +27,33 @@ const (
 	maxID               = 1<<53 - 1
 )
 
-// Normalize trims and validates p in place, returning an EINVALID error that
-// names the first bad field (JSON names, as in the API and NDJSON files).
 // MaxStock bounds a product's stock.
 const MaxStock = 1_000_000_000
 
+// Normalize trims and validates p in place, returning an EINVALID error that
+// names the first bad field (JSON names, as in the API and NDJSON files).
 func Normalize(p *stylegraph.Product) error {
 	if p.ID <= 0 || p.ID > maxID {
 		return stylegraph.Invalid("id", "must be a positive integer below 2^53")
 	}
+	if err := normalizeScalars(p); err != nil {
+		return err
+	}
+	if err := normalizeLists(p); err != nil {
+		return err
+	}
+	if !p.CreatedAt.IsZero() {
+		p.CreatedAt = p.CreatedAt.UTC()
+		if p.CreatedAt.Year() < 1900 || p.CreatedAt.After(time.Now().Add(24*time.Hour)) {
+			return stylegraph.Invalid("createdAt", "must be between 1900 and now")
+		}
+	}
+	return nil
+}
+
+// normalizeScalars trims p's texts and checks them, the brand ID, price,
+// currency and stock.
+func normalizeScalars(p *stylegraph.Product) error {
 	p.Title = clean(p.Title)
 	p.Description = strings.TrimSpace(p.Description)
 	p.Brand = clean(p.Brand)
@@ -76,6 +94,11 @@ func Normalize(p *stylegraph.Product) error {
 			return stylegraph.Invalid(t.field, "must be at most %d characters", MaxNameRunes)
 		}
 	}
+	return nil
+}
+
+// normalizeLists cleans p's category path, sizes, tags and image URLs.
+func normalizeLists(p *stylegraph.Product) error {
 	var err error
 	if p.CategoryPath, err = names("categoryPath", p.CategoryPath, false); err != nil {
 		return err
@@ -103,12 +126,6 @@ func Normalize(p *stylegraph.Product) error {
 			return stylegraph.Invalid("images", "image %d must be a URL of at most %d bytes", i, MaxURLBytes)
 		}
 		p.Images[i] = u
-	}
-	if !p.CreatedAt.IsZero() {
-		p.CreatedAt = p.CreatedAt.UTC()
-		if p.CreatedAt.Year() < 1900 || p.CreatedAt.After(time.Now().Add(24*time.Hour)) {
-			return stylegraph.Invalid("createdAt", "must be between 1900 and now")
-		}
 	}
 	return nil
 }

@@ -217,12 +217,26 @@ var csvLayouts = []csvLayout{
 func newCSV(in io.Reader) (*Reader, error) {
 	cr := csv.NewReader(in)
 	cr.FieldsPerRecord = -1
+	header, index, err := readCSVHeader(cr)
+	if err != nil {
+		return nil, err
+	}
+	lay, err := detectCSVLayout(index)
+	if err != nil {
+		return nil, err
+	}
+	return &Reader{layout: lay.name, next: csvRows(cr, len(header), index, lay)}, nil
+}
+
+// readCSVHeader reads the header row (without a byte-order mark) and
+// indexes its column names.
+func readCSVHeader(cr *csv.Reader) ([]string, map[string]int, error) {
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, stylegraph.Invalid("", "empty catalog: no header row")
+			return nil, nil, stylegraph.Invalid("", "empty catalog: no header row")
 		}
-		return nil, stylegraph.Invalid("", "unreadable header row: %s", err.Error())
+		return nil, nil, stylegraph.Invalid("", "unreadable header row: %s", err.Error())
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
@@ -231,6 +245,12 @@ func newCSV(in io.Reader) (*Reader, error) {
 	for i, h := range header {
 		index[strings.TrimSpace(h)] = i
 	}
+	return header, index, nil
+}
+
+// detectCSVLayout returns the first layout whose detecting columns the
+// header has, once it also has the layout's required ones.
+func detectCSVLayout(index map[string]int) (*csvLayout, error) {
 	var lay *csvLayout
 	for i := range csvLayouts {
 		l := &csvLayouts[i]
@@ -252,7 +272,14 @@ func newCSV(in io.Reader) (*Reader, error) {
 			return nil, stylegraph.Invalid(c, "column missing from the %s header", lay.name)
 		}
 	}
-	next := func() (stylegraph.Product, error) {
+	return lay, nil
+}
+
+// csvRows returns the Reader's next: each row of width fields read as a
+// normalised product of the layout, blank lines skipped, a bad row a
+// RowError naming the layout's column.
+func csvRows(cr *csv.Reader, width int, index map[string]int, lay *csvLayout) func() (stylegraph.Product, error) {
+	return func() (stylegraph.Product, error) {
 		for {
 			rec, err := cr.Read()
 			if errors.Is(err, io.EOF) {
@@ -269,8 +296,8 @@ func newCSV(in io.Reader) (*Reader, error) {
 			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 				continue
 			}
-			if len(rec) != len(header) {
-				return stylegraph.Product{}, &RowError{Line: line, Reason: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header))}
+			if len(rec) != width {
+				return stylegraph.Product{}, &RowError{Line: line, Reason: fmt.Sprintf("has %d fields, the header has %d", len(rec), width)}
 			}
 			col := func(name string) string {
 				if i, ok := index[name]; ok {
@@ -292,7 +319,6 @@ func newCSV(in io.Reader) (*Reader, error) {
 			return p, nil
 		}
 	}
-	return &Reader{layout: lay.name, next: next}, nil
 }
 
 func parseID(field, s string) (int64, error) {

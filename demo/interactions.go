@@ -21,59 +21,16 @@ func Interactions(seed uint64, ds Dataset, n int, now time.Time, emit func([]gra
 		return nil
 	}
 	rng := rand.New(rand.NewPCG(seed^0x1a7e, seed))
-	byLeaf := map[string][]int{}
-	byBrand := map[int64][]int{}
-	var leaves []string
-	for i, p := range ds.Products {
-		leaf := p.Category()
-		if _, ok := byLeaf[leaf]; !ok {
-			leaves = append(leaves, leaf)
-		}
-		byLeaf[leaf] = append(byLeaf[leaf], i)
-		byBrand[p.BrandID] = append(byBrand[p.BrandID], i)
-	}
-	type taste struct {
-		leaves [2]string
-		brand  int64
-	}
-	tastes := make([]taste, len(ds.Users))
-	for i := range tastes {
-		tastes[i] = taste{
-			leaves: [2]string{leaves[rng.IntN(len(leaves))], leaves[rng.IntN(len(leaves))]},
-			brand:  ds.Products[rng.IntN(len(ds.Products))].BrandID,
-		}
-	}
+	ix := indexCatalog(ds.Products)
+	tastes := ix.tastes(rng, ds)
 	const chunk = 5000
 	out := make([]graph.Engagement, 0, chunk)
 	window := 60 * 24 * time.Hour
 	for k := 0; k < n; k++ {
 		// Active shoppers do more: a skewed choice of who acts.
 		u := zipfLight(rng, len(ds.Users))
-		t := tastes[u]
-		var pool []int
-		switch r := rng.Float64(); {
-		case r < 0.45:
-			pool = byLeaf[t.leaves[0]]
-		case r < 0.65:
-			pool = byLeaf[t.leaves[1]]
-		case r < 0.8:
-			pool = byBrand[t.brand]
-		}
-		var p int
-		if len(pool) > 0 {
-			p = pool[zipf(rng, len(pool))]
-		} else {
-			p = zipf(rng, len(ds.Products))
-		}
-		kind := graph.EngageView
-		switch r := rng.Float64(); {
-		case r < 0.07:
-			kind = graph.EngagePurchase
-		case r < 0.15:
-			kind = graph.EngageCart
-		case r < 0.40:
-			kind = graph.EngageLike
-		}
+		p := ix.product(rng, tastes[u], len(ds.Products))
+		kind := pickKind(rng)
 		out = append(out, graph.Engagement{
 			UserID: ds.Users[u].ID, ProductID: ds.Products[p].ID, Kind: kind,
 			At: now.Add(-time.Duration(rng.Int64N(int64(window)))).Truncate(time.Second), Count: 1,
@@ -89,6 +46,76 @@ func Interactions(seed uint64, ds Dataset, n int, now time.Time, emit func([]gra
 		return emit(out)
 	}
 	return nil
+}
+
+// catalogIndex lists the products (by index) of each leaf category and brand.
+type catalogIndex struct {
+	byLeaf  map[string][]int
+	byBrand map[int64][]int
+	leaves  []string // in the order first seen
+}
+
+func indexCatalog(products []stylegraph.Product) catalogIndex {
+	ix := catalogIndex{byLeaf: map[string][]int{}, byBrand: map[int64][]int{}}
+	for i, p := range products {
+		leaf := p.Category()
+		if _, ok := ix.byLeaf[leaf]; !ok {
+			ix.leaves = append(ix.leaves, leaf)
+		}
+		ix.byLeaf[leaf] = append(ix.byLeaf[leaf], i)
+		ix.byBrand[p.BrandID] = append(ix.byBrand[p.BrandID], i)
+	}
+	return ix
+}
+
+// taste is a shopper's two favourite kinds of article and favourite brand.
+type taste struct {
+	leaves [2]string
+	brand  int64
+}
+
+// tastes draws one taste per shopper.
+func (ix catalogIndex) tastes(rng *rand.Rand, ds Dataset) []taste {
+	tastes := make([]taste, len(ds.Users))
+	for i := range tastes {
+		tastes[i] = taste{
+			leaves: [2]string{ix.leaves[rng.IntN(len(ix.leaves))], ix.leaves[rng.IntN(len(ix.leaves))]},
+			brand:  ds.Products[rng.IntN(len(ds.Products))].BrandID,
+		}
+	}
+	return tastes
+}
+
+// product draws the product a shopper of taste t touches: mostly from their
+// favourite kinds and brand, otherwise from what is popular overall.
+func (ix catalogIndex) product(rng *rand.Rand, t taste, products int) int {
+	var pool []int
+	switch r := rng.Float64(); {
+	case r < 0.45:
+		pool = ix.byLeaf[t.leaves[0]]
+	case r < 0.65:
+		pool = ix.byLeaf[t.leaves[1]]
+	case r < 0.8:
+		pool = ix.byBrand[t.brand]
+	}
+	if len(pool) > 0 {
+		return pool[zipf(rng, len(pool))]
+	}
+	return zipf(rng, products)
+}
+
+// pickKind draws an engagement kind: views most often, then likes, carts
+// and purchases.
+func pickKind(rng *rand.Rand) string {
+	switch r := rng.Float64(); {
+	case r < 0.07:
+		return graph.EngagePurchase
+	case r < 0.15:
+		return graph.EngageCart
+	case r < 0.40:
+		return graph.EngageLike
+	}
+	return graph.EngageView
 }
 
 // zipfLight is a milder skew than zipf, for who is active.
