@@ -110,19 +110,9 @@ func (s *Store) Add(ctx context.Context, a Activity) error {
 // List returns a page of uid's notifications, newest first, below the
 // cursor, and how many are unread.
 func (s *Store) List(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.NotificationPage, error) {
-	if limit == 0 {
-		limit = 20
-	}
-	if limit < 1 || limit > 100 {
-		return stylegraph.NotificationPage{}, stylegraph.Invalid("limit", "must be between 1 and 100")
-	}
-	max := "+inf"
-	if cursor != "" {
-		ms, err := strconv.ParseInt(cursor, 10, 64)
-		if err != nil || ms <= 0 {
-			return stylegraph.NotificationPage{}, stylegraph.Invalid("cursor", "is not a cursor this API returned")
-		}
-		max = "(" + cursor
+	limit, max, err := pageBounds(limit, cursor)
+	if err != nil {
+		return stylegraph.NotificationPage{}, err
 	}
 	seen, err := s.seen(ctx, uid)
 	if err != nil {
@@ -148,33 +138,61 @@ func (s *Store) List(ctx context.Context, uid int64, cursor string, limit int) (
 	}
 	page := stylegraph.NotificationPage{Items: make([]stylegraph.Notification, 0, len(zs)), Unread: unread.Val()}
 	for i, z := range zs {
-		f := fields[i].Val()
-		if f["type"] == "" {
-			continue // expired meanwhile
+		if n, ok := notificationOf(z, fields[i].Val(), actors[i].Val(), counts[i].Val(), seen); ok {
+			page.Items = append(page.Items, n)
 		}
-		id, _ := strconv.ParseInt(f["id"], 10, 64)
-		n := stylegraph.Notification{
-			ID: z.Member.(string), Type: f["type"], Target: stylegraph.NotificationTarget{Kind: f["kind"], ID: id},
-			Actors: []stylegraph.User{}, ActorCount: counts[i].Val(),
-			Read: int64(z.Score) <= seen, UpdatedAt: time.UnixMilli(int64(z.Score)).UTC(),
-		}
-		for _, raw := range actors[i].Val() {
-			var u stylegraph.User
-			if json.Unmarshal([]byte(raw), &u) == nil {
-				n.Actors = append(n.Actors, u)
-			}
-		}
-		n.Text = Text(n)
-		if n.Type == stylegraph.NotifyBrandDrop {
-			n.Text = dropText(f, n.ActorCount)
-		}
-		page.Items = append(page.Items, n)
 	}
 	if len(zs) == limit {
 		next := itoa(int64(zs[len(zs)-1].Score))
 		page.NextCursor = &next
 	}
 	return page, nil
+}
+
+// pageBounds checks a page's limit (0: 20) and cursor, and returns the
+// limit and the highest score the page may hold.
+func pageBounds(limit int, cursor string) (int, string, error) {
+	if limit == 0 {
+		limit = 20
+	}
+	if limit < 1 || limit > 100 {
+		return 0, "", stylegraph.Invalid("limit", "must be between 1 and 100")
+	}
+	max := "+inf"
+	if cursor != "" {
+		ms, err := strconv.ParseInt(cursor, 10, 64)
+		if err != nil || ms <= 0 {
+			return 0, "", stylegraph.Invalid("cursor", "is not a cursor this API returned")
+		}
+		max = "(" + cursor
+	}
+	return limit, max, nil
+}
+
+// notificationOf builds the notification of list entry z from its group's
+// fields, actors (JSON) and actor count; false when the group expired
+// meanwhile.
+func notificationOf(z redis.Z, f map[string]string, actors []string, count, seen int64) (stylegraph.Notification, bool) {
+	if f["type"] == "" {
+		return stylegraph.Notification{}, false
+	}
+	id, _ := strconv.ParseInt(f["id"], 10, 64)
+	n := stylegraph.Notification{
+		ID: z.Member.(string), Type: f["type"], Target: stylegraph.NotificationTarget{Kind: f["kind"], ID: id},
+		Actors: []stylegraph.User{}, ActorCount: count,
+		Read: int64(z.Score) <= seen, UpdatedAt: time.UnixMilli(int64(z.Score)).UTC(),
+	}
+	for _, raw := range actors {
+		var u stylegraph.User
+		if json.Unmarshal([]byte(raw), &u) == nil {
+			n.Actors = append(n.Actors, u)
+		}
+	}
+	n.Text = Text(n)
+	if n.Type == stylegraph.NotifyBrandDrop {
+		n.Text = dropText(f, n.ActorCount)
+	}
+	return n, true
 }
 
 // MarkRead marks every notification up to now as read.
