@@ -229,13 +229,7 @@ type QueryAnalytics struct {
 // among those that found nothing) from since to now with their clicks and
 // add to carts after search.
 func (s *SearchStats) Analytics(ctx context.Context, since, now time.Time, limit int, zeroOnly bool) ([]QueryAnalytics, error) {
-	// The day keys Handle writes: searches, zero-result searches, then
-	// <kind>s, <kind>ed and <kind>pos for clicks and carts.
-	metrics := []string{"day", "zero", "clicks", "clicked", "carts", "carted", "clickpos"}
-	var days []string
-	for d := since.UTC().Truncate(24 * time.Hour); !d.After(now.UTC()); d = d.Add(24 * time.Hour) {
-		days = append(days, d.Format("2006-01-02"))
-	}
+	days := daysBetween(since, now)
 	rank := "day"
 	if zeroOnly {
 		rank = "zero"
@@ -255,25 +249,9 @@ func (s *SearchStats) Analytics(ctx context.Context, since, now time.Time, limit
 	for i, x := range top {
 		qs[i] = x.Query
 	}
-	// One ZMSCORE per metric and day, in one round trip.
-	pipe := s.rdb.Pipeline()
-	cmds := make([][]*redis.FloatSliceCmd, len(metrics))
-	for m, name := range metrics {
-		for _, d := range days {
-			cmds[m] = append(cmds[m], pipe.ZMScore(ctx, s.prefix+name+":"+d, qs...))
-		}
-	}
-	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
-		return nil, fmt.Errorf("read search analytics: %w", err)
-	}
-	sums := make([][]float64, len(metrics))
-	for m := range metrics {
-		sums[m] = make([]float64, len(qs))
-		for _, c := range cmds[m] {
-			for i, v := range c.Val() {
-				sums[m][i] += v
-			}
-		}
+	sums, err := s.sums(ctx, days, qs)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]QueryAnalytics, len(qs))
 	for i, q := range qs {
@@ -292,4 +270,42 @@ func (s *SearchStats) Analytics(ctx context.Context, since, now time.Time, limit
 		out[i] = a
 	}
 	return out, nil
+}
+
+// daysBetween lists the UTC days from since's to now's (2006-01-02).
+func daysBetween(since, now time.Time) []string {
+	var days []string
+	for d := since.UTC().Truncate(24 * time.Hour); !d.After(now.UTC()); d = d.Add(24 * time.Hour) {
+		days = append(days, d.Format("2006-01-02"))
+	}
+	return days
+}
+
+// analyticsMetrics are the day keys Handle writes: searches, zero-result
+// searches, then <kind>s, <kind>ed and <kind>pos for clicks and carts.
+var analyticsMetrics = []string{"day", "zero", "clicks", "clicked", "carts", "carted", "clickpos"}
+
+// sums returns, per metric of analyticsMetrics, each query's total over the
+// days: one ZMSCORE per metric and day, in one round trip.
+func (s *SearchStats) sums(ctx context.Context, days, qs []string) ([][]float64, error) {
+	pipe := s.rdb.Pipeline()
+	cmds := make([][]*redis.FloatSliceCmd, len(analyticsMetrics))
+	for m, name := range analyticsMetrics {
+		for _, d := range days {
+			cmds[m] = append(cmds[m], pipe.ZMScore(ctx, s.prefix+name+":"+d, qs...))
+		}
+	}
+	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+		return nil, fmt.Errorf("read search analytics: %w", err)
+	}
+	sums := make([][]float64, len(analyticsMetrics))
+	for m := range analyticsMetrics {
+		sums[m] = make([]float64, len(qs))
+		for _, c := range cmds[m] {
+			for i, v := range c.Val() {
+				sums[m][i] += v
+			}
+		}
+	}
+	return sums, nil
 }

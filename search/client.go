@@ -141,32 +141,9 @@ func (c *Client) Do(ctx context.Context, method, path string, body any, out any)
 }
 
 func (c *Client) do(ctx context.Context, method, path string, body any, out any) error {
-	var rd io.Reader
-	contentType := "application/json"
-	switch b := body.(type) {
-	case nil:
-	case io.Reader:
-		rd = b
-	case []byte:
-		rd = bytes.NewReader(b)
-		contentType = "application/x-ndjson"
-	default:
-		buf, err := json.Marshal(b)
-		if err != nil {
-			return fmt.Errorf("encode %s %s: %w", method, path, err)
-		}
-		rd = bytes.NewReader(buf)
-	}
-	u := &url.URL{Path: path}
-	if p, q, ok := strings.Cut(path, "?"); ok {
-		u.Path, u.RawQuery = p, q
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	req, err := newRequest(ctx, method, path, body)
 	if err != nil {
-		return fmt.Errorf("build %s %s: %w", method, path, err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", contentType)
+		return err
 	}
 	resp, err := c.os.Perform(req)
 	if err != nil {
@@ -184,17 +161,7 @@ func (c *Client) do(ctx context.Context, method, path string, body any, out any)
 		return fmt.Errorf("read %s %s: %w", method, path, err)
 	}
 	if resp.StatusCode >= 400 {
-		var e struct {
-			Error struct {
-				Type   string `json:"type"`
-				Reason string `json:"reason"`
-			} `json:"error"`
-		}
-		_ = json.Unmarshal(data, &e)
-		if resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusTooManyRequests {
-			return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine unavailable"}
-		}
-		return &StatusError{Status: resp.StatusCode, Type: e.Error.Type, Reason: e.Error.Reason}
+		return statusError(resp.StatusCode, data)
 	}
 	if out != nil && len(data) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -202,4 +169,54 @@ func (c *Client) do(ctx context.Context, method, path string, body any, out any)
 		}
 	}
 	return nil
+}
+
+// newRequest builds the request of Do: body encoded as JSON, sent as it is
+// (io.Reader) or as NDJSON ([]byte); a query in path is kept as the query.
+func newRequest(ctx context.Context, method, path string, body any) (*http.Request, error) {
+	var rd io.Reader
+	contentType := "application/json"
+	switch b := body.(type) {
+	case nil:
+	case io.Reader:
+		rd = b
+	case []byte:
+		rd = bytes.NewReader(b)
+		contentType = "application/x-ndjson"
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s %s: %w", method, path, err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	u := &url.URL{Path: path}
+	if p, q, ok := strings.Cut(path, "?"); ok {
+		u.Path, u.RawQuery = p, q
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return nil, fmt.Errorf("build %s %s: %w", method, path, err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return req, nil
+}
+
+// statusError is the error of an answer with status 400 or above: busy or
+// unavailable engines are EUNAVAILABLE, the rest a StatusError with the
+// engine's reason.
+func statusError(status int, data []byte) error {
+	var e struct {
+		Error struct {
+			Type   string `json:"type"`
+			Reason string `json:"reason"`
+		} `json:"error"`
+	}
+	_ = json.Unmarshal(data, &e)
+	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
+		return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine unavailable"}
+	}
+	return &StatusError{Status: status, Type: e.Error.Type, Reason: e.Error.Reason}
 }

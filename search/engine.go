@@ -253,34 +253,11 @@ func facets(r response) stylegraph.SearchFacets {
 
 // Suggest completes a prefix from product titles, brands and categories.
 func (e *Engine) Suggest(ctx context.Context, prefix string, limit int) ([]stylegraph.Suggestion, error) {
-	prefix = strings.TrimSpace(prefix)
-	switch {
-	case prefix == "":
-		return nil, stylegraph.Invalid("q", "is required")
-	case !utf8.ValidString(prefix) || utf8.RuneCountInString(prefix) > 100:
-		return nil, stylegraph.Invalid("q", "must be valid UTF-8 of at most 100 characters")
-	case limit == 0:
-		limit = 8
-	case limit < 0 || limit > 20:
-		return nil, stylegraph.Invalid("limit", "must be between 1 and 20")
+	prefix, limit, err := suggestParams(prefix, limit)
+	if err != nil {
+		return nil, err
 	}
-	var r struct {
-		Hits struct {
-			Hits []struct {
-				Source struct {
-					ID    int64  `json:"id"`
-					Title string `json:"title"`
-				} `json:"_source"`
-			} `json:"hits"`
-		} `json:"hits"`
-		Aggregations map[string]struct {
-			Values struct {
-				Buckets []struct {
-					Key string `json:"key"`
-				} `json:"buckets"`
-			} `json:"values"`
-		} `json:"aggregations"`
-	}
+	var r suggestResponse
 	if err := e.c.Do(ctx, http.MethodPost, "/"+e.c.Alias("products")+"/_search", suggestBody(prefix, limit), &r); err != nil {
 		err = fmt.Errorf("suggest: %w", err)
 		if e.saved == nil || stylegraph.ErrorCode(err) != stylegraph.EUNAVAILABLE {
@@ -293,6 +270,51 @@ func (e *Engine) Suggest(ctx context.Context, prefix string, limit int) ([]style
 		stylegraph.MarkDegraded(ctx, "opensearch")
 		return out, nil
 	}
+	out := r.suggestions(limit)
+	if e.saved != nil {
+		e.saved.saveLater(ctx, out)
+	}
+	return out, nil
+}
+
+// suggestParams trims and checks a suggestion prefix and limit (0: 8).
+func suggestParams(prefix string, limit int) (string, int, error) {
+	prefix = strings.TrimSpace(prefix)
+	switch {
+	case prefix == "":
+		return "", 0, stylegraph.Invalid("q", "is required")
+	case !utf8.ValidString(prefix) || utf8.RuneCountInString(prefix) > 100:
+		return "", 0, stylegraph.Invalid("q", "must be valid UTF-8 of at most 100 characters")
+	case limit == 0:
+		limit = 8
+	case limit < 0 || limit > 20:
+		return "", 0, stylegraph.Invalid("limit", "must be between 1 and 20")
+	}
+	return prefix, limit, nil
+}
+
+// suggestResponse is the part of a suggestBody answer Suggest reads.
+type suggestResponse struct {
+	Hits struct {
+		Hits []struct {
+			Source struct {
+				ID    int64  `json:"id"`
+				Title string `json:"title"`
+			} `json:"_source"`
+		} `json:"hits"`
+	} `json:"hits"`
+	Aggregations map[string]struct {
+		Values struct {
+			Buckets []struct {
+				Key string `json:"key"`
+			} `json:"buckets"`
+		} `json:"values"`
+	} `json:"aggregations"`
+}
+
+// suggestions lists at most limit distinct texts (case folded): brands and
+// categories first, few and opening a whole shelf, then product titles.
+func (r suggestResponse) suggestions(limit int) []stylegraph.Suggestion {
 	out := []stylegraph.Suggestion{}
 	seen := map[string]bool{}
 	add := func(s stylegraph.Suggestion) {
@@ -303,7 +325,6 @@ func (e *Engine) Suggest(ctx context.Context, prefix string, limit int) ([]style
 		seen[k] = true
 		out = append(out, s)
 	}
-	// Brands and categories first: few, and they open a whole shelf.
 	for _, b := range r.Aggregations["brands"].Values.Buckets {
 		add(stylegraph.Suggestion{Text: b.Key, Kind: "brand"})
 	}
@@ -313,10 +334,7 @@ func (e *Engine) Suggest(ctx context.Context, prefix string, limit int) ([]style
 	for _, h := range r.Hits.Hits {
 		add(stylegraph.Suggestion{Text: h.Source.Title, Kind: "product", ID: h.Source.ID})
 	}
-	if e.saved != nil {
-		e.saved.saveLater(ctx, out)
-	}
-	return out, nil
+	return out
 }
 
 func suggestBody(prefix string, limit int) map[string]any {

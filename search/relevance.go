@@ -210,43 +210,64 @@ func (e *Engine) Evaluate(ctx context.Context, catalog []stylegraph.Product, js 
 		byID[p.ID] = p
 	}
 	rep := EvalReport{K: k, ByKind: map[string][3]Scores{}}
-	add := func(s *Scores, ndcg, ap float64) { s.NDCG += ndcg; s.MAP += ap; s.Queries++ }
 	for _, j := range js {
 		ideal := map[int]int{}
 		for _, p := range catalog {
 			ideal[j.Grade(p)]++
 		}
-		grade := func(ids []int64) []int {
+		ranked, err := e.rankThree(ctx, j.Query, k)
+		if err != nil {
+			return rep, err
+		}
+		var ndcg, ap [3]float64
+		for i, ids := range ranked {
 			gs := make([]int, len(ids))
-			for i, id := range ids {
-				gs[i] = j.Grade(byID[id])
+			for n, id := range ids {
+				gs[n] = j.Grade(byID[id])
 			}
-			return gs
+			ndcg[i], ap[i] = NDCG(gs, ideal, k), AveragePrecision(gs, ideal[2], k)
 		}
-		ours, err := e.Rank(ctx, j.Query, k)
-		if err != nil {
-			return rep, fmt.Errorf("query %q: %w", j.Query, err)
-		}
-		stock, err := e.c.StockRank(ctx, j.Query, k)
-		if err != nil {
-			return rep, fmt.Errorf("stock baseline %q: %w", j.Query, err)
-		}
-		base, err := e.c.BaselineRank(ctx, j.Query, k)
-		if err != nil {
-			return rep, fmt.Errorf("baseline %q: %w", j.Query, err)
-		}
-		on, sn, ob := NDCG(grade(ours), ideal, k), NDCG(grade(stock), ideal, k), NDCG(grade(base), ideal, k)
-		oa, sa, ba := AveragePrecision(grade(ours), ideal[2], k), AveragePrecision(grade(stock), ideal[2], k), AveragePrecision(grade(base), ideal[2], k)
-		add(&rep.Ours, on, oa)
-		add(&rep.Stock, sn, sa)
-		add(&rep.Baseline, ob, ba)
-		kind := rep.ByKind[j.Kind]
-		add(&kind[0], on, oa)
-		add(&kind[1], sn, sa)
-		add(&kind[2], ob, ba)
-		rep.ByKind[j.Kind] = kind
-		rep.PerQuery = append(rep.PerQuery, [3]float64{on, sn, ob})
+		rep.record(j.Kind, ndcg, ap)
 	}
+	rep.average()
+	return rep, nil
+}
+
+// rankThree ranks query's top k by the engine, the stock baseline and the
+// title floor, in that order.
+func (e *Engine) rankThree(ctx context.Context, query string, k int) ([3][]int64, error) {
+	ours, err := e.Rank(ctx, query, k)
+	if err != nil {
+		return [3][]int64{}, fmt.Errorf("query %q: %w", query, err)
+	}
+	stock, err := e.c.StockRank(ctx, query, k)
+	if err != nil {
+		return [3][]int64{}, fmt.Errorf("stock baseline %q: %w", query, err)
+	}
+	base, err := e.c.BaselineRank(ctx, query, k)
+	if err != nil {
+		return [3][]int64{}, fmt.Errorf("baseline %q: %w", query, err)
+	}
+	return [3][]int64{ours, stock, base}, nil
+}
+
+// record adds one query's nDCG and AP (ours, stock, floor) to the sums
+// overall and of its kind.
+func (rep *EvalReport) record(kind string, ndcg, ap [3]float64) {
+	add := func(s *Scores, ndcg, ap float64) { s.NDCG += ndcg; s.MAP += ap; s.Queries++ }
+	add(&rep.Ours, ndcg[0], ap[0])
+	add(&rep.Stock, ndcg[1], ap[1])
+	add(&rep.Baseline, ndcg[2], ap[2])
+	byKind := rep.ByKind[kind]
+	for i := range byKind {
+		add(&byKind[i], ndcg[i], ap[i])
+	}
+	rep.ByKind[kind] = byKind
+	rep.PerQuery = append(rep.PerQuery, ndcg)
+}
+
+// average turns the sums into means over the queries.
+func (rep *EvalReport) average() {
 	mean := func(s *Scores) {
 		if s.Queries > 0 {
 			s.NDCG /= float64(s.Queries)
@@ -262,5 +283,4 @@ func (e *Engine) Evaluate(ctx context.Context, catalog []stylegraph.Product, js 
 		mean(&s[2])
 		rep.ByKind[kind] = s
 	}
-	return rep, nil
 }

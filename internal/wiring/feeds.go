@@ -38,6 +38,7 @@ func (d *Deps) FeedConsumer() ingest.Handler {
 	return feeds.New(d.Graph, d.Redis, nil, nil, d.FeedConfig(), d.Log)
 }
 
+// FeedConfig is feeds.Config as the configuration sets it.
 func (d *Deps) FeedConfig() feeds.Config {
 	fc := d.Cfg.Feed
 	return feeds.Config{

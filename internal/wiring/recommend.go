@@ -44,6 +44,7 @@ func (d *Deps) RecsCache() *recommend.Cache {
 	return d.recsCache
 }
 
+// RecsConfig is recommend.Config as the configuration sets it.
 func (d *Deps) RecsConfig() recommend.Config {
 	r := d.Cfg.Recs
 	return recommend.Config{
