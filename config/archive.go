@@ -1,7 +1,6 @@
 package config
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -43,16 +42,4 @@ func (r *reader) archive() Archive {
 		r.fail("ARCHIVER_GROUP", a.Group, "must be a name without spaces")
 	}
 	return a
-}
-
-func (r *reader) bool(name string, def bool) bool {
-	v, ok := r.lookup(name)
-	if !ok || v == "" {
-		return def
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		r.fail(name, v, "must be true or false")
-	}
-	return b
 }

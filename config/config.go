@@ -6,6 +6,7 @@ package config
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -303,28 +304,42 @@ func (r *reader) list(name string) []string {
 	return out
 }
 
-func (r *reader) int(name string, def int) int {
+// value reads name with parse, def when it is unset or empty; a value parse
+// refuses fails the configuration with problem.
+func value[T any](r *reader, name string, def T, parse func(string) (T, error), problem string) T {
 	v, ok := r.lookup(name)
 	if !ok || v == "" {
 		return def
 	}
-	n, err := strconv.Atoi(v)
+	x, err := parse(v)
 	if err != nil {
-		r.fail(name, v, "must be an integer")
+		r.fail(name, v, problem)
 	}
-	return n
+	return x
+}
+
+func (r *reader) int(name string, def int) int {
+	return value(r, name, def, strconv.Atoi, "must be an integer")
+}
+
+func (r *reader) bool(name string, def bool) bool {
+	return value(r, name, def, strconv.ParseBool, "must be true or false")
+}
+
+func (r *reader) float(name string, def float64) float64 {
+	return value(r, name, def, func(v string) (float64, error) { return strconv.ParseFloat(v, 64) }, "must be a number")
 }
 
 func (r *reader) duration(name string, def time.Duration) time.Duration {
-	v, ok := r.lookup(name)
-	if !ok || v == "" {
-		return def
-	}
+	return value(r, name, def, positiveDuration, "must be a positive duration such as 15s")
+}
+
+func positiveDuration(v string) (time.Duration, error) {
 	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		r.fail(name, v, "must be a positive duration such as 15s")
+	if err == nil && d <= 0 {
+		err = errors.New("not positive")
 	}
-	return d
+	return d, err
 }
 
 func (r *reader) hostPort(name, v string) {

@@ -74,18 +74,6 @@ func (r *reader) feed() Feed {
 	return f
 }
 
-func (r *reader) float(name string, def float64) float64 {
-	v, ok := r.lookup(name)
-	if !ok || v == "" {
-		return def
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		r.fail(name, v, "must be a number")
-	}
-	return f
-}
-
 // between fails when n is outside lo..hi.
 func (r *reader) between(name string, n, lo, hi int) {
 	if n < lo || n > hi {
