@@ -329,6 +329,16 @@ func parseID(field, s string) (int64, error) {
 	return id, nil
 }
 
+// idAndPrice parses a row's ID and price from the named columns.
+func idAndPrice(col func(string) string, idCol, priceCol string) (int64, float64, error) {
+	id, err := parseID(idCol, col(idCol))
+	if err != nil {
+		return 0, 0, err
+	}
+	price, err := parsePrice(priceCol, col(priceCol))
+	return id, price, err
+}
+
 func parsePrice(field, s string) (float64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -416,11 +426,7 @@ func brandFromName(name, colour string) string {
 }
 
 func myntraRow(col func(string) string) (stylegraph.Product, error) {
-	id, err := parseID("ProductID", col("ProductID"))
-	if err != nil {
-		return stylegraph.Product{}, err
-	}
-	price, err := parsePrice("Price (INR)", col("Price (INR)"))
+	id, price, err := idAndPrice(col, "ProductID", "Price (INR)")
 	if err != nil {
 		return stylegraph.Product{}, err
 	}
@@ -441,11 +447,7 @@ func myntraRow(col func(string) string) (stylegraph.Product, error) {
 }
 
 func ownRow(col func(string) string) (stylegraph.Product, error) {
-	id, err := parseID("id", col("id"))
-	if err != nil {
-		return stylegraph.Product{}, err
-	}
-	price, err := parsePrice("price", col("price"))
+	id, price, err := idAndPrice(col, "id", "price")
 	if err != nil {
 		return stylegraph.Product{}, err
 	}
