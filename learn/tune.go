@@ -211,39 +211,8 @@ func Train(d Data, cfg Config) (*Trained, error) {
 		fmt.Fprintf(cfg.Progress, "tune: %-46s validation NDCG@%d %.4f\n", name, cfg.K, n)
 		return n
 	}
-	// Item-kNN.
-	bestKNN, bestKNNScore := KNNConfig{}, -1.0
-	for _, kc := range cfg.KNN {
-		if n := score(kc.String(), TrainKNN(v.Train, kc, cfg.Workers)); n > bestKNNScore {
-			bestKNN, bestKNNScore = kc, n
-		}
-	}
-	rep.KNN = bestKNN
-	// The collaborative model: the best of ALS, EASE and the kNN above.
-	rep.Model = bestKNN.String()
-	bestModel := bestKNNScore
-	bestALS, bestEASE := -1.0, -1.0
-	for _, ac := range cfg.ALS {
-		n := score(ac.String(), TrainALS(v.Train, ac, cfg.Workers))
-		if n > bestALS {
-			bestALS, rep.BestALS = n, &ac
-		}
-		if n > bestModel {
-			rep.Model, bestModel, rep.ALS, rep.EASE = ac.String(), n, &ac, nil
-		}
-	}
-	for _, ec := range cfg.EASE {
-		e, err := TrainEASE(v.Train, ec)
-		if err != nil {
-			return nil, err
-		}
-		n := score(ec.String(), e)
-		if n > bestEASE {
-			bestEASE, rep.BestEASE = n, &ec
-		}
-		if n > bestModel {
-			rep.Model, bestModel, rep.ALS, rep.EASE = ec.String(), n, nil, &ec
-		}
+	if err := tuneModels(v.Train, cfg, &rep, score); err != nil {
+		return nil, err
 	}
 	fmt.Fprintf(cfg.Progress, "tune: model = %s\n", rep.Model)
 
@@ -252,13 +221,7 @@ func Train(d Data, cfg Config) (*Trained, error) {
 	rep.Params, rep.NDCG = tuneBlend(&Blend{M: v.Train, Sources: vs.all, Now: d.Now, Candidates: cfg.Candidates}, v, cfg)
 	fmt.Fprintf(cfg.Progress, "tune: blend %s validation NDCG@%d %.4f\n", rep.Params, cfg.K, rep.NDCG)
 	if vs.social != nil && !cfg.SkipCFOnly {
-		cf := map[string]Scorer{}
-		for src, sc := range vs.all {
-			if src != SourceSocial {
-				cf[src] = sc
-			}
-		}
-		p, n := tuneBlend(&Blend{M: v.Train, Sources: cf, Now: d.Now, Candidates: cfg.Candidates}, v, cfg)
+		p, n := tuneBlend(&Blend{M: v.Train, Sources: withoutSocial(vs.all), Now: d.Now, Candidates: cfg.Candidates}, v, cfg)
 		rep.CFOnly, rep.CFOnlyNDCG = &p, n
 		fmt.Fprintf(cfg.Progress, "tune: blend without social %s validation NDCG@%d %.4f\n", p, cfg.K, n)
 	}
@@ -269,13 +232,7 @@ func Train(d Data, cfg Config) (*Trained, error) {
 	t.KNN, t.Model, t.Pop, t.Social, t.ALS, t.EASE = full.knn, full.model, full.pop, full.social, full.als, full.ease
 	t.Blend = &Blend{M: d.M, Sources: full.all, Params: rep.Params, Now: d.Now, Candidates: cfg.Candidates}
 	if rep.CFOnly != nil {
-		cf := map[string]Scorer{}
-		for src, sc := range full.all {
-			if src != SourceSocial {
-				cf[src] = sc
-			}
-		}
-		t.CFOnly = &Blend{M: d.M, Sources: cf, Params: *rep.CFOnly, Now: d.Now, Candidates: cfg.Candidates}
+		t.CFOnly = &Blend{M: d.M, Sources: withoutSocial(full.all), Params: *rep.CFOnly, Now: d.Now, Candidates: cfg.Candidates}
 	}
 	if cfg.RefitAll {
 		if t.ALS == nil && rep.BestALS != nil {
@@ -287,6 +244,57 @@ func Train(d Data, cfg Config) (*Trained, error) {
 	}
 	t.Report.Took = time.Since(start)
 	return t, nil
+}
+
+// tuneModels scores each configured item-kNN, ALS and EASE on the
+// validation split (score records the trial) and sets in rep the best kNN,
+// the best of each family and the collaborative model: the best of all.
+func tuneModels(train *Matrix, cfg Config, rep *Report, score func(string, Scorer) float64) error {
+	bestKNN, bestKNNScore := KNNConfig{}, -1.0
+	for _, kc := range cfg.KNN {
+		if n := score(kc.String(), TrainKNN(train, kc, cfg.Workers)); n > bestKNNScore {
+			bestKNN, bestKNNScore = kc, n
+		}
+	}
+	rep.KNN = bestKNN
+	rep.Model = bestKNN.String()
+	bestModel := bestKNNScore
+	bestALS, bestEASE := -1.0, -1.0
+	for _, ac := range cfg.ALS {
+		n := score(ac.String(), TrainALS(train, ac, cfg.Workers))
+		if n > bestALS {
+			bestALS, rep.BestALS = n, &ac
+		}
+		if n > bestModel {
+			rep.Model, bestModel, rep.ALS, rep.EASE = ac.String(), n, &ac, nil
+		}
+	}
+	for _, ec := range cfg.EASE {
+		e, err := TrainEASE(train, ec)
+		if err != nil {
+			return err
+		}
+		n := score(ec.String(), e)
+		if n > bestEASE {
+			bestEASE, rep.BestEASE = n, &ec
+		}
+		if n > bestModel {
+			rep.Model, bestModel, rep.ALS, rep.EASE = ec.String(), n, nil, &ec
+		}
+	}
+	return nil
+}
+
+// withoutSocial is the blend's sources but the social one: the
+// collaborative-only blend evaluations report.
+func withoutSocial(all map[string]Scorer) map[string]Scorer {
+	cf := map[string]Scorer{}
+	for src, sc := range all {
+		if src != SourceSocial {
+			cf[src] = sc
+		}
+	}
+	return cf
 }
 
 type fitted struct {
