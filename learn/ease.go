@@ -28,50 +28,19 @@ type EASE struct {
 
 // TrainEASE fits EASE on the Config.Head items with the most users.
 func TrainEASE(m *Matrix, cfg EASEConfig) (*EASE, error) {
-	order := make([]int32, m.Items)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sort.SliceStable(order, func(a, b int) bool {
-		ua, _ := m.Col(int(order[a]))
-		ub, _ := m.Col(int(order[b]))
-		return len(ua) > len(ub)
-	})
-	h := min(cfg.Head, m.Items)
-	for h > 0 {
-		if us, _ := m.Col(int(order[h-1])); len(us) > 0 {
-			break
-		}
-		h--
-	}
-	if h == 0 {
+	head := headItems(m, cfg.Head)
+	if len(head) == 0 {
 		return nil, errors.New("ease: no engaged items")
 	}
-	e := &EASE{Config: cfg, Head: append([]int32(nil), order[:h]...), pos: make([]int32, m.Items)}
+	h := len(head)
+	e := &EASE{Config: cfg, Head: head, pos: make([]int32, m.Items)}
 	for i := range e.pos {
 		e.pos[i] = -1
 	}
 	for a, i := range e.Head {
 		e.pos[i] = int32(a)
 	}
-	g := make([]float64, h*h)
-	var rowPos []int32
-	var rowW []float64
-	for u := 0; u < m.Users; u++ {
-		items, ws, _ := m.Row(u)
-		rowPos, rowW = rowPos[:0], rowW[:0]
-		for k, i := range items {
-			if p := e.pos[i]; p >= 0 {
-				rowPos = append(rowPos, p)
-				rowW = append(rowW, float64(ws[k]))
-			}
-		}
-		for x, a := range rowPos {
-			for y, b := range rowPos {
-				g[int(a)*h+int(b)] += rowW[x] * rowW[y]
-			}
-		}
-	}
+	g := e.gram(m)
 	for a := 0; a < h; a++ {
 		g[a*h+a] += cfg.Lambda
 	}
@@ -94,6 +63,53 @@ func TrainEASE(m *Matrix, cfg EASEConfig) (*EASE, error) {
 		}
 	}
 	return e, nil
+}
+
+// headItems returns at most n items, those with the most users first (ties
+// in item order), leaving out items nobody engaged with.
+func headItems(m *Matrix, n int) []int32 {
+	order := make([]int32, m.Items)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ua, _ := m.Col(int(order[a]))
+		ub, _ := m.Col(int(order[b]))
+		return len(ua) > len(ub)
+	})
+	h := min(n, m.Items)
+	for h > 0 {
+		if us, _ := m.Col(int(order[h-1])); len(us) > 0 {
+			break
+		}
+		h--
+	}
+	return append([]int32(nil), order[:h]...)
+}
+
+// gram is the head items' weighted co-occurrence matrix (h×h, row-major):
+// Σ over users of w(a)·w(b).
+func (e *EASE) gram(m *Matrix) []float64 {
+	h := len(e.Head)
+	g := make([]float64, h*h)
+	var rowPos []int32
+	var rowW []float64
+	for u := 0; u < m.Users; u++ {
+		items, ws, _ := m.Row(u)
+		rowPos, rowW = rowPos[:0], rowW[:0]
+		for k, i := range items {
+			if p := e.pos[i]; p >= 0 {
+				rowPos = append(rowPos, p)
+				rowW = append(rowW, float64(ws[k]))
+			}
+		}
+		for x, a := range rowPos {
+			for y, b := range rowPos {
+				g[int(a)*h+int(b)] += rowW[x] * rowW[y]
+			}
+		}
+	}
+	return g
 }
 
 // Score implements Scorer: Σ over the user's head items of hist · B row.
