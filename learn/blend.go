@@ -119,12 +119,7 @@ func (b *Blend) sourceList(src string, u int, items []int32, hist []float32, s *
 		// Every item scores: offer them straight from the matrix-vector
 		// product, with the user's own and excluded items zeroed.
 		s.f64 = sc.scores(u, s.f64)
-		for _, i := range items {
-			s.f64[i] = 0
-		}
-		for _, i := range exclude {
-			s.f64[i] = 0
-		}
+		zeroAt(s.f64, items, exclude)
 		for i, v := range s.f64 {
 			if v := float32(v); v > 0 {
 				s.heap.offer(Neighbour{Item: int32(i), Score: v})
@@ -132,12 +127,7 @@ func (b *Blend) sourceList(src string, u int, items []int32, hist []float32, s *
 		}
 	case sparseScorer:
 		s.touched = sc.ScoreSparse(u, items, hist, s.dense, s.touched[:0])
-		for _, i := range items {
-			s.dense[i] = 0
-		}
-		for _, i := range exclude {
-			s.dense[i] = 0
-		}
+		zeroAt(s.dense, items, exclude)
 		for _, i := range s.touched {
 			if v := s.dense[i]; v > 0 {
 				s.heap.offer(Neighbour{Item: i, Score: v})
@@ -146,12 +136,7 @@ func (b *Blend) sourceList(src string, u int, items []int32, hist []float32, s *
 		}
 	default:
 		sc.Score(u, items, hist, s.dense)
-		for _, i := range items {
-			s.dense[i] = 0
-		}
-		for _, i := range exclude {
-			s.dense[i] = 0
-		}
+		zeroAt(s.dense, items, exclude)
 		for i, v := range s.dense {
 			if v > 0 {
 				s.heap.offer(Neighbour{Item: int32(i), Score: v})
@@ -167,6 +152,17 @@ func (b *Blend) sourceList(src string, u int, items []int32, hist []float32, s *
 		}
 	}
 	return out
+}
+
+// zeroAt zeroes v at the user's own items and at the excluded ones: those
+// are never candidates.
+func zeroAt[T float32 | float64](v []T, items, exclude []int32) {
+	for _, i := range items {
+		v[i] = 0
+	}
+	for _, i := range exclude {
+		v[i] = 0
+	}
 }
 
 // lists computes every source's candidate list for u.
