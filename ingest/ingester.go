@@ -126,7 +126,7 @@ func authorize(p stylegraph.Principal, e *Event) error {
 	if p.Is(stylegraph.RoleService) {
 		return nil
 	}
-	_, known := targets[e.Type]
+	known := e.Type.Known()
 	if p.Is(stylegraph.RoleGuest) && known && !guestTypes[e.Type] { // unknown types fail validation
 		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",
 			Message: fmt.Sprintf("guests record views, likes, hides and searches; %s needs a signed-in user", e.Type)}
