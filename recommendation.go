@@ -49,15 +49,36 @@ type RecommendationPage struct {
 	Next  int
 }
 
+// The recommendation defaults: RecParams.WithDefaults, recommend.DefaultConfig
+// and the RECS_* settings of config all read them, so they agree.
+const (
+	// DefaultRecHalfLife is how fast engagement loses weight.
+	DefaultRecHalfLife = 14 * 24 * time.Hour
+	// DefaultRecWindow bounds how far back social and trending look.
+	DefaultRecWindow = 30 * 24 * time.Hour
+	// DefaultRecLimit caps the candidates one recommender returns.
+	DefaultRecLimit = 50
+)
+
+// RecSources are the sources the online blend draws from, in the order
+// reasons are listed on ties; RECS_WEIGHTS may name only these.
+var RecSources = []string{ReasonSocial, ReasonCollaborative, ReasonInterest, ReasonTrending}
+
+// DefaultRecWeights returns the blend weight of each source when none is set
+// (a fresh map the caller may change).
+func DefaultRecWeights() map[string]float64 {
+	return map[string]float64{ReasonCollaborative: 1, ReasonSocial: 1, ReasonInterest: 0.2, ReasonTrending: 0.1}
+}
+
 // RecParams tune one recommender call. Zero values take the defaults below.
 type RecParams struct {
 	// Now is the reference time for recency; evaluations replay the past.
 	Now time.Time
-	// HalfLife is how fast engagement loses weight (default 14 days).
+	// HalfLife is how fast engagement loses weight (default DefaultRecHalfLife).
 	HalfLife time.Duration
-	// Window bounds how far back social and trending look (default 30 days).
+	// Window bounds how far back social and trending look (default DefaultRecWindow).
 	Window time.Duration
-	// Limit caps the candidates returned (default 50).
+	// Limit caps the candidates returned (default DefaultRecLimit).
 	Limit int
 	// Neighbours is how many similar shoppers collaborative reads (default 50).
 	Neighbours int
@@ -119,13 +140,13 @@ func (p RecParams) WithDefaults() RecParams {
 	}
 	p.Now = p.Now.UTC()
 	if p.HalfLife <= 0 {
-		p.HalfLife = 14 * 24 * time.Hour
+		p.HalfLife = DefaultRecHalfLife
 	}
 	if p.Window <= 0 {
-		p.Window = 30 * 24 * time.Hour
+		p.Window = DefaultRecWindow
 	}
 	if p.Limit <= 0 {
-		p.Limit = 50
+		p.Limit = DefaultRecLimit
 	}
 	if p.Neighbours <= 0 {
 		p.Neighbours = 50

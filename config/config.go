@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stylegraph/stylegraph"
 )
 
 // Config is every setting the binary reads.
@@ -109,7 +111,7 @@ type Recs struct {
 }
 
 // RecSources are the sources RECS_WEIGHTS may name.
-var RecSources = []string{"collaborative", "social", "interest", "trending"}
+var RecSources = stylegraph.RecSources
 
 // devJWTSecret is only accepted when STYLEGRAPH_ENV is "dev" (the default), so
 // a production deployment must set its own.
@@ -218,11 +220,11 @@ func (r *reader) readSecrets(c *Config) {
 // recs reads the RECS_* variables and FEED_RECS_EVERY.
 func (r *reader) recs() Recs {
 	c := Recs{
-		Weights:        r.weights("RECS_WEIGHTS", "collaborative=1,social=1,interest=0.2,trending=0.1"),
+		Weights:        r.weights("RECS_WEIGHTS", stylegraph.DefaultRecWeights()),
 		MaxPerBrand:    r.int("RECS_MAX_PER_BRAND", 3),
 		MaxPerCategory: r.int("RECS_MAX_PER_CATEGORY", 4),
-		HalfLife:       r.duration("RECS_HALF_LIFE", 14*24*time.Hour),
-		Window:         r.duration("RECS_WINDOW", 30*24*time.Hour),
+		HalfLife:       r.duration("RECS_HALF_LIFE", stylegraph.DefaultRecHalfLife),
+		Window:         r.duration("RECS_WINDOW", stylegraph.DefaultRecWindow),
 		SimilarMaxAge:  r.duration("RECS_SIMILAR_MAX_AGE", 7*24*time.Hour),
 		CachePrefix:    r.str("RECS_CACHE_PREFIX", "stylegraph:recs:"),
 		CacheTTL:       r.duration("RECS_CACHE_TTL", 6*time.Hour),
@@ -365,9 +367,12 @@ func (r *reader) url(name, v string, schemes ...string) {
 }
 
 // weights reads "name=weight,…" where every name is a recommendation source
-// and every weight a non-negative number.
-func (r *reader) weights(name, def string) map[string]float64 {
-	v := r.str(name, def)
+// and every weight a non-negative number; unset, it is def.
+func (r *reader) weights(name string, def map[string]float64) map[string]float64 {
+	v, ok := r.lookup(name)
+	if !ok || v == "" {
+		return def
+	}
 	out := map[string]float64{}
 	for _, pair := range strings.Split(v, ",") {
 		k, w, found := strings.Cut(strings.TrimSpace(pair), "=")

@@ -1,4 +1,5 @@
-// Products, tags or brands by time-decayed engagement in the window
+// Products, tags or brands by time-decayed engagement (graph.trendScore, as
+// rec_trending) in the window
 // [$since, $now), with the raw engagement of the window before it for the
 // change, weighted by kind ($weights, the engagement scale); half-life
 // $halfLife (seconds).

@@ -1,4 +1,5 @@
-// Trending overall: engagement since $since weighted by kind ($weights, the
+// Trending overall (the score is graph.trendScore's, shared with
+// insights_trending): engagement since $since weighted by kind ($weights, the
 // engagement scale), each decayed with half-life $halfLife (seconds) before $now. Each
 // kind reads at most its $scan most recent edges, newest first through the
 // relationship indexes on LIKED.at, VIEWED.last, CARTED.last and

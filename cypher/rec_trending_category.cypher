@@ -1,4 +1,5 @@
-// Trending in one category (with its subcategories): as rec_trending, but
+// Trending in one category (with its subcategories): as rec_trending (same
+// score, graph.trendScore), but
 // starting from up to $products of the category's products (storage order)
 // and reading at most $perProduct recent edges of each kind per product.
 // $category, $since, $now, $weights, $halfLife (seconds), $products, $perProduct, $limit

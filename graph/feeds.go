@@ -111,7 +111,8 @@ func (s *Store) TimelineBefore(ctx context.Context, userID, before int64, limit 
 }
 
 // TrendingFeedIDs returns up to limit posts since the given time ranked by
-// likes and comments.
+// likes and comments. Posts are not products: this is not trendScore's
+// ranking, which weighs shoppers' engagement with products.
 func (s *Store) TrendingFeedIDs(ctx context.Context, since time.Time, limit int) ([]int64, error) {
 	res, err := s.runNamed(ctx, "trending_posts", map[string]any{"since": since.UTC(), "limit": limit})
 	if err != nil {

@@ -26,11 +26,10 @@ func (s *Store) Influencers(ctx context.Context, since time.Time, limit int) ([]
 // change against the window of the same length before it.
 func (s *Store) Trending(ctx context.Context, f stylegraph.TrendFilter) ([]stylegraph.Trend, error) {
 	window := f.Now.Sub(f.Since)
-	res, err := s.runNamed(ctx, "insights_trending", map[string]any{
-		"kind": f.Kind, "category": nullable(f.Category), "since": f.Since.UTC(), "prevSince": f.Since.Add(-window).UTC(),
-		"now": f.Now.UTC(), "halfLife": f.HalfLifeHours * 3600, "weights": stylegraph.EngagementWeights.Params(), "limit": f.Limit,
-		"windowSeconds": window.Seconds(), "buckets": stylegraph.TrendBuckets,
-	})
+	params := trendScore(f.Since, f.Now, time.Duration(f.HalfLifeHours*float64(time.Hour)))
+	params["kind"], params["category"], params["prevSince"], params["limit"] = f.Kind, nullable(f.Category), f.Since.Add(-window).UTC(), f.Limit
+	params["windowSeconds"], params["buckets"] = window.Seconds(), stylegraph.TrendBuckets
+	res, err := s.runNamed(ctx, "insights_trending", params)
 	if err != nil {
 		return nil, err
 	}

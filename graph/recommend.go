@@ -206,9 +206,8 @@ const (
 // included).
 func (s *Store) TrendingProducts(ctx context.Context, category string, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
-	params := map[string]any{"now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(), "limit": p.Limit,
-		"weights": stylegraph.EngagementWeights.Params(),
-		"scan":    trendingScan, "products": trendingProducts, "perProduct": trendingPerProduct}
+	params := trendScore(p.Now.Add(-p.Window), p.Now, p.HalfLife)
+	params["limit"], params["scan"], params["products"], params["perProduct"] = p.Limit, trendingScan, trendingProducts, trendingPerProduct
 	name := "rec_trending"
 	if category != "" {
 		name, params["category"] = "rec_trending_category", category

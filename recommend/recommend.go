@@ -38,7 +38,7 @@ type Graph interface {
 }
 
 // Sources the blend draws from, in the order reasons are listed on ties.
-var Sources = []string{stylegraph.ReasonSocial, stylegraph.ReasonCollaborative, stylegraph.ReasonInterest, stylegraph.ReasonTrending}
+var Sources = stylegraph.RecSources
 
 // Config tunes the blend.
 type Config struct {
@@ -79,11 +79,11 @@ type Config struct {
 // DefaultConfig is the configuration when nothing is set.
 func DefaultConfig() Config {
 	return Config{
-		Weights:        map[string]float64{stylegraph.ReasonCollaborative: 1, stylegraph.ReasonSocial: 1, stylegraph.ReasonInterest: 0.2, stylegraph.ReasonTrending: 0.1},
+		Weights:        stylegraph.DefaultRecWeights(),
 		MaxPerBrand:    3,
 		MaxPerCategory: 4,
-		HalfLife:       14 * 24 * time.Hour,
-		Window:         30 * 24 * time.Hour,
+		HalfLife:       stylegraph.DefaultRecHalfLife,
+		Window:         stylegraph.DefaultRecWindow,
 		SimilarMaxAge:  7 * 24 * time.Hour,
 		IgnoreAfter:    3,
 	}
