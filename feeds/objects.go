@@ -1,0 +1,152 @@
+package feeds
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/stylegraph/stylegraph"
+)
+
+// tombstone marks the cached object of a deleted post.
+const tombstone = "gone"
+
+// setObject stores a feed object unless the post was deleted meanwhile.
+var setObject = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`)
+
+// refresh renders a feed object from the graph and caches it; this is how
+// likes and comments update the stored object. ENOTFOUND when the post is gone.
+func (s *Service) refresh(ctx context.Context, fid int64) (stylegraph.Feed, error) {
+	fs, err := s.g.FeedItems(ctx, []int64{fid}, s.cfg.RecentLikes, s.cfg.RecentComments)
+	if err != nil {
+		return stylegraph.Feed{}, fmt.Errorf("render feed item %d: %w", fid, err)
+	}
+	if len(fs) == 0 {
+		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "feed item %d not found", fid)
+	}
+	if _, err := s.store(ctx, fs); err != nil {
+		return stylegraph.Feed{}, err
+	}
+	return fs[0], nil
+}
+
+// storedFeed is a feed object as cached: the Feed without the fields that
+// depend on the reader, which reads splice in.
+type storedFeed struct {
+	ID           int64                `json:"ID"`
+	CreatedAt    time.Time            `json:"createdDate"`
+	User         stylegraph.User      `json:"user"`
+	Post         stylegraph.Post      `json:"post"`
+	Likes        []stylegraph.User    `json:"like"`
+	Comments     []stylegraph.Comment `json:"comment"`
+	LikeCount    int64                `json:"likeCount"`
+	CommentCount int64                `json:"commentCount"`
+}
+
+// store caches rendered feed objects in one round trip and returns them
+// encoded.
+func (s *Service) store(ctx context.Context, fs []stylegraph.Feed) (map[int64][]byte, error) {
+	out := make(map[int64][]byte, len(fs))
+	pipe := s.r.Pipeline()
+	for _, f := range fs {
+		b, err := json.Marshal(storedFeed{
+			ID: f.ID, CreatedAt: f.CreatedAt, User: f.User, Post: f.Post, Likes: f.Likes, Comments: f.Comments,
+			LikeCount: f.LikeCount, CommentCount: f.CommentCount,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("encode feed item %d: %w", f.ID, err)
+		}
+		out[f.ID] = b
+		setObject.Eval(ctx, pipe, []string{s.objectKey(f.ID)}, b, s.cfg.ObjectTTL.Milliseconds(), tombstone)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("cache feed objects: %w", err)
+	}
+	return out, nil
+}
+
+// objects returns the cached feed objects for the IDs, decoded, rendering
+// misses from the graph. Deleted items are left out.
+func (s *Service) objects(ctx context.Context, fids []int64) (map[int64]stylegraph.Feed, error) {
+	out := map[int64]stylegraph.Feed{}
+	if len(fids) == 0 {
+		return out, nil
+	}
+	pipe := s.r.Pipeline()
+	vals := s.queueMGet(ctx, pipe, s.objectKeys(fids))
+	if err := execIgnoringNil(ctx, pipe); err != nil {
+		return nil, fmt.Errorf("read feed objects: %w", err)
+	}
+	raws, unknown, err := s.rawObjects(ctx, fids, vals())
+	if err != nil {
+		return nil, err
+	}
+	if len(unknown) > 0 {
+		// Unknown is not deleted: callers must not answer "not found".
+		return nil, &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "graph database unavailable"}
+	}
+	for id, raw := range raws {
+		var f stylegraph.Feed
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return nil, fmt.Errorf("decode feed item %d: %w", id, err)
+		}
+		out[id] = f
+	}
+	return out, nil
+}
+
+func (s *Service) objectKeys(fids []int64) []string {
+	keys := make([]string, len(fids))
+	for i, id := range fids {
+		keys[i] = s.objectKey(id)
+	}
+	return keys
+}
+
+// rawObjects turns MGET results into encoded feed objects, rendering (and
+// caching) the misses from the graph; tombstoned and vanished items are left
+// out. Cached objects are passed on as they are, never decoded.
+func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (objs map[int64][]byte, unknown map[int64]bool, err error) {
+	out := make(map[int64][]byte, len(fids))
+	var miss []int64
+	for i, v := range vals {
+		str, ok := v.(string)
+		switch {
+		case !ok || len(str) < 2 || str[0] != '{' || str[len(str)-1] != '}':
+			if str != tombstone {
+				miss = append(miss, fids[i])
+			}
+		default:
+			out[fids[i]] = []byte(str)
+		}
+	}
+	if len(miss) > 0 {
+		gctx, cancel := graphShare(ctx)
+		fs, err := s.g.FeedItems(gctx, miss, s.cfg.RecentLikes, s.cfg.RecentComments)
+		cancel()
+		if s.degrade(ctx, err) {
+			unknown = make(map[int64]bool, len(miss))
+			for _, id := range miss {
+				unknown[id] = true
+			}
+			return out, unknown, nil
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("render feed items: %w", err)
+		}
+		stored, err := s.store(ctx, fs)
+		if err != nil {
+			return nil, nil, err
+		}
+		for id, b := range stored {
+			out[id] = b
+		}
+	}
+	return out, nil, nil
+}
