@@ -7,41 +7,47 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// reasonFor writes the readable reason a source gives for a candidate.
+// reasonFor writes the readable reason a source gives for a candidate, as
+// the source registered it (recommenders.go).
 func reasonFor(source string, c stylegraph.Candidate) stylegraph.Reason {
-	switch source {
-	case stylegraph.ReasonCollaborative:
-		if c.Because != nil {
-			return stylegraph.Reason{Kind: source, Text: fmt.Sprintf("because you liked %s", c.Because.Title)}
-		}
-		if c.Count <= 1 {
-			return stylegraph.Reason{Kind: source, Text: "liked by a shopper with similar taste"}
-		}
-		return stylegraph.Reason{Kind: source, Text: fmt.Sprintf("liked by %d shoppers with similar taste", c.Count)}
-	case stylegraph.ReasonSocial:
-		return socialReason(c)
-	case stylegraph.ReasonInterest:
-		if len(c.Matched) == 0 {
-			return stylegraph.Reason{Kind: source, Text: "matches your interests"}
-		}
-		m := c.Matched[0]
-		switch m.Kind {
-		case "brand":
-			return stylegraph.Reason{Kind: source, Text: fmt.Sprintf("from %s, a brand you like", m.Name)}
-		case "category":
-			return stylegraph.Reason{Kind: source, Text: fmt.Sprintf("in %s, a category you like", m.Name)}
-		default:
-			return stylegraph.Reason{Kind: source, Text: fmt.Sprintf("because you like %s", m.Name)}
-		}
-	case stylegraph.ReasonTrending:
-		if c.Category != "" {
-			return stylegraph.Reason{Kind: source, Text: "trending in " + leaf(c.Category)}
-		}
-		return stylegraph.Reason{Kind: source, Text: "trending now"}
-	case stylegraph.ReasonSimilar:
-		return stylegraph.Reason{Kind: source, Text: similarText(c.Similar)}
+	if r, ok := recommenders[source]; ok && r.reason != nil {
+		reason := r.reason(c)
+		reason.Kind = source
+		return reason
 	}
 	return stylegraph.Reason{Kind: source, Text: "recommended for you"}
+}
+
+func collaborativeReason(c stylegraph.Candidate) string {
+	if c.Because != nil {
+		return fmt.Sprintf("because you liked %s", c.Because.Title)
+	}
+	if c.Count <= 1 {
+		return "liked by a shopper with similar taste"
+	}
+	return fmt.Sprintf("liked by %d shoppers with similar taste", c.Count)
+}
+
+func interestReason(c stylegraph.Candidate) string {
+	if len(c.Matched) == 0 {
+		return "matches your interests"
+	}
+	m := c.Matched[0]
+	switch m.Kind {
+	case "brand":
+		return fmt.Sprintf("from %s, a brand you like", m.Name)
+	case "category":
+		return fmt.Sprintf("in %s, a category you like", m.Name)
+	default:
+		return fmt.Sprintf("because you like %s", m.Name)
+	}
+}
+
+func trendingReason(c stylegraph.Candidate) string {
+	if c.Category != "" {
+		return "trending in " + leaf(c.Category)
+	}
+	return "trending now"
 }
 
 var verbs = map[string]string{"liked": "liked by", "bought": "bought by", "posted": "in a post by"}

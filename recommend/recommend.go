@@ -715,41 +715,42 @@ func (s *Service) Rank(ctx context.Context, userID int64, now time.Time, n int) 
 	return blend(lists, weights), nil
 }
 
-// source runs one recommender. Collaborative adds the precomputed item
-// similarity (when fresh) to live co-engagement.
+// source runs one registered recommender (recommenders.go).
 func (s *Service) source(ctx context.Context, cfg Config, src string, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
-	switch src {
-	case stylegraph.ReasonCollaborative:
-		ip := p
-		ip.FreshSince = p.Now.Add(-cfg.SimilarMaxAge)
-		if cfg.SimilarMaxAge <= 0 {
-			ip.FreshSince = time.Time{}
-		}
-		// Both are bounded; run them side by side.
-		var (
-			users []stylegraph.Candidate
-			uerr  error
-			done  = make(chan struct{})
-		)
-		go func() {
-			defer close(done)
-			users, uerr = s.g.Collaborative(ctx, userID, p)
-		}()
-		items, err := s.g.ItemBased(ctx, userID, ip)
-		<-done
-		if err != nil {
-			return nil, err
-		}
-		if uerr != nil {
-			return nil, uerr
-		}
-		return mergeCollaborative(items, users), nil
-	case stylegraph.ReasonSocial:
-		return s.g.Social(ctx, userID, p)
-	case stylegraph.ReasonInterest:
-		return s.g.Interest(ctx, userID, p)
+	r, ok := recommenders[src]
+	if !ok || r.fetch == nil {
+		return nil, fmt.Errorf("unknown source %q", src)
 	}
-	return nil, fmt.Errorf("unknown source %q", src)
+	return r.fetch(ctx, s, cfg, userID, p)
+}
+
+// collaborative adds the precomputed item similarity (when fresh) to live
+// co-engagement.
+func collaborative(ctx context.Context, s *Service, cfg Config, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
+	ip := p
+	ip.FreshSince = p.Now.Add(-cfg.SimilarMaxAge)
+	if cfg.SimilarMaxAge <= 0 {
+		ip.FreshSince = time.Time{}
+	}
+	// Both are bounded; run them side by side.
+	var (
+		users []stylegraph.Candidate
+		uerr  error
+		done  = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		users, uerr = s.g.Collaborative(ctx, userID, p)
+	}()
+	items, err := s.g.ItemBased(ctx, userID, ip)
+	<-done
+	if err != nil {
+		return nil, err
+	}
+	if uerr != nil {
+		return nil, uerr
+	}
+	return mergeCollaborative(items, users), nil
 }
 
 // mergeCollaborative adds the item-based and the user-based lists, each
