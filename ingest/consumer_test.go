@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/ingest/ingesttest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
@@ -145,7 +146,7 @@ func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 	if err := l.Append(ctx, evs[:4]); err != nil {
 		t.Fatal(err)
 	}
-	writer := ingest.NewGraphWriter(g)
+	writer := graph.NewEventWriter(g)
 
 	// The first consumer applies its batch, then dies before acknowledging.
 	applied := make(chan struct{})

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/ingest/ingesttest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
@@ -157,7 +158,7 @@ func TestInjectionLookingTextStaysData(t *testing.T) {
 	if got := msgs[1].Event.Data.Text; got != comment {
 		t.Errorf("comment text = %q, want %q", got, comment)
 	}
-	if err := ingest.NewGraphWriter(g).Handle(ctx, []ingest.Event{msgs[0].Event, msgs[1].Event}); err != nil {
+	if err := graph.NewEventWriter(g).Handle(ctx, []ingest.Event{msgs[0].Event, msgs[1].Event}); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := g.Inspect(ctx, `MATCH (:User {id: $u})-[:FOLLOWS]->(t:Tag) RETURN t.name AS name`, map[string]any{"u": user})

@@ -376,7 +376,7 @@ func applyAll(ctx context.Context, rdb redis.UniversalClient, g *graph.Store, st
 		}
 	}
 	const group = "bench-graph-writer"
-	c := ingest.NewConsumer(log, group, "bench", ingest.NewGraphWriter(g), ingest.ConsumerOptions{
+	c := ingest.NewConsumer(log, group, "bench", graph.NewEventWriter(g), ingest.ConsumerOptions{
 		BatchSize: batch, Block: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	runCtx, stop := context.WithCancel(ctx)

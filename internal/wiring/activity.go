@@ -3,6 +3,7 @@ package wiring
 import (
 	"context"
 
+	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/ingest/sqsstream"
@@ -71,7 +72,7 @@ func (d *Deps) SearchStats() *insights.SearchStats {
 // then drops the precomputed recommendations of the shoppers whose taste the
 // batch changed, so their next request ranks from the graph as it is now.
 func (d *Deps) GraphWriter() ingest.Handler {
-	w, recs := ingest.NewGraphWriter(d.Graph), d.RecsCache()
+	w, recs := graph.NewEventWriter(d.Graph), d.RecsCache()
 	return ingest.HandlerFunc(func(ctx context.Context, events []ingest.Event) error {
 		if err := w.Handle(ctx, events); err != nil {
 			return err
