@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,23 +19,14 @@ import (
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
-
-// bearerFor returns the Authorization header of a token for uid with role.
-func bearerFor(t *testing.T, d *deps, uid int64, role stylegraph.Role) map[string]string {
-	t.Helper()
-	return map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, uid, role)}
-}
 
 // serviceKey returns the header of one configured service API key.
 func serviceKey(t *testing.T, d *deps) map[string]string {
 	t.Helper()
-	for k := range d.Cfg.APIKeys {
-		return map[string]string{"X-API-Key": k}
-	}
-	t.Fatal("no service API key configured (STYLEGRAPH_API_KEYS)")
-	return nil
+	return map[string]string{"X-API-Key": e2e.ServiceKey(t, d.Cfg)}
 }
 
 // drain waits until the consumer group has acknowledged everything in the
@@ -74,9 +64,9 @@ func TestForgedPostLifecycleEventsAreRefused(t *testing.T) {
 	if err := d.Graph.FollowUsers(ctx, []graph.Follow{{From: follower, To: victim, At: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	asVictim, asFollower := bearerFor(t, d, victim, stylegraph.RoleShopper), bearerFor(t, d, follower, stylegraph.RoleShopper)
+	asVictim, asFollower := e2e.Bearer(t, d.Cfg.JWTSecret, victim, stylegraph.RoleShopper), e2e.Bearer(t, d.Cfg.JWTSecret, follower, stylegraph.RoleShopper)
 	var p stylegraph.Feed
-	if code := post(t, base+"/v1/posts", asVictim, `{"title":"my look","tags":["linen"]}`, &p); code != http.StatusCreated {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", asVictim, `{"title":"my look","tags":["linen"]}`, &p); code != http.StatusCreated {
 		t.Fatalf("create post = %d", code)
 	}
 	startWorker(t, d)
@@ -90,16 +80,16 @@ func TestForgedPostLifecycleEventsAreRefused(t *testing.T) {
 	asAuthor := fmt.Sprintf(`{"type":"post_deleted","userId":%d,"target":{"kind":"post","id":%d},"data":{"authorId":%d}}`, attacker, p.Post.ID, victim)
 	created := fmt.Sprintf(`{"type":"post_created","target":{"kind":"post","id":%d}}`, p.Post.ID)
 	callers := map[string]map[string]string{
-		"shopper":      bearerFor(t, d, attacker, stylegraph.RoleShopper),
-		"merchandiser": bearerFor(t, d, attacker, stylegraph.RoleMerchandiser),
-		"admin":        bearerFor(t, d, attacker, stylegraph.RoleAdmin),
+		"shopper":      e2e.Bearer(t, d.Cfg.JWTSecret, attacker, stylegraph.RoleShopper),
+		"merchandiser": e2e.Bearer(t, d.Cfg.JWTSecret, attacker, stylegraph.RoleMerchandiser),
+		"admin":        e2e.Bearer(t, d.Cfg.JWTSecret, attacker, stylegraph.RoleAdmin),
 		"author":       asVictim, // not even the author: deleting goes through DELETE /v1/posts/{id}
 		"service":      serviceKey(t, d),
 	}
 	for name, hdr := range callers {
 		for _, body := range []string{deleted, asAuthor, created} {
 			var e api.ErrorBody
-			if code := post(t, base+"/v1/events", hdr, body, &e); code != http.StatusForbidden || e.Error.Code != "forbidden" || e.Error.Field != "type" {
+			if code := e2e.Do(t, http.MethodPost, base+"/v1/events", hdr, body, &e); code != http.StatusForbidden || e.Error.Code != "forbidden" || e.Error.Field != "type" {
 				t.Errorf("%s sends %s: %d %+v, want 403 forbidden field type", name, body, code, e.Error)
 			}
 		}
@@ -107,7 +97,7 @@ func TestForgedPostLifecycleEventsAreRefused(t *testing.T) {
 	// One batch of 500 such events: every one rejected, nothing appended.
 	batch := "[" + strings.TrimSuffix(strings.Repeat(deleted+",", 250)+strings.Repeat(created+",", 250), ",") + "]"
 	var r api.EventsResponse
-	if code := post(t, base+"/v1/events", callers["shopper"], batch, &r); code != http.StatusAccepted || r.Rejected != 500 || r.Accepted != 0 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", callers["shopper"], batch, &r); code != http.StatusAccepted || r.Rejected != 500 || r.Accepted != 0 {
 		t.Fatalf("batch of 500 forged events = %d accepted %d rejected %d", code, r.Accepted, r.Rejected)
 	}
 	for _, res := range r.Results {
@@ -176,19 +166,19 @@ func TestShoppersCannotFabricateCommerce(t *testing.T) {
 	for _, role := range []stylegraph.Role{stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin} {
 		for _, body := range attacks {
 			var e api.ErrorBody
-			if code := post(t, base+"/v1/events", bearerFor(t, d, attacker, role), body, &e); code != http.StatusForbidden || e.Error.Code != "forbidden" || e.Error.Field != "type" {
+			if code := e2e.Do(t, http.MethodPost, base+"/v1/events", e2e.Bearer(t, d.Cfg.JWTSecret, attacker, role), body, &e); code != http.StatusForbidden || e.Error.Code != "forbidden" || e.Error.Field != "type" {
 				t.Errorf("%s sends %s: %d %+v, want 403 forbidden field type", role, body, code, e.Error)
 			}
 		}
 	}
 	var r api.EventsResponse
 	batch := "[" + strings.TrimSuffix(strings.Repeat(attacks[0]+",", 500), ",") + "]"
-	if code := post(t, base+"/v1/events", bearerFor(t, d, attacker, stylegraph.RoleShopper), batch, &r); code != http.StatusAccepted || r.Rejected != 500 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", e2e.Bearer(t, d.Cfg.JWTSecret, attacker, stylegraph.RoleShopper), batch, &r); code != http.StatusAccepted || r.Rejected != 500 {
 		t.Fatalf("batch of 500 purchases = %d accepted %d rejected %d", code, r.Accepted, r.Rejected)
 	}
 	// The shop's backend reports the one real purchase.
 	real := fmt.Sprintf(`{"type":"purchase","userId":%d,`+target+`,"data":{"price":20,"quantity":1,"currency":"USD"}}`, buyer)
-	if code := post(t, base+"/v1/events", serviceKey(t, d), real, &r); code != http.StatusAccepted || r.Accepted != 1 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", serviceKey(t, d), real, &r); code != http.StatusAccepted || r.Accepted != 1 {
 		t.Fatalf("service purchase = %d %+v", code, r)
 	}
 	startWorker(t, d)
@@ -205,7 +195,7 @@ func TestShoppersCannotFabricateCommerce(t *testing.T) {
 	var funnel struct {
 		Rows []map[string]any `json:"rows"`
 	}
-	if code := get(t, fmt.Sprintf("%s/v1/admin/insights/funnel?product=%d", base, product), bearerFor(t, d, ids+4, stylegraph.RoleMerchandiser), &funnel); code != http.StatusOK {
+	if code := get(t, fmt.Sprintf("%s/v1/admin/insights/funnel?product=%d", base, product), e2e.Bearer(t, d.Cfg.JWTSecret, ids+4, stylegraph.RoleMerchandiser), &funnel); code != http.StatusOK {
 		t.Fatalf("funnel = %d", code)
 	}
 	want := []map[string]any{
@@ -229,7 +219,7 @@ func TestNonCanonicalTokenSubjectsWriteNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	var p stylegraph.Feed
-	if code := post(t, base+"/v1/posts", bearerFor(t, d, author, stylegraph.RoleShopper), `{"title":"keep me"}`, &p); code != http.StatusCreated {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", e2e.Bearer(t, d.Cfg.JWTSecret, author, stylegraph.RoleShopper), `{"title":"keep me"}`, &p); code != http.StatusCreated {
 		t.Fatalf("create post = %d", code)
 	}
 	posts := func() []map[string]any {
@@ -249,7 +239,7 @@ func TestNonCanonicalTokenSubjectsWriteNothing(t *testing.T) {
 		}
 		hdr := map[string]string{"Authorization": "Bearer " + tok}
 		var e api.ErrorBody
-		if code := post(t, base+"/v1/posts", hdr, `{"title":"spam"}`, &e); code != http.StatusUnauthorized || e.Error.Code != "unauthorized" {
+		if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", hdr, `{"title":"spam"}`, &e); code != http.StatusUnauthorized || e.Error.Code != "unauthorized" {
 			t.Errorf("sub %q: POST /v1/posts = %d %+v, want 401", sub, code, e.Error)
 		}
 		code, body := callWith(t, http.MethodDelete, fmt.Sprintf("%s/v1/posts/%d", base, p.Post.ID), hdr)
@@ -266,7 +256,7 @@ func TestNonCanonicalTokenSubjectsWriteNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code := post(t, base+"/v1/posts", map[string]string{"Authorization": "Bearer " + long}, `{"title":"spam"}`, nil); code != http.StatusUnauthorized {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", map[string]string{"Authorization": "Bearer " + long}, `{"title":"spam"}`, nil); code != http.StatusUnauthorized {
 		t.Errorf("over-long token: POST /v1/posts = %d, want 401", code)
 	}
 	if diff := cmp.Diff(before, posts()); diff != "" {
@@ -278,17 +268,8 @@ func TestNonCanonicalTokenSubjectsWriteNothing(t *testing.T) {
 // and the body.
 func callWith(t *testing.T, method, url string, header map[string]string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, nil)
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, b := e2e.Send(t, method, url, header, "")
+	return code, string(b)
 }
 
 // openStream opens GET /v1/feed/stream and returns the status, the error
@@ -322,7 +303,7 @@ func openStream(t *testing.T, base string, header map[string]string) (int, api.E
 func TestLiveStreamsAreCapped(t *testing.T) {
 	base, d := startServerWith(t, isolate(t))
 	ids := testenv.IDBase(t)
-	attacker := bearerFor(t, d, ids+1, stylegraph.RoleShopper)
+	attacker := e2e.Bearer(t, d.Cfg.JWTSecret, ids+1, stylegraph.RoleShopper)
 	perUser := d.Cfg.Feed.StreamsPerUser
 	type opened struct {
 		code  int
@@ -353,7 +334,7 @@ func TestLiveStreamsAreCapped(t *testing.T) {
 	if len(ok) != perUser || refused != 100-perUser {
 		t.Fatalf("%d streams opened and %d refused, want %d and %d", len(ok), refused, perUser, 100-perUser)
 	}
-	if code, e, _, _ := openStream(t, base, bearerFor(t, d, ids+2, stylegraph.RoleShopper)); code != http.StatusOK {
+	if code, e, _, _ := openStream(t, base, e2e.Bearer(t, d.Cfg.JWTSecret, ids+2, stylegraph.RoleShopper)); code != http.StatusOK {
 		t.Errorf("another user's stream = %d %+v", code, e.Error)
 	}
 	ok[0].close()
@@ -384,7 +365,7 @@ func TestLiveStreamsPerProcessCap(t *testing.T) {
 		if i >= 3 {
 			uid = ids + 2
 		}
-		code, e, _, _ := openStream(t, base, bearerFor(t, d, uid, stylegraph.RoleShopper))
+		code, e, _, _ := openStream(t, base, e2e.Bearer(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper))
 		if code != want || (want == 429 && e.Error.Code != "rate_limited") {
 			t.Errorf("stream %d: %d %+v, want %d", i+1, code, e.Error, want)
 		}
@@ -406,7 +387,7 @@ func TestLiveStreamCapsAcrossServers(t *testing.T) {
 	a, d := startServerWith(t, edit)
 	b, _ := startServerWith(t, edit)
 	ids := testenv.IDBase(t)
-	u1, u2, u3 := bearerFor(t, d, ids+1, stylegraph.RoleShopper), bearerFor(t, d, ids+2, stylegraph.RoleShopper), bearerFor(t, d, ids+3, stylegraph.RoleShopper)
+	u1, u2, u3 := e2e.Bearer(t, d.Cfg.JWTSecret, ids+1, stylegraph.RoleShopper), e2e.Bearer(t, d.Cfg.JWTSecret, ids+2, stylegraph.RoleShopper), e2e.Bearer(t, d.Cfg.JWTSecret, ids+3, stylegraph.RoleShopper)
 	var closeFirst func()
 	for i, step := range []struct {
 		server string
@@ -449,7 +430,7 @@ func TestImageURLsMustBePublic(t *testing.T) {
 	base, d := startServerWith(t, isolate(t))
 	ctx := context.Background()
 	uid := testenv.IDBase(t) + 1
-	tok := mint(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
+	tok := e2e.Token(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
 	if code, b := call(t, http.MethodPut, fmt.Sprintf("%s/v1/users/%d", base, uid), tok, `{"name":"U","imageURL":"https://img.example.com/u.jpg"}`); code != http.StatusOK {
 		t.Fatalf("profile = %d %s", code, b)
 	}

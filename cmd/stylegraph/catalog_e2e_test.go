@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -13,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/search"
 )
@@ -22,30 +20,11 @@ import (
 // status and the body.
 func call(t *testing.T, method, url, token, body string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, bytes.NewBufferString(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	var header map[string]string
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		header = map[string]string{"Authorization": "Bearer " + token}
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
-}
-
-func mint(t *testing.T, secret string, sub int64, role stylegraph.Role) string {
-	t.Helper()
-	tok, err := auth.New(secret, nil).Mint(sub, role, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return e2e.Send(t, method, url, header, body)
 }
 
 type errBody struct {
@@ -60,10 +39,10 @@ func TestCatalogAPI(t *testing.T) {
 	ctx := context.Background()
 	idb := testenv.IDBase(t)
 	u := fmt.Sprint(idb)
-	shopper := mint(t, d.Cfg.JWTSecret, idb+100, stylegraph.RoleShopper)
-	merch := mint(t, d.Cfg.JWTSecret, idb+101, stylegraph.RoleMerchandiser)
-	service := mint(t, d.Cfg.JWTSecret, idb+103, stylegraph.RoleService)
-	admin := mint(t, d.Cfg.JWTSecret, idb+102, stylegraph.RoleAdmin)
+	shopper := e2e.Token(t, d.Cfg.JWTSecret, idb+100, stylegraph.RoleShopper)
+	merch := e2e.Token(t, d.Cfg.JWTSecret, idb+101, stylegraph.RoleMerchandiser)
+	service := e2e.Token(t, d.Cfg.JWTSecret, idb+103, stylegraph.RoleService)
+	admin := e2e.Token(t, d.Cfg.JWTSecret, idb+102, stylegraph.RoleAdmin)
 	pid := idb + 1
 	purl := fmt.Sprintf("%s/v1/products/%d", base, pid)
 	body := fmt.Sprintf(`{"title":" Linen  Shirt ","brand":"Brand%s","categoryPath":["Apparel%s","Topwear","Shirts"],

@@ -36,6 +36,7 @@ import (
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/reconcile"
@@ -272,9 +273,9 @@ func startChaos(t *testing.T) *chaosEnv {
 		t.Fatalf("index products: %v %+v", err, rep)
 	}
 	for i := range chaosUsers {
-		e.toks = append(e.toks, "Bearer "+mint(t, cfg.JWTSecret, e.idb+int64(i), stylegraph.RoleShopper))
+		e.toks = append(e.toks, "Bearer "+e2e.Token(t, cfg.JWTSecret, e.idb+int64(i), stylegraph.RoleShopper))
 	}
-	e.merch = "Bearer " + mint(t, cfg.JWTSecret, e.idb+chaosUsers, stylegraph.RoleMerchandiser)
+	e.merch = "Bearer " + e2e.Token(t, cfg.JWTSecret, e.idb+chaosUsers, stylegraph.RoleMerchandiser)
 	e.startWorker()
 	t.Cleanup(e.killWorker)
 	// Two posts whose feed objects are cached before any fault.

@@ -13,6 +13,7 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api/client"
 	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -27,10 +28,7 @@ type apiClients struct {
 
 func newAPIClients(t *testing.T, base string, d *deps) apiClients {
 	t.Helper()
-	var key string
-	for k := range d.Cfg.APIKeys {
-		key = k
-	}
+	key := e2e.ServiceKey(t, d.Cfg)
 	svc, err := client.NewClientWithResponses(base, client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set("X-API-Key", key)
 		return nil

@@ -22,6 +22,7 @@ import (
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -119,7 +120,7 @@ func seedConsole(t *testing.T, base string, d *deps) consoleFixture {
 	}
 	var first stylegraph.Feed
 	body := fmt.Sprintf(`{"title": "Weekend look", "text": "canvas all day", "images": [{"imageURL": "https://img.example.com/look.jpg", "caption": "look"}], "productIds": [%d]}`, f.sneakers)
-	if code := post(t, base+"/v1/posts", bearer(f.token(f.author, stylegraph.RoleShopper)), body, &first); code != 201 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", bearer(f.token(f.author, stylegraph.RoleShopper)), body, &first); code != 201 {
 		t.Fatalf("POST /v1/posts = %d", code)
 	}
 	if code, b := call(t, http.MethodPost, fmt.Sprintf("%s/v1/posts/%d/comments", base, first.Post.ID), f.token(ids+3, stylegraph.RoleShopper),
@@ -338,7 +339,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 		// A new post by the followed author arrives live through the stream.
 		var p stylegraph.Feed
-		if code := post(t, base+"/v1/posts", bearer(f.token(f.author, stylegraph.RoleShopper)), `{"title": "Fresh drop", "text": "just in"}`, &p); code != 201 {
+		if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", bearer(f.token(f.author, stylegraph.RoleShopper)), `{"title": "Fresh drop", "text": "just in"}`, &p); code != 201 {
 			t.Fatalf("POST /v1/posts = %d", code)
 		}
 		step(t, ctx, "live post", chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#post-%d.new", p.Post.ID))))

@@ -15,6 +15,7 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -63,7 +64,7 @@ func TestConsoleIsServed(t *testing.T) {
 		Token     string `json:"token"`
 		ExpiresIn int    `json:"expiresIn"`
 	}
-	if code := post(t, base+"/console/dev-token", nil, `{"userId": 42, "role": "merchandiser"}`, &tok); code != 200 || tok.ExpiresIn <= 0 {
+	if code := e2e.Do(t, http.MethodPost, base+"/console/dev-token", nil, `{"userId": 42, "role": "merchandiser"}`, &tok); code != 200 || tok.ExpiresIn <= 0 {
 		t.Fatalf("POST /console/dev-token = %d %+v", code, tok)
 	}
 	var me stylegraph.Principal
@@ -79,7 +80,7 @@ func TestConsoleIsServed(t *testing.T) {
 		`{"userId": 1, "role": "shopper", "x": 1}`: "x",
 	} {
 		var e errBody
-		if code := post(t, base+"/console/dev-token", nil, body, &e); code != 400 || e.Error.Field != field {
+		if code := e2e.Do(t, http.MethodPost, base+"/console/dev-token", nil, body, &e); code != 400 || e.Error.Field != field {
 			t.Errorf("POST /console/dev-token %s = %d %+v, want 400 on %s", body, code, e, field)
 		}
 	}
@@ -97,7 +98,7 @@ func TestConsoleWithoutDevSignIn(t *testing.T) {
 	}
 	// Only GET is served under /console/ then: 405, and no token.
 	var e errBody
-	if code := post(t, base+"/console/dev-token", nil, `{"userId": 1, "role": "admin"}`, &e); code != 405 || e.Error.Code != "method_not_allowed" {
+	if code := e2e.Do(t, http.MethodPost, base+"/console/dev-token", nil, `{"userId": 1, "role": "admin"}`, &e); code != 405 || e.Error.Code != "method_not_allowed" {
 		t.Errorf("POST /console/dev-token in prod = %d %+v, want 405", code, e)
 	}
 }
@@ -134,7 +135,7 @@ func TestConsoleEndpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok := func(sub int64, role stylegraph.Role) map[string]string {
-		return bearer(mint(t, d.Cfg.JWTSecret, sub, role))
+		return bearer(e2e.Token(t, d.Cfg.JWTSecret, sub, role))
 	}
 
 	var n stylegraph.Neighbourhood

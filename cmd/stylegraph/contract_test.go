@@ -16,6 +16,7 @@ import (
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -91,18 +92,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err := d.Graph.UpsertUsers(context.Background(), []stylegraph.User{{ID: shopper, Name: "S"}, {ID: other, Name: "O"}}); err != nil {
 		t.Fatal(err)
 	}
-	minter := auth.New(d.Cfg.JWTSecret, nil)
 	token := func(sub int64, role stylegraph.Role) map[string]string {
-		tok, err := minter.Mint(sub, role, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return map[string]string{"Authorization": "Bearer " + tok}
+		return e2e.Bearer(t, d.Cfg.JWTSecret, sub, role)
 	}
-	var serviceKey string
-	for k := range d.Cfg.APIKeys {
-		serviceKey = k
-	}
+	serviceKey := e2e.ServiceKey(t, d.Cfg)
 	expired, _ := auth.New(d.Cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleAdmin, time.Nanosecond)
 	forged, _ := auth.New(strings.Repeat("x", 40), nil).Mint(shopper, stylegraph.RoleAdmin, time.Hour)
 	callers := []struct {
@@ -214,11 +207,11 @@ func TestEventAuthorizationMatrix(t *testing.T) {
 	if err := d.Graph.UpsertUsers(context.Background(), []stylegraph.User{{ID: self, Name: "S"}, {ID: other, Name: "O"}}); err != nil {
 		t.Fatal(err)
 	}
-	if code := post(t, base+"/v1/posts", bearerFor(t, d, other, stylegraph.RoleShopper), `{"title":"theirs"}`, &p); code != http.StatusCreated {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", e2e.Bearer(t, d.Cfg.JWTSecret, other, stylegraph.RoleShopper), `{"title":"theirs"}`, &p); code != http.StatusCreated {
 		t.Fatalf("other's post = %d", code)
 	}
 	var own stylegraph.Feed
-	if code := post(t, base+"/v1/posts", bearerFor(t, d, self, stylegraph.RoleShopper), `{"title":"mine"}`, &own); code != http.StatusCreated {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", e2e.Bearer(t, d.Cfg.JWTSecret, self, stylegraph.RoleShopper), `{"title":"mine"}`, &own); code != http.StatusCreated {
 		t.Fatalf("own post = %d", code)
 	}
 	// body is a valid event of type typ by actor (0: left out) about the
@@ -259,9 +252,9 @@ func TestEventAuthorizationMatrix(t *testing.T) {
 		hdr  map[string]string
 		user bool
 	}{
-		{"shopper", bearerFor(t, d, self, stylegraph.RoleShopper), true},
-		{"merchandiser", bearerFor(t, d, self, stylegraph.RoleMerchandiser), true},
-		{"admin", bearerFor(t, d, self, stylegraph.RoleAdmin), true},
+		{"shopper", e2e.Bearer(t, d.Cfg.JWTSecret, self, stylegraph.RoleShopper), true},
+		{"merchandiser", e2e.Bearer(t, d.Cfg.JWTSecret, self, stylegraph.RoleMerchandiser), true},
+		{"admin", e2e.Bearer(t, d.Cfg.JWTSecret, self, stylegraph.RoleAdmin), true},
 		{"service", serviceKey(t, d), false},
 	}
 	for _, typ := range types {
@@ -300,7 +293,7 @@ func TestEventAuthorizationMatrix(t *testing.T) {
 				if wantStatus == http.StatusAccepted {
 					out = &ok
 				}
-				code := post(t, base+"/v1/events", c.hdr, b, out)
+				code := e2e.Do(t, http.MethodPost, base+"/v1/events", c.hdr, b, out)
 				if code != wantStatus || (wantStatus != http.StatusAccepted && e.Error.Field != wantField) ||
 					(wantStatus == http.StatusAccepted && ok.Accepted != 1) {
 					t.Errorf("%s %s %s: %s -> %d %+v %+v, want %d %s", c.name, typ, tc.who, b, code, e.Error, ok, wantStatus, wantField)

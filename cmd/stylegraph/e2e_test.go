@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,10 +12,8 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
-	"github.com/stylegraph/stylegraph/internal/testenv"
-	"github.com/stylegraph/stylegraph/internal/wiring"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 )
 
 // startServer runs the real wiring (migrations included) on a free port
@@ -37,95 +33,24 @@ func startServerWith(t *testing.T, edit func(*config.Config)) (string, *deps) {
 // to logs.
 func startServerTraced(t *testing.T, edit func(*config.Config), tp trace.TracerProvider, logs io.Writer) (string, *deps) {
 	t.Helper()
-	cfg := testenv.Config(t)
-	cfg.SearchIndexPrefix = "e2e-" + strings.ToLower(t.Name())
-	cfg.Archive.Dir = t.TempDir() // the event archive stays out of the source tree
-	cfg.AuditDir = t.TempDir()
-	// The feed keeps its keys (and its ID node counter) under the test's own prefix.
-	cfg.Feed.KeyPrefix = testenv.Namespace(t) + "feed:"
-	cfg.Feed.NodeID = testenv.FeedNode(t)
-	// Functional tests share a busy machine: without budgets and with
-	// breakers that do not open they stay about function. The budgets and
-	// breakers themselves are tested with the defaults in
-	// reliability_e2e_test.go and by the chaos suite.
-	cfg.Reliability.ReadBudget, cfg.Reliability.WriteBudget, cfg.Reliability.AdminBudget = 0, 0, 0
-	cfg.Reliability.BreakerFailures = 1 << 20
-	t.Cleanup(func() {
-		rdb := testenv.Redis(t)
-		iter := rdb.Scan(context.Background(), 0, cfg.Feed.KeyPrefix+"*", 1000).Iterator()
-		for iter.Next(context.Background()) {
-			rdb.Del(context.Background(), iter.Val())
-		}
-	})
+	cfg := e2e.Config(t)
 	if edit != nil {
 		edit(&cfg)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	d, err := wiring.OpenTraced(ctx, cfg, logs, tp)
-	if err != nil {
-		cancel()
-		t.Fatalf("%v; start the local services with `make services`", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Internal, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- d.Serve(ctx, ln, true) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v", err)
-		}
-		_ = d.Search.DropPrefix(context.Background())
-		d.Close()
-	})
-	base := "http://" + ln.Addr().String()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return base, d
-			}
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("server stopped before it was healthy: %v", err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("server not healthy after 60s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	e2e.CleanKeys(t, cfg.Feed.KeyPrefix)
+	s := e2e.Start(t, cfg, e2e.Options{Migrate: true, Ready: "/healthz", DropIndices: true, Tracer: tp, Logs: logs})
+	return s.URL, s.Deps
 }
 
 // internalBase is the base URL of the server's internal listener (metrics
 // and readiness details).
 func internalBase(d *deps) string { return "http://" + d.Internal.Addr().String() }
 
+// get sends a GET with the headers, decodes the answer into out (when not
+// nil) and returns the status.
 func get(t *testing.T, url string, header map[string]string, out any) int {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			t.Fatalf("GET %s: decode: %v", url, err)
-		}
-	}
-	return resp.StatusCode
+	return e2e.Do(t, http.MethodGet, url, header, "", out)
 }
 
 func TestEndToEnd(t *testing.T) {
@@ -167,12 +92,8 @@ func TestEndToEnd(t *testing.T) {
 	if code := get(t, base+"/v1/me", nil, &e); code != 401 || e.Error.Code != "unauthorized" {
 		t.Errorf("/v1/me without credentials = %d %+v, want 401 unauthorized", code, e)
 	}
-	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(42, stylegraph.RoleShopper, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var me stylegraph.Principal
-	if code := get(t, base+"/v1/me", map[string]string{"Authorization": "Bearer " + tok}, &me); code != 200 {
+	if code := get(t, base+"/v1/me", e2e.Bearer(t, d.Cfg.JWTSecret, 42, stylegraph.RoleShopper), &me); code != 200 {
 		t.Fatalf("/v1/me = %d", code)
 	}
 	if diff := cmp.Diff(stylegraph.Principal{UserID: 42, Role: stylegraph.RoleShopper, Via: "jwt"}, me); diff != "" {

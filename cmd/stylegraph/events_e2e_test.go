@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -17,8 +16,8 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api"
-	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -27,40 +26,12 @@ import (
 func isolate(t *testing.T) func(*config.Config) {
 	t.Helper()
 	ns := testenv.Namespace(t)
-	rdb := testenv.Redis(t)
-	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, ns+"*", 500).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
-		}
-	})
+	e2e.CleanKeys(t, ns)
 	return func(c *config.Config) {
 		c.Activity.Stream = ns + "events"
 		c.Activity.GraphWriterGroup = "graph-writer"
 		c.Activity.RetryBase = 10 * time.Millisecond
 	}
-}
-
-func post(t *testing.T, url string, header map[string]string, body string, out any) int {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("POST %s: %d %s: %v", url, resp.StatusCode, b, err)
-		}
-	}
-	return resp.StatusCode
 }
 
 // startWorker runs the worker wiring on a free port until the test ends.
@@ -90,15 +61,8 @@ func TestEventsEndToEnd(t *testing.T) {
 	if err := d.Graph.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	asShopper := map[string]string{"Authorization": "Bearer " + tok}
-	var key string
-	for k := range d.Cfg.APIKeys {
-		key = k
-	}
+	asShopper := e2e.Bearer(t, d.Cfg.JWTSecret, shopper, stylegraph.RoleShopper)
+	key := e2e.ServiceKey(t, d.Cfg)
 	if key == "" {
 		t.Fatal("no service API key configured (STYLEGRAPH_API_KEYS)")
 	}
@@ -112,7 +76,7 @@ func TestEventsEndToEnd(t *testing.T) {
 		{"type": "nope", "target": {"kind": "product", "id": 1}}
 	]`, likeID, product, followID, shopper, friend, friend, product)
 	var got api.EventsResponse
-	if code := post(t, base+"/v1/events", asShopper, batch, &got); code != http.StatusAccepted {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", asShopper, batch, &got); code != http.StatusAccepted {
 		t.Fatalf("POST /v1/events = %d %+v", code, got)
 	}
 	type brief struct{ Status, Code, Field string }
@@ -137,7 +101,7 @@ func TestEventsEndToEnd(t *testing.T) {
 
 	// The same batch again: duplicates, not new events.
 	var again api.EventsResponse
-	post(t, base+"/v1/events", asShopper, batch, &again)
+	e2e.Do(t, http.MethodPost, base+"/v1/events", asShopper, batch, &again)
 	want[0].Status, want[1].Status = "duplicate", "duplicate"
 	if diff := cmp.Diff(want, briefs(again)); diff != "" {
 		t.Errorf("results of the repeat (-want +got):\n%s", diff)
@@ -145,7 +109,7 @@ func TestEventsEndToEnd(t *testing.T) {
 
 	// A service may act for anyone; a view by the friend.
 	var svc api.EventsResponse
-	if code := post(t, base+"/v1/events", asService, fmt.Sprintf(`{"type": "view", "userId": %d, "target": {"kind": "product", "id": %d}}`, friend, product), &svc); code != 202 || svc.Accepted != 1 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", asService, fmt.Sprintf(`{"type": "view", "userId": %d, "target": {"kind": "product", "id": %d}}`, friend, product), &svc); code != 202 || svc.Accepted != 1 {
 		t.Errorf("service event = %d %+v", code, svc)
 	}
 
@@ -166,12 +130,12 @@ func TestEventsEndToEnd(t *testing.T) {
 		{"wrong type", `{"type": "view", "userId": "1"}`, 400, "invalid", "userId"},
 	} {
 		var e api.ErrorBody
-		code := post(t, base+"/v1/events", asShopper, tc.body, &e)
+		code := e2e.Do(t, http.MethodPost, base+"/v1/events", asShopper, tc.body, &e)
 		if code != tc.status || e.Error.Code != tc.code || e.Error.Field != tc.field {
 			t.Errorf("%s: %d %+v, want %d %s field %q", tc.name, code, e.Error, tc.status, tc.code, tc.field)
 		}
 	}
-	if code := post(t, base+"/v1/events", nil, batch, nil); code != 401 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", nil, batch, nil); code != 401 {
 		t.Errorf("without credentials = %d, want 401", code)
 	}
 
@@ -242,7 +206,7 @@ func TestEventsEndToEnd(t *testing.T) {
 		t.Fatalf("test body is only %d bytes", len(body))
 	}
 	var bigResp api.EventsResponse
-	if code := post(t, base+"/v1/events", asShopper, body, &bigResp); code != http.StatusAccepted || bigResp.Accepted != 200 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", asShopper, body, &bigResp); code != http.StatusAccepted || bigResp.Accepted != 200 {
 		t.Errorf("a %d-byte batch = %d, %d accepted", len(body), code, bigResp.Accepted)
 	}
 }

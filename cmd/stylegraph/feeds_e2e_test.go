@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -77,13 +77,8 @@ func TestFeedEndToEndOnFacebookGraph(t *testing.T) {
 	ids := testenv.IDBase(t)
 	friends := loadFriendships(t, d.Graph, ids)
 	user := func(n int64) int64 { return ids + 1 + n }
-	minter := auth.New(d.Cfg.JWTSecret, nil)
 	bearer := func(uid int64) map[string]string {
-		tok, err := minter.Mint(uid, stylegraph.RoleShopper, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return map[string]string{"Authorization": "Bearer " + tok}
+		return e2e.Bearer(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
 	}
 	author, celeb := user(0), user(107) // 347 and 1,045 friends
 	if len(friends[author]) != 347 || len(friends[celeb]) != 1045 {
@@ -101,10 +96,10 @@ func TestFeedEndToEndOnFacebookGraph(t *testing.T) {
 	events := streamEvents(t, base, bearer(reader))
 
 	var p, c stylegraph.Feed
-	if code := post(t, base+"/v1/posts", bearer(author), `{"title":"hello friends","tags":["fb"]}`, &p); code != 201 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", bearer(author), `{"title":"hello friends","tags":["fb"]}`, &p); code != 201 {
 		t.Fatalf("create post = %d", code)
 	}
-	if code := post(t, base+"/v1/posts", bearer(celeb), `{"title":"celebrity says hi"}`, &c); code != 201 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", bearer(celeb), `{"title":"celebrity says hi"}`, &c); code != 201 {
 		t.Fatalf("create celebrity post = %d", code)
 	}
 	startWorker(t, d)
@@ -248,13 +243,9 @@ func checkFeedPosts(t *testing.T, every, wantPosts int) {
 	})
 	uid := testenv.IDBase(t) + 1
 	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), uid, uid+1) })
-	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(uid, stylegraph.RoleShopper, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	as := map[string]string{"Authorization": "Bearer " + tok}
+	as := e2e.Bearer(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
 	for i := range 5 {
-		if code := post(t, base+"/v1/posts", as, fmt.Sprintf(`{"title":"own %d"}`, i), nil); code != 201 {
+		if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", as, fmt.Sprintf(`{"title":"own %d"}`, i), nil); code != 201 {
 			t.Fatalf("create post = %d", code)
 		}
 	}

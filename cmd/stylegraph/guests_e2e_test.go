@@ -11,6 +11,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api/client"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -114,7 +115,7 @@ func TestGuestSession(t *testing.T) {
 		{"POST", "/v1/events", fmt.Sprintf(`{"type":"follow","target":{"kind":"user","id":%d}}`, account)},
 		{"POST", "/v1/events", fmt.Sprintf(`{"type":"view","userId":%d,"target":{"kind":"product","id":%d}}`, account, clicked)},
 	} {
-		if code := do(t, tc.method, base+tc.path, hdr, tc.body, nil); code != http.StatusForbidden {
+		if code := e2e.Do(t, tc.method, base+tc.path, hdr, tc.body, nil); code != http.StatusForbidden {
 			t.Errorf("guest %s %s %s = %d, want 403", tc.method, tc.path, tc.body, code)
 		}
 	}
@@ -163,7 +164,7 @@ func TestGuestSession(t *testing.T) {
 		}
 	}
 
-	bad, err := ac.MergeGuestSessionWithResponse(ctx, client.MergeGuestSessionJSONRequestBody{GuestToken: bearerFor(t, d, ids+5, stylegraph.RoleShopper)["Authorization"][len("Bearer "):]})
+	bad, err := ac.MergeGuestSessionWithResponse(ctx, client.MergeGuestSessionJSONRequestBody{GuestToken: e2e.Bearer(t, d.Cfg.JWTSecret, ids+5, stylegraph.RoleShopper)["Authorization"][len("Bearer "):]})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -43,13 +43,8 @@ func TestInjectionAttemptsStayData(t *testing.T) {
 	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: user, Name: "Before"}}); err != nil {
 		t.Fatal(err)
 	}
-	minter := auth.New(d.Cfg.JWTSecret, nil)
 	mint := func(sub int64, role stylegraph.Role) map[string]string {
-		tok, err := minter.Mint(sub, role, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return map[string]string{"Authorization": "Bearer " + tok}
+		return e2e.Bearer(t, d.Cfg.JWTSecret, sub, role)
 	}
 	shopper, merch := mint(user, stylegraph.RoleShopper), mint(ids+2, stylegraph.RoleMerchandiser)
 
@@ -71,19 +66,8 @@ func TestInjectionAttemptsStayData(t *testing.T) {
 
 	// Cypher: a hostile profile name is stored as it is and deletes nothing.
 	hostile := `x"}) WITH 1 AS x MATCH (n) DETACH DELETE n //`
-	req, _ := http.NewRequest(http.MethodPut, fmt.Sprintf("%s/v1/users/%d", base, user),
-		strings.NewReader(fmt.Sprintf(`{"name": %q}`, hostile)))
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range shopper {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("PUT hostile profile = %d", resp.StatusCode)
+	if code, _ := e2e.Send(t, http.MethodPut, fmt.Sprintf("%s/v1/users/%d", base, user), shopper, fmt.Sprintf(`{"name": %q}`, hostile)); code != 200 {
+		t.Fatalf("PUT hostile profile = %d", code)
 	}
 	data, err := d.Graph.ExportUser(ctx, user)
 	if err != nil {

@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,6 +11,7 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/api/client"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -118,7 +116,7 @@ func TestEditPostAndDeleteCommentThroughGeneratedClient(t *testing.T) {
 
 	// Bad input is a 400 naming the field, through plain HTTP (the client's
 	// types would not let it through).
-	hdr := bearerFor(t, d, author, stylegraph.RoleShopper)
+	hdr := e2e.Bearer(t, d.Cfg.JWTSecret, author, stylegraph.RoleShopper)
 	for _, tc := range []struct{ method, path, body, field string }{
 		{"DELETE", fmt.Sprintf("/v1/posts/%d/comments/abc", post), "", "commentId"},
 		{"DELETE", fmt.Sprintf("/v1/posts/%d/comments/0", post), "", "commentId"},
@@ -129,32 +127,9 @@ func TestEditPostAndDeleteCommentThroughGeneratedClient(t *testing.T) {
 		{"PATCH", "/v1/posts/abc", `{"text":"x"}`, "id"},
 	} {
 		var e api.ErrorBody
-		code := do(t, tc.method, base+tc.path, hdr, tc.body, &e)
+		code := e2e.Do(t, tc.method, base+tc.path, hdr, tc.body, &e)
 		if code != http.StatusBadRequest || e.Error.Field != tc.field {
 			t.Errorf("%s %s %s = %d %+v, want 400 naming %s", tc.method, tc.path, tc.body, code, e.Error, tc.field)
 		}
 	}
-}
-
-// do sends a JSON request with the headers, decodes the answer into out and
-// returns the status.
-func do(t *testing.T, method, url string, header map[string]string, body string, out any) int {
-	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: %d %s: %v", method, url, resp.StatusCode, b, err)
-		}
-	}
-	return resp.StatusCode
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -23,13 +23,8 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Author"}, {ID: follower, Name: "Follower"}}); err != nil {
 		t.Fatal(err)
 	}
-	minter := auth.New(d.Cfg.JWTSecret, nil)
 	as := func(uid int64) map[string]string {
-		tok, err := minter.Mint(uid, stylegraph.RoleShopper, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return map[string]string{"Authorization": "Bearer " + tok}
+		return e2e.Bearer(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
 	}
 	send := func(method, path string, hdr map[string]string) int {
 		req, _ := http.NewRequest(method, base+path, nil)
@@ -51,7 +46,7 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 		t.Fatalf("follow back = %d", code)
 	}
 	var p stylegraph.Feed
-	if code := post(t, base+"/v1/posts", as(author), `{"title":"soon gone"}`, &p); code != 201 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", as(author), `{"title":"soon gone"}`, &p); code != 201 {
 		t.Fatalf("create post = %d", code)
 	}
 	startWorker(t, d)

@@ -17,6 +17,7 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/reconcile"
 )
@@ -79,7 +80,7 @@ func TestHungStoresFailFastAndDegrade(t *testing.T) {
 	})
 	uid := testenv.IDBase(t) + 1
 	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), uid, uid+1) })
-	as := map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)}
+	as := map[string]string{"Authorization": "Bearer " + e2e.Token(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)}
 
 	// Healthy: a post in the feed, a kept answer to fall back on.
 	if a := timed(t, "POST", base+"/v1/posts", as, `{"title":"before the outage"}`); a.code != 201 {
@@ -156,7 +157,7 @@ func TestIdempotencyKey(t *testing.T) {
 	base, d := startServerWith(t, isolate(t))
 	uid := testenv.IDBase(t) + 1
 	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), uid, uid+1) })
-	tok := "Bearer " + mint(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
+	tok := "Bearer " + e2e.Token(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
 	with := func(key string) map[string]string {
 		return map[string]string{"Authorization": tok, "Idempotency-Key": key}
 	}
@@ -247,7 +248,7 @@ func TestSuggestionsFromRedisWhileSearchIsOut(t *testing.T) {
 	if err := d.Search.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	as := map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, idb+1, stylegraph.RoleShopper)}
+	as := map[string]string{"Authorization": "Bearer " + e2e.Token(t, d.Cfg.JWTSecret, idb+1, stylegraph.RoleShopper)}
 	type page struct {
 		Suggestions []stylegraph.Suggestion `json:"suggestions"`
 	}
@@ -336,7 +337,7 @@ func TestProductWriteOutlivesItsCaller(t *testing.T) {
 	ctx := context.Background()
 	id := testenv.IDBase(t) + 1
 	t.Cleanup(func() { _, _ = d.Graph.DeleteProduct(context.Background(), id) })
-	as := map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, id, stylegraph.RoleMerchandiser)}
+	as := map[string]string{"Authorization": "Bearer " + e2e.Token(t, d.Cfg.JWTSecret, id, stylegraph.RoleMerchandiser)}
 	path := fmt.Sprintf("%s/v1/products/%d", base, id)
 	if a := timed(t, "PUT", path, as, `{"title":"before","price":10,"currency":"EUR"}`); a.code != 200 {
 		t.Fatalf("first PUT = %d %s", a.code, a.body)

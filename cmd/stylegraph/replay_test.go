@@ -16,6 +16,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/lake"
 )
@@ -113,7 +114,7 @@ func TestReplayRebuildsTheLiveGraph(t *testing.T) {
 		parts = append(parts, s+"}")
 	}
 	var res api.EventsResponse
-	if code := post(t, base+"/v1/events", map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, ids+999, stylegraph.RoleService)}, "["+strings.Join(parts, ",")+"]", &res); code != http.StatusAccepted || res.Accepted != len(evs) {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", map[string]string{"Authorization": "Bearer " + e2e.Token(t, d.Cfg.JWTSecret, ids+999, stylegraph.RoleService)}, "["+strings.Join(parts, ",")+"]", &res); code != http.StatusAccepted || res.Accepted != len(evs) {
 		t.Fatalf("POST /v1/events = %d %+v", code, res)
 	}
 

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,44 +12,15 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
-	"github.com/stylegraph/stylegraph/internal/wiring"
 )
 
-// replica is one `serve` process of a rolling deploy, stoppable on its own.
-type replica struct {
-	base string
-	stop context.CancelFunc
-	done chan error
-}
-
-func startReplica(t *testing.T, cfg config.Config) *replica {
+// startReplica starts one `serve` process of a rolling deploy (schemas
+// already applied), stoppable on its own.
+func startReplica(t *testing.T, cfg config.Config) *e2e.Server {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	d, err := wiring.Open(ctx, cfg, io.Discard)
-	if err != nil {
-		cancel()
-		t.Fatalf("%v; start the local services with `make services`", err)
-	}
-	t.Cleanup(d.Close)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &replica{base: "http://" + ln.Addr().String(), stop: cancel, done: make(chan error, 1)}
-	go func() { r.done <- d.Serve(ctx, ln, false) }()
-	t.Cleanup(func() { cancel(); <-r.done })
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get(r.base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return r
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("replica not ready after 60s")
-		}
-	}
+	return e2e.Start(t, cfg, e2e.Options{Ready: "/readyz"})
 }
 
 // TestRollingRestartWithOpenStreams: a replica holding 100 live feed streams
@@ -72,7 +41,7 @@ func TestRollingRestartWithOpenStreams(t *testing.T) {
 	// One shopper per stream: a user may hold only a few streams at once.
 	toks := make([]string, 100)
 	for i := range toks {
-		toks[i] = "Bearer " + mint(t, cfg.JWTSecret, uid+int64(i), stylegraph.RoleShopper)
+		toks[i] = "Bearer " + e2e.Token(t, cfg.JWTSecret, uid+int64(i), stylegraph.RoleShopper)
 	}
 
 	const streams = 100
@@ -87,7 +56,7 @@ func TestRollingRestartWithOpenStreams(t *testing.T) {
 	for i := range clients {
 		c := client{make(chan struct{}), make(chan struct{})}
 		clients[i] = c
-		req, _ := http.NewRequestWithContext(ctx, "GET", old.base+"/v1/feed/stream", nil)
+		req, _ := http.NewRequestWithContext(ctx, "GET", old.URL+"/v1/feed/stream", nil)
 		req.Header.Set("Authorization", toks[i])
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil || resp.StatusCode != 200 {
@@ -115,12 +84,10 @@ func TestRollingRestartWithOpenStreams(t *testing.T) {
 
 	next := startReplica(t, cfg)
 	start := time.Now()
-	old.stop()
-	if err := <-old.done; err != nil {
+	if err := old.Stop(); err != nil {
 		t.Errorf("old replica: %v", err)
 	}
 	stopped := time.Since(start)
-	old.done <- nil // for the cleanup
 	hinted := 0
 	for _, c := range clients {
 		select {
@@ -141,7 +108,7 @@ func TestRollingRestartWithOpenStreams(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req, _ := http.NewRequestWithContext(ctx, "GET", next.base+"/v1/feed/stream", nil)
+			req, _ := http.NewRequestWithContext(ctx, "GET", next.URL+"/v1/feed/stream", nil)
 			req.Header.Set("Authorization", toks[i])
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {

@@ -12,10 +12,10 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api"
-	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -65,11 +65,7 @@ func TestSearchEndToEnd(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := auth.New(d.Cfg.JWTSecret, nil).Mint(shopper, stylegraph.RoleShopper, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	asShopper := map[string]string{"Authorization": "Bearer " + tok}
+	asShopper := e2e.Bearer(t, d.Cfg.JWTSecret, shopper, stylegraph.RoleShopper)
 
 	search := func(query string) stylegraph.SearchResult {
 		t.Helper()
@@ -167,7 +163,7 @@ func TestSearchEndToEnd(t *testing.T) {
 
 	// Popularity: a purchase event (the shop's backend reports it) reaches the index through the worker.
 	startWorker(t, d)
-	if code := post(t, base+"/v1/events", serviceKey(t, d), fmt.Sprintf(`{"type":"purchase","userId":%d,"target":{"kind":"product","id":%d}}`, shopper, ids+12), nil); code != http.StatusAccepted {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", serviceKey(t, d), fmt.Sprintf(`{"type":"purchase","userId":%d,"target":{"kind":"product","id":%d}}`, shopper, ids+12), nil); code != http.StatusAccepted {
 		t.Fatalf("purchase event: %d", code)
 	}
 	deadline = time.Now().Add(10 * time.Second)

@@ -14,6 +14,7 @@ import (
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/lake"
 )
@@ -49,12 +50,12 @@ func TestEventsThroughSQS(t *testing.T) {
 		{"id": %q, "type": "like", "userId": %d, "target": {"kind": "product", "id": %d}},
 		{"id": %q, "type": "follow", "userId": %d, "target": {"kind": "user", "id": %d}}
 	]`, uuid.NewString(), shopper, product, uuid.NewString(), shopper, friend)
-	svc := map[string]string{"Authorization": "Bearer " + mint(t, d.Cfg.JWTSecret, ids+999, stylegraph.RoleService)}
+	svc := map[string]string{"Authorization": "Bearer " + e2e.Token(t, d.Cfg.JWTSecret, ids+999, stylegraph.RoleService)}
 	var res api.EventsResponse
-	if code := post(t, base+"/v1/events", svc, batch, &res); code != http.StatusAccepted || res.Accepted != 2 {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", svc, batch, &res); code != http.StatusAccepted || res.Accepted != 2 {
 		t.Fatalf("POST /v1/events = %d %+v", code, res)
 	}
-	if code := post(t, base+"/v1/events", svc, batch, &res); code != http.StatusAccepted || res.Accepted != 0 || res.Results[0].Status != "duplicate" {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", svc, batch, &res); code != http.StatusAccepted || res.Accepted != 0 || res.Results[0].Status != "duplicate" {
 		t.Fatalf("repeat = %d %+v, want duplicates", code, res)
 	}
 

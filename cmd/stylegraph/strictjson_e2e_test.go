@@ -10,6 +10,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -23,17 +24,17 @@ func TestStrictJSONBodies(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	me, victim, product := ids+1, ids+2, ids+3
-	shopper := bearerFor(t, d, me, stylegraph.RoleShopper)
+	shopper := e2e.Bearer(t, d.Cfg.JWTSecret, me, stylegraph.RoleShopper)
 	svc := serviceKey(t, d)
 	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: me, Name: "Ann"}, {ID: victim, Name: "Vic"}}); err != nil {
 		t.Fatal(err)
 	}
 	var vp stylegraph.Feed
-	if code := post(t, base+"/v1/posts", bearerFor(t, d, victim, stylegraph.RoleShopper), `{"title":"victim's post"}`, &vp); code != http.StatusCreated {
+	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", e2e.Bearer(t, d.Cfg.JWTSecret, victim, stylegraph.RoleShopper), `{"title":"victim's post"}`, &vp); code != http.StatusCreated {
 		t.Fatalf("victim's post = %d", code)
 	}
 	purl := fmt.Sprintf("%s/v1/products/%d", base, product)
-	if code := do(t, http.MethodPut, purl, svc, `{"title":"Tee","price":10,"currency":"EUR"}`, nil); code != http.StatusOK {
+	if code := e2e.Do(t, http.MethodPut, purl, svc, `{"title":"Tee","price":10,"currency":"EUR"}`, nil); code != http.StatusOK {
 		t.Fatalf("product = %d", code)
 	}
 	uurl := fmt.Sprintf("%s/v1/users/%d", base, me)
@@ -64,14 +65,14 @@ func TestStrictJSONBodies(t *testing.T) {
 			if tc.name == "event batch element" {
 				// A batch answers per event; the bad one is rejected.
 				var r api.EventsResponse
-				code := do(t, tc.method, tc.url, tc.hdr, tc.body, &r)
+				code := e2e.Do(t, tc.method, tc.url, tc.hdr, tc.body, &r)
 				if code >= 300 || r.Accepted != 0 || len(r.Results) != 1 || r.Results[0].Error == nil || r.Results[0].Error.Field != tc.field {
 					t.Errorf("%s -> %d %+v, want the event rejected naming %q", tc.body, code, r, tc.field)
 				}
 				return
 			}
 			var e api.ErrorBody
-			code := do(t, tc.method, tc.url, tc.hdr, tc.body, &e)
+			code := e2e.Do(t, tc.method, tc.url, tc.hdr, tc.body, &e)
 			if code != http.StatusBadRequest || e.Error.Code != "invalid" || e.Error.Field != tc.field {
 				t.Errorf("%s -> %d %+v, want 400 naming %q", tc.body, code, e.Error, tc.field)
 			}

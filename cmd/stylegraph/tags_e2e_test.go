@@ -12,6 +12,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api/client"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -147,7 +148,7 @@ func TestHashtagsAndMentionsThroughGeneratedClient(t *testing.T) {
 	}
 
 	// Bad input names the parameter.
-	hdr := bearerFor(t, d, kim, stylegraph.RoleShopper)
+	hdr := e2e.Bearer(t, d.Cfg.JWTSecret, kim, stylegraph.RoleShopper)
 	for _, tc := range []struct{ method, path, field string }{
 		{"PUT", "/v1/me/tags/" + strings.Repeat("x", 65), "name"},
 		{"PUT", "/v1/me/tags/%20", "name"},

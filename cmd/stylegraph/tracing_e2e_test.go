@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/tracing"
 )
 
@@ -50,7 +51,7 @@ func TestTracing(t *testing.T) {
 	}
 	logs := &lockedBuffer{}
 	base, d := startServerTraced(t, nil, tp, logs)
-	shopper := bearerFor(t, d, 7_000_001, stylegraph.RoleShopper)
+	shopper := e2e.Bearer(t, d.Cfg.JWTSecret, 7_000_001, stylegraph.RoleShopper)
 
 	// Each request comes with its caller's trace, as from a gateway.
 	request := func(path string) trace.TraceID {
