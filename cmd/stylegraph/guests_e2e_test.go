@@ -29,15 +29,7 @@ func TestGuestSession(t *testing.T) {
 		{ID: ids + 11, Title: "Linen Tee " + word, Brand: "Plain", Price: 10, CreatedAt: time.Now()},
 		{ID: ids + 12, Title: "Linen Shirt " + word, Brand: "Plain", Price: 20, CreatedAt: time.Now()},
 	}
-	if err := d.Graph.UpsertProducts(ctx, products); err != nil {
-		t.Fatal(err)
-	}
-	if rep, err := d.Search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
-		t.Fatalf("index: %+v %v", rep, err)
-	}
-	if err := d.Search.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e2e.Products(t, d, products)
 	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: account, Name: "Ana"}}); err != nil {
 		t.Fatal(err)
 	}

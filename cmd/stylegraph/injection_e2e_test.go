@@ -31,15 +31,7 @@ func TestInjectionAttemptsStayData(t *testing.T) {
 		{ID: ids + 11, Title: "Red Linen Shirt", Brand: "Alpha", CategoryPath: []string{"Apparel", "Topwear", "Shirts"}, Price: 30, CreatedAt: time.Now()},
 		{ID: ids + 12, Title: "Blue Denim Jeans", Brand: "Beta", CategoryPath: []string{"Apparel", "Bottomwear", "Jeans"}, Price: 50, CreatedAt: time.Now()},
 	}
-	if err := d.Graph.UpsertProducts(ctx, products); err != nil {
-		t.Fatal(err)
-	}
-	if rep, err := d.Search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
-		t.Fatalf("index: %+v %v", rep, err)
-	}
-	if err := d.Search.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e2e.Products(t, d, products)
 	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: user, Name: "Before"}}); err != nil {
 		t.Fatal(err)
 	}

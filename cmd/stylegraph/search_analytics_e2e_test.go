@@ -11,6 +11,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api/client"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -30,15 +31,7 @@ func TestSearchAnalyticsThroughGeneratedClient(t *testing.T) {
 		{ID: ids + 11, Title: "Linen Tee " + word, Brand: "Plain", Price: 10, CreatedAt: time.Now()},
 		{ID: ids + 12, Title: "Linen Shirt " + word, Brand: "Plain", Price: 20, CreatedAt: time.Now()},
 	}
-	if err := d.Graph.UpsertProducts(ctx, products); err != nil {
-		t.Fatal(err)
-	}
-	if rep, err := d.Search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
-		t.Fatalf("index: %+v %v", rep, err)
-	}
-	if err := d.Search.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e2e.Products(t, d, products)
 	t.Cleanup(func() {
 		for _, p := range products {
 			_, _ = d.Graph.DeleteProduct(context.Background(), p.ID)

@@ -46,15 +46,7 @@ func TestSearchEndToEnd(t *testing.T) {
 		tee(ids+11, "White Tee"), tee(ids+12, "White Cotton Tee"),
 		tee(liked, "White Cotton Crew Neck Tee With Pocket"),
 	}
-	if err := d.Graph.UpsertProducts(ctx, products); err != nil {
-		t.Fatal(err)
-	}
-	if rep, err := d.Search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
-		t.Fatalf("index: %+v %v", rep, err)
-	}
-	if err := d.Search.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e2e.Products(t, d, products)
 	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}, {ID: friend, Name: "F"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -153,6 +153,22 @@ func (s *Server) Stop() error {
 // readiness details).
 func (s *Server) InternalURL() string { return "http://" + s.Deps.Internal.Addr().String() }
 
+// Products puts products in the graph and the search index, and refreshes
+// the index so that searches see them at once.
+func Products(t testing.TB, d *wiring.Deps, products []stylegraph.Product) {
+	t.Helper()
+	ctx := context.Background()
+	if err := d.Graph.UpsertProducts(ctx, products); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := d.Search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
+		t.Fatalf("index: %+v %v", rep, err)
+	}
+	if err := d.Search.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Token returns a bearer token signed with secret for uid with role, valid
 // an hour.
 func Token(t testing.TB, secret string, uid int64, role stylegraph.Role) string {
