@@ -100,10 +100,7 @@ func TestFeedItemsThroughGeneratedClient(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	reader, author, fan := ids+1, ids+2, ids+3
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: reader, Name: "Reader"}, {ID: author, Name: "Author"}, {ID: fan, Name: "Fan"}}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	e2e.Users(t, d, ids, []stylegraph.User{{ID: reader, Name: "Reader"}, {ID: author, Name: "Author"}, {ID: fan, Name: "Fan"}})
 	startWorker(t, d) // the graph writer records the like that makes the coat trending
 	api := newAPIClients(t, base, d)
 
@@ -216,10 +213,7 @@ func TestProfileThroughGeneratedClient(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	viewer, author := ids+1, ids+2
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: viewer, Name: "Viewer"}, {ID: author, Name: "Author", Home: "Seoul"}}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	e2e.Users(t, d, ids, []stylegraph.User{{ID: viewer, Name: "Viewer"}, {ID: author, Name: "Author", Home: "Seoul"}})
 	api := newAPIClients(t, base, d)
 	vc, ac := api.as(viewer, stylegraph.RoleShopper), api.as(author, stylegraph.RoleShopper)
 
@@ -317,10 +311,7 @@ func TestNotificationsThroughGeneratedClient(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	author, ana, jun, kim := ids+1, ids+2, ids+3, ids+4
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Author"}, {ID: ana, Name: "Ana"}, {ID: jun, Name: "Jun"}, {ID: kim, Name: "Kim"}}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	e2e.Users(t, d, ids, []stylegraph.User{{ID: author, Name: "Author"}, {ID: ana, Name: "Ana"}, {ID: jun, Name: "Jun"}, {ID: kim, Name: "Kim"}})
 	startWorker(t, d)
 	api := newAPIClients(t, base, d)
 	ac := api.as(author, stylegraph.RoleShopper)

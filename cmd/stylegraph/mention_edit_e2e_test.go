@@ -8,6 +8,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api/client"
+	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -19,10 +20,7 @@ func TestEditMentionsNotifyThroughGeneratedClient(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	author, ana, jun, kim := ids+1, ids+2, ids+3, ids+4
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Author"}, {ID: ana, Name: "Ana"}, {ID: jun, Name: "Jun"}, {ID: kim, Name: "Kim"}}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	e2e.Users(t, d, ids, []stylegraph.User{{ID: author, Name: "Author"}, {ID: ana, Name: "Ana"}, {ID: jun, Name: "Jun"}, {ID: kim, Name: "Kim"}})
 	startWorker(t, d)
 	api := newAPIClients(t, base, d)
 	ac := api.as(author, stylegraph.RoleShopper)

@@ -24,10 +24,7 @@ func TestEditPostAndDeleteCommentThroughGeneratedClient(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	author, kim, jun := ids+1, ids+2, ids+3
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Author"}, {ID: kim, Name: "Kim"}, {ID: jun, Name: "Jun"}}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	e2e.Users(t, d, ids, []stylegraph.User{{ID: author, Name: "Author"}, {ID: kim, Name: "Kim"}, {ID: jun, Name: "Jun"}})
 	cl := newAPIClients(t, base, d)
 	ac, kc, jc := cl.as(author, stylegraph.RoleShopper), cl.as(kim, stylegraph.RoleShopper), cl.as(jun, stylegraph.RoleShopper)
 

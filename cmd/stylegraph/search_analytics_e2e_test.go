@@ -37,10 +37,7 @@ func TestSearchAnalyticsThroughGeneratedClient(t *testing.T) {
 			_, _ = d.Graph.DeleteProduct(context.Background(), p.ID)
 		}
 	})
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	e2e.Users(t, d, ids, []stylegraph.User{{ID: shopper, Name: "S"}})
 	startWorker(t, d) // the search-stats consumer counts searches, clicks and carts
 	cl := newAPIClients(t, base, d)
 	sc := cl.as(shopper, stylegraph.RoleShopper)

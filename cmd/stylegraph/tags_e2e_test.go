@@ -26,10 +26,7 @@ func TestHashtagsAndMentionsThroughGeneratedClient(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	author, jun, kim := ids+1, ids+2, ids+3
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Mina"}, {ID: jun, Name: "Jun"}, {ID: kim, Name: "Kim"}}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	e2e.Users(t, d, ids, []stylegraph.User{{ID: author, Name: "Mina"}, {ID: jun, Name: "Jun"}, {ID: kim, Name: "Kim"}})
 	startWorker(t, d) // notifications
 	cl := newAPIClients(t, base, d)
 	ac, jc, kc := cl.as(author, stylegraph.RoleShopper), cl.as(jun, stylegraph.RoleShopper), cl.as(kim, stylegraph.RoleShopper)

@@ -169,6 +169,17 @@ func Products(t testing.TB, d *wiring.Deps, products []stylegraph.Product) {
 	}
 }
 
+// Users puts users in the graph and, when the test ends, purges the users
+// with IDs base to base+9 (these and any the test made there) with their
+// posts and comments.
+func Users(t testing.TB, d *wiring.Deps, base int64, users []stylegraph.User) {
+	t.Helper()
+	if err := d.Graph.UpsertUsers(context.Background(), users); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), base, base+10) })
+}
+
 // Token returns a bearer token signed with secret for uid with role, valid
 // an hour.
 func Token(t testing.TB, secret string, uid int64, role stylegraph.Role) string {
