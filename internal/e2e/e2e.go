@@ -7,6 +7,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -30,7 +31,7 @@ import (
 func Config(t *testing.T) config.Config {
 	t.Helper()
 	cfg := testenv.Config(t)
-	cfg.SearchIndexPrefix = "e2e-" + strings.ToLower(t.Name())
+	cfg.SearchIndexPrefix = indexPrefix(t)
 	cfg.Archive.Dir = t.TempDir() // the event archive stays out of the source tree
 	cfg.AuditDir = t.TempDir()
 	// The feed keeps its keys (and its ID node counter) under the test's own prefix.
@@ -50,13 +51,20 @@ func Config(t *testing.T) config.Config {
 func CleanKeys(t *testing.T, prefix string) {
 	t.Helper()
 	rdb := testenv.Redis(t)
-	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
-		}
-	})
+	t.Cleanup(func() { testenv.DropKeys(rdb, prefix) })
+}
+
+// prefixes holds each running test's search index prefix, so that the
+// servers one test starts are one deployment and concurrent runs of the
+// same test are not.
+var prefixes sync.Map // *testing.T → string
+
+func indexPrefix(t *testing.T) string {
+	p, loaded := prefixes.LoadOrStore(t, fmt.Sprintf("e2e-%s-%d", strings.ToLower(t.Name()), time.Now().UnixNano()%1e9))
+	if !loaded {
+		t.Cleanup(func() { prefixes.Delete(t) })
+	}
+	return p.(string)
 }
 
 // Options say how Start runs the server.
