@@ -11,7 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph"
 )
 
 // SearchStats counts queries per day in Redis sorted sets.
@@ -69,7 +69,7 @@ return 1`)
 const QueryIDTTL = 24 * time.Hour
 
 // Handle implements ingest.Handler for search events; others are ignored.
-func (s *SearchStats) Handle(ctx context.Context, events []ingest.Event) error {
+func (s *SearchStats) Handle(ctx context.Context, events []stylegraph.Event) error {
 	// Scripts in a pipeline run by SHA, so make sure Redis has it.
 	for _, sc := range []*redis.Script{countOnce, countAfterSearch} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
@@ -81,13 +81,13 @@ func (s *SearchStats) Handle(ctx context.Context, events []ingest.Event) error {
 	n := 0
 	for _, e := range events {
 		day := e.OccurredAt.UTC().Format("2006-01-02")
-		if e.Type != ingest.Search {
-			if e.Data.QueryID == "" || (e.Type != ingest.View && e.Type != ingest.AddToCart) {
+		if e.Type != stylegraph.EventSearch {
+			if e.Data.QueryID == "" || (e.Type != stylegraph.EventView && e.Type != stylegraph.EventAddToCart) {
 				continue
 			}
 			// A view of a hit is a click; an add to cart a conversion.
 			kind := "click"
-			if e.Type == ingest.AddToCart {
+			if e.Type == stylegraph.EventAddToCart {
 				kind = "cart"
 			}
 			countAfterSearch.EvalSha(ctx, pipe, []string{
