@@ -9,6 +9,14 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
+// CommentGraph is what comments need from the graph.
+type CommentGraph interface {
+	AddComment(ctx context.Context, c stylegraph.NewComment) (int64, error)
+	Comments(ctx context.Context, postID, before int64, limit int) ([]stylegraph.Comment, error)
+	CommentAuthor(ctx context.Context, postID, commentID int64) (int64, error)
+	DeleteComment(ctx context.Context, postID, commentID int64) (int64, error)
+}
+
 // AddComment writes uid's comment on a post, updates the post's feed object
 // and returns the comment.
 func (s *Service) AddComment(ctx context.Context, uid, postID int64, text string) (stylegraph.Comment, error) {

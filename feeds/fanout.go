@@ -13,6 +13,16 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
+// AudienceGraph finds who a new post fans out to.
+type AudienceGraph interface {
+	PostAudience(ctx context.Context, postID, pushBelow int64) (stylegraph.PostAudience, error)
+	BrandFollowerIDs(ctx context.Context, brandIDs []int64) (map[int64]int64, error)
+	InterestedUserIDs(ctx context.Context, tags []string, brandIDs []int64, min float64, limit int) ([]int64, error)
+	TagFollowerIDs(ctx context.Context, tags []string, limit int) ([]int64, error)
+	FollowerCount(ctx context.Context, userID int64) (int64, error)
+	AuthorFeedIDs(ctx context.Context, authorID int64, limit int) ([]int64, error)
+}
+
 // Handle is the feed consumer: it fans new posts out, refreshes feed objects
 // on likes and comments, buries deleted posts and keeps follow caches true.
 // Every step is idempotent (readers de-duplicate list entries by feed ID), so

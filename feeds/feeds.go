@@ -2,7 +2,8 @@
 // fan-out of new posts into capped per-user lists (an ingest.Handler), the
 // posts, likes, comments and follows that feed it, timeline reads with stable
 // cursors, and live push to online users over Redis pub/sub. The graph is
-// reached through the Graph interface declared here; feeds must not import
+// reached through small interfaces declared next to the code that uses them
+// (PostGraph, TimelineGraph, ...; Graph is their union); feeds must not import
 // api, graph or search.
 package feeds
 
@@ -20,45 +21,20 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
-// Graph is what feeds reads from and writes to the graph (graph.Store).
+// Graph is everything feeds reads from and writes to the graph: the union of
+// the small interfaces each feature declares next to its code. graph.Store
+// satisfies it, so cmd/ passes one value to New.
 type Graph interface {
-	CreatePost(ctx context.Context, p stylegraph.NewPost) error
-	FeedItems(ctx context.Context, feedIDs []int64, likes, comments int) ([]stylegraph.Feed, error)
-	PostRef(ctx context.Context, postID int64) (feedID, authorID int64, err error)
-	DeletePost(ctx context.Context, postID int64) (int64, error)
-	EditPost(ctx context.Context, postID int64, title, text string, tags []string, mentions []int64) (int64, error)
-	FollowTag(ctx context.Context, from int64, name string, at time.Time) error
-	UnfollowTag(ctx context.Context, from int64, name string, at time.Time) error
-	FollowingTags(ctx context.Context, userID int64, after string, limit int) ([]string, error)
-	TagFeedIDsBefore(ctx context.Context, name string, before int64, limit int) ([]int64, error)
-	LikePost(ctx context.Context, userID, postID int64, at time.Time) (int64, error)
-	UnlikePost(ctx context.Context, userID, postID int64) (int64, error)
-	AddComment(ctx context.Context, c stylegraph.NewComment) (int64, error)
-	Comments(ctx context.Context, postID, before int64, limit int) ([]stylegraph.Comment, error)
-	CommentAuthor(ctx context.Context, postID, commentID int64) (int64, error)
-	DeleteComment(ctx context.Context, postID, commentID int64) (int64, error)
-
-	FollowUser(ctx context.Context, from, to int64, at time.Time) error
-	FollowBrand(ctx context.Context, from, to int64, at time.Time) error
-	UnfollowUser(ctx context.Context, from, to int64, at time.Time) error
-	UnfollowBrand(ctx context.Context, from, to int64, at time.Time) error
-	Followers(ctx context.Context, userID, after int64, limit int) ([]stylegraph.User, error)
-	Following(ctx context.Context, userID, after int64, limit int) ([]stylegraph.User, error)
-	FollowingBrands(ctx context.Context, userID, after int64, limit int) ([]stylegraph.Brand, error)
-	Followees(ctx context.Context, userID int64) ([]stylegraph.Followee, error)
-
-	PostAudience(ctx context.Context, postID, pushBelow int64) (stylegraph.PostAudience, error)
-	BrandFollowerIDs(ctx context.Context, brandIDs []int64) (map[int64]int64, error)
-	InterestedUserIDs(ctx context.Context, tags []string, brandIDs []int64, min float64, limit int) ([]int64, error)
-	TagFollowerIDs(ctx context.Context, tags []string, limit int) ([]int64, error)
-	TimelineBefore(ctx context.Context, userID, before int64, limit int) ([]stylegraph.FeedRef, error)
-	TrendingFeedIDs(ctx context.Context, since time.Time, limit int) ([]int64, error)
-	LikedFeedIDs(ctx context.Context, userID int64, limit int) ([]int64, error)
-	AuthorFeedIDs(ctx context.Context, authorID int64, limit int) ([]int64, error)
-	FollowerCount(ctx context.Context, userID int64) (int64, error)
-	Profile(ctx context.Context, id, viewer int64) (stylegraph.Profile, error)
-	AuthorFeedIDsBefore(ctx context.Context, authorID, before int64, limit int) ([]int64, error)
-	WhoToFollow(ctx context.Context, userID int64, limit int) ([]stylegraph.FollowSuggestion, error)
+	PostGraph
+	FeedItemGraph
+	LikeGraph
+	CommentGraph
+	TagGraph
+	FollowGraph
+	FollowListGraph
+	AudienceGraph
+	TimelineGraph
+	ProfileGraph
 }
 
 // Activity receives the activity events mutations produce (the ingest Log).

@@ -12,6 +12,22 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
+// FollowListGraph lists who follows whom.
+type FollowListGraph interface {
+	Followers(ctx context.Context, userID, after int64, limit int) ([]stylegraph.User, error)
+	Following(ctx context.Context, userID, after int64, limit int) ([]stylegraph.User, error)
+	FollowingBrands(ctx context.Context, userID, after int64, limit int) ([]stylegraph.Brand, error)
+	Followees(ctx context.Context, userID int64) ([]stylegraph.Followee, error)
+}
+
+// FollowGraph writes follows of users and brands.
+type FollowGraph interface {
+	FollowUser(ctx context.Context, from, to int64, at time.Time) error
+	FollowBrand(ctx context.Context, from, to int64, at time.Time) error
+	UnfollowUser(ctx context.Context, from, to int64, at time.Time) error
+	UnfollowBrand(ctx context.Context, from, to int64, at time.Time) error
+}
+
 // Kinds of followees in URLs.
 const (
 	KindUsers  = "users"

@@ -9,6 +9,13 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
+// LikeGraph is what likes and the liked-by-me cache need from the graph.
+type LikeGraph interface {
+	LikePost(ctx context.Context, userID, postID int64, at time.Time) (int64, error)
+	UnlikePost(ctx context.Context, userID, postID int64) (int64, error)
+	LikedFeedIDs(ctx context.Context, userID int64, limit int) ([]int64, error)
+}
+
 // Like records that uid likes a post and returns the updated feed object.
 func (s *Service) Like(ctx context.Context, uid, postID int64) (stylegraph.Feed, error) {
 	fid, err := s.g.LikePost(ctx, uid, postID, s.now())

@@ -11,6 +11,11 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// FeedItemGraph renders feed objects from the graph for the object cache.
+type FeedItemGraph interface {
+	FeedItems(ctx context.Context, feedIDs []int64, likes, comments int) ([]stylegraph.Feed, error)
+}
+
 // tombstone marks the cached object of a deleted post.
 const tombstone = "gone"
 

@@ -17,6 +17,14 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
+// PostGraph is what post writes need from the graph.
+type PostGraph interface {
+	CreatePost(ctx context.Context, p stylegraph.NewPost) error
+	PostRef(ctx context.Context, postID int64) (feedID, authorID int64, err error)
+	DeletePost(ctx context.Context, postID int64) (int64, error)
+	EditPost(ctx context.Context, postID int64, title, text string, tags []string, mentions []int64) (int64, error)
+}
+
 // Limits on a post.
 const (
 	MaxTitleRunes   = 200

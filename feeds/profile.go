@@ -6,6 +6,13 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// ProfileGraph is what profile pages need from the graph.
+type ProfileGraph interface {
+	Profile(ctx context.Context, id, viewer int64) (stylegraph.Profile, error)
+	AuthorFeedIDsBefore(ctx context.Context, authorID, before int64, limit int) ([]int64, error)
+	WhoToFollow(ctx context.Context, userID int64, limit int) ([]stylegraph.FollowSuggestion, error)
+}
+
 // Profile returns a user's public profile as viewer sees it.
 func (s *Service) Profile(ctx context.Context, viewer, id int64) (stylegraph.Profile, error) {
 	return s.g.Profile(ctx, id, viewer)

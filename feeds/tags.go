@@ -4,11 +4,20 @@ import (
 	"context"
 	"encoding/base64"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
 )
+
+// TagGraph is what tag follows and tag feeds need from the graph.
+type TagGraph interface {
+	FollowTag(ctx context.Context, from int64, name string, at time.Time) error
+	UnfollowTag(ctx context.Context, from int64, name string, at time.Time) error
+	FollowingTags(ctx context.Context, userID int64, after string, limit int) ([]string, error)
+	TagFeedIDsBefore(ctx context.Context, name string, before int64, limit int) ([]int64, error)
+}
 
 // TagName folds a tag from a URL the way posts store them: without a
 // leading "#", trimmed, lower case, 1 to MaxTagRunes characters.

@@ -13,6 +13,13 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// TimelineGraph is what timeline reads fall back to when Redis lacks a list.
+type TimelineGraph interface {
+	TimelineBefore(ctx context.Context, userID, before int64, limit int) ([]stylegraph.FeedRef, error)
+	TrendingFeedIDs(ctx context.Context, since time.Time, limit int) ([]int64, error)
+	AuthorFeedIDs(ctx context.Context, authorID int64, limit int) ([]int64, error)
+}
+
 // celebrityPull is how many recent posts of each followed celebrity a read
 // merges in; older ones come from the graph like any item past the list.
 const celebrityPull = 100
