@@ -123,3 +123,27 @@ func (s *Store) Followees(ctx context.Context, userID int64) ([]stylegraph.Follo
 	}
 	return out, nil
 }
+
+// Follow is one follow edge to create.
+type Follow struct {
+	From, To int64
+	At       time.Time
+}
+
+// FollowUsers adds user -> user follow edges (idempotent).
+func (s *Store) FollowUsers(ctx context.Context, edges []Follow) error {
+	return s.batched(ctx, "follow_users", followRows(edges))
+}
+
+// FollowBrands adds user -> brand follow edges (idempotent).
+func (s *Store) FollowBrands(ctx context.Context, edges []Follow) error {
+	return s.batched(ctx, "follow_brands", followRows(edges))
+}
+
+func followRows(edges []Follow) []map[string]any {
+	rows := make([]map[string]any, len(edges))
+	for i, e := range edges {
+		rows[i] = map[string]any{"from": e.From, "to": e.To, "at": e.At.UTC()}
+	}
+	return rows
+}
