@@ -200,7 +200,12 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 	folCmd := pipe.HGetAll(ctx, s.followKey(uid))
 	list := pipe.LRange(ctx, s.timelineKey(uid), 0, -1)
 	built := pipe.Exists(ctx, s.builtKey(uid))
-	_, _ = pipe.Exec(ctx) // the rider's errors are its own; ours are read below
+	// The rider's errors are its own and ours are read below, but an outage
+	// (or an open breaker, which sends nothing and leaves every command
+	// without a reply) only shows in Exec's error: that is a 503.
+	if _, err := pipe.Exec(ctx); stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE {
+		return c, fmt.Errorf("read feed of user %d: %w", uid, err)
+	}
 	if err := check(); err != nil {
 		return c, err
 	}
