@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,5 +210,100 @@ func TestEventsEndToEnd(t *testing.T) {
 	var bigResp api.EventsResponse
 	if code := e2e.Do(t, http.MethodPost, base+"/v1/events", asShopper, body, &bigResp); code != http.StatusAccepted || bigResp.Accepted != 200 {
 		t.Errorf("a %d-byte batch = %d, %d accepted", len(body), code, bigResp.Accepted)
+	}
+}
+
+// TestConcurrentEventsCommitTogether sends concurrent requests that repeat
+// each other's event IDs: however the server groups their appends, each ID
+// is accepted by exactly one request and the stream holds it once. Then the
+// stream key is made unwritable: every concurrent request answers 503 and
+// none claims an accepted event.
+func TestConcurrentEventsCommitTogether(t *testing.T) {
+	base, d := startServerWith(t, isolate(t))
+	ctx := context.Background()
+	ids := testenv.IDBase(t)
+	key := e2e.ServiceKey(t, d.Cfg)
+	if key == "" {
+		t.Fatal("no service API key configured (STYLEGRAPH_API_KEYS)")
+	}
+	pool := make([]string, 40)
+	for i := range pool {
+		pool[i] = uuid.NewString()
+	}
+	const requests = 12
+	type answer struct {
+		code int
+		resp api.EventsResponse
+		ids  []string
+		err  error
+	}
+	send := func() []answer {
+		out := make([]answer, requests)
+		var wg sync.WaitGroup
+		for r := range requests {
+			wg.Go(func() {
+				var evs []string
+				for j := range 10 {
+					id := pool[(r*7+j*3)%len(pool)]
+					out[r].ids = append(out[r].ids, id)
+					evs = append(evs, fmt.Sprintf(`{"id": %q, "type": "view", "userId": %d, "target": {"kind": "product", "id": %d}}`, id, ids+int64(r)+1, ids+100))
+				}
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/events", strings.NewReader("["+strings.Join(evs, ",")+"]"))
+				req.Header.Set("X-API-Key", key)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					out[r].err = err
+					return
+				}
+				defer resp.Body.Close()
+				out[r].code = resp.StatusCode
+				out[r].err = json.NewDecoder(resp.Body).Decode(&out[r].resp)
+			})
+		}
+		wg.Wait()
+		return out
+	}
+
+	accepted := map[string]int{}
+	for round := range 2 {
+		for i, a := range send() {
+			if a.err != nil || a.code != http.StatusAccepted {
+				t.Fatalf("round %d request %d = %d, %v", round, i, a.code, a.err)
+			}
+			for k, res := range a.resp.Results {
+				if res.ID != a.ids[k] {
+					t.Fatalf("round %d request %d result %d is for %s, want %s", round, i, k, res.ID, a.ids[k])
+				}
+				if res.Status == "accepted" {
+					accepted[res.ID]++
+				}
+			}
+		}
+	}
+	for _, id := range pool {
+		if accepted[id] != 1 {
+			t.Errorf("event %s accepted %d times, want once", id, accepted[id])
+		}
+	}
+	stream := d.Cfg.Activity.Stream
+	if n := d.Redis.XLen(ctx, stream).Val(); n != int64(len(pool)) {
+		t.Errorf("stream holds %d events, want %d", n, len(pool))
+	}
+
+	// A stream key of the wrong type: the append script fails for every group.
+	if err := d.Redis.Del(ctx, stream).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Redis.Set(ctx, stream, "not a stream", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range pool {
+		pool[i] = uuid.NewString()
+	}
+	for i, a := range send() {
+		if a.code != http.StatusServiceUnavailable || a.resp.Accepted != 0 {
+			t.Errorf("with the append failing, request %d = %d (%d accepted), want 503", i, a.code, a.resp.Accepted)
+		}
 	}
 }

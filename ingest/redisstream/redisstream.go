@@ -4,12 +4,12 @@
 package redisstream
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,6 +59,10 @@ type Log struct {
 	mu     sync.Mutex
 	have   map[string]bool      // groups known to exist
 	pruned map[string]time.Time // when each group's idle consumers were last pruned
+
+	gmu      sync.Mutex
+	queue    []*commit // AppendUnique calls waiting for a script
+	inflight int       // scripts running
 }
 
 // New returns a log on rdb with options o.
@@ -143,49 +147,142 @@ var appendUnique = redis.NewScript(appendUniqueSrc)
 func AppendUniqueScript() string { return appendUniqueSrc }
 
 // AppendUnique durably appends the events whose IDs were not appended within
-// the dedup window and reports, per event, ingest.Accepted or ingest.Duplicate. Marking an
-// ID seen and appending its event happen atomically.
+// the dedup window and reports, per event, ingest.Accepted or
+// ingest.Duplicate. Marking an ID seen and appending its event happen
+// atomically.
+//
+// Concurrent calls are committed together (group commit): while
+// commitsInFlight scripts are running, arriving calls queue, and the next
+// script appends all of them, so a loaded server makes one round trip (and
+// one replica WAIT) for many requests. Each call returns once the script
+// that carried its events answered; when it fails, every call in the group
+// gets the error and none is told its events were accepted. The script sees
+// the group's events in arrival order, so an ID repeated across requests of
+// one group is accepted once, like one repeated across groups.
 func (l *Log) AppendUnique(ctx context.Context, events []ingest.Event) ([]ingest.Status, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
-	keys, lead := AppendUniqueArgs(l.o.Stream, l.o.DedupWindow, l.minID(), time.Now())
-	args := make([]any, 0, 2*len(events)+len(lead))
-	args = append(args, lead...)
-	// One buffer for the whole batch instead of one allocation per event:
-	// the events are encoded back to back and sliced once the buffer is done.
-	var buf bytes.Buffer
-	buf.Grow(len(events) * 512)
-	enc := json.NewEncoder(&buf)
+	// Each caller encodes its own events, so encoding runs in parallel and
+	// the committing goroutine only concatenates.
+	c := &commit{ids: make([]string, len(events)), payloads: make([][]byte, len(events)), done: make(chan struct{})}
+	buf := make([]byte, 0, len(events)*384)
 	ends := make([]int, len(events))
-	for i, e := range events {
-		if err := enc.Encode(e); err != nil {
-			return nil, fmt.Errorf("encode event: %w", err)
+	for i := range events {
+		var err error
+		if buf, err = appendEvent(buf, &events[i]); err != nil {
+			return nil, err
 		}
-		ends[i] = buf.Len() - 1 // Encode ends each value with a newline
+		c.ids[i], ends[i] = events[i].ID, len(buf)
 	}
-	all := buf.Bytes()
 	from := 0
 	for i, end := range ends {
-		args = append(args, events[i].ID, all[from:end])
-		from = end + 1
+		c.payloads[i] = buf[from:end:end]
+		from = end
+	}
+	l.gmu.Lock()
+	l.queue = append(l.queue, c)
+	lead := l.inflight < commitsInFlight
+	if lead {
+		l.inflight++
+	}
+	l.gmu.Unlock()
+	if lead {
+		// The committer outlives this request if it must: others may be
+		// waiting on the group it sends.
+		go l.commitQueued(context.WithoutCancel(ctx))
+	}
+	select {
+	case <-c.done:
+		return c.statuses, c.err
+	case <-ctx.Done():
+		// The events may still be appended; the caller was told nothing, and
+		// a retry with the same IDs reports them as duplicates.
+		return nil, ingest.Unavailable("append events", ctx.Err())
+	}
+}
+
+// commitsInFlight is how many append scripts run at once; calls arriving
+// meanwhile wait and go together in the next. Two keep Redis busy while
+// the next group is sent.
+const commitsInFlight = 2
+
+// maxGroupEvents bounds one script's events (a single larger call still goes
+// alone): the script blocks Redis while it runs.
+const maxGroupEvents = 2000
+
+// commit is one AppendUnique call waiting for its group's script.
+type commit struct {
+	ids      []string
+	payloads [][]byte
+	statuses []ingest.Status
+	err      error
+	done     chan struct{}
+}
+
+// commitQueued sends queued calls in groups until the queue is empty.
+func (l *Log) commitQueued(ctx context.Context) {
+	for {
+		l.gmu.Lock()
+		n, events := 0, 0
+		for n < len(l.queue) && (n == 0 || events+len(l.queue[n].ids) <= maxGroupEvents) {
+			events += len(l.queue[n].ids)
+			n++
+		}
+		group := slices.Clone(l.queue[:n])
+		l.queue = l.queue[:copy(l.queue, l.queue[n:])]
+		if n == 0 {
+			l.inflight--
+		}
+		l.gmu.Unlock()
+		if n == 0 {
+			return
+		}
+		l.commitGroup(ctx, group, events)
+	}
+}
+
+// commitGroup runs the append script once for the group's events and
+// answers each call.
+func (l *Log) commitGroup(ctx context.Context, group []*commit, events int) {
+	statuses, err := l.appendScript(ctx, group, events)
+	if err == nil {
+		err = l.wait(ctx)
+	}
+	at := 0
+	for _, c := range group {
+		if err != nil {
+			c.err = err
+		} else {
+			c.statuses = statuses[at : at+len(c.ids) : at+len(c.ids)]
+		}
+		at += len(c.ids)
+		close(c.done)
+	}
+}
+
+func (l *Log) appendScript(ctx context.Context, group []*commit, events int) ([]ingest.Status, error) {
+	keys, lead := AppendUniqueArgs(l.o.Stream, l.o.DedupWindow, l.minID(), time.Now())
+	args := make([]any, 0, 2*events+len(lead))
+	args = append(args, lead...)
+	for _, c := range group {
+		for i, id := range c.ids {
+			args = append(args, id, c.payloads[i])
+		}
 	}
 	res, err := appendUnique.Run(ctx, l.rdb, keys, args...).Slice()
 	if err != nil {
 		return nil, ingest.Unavailable("append events", err)
 	}
-	if len(res) != len(events) {
-		return nil, fmt.Errorf("append events: script answered %d results for %d events", len(res), len(events))
+	if len(res) != events {
+		return nil, fmt.Errorf("append events: script answered %d results for %d events", len(res), events)
 	}
-	out := make([]ingest.Status, len(events))
+	out := make([]ingest.Status, events)
 	for i, r := range res {
 		out[i] = ingest.Duplicate
 		if s, ok := r.(string); ok && s != "" {
 			out[i] = ingest.Accepted
 		}
-	}
-	if err := l.wait(ctx); err != nil {
-		return nil, err
 	}
 	return out, nil
 }
