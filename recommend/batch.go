@@ -167,10 +167,12 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 		}
 	}
 	at := time.Unix(cp.At, 0).UTC()
+	clock := newStepClock(j.Progress, j.now)
 	snap, err := j.read(ctx, &rep)
 	if err != nil {
 		return rep, err
 	}
+	clock.done("read")
 	t0 := j.now()
 	tr, err := learn.Train(learn.Data{M: snap.m, Follows: snap.follows, Now: at.Unix(), LikeWeight: likeWeight}, j.Learn)
 	if err != nil {
@@ -179,6 +181,7 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 	tr.Blend.Exclude = snap.hidden
 	rep.Tuning, rep.Train = tr.Report, j.now().Sub(t0)
 	fmt.Fprintf(j.Progress, "train: %s in %s\n", tr.Report.Model, rep.Train.Round(time.Millisecond))
+	clock.done("train")
 
 	if !cp.SimilarDone {
 		if err := j.writeNeighbours(ctx, snap, tr.KNN, at, &rep); err != nil {
@@ -190,6 +193,7 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 				return rep, err
 			}
 		}
+		clock.done("neighbours")
 	}
 	if j.Scope == (graph.Scope{}) {
 		// The interest recommender's top products per tag, brand and
@@ -199,11 +203,13 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 			return rep, fmt.Errorf("refresh top products: %w", err)
 		}
 		fmt.Fprintf(j.Progress, "top products: %d tag, brand and category lists\n", n)
+		clock.done("top products")
 	}
 	if j.Cache != nil {
 		if err := j.writeLists(ctx, snap, tr, at, start, &cp, &rep); err != nil {
 			return rep, err
 		}
+		clock.done("lists")
 		if err := j.Cache.putLearned(ctx, j.learned(tr.Report)); err != nil {
 			return rep, err
 		}
