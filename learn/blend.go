@@ -67,6 +67,12 @@ type scratch struct {
 	pos   []int32
 	// touched collects the items a sparse source reached.
 	touched []int32
+	// block holds the blocked product's ALS scores of the block being
+	// ranked; alsRow is the row of alsUser, the user ranked now.
+	block   []float64
+	alsRow  []float64
+	alsOf   *ALS
+	alsUser int
 }
 
 func newScratch(items int) *scratch {
@@ -118,13 +124,13 @@ func (b *Blend) sourceList(src string, u int, items []int32, hist []float32, s *
 	case *ALS:
 		// Every item scores: offer them straight from the matrix-vector
 		// product, with the user's own and excluded items zeroed.
-		s.f64 = sc.scores(u, s.f64)
-		zeroAt(s.f64, items, exclude)
-		for i, v := range s.f64 {
-			if v := float32(v); v > 0 {
-				s.heap.offer(Neighbour{Item: int32(i), Score: v})
-			}
+		y := s.alsRow
+		if y == nil || s.alsOf != sc || s.alsUser != u {
+			s.f64 = sc.scores(u, s.f64)
+			y = s.f64
 		}
+		zeroAt(y, items, exclude)
+		offerAll(&s.heap, y)
 	case sparseScorer:
 		s.touched = sc.ScoreSparse(u, items, hist, s.dense, s.touched[:0])
 		zeroAt(s.dense, items, exclude)
@@ -152,6 +158,19 @@ func (b *Blend) sourceList(src string, u int, items []int32, hist []float32, s *
 		}
 	}
 	return out
+}
+
+// offerAll offers every positive score in y to h. Items come in ascending
+// order, so one that only ties the heap's worst loses to it: the cheap
+// comparison skips most of the catalogue without calling offer.
+func offerAll(h *topK, y []float64) {
+	for i, v := range y {
+		v := float32(v)
+		if v <= 0 || (len(h.xs) == h.k && v <= h.xs[0].Score) {
+			continue
+		}
+		h.offer(Neighbour{Item: int32(i), Score: v})
+	}
 }
 
 // zeroAt zeroes v at the user's own items and at the excluded ones: those
@@ -281,11 +300,47 @@ func (b *Blend) rank(u, n int, s *scratch) []Item {
 // list to emit (called concurrently).
 func (b *Blend) RankAll(users []int, n, workers int, emit func(u int, items []Item)) {
 	b.applySocial()
-	parallel(len(users), workers, func() func(int) {
+	b.eachUser(users, workers, func(_, u int, s *scratch) {
+		emit(u, combine(b.lists(u, s), b.Params.Weights, n, s))
+	})
+}
+
+// rankBlock is how many users' ALS scores one blocked product computes.
+const rankBlock = 32
+
+// eachUser calls fn(k, users[k], s) for every user, on workers goroutines
+// each with its own scratch s, rankBlock users at a time: when the blend
+// draws on an ALS model, the block's scores come from one blocked matrix
+// product (ALS.scoreBlock) instead of one matrix-vector product per user.
+func (b *Blend) eachUser(users []int, workers int, fn func(k, u int, s *scratch)) {
+	var als *ALS
+	for _, src := range SourceOrder {
+		if a, ok := b.Sources[src].(*ALS); ok && b.Params.Weights[src] > 0 {
+			als = a
+			break
+		}
+	}
+	blocks := (len(users) + rankBlock - 1) / rankBlock
+	parallel(blocks, workers, func() func(int) {
 		s := newScratch(b.M.Items)
-		return func(k int) {
-			u := users[k]
-			emit(u, combine(b.lists(u, s), b.Params.Weights, n, s))
+		return func(blk int) {
+			lo, hi := blk*rankBlock, min((blk+1)*rankBlock, len(users))
+			items := 0
+			if als != nil {
+				items = len(als.V) / als.Config.Factors
+				if len(s.block) < (hi-lo)*items {
+					s.block = make([]float64, rankBlock*items)
+				}
+				als.scoreBlock(users[lo:hi], s.block)
+			}
+			for k := lo; k < hi; k++ {
+				if als != nil {
+					r := k - lo
+					s.alsRow, s.alsOf, s.alsUser = s.block[r*items:(r+1)*items], als, users[k]
+				}
+				fn(k, users[k], s)
+			}
+			s.alsRow = nil
 		}
 	})
 }

@@ -211,13 +211,16 @@ func Train(d Data, cfg Config) (*Trained, error) {
 		fmt.Fprintf(cfg.Progress, "tune: %-46s validation NDCG@%d %.4f\n", name, cfg.K, n)
 		return n
 	}
-	if err := tuneModels(v.Train, cfg, &rep, score); err != nil {
+	won, err := tuneModels(v.Train, cfg, &rep, score)
+	if err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(cfg.Progress, "tune: model = %s\n", rep.Model)
 
-	// The blend over validation-fitted sources.
-	vs := sources(v.Train, d, rep, cfg)
+	// The blend over validation-fitted sources: the winners as the trials
+	// fitted them (training is deterministic, so fitting them again on the
+	// same split would give the same models).
+	vs := sources(v.Train, d, rep, cfg, &won)
 	rep.Params, rep.NDCG = tuneBlend(&Blend{M: v.Train, Sources: vs.all, Now: d.Now, Candidates: cfg.Candidates}, v, cfg)
 	fmt.Fprintf(cfg.Progress, "tune: blend %s validation NDCG@%d %.4f\n", rep.Params, cfg.K, rep.NDCG)
 	if vs.social != nil && !cfg.SkipCFOnly {
@@ -228,7 +231,7 @@ func Train(d Data, cfg Config) (*Trained, error) {
 
 	// Refit on everything.
 	t := &Trained{Report: rep}
-	full := sources(d.M, d, rep, cfg)
+	full := sources(d.M, d, rep, cfg, nil)
 	t.KNN, t.Model, t.Pop, t.Social, t.ALS, t.EASE = full.knn, full.model, full.pop, full.social, full.als, full.ease
 	t.Blend = &Blend{M: d.M, Sources: full.all, Params: rep.Params, Now: d.Now, Candidates: cfg.Candidates}
 	if rep.CFOnly != nil {
@@ -248,12 +251,15 @@ func Train(d Data, cfg Config) (*Trained, error) {
 
 // tuneModels scores each configured item-kNN, ALS and EASE on the
 // validation split (score records the trial) and sets in rep the best kNN,
-// the best of each family and the collaborative model: the best of all.
-func tuneModels(train *Matrix, cfg Config, rep *Report, score func(string, Scorer) float64) error {
+// the best of each family and the collaborative model: the best of all. It
+// returns the winning kNN and model as fitted on train.
+func tuneModels(train *Matrix, cfg Config, rep *Report, score func(string, Scorer) float64) (prefit, error) {
+	var won prefit
 	bestKNN, bestKNNScore := KNNConfig{}, -1.0
 	for _, kc := range cfg.KNN {
-		if n := score(kc.String(), TrainKNN(train, kc, cfg.Workers)); n > bestKNNScore {
-			bestKNN, bestKNNScore = kc, n
+		knn := TrainKNN(train, kc, cfg.Workers)
+		if n := score(kc.String(), knn); n > bestKNNScore {
+			bestKNN, bestKNNScore, won.knn = kc, n, knn
 		}
 	}
 	rep.KNN = bestKNN
@@ -261,18 +267,20 @@ func tuneModels(train *Matrix, cfg Config, rep *Report, score func(string, Score
 	bestModel := bestKNNScore
 	bestALS, bestEASE := -1.0, -1.0
 	for _, ac := range cfg.ALS {
-		n := score(ac.String(), TrainALS(train, ac, cfg.Workers))
+		a := TrainALS(train, ac, cfg.Workers)
+		n := score(ac.String(), a)
 		if n > bestALS {
 			bestALS, rep.BestALS = n, &ac
 		}
 		if n > bestModel {
 			rep.Model, bestModel, rep.ALS, rep.EASE = ac.String(), n, &ac, nil
+			won.als, won.ease = a, nil
 		}
 	}
 	for _, ec := range cfg.EASE {
 		e, err := TrainEASE(train, ec)
 		if err != nil {
-			return err
+			return won, err
 		}
 		n := score(ec.String(), e)
 		if n > bestEASE {
@@ -280,9 +288,18 @@ func tuneModels(train *Matrix, cfg Config, rep *Report, score func(string, Score
 		}
 		if n > bestModel {
 			rep.Model, bestModel, rep.ALS, rep.EASE = ec.String(), n, nil, &ec
+			won.als, won.ease = nil, e
 		}
 	}
-	return nil
+	return won, nil
+}
+
+// prefit holds models already fitted on the matrix sources fits: the kNN
+// and the model (ALS or EASE) that won.
+type prefit struct {
+	knn  *ItemKNN
+	als  *ALS
+	ease *EASE
 }
 
 // withoutSocial is the blend's sources but the social one: the
@@ -307,17 +324,31 @@ type fitted struct {
 	ease   *EASE
 }
 
-// sources fits the chosen models on m.
-func sources(m *Matrix, d Data, rep Report, cfg Config) fitted {
+// sources fits the chosen models on m, taking those in pre (when not nil)
+// as already fitted on m.
+func sources(m *Matrix, d Data, rep Report, cfg Config, pre *prefit) fitted {
+	if pre == nil {
+		pre = &prefit{}
+	}
 	f := fitted{all: map[string]Scorer{}}
-	f.knn = TrainKNN(m, rep.KNN, cfg.Workers)
+	f.knn = pre.knn
+	if f.knn == nil {
+		f.knn = TrainKNN(m, rep.KNN, cfg.Workers)
+	}
 	f.model = f.knn
 	if rep.ALS != nil {
-		f.als = TrainALS(m, *rep.ALS, cfg.Workers)
+		f.als = pre.als
+		if f.als == nil {
+			f.als = TrainALS(m, *rep.ALS, cfg.Workers)
+		}
 		f.model = f.als
 	}
 	if rep.EASE != nil {
-		if e, err := TrainEASE(m, *rep.EASE); err == nil {
+		e := pre.ease
+		if e == nil {
+			e, _ = TrainEASE(m, *rep.EASE)
+		}
+		if e != nil {
 			f.ease = e
 			f.model = e
 		}
@@ -371,45 +402,81 @@ func tuneBlend(b *Blend, v Validation, cfg Config) (Params, float64) {
 	if b.Sources[SourceSocial] == nil {
 		caps = []int{0}
 	}
-	on := map[string]float64{}
-	for src := range b.Sources {
-		on[src] = 1
-	}
+	var settings []Params
 	for _, hl := range cfg.HalfLives {
 		for _, cp := range caps {
-			b.Params = Params{Weights: on, HalfLife: hl, SocialCap: cp}
-			b.applySocial()
-			lists := make([][4][]cand, len(v.Users))
-			parallel(len(v.Users), cfg.Workers, func() func(int) {
-				s := newScratch(b.M.Items)
-				return func(k int) { lists[k] = b.lists(v.Users[k], s) }
-			})
-			w := map[string]float64{SourceModel: 1}
-			cur := scoreLists(lists, w, v, cfg)
-			for round := 0; round < 2; round++ {
-				improved := false
-				for _, src := range SourceOrder[1:] {
-					if b.Sources[src] == nil {
-						continue
-					}
-					for _, step := range cfg.WeightSteps {
-						try := copyWeights(w)
-						try[src] = step
-						if n := scoreLists(lists, try, v, cfg); n > cur+1e-9 {
-							w, cur, improved = try, n, true
-						}
-					}
-				}
-				if !improved {
-					break
-				}
-			}
-			if cur > bestScore {
-				best, bestScore = Params{Weights: w, HalfLife: hl, SocialCap: cp}, cur
-			}
+			settings = append(settings, Params{HalfLife: hl, SocialCap: cp})
 		}
 	}
+	b.settingLists(v.Users, cfg.Workers, settings, func(p Params, lists [][4][]cand) {
+		w := map[string]float64{SourceModel: 1}
+		cur := scoreLists(lists, w, v, cfg)
+		for round := 0; round < 2; round++ {
+			improved := false
+			for _, src := range SourceOrder[1:] {
+				if b.Sources[src] == nil {
+					continue
+				}
+				for _, step := range cfg.WeightSteps {
+					try := copyWeights(w)
+					try[src] = step
+					if n := scoreLists(lists, try, v, cfg); n > cur+1e-9 {
+						w, cur, improved = try, n, true
+					}
+				}
+			}
+			if !improved {
+				break
+			}
+		}
+		if cur > bestScore {
+			best, bestScore = Params{Weights: w, HalfLife: p.HalfLife, SocialCap: p.SocialCap}, cur
+		}
+	})
 	return best, bestScore
+}
+
+// settingLists hands fn, for each setting (half-life and social cap) in
+// turn, every source's candidate list for each of users. ALS and
+// popularity ignore both settings: their lists are computed for the first
+// setting and kept for the others.
+func (b *Blend) settingLists(users []int, workers int, settings []Params, fn func(Params, [][4][]cand)) {
+	on, varying := map[string]float64{}, map[string]float64{}
+	static := [4]bool{}
+	for k, src := range SourceOrder {
+		if b.Sources[src] == nil {
+			continue
+		}
+		on[src] = 1
+		switch b.Sources[src].(type) {
+		case *ALS, *Popularity:
+			static[k] = true
+		default:
+			varying[src] = 1
+		}
+	}
+	var kept [][4][]cand
+	for _, p := range settings {
+		b.Params = Params{Weights: on, HalfLife: p.HalfLife, SocialCap: p.SocialCap}
+		if kept != nil {
+			b.Params.Weights = varying
+		}
+		b.applySocial()
+		lists := make([][4][]cand, len(users))
+		b.eachUser(users, workers, func(k, u int, s *scratch) { lists[k] = b.lists(u, s) })
+		if kept == nil {
+			kept = lists
+		} else {
+			for k := range lists {
+				for i := range static {
+					if static[i] {
+						lists[k][i] = kept[k][i]
+					}
+				}
+			}
+		}
+		fn(p, lists)
+	}
 }
 
 func copyWeights(w map[string]float64) map[string]float64 {
