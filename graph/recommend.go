@@ -53,6 +53,61 @@ func (s *Store) ItemBased(ctx context.Context, userID int64, p stylegraph.RecPar
 	return out, nil
 }
 
+// TasteDelta is what changed in a shopper's taste since a time: the
+// neighbours of what they engaged with since then, and every product among
+// their most recent engagements (to leave out of a list ranked before).
+type TasteDelta struct {
+	Candidates []stylegraph.Candidate
+	Engaged    []int64
+}
+
+// TasteSince reads, in one bounded query, the item neighbours of the
+// shopper's likes, purchases and carts at or after since (the most recent
+// Budget.Seeds, Budget.K neighbours each) and the products of their
+// Budget.Scan most recent engagements. With since at the zero time every
+// recent engagement is a seed: a cold shopper's personal candidates.
+func (s *Store) TasteSince(ctx context.Context, userID int64, since time.Time, p stylegraph.RecParams) (TasteDelta, error) {
+	p = p.WithDefaults()
+	if since.IsZero() {
+		since = time.Unix(0, 0)
+	}
+	res, err := s.runNamed(ctx, "rec_delta", map[string]any{
+		"userId": userID, "now": p.Now, "since": since.UTC(), "halfLife": p.HalfLife.Seconds(),
+		"freshSince": p.FreshSince.UTC(), "limit": p.Limit,
+		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "k": p.Budget.K,
+	})
+	if err != nil {
+		return TasteDelta{}, err
+	}
+	var d TasteDelta
+	if len(res.Records) == 0 {
+		return d, nil
+	}
+	r := res.Records[0]
+	ids, _ := get(r, "engaged").([]any)
+	for _, v := range ids {
+		if id, ok := v.(int64); ok {
+			d.Engaged = append(d.Engaged, id)
+		}
+	}
+	cs, _ := get(r, "candidates").([]any)
+	for _, v := range cs {
+		m, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		id, _ := m["id"].(int64)
+		n, _ := m["n"].(int64)
+		c := stylegraph.Candidate{ProductID: id, Score: num(m["score"]), Count: int(n)}
+		if b, ok := m["because"].(map[string]any); ok {
+			bid, _ := b["id"].(int64)
+			c.Because = &stylegraph.ProductRef{ID: bid, Title: str(b["title"])}
+		}
+		d.Candidates = append(d.Candidates, c)
+	}
+	return d, nil
+}
+
 // socialActionWeights weigh what a followee did: a purchase says most, a
 // followed brand's new product least.
 var socialActionWeights = map[string]any{"liked": 1.0, "bought": 2.0, "posted": 1.5, "new": 0.5}

@@ -48,6 +48,15 @@ func TestRecommendationQueriesStayWithinBudgetOnSuperNodes(t *testing.T) {
 	run("rec_social", func() ([]stylegraph.Candidate, error) { return pg.Social(ctx, me, p) })
 	run("rec_interest", func() ([]stylegraph.Candidate, error) { return pg.Interest(ctx, me, p) })
 	run("rec_similar", func() ([]stylegraph.Candidate, error) { return pg.Similar(ctx, hub, 150) })
+	// The online delta over a stored list, at its widest: every recent
+	// engagement a seed (a cold shopper).
+	run("rec_delta", func() ([]stylegraph.Candidate, error) {
+		d, err := pg.TasteSince(ctx, me, time.Time{}, p)
+		if err == nil && len(d.Engaged) == 0 {
+			err = fmt.Errorf("no engagements returned")
+		}
+		return d.Candidates, err
+	})
 	ids := make([]int64, 150)
 	for i := range ids {
 		ids[i] = hub + int64(i)
@@ -55,7 +64,7 @@ func TestRecommendationQueriesStayWithinBudgetOnSuperNodes(t *testing.T) {
 	if _, err := pg.Cards(ctx, 0, ids); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"rec_item_based", "rec_collaborative", "rec_social", "rec_interest", "rec_similar", "rec_products"} {
+	for _, name := range []string{"rec_item_based", "rec_collaborative", "rec_social", "rec_interest", "rec_similar", "rec_products", "rec_delta"} {
 		t.Logf("%-18s %6d db hits, %d candidates", name, hits[name], found[name])
 		if hits[name] == 0 {
 			t.Errorf("%s: no profile recorded", name)
@@ -65,7 +74,7 @@ func TestRecommendationQueriesStayWithinBudgetOnSuperNodes(t *testing.T) {
 		}
 	}
 	// The budget still finds candidates in every source.
-	for _, name := range []string{"rec_item_based", "rec_collaborative", "rec_social", "rec_interest", "rec_similar"} {
+	for _, name := range []string{"rec_item_based", "rec_collaborative", "rec_social", "rec_interest", "rec_similar", "rec_delta"} {
 		if found[name] == 0 {
 			t.Errorf("%s found nothing", name)
 		}

@@ -3,6 +3,7 @@ package recommend
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -122,8 +123,19 @@ type Stored struct {
 	Found   bool
 	Partial bool
 	Seen    map[int64]int
+	// ComputedAt is when the list was ranked; ChangedAt is when the shopper
+	// last engaged in a way the list may not hold (zero: not since it was
+	// stored, as far as Redis knows). A list with ChangedAt at or after
+	// ComputedAt is served with the live delta on top.
+	ComputedAt time.Time
+	ChangedAt  time.Time
 
 	raw []byte
+}
+
+// Stale says whether the shopper engaged after the list was ranked.
+func (st Stored) Stale() bool {
+	return st.Found && !st.ChangedAt.IsZero() && !st.ChangedAt.Before(st.ComputedAt)
 }
 
 // All returns the whole stored list.
@@ -145,6 +157,7 @@ func (c *Cache) GetWithSeen(ctx context.Context, userID int64, first int) (Store
 	list := pipe.Get(ctx, c.key(userID))
 	seen := pipe.HGetAll(ctx, c.seenKey(userID))
 	gen := pipe.Get(ctx, c.genKey())
+	changed := pipe.Get(ctx, c.changedKey(userID))
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return Stored{}, fmt.Errorf("read recommendations for user %d: %w", userID, err)
 	}
@@ -156,6 +169,10 @@ func (c *Cache) GetWithSeen(ctx context.Context, userID int64, first int) (Store
 		return st, nil // redis.Nil: no list
 	}
 	st.raw = b
+	st.ComputedAt = listComputedAt(b)
+	if sec, err := changed.Int64(); err == nil {
+		st.ChangedAt = time.Unix(sec, 0)
+	}
 	if items, partial, ok := decodeCompact(b, first); ok {
 		st.Items, st.Found, st.Partial = items, true, partial
 		return st, nil
@@ -239,6 +256,46 @@ func (c *Cache) PutTTL(ctx context.Context, userID int64, items []Ranked, at tim
 		return fmt.Errorf("store recommendations for user %d: %w", userID, err)
 	}
 	return nil
+}
+
+func (c *Cache) changedKey(userID int64) string {
+	return c.prefix + "changed:" + strconv.FormatInt(userID, 10)
+}
+
+// Changed records that users engaged (like, purchase, cart, hide) at now:
+// their stored lists stay, and the next request of each adds the live
+// delta since the list was ranked (the engagement's neighbours, without
+// what they engaged with) instead of ranking from scratch. The mark lives as
+// long as a list may.
+func (c *Cache) Changed(ctx context.Context, now time.Time, users ...int64) error {
+	if len(users) == 0 {
+		return nil
+	}
+	pipe := c.rdb.Pipeline()
+	for _, u := range users {
+		// Seconds, as computedAt: a change in the second a list was ranked
+		// counts as after it.
+		pipe.Set(ctx, c.changedKey(u), now.Unix(), c.ttl)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("mark recommendations changed: %w", err)
+	}
+	return nil
+}
+
+// listComputedAt reads when an encoded list was ranked (zero when it does
+// not say).
+func listComputedAt(b []byte) time.Time {
+	if len(b) >= listHeader && bytes.HasPrefix(b, listMagic) {
+		return time.Unix(int64(binary.LittleEndian.Uint64(b[4:12])), 0)
+	}
+	var e struct {
+		ComputedAt int64 `json:"computedAt"`
+	}
+	if json.Unmarshal(b, &e) != nil || e.ComputedAt == 0 {
+		return time.Time{}
+	}
+	return time.Unix(e.ComputedAt, 0)
 }
 
 // Drop forgets the stored lists of users, so that their next request ranks

@@ -30,6 +30,7 @@ type Graph interface {
 	Social(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
 	Interest(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
 	Similar(ctx context.Context, productID int64, limit int) ([]stylegraph.Candidate, error)
+	TasteSince(ctx context.Context, userID int64, since time.Time, p stylegraph.RecParams) (graph.TasteDelta, error)
 	TrendingProducts(ctx context.Context, category string, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
 	CategoryTop(ctx context.Context, path string) ([]stylegraph.Candidate, bool, error)
 	Cards(ctx context.Context, userID int64, ids []int64) (map[int64]graph.Card, error)
@@ -70,6 +71,13 @@ type Config struct {
 	// LiveTTL is how long a list computed on request is kept (default 15
 	// minutes); lists of the batch job keep the cache's TTL.
 	LiveTTL time.Duration
+
+	// ColdBlend ranks a shopper who has no stored list with the full blend
+	// (a bounded query per source), as evaluations and the offline job
+	// rank. Off, the online path ranks them with one bounded query (the
+	// neighbours of their recent engagements) and the trending list in
+	// memory, and the offline job's lists bring the other sources.
+	ColdBlend bool
 
 	// cachedCards: product cards come from Redis only, and missing ones are
 	// fetched in the background (set per request for CachedOnly).
@@ -444,6 +452,16 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 			if st.Partial {
 				partial = st
 			}
+			if st.Stale() && req.Now.IsZero() && !req.CachedOnly {
+				// The shopper engaged since the list was ranked: one bounded
+				// query brings that in. Should it fail, the list as stored
+				// is still a good answer.
+				if withDelta, err := s.withDelta(ctx, cfg, req.UserID, st); err == nil {
+					ranked, partial = withDelta, Stored{}
+				} else if stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE {
+					stylegraph.MarkDegraded(ctx, "neo4j")
+				}
+			}
 		}
 		seen = st.Seen
 	case s.cache != nil && cfg.IgnoreAfter > 0:
@@ -461,7 +479,13 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 	}
 	if ranked == nil {
 		var err error
-		if ranked, err = s.Rank(ctx, req.UserID, req.Now, max(ListSize, candidatesFor(need+len(req.Exclude)))); err != nil {
+		n := max(ListSize, candidatesFor(need+len(req.Exclude)))
+		if s.cache != nil && req.Now.IsZero() && !req.Live && !cfg.ColdBlend {
+			ranked, err = s.coldRank(ctx, cfg, req.UserID, n)
+		} else {
+			ranked, err = s.Rank(ctx, req.UserID, req.Now, n)
+		}
+		if err != nil {
 			return nil, false, err
 		}
 		if s.cache != nil && req.Now.IsZero() && !req.Live {
@@ -557,7 +581,13 @@ func (s *Service) computeInBackground(userID int64) {
 		}()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		ranked, err := s.Rank(ctx, userID, time.Time{}, ListSize)
+		var ranked []Ranked
+		var err error
+		if cfg := s.config(); cfg.ColdBlend {
+			ranked, err = s.Rank(ctx, userID, time.Time{}, ListSize)
+		} else {
+			ranked, err = s.coldRank(ctx, cfg, userID, ListSize)
+		}
 		if err != nil {
 			return
 		}
@@ -1077,13 +1107,14 @@ func (s *Service) Trending(ctx context.Context, category string, limit int) ([]s
 }
 
 // Hide keeps a product out of the shopper's recommendations from now on:
-// the stored list is dropped, so the next request ranks without it.
+// the stored list is marked changed, so the next request leaves it out.
 func (s *Service) Hide(ctx context.Context, userID, productID int64) error {
-	if err := s.g.Hide(ctx, userID, productID, s.now()); err != nil {
+	now := s.now()
+	if err := s.g.Hide(ctx, userID, productID, now); err != nil {
 		return err
 	}
 	if s.cache != nil {
-		return s.cache.Drop(ctx, userID)
+		return s.cache.Changed(ctx, now, userID)
 	}
 	return nil
 }

@@ -70,6 +70,7 @@ func config(weights map[string]float64) Config {
 	c := DefaultConfig()
 	c.Weights = weights
 	c.MaxPerBrand, c.MaxPerCategory = 0, 0
+	c.ColdBlend = true // these tests rank the blend; the one-query paths have tests of their own
 	return c
 }
 
@@ -258,12 +259,23 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 	if len(recs) != 0 {
 		t.Fatalf("live answer = %+v, want none", w.items(recs))
 	}
-	// Hiding drops the stored list: the next answer is ranked from the graph.
+	// Hiding keeps the stored list and marks it changed: the next answer
+	// leaves the hidden product out.
+	if err := cache.Put(ctx, w.User(1), stored, w.Now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Hide(ctx, w.User(1), w.Product(2)); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, err := cache.Get(ctx, w.User(1)); err != nil || ok {
+	if _, ok, err := cache.Get(ctx, w.User(1)); err != nil || !ok {
 		t.Fatalf("stored list after a hide: ok=%v err=%v", ok, err)
+	}
+	recs, err = s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{1, "trending"}}, w.items(recs)); diff != "" {
+		t.Fatalf("after hiding 2 (-want +got):\n%s", diff)
 	}
 }
 
@@ -467,6 +479,9 @@ func TestIgnoredItemsSinkAndPagesFollowTheCursor(t *testing.T) {
 	}
 }
 
+// The online path as served (one bounded query for a shopper without a
+// list, the stored list plus the live delta after an engagement): a like
+// changes the next request without a batch run, and the list stays stored.
 func TestNewEngagementChangesTheNextRequest(t *testing.T) {
 	w := newWorld(t, 2)
 	ctx := context.Background()
@@ -480,7 +495,9 @@ func TestNewEngagementChangesTheNextRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
-	s := w.service(config(map[string]float64{"collaborative": 1}), cache)
+	cfg := config(map[string]float64{"collaborative": 1})
+	cfg.ColdBlend = false
+	s := w.service(cfg, cache)
 	w.Engage(1, 1, graph.EngageLike, time.Hour)
 	recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
 	if err != nil {
@@ -492,10 +509,10 @@ func TestNewEngagementChangesTheNextRequest(t *testing.T) {
 	if _, ok, _ := cache.Get(ctx, w.User(1)); !ok {
 		t.Fatal("the live answer was not stored for the next request")
 	}
-	// A like arrives: the worker writes it and drops the stored list; the
+	// A like arrives: the worker writes it and marks the list changed; the
 	// next request ranks it in without a batch run.
 	w.Engage(1, 3, graph.EngageLike, time.Minute)
-	if err := cache.Drop(ctx, w.User(1)); err != nil {
+	if err := cache.Changed(ctx, w.Now, w.User(1)); err != nil {
 		t.Fatal(err)
 	}
 	recs, err = s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5})
@@ -504,6 +521,59 @@ func TestNewEngagementChangesTheNextRequest(t *testing.T) {
 	}
 	if diff := cmp.Diff([]item{{4, "collaborative"}, {2, "collaborative"}}, w.items(recs)); diff != "" {
 		t.Fatalf("after a like (-want +got):\n%s", diff)
+	}
+	if got := recs[0].Reasons[0].Text; got != "because you liked Product 3" {
+		t.Errorf("reason of the new neighbour = %q", got)
+	}
+	// The stored list is kept as ranked; the delta is added per request.
+	stored, ok, err := cache.Get(ctx, w.User(1))
+	if err != nil || !ok {
+		t.Fatalf("stored list after the like: found %v, %v", ok, err)
+	}
+	if len(stored) != 1 || stored[0].ProductID != w.Product(2) {
+		t.Errorf("stored list after the like = %+v, want product 2 alone", stored)
+	}
+}
+
+// What the shopper liked, bought or hid since their list was ranked is left
+// out of the next request, and a like that nothing is similar to still
+// changes it.
+func TestDeltaLeavesOutWhatWasEngagedSince(t *testing.T) {
+	w := newWorld(t, 2)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}, 5: {}})
+	err := w.G.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
+		{ProductID: w.Product(1), Neighbours: []graph.Neighbour{
+			{ProductID: w.Product(2), Score: 0.9}, {ProductID: w.Product(3), Score: 0.8},
+			{ProductID: w.Product(4), Score: 0.7}, {ProductID: w.Product(5), Score: 0.6}}},
+	}, w.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	cfg := config(map[string]float64{"collaborative": 1})
+	cfg.ColdBlend = false
+	s := w.service(cfg, cache)
+	w.Engage(1, 1, graph.EngageLike, time.Hour)
+	get := func() []item {
+		t.Helper()
+		recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5, Unserved: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.items(recs)
+	}
+	c := "collaborative"
+	if diff := cmp.Diff([]item{{2, c}, {3, c}, {4, c}, {5, c}}, get()); diff != "" {
+		t.Fatalf("before (-want +got):\n%s", diff)
+	}
+	w.Engage(1, 2, graph.EngageLike, time.Minute)
+	w.Engage(1, 3, graph.EngagePurchase, time.Minute)
+	if err := s.Hide(ctx, w.User(1), w.Product(4)); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]item{{5, c}}, get()); diff != "" {
+		t.Fatalf("after liking 2, buying 3 and hiding 4 (-want +got):\n%s", diff)
 	}
 }
 

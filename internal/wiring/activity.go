@@ -2,6 +2,7 @@ package wiring
 
 import (
 	"context"
+	"time"
 
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
@@ -69,8 +70,9 @@ func (d *Deps) SearchStats() *insights.SearchStats {
 }
 
 // GraphWriter applies events to the graph (the worker and replay share it),
-// then drops the precomputed recommendations of the shoppers whose taste the
-// batch changed, so their next request ranks from the graph as it is now.
+// then marks the precomputed recommendations of the shoppers whose taste the
+// batch changed, so their next request adds what they did since the list
+// was ranked (recommend's live delta) without waiting for a batch run.
 func (d *Deps) GraphWriter() ingest.Handler {
 	w, recs := graph.NewEventWriter(d.Graph), d.RecsCache()
 	return ingest.HandlerFunc(func(ctx context.Context, events []ingest.Event) error {
@@ -83,15 +85,16 @@ func (d *Deps) GraphWriter() ingest.Handler {
 				users = append(users, e.UserID)
 			}
 		}
-		// After the graph write, so a list ranked from now on includes it.
-		return recs.Drop(ctx, users...)
+		// After the graph write, so the delta read from now on includes it.
+		return recs.Changed(ctx, time.Now(), users...)
 	})
 }
 
-// changesTaste are the events that change what a shopper is recommended.
+// changesTaste are the events the live delta reads (recommend.Cache.Changed).
+// Follows and unlikes change the social and collaborative sources, which
+// the next offline run ranks in.
 var changesTaste = map[ingest.Type]bool{
-	ingest.Like: true, ingest.Unlike: true, ingest.AddToCart: true, ingest.Purchase: true,
-	ingest.Hide: true, ingest.Follow: true, ingest.Unfollow: true,
+	ingest.Like: true, ingest.AddToCart: true, ingest.Purchase: true, ingest.Hide: true,
 }
 
 // ConsumerGroups names every consumer group.

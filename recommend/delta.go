@@ -1,0 +1,118 @@
+package recommend
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/graph"
+)
+
+// deltaSlack widens the delta's window before the list's computedAt: an
+// engagement is written to the graph a little after it happened (the
+// worker's lag), so one dated just before a list was ranked may not be in
+// it. Counting it twice only boosts its neighbours a little.
+const deltaSlack = time.Minute
+
+// deltaLimit is how many candidates the delta adds at most.
+const deltaLimit = 100
+
+// freshBoost is how the delta's best candidate scores against the stored
+// list's best item: an engagement since the list is the newest evidence of
+// the shopper's taste, so its strongest neighbour goes first.
+const freshBoost = 1.1
+
+// withDelta is the stored list st with what the shopper did since it was
+// ranked: the neighbours of their new likes, purchases and carts merged in
+// and what they engaged with left out, from one bounded query.
+func (s *Service) withDelta(ctx context.Context, cfg Config, userID int64, st Stored) ([]Ranked, error) {
+	now := s.now()
+	d, err := s.g.TasteSince(ctx, userID, st.ComputedAt.Add(-deltaSlack), s.tasteParams(cfg, now, deltaLimit))
+	if err != nil {
+		return nil, fmt.Errorf("recommend delta: %w", err)
+	}
+	return applyDelta(st.All(), d), nil
+}
+
+// tasteParams are the parameters of the one-query paths (delta, cold).
+func (s *Service) tasteParams(cfg Config, now time.Time, limit int) stylegraph.RecParams {
+	p := stylegraph.RecParams{Now: now, HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: limit, Budget: cfg.Budget}
+	if cfg.SimilarMaxAge > 0 {
+		p.FreshSince = now.Add(-cfg.SimilarMaxAge)
+	}
+	return p
+}
+
+// applyDelta merges d into ranked (a stored list, best first): what the
+// shopper engaged with is left out; each new neighbour adds a score scaled
+// so that the best one reaches freshBoost × the list's best score, and
+// leads its reasons.
+func applyDelta(ranked []Ranked, d graph.TasteDelta) []Ranked {
+	gone := make(map[int64]bool, len(d.Engaged))
+	for _, id := range d.Engaged {
+		gone[id] = true
+	}
+	out := make([]Ranked, 0, len(ranked)+len(d.Candidates))
+	at := make(map[int64]int, len(ranked)+len(d.Candidates))
+	top := 0.0
+	for _, r := range ranked {
+		if gone[r.ProductID] {
+			continue
+		}
+		at[r.ProductID] = len(out)
+		out = append(out, r)
+		top = max(top, r.Score)
+	}
+	if top <= 0 {
+		top = 1
+	}
+	best := 0.0
+	for _, c := range d.Candidates {
+		best = max(best, c.Score)
+	}
+	if best <= 0 {
+		return out
+	}
+	for _, c := range d.Candidates {
+		if gone[c.ProductID] {
+			continue
+		}
+		score := freshBoost * top * max(c.Score, 0) / best
+		reason := reasonFor(stylegraph.ReasonCollaborative, c)
+		if i, ok := at[c.ProductID]; ok {
+			out[i].Score += score
+			out[i].Reasons = append([]stylegraph.Reason{reason}, out[i].reasons()...)
+			out[i].rawReasons = nil
+			continue
+		}
+		at[c.ProductID] = len(out)
+		out = append(out, Ranked{ProductID: c.ProductID, Score: score, Reasons: []stylegraph.Reason{reason}})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out
+}
+
+// coldRank ranks a shopper who has no stored list with one bounded query,
+// the neighbours of their most recent engagements, blended with the
+// trending list in memory (alone when the query finds nothing), without
+// what they engaged with.
+func (s *Service) coldRank(ctx context.Context, cfg Config, userID int64, n int) ([]Ranked, error) {
+	now := s.now()
+	d, err := s.g.TasteSince(ctx, userID, time.Time{}, s.tasteParams(cfg, now, n))
+	if err != nil {
+		return nil, fmt.Errorf("recommend cold start: %w", err)
+	}
+	p := stylegraph.RecParams{Now: now, HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: n}
+	trend, err := s.trending(ctx, "", p, true, trendWait)
+	if err != nil {
+		return nil, fmt.Errorf("recommend trending: %w", err)
+	}
+	weights := map[string]float64{stylegraph.ReasonTrending: 1}
+	if wc := cfg.Weights[stylegraph.ReasonCollaborative]; wc > 0 && len(d.Candidates) > 0 {
+		weights = map[string]float64{stylegraph.ReasonCollaborative: 1, stylegraph.ReasonTrending: cfg.Weights[stylegraph.ReasonTrending] / wc}
+	}
+	ranked := blend(map[string][]stylegraph.Candidate{stylegraph.ReasonCollaborative: d.Candidates, stylegraph.ReasonTrending: trend}, weights)
+	return applyDelta(ranked, graph.TasteDelta{Engaged: d.Engaged}), nil
+}
