@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -107,7 +108,11 @@ const deliverInFlight = 2
 // still being read: a fan-out costs one graph wait before Redis work starts.
 func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error) {
 	start := time.Now()
+	// Who is online is read while the graph finds the audience.
+	onlineCh := make(chan onlineUsers, 1)
+	go func() { onlineCh <- s.onlineNow(ctx) }()
 	aud, err := s.g.PostAudience(ctx, postID, s.cfg.CelebrityThreshold)
+	live := <-onlineCh
 	if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
 		return FanoutStats{}, nil // deleted before it was fanned out
 	}
@@ -137,7 +142,7 @@ func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error)
 	g.Go(func() (err error) { others, err = s.otherAudiences(gctx, aud, st.Celebrity); return err })
 	g.Go(func() (err error) {
 		t := time.Now()
-		online, err = s.deliver(gctx, first, aud.AuthorID)
+		online, err = s.deliver(gctx, first, aud.AuthorID, live)
 		delivered = time.Since(t)
 		return err
 	})
@@ -157,7 +162,7 @@ func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error)
 		}
 	}
 	t := time.Now()
-	more, err := s.deliver(ctx, rest, 0)
+	more, err := s.deliver(ctx, rest, 0, live)
 	if err != nil {
 		return st, err
 	}
@@ -225,11 +230,43 @@ func (s *Service) otherAudiences(ctx context.Context, aud stylegraph.PostAudienc
 	return out, nil
 }
 
+// onlineFew is the most online users a fan-out reads whole: while fewer are
+// online, recipients are matched against them in memory instead of asking
+// Redis about every recipient (a ZMSCORE of each batch's thousand members,
+// about a third of the arguments a batch sends).
+const onlineFew = 1000
+
+// onlineUsers is who held a live-stream lease when a fan-out began; known is
+// false when more than onlineFew did (or the read failed), and then each
+// batch asks Redis.
+type onlineUsers struct {
+	ids   map[int64]bool
+	known bool
+}
+
+// onlineNow reads the users whose live-stream lease runs past now, if
+// there are at most onlineFew of them.
+func (s *Service) onlineNow(ctx context.Context) onlineUsers {
+	ms, err := s.r.ZRangeArgs(ctx, redis.ZRangeArgs{
+		Key: s.onlineKey(), ByScore: true, Start: "(" + itoa(s.now().UnixMilli()), Stop: "+inf", Count: onlineFew + 1,
+	}).Result()
+	if err != nil || len(ms) > onlineFew {
+		return onlineUsers{} // the batches' own reads report a Redis failure
+	}
+	ids := make(map[int64]bool, len(ms))
+	for _, m := range ms {
+		if id, err := strconv.ParseInt(m, 10, 64); err == nil {
+			ids[id] = true
+		}
+	}
+	return onlineUsers{ids: ids, known: true}
+}
+
 // deliver writes the recipients' lists (LPUSH each, LTRIM past the slack) in pipelined
 // batches, deliverInFlight at a time, and returns those of them who are
 // online. A non-zero author also gets the post on their outbox, in the
 // first batch.
-func (s *Service) deliver(ctx context.Context, rcs []stylegraph.Recipient, author int64) ([]stylegraph.Recipient, error) {
+func (s *Service) deliver(ctx context.Context, rcs []stylegraph.Recipient, author int64, live onlineUsers) ([]stylegraph.Recipient, error) {
 	if len(rcs) == 0 {
 		return nil, nil
 	}
@@ -240,7 +277,7 @@ func (s *Service) deliver(ctx context.Context, rcs []stylegraph.Recipient, autho
 	for i := range nb {
 		batch := rcs[i*s.cfg.Batch : min((i+1)*s.cfg.Batch, len(rcs))]
 		g.Go(func() (err error) {
-			online[i], err = s.deliverBatch(gctx, batch, author, i == 0)
+			online[i], err = s.deliverBatch(gctx, batch, author, i == 0, live)
 			return err
 		})
 	}
@@ -256,13 +293,12 @@ func (s *Service) deliver(ctx context.Context, rcs []stylegraph.Recipient, autho
 
 // deliverBatch writes one batch of lists in one round trip and returns the
 // recipients holding a live-stream lease.
-func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient, author int64, outbox bool) ([]stylegraph.Recipient, error) {
+func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient, author int64, outbox bool, live onlineUsers) ([]stylegraph.Recipient, error) {
 	pipe := s.r.Pipeline()
 	if outbox && author != 0 {
 		pipe.LPush(ctx, s.outboxKey(author), batch[0].Ref.FeedID)
 		pipe.LTrim(ctx, s.outboxKey(author), 0, int64(s.cfg.Cap-1))
 	}
-	members := make([]string, len(batch))
 	lens := make([]*redis.IntCmd, len(batch))
 	var (
 		lastRef stylegraph.FeedRef
@@ -272,10 +308,16 @@ func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient
 		if i == 0 || rc.Ref != lastRef { // most of a batch shares one reason
 			lastRef, e = rc.Ref, entry(rc.Ref)
 		}
-		members[i] = itoa(rc.UserID)
 		lens[i] = pipe.LPush(ctx, s.timelineKey(rc.UserID), e)
 	}
-	leases := pipe.ZMScore(ctx, s.onlineKey(), members...)
+	var leases *redis.FloatSliceCmd
+	if !live.known {
+		members := make([]string, len(batch))
+		for i, rc := range batch {
+			members[i] = itoa(rc.UserID)
+		}
+		leases = pipe.ZMScore(ctx, s.onlineKey(), members...)
+	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("push feed item %d: %w", batch[0].Ref.FeedID, err)
 	}
@@ -297,8 +339,16 @@ func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient
 			return nil, fmt.Errorf("trim feeds after item %d: %w", batch[0].Ref.FeedID, err)
 		}
 	}
-	now := float64(s.now().UnixMilli())
 	var online []stylegraph.Recipient
+	if live.known {
+		for _, rc := range batch {
+			if live.ids[rc.UserID] {
+				online = append(online, rc)
+			}
+		}
+		return online, nil
+	}
+	now := float64(s.now().UnixMilli())
 	for i, lease := range leases.Val() {
 		if lease > now {
 			online = append(online, batch[i])

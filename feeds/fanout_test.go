@@ -1,10 +1,13 @@
 package feeds_test
 
 import (
+	"context"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/feeds"
@@ -158,4 +161,66 @@ func TestCelebrityIsPulledNotPushed(t *testing.T) {
 			t.Errorf("user 6 follows nobody but got item %d with reason %q", it.ID, it.Reason)
 		}
 	}
+}
+
+// TestFanoutPublishesToOnlineRecipients: a follower with an open live stream
+// gets the post pushed on it, an offline follower does not; the same holds
+// when more users are online than a fan-out reads whole (then each batch
+// asks Redis about its recipients).
+func TestFanoutPublishesToOnlineRecipients(t *testing.T) {
+	e := newEnv(t, feeds.Config{Heartbeat: time.Hour})
+	e.makeUsers(3)
+	author, online, offline := e.user(1), e.user(2), e.user(3)
+	e.follow(online, author)
+	e.follow(offline, author)
+	e.log.take()
+
+	got := make(chan int64, 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	opened, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- e.svc.Stream(ctx, online, "", func() error { close(opened); return nil },
+			func(id int64, _ []byte) error { got <- id; return nil }, func() error { return nil })
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	select {
+	case <-opened:
+	case err := <-done:
+		t.Fatalf("stream: %v", err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("stream not open after 20s")
+	}
+
+	check := func(what string) {
+		t.Helper()
+		f := e.post(author, what, nil)
+		e.log.take()
+		st, err := e.svc.Fanout(e.ctx, f.Post.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Recipients != 3 || st.Online != 1 {
+			t.Errorf("%s: %d recipients, %d online; want 3 and 1", what, st.Recipients, st.Online)
+		}
+		select {
+		case id := <-got:
+			if id != f.ID {
+				t.Errorf("%s: live item %d, want %d", what, id, f.ID)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("%s: nothing on the live stream after 10s", what)
+		}
+	}
+	check("few online")
+
+	// More online users than a fan-out reads whole (leases an hour out).
+	lease := float64(time.Now().Add(time.Hour).UnixMilli())
+	var zs []redis.Z
+	for i := range 1500 {
+		zs = append(zs, redis.Z{Score: lease, Member: strconv.Itoa(9_000_000 + i)})
+	}
+	if err := e.r.ZAdd(e.ctx, e.prefix+"online", zs...).Err(); err != nil {
+		t.Fatal(err)
+	}
+	check("many online")
 }
