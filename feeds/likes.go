@@ -92,12 +92,14 @@ func (s *Service) likedByMe(ctx context.Context, uid int64, fids []int64) (map[i
 	return out, nil
 }
 
-// likeMembers asks for the built marker "0" and then each feed ID.
+// likeMembers asks for the built marker "0" and then each feed ID. The IDs
+// go as numbers, which the client writes as the decimal members are, without
+// a string each.
 func likeMembers(fids []int64) []any {
 	members := make([]any, 0, len(fids)+1)
 	members = append(members, "0")
 	for _, id := range fids {
-		members = append(members, itoa(id))
+		members = append(members, id)
 	}
 	return members
 }

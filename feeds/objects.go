@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -96,29 +97,45 @@ func (s *Service) objects(ctx context.Context, fids []int64) (map[int64]stylegra
 		// Unknown is not deleted: callers must not answer "not found".
 		return nil, &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "graph database unavailable"}
 	}
-	for id, raw := range raws {
-		var f stylegraph.Feed
-		if err := json.Unmarshal(raw, &f); err != nil {
-			return nil, fmt.Errorf("decode feed item %d: %w", id, err)
+	for i, raw := range raws {
+		if raw == "" {
+			continue
 		}
-		out[id] = f
+		var f stylegraph.Feed
+		if err := json.Unmarshal([]byte(raw), &f); err != nil {
+			return nil, fmt.Errorf("decode feed item %d: %w", fids[i], err)
+		}
+		out[fids[i]] = f
 	}
 	return out, nil
 }
 
+// objectKeys names the objects of fids. The keys are cut from one string:
+// a feed read names a page of them, and one allocation beats one a key.
 func (s *Service) objectKeys(fids []int64) []string {
-	keys := make([]string, len(fids))
+	head := s.cfg.Prefix + "item:"
+	ends := make([]int, len(fids))
+	b := make([]byte, 0, len(fids)*(len(head)+19))
 	for i, id := range fids {
-		keys[i] = s.objectKey(id)
+		b = append(b, head...)
+		b = strconv.AppendInt(b, id, 10)
+		ends[i] = len(b)
+	}
+	all, start := string(b), 0
+	keys := make([]string, len(fids))
+	for i, end := range ends {
+		keys[i], start = all[start:end], end
 	}
 	return keys
 }
 
-// rawObjects turns MGET results into encoded feed objects, rendering (and
-// caching) the misses from the graph; tombstoned and vanished items are left
-// out. Cached objects are passed on as they are, never decoded.
-func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (objs map[int64][]byte, unknown map[int64]bool, err error) {
-	out := make(map[int64][]byte, len(fids))
+// rawObjects turns MGET results into encoded feed objects, objs[i] for
+// fids[i], rendering (and caching) the misses from the graph; tombstoned and
+// vanished items are left "". Cached objects are passed on as they are,
+// never decoded or copied. unknown holds the misses the graph could not
+// render because it is down (nil when none).
+func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (objs []string, unknown map[int64]bool, err error) {
+	out := make([]string, len(fids))
 	var miss []int64
 	for i, v := range vals {
 		str, ok := v.(string)
@@ -128,7 +145,7 @@ func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (obj
 				miss = append(miss, fids[i])
 			}
 		default:
-			out[fids[i]] = []byte(str)
+			out[i] = str
 		}
 	}
 	if len(miss) > 0 {
@@ -149,8 +166,10 @@ func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (obj
 		if err != nil {
 			return nil, nil, err
 		}
-		for id, b := range stored {
-			out[id] = b
+		for i, id := range fids {
+			if b, ok := stored[id]; ok {
+				out[i] = string(b)
+			}
 		}
 	}
 	return out, nil, nil

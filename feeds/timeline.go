@@ -30,11 +30,12 @@ const trendingSize = 100
 // trendingTTL is how long the trending list is cached.
 const trendingTTL = time.Minute
 
-// candidates is what a read merges: every item the sources know, by feed ID,
-// with the strongest reason; floor is the lowest feed ID down to which all
-// sources are complete (items below it come from the graph).
+// candidates is what a read merges: every item the sources know (an item
+// may come more than once; sorted keeps its strongest reason); floor is the
+// lowest feed ID down to which all sources are complete (items below it
+// come from the graph).
 type candidates struct {
-	refs    map[int64]stylegraph.FeedRef
+	refs    []stylegraph.FeedRef
 	entries []string // the list as read, to clean dead items' entries
 	floor   int64
 }
@@ -43,7 +44,7 @@ type candidates struct {
 // and the reader's fields.
 type item struct {
 	id     int64
-	raw    []byte
+	raw    string
 	reason string
 	liked  bool
 }
@@ -51,7 +52,7 @@ type item struct {
 // decode returns the item as a Feed.
 func (it item) decode() (stylegraph.Feed, error) {
 	var f stylegraph.Feed
-	if err := json.Unmarshal(it.raw, &f); err != nil {
+	if err := json.Unmarshal([]byte(it.raw), &f); err != nil {
 		return f, fmt.Errorf("decode feed item %d: %w", it.id, err)
 	}
 	f.Reason, f.LikedByMe = it.reason, it.liked
@@ -68,6 +69,12 @@ func (it item) appendJSON(b []byte) []byte {
 	b = append(b, `,"reason":`...)
 	b = strconv.AppendQuote(b, it.reason)
 	return append(b, `,"kind":"post"}`...)
+}
+
+// size is how many bytes appendJSON appends (reasons are ours and need no
+// escaping).
+func (it item) size() int {
+	return len(it.raw) + len(`,"likedByMe":false,"reason":"","kind":"post"}`) + len(it.reason)
 }
 
 // Read returns a page of uid's feed, newest first, below the cursor. Items
@@ -99,9 +106,10 @@ func (s *Service) ReadJSON(ctx context.Context, uid int64, cursor string, limit 
 	if err != nil {
 		return nil, err
 	}
-	n := 40
+	// Sized to the byte, so the page is written without growing.
+	n := len(`{"items":[],"nextCursor":""}`) + 24
 	for _, it := range items {
-		n += len(it.raw) + 40
+		n += it.size() + 1
 	}
 	b := make([]byte, 0, n)
 	b = append(b, `{"items":[`...)
@@ -167,11 +175,12 @@ func (s *Service) page(ctx context.Context, uid int64, cursor string, limit int)
 	return items, next, nil
 }
 
-// sorted returns the candidates that pass keep, newest first.
+// sorted returns the candidates that pass keep, newest first, each item
+// once with its strongest reason. It reuses c.refs.
 func (c candidates) sorted(keep func(int64) bool) []stylegraph.FeedRef {
-	out := make([]stylegraph.FeedRef, 0, len(c.refs))
-	for id, r := range c.refs {
-		if keep(id) {
+	out := c.refs[:0]
+	for _, r := range c.refs {
+		if keep(r.FeedID) {
 			out = append(out, r)
 		}
 	}
@@ -182,9 +191,9 @@ func (c candidates) sorted(keep func(int64) bool) []stylegraph.FeedRef {
 		case a.FeedID < b.FeedID:
 			return 1
 		}
-		return 0
+		return reasonRank(a.Reason) - reasonRank(b.Reason)
 	})
-	return out
+	return slices.CompactFunc(out, func(a, b stylegraph.FeedRef) bool { return a.FeedID == b.FeedID })
 }
 
 // candidates gathers uid's list (rebuilding it from the graph when it is
@@ -251,7 +260,7 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 	if len(entries) >= s.cfg.Cap {
 		c.floor = maxID + 1
 	}
-	c.refs, c.entries = make(map[int64]stylegraph.FeedRef, len(entries)+8), entries
+	c.refs, c.entries = make([]stylegraph.FeedRef, 0, len(entries)+8), entries
 	for _, raw := range entries {
 		ref, ok := parseEntry(raw)
 		if !ok {
@@ -264,7 +273,7 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 			ref.SourceKind == "brand" && !fol.brands[ref.SourceID]) {
 			continue // unfollowed since
 		}
-		c.add(ref)
+		c.refs = append(c.refs, ref)
 	}
 	for i, id := range celebs {
 		fids := outs[i].Val()
@@ -284,7 +293,7 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 			c.floor = max(c.floor, slices.Min(ids))
 		}
 		for _, fid := range ids {
-			c.add(stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: id})
+			c.refs = append(c.refs, stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: id})
 		}
 	}
 	if fol.none() && !unknownFollows {
@@ -293,19 +302,13 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 			return c, err
 		}
 		for _, fid := range ids {
-			c.add(stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonTrending})
+			c.refs = append(c.refs, stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonTrending})
 		}
 	}
 	return c, nil
 }
 
 func hasUser(f following, id int64) bool { _, ok := f.users[id]; return ok }
-
-func (c candidates) add(r stylegraph.FeedRef) {
-	if old, ok := c.refs[r.FeedID]; !ok || reasonRank(r.Reason) < reasonRank(old.Reason) {
-		c.refs[r.FeedID] = r
-	}
-}
 
 func parseID(s string) (int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
@@ -389,14 +392,15 @@ func (s *Service) trending(ctx context.Context) ([]int64, error) {
 // limit, skipping deleted ones, which it returns as dead. Objects and uid's
 // likes of them are read in one round trip per chunk.
 func (s *Service) hydrate(ctx context.Context, uid int64, refs []stylegraph.FeedRef, limit int) ([]item, []int64, error) {
-	var items []item
+	items := make([]item, 0, min(limit, len(refs)))
 	var dead []int64
+	ids := make([]int64, 0, min(limit+2, len(refs)))
 	for start := 0; start < len(refs) && len(items) < limit; {
 		end := min(start+limit-len(items)+2, len(refs))
 		chunk := refs[start:end]
-		ids := make([]int64, len(chunk))
-		for i, r := range chunk {
-			ids[i] = r.FeedID
+		ids = ids[:0]
+		for _, r := range chunk {
+			ids = append(ids, r.FeedID)
 		}
 		pipe := s.r.Pipeline()
 		mget := s.queueMGet(ctx, pipe, s.objectKeys(ids))
@@ -408,27 +412,33 @@ func (s *Service) hydrate(ctx context.Context, uid int64, refs []stylegraph.Feed
 		if err != nil {
 			return nil, nil, err
 		}
-		liked := map[int64]bool{}
+		// liked[i] says whether uid likes ids[i].
+		var liked []bool
 		if lv := likes.Val(); len(lv) == len(ids)+1 && lv[0] {
-			for i, id := range ids {
-				liked[id] = lv[i+1]
+			liked = lv[1:]
+		} else {
+			m, err := s.likedByMe(ctx, uid, ids)
+			switch {
+			case s.degrade(ctx, err):
+				m = nil // not cached, graph down: shown as not liked
+			case err != nil: // not cached: build it
+				return nil, nil, err
 			}
-		} else if liked, err = s.likedByMe(ctx, uid, ids); s.degrade(ctx, err) {
-			liked = map[int64]bool{} // not cached, graph down: shown as not liked
-		} else if err != nil { // not cached: build it
-			return nil, nil, err
+			liked = make([]bool, len(ids))
+			for i, id := range ids {
+				liked[i] = m[id]
+			}
 		}
-		for _, r := range chunk {
-			raw, ok := objs[r.FeedID]
+		for i, r := range chunk {
 			if unknown[r.FeedID] {
 				continue // not in Redis and the graph is down: skipped, not dead
 			}
-			if !ok {
+			if objs[i] == "" {
 				dead = append(dead, r.FeedID)
 				continue
 			}
 			if len(items) < limit {
-				items = append(items, item{id: r.FeedID, raw: raw, reason: r.Reason, liked: liked[r.FeedID]})
+				items = append(items, item{id: r.FeedID, raw: objs[i], reason: r.Reason, liked: liked[i]})
 			}
 		}
 		start = end

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -349,5 +350,99 @@ func TestReadJSONMatchesRead(t *testing.T) {
 			}
 			cursor = *want.NextCursor
 		}
+	}
+}
+
+// A reader's next ReadJSON shows their likes, the author's edits, new
+// comments and deletions, and items that reach the reader twice (pushed to
+// the list and pulled from a celebrity's posts) come once, with the
+// strongest reason: ReadJSON says what Read says at every step.
+func TestReadJSONFollowsChanges(t *testing.T) {
+	e := newEnv(t, feeds.Config{CelebrityThreshold: 2})
+	e.makeUsers(4)
+	u := e.user
+	tag := "jsonchg-" + time.Now().Format("150405.000000")
+	e.follow(u(3), u(1))
+	e.follow(u(3), u(2))
+	if err := e.svc.FollowTag(e.ctx, u(3), tag); err != nil {
+		t.Fatal(err)
+	}
+	var posts []stylegraph.Feed
+	for i := range 4 {
+		posts = append(posts, e.post(u(1+i%2), fmt.Sprintf("post %d", i), []string{tag}))
+	}
+	e.consume()
+	e.follow(u(4), u(1)) // user 1 becomes a celebrity: their posts are pulled too
+	e.consume()
+
+	read := func(step string) map[int64]stylegraph.Feed {
+		t.Helper()
+		want, err := e.svc.Read(e.ctx, u(3), "", 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := e.svc.ReadJSON(e.ctx, u(3), "", 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got stylegraph.FeedPage
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatalf("%s: %v: %s", step, err, raw)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%s: ReadJSON differs from Read (-want +got):\n%s", step, diff)
+		}
+		out := map[int64]stylegraph.Feed{}
+		for _, it := range got.Items {
+			if _, dup := out[it.ID]; dup {
+				t.Fatalf("%s: item %d twice in %v", step, it.ID, ids(got.Items))
+			}
+			out[it.ID] = it
+		}
+		return out
+	}
+	items := read("first read")
+	if len(items) != len(posts) {
+		t.Fatalf("first read has %d items, want %d", len(items), len(posts))
+	}
+	for _, p := range posts {
+		if r := items[p.ID].Reason; r != stylegraph.ReasonFollowing {
+			t.Errorf("item %d reason %q, want %q (following ranks above tag)", p.ID, r, stylegraph.ReasonFollowing)
+		}
+	}
+
+	liked, edited, commented, deleted := posts[0], posts[1], posts[2], posts[3]
+	if _, err := e.svc.Like(e.ctx, u(3), liked.Post.ID); err != nil {
+		t.Fatal(err)
+	}
+	title := "edited title"
+	if _, err := e.svc.EditPost(e.ctx, stylegraph.Principal{UserID: edited.User.ID, Role: stylegraph.RoleShopper}, edited.Post.ID, stylegraph.PostEdit{Title: &title}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.AddComment(e.ctx, u(4), commented.Post.ID, "nice"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.DeletePost(e.ctx, stylegraph.Principal{UserID: deleted.User.ID, Role: stylegraph.RoleShopper}, deleted.Post.ID); err != nil {
+		t.Fatal(err)
+	}
+	items = read("after a like, an edit, a comment and a deletion")
+	if it := items[liked.ID]; !it.LikedByMe || it.LikeCount != 1 {
+		t.Errorf("liked item: likedByMe %v, likeCount %d; want true, 1", it.LikedByMe, it.LikeCount)
+	}
+	if it := items[edited.ID]; it.Post.Title != title || it.LikedByMe {
+		t.Errorf("edited item: title %q, likedByMe %v; want %q, false", it.Post.Title, it.LikedByMe, title)
+	}
+	if it := items[commented.ID]; it.CommentCount != 1 || len(it.Comments) != 1 || it.Comments[0].Text != "nice" {
+		t.Errorf("commented item: %d comments %+v", it.CommentCount, it.Comments)
+	}
+	if _, ok := items[deleted.ID]; ok {
+		t.Errorf("deleted item %d still read", deleted.ID)
+	}
+
+	if _, err := e.svc.Unlike(e.ctx, u(3), liked.Post.ID); err != nil {
+		t.Fatal(err)
+	}
+	if it := read("after an unlike")[liked.ID]; it.LikedByMe || it.LikeCount != 0 {
+		t.Errorf("unliked item: likedByMe %v, likeCount %d; want false, 0", it.LikedByMe, it.LikeCount)
 	}
 }
