@@ -1,9 +1,10 @@
 package recommend
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/stylegraph/stylegraph"
@@ -15,6 +16,10 @@ import (
 // worker's lag), so one dated just before a list was ranked may not be in
 // it. Counting it twice only boosts its neighbours a little.
 const deltaSlack = time.Minute
+
+// deltaWait bounds the delta of a request that never waits on a traversal
+// (the feed mix reads ahead, within 50 ms in all).
+const deltaWait = 25 * time.Millisecond
 
 // deltaLimit is how many candidates the delta adds at most.
 const deltaLimit = 100
@@ -90,7 +95,7 @@ func applyDelta(ranked []Ranked, d graph.TasteDelta) []Ranked {
 		at[c.ProductID] = len(out)
 		out = append(out, Ranked{ProductID: c.ProductID, Score: score, Reasons: []stylegraph.Reason{reason}})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	slices.SortStableFunc(out, byScore)
 	return out
 }
 
@@ -116,3 +121,6 @@ func (s *Service) coldRank(ctx context.Context, cfg Config, userID int64, n int)
 	ranked := blend(map[string][]stylegraph.Candidate{stylegraph.ReasonCollaborative: d.Candidates, stylegraph.ReasonTrending: trend}, weights)
 	return applyDelta(ranked, graph.TasteDelta{Engaged: d.Engaged}), nil
 }
+
+// byScore orders ranked items best first (stable sorts keep ties in place).
+func byScore(a, b Ranked) int { return cmp.Compare(b.Score, a.Score) }

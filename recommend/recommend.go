@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -452,13 +453,20 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 			if st.Partial {
 				partial = st
 			}
-			if st.Stale() && req.Now.IsZero() && !req.CachedOnly {
+			if st.Stale() && req.Now.IsZero() {
 				// The shopper engaged since the list was ranked: one bounded
-				// query brings that in. Should it fail, the list as stored
-				// is still a good answer.
-				if withDelta, err := s.withDelta(ctx, cfg, req.UserID, st); err == nil {
+				// query brings that in. Should it fail (or, for the feed,
+				// take longer than deltaWait), the list as stored is still a
+				// good answer.
+				dctx, cancel := ctx, context.CancelFunc(func() {})
+				if req.CachedOnly {
+					dctx, cancel = context.WithTimeout(ctx, deltaWait)
+				}
+				withDelta, err := s.withDelta(dctx, cfg, req.UserID, st)
+				cancel()
+				if err == nil {
 					ranked, partial = withDelta, Stored{}
-				} else if stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE {
+				} else if !req.CachedOnly && stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE {
 					stylegraph.MarkDegraded(ctx, "neo4j")
 				}
 			}
@@ -623,7 +631,7 @@ func demoteIgnored(ranked []Ranked, seen map[int64]int, ignoreAfter int) []Ranke
 		}
 	}
 	if changed {
-		sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+		slices.SortStableFunc(out, byScore)
 	}
 	return out
 }
