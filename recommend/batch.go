@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/learn"
@@ -128,6 +130,9 @@ func (j *Job) defaults() {
 	if j.Progress == nil {
 		j.Progress = io.Discard
 	}
+	if _, ok := j.Progress.(*syncWriter); !ok {
+		j.Progress = &syncWriter{w: j.Progress}
+	}
 	j.Learn.Progress = j.Progress
 }
 
@@ -183,33 +188,55 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 	fmt.Fprintf(j.Progress, "train: %s in %s\n", tr.Report.Model, rep.Train.Round(time.Millisecond))
 	clock.done("train")
 
-	if !cp.SimilarDone {
-		if err := j.writeNeighbours(ctx, snap, tr.KNN, at, &rep); err != nil {
-			return rep, err
-		}
-		cp.SimilarDone = true
-		if j.Cache != nil {
-			if err := j.Cache.saveCheckpoint(ctx, j.Scope, cp, 2*j.Every); err != nil {
-				return rep, err
+	// The neighbours and the lists are written at the same time: writing
+	// neighbours is Neo4j's work (the job waits), ranking lists is the
+	// job's, and neither reads what the other writes. A run killed in
+	// between leaves a checkpoint saying how far each got.
+	state := &runState{cp: cp, cache: j.Cache, scope: j.Scope, ttl: 2 * j.Every}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if !cp.SimilarDone {
+			span := clock.start()
+			if err := j.writeNeighbours(gctx, snap, tr.KNN, at, &rep); err != nil {
+				return err
 			}
+			if err := state.update(gctx, func(cp *checkpoint) { cp.SimilarDone = true }); err != nil {
+				return err
+			}
+			span.done("neighbours")
 		}
-		clock.done("neighbours")
+		if j.Scope == (graph.Scope{}) {
+			// The interest recommender's top products per tag, brand and
+			// category (whole graph only: a scoped run leaves them alone).
+			span := clock.start()
+			n, err := j.Graph.RefreshTopProducts(gctx, graph.TopScope{}, at)
+			if err != nil {
+				return fmt.Errorf("refresh top products: %w", err)
+			}
+			fmt.Fprintf(j.Progress, "top products: %d tag, brand and category lists\n", n)
+			span.done("top products")
+		}
+		return nil
+	})
+	if j.Cache != nil {
+		g.Go(func() error {
+			span := clock.start()
+			if err := j.writeLists(gctx, snap, tr, at, start, state, &rep); err != nil {
+				return err
+			}
+			span.done("lists")
+			return nil
+		})
 	}
-	if j.Scope == (graph.Scope{}) {
-		// The interest recommender's top products per tag, brand and
-		// category (whole graph only: a scoped run leaves them alone).
-		n, err := j.Graph.RefreshTopProducts(ctx, graph.TopScope{}, at)
-		if err != nil {
-			return rep, fmt.Errorf("refresh top products: %w", err)
+	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			// Stopped from outside (or the lock was lost): say so, not
+			// what the stop did to a write in flight.
+			return rep, ctx.Err()
 		}
-		fmt.Fprintf(j.Progress, "top products: %d tag, brand and category lists\n", n)
-		clock.done("top products")
+		return rep, err
 	}
 	if j.Cache != nil {
-		if err := j.writeLists(ctx, snap, tr, at, start, &cp, &rep); err != nil {
-			return rep, err
-		}
-		clock.done("lists")
 		if err := j.Cache.putLearned(ctx, j.learned(tr.Report)); err != nil {
 			return rep, err
 		}
@@ -217,8 +244,35 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 			return rep, err
 		}
 	}
+	clock.done("whole run after training")
 	rep.Took = j.now().Sub(start)
 	return rep, nil
+}
+
+// runState is a run's checkpoint, shared by the steps that advance it at
+// the same time (neighbours, lists); each change is saved (with a cache).
+type runState struct {
+	mu    sync.Mutex
+	cp    checkpoint
+	cache *Cache
+	scope graph.Scope
+	ttl   time.Duration
+}
+
+func (s *runState) update(ctx context.Context, change func(*checkpoint)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	change(&s.cp)
+	if s.cache == nil {
+		return nil
+	}
+	return s.cache.saveCheckpoint(ctx, s.scope, s.cp, s.ttl)
+}
+
+func (s *runState) listsAfter() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cp.ListsAfter
 }
 
 // Similarity recomputes and writes only the neighbours (cosine item-kNN,
@@ -370,16 +424,20 @@ func (j *Job) writeNeighbours(ctx context.Context, s *snapshot, knn *learn.ItemK
 // request-time exclusions and caps still fill the largest page.
 const listSize = 3 * MaxLimit / 2
 
-// writeLists ranks every active shopper after cp.ListsAfter and stores
-// their lists a batch at a time, saving the checkpoint after each batch.
-func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at, start time.Time, cp *checkpoint, rep *Report) error {
+// writeLists ranks every active shopper after the checkpoint's ListsAfter
+// and stores their lists a batch at a time, saving the checkpoint after each
+// batch. Ranking the next batch overlaps storing the previous one (its
+// lists, its cards, the checkpoint): batches are stored in order, one at a
+// time, so the checkpoint still names the last shopper of a stored batch.
+func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at, start time.Time, state *runState, rep *Report) error {
 	since := at.Add(-j.ActiveWindow).Unix()
+	after := state.listsAfter()
 	var active []int
 	for u, last := range s.last {
 		if last < since || last == 0 {
 			continue
 		}
-		if s.users[u] <= cp.ListsAfter {
+		if s.users[u] <= after {
 			rep.Skipped++
 			continue
 		}
@@ -388,49 +446,85 @@ func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at
 	ttl := 2*j.Every + j.now().Sub(start)
 	warm := &cardWarmer{g: j.Graph, cache: j.Cache, ttl: ttl}
 	m := newMeter(j.Progress, "lists: shoppers", len(active), j.now)
-	batch := j.Batch
-	for b := 0; b < len(active); b += batch {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		users := active[b:min(b+batch, len(active))]
-		// The workers that rank also explain and encode, in parallel.
-		out := make(map[int64][]byte, len(users))
-		var listed []int64
-		var mu sync.Mutex
-		var encErr error
-		tr.Blend.RankAll(users, listSize, j.Workers, func(u int, items []learn.Item) {
-			list := s.explain(u, items, tr)
-			enc, err := encodeList(at, list)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				encErr = fmt.Errorf("encode recommendations: %w", err)
-				return
-			}
-			out[s.users[u]] = enc
-			listed = appendListed(listed, list)
-		})
-		if encErr != nil {
-			return encErr
-		}
-		if err := j.Cache.putEncoded(ctx, out, ttl); err != nil {
-			return err
-		}
-		if err := warm.warmIDs(ctx, listed); err != nil {
-			return err
-		}
-		rep.Lists += len(users)
-		cp.ListsAfter = s.users[users[len(users)-1]]
-		if err := j.Cache.saveCheckpoint(ctx, j.Scope, *cp, 2*j.Every); err != nil {
-			return err
-		}
-		m.update(b + len(users))
-		if j.afterBatch != nil {
-			j.afterBatch(rep.Lists)
-		}
+	type ranked struct {
+		lists  map[int64][]byte
+		listed []int64
+		last   int64 // the batch's last shopper
+		n      int
 	}
-	return nil
+	g, gctx := errgroup.WithContext(ctx)
+	batches := make(chan ranked, 1)
+	g.Go(func() error {
+		for b := range batches {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			if err := retryUnavailable(gctx, j.Progress, "lists", func() error {
+				return j.Cache.putEncoded(gctx, b.lists, ttl)
+			}); err != nil {
+				return err
+			}
+			if err := retryUnavailable(gctx, j.Progress, "cards", func() error {
+				err := warm.warmIDs(gctx, b.listed)
+				if err != nil {
+					// The warmer counts a card as done before storing it:
+					// forget the batch's, so the next attempt stores them.
+					for _, id := range b.listed {
+						delete(warm.done, id)
+					}
+				}
+				return err
+			}); err != nil {
+				return err
+			}
+			rep.Lists += b.n
+			if err := retryUnavailable(gctx, j.Progress, "checkpoint", func() error {
+				return state.update(gctx, func(cp *checkpoint) { cp.ListsAfter = b.last })
+			}); err != nil {
+				return err
+			}
+			m.update(rep.Lists)
+			if j.afterBatch != nil {
+				j.afterBatch(rep.Lists)
+			}
+		}
+		return nil
+	})
+	g.Go(func() error {
+		defer close(batches)
+		for b := 0; b < len(active); b += j.Batch {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			users := active[b:min(b+j.Batch, len(active))]
+			// The workers that rank also explain and encode, in parallel.
+			out := ranked{lists: make(map[int64][]byte, len(users)), last: s.users[users[len(users)-1]], n: len(users)}
+			var mu sync.Mutex
+			var encErr error
+			tr.Blend.RankAll(users, listSize, j.Workers, func(u int, items []learn.Item) {
+				list := s.explain(u, items, tr)
+				enc, err := encodeList(at, list)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					encErr = fmt.Errorf("encode recommendations: %w", err)
+					return
+				}
+				out.lists[s.users[u]] = enc
+				out.listed = appendListed(out.listed, list)
+			})
+			if encErr != nil {
+				return encErr
+			}
+			select {
+			case batches <- out:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	return g.Wait()
 }
 
 // explain turns ranked items into stored entries with reasons, strongest

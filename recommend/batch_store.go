@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
 )
 
@@ -123,17 +125,56 @@ func (c *Cache) PutMany(ctx context.Context, lists map[int64][]Ranked, at time.T
 	return c.putEncoded(ctx, enc, ttl)
 }
 
-// putEncoded stores lists already encoded by encodeList in one pipeline,
-// each for ttl.
+// pipelineBytes caps what one pipeline of putEncoded carries: a batch of
+// 1,000 lists is about 12 MB, which one write did not get through within
+// the client's 3 s write timeout on a loaded machine.
+const pipelineBytes = 1 << 20
+
+// putEncoded stores lists already encoded by encodeList, each for ttl, in
+// pipelines of at most pipelineBytes (and at least one list).
 func (c *Cache) putEncoded(ctx context.Context, lists map[int64][]byte, ttl time.Duration) error {
-	pipe := c.rdb.Pipeline()
-	for userID, b := range lists {
-		pipe.Set(ctx, c.key(userID), b, ttl)
+	ids := make([]int64, 0, len(lists))
+	for id := range lists {
+		ids = append(ids, id)
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("store %d recommendation lists: %w", len(lists), err)
+	slices.Sort(ids)
+	for len(ids) > 0 {
+		pipe := c.rdb.Pipeline()
+		size, n := 0, 0
+		for ; n < len(ids) && (n == 0 || size+len(lists[ids[n]]) <= pipelineBytes); n++ {
+			b := lists[ids[n]]
+			pipe.Set(ctx, c.key(ids[n]), b, ttl)
+			size += len(b)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return fmt.Errorf("store %d recommendation lists: %w", n, err)
+		}
+		ids = ids[n:]
 	}
 	return nil
+}
+
+// retryWaits are the pauses between attempts of a write that found a
+// service unavailable: about half a minute in all, several times the
+// breaker's open period, so that a brief stall does not end a run.
+var retryWaits = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second}
+
+// retryUnavailable runs fn again while it fails with EUNAVAILABLE, after
+// each of retryWaits; any other error, or ctx ending, stops it. The job's
+// writes are idempotent (SETs of whole values), so a repeat is harmless.
+func retryUnavailable(ctx context.Context, progress io.Writer, what string, fn func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := fn()
+		if err == nil || stylegraph.ErrorCode(err) != stylegraph.EUNAVAILABLE || attempt == len(retryWaits) {
+			return err
+		}
+		fmt.Fprintf(progress, "%s: %v; retrying in %s\n", what, err, retryWaits[attempt])
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(retryWaits[attempt]):
+		}
+	}
 }
 
 // learnedBlend is the blend the offline tuning chose, stored under
