@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -303,6 +304,8 @@ func (h feedHandlers) feed(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	// With its length known the page goes out in one piece, not chunked.
+	c.Header("Content-Length", strconv.Itoa(len(body)))
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
 
