@@ -30,6 +30,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -163,6 +164,12 @@ func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int, du
 		return err
 	}
 	rep.Print(os.Stdout)
+	trips, err := countTrips(ctx, rdb, api.Run, script.Hash())
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   Redis round trips per POST /v1/events (one more run, %d clients): %.2f; append scripts per request %.2f, events per append script %.0f\n",
+		clients, trips.perRequest, trips.scriptsPerRequest, trips.eventsPerScript)
 
 	if durable {
 		if err := durability(ctx, o, cfg, dir, fx, tokens, key, nEvents, clients); err != nil {
@@ -418,5 +425,54 @@ func dropPrefix(rdb redis.UniversalClient, prefix string) {
 	}
 	if len(keys) > 0 {
 		rdb.Unlink(ctx, keys...)
+	}
+}
+
+// trips is what one run of the API case asked of Redis.
+type trips struct {
+	perRequest, scriptsPerRequest, eventsPerScript float64
+}
+
+// countTrips runs the API case once more, counting the server's Redis round
+// trips (single commands and pipelines) and its append scripts (concurrent
+// requests share one when group commit gathers them).
+func countTrips(ctx context.Context, rdb redis.UniversalClient, run func(ctx context.Context) (harness.Sample, error), appendSHA string) (trips, error) {
+	h := &tripCounter{sha: appendSHA}
+	rdb.AddHook(h)
+	defer h.off.Store(true)
+	s, err := run(ctx)
+	if err != nil {
+		return trips{}, err
+	}
+	n, scripts := float64(len(s.Latencies)), float64(h.scripts.Load())
+	return trips{perRequest: float64(h.n.Load()) / n, scriptsPerRequest: scripts / n, eventsPerScript: float64(s.Ops) / max(scripts, 1)}, nil
+}
+
+// tripCounter is a go-redis hook counting round trips and append scripts
+// until off.
+type tripCounter struct {
+	sha        string
+	n, scripts atomic.Int64
+	off        atomic.Bool
+}
+
+func (h *tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if !h.off.Load() {
+			h.n.Add(1)
+			if a := cmd.Args(); len(a) > 1 && (cmd.Name() == "evalsha" || cmd.Name() == "eval") && a[1] == h.sha {
+				h.scripts.Add(1)
+			}
+		}
+		return next(ctx, cmd)
+	}
+}
+func (h *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if !h.off.Load() {
+			h.n.Add(1)
+		}
+		return next(ctx, cmds)
 	}
 }
