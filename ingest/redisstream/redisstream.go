@@ -230,7 +230,9 @@ func (l *Log) commitQueued(ctx context.Context) {
 			n++
 		}
 		group := slices.Clone(l.queue[:n])
-		l.queue = l.queue[:copy(l.queue, l.queue[n:])]
+		rest := copy(l.queue, l.queue[n:])
+		clear(l.queue[rest:]) // answered calls' events are not kept alive by the queue
+		l.queue = l.queue[:rest]
 		if n == 0 {
 			l.inflight--
 		}
