@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -117,11 +118,13 @@ func run(o *harness.Options, catalogPath, queryFile string, nProducts, requests,
 				return 0, err
 			}
 			defer resp.Body.Close()
-			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
 				return 0, err
 			}
 			if resp.StatusCode != http.StatusOK {
-				return 0, fmt.Errorf("GET /v1/search?%s: %d", q, resp.StatusCode)
+				// The error body says which dependency or budget failed.
+				return 0, fmt.Errorf("GET /v1/search?%s: %d %s (X-Degraded %q)", q, resp.StatusCode, bytes.TrimSpace(body), resp.Header.Get("X-Degraded"))
 			}
 			return 1, nil
 		}
