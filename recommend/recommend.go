@@ -95,6 +95,7 @@ func DefaultConfig() Config {
 		Window:         stylegraph.DefaultRecWindow,
 		SimilarMaxAge:  7 * 24 * time.Hour,
 		IgnoreAfter:    3,
+		ColdBlend:      true,
 	}
 }
 
