@@ -118,7 +118,7 @@ func (r *Result) Merge(other Result) {
 // below = view), recomputes the item similarity, and ranks every test user's
 // unseen movies with each recommender. A test user's relevant movies are
 // their test ratings >= 4; movies rated in training are never recommended.
-func Run(ctx context.Context, g *graph.Store, ds Dataset, cfg Config) (Result, error) {
+func Run(ctx context.Context, g *graph.Stores, ds Dataset, cfg Config) (Result, error) {
 	cfg.defaults()
 	start := time.Now()
 	ids := ids{cfg.Base}
@@ -176,7 +176,7 @@ func (i ids) scope() graph.Scope {
 	return graph.Scope{From: i.base, To: i.base + 999_999}
 }
 
-func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, ids ids) error {
+func loadCatalog(ctx context.Context, g *graph.Stores, ds Dataset, cfg Config, ids ids) error {
 	products := make([]stylegraph.Product, 0, len(ds.Movies))
 	for _, m := range ds.Movies {
 		p := stylegraph.Product{
@@ -188,7 +188,7 @@ func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, id
 		}
 		products = append(products, p)
 	}
-	if err := g.UpsertProducts(ctx, products); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, products); err != nil {
 		return fmt.Errorf("load movies: %w", err)
 	}
 	users := map[int]bool{}
@@ -201,7 +201,7 @@ func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, id
 	for u := range users {
 		us = append(us, stylegraph.User{ID: ids.user(u), Name: fmt.Sprintf("movielens %d", u)})
 	}
-	if err := g.UpsertUsers(ctx, us); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, us); err != nil {
 		return fmt.Errorf("load users: %w", err)
 	}
 	fmt.Fprintf(cfg.Progress, "catalog: %d movies, %d users\n", len(products), len(us))
@@ -210,8 +210,8 @@ func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, id
 
 func tag(cfg Config, genre string) string { return strings.ToLower(cfg.Name) + ":" + genre }
 
-func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config, ids ids) (map[string]Metrics, error) {
-	if _, err := g.ClearEngagements(ctx, ids.scope()); err != nil {
+func runFold(ctx context.Context, g *graph.Stores, ds Dataset, f Fold, cfg Config, ids ids) (map[string]Metrics, error) {
+	if _, err := g.Batch.ClearEngagements(ctx, ids.scope()); err != nil {
 		return nil, fmt.Errorf("clear: %w", err)
 	}
 	genresOf := map[int][]string{}
@@ -238,7 +238,7 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 		es = append(es, graph.Engagement{UserID: ids.user(r.User), ProductID: ids.movie(r.Item), Kind: kind, At: r.At, Count: 1})
 	}
 	now = now.Add(time.Second)
-	if err := g.LoadEngagements(ctx, es); err != nil {
+	if err := g.Seed.LoadEngagements(ctx, es); err != nil {
 		return nil, fmt.Errorf("load ratings: %w", err)
 	}
 	// Interests as the graph writer would have built them: a like's weight on
@@ -262,7 +262,7 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 			is = append(is, graph.InterestWeight{UserID: ids.user(u), Kind: "tag", Key: tag(cfg, gname), Weight: w, At: now})
 		}
 	}
-	if err := g.LoadInterests(ctx, is); err != nil {
+	if err := g.Seed.LoadInterests(ctx, is); err != nil {
 		return nil, fmt.Errorf("load interests: %w", err)
 	}
 	// The interest recommender reads each genre's top movies.
@@ -274,10 +274,10 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 	for t := range tags {
 		scope.Tags = append(scope.Tags, t)
 	}
-	if _, err := g.RefreshTopProducts(ctx, scope, now); err != nil {
+	if _, err := g.Recs.RefreshTopProducts(ctx, scope, now); err != nil {
 		return nil, fmt.Errorf("top movies per genre: %w", err)
 	}
-	job := &recommend.Job{Graph: g, Scope: ids.scope(), TopK: cfg.TopK}
+	job := &recommend.Job{Graph: batchGraph{g.Batch, g.Recs}, Scope: ids.scope(), TopK: cfg.TopK}
 	rep, err := job.Similarity(ctx, time.Now())
 	if err != nil {
 		return nil, err
@@ -314,13 +314,13 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 		return popular[a] < popular[b]
 	})
 	p := stylegraph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: 365 * 24 * time.Hour, Limit: len(ds.Movies)}
-	trendingCs, err := g.TrendingProducts(ctx, cfg.Name, p)
+	trendingCs, err := g.Recs.TrendingProducts(ctx, cfg.Name, p)
 	if err != nil {
 		return nil, fmt.Errorf("trending: %w", err)
 	}
 	trending := candidateIDs(trendingCs)
 
-	svc := recommend.New(g, nil, cfg.Blend)
+	svc := recommend.New(g.Recs, nil, cfg.Blend)
 	scorers := map[string]*scorer{}
 	for _, name := range Order {
 		if name != Social {
@@ -383,11 +383,11 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 
 // rankUser asks each graph recommender and the blend for the user's top K
 // unseen movies.
-func rankUser(ctx context.Context, g *graph.Store, svc *recommend.Service, user int64, seen map[int64]bool, now time.Time, cfg Config) (map[string][]int64, error) {
+func rankUser(ctx context.Context, g *graph.Stores, svc *recommend.Service, user int64, seen map[int64]bool, now time.Time, cfg Config) (map[string][]int64, error) {
 	p := stylegraph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: cfg.Blend.Window, Limit: cfg.K + len(seen), Damping: cfg.Damping, Neighbours: cfg.Neighbours}
 	out := map[string][]int64{}
 	for name, fn := range map[string]func(context.Context, int64, stylegraph.RecParams) ([]stylegraph.Candidate, error){
-		Collaborative: g.Collaborative, ItemBased: g.ItemBased, Interest: g.Interest,
+		Collaborative: g.Recs.Collaborative, ItemBased: g.Recs.ItemBased, Interest: g.Recs.Interest,
 	} {
 		cs, err := fn(ctx, user, p)
 		if err != nil {
@@ -461,4 +461,10 @@ func (r Result) Write(w io.Writer, k int) {
 	for _, t := range r.Tuning {
 		fmt.Fprintln(w, t)
 	}
+}
+
+// batchGraph is the graph as the similarity job reads and writes it.
+type batchGraph struct {
+	*graph.BatchStore
+	*graph.RecStore
 }

@@ -133,7 +133,7 @@ func takeNode(ctx context.Context, cfg config.Config) (int, error) {
 }
 
 // benchFanout times posts fanned out to n followers.
-func benchFanout(ctx context.Context, o *harness.Options, g *graph.Store, rdb redis.UniversalClient, svc *feeds.Service, cfg config.Config, prefix string, base int64, n int) error {
+func benchFanout(ctx context.Context, o *harness.Options, g *graph.Stores, rdb redis.UniversalClient, svc *feeds.Service, cfg config.Config, prefix string, base int64, n int) error {
 	author := base
 	start := time.Now()
 	users := make([]stylegraph.User, 0, n+1)
@@ -143,10 +143,10 @@ func benchFanout(ctx context.Context, o *harness.Options, g *graph.Store, rdb re
 		users = append(users, stylegraph.User{ID: base + int64(i), Name: "bench follower"})
 		follows = append(follows, graph.Follow{From: base + int64(i), To: author, At: time.Now()})
 	}
-	if err := g.UpsertUsers(ctx, users); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, users); err != nil {
 		return err
 	}
-	if err := g.FollowUsers(ctx, follows); err != nil {
+	if err := g.Seed.FollowUsers(ctx, follows); err != nil {
 		return err
 	}
 	fmt.Printf("setup: %d followers loaded into Neo4j in %v\n", n, time.Since(start).Round(time.Millisecond))
@@ -259,7 +259,7 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 		readers = append(readers, base+10+int64(i))
 		users = append(users, stylegraph.User{ID: base + 10 + int64(i), Name: "bench reader"})
 	}
-	if err := g.UpsertUsers(ctx, users); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, users); err != nil {
 		return err
 	}
 	for _, r := range readers {
@@ -509,7 +509,7 @@ func listen(h http.Handler) (string, func(), error) {
 }
 
 // cleanup removes the benchmark's keys and users.
-func cleanup(rdb redis.UniversalClient, g *graph.Store, prefix string, base int64, n int) {
+func cleanup(rdb redis.UniversalClient, g *graph.Stores, prefix string, base int64, n int) {
 	ctx := context.Background()
 	iter := rdb.Scan(ctx, 0, prefix+"*", 5000).Iterator()
 	var keys []string
@@ -523,7 +523,7 @@ func cleanup(rdb redis.UniversalClient, g *graph.Store, prefix string, base int6
 	if len(keys) > 0 {
 		rdb.Unlink(ctx, keys...)
 	}
-	if err := g.PurgeUsers(ctx, base, base+int64(n)+1); err != nil {
+	if err := g.Seed.PurgeUsers(ctx, base, base+int64(n)+1); err != nil {
 		fmt.Fprintln(os.Stderr, "cleanup:", err)
 	}
 }

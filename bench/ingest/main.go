@@ -194,7 +194,7 @@ func run(o *harness.Options, nEvents, clients, nGraph, nUsers, nProducts int, du
 	return nil
 }
 
-func makeFixture(ctx context.Context, g *graph.Store, nUsers, nProducts int) (*fixture, error) {
+func makeFixture(ctx context.Context, g *graph.Stores, nUsers, nProducts int) (*fixture, error) {
 	base := (1 + rand.Int64N(1<<32)) * 1_000_000
 	fx := &fixture{}
 	var us []stylegraph.User
@@ -209,23 +209,23 @@ func makeFixture(ctx context.Context, g *graph.Store, nUsers, nProducts int) (*f
 		fx.products = append(fx.products, id)
 		ps = append(ps, stylegraph.Product{ID: id, Title: "bench", Tags: []string{fmt.Sprintf("bench-ingest-%d", i%10)}, CreatedAt: time.Now()})
 	}
-	if err := g.UpsertUsers(ctx, us); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, us); err != nil {
 		return nil, err
 	}
-	if err := g.UpsertProducts(ctx, ps); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, ps); err != nil {
 		return nil, err
 	}
 	return fx, nil
 }
 
 // drop removes the fixture's users and products with their relationships.
-func (fx *fixture) drop(g *graph.Store) {
+func (fx *fixture) drop(g *graph.Stores) {
 	ctx := context.Background()
 	for _, id := range fx.users {
-		_, _ = g.DeleteUser(ctx, id)
+		_, _ = g.Privacy.DeleteUser(ctx, id)
 	}
 	for _, id := range fx.products {
-		_, _ = g.DeleteProduct(ctx, id)
+		_, _ = g.Catalog.DeleteProduct(ctx, id)
 	}
 }
 
@@ -354,7 +354,7 @@ func redisBenchmark(addr, password string, db int, key string, payload []byte, n
 // rawMerge is the graph baseline: n follow edges between fixture users,
 // written by the plain batched UNWIND/MATCH/MERGE statement, 100 rows a
 // batch, from one writer like the consumer.
-func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
+func rawMerge(ctx context.Context, g *graph.Stores, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
 	edges := make([]graph.Follow, n)
 	for i := range edges {
 		a, b := fx.users[r.IntN(len(fx.users))], fx.users[r.IntN(len(fx.users))]
@@ -362,7 +362,7 @@ func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, r *rand.Rand, n 
 	}
 	start := time.Now()
 	for from := 0; from < n; from += batch {
-		if err := g.FollowUsers(ctx, edges[from:min(from+batch, n)]); err != nil {
+		if err := g.Seed.FollowUsers(ctx, edges[from:min(from+batch, n)]); err != nil {
 			return harness.Sample{}, err
 		}
 	}
@@ -371,7 +371,7 @@ func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, r *rand.Rand, n 
 
 // applyAll lets one graph-writer consumer drain n fresh events from a stream
 // of its own.
-func applyAll(ctx context.Context, rdb redis.UniversalClient, g *graph.Store, stream string, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
+func applyAll(ctx context.Context, rdb redis.UniversalClient, g *graph.Stores, stream string, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
 	evs := make([]ingest.Event, n)
 	for i := range evs {
 		evs[i] = fx.event(r, r.IntN(len(fx.users)), r.IntN(10) == 0)
@@ -383,7 +383,7 @@ func applyAll(ctx context.Context, rdb redis.UniversalClient, g *graph.Store, st
 		}
 	}
 	const group = "bench-graph-writer"
-	c := ingest.NewConsumer(log, group, "bench", graph.NewEventWriter(g), ingest.ConsumerOptions{
+	c := ingest.NewConsumer(log, group, "bench", graph.NewEventWriter(g.Activity), ingest.ConsumerOptions{
 		BatchSize: batch, Block: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	runCtx, stop := context.WithCancel(ctx)
