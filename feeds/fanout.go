@@ -122,16 +122,7 @@ func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error)
 	st := FanoutStats{FeedID: aud.FeedID, Celebrity: aud.Followers >= s.cfg.CelebrityThreshold}
 	st.Lookup = time.Since(start)
 	seen := make(map[int64]bool, len(aud.FollowerIDs)+1)
-	first := []stylegraph.Recipient{{UserID: aud.AuthorID, Ref: stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonOwn}}}
-	seen[aud.AuthorID] = true
-	following := stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: aud.AuthorID}
-	for _, uid := range aud.FollowerIDs {
-		if !seen[uid] {
-			seen[uid] = true
-			first = append(first, stylegraph.Recipient{UserID: uid, Ref: following})
-		}
-	}
-
+	first := authorAndFollowers(aud, seen)
 	var (
 		obj            stylegraph.Feed
 		others, online []stylegraph.Recipient
@@ -154,13 +145,7 @@ func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error)
 		return st, err
 	}
 	st.Recipients = len(first)
-	rest := others[:0]
-	for _, rc := range others {
-		if !seen[rc.UserID] {
-			seen[rc.UserID] = true
-			rest = append(rest, rc)
-		}
-	}
+	rest := unseen(others, seen)
 	t := time.Now()
 	more, err := s.deliver(ctx, rest, 0, live)
 	if err != nil {
@@ -173,6 +158,34 @@ func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error)
 	}
 	st.Deliver = delivered + time.Since(t)
 	return st, nil
+}
+
+// authorAndFollowers lists the author (reason own) and their followers,
+// each once, marking them seen.
+func authorAndFollowers(aud stylegraph.PostAudience, seen map[int64]bool) []stylegraph.Recipient {
+	first := []stylegraph.Recipient{{UserID: aud.AuthorID, Ref: stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonOwn}}}
+	seen[aud.AuthorID] = true
+	following := stylegraph.FeedRef{FeedID: aud.FeedID, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: aud.AuthorID}
+	for _, uid := range aud.FollowerIDs {
+		if !seen[uid] {
+			seen[uid] = true
+			first = append(first, stylegraph.Recipient{UserID: uid, Ref: following})
+		}
+	}
+	return first
+}
+
+// unseen keeps the recipients not seen yet, each once, marking them seen.
+// It reuses rcs.
+func unseen(rcs []stylegraph.Recipient, seen map[int64]bool) []stylegraph.Recipient {
+	out := rcs[:0]
+	for _, rc := range rcs {
+		if !seen[rc.UserID] {
+			seen[rc.UserID] = true
+			out = append(out, rc)
+		}
+	}
+	return out
 }
 
 // otherAudiences lists brand fans, followers of the post's tags and
@@ -321,23 +334,8 @@ func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("push feed item %d: %w", batch[0].Ref.FeedID, err)
 	}
-	// A list is trimmed back to the cap only once it has grown past it by
-	// the slack (LPUSH answers the length), so a delivery is one command,
-	// not an LPUSH and an LTRIM; lists hold Cap to Cap+slack entries.
-	limit, trim := int64(s.cfg.Cap+trimSlack(s.cfg.Cap)), int64(s.cfg.Cap-1)
-	var tp redis.Pipeliner
-	for i, n := range lens {
-		if n.Val() > limit {
-			if tp == nil {
-				tp = s.r.Pipeline()
-			}
-			tp.LTrim(ctx, s.timelineKey(batch[i].UserID), 0, trim)
-		}
-	}
-	if tp != nil {
-		if _, err := tp.Exec(ctx); err != nil {
-			return nil, fmt.Errorf("trim feeds after item %d: %w", batch[0].Ref.FeedID, err)
-		}
+	if err := s.trimOverfull(ctx, batch, lens); err != nil {
+		return nil, err
 	}
 	var online []stylegraph.Recipient
 	if live.known {
@@ -355,6 +353,30 @@ func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient
 		}
 	}
 	return online, nil
+}
+
+// trimOverfull trims the lists of the batch that LPUSH said (lens[i] for
+// batch[i]) have grown past the cap by the slack. A list is trimmed back to
+// the cap only then, so a delivery is one command, not an LPUSH and an
+// LTRIM; lists hold Cap to Cap+slack entries.
+func (s *Service) trimOverfull(ctx context.Context, batch []stylegraph.Recipient, lens []*redis.IntCmd) error {
+	limit, trim := int64(s.cfg.Cap+trimSlack(s.cfg.Cap)), int64(s.cfg.Cap-1)
+	var tp redis.Pipeliner
+	for i, n := range lens {
+		if n.Val() > limit {
+			if tp == nil {
+				tp = s.r.Pipeline()
+			}
+			tp.LTrim(ctx, s.timelineKey(batch[i].UserID), 0, trim)
+		}
+	}
+	if tp == nil {
+		return nil
+	}
+	if _, err := tp.Exec(ctx); err != nil {
+		return fmt.Errorf("trim feeds after item %d: %w", batch[0].Ref.FeedID, err)
+	}
+	return nil
 }
 
 // trimSlack is how far a list may grow past the cap before a fan-out trims

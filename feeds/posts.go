@@ -209,12 +209,9 @@ func (s *Service) Post(ctx context.Context, viewer, postID int64) (stylegraph.Fe
 // DeletePost removes a post (its author or an admin may) from the graph and,
 // through a tombstone on its feed object, from every feed at once.
 func (s *Service) DeletePost(ctx context.Context, p stylegraph.Principal, postID int64) error {
-	_, author, err := s.g.PostRef(ctx, postID)
+	_, author, err := s.authoredRef(ctx, p, postID, "delete")
 	if err != nil {
 		return err
-	}
-	if author != p.UserID && !p.Is(stylegraph.RoleAdmin) {
-		return stylegraph.Errorf(stylegraph.EFORBIDDEN, "only the author or an admin may delete post %d", postID)
 	}
 	fid, err := s.g.DeletePost(ctx, postID)
 	if err != nil {
@@ -229,18 +226,28 @@ func (s *Service) DeletePost(ctx context.Context, p stylegraph.Principal, postID
 	})
 }
 
+// authoredRef returns a post's feed ID and author when p may change it (p
+// is its author or an admin), else EFORBIDDEN naming verb.
+func (s *Service) authoredRef(ctx context.Context, p stylegraph.Principal, postID int64, verb string) (fid, author int64, err error) {
+	fid, author, err = s.g.PostRef(ctx, postID)
+	if err != nil {
+		return 0, 0, err
+	}
+	if author != p.UserID && !p.Is(stylegraph.RoleAdmin) {
+		return 0, 0, stylegraph.Errorf(stylegraph.EFORBIDDEN, "only the author or an admin may %s post %d", verb, postID)
+	}
+	return fid, author, nil
+}
+
 // EditPost changes a post's title, text or tags (its author or an admin may)
 // and re-renders its feed object, so every feed shows the change at once.
 func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID int64, e stylegraph.PostEdit) (stylegraph.Feed, error) {
 	if e.Title == nil && e.Text == nil && e.Tags == nil {
 		return stylegraph.Feed{}, stylegraph.Invalid("text", "send at least one of title, text, tags")
 	}
-	fid, author, err := s.g.PostRef(ctx, postID)
+	fid, author, err := s.authoredRef(ctx, p, postID, "edit")
 	if err != nil {
 		return stylegraph.Feed{}, err
-	}
-	if author != p.UserID && !p.Is(stylegraph.RoleAdmin) {
-		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.EFORBIDDEN, "only the author or an admin may edit post %d", postID)
 	}
 	objs, err := s.objects(ctx, []int64{fid})
 	if err != nil {
@@ -250,27 +257,7 @@ func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID i
 	if !ok {
 		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "post %d not found", postID)
 	}
-	// The draft rules apply to the post as it will be. Unless tags are
-	// sent, the old text's hashtags give way to the new text's.
-	d := stylegraph.PostDraft{Title: cur.Post.Title, Text: cur.Post.Text, Images: cur.Post.Images}
-	old := map[string]bool{}
-	for _, h := range stylegraph.Hashtags(draftTexts(d)...) {
-		old[h] = true
-	}
-	for _, t := range cur.Post.Tags {
-		if !old[t] {
-			d.Tags = append(d.Tags, t)
-		}
-	}
-	if e.Title != nil {
-		d.Title = *e.Title
-	}
-	if e.Text != nil {
-		d.Text = *e.Text
-	}
-	if e.Tags != nil {
-		d.Tags = *e.Tags
-	}
+	d := editedDraft(cur.Post, e)
 	if err := NormalizeDraft(&d); err != nil {
 		return stylegraph.Feed{}, err
 	}
@@ -298,6 +285,32 @@ func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID i
 	}
 	f.LikedByMe = liked[fid]
 	return f, nil
+}
+
+// editedDraft is the post cur with edit e applied, as a draft: the draft
+// rules apply to the post as it will be. Unless tags are sent, the old
+// text's hashtags give way to the new text's.
+func editedDraft(cur stylegraph.Post, e stylegraph.PostEdit) stylegraph.PostDraft {
+	d := stylegraph.PostDraft{Title: cur.Title, Text: cur.Text, Images: cur.Images}
+	old := map[string]bool{}
+	for _, h := range stylegraph.Hashtags(draftTexts(d)...) {
+		old[h] = true
+	}
+	for _, t := range cur.Tags {
+		if !old[t] {
+			d.Tags = append(d.Tags, t)
+		}
+	}
+	if e.Title != nil {
+		d.Title = *e.Title
+	}
+	if e.Text != nil {
+		d.Text = *e.Text
+	}
+	if e.Tags != nil {
+		d.Tags = *e.Tags
+	}
+	return d
 }
 
 // newMentions returns the IDs in now that before does not name.

@@ -202,28 +202,11 @@ func (c candidates) sorted(keep func(int64) bool) []stylegraph.FeedRef {
 // are dropped.
 func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error) {
 	c := candidates{}
-	// One round trip for the follows, the list and its marker, and the
-	// request's rider (its rate-limit spend), checked before anything else.
-	pipe := s.r.Pipeline()
-	check := queueRider(ctx, pipe)
-	folCmd := pipe.HGetAll(ctx, s.followKey(uid))
-	list := pipe.LRange(ctx, s.timelineKey(uid), 0, -1)
-	built := pipe.Exists(ctx, s.builtKey(uid))
-	// The rider's errors are its own and ours are read below, but an outage
-	// (or an open breaker, which sends nothing and leaves every command
-	// without a reply) only shows in Exec's error: that is a 503.
-	if _, err := pipe.Exec(ctx); stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE {
-		return c, fmt.Errorf("read feed of user %d: %w", uid, err)
-	}
-	if err := check(); err != nil {
+	st, err := s.readState(ctx, uid)
+	if err != nil {
 		return c, err
 	}
-	for _, cmd := range []redis.Cmder{folCmd, list, built} {
-		if err := cmd.Err(); err != nil {
-			return c, fmt.Errorf("read feed of user %d: %w", uid, err)
-		}
-	}
-	fol, err := s.followingFrom(ctx, uid, folCmd.Val())
+	fol, err := s.followingFrom(ctx, uid, st.follows)
 	unknownFollows := false
 	switch {
 	case s.degrade(ctx, err):
@@ -233,68 +216,21 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 	case err != nil:
 		return c, err
 	}
-	var celebs []int64
-	for id, n := range fol.users {
-		if n >= s.cfg.CelebrityThreshold {
-			celebs = append(celebs, id)
-		}
+	celebs, outs, err := s.celebrityOutboxes(ctx, fol)
+	if err != nil {
+		return c, err
 	}
-	outs := make([]*redis.StringSliceCmd, len(celebs))
-	if len(celebs) > 0 {
-		pipe := s.r.Pipeline()
-		for i, id := range celebs {
-			outs[i] = pipe.LRange(ctx, s.outboxKey(id), 0, celebrityPull-1)
-		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return c, fmt.Errorf("read celebrity posts: %w", err)
-		}
-	}
-	entries := list.Val()
-	if built.Val() == 0 {
+	entries := st.list
+	if !st.built {
 		rebuilt, err := s.regenerate(ctx, uid)
 		if err != nil && !s.degrade(ctx, err) {
 			return c, err
 		}
 		entries = append(entries, rebuilt...)
 	}
-	if len(entries) >= s.cfg.Cap {
-		c.floor = maxID + 1
-	}
-	c.refs, c.entries = make([]stylegraph.FeedRef, 0, len(entries)+8), entries
-	for _, raw := range entries {
-		ref, ok := parseEntry(raw)
-		if !ok {
-			continue
-		}
-		if len(entries) >= s.cfg.Cap {
-			c.floor = min(c.floor, ref.FeedID)
-		}
-		if !unknownFollows && (ref.SourceKind == "user" && !hasUser(fol, ref.SourceID) ||
-			ref.SourceKind == "brand" && !fol.brands[ref.SourceID]) {
-			continue // unfollowed since
-		}
-		c.refs = append(c.refs, ref)
-	}
-	for i, id := range celebs {
-		fids := outs[i].Val()
-		ids := make([]int64, 0, len(fids))
-		for _, f := range fids {
-			if n, ok := parseID(f); ok {
-				ids = append(ids, n)
-			}
-		}
-		if len(ids) == 0 {
-			var err error
-			if ids, err = s.rebuildOutbox(ctx, id); err != nil && !s.degrade(ctx, err) {
-				return c, err
-			}
-		}
-		if len(ids) >= celebrityPull {
-			c.floor = max(c.floor, slices.Min(ids))
-		}
-		for _, fid := range ids {
-			c.refs = append(c.refs, stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: id})
-		}
+	c.addList(entries, s.cfg.Cap, fol, unknownFollows)
+	if err := s.addCelebrities(ctx, &c, celebs, outs); err != nil {
+		return c, err
 	}
 	if fol.none() && !unknownFollows {
 		ids, err := s.trending(ctx)
@@ -306,6 +242,119 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 		}
 	}
 	return c, nil
+}
+
+// readState is what a read takes from Redis first: uid's cached follow
+// hash, list and whether the list is built.
+type readState struct {
+	follows map[string]string
+	list    []string
+	built   bool
+}
+
+// readState reads the follows, the list and its marker in one round trip
+// with the request's rider (its rate-limit spend), which is checked before
+// anything else.
+func (s *Service) readState(ctx context.Context, uid int64) (readState, error) {
+	pipe := s.r.Pipeline()
+	check := queueRider(ctx, pipe)
+	folCmd := pipe.HGetAll(ctx, s.followKey(uid))
+	list := pipe.LRange(ctx, s.timelineKey(uid), 0, -1)
+	built := pipe.Exists(ctx, s.builtKey(uid))
+	// The rider's errors are its own and ours are read below, but an outage
+	// (or an open breaker, which sends nothing and leaves every command
+	// without a reply) only shows in Exec's error: that is a 503.
+	if _, err := pipe.Exec(ctx); stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE {
+		return readState{}, fmt.Errorf("read feed of user %d: %w", uid, err)
+	}
+	if err := check(); err != nil {
+		return readState{}, err
+	}
+	for _, cmd := range []redis.Cmder{folCmd, list, built} {
+		if err := cmd.Err(); err != nil {
+			return readState{}, fmt.Errorf("read feed of user %d: %w", uid, err)
+		}
+	}
+	return readState{follows: folCmd.Val(), list: list.Val(), built: built.Val() != 0}, nil
+}
+
+// celebrityOutboxes reads the outboxes of the celebrities fol follows, in
+// one round trip: outs[i] holds the recent feed IDs of celebs[i].
+func (s *Service) celebrityOutboxes(ctx context.Context, fol following) (celebs []int64, outs [][]string, err error) {
+	for id, n := range fol.users {
+		if n >= s.cfg.CelebrityThreshold {
+			celebs = append(celebs, id)
+		}
+	}
+	if len(celebs) == 0 {
+		return nil, nil, nil
+	}
+	cmds := make([]*redis.StringSliceCmd, len(celebs))
+	pipe := s.r.Pipeline()
+	for i, id := range celebs {
+		cmds[i] = pipe.LRange(ctx, s.outboxKey(id), 0, celebrityPull-1)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, nil, fmt.Errorf("read celebrity posts: %w", err)
+	}
+	outs = make([][]string, len(cmds))
+	for i, cmd := range cmds {
+		outs[i] = cmd.Val()
+	}
+	return celebs, outs, nil
+}
+
+// addList adds the entries of the cached list, leaving out those that came
+// through a user or brand no longer followed (unless the follows are
+// unknown). A full list (cap entries) is complete only down to its oldest
+// entry, which sets the floor.
+func (c *candidates) addList(entries []string, cap int, fol following, unknownFollows bool) {
+	full := len(entries) >= cap
+	if full {
+		c.floor = maxID + 1
+	}
+	c.refs, c.entries = make([]stylegraph.FeedRef, 0, len(entries)+8), entries
+	for _, raw := range entries {
+		ref, ok := parseEntry(raw)
+		if !ok {
+			continue
+		}
+		if full {
+			c.floor = min(c.floor, ref.FeedID)
+		}
+		if !unknownFollows && (ref.SourceKind == "user" && !hasUser(fol, ref.SourceID) ||
+			ref.SourceKind == "brand" && !fol.brands[ref.SourceID]) {
+			continue // unfollowed since
+		}
+		c.refs = append(c.refs, ref)
+	}
+}
+
+// addCelebrities adds the celebrities' recent posts, rebuilding an empty
+// outbox from the graph. A full outbox is complete only down to its oldest
+// post, which raises the floor.
+func (s *Service) addCelebrities(ctx context.Context, c *candidates, celebs []int64, outs [][]string) error {
+	for i, id := range celebs {
+		ids := make([]int64, 0, len(outs[i]))
+		for _, f := range outs[i] {
+			if n, ok := parseID(f); ok {
+				ids = append(ids, n)
+			}
+		}
+		if len(ids) == 0 {
+			var err error
+			if ids, err = s.rebuildOutbox(ctx, id); err != nil && !s.degrade(ctx, err) {
+				return err
+			}
+		}
+		if len(ids) >= celebrityPull {
+			c.floor = max(c.floor, slices.Min(ids))
+		}
+		for _, fid := range ids {
+			c.refs = append(c.refs, stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: id})
+		}
+	}
+	return nil
 }
 
 func hasUser(f following, id int64) bool { _, ok := f.users[id]; return ok }

@@ -426,116 +426,22 @@ func (s *Service) fallback(ctx context.Context, userID int64, limit int, exclude
 	return nil
 }
 
+// rank answers req: the shopper's candidates (stored list, live delta or a
+// live ranking), then exclusions, caps and cards for the page asked for.
 func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommendation, bool, error) {
-	if req.Limit <= 0 || req.Limit > MaxLimit {
-		return nil, false, stylegraph.Invalid("limit", "limit must be between 1 and %d", MaxLimit)
-	}
-	if req.Offset < 0 || req.Offset > MaxOffset {
-		return nil, false, stylegraph.Invalid("cursor", "cursor is out of range")
-	}
-	if req.Category != "" {
-		if err := s.checkCategory(ctx, req.Category); err != nil {
-			return nil, false, err
-		}
+	if err := s.checkRequest(ctx, req); err != nil {
+		return nil, false, err
 	}
 	cfg := s.config()
-	need := req.Offset + req.Limit
-	var (
-		ranked  []Ranked
-		seen    map[int64]int
-		partial Stored // a stored list of which only a prefix is decoded
-	)
-	switch {
-	case s.cache != nil && !req.Live:
-		// A cache that cannot be read is a cache miss: the graph answers.
-		st, err := s.cache.GetWithSeen(ctx, req.UserID, prefixFor(need, req))
-		if err == nil && st.Found {
-			ranked = st.Items
-			if st.Partial {
-				partial = st
-			}
-			if st.Stale() && req.Now.IsZero() {
-				// The shopper engaged since the list was ranked: one bounded
-				// query brings that in. Should it fail (or, for the feed,
-				// take longer than deltaWait), the list as stored is still a
-				// good answer.
-				dctx, cancel := ctx, context.CancelFunc(func() {})
-				if req.CachedOnly {
-					dctx, cancel = context.WithTimeout(ctx, deltaWait)
-				}
-				withDelta, err := s.withDelta(dctx, cfg, req.UserID, st)
-				cancel()
-				if err == nil {
-					ranked, partial = withDelta, Stored{}
-				} else if !req.CachedOnly && stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE {
-					stylegraph.MarkDegraded(ctx, "neo4j")
-				}
-			}
-		}
-		seen = st.Seen
-	case s.cache != nil && cfg.IgnoreAfter > 0:
-		seen, _ = s.cache.Seen(ctx, req.UserID)
-	}
 	if req.CachedOnly && s.cache != nil {
 		cfg.cachedCards = true
 	}
-	if ranked == nil && req.CachedOnly && s.cache != nil {
-		s.computeInBackground(req.UserID)
-		p := stylegraph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: trendSize}
-		if ranked = s.trendingRanked(ctx, p); ranked == nil {
-			ranked = []Ranked{} // nothing yet: no graph work on this path
-		}
+	need := req.Offset + req.Limit
+	l, err := s.candidates(ctx, cfg, req, need)
+	if err != nil {
+		return nil, false, err
 	}
-	if ranked == nil {
-		var err error
-		n := max(ListSize, candidatesFor(need+len(req.Exclude)))
-		if s.cache != nil && req.Now.IsZero() && !req.Live && !cfg.ColdBlend {
-			ranked, err = s.coldRank(ctx, cfg, req.UserID, n)
-		} else {
-			ranked, err = s.Rank(ctx, req.UserID, req.Now, n)
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		if s.cache != nil && req.Now.IsZero() && !req.Live {
-			// Best effort: the next request is served from Redis.
-			_ = s.cache.PutTTL(ctx, req.UserID, ranked, s.now(), cfg.LiveTTL)
-		}
-	}
-	if cfg.IgnoreAfter > 0 && len(seen) > 0 {
-		ranked = demoteIgnored(ranked, seen, cfg.IgnoreAfter)
-	}
-	if req.Category != "" {
-		var err error
-		if ranked, err = s.withCategoryTop(ctx, ranked, req.Category); err != nil {
-			return nil, false, err
-		}
-	}
-	if partial.Partial && cfg.IgnoreAfter > 0 {
-		// Demoted products may now rank below products past the prefix:
-		// the prefix must still hold a page of undemoted ones.
-		kept := 0
-		for _, r := range ranked {
-			if seen[r.ProductID] < cfg.IgnoreAfter {
-				kept++
-			}
-		}
-		if kept < need+len(req.Exclude) {
-			ranked = demoteIgnored(partial.All(), seen, cfg.IgnoreAfter)
-			partial = Stored{}
-		}
-	}
-	out, more, err := s.finishPart(ctx, cfg, ranked, need, req.Exclude, req.Category, partial.Partial)
-	if errors.Is(err, errShort) {
-		// The decoded prefix ran short (out of stock, caps): the whole list.
-		ranked = partial.All()
-		if cfg.IgnoreAfter > 0 && len(seen) > 0 {
-			ranked = demoteIgnored(ranked, seen, cfg.IgnoreAfter)
-		}
-		partial.Partial = false
-		out, more, err = s.finish(ctx, cfg, ranked, need, req.Exclude, req.Category)
-	}
-	more = more || partial.Partial
+	out, more, err := s.place(ctx, cfg, req, need, l)
 	if err != nil {
 		return nil, false, err
 	}
@@ -551,6 +457,150 @@ func (s *Service) rank(ctx context.Context, req Request) ([]stylegraph.Recommend
 		s.Served(req.UserID, ids)
 	}
 	return out, more, nil
+}
+
+// checkRequest rejects a limit, offset or category out of range.
+func (s *Service) checkRequest(ctx context.Context, req Request) error {
+	if req.Limit <= 0 || req.Limit > MaxLimit {
+		return stylegraph.Invalid("limit", "limit must be between 1 and %d", MaxLimit)
+	}
+	if req.Offset < 0 || req.Offset > MaxOffset {
+		return stylegraph.Invalid("cursor", "cursor is out of range")
+	}
+	if req.Category != "" {
+		return s.checkCategory(ctx, req.Category)
+	}
+	return nil
+}
+
+// listed is a request's ranked candidates before exclusions and caps.
+type listed struct {
+	ranked  []Ranked
+	seen    map[int64]int // served counts
+	partial Stored        // a stored list of which only ranked, a prefix, is decoded
+}
+
+// candidates returns the shopper's ranked candidates: the stored list (with
+// the live delta when the shopper engaged since), trending products for a
+// request that never waits on the graph, else a live ranking, stored for
+// the next request.
+func (s *Service) candidates(ctx context.Context, cfg Config, req Request, need int) (listed, error) {
+	var l listed
+	switch {
+	case s.cache != nil && !req.Live:
+		l = s.storedCandidates(ctx, cfg, req, need)
+	case s.cache != nil && cfg.IgnoreAfter > 0:
+		l.seen, _ = s.cache.Seen(ctx, req.UserID)
+	}
+	if l.ranked != nil {
+		return l, nil
+	}
+	if req.CachedOnly && s.cache != nil {
+		s.computeInBackground(req.UserID)
+		p := stylegraph.RecParams{Now: s.now(), HalfLife: cfg.HalfLife, Window: cfg.Window, Limit: trendSize}
+		if l.ranked = s.trendingRanked(ctx, p); l.ranked == nil {
+			l.ranked = []Ranked{} // nothing yet: no graph work on this path
+		}
+		return l, nil
+	}
+	n := max(ListSize, candidatesFor(need+len(req.Exclude)))
+	stored := s.cache != nil && req.Now.IsZero() && !req.Live
+	at := s.now()
+	var err error
+	if stored && !cfg.ColdBlend {
+		l.ranked, err = s.coldRank(ctx, cfg, req.UserID, n)
+	} else {
+		l.ranked, err = s.Rank(ctx, req.UserID, req.Now, n)
+	}
+	if err != nil {
+		return listed{}, err
+	}
+	if stored {
+		// Best effort: the next request is served from Redis. Dated when
+		// the ranking began, so an engagement written meanwhile counts as
+		// after it.
+		_ = s.cache.PutTTL(ctx, req.UserID, l.ranked, at, cfg.LiveTTL)
+	}
+	return l, nil
+}
+
+// storedCandidates reads the shopper's stored list (a prefix of it when that
+// is enough) and served counts, adding the live delta when the shopper
+// engaged since the list was ranked. ranked is nil when no list is stored or
+// Redis cannot be read (a cache miss: the graph answers).
+func (s *Service) storedCandidates(ctx context.Context, cfg Config, req Request, need int) listed {
+	st, err := s.cache.GetWithSeen(ctx, req.UserID, prefixFor(need, req))
+	l := listed{seen: st.Seen}
+	if err != nil || !st.Found {
+		return l
+	}
+	l.ranked = st.Items
+	if st.Partial {
+		l.partial = st
+	}
+	if !st.Stale() || !req.Now.IsZero() {
+		return l
+	}
+	// The shopper engaged since the list was ranked: one bounded query
+	// brings that in. Should it fail (or, for the feed, take longer than
+	// deltaWait), the list as stored is still a good answer.
+	dctx, cancel := ctx, context.CancelFunc(func() {})
+	if req.CachedOnly {
+		dctx, cancel = context.WithTimeout(ctx, deltaWait)
+	}
+	defer cancel()
+	withDelta, err := s.withDelta(dctx, cfg, req.UserID, st)
+	switch {
+	case err == nil:
+		l.ranked, l.partial = withDelta, Stored{}
+	case !req.CachedOnly && stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE:
+		stylegraph.MarkDegraded(ctx, "neo4j")
+	}
+	return l
+}
+
+// place applies served-item demotion, the category's top products, the
+// exclusions and caps to l, and reads the cards of the first need items. A
+// stored prefix that cannot fill the page is replaced by the whole list.
+func (s *Service) place(ctx context.Context, cfg Config, req Request, need int, l listed) ([]stylegraph.Recommendation, bool, error) {
+	ranked, partial := l.ranked, l.partial
+	if cfg.IgnoreAfter > 0 && len(l.seen) > 0 {
+		ranked = demoteIgnored(ranked, l.seen, cfg.IgnoreAfter)
+	}
+	if req.Category != "" {
+		var err error
+		if ranked, err = s.withCategoryTop(ctx, ranked, req.Category); err != nil {
+			return nil, false, err
+		}
+	}
+	if partial.Partial && cfg.IgnoreAfter > 0 && undemoted(ranked, l.seen, cfg.IgnoreAfter) < need+len(req.Exclude) {
+		// Demoted products may now rank below products past the prefix:
+		// the prefix must still hold a page of undemoted ones.
+		ranked = demoteIgnored(partial.All(), l.seen, cfg.IgnoreAfter)
+		partial = Stored{}
+	}
+	out, more, err := s.finishPart(ctx, cfg, ranked, need, req.Exclude, req.Category, partial.Partial)
+	if errors.Is(err, errShort) {
+		// The decoded prefix ran short (out of stock, caps): the whole list.
+		ranked = partial.All()
+		if cfg.IgnoreAfter > 0 && len(l.seen) > 0 {
+			ranked = demoteIgnored(ranked, l.seen, cfg.IgnoreAfter)
+		}
+		partial.Partial = false
+		out, more, err = s.finish(ctx, cfg, ranked, need, req.Exclude, req.Category)
+	}
+	return out, more || partial.Partial, err
+}
+
+// undemoted counts the items of ranked served fewer than ignoreAfter times.
+func undemoted(ranked []Ranked, seen map[int64]int, ignoreAfter int) int {
+	n := 0
+	for _, r := range ranked {
+		if seen[r.ProductID] < ignoreAfter {
+			n++
+		}
+	}
+	return n
 }
 
 // Served records, off the request path, that products were shown to
@@ -909,73 +959,96 @@ var errShort = errors.New("list prefix ran short")
 // partial: then it fails with errShort unless need items fit within the
 // caps, since items past the prefix would have come before capped ones.
 func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, need int, exclude map[int64]bool, category string, partial bool) ([]stylegraph.Recommendation, bool, error) {
-	type placed struct {
-		stylegraph.Recommendation
-		r   Ranked
-		enc []byte // the product's JSON
-	}
-	var (
-		out      = make([]placed, 0, need)
-		deferred []placed
-		perBrand = map[int64]int{}
-		perCat   = map[string]int{}
-		next     = 0
-		window   = max(2*need, 20)
-	)
-	for len(out) < need && next < len(ranked) {
+	pl := placer{cfg: cfg, need: need, exclude: exclude, category: category,
+		out: make([]placed, 0, need), perBrand: map[int64]int{}, perCat: map[string]int{}}
+	next, window := 0, max(2*need, 20)
+	for len(pl.out) < need && next < len(ranked) {
 		end := min(next+window, len(ranked))
-		ids := make([]int64, 0, end-next)
-		for _, r := range ranked[next:end] {
-			if !exclude[r.ProductID] {
-				ids = append(ids, r.ProductID)
-			}
-		}
-		var cards map[int64]card
-		var err error
-		if cfg.cachedCards {
-			cards, err = s.cachedCards(ctx, ids)
-		} else {
-			cards, err = s.cards(ctx, ids)
-		}
+		cards, err := s.windowCards(ctx, cfg, ranked[next:end], exclude)
 		if err != nil {
 			return nil, false, fmt.Errorf("recommend cards: %w", err)
 		}
-		for _, r := range ranked[next:end] {
-			c, ok := cards[r.ProductID]
-			if !ok || exclude[r.ProductID] || !c.InStock || c.Purchased || c.Hidden {
-				continue
-			}
-			if category != "" && !inCategory(c.Product, category) {
-				continue
-			}
-			// Reasons are decoded once the page is chosen (below).
-			rec := placed{stylegraph.Recommendation{Product: c.Product, Score: r.Score}, r, c.enc}
-			b, cat := c.Product.BrandID, c.Product.Category()
-			if (cfg.MaxPerBrand > 0 && b != 0 && perBrand[b] >= cfg.MaxPerBrand) ||
-				(cfg.MaxPerCategory > 0 && cat != "" && perCat[cat] >= cfg.MaxPerCategory) {
-				deferred = append(deferred, rec)
-				continue
-			}
-			perBrand[b]++
-			perCat[cat]++
-			out = append(out, rec)
-		}
+		pl.add(ranked[next:end], cards)
 		next = end
 		window *= 2
 	}
-	more := next < len(ranked) || len(out)+len(deferred) > need
-	if len(out) < need && partial {
+	more := next < len(ranked) || len(pl.out)+len(pl.deferred) > need
+	if len(pl.out) < need && partial {
 		return nil, false, errShort
 	}
-	for _, d := range deferred {
-		if len(out) == need {
+	return pl.page(), more, nil
+}
+
+// windowCards reads the cards of the products in window the caller does not
+// exclude.
+func (s *Service) windowCards(ctx context.Context, cfg Config, window []Ranked, exclude map[int64]bool) (map[int64]card, error) {
+	ids := make([]int64, 0, len(window))
+	for _, r := range window {
+		if !exclude[r.ProductID] {
+			ids = append(ids, r.ProductID)
+		}
+	}
+	if cfg.cachedCards {
+		return s.cachedCards(ctx, ids)
+	}
+	return s.cards(ctx, ids)
+}
+
+// placed is a candidate chosen for a page, with its product's JSON.
+type placed struct {
+	stylegraph.Recommendation
+	r   Ranked
+	enc []byte
+}
+
+// placer fills a page under the diversity caps: an item over a cap is
+// deferred until every item within the caps is placed.
+type placer struct {
+	cfg      Config
+	need     int
+	exclude  map[int64]bool
+	category string
+
+	out, deferred []placed
+	perBrand      map[int64]int
+	perCat        map[string]int
+}
+
+// add places the items of window that may be served, in order.
+func (pl *placer) add(window []Ranked, cards map[int64]card) {
+	for _, r := range window {
+		c, ok := cards[r.ProductID]
+		if !ok || pl.exclude[r.ProductID] || !c.InStock || c.Purchased || c.Hidden {
+			continue
+		}
+		if pl.category != "" && !inCategory(c.Product, pl.category) {
+			continue
+		}
+		// Reasons are decoded once the page is chosen (page).
+		rec := placed{stylegraph.Recommendation{Product: c.Product, Score: r.Score}, r, c.enc}
+		b, cat := c.Product.BrandID, c.Product.Category()
+		if (pl.cfg.MaxPerBrand > 0 && b != 0 && pl.perBrand[b] >= pl.cfg.MaxPerBrand) ||
+			(pl.cfg.MaxPerCategory > 0 && cat != "" && pl.perCat[cat] >= pl.cfg.MaxPerCategory) {
+			pl.deferred = append(pl.deferred, rec)
+			continue
+		}
+		pl.perBrand[b]++
+		pl.perCat[cat]++
+		pl.out = append(pl.out, rec)
+	}
+}
+
+// page is the placed items, then deferred ones, up to need, with their
+// reasons decoded and their JSON spliced.
+func (pl *placer) page() []stylegraph.Recommendation {
+	out := pl.out
+	for _, d := range pl.deferred {
+		if len(out) >= pl.need {
 			break
 		}
 		out = append(out, d)
 	}
-	if len(out) > need {
-		out = out[:need]
-	}
+	out = out[:min(len(out), pl.need)]
 	recs := make([]stylegraph.Recommendation, len(out))
 	for i, p := range out {
 		recs[i] = p.Recommendation
@@ -984,7 +1057,7 @@ func (s *Service) finishPart(ctx context.Context, cfg Config, ranked []Ranked, n
 			recs[i].Encoded = encodeItem(p.enc, p.Score, p.r)
 		}
 	}
-	return recs, more, nil
+	return recs
 }
 
 // cards returns product cards, from the cache where it holds them (then
