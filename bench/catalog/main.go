@@ -38,6 +38,7 @@ import (
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/lake"
+	"github.com/stylegraph/stylegraph/lake/s3lake"
 	"github.com/stylegraph/stylegraph/search"
 )
 
@@ -168,7 +169,7 @@ func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
 		return err
 	}
 	bucket := fmt.Sprintf("bench-lake-%d", base)
-	s3Store, err := lake.NewS3(ctx, lake.S3Options{Bucket: bucket, Endpoint: *s3Endpoint, PathStyle: true,
+	s3Store, err := s3lake.New(ctx, s3lake.Options{Bucket: bucket, Endpoint: *s3Endpoint, PathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider("bench", "bench", "")})
 	if err != nil {
 		return err
