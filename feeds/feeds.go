@@ -24,8 +24,8 @@ import (
 )
 
 // Graph is everything feeds reads from and writes to the graph: the union of
-// the small interfaces each feature declares next to its code. graph.Store
-// satisfies it, so cmd/ passes one value to New.
+// the small interfaces each feature declares next to its code, each met by one
+// of the graph's feature stores (internal/wiring.FeedGraph puts them together).
 type Graph interface {
 	PostGraph
 	FeedItemGraph
