@@ -99,13 +99,15 @@ func applyDelta(ranked []Ranked, d graph.TasteDelta) []Ranked {
 	return out
 }
 
-// coldRank ranks a shopper who has no stored list with one bounded query,
-// the neighbours of their most recent engagements, blended with the
-// trending list in memory (alone when the query finds nothing), without
-// what they engaged with.
+// coldRank ranks a shopper who has no stored list with one bounded query
+// (the neighbours of their most recent engagements and what people they
+// follow liked or bought) blended with the trending list in memory, by the
+// configured weights (trending alone when the query finds nothing), without
+// what they engaged with. Interests, posts and followed brands come with the
+// offline job's list.
 func (s *Service) coldRank(ctx context.Context, cfg Config, userID int64, n int) ([]Ranked, error) {
 	now := s.now()
-	d, err := s.g.TasteSince(ctx, userID, time.Time{}, s.tasteParams(cfg, now, n))
+	c, err := s.g.ColdStart(ctx, userID, s.tasteParams(cfg, now, n))
 	if err != nil {
 		return nil, fmt.Errorf("recommend cold start: %w", err)
 	}
@@ -114,12 +116,14 @@ func (s *Service) coldRank(ctx context.Context, cfg Config, userID int64, n int)
 	if err != nil {
 		return nil, fmt.Errorf("recommend trending: %w", err)
 	}
-	weights := map[string]float64{stylegraph.ReasonTrending: 1}
-	if wc := cfg.Weights[stylegraph.ReasonCollaborative]; wc > 0 && len(d.Candidates) > 0 {
-		weights = map[string]float64{stylegraph.ReasonCollaborative: 1, stylegraph.ReasonTrending: cfg.Weights[stylegraph.ReasonTrending] / wc}
+	lists := map[string][]stylegraph.Candidate{
+		stylegraph.ReasonCollaborative: c.Candidates, stylegraph.ReasonSocial: c.Social, stylegraph.ReasonTrending: trend,
 	}
-	ranked := blend(map[string][]stylegraph.Candidate{stylegraph.ReasonCollaborative: d.Candidates, stylegraph.ReasonTrending: trend}, weights)
-	return applyDelta(ranked, graph.TasteDelta{Engaged: d.Engaged}), nil
+	weights := cfg.Weights
+	if cfg.Weights[stylegraph.ReasonCollaborative]*float64(len(c.Candidates))+cfg.Weights[stylegraph.ReasonSocial]*float64(len(c.Social)) <= 0 {
+		weights = map[string]float64{stylegraph.ReasonTrending: 1}
+	}
+	return applyDelta(blend(lists, weights), graph.TasteDelta{Engaged: c.Engaged}), nil
 }
 
 // byScore orders ranked items best first (stable sorts keep ties in place).

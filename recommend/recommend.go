@@ -32,6 +32,7 @@ type Graph interface {
 	Interest(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
 	Similar(ctx context.Context, productID int64, limit int) ([]stylegraph.Candidate, error)
 	TasteSince(ctx context.Context, userID int64, since time.Time, p stylegraph.RecParams) (graph.TasteDelta, error)
+	ColdStart(ctx context.Context, userID int64, p stylegraph.RecParams) (graph.ColdStart, error)
 	TrendingProducts(ctx context.Context, category string, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
 	CategoryTop(ctx context.Context, path string) ([]stylegraph.Candidate, bool, error)
 	Cards(ctx context.Context, userID int64, ids []int64) (map[int64]graph.Card, error)
@@ -75,8 +76,9 @@ type Config struct {
 
 	// ColdBlend ranks a shopper who has no stored list with the full blend
 	// (a bounded query per source), as evaluations and the offline job
-	// rank. Off, the online path ranks them with one bounded query (the
-	// neighbours of their recent engagements) and the trending list in
+	// rank. Off (the default), the online path ranks them with one bounded
+	// query (the neighbours of their recent engagements and their
+	// followees' recent likes and purchases) and the trending list in
 	// memory, and the offline job's lists bring the other sources.
 	ColdBlend bool
 
@@ -95,7 +97,6 @@ func DefaultConfig() Config {
 		Window:         stylegraph.DefaultRecWindow,
 		SimilarMaxAge:  7 * 24 * time.Hour,
 		IgnoreAfter:    3,
-		ColdBlend:      true,
 	}
 }
 
