@@ -31,14 +31,20 @@ const freshBoost = 1.1
 
 // withDelta is the stored list st with what the shopper did since it was
 // ranked: the neighbours of their new likes, purchases and carts merged in
-// and what they engaged with left out, from one bounded query.
+// and what they engaged with left out, from one bounded query. The merged
+// list is stored in place of st, dated when the query began: the next
+// requests read it as stored, and only a further engagement runs the query
+// again.
 func (s *Service) withDelta(ctx context.Context, cfg Config, userID int64, st Stored) ([]Ranked, error) {
 	now := s.now()
 	d, err := s.g.TasteSince(ctx, userID, st.ComputedAt.Add(-deltaSlack), s.tasteParams(cfg, now, deltaLimit))
 	if err != nil {
 		return nil, fmt.Errorf("recommend delta: %w", err)
 	}
-	return applyDelta(st.All(), d), nil
+	merged := applyDelta(st.All(), d)
+	// Best effort: should it fail, the next request merges again.
+	_ = s.cache.Replace(ctx, userID, merged[:min(len(merged), ListSize)], now)
+	return merged, nil
 }
 
 // tasteParams are the parameters of the one-query paths (delta, cold).

@@ -489,7 +489,10 @@ func (s *Service) candidates(ctx context.Context, cfg Config, req Request, need 
 	var l listed
 	switch {
 	case s.cache != nil && !req.Live:
-		l = s.storedCandidates(ctx, cfg, req, need)
+		var err error
+		if l, err = s.storedCandidates(ctx, cfg, req, need); err != nil {
+			return listed{}, err
+		}
 	case s.cache != nil && cfg.IgnoreAfter > 0:
 		l.seen, _ = s.cache.Seen(ctx, req.UserID)
 	}
@@ -528,19 +531,24 @@ func (s *Service) candidates(ctx context.Context, cfg Config, req Request, need 
 // storedCandidates reads the shopper's stored list (a prefix of it when that
 // is enough) and served counts, adding the live delta when the shopper
 // engaged since the list was ranked. ranked is nil when no list is stored or
-// Redis cannot be read (a cache miss: the graph answers).
-func (s *Service) storedCandidates(ctx context.Context, cfg Config, req Request, need int) listed {
+// Redis cannot be read (a cache miss: the graph answers); the error is the
+// rate limiter's refusal that rode on the read.
+func (s *Service) storedCandidates(ctx context.Context, cfg Config, req Request, need int) (listed, error) {
 	st, err := s.cache.GetWithSeen(ctx, req.UserID, prefixFor(need, req))
 	l := listed{seen: st.Seen}
+	var refused Refusal
+	if errors.As(err, &refused) {
+		return l, refused.Err
+	}
 	if err != nil || !st.Found {
-		return l
+		return l, nil
 	}
 	l.ranked = st.Items
 	if st.Partial {
 		l.partial = st
 	}
 	if !st.Stale() || !req.Now.IsZero() {
-		return l
+		return l, nil
 	}
 	// The shopper engaged since the list was ranked: one bounded query
 	// brings that in. Should it fail (or, for the feed, take longer than
@@ -557,7 +565,7 @@ func (s *Service) storedCandidates(ctx context.Context, cfg Config, req Request,
 	case !req.CachedOnly && stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE:
 		stylegraph.MarkDegraded(ctx, "neo4j")
 	}
-	return l
+	return l, nil
 }
 
 // place applies served-item demotion, the category's top products, the
