@@ -126,6 +126,8 @@ type Service struct {
 	answerMu sync.Mutex
 	answered map[int64]time.Time // when each shopper's answer was last kept
 
+	deltaWait time.Duration // see the constant
+
 	bgMu     sync.Mutex
 	inFlight map[int64]bool
 	warming  atomic.Bool // a warmCards batch is running
@@ -159,7 +161,7 @@ func New(g Graph, cache *Cache, cfg Config) *Service {
 	if cfg.LiveTTL <= 0 {
 		cfg.LiveTTL = 15 * time.Minute
 	}
-	s := &Service{g: g, cache: cache, base: cfg, now: time.Now, trends: map[string]*trendEntry{}, inFlight: map[int64]bool{}, cats: map[string]catCheck{}, answered: map[int64]time.Time{}}
+	s := &Service{g: g, cache: cache, base: cfg, now: time.Now, trends: map[string]*trendEntry{}, inFlight: map[int64]bool{}, cats: map[string]catCheck{}, answered: map[int64]time.Time{}, deltaWait: deltaWait}
 	s.cfg.Store(&cfg)
 	return s
 }
@@ -555,7 +557,7 @@ func (s *Service) storedCandidates(ctx context.Context, cfg Config, req Request,
 	// deltaWait), the list as stored is still a good answer.
 	dctx, cancel := ctx, context.CancelFunc(func() {})
 	if req.CachedOnly {
-		dctx, cancel = context.WithTimeout(ctx, deltaWait)
+		dctx, cancel = context.WithTimeout(ctx, s.deltaWait)
 	}
 	defer cancel()
 	withDelta, err := s.withDelta(dctx, cfg, req.UserID, st)
