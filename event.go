@@ -246,56 +246,89 @@ func ValidQueryID(s string) bool {
 	return true
 }
 
+// validateData checks the type-specific data: the rules of the event's own
+// type, its search attribution, then that it carries no field of another
+// type. The order decides which field a bad event is refused for.
 func (e *Event) validateData() error {
 	d := &e.Data
 	if !utf8.ValidString(d.Query) || !utf8.ValidString(d.Text) {
 		return Invalid("data", "text must be valid UTF-8")
 	}
+	var err error
 	switch e.Type {
 	case EventSearch:
-		d.Query = strings.TrimSpace(d.Query)
-		if d.Query == "" && len(d.Filters) == 0 {
-			return Invalid("data.query", "a search needs a query or filters")
-		}
-		if utf8.RuneCountInString(d.Query) > MaxQueryRunes {
-			return Invalid("data.query", "must be at most %d characters", MaxQueryRunes)
-		}
-		if len(d.Filters) > 20 {
-			return Invalid("data.filters", "at most 20 filters")
-		}
-		for k, v := range d.Filters {
-			if len(k) > 32 || utf8.RuneCountInString(v) > 128 {
-				return Invalid("data.filters", "filter names at most 32 bytes, values at most 128 characters")
-			}
-		}
-		if d.ResultCount != nil && *d.ResultCount < 0 {
-			return Invalid("data.resultCount", "must not be negative")
-		}
+		err = d.validateSearch()
 	case EventComment:
-		d.Text = strings.TrimSpace(d.Text)
-		if d.Text == "" {
-			return Invalid("data.text", "a comment needs text")
-		}
-		if utf8.RuneCountInString(d.Text) > MaxCommentRunes {
-			return Invalid("data.text", "must be at most %d characters", MaxCommentRunes)
-		}
+		err = d.validateComment()
 	case EventAddToCart, EventRemoveFromCart, EventPurchase:
-		if d.Quantity == 0 {
-			d.Quantity = 1
-		}
-		if d.Quantity < 0 || d.Quantity > 1000 {
-			return Invalid("data.quantity", "must be between 1 and 1000")
-		}
-		if d.Price < 0 || d.Price > 1e7 {
-			return Invalid("data.price", "must be between 0 and 10,000,000")
-		}
-		if d.Currency != "" && len(d.Currency) != 3 {
-			return Invalid("data.currency", "must be an ISO 4217 code such as USD")
-		}
+		err = d.validateOrder()
+	}
+	if err != nil {
+		return err
 	}
 	if err := e.validateQueryID(); err != nil {
 		return err
 	}
+	return e.validateCarried()
+}
+
+// validateSearch trims a search's query and checks it and the filters.
+func (d *EventData) validateSearch() error {
+	d.Query = strings.TrimSpace(d.Query)
+	if d.Query == "" && len(d.Filters) == 0 {
+		return Invalid("data.query", "a search needs a query or filters")
+	}
+	if utf8.RuneCountInString(d.Query) > MaxQueryRunes {
+		return Invalid("data.query", "must be at most %d characters", MaxQueryRunes)
+	}
+	if len(d.Filters) > 20 {
+		return Invalid("data.filters", "at most 20 filters")
+	}
+	for k, v := range d.Filters {
+		if len(k) > 32 || utf8.RuneCountInString(v) > 128 {
+			return Invalid("data.filters", "filter names at most 32 bytes, values at most 128 characters")
+		}
+	}
+	if d.ResultCount != nil && *d.ResultCount < 0 {
+		return Invalid("data.resultCount", "must not be negative")
+	}
+	return nil
+}
+
+// validateComment trims a comment's text and checks its length.
+func (d *EventData) validateComment() error {
+	d.Text = strings.TrimSpace(d.Text)
+	if d.Text == "" {
+		return Invalid("data.text", "a comment needs text")
+	}
+	if utf8.RuneCountInString(d.Text) > MaxCommentRunes {
+		return Invalid("data.text", "must be at most %d characters", MaxCommentRunes)
+	}
+	return nil
+}
+
+// validateOrder checks the quantity (default 1), price and currency of a
+// cart change or purchase.
+func (d *EventData) validateOrder() error {
+	if d.Quantity == 0 {
+		d.Quantity = 1
+	}
+	if d.Quantity < 0 || d.Quantity > 1000 {
+		return Invalid("data.quantity", "must be between 1 and 1000")
+	}
+	if d.Price < 0 || d.Price > 1e7 {
+		return Invalid("data.price", "must be between 0 and 10,000,000")
+	}
+	if d.Currency != "" && len(d.Currency) != 3 {
+		return Invalid("data.currency", "must be an ISO 4217 code such as USD")
+	}
+	return nil
+}
+
+// validateCarried refuses data fields that belong to other event types, and
+// IDs out of range.
+func (e *Event) validateCarried() error {
+	d := &e.Data
 	if e.Type != EventSearch && (d.Query != "" || d.Filters != nil || d.ResultCount != nil) {
 		return Invalid("data.query", "only search events carry a query")
 	}

@@ -193,32 +193,22 @@ type PostEdit struct {
 	Tags  *[]string `json:"tags"`
 }
 
-// FeedPage is one page of a feed. NextCursor is nil on the last page.
-type FeedPage struct {
-	Items      []Feed  `json:"items"`
+// Page is one page of a list; NextCursor is nil on the last page.
+type Page[T any] struct {
+	Items      []T     `json:"items"`
 	NextCursor *string `json:"nextCursor"`
 }
 
-// TagPage is one page of tag names.
-type TagPage struct {
-	Items      []string `json:"items"`
-	NextCursor *string  `json:"nextCursor"`
-}
-
-// CommentPage is one page of a post's comments, newest first.
-type CommentPage struct {
-	Items      []Comment `json:"items"`
-	NextCursor *string   `json:"nextCursor"`
-}
-
-// UserPage is one page of users (followers, following).
-type UserPage struct {
-	Items      []User  `json:"items"`
-	NextCursor *string `json:"nextCursor"`
-}
-
-// BrandPage is one page of brands.
-type BrandPage struct {
-	Items      []Brand `json:"items"`
-	NextCursor *string `json:"nextCursor"`
-}
+// The pages the API returns.
+type (
+	// FeedPage is one page of a feed.
+	FeedPage = Page[Feed]
+	// TagPage is one page of tag names.
+	TagPage = Page[string]
+	// CommentPage is one page of a post's comments, newest first.
+	CommentPage = Page[Comment]
+	// UserPage is one page of users (followers, following).
+	UserPage = Page[User]
+	// BrandPage is one page of brands.
+	BrandPage = Page[Brand]
+)

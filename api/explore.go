@@ -13,7 +13,7 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// Explorer walks the graph one neighbourhood at a time (graph.Store).
+// Explorer walks the graph one neighbourhood at a time (graph.ExploreStore).
 type Explorer interface {
 	Neighbours(ctx context.Context, start stylegraph.NodeRef, types []string, limit int) (stylegraph.Neighbourhood, error)
 }

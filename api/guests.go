@@ -17,7 +17,7 @@ import (
 // JWT_MAX_TTL's default); the app starts a new session after.
 const GuestTTL = 24 * time.Hour
 
-// Guests moves an anonymous session's activity onto an account (graph.Store).
+// Guests moves an anonymous session's activity onto an account (graph.GuestStore).
 type Guests interface {
 	MergeGuest(ctx context.Context, guestID, userID int64) (int64, error)
 }

@@ -27,14 +27,11 @@ func (r *reader) archive() Archive {
 		Dir:        r.str("ARCHIVE_DIR", "archive"),
 		S3Bucket:   r.str("ARCHIVE_S3_BUCKET", ""),
 		S3Prefix:   r.str("ARCHIVE_S3_PREFIX", ""),
-		S3Endpoint: r.str("ARCHIVE_S3_ENDPOINT", ""),
+		S3Endpoint: r.endpoint("ARCHIVE_S3_ENDPOINT"),
 		Region:     r.str("AWS_REGION", "us-east-1"),
 		Group:      r.str("ARCHIVER_GROUP", "archiver"),
 	}
 	a.S3PathStyle = r.bool("ARCHIVE_S3_PATH_STYLE", a.S3Endpoint != "")
-	if a.S3Endpoint != "" {
-		r.url("ARCHIVE_S3_ENDPOINT", a.S3Endpoint, "http", "https")
-	}
 	if a.S3Bucket != "" && (len(a.S3Bucket) < 3 || len(a.S3Bucket) > 63 || strings.ToLower(a.S3Bucket) != a.S3Bucket || strings.ContainsAny(a.S3Bucket, " /_")) {
 		r.fail("ARCHIVE_S3_BUCKET", a.S3Bucket, "must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)")
 	}

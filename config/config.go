@@ -344,6 +344,16 @@ func positiveDuration(v string) (time.Duration, error) {
 	return d, err
 }
 
+// endpoint reads the http(s) URL of an AWS-compatible server (S3, SQS);
+// unset, it is "" and the client talks to AWS.
+func (r *reader) endpoint(name string) string {
+	v := r.str(name, "")
+	if v != "" {
+		r.url(name, v, "http", "https")
+	}
+	return v
+}
+
 func (r *reader) hostPort(name, v string) {
 	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
 		r.fail(name, v, "must be host:port")

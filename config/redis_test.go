@@ -22,6 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph/config"
+	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
 func TestRedisSettings(t *testing.T) {
@@ -73,6 +74,7 @@ func TestRedisSettings(t *testing.T) {
 // that speaks only TLS, with a certificate from a CA of the test's own: the
 // CA file makes the handshake succeed, the system roots alone do not.
 func TestRedisTLS(t *testing.T) {
+	testenv.Integration(t)
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatalf("redis-server not found (installed by `make services`): %v", err)

@@ -27,16 +27,13 @@ type ActivityLog struct {
 func (r *reader) activityLog() ActivityLog {
 	a := ActivityLog{
 		Kind:                 r.str("ACTIVITY_LOG", "redis"),
-		SQSEndpoint:          r.str("SQS_ENDPOINT", ""),
+		SQSEndpoint:          r.endpoint("SQS_ENDPOINT"),
 		SQSQueuePrefix:       r.str("SQS_QUEUE_PREFIX", "stylegraph-activity"),
 		SQSVisibilityTimeout: r.duration("SQS_VISIBILITY_TIMEOUT", time.Minute),
 		SQSMaxReceives:       r.int("SQS_MAX_RECEIVES", 50),
 	}
 	if a.Kind != "redis" && a.Kind != "sqs" {
 		r.fail("ACTIVITY_LOG", a.Kind, "must be redis or sqs")
-	}
-	if a.SQSEndpoint != "" {
-		r.url("SQS_ENDPOINT", a.SQSEndpoint, "http", "https")
 	}
 	if a.SQSQueuePrefix == "" || len(a.SQSQueuePrefix) > 50 || strings.Trim(a.SQSQueuePrefix, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
 		r.fail("SQS_QUEUE_PREFIX", a.SQSQueuePrefix, "must be 1-50 letters, digits, - or _")

@@ -36,7 +36,7 @@ const (
 
 // Follow makes uid follow a user or brand. The follow is in the graph when it
 // returns; the follow event backfills the followee's recent posts.
-func (s *Service) Follow(ctx context.Context, uid int64, kind string, id int64) error {
+func (s *FollowService) Follow(ctx context.Context, uid int64, kind string, id int64) error {
 	tk, err := followTarget(uid, kind, id)
 	if err != nil {
 		return err
@@ -55,7 +55,7 @@ func (s *Service) Follow(ctx context.Context, uid int64, kind string, id int64) 
 
 // Unfollow stops uid following a user or brand; their items stop showing in
 // uid's feed at once (filtered at read, cleaned from the list later).
-func (s *Service) Unfollow(ctx context.Context, uid int64, kind string, id int64) error {
+func (s *FollowService) Unfollow(ctx context.Context, uid int64, kind string, id int64) error {
 	tk, err := followTarget(uid, kind, id)
 	if err != nil {
 		return err
@@ -74,7 +74,7 @@ func (s *Service) Unfollow(ctx context.Context, uid int64, kind string, id int64
 
 // afterFollow drops the follow cache and appends the event, stamped with the
 // graph write's time so the graph writer's replay of it changes nothing.
-func (s *Service) afterFollow(ctx context.Context, uid int64, typ ingest.Type, kind ingest.Kind, id int64, at time.Time) error {
+func (s *FollowService) afterFollow(ctx context.Context, uid int64, typ ingest.Type, kind ingest.Kind, id int64, at time.Time) error {
 	if err := s.r.Del(ctx, s.followKey(uid)).Err(); err != nil {
 		return fmt.Errorf("drop follow cache: %w", err)
 	}
@@ -101,16 +101,16 @@ func followTarget(uid int64, kind string, id int64) (ingest.Kind, error) {
 }
 
 // Followers returns a page of a user's followers in ID order.
-func (s *Service) Followers(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.UserPage, error) {
+func (s *FollowService) Followers(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.UserPage, error) {
 	return s.userPage(ctx, s.g.Followers, uid, cursor, limit)
 }
 
 // Following returns a page of the users a user follows in ID order.
-func (s *Service) Following(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.UserPage, error) {
+func (s *FollowService) Following(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.UserPage, error) {
 	return s.userPage(ctx, s.g.Following, uid, cursor, limit)
 }
 
-func (s *Service) userPage(ctx context.Context, load func(context.Context, int64, int64, int) ([]stylegraph.User, error), uid int64, cursor string, limit int) (stylegraph.UserPage, error) {
+func (s *FollowService) userPage(ctx context.Context, load func(context.Context, int64, int64, int) ([]stylegraph.User, error), uid int64, cursor string, limit int) (stylegraph.UserPage, error) {
 	after, err := decodeAfter(cursor)
 	if err != nil {
 		return stylegraph.UserPage{}, err
@@ -131,7 +131,7 @@ func (s *Service) userPage(ctx context.Context, load func(context.Context, int64
 }
 
 // FollowingBrands returns a page of the brands a user follows in ID order.
-func (s *Service) FollowingBrands(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.BrandPage, error) {
+func (s *FollowService) FollowingBrands(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.BrandPage, error) {
 	after, err := decodeAfter(cursor)
 	if err != nil {
 		return stylegraph.BrandPage{}, err
@@ -174,67 +174,4 @@ func decodeAfter(c string) (int64, error) {
 		return 0, bad
 	}
 	return id, nil
-}
-
-// followCacheTTL bounds how stale a follower count (celebrity status) gets;
-// follows and unfollows drop the cache at once.
-const followCacheTTL = 10 * time.Minute
-
-// following is who a user follows: users with their follower counts, brands.
-type following struct {
-	users  map[int64]int64
-	brands map[int64]bool
-}
-
-func (f following) none() bool { return len(f.users) == 0 && len(f.brands) == 0 }
-
-// following returns whom uid follows, from a hash cached from the graph.
-func (s *Service) following(ctx context.Context, uid int64) (following, error) {
-	h, err := s.r.HGetAll(ctx, s.followKey(uid)).Result()
-	if err != nil {
-		return following{}, fmt.Errorf("read follows of user %d: %w", uid, err)
-	}
-	return s.followingFrom(ctx, uid, h)
-}
-
-// followingFrom parses the cached follow hash, loading it from the graph
-// when it is not built.
-func (s *Service) followingFrom(ctx context.Context, uid int64, h map[string]string) (following, error) {
-	key := s.followKey(uid)
-	f := following{users: map[int64]int64{}, brands: map[int64]bool{}}
-	if _, built := h["_"]; built {
-		for k, v := range h {
-			id, _ := strconv.ParseInt(k[min(2, len(k)):], 10, 64)
-			switch {
-			case strings.HasPrefix(k, "u:"):
-				n, _ := strconv.ParseInt(v, 10, 64)
-				f.users[id] = n
-			case strings.HasPrefix(k, "b:"):
-				f.brands[id] = true
-			}
-		}
-		return f, nil
-	}
-	fs, err := s.g.Followees(ctx, uid)
-	if err != nil {
-		return following{}, fmt.Errorf("load follows of user %d: %w", uid, err)
-	}
-	fields := []any{"_", ""}
-	for _, x := range fs {
-		if x.Kind == "user" {
-			f.users[x.ID] = x.Followers
-			fields = append(fields, "u:"+itoa(x.ID), itoa(x.Followers))
-		} else {
-			f.brands[x.ID] = true
-			fields = append(fields, "b:"+itoa(x.ID), "0")
-		}
-	}
-	pipe := s.r.TxPipeline()
-	pipe.Del(ctx, key)
-	pipe.HSet(ctx, key, fields...)
-	pipe.Expire(ctx, key, followCacheTTL)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return following{}, fmt.Errorf("cache follows of user %d: %w", uid, err)
-	}
-	return f, nil
 }

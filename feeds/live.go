@@ -129,14 +129,10 @@ func (h *hub) close() error {
 // returns when ctx ends or the stream falls too far behind (the client then
 // reconnects with Last-Event-ID). Errors before open are the caller's to
 // report; open is not called then.
-func (s *Service) Stream(ctx context.Context, uid int64, lastEventID string, open func() error, send func(id int64, data []byte) error, ping func() error) error {
-	var last int64
-	if lastEventID != "" {
-		n, err := strconv.ParseInt(lastEventID, 10, 64)
-		if err != nil || n < 0 || n > maxID {
-			return stylegraph.Invalid("Last-Event-ID", "must be the id of an event this stream sent")
-		}
-		last = n
+func (s *LiveService) Stream(ctx context.Context, uid int64, lastEventID string, open func() error, send func(id int64, data []byte) error, ping func() error) error {
+	last, err := parseLastEventID(lastEventID)
+	if err != nil {
+		return err
 	}
 	if err := s.touch(ctx, uid); err != nil {
 		return err
@@ -160,23 +156,49 @@ func (s *Service) Stream(ctx context.Context, uid int64, lastEventID string, ope
 	if err := open(); err != nil {
 		return err
 	}
-	sent := map[int64]bool{}
-	emit := func(f stylegraph.Feed) error {
-		if sent[f.ID] {
-			return nil
-		}
-		sent[f.ID] = true
-		b, err := json.Marshal(f)
-		if err != nil {
-			return fmt.Errorf("encode feed item %d: %w", f.ID, err)
-		}
-		return send(f.ID, b)
-	}
+	out := &emitter{send: send, sent: map[int64]bool{}}
 	for _, f := range backlog {
-		if err := emit(f); err != nil {
+		if err := out.emit(f); err != nil {
 			return err
 		}
 	}
+	return s.relay(ctx, uid, sub, out, ping)
+}
+
+// parseLastEventID reads a stream's Last-Event-ID: a feed ID, 0 for none.
+func parseLastEventID(id string) (int64, error) {
+	if id == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n < 0 || n > maxID {
+		return 0, stylegraph.Invalid("Last-Event-ID", "must be the id of an event this stream sent")
+	}
+	return n, nil
+}
+
+// emitter sends a stream's items, each once: the backlog and the live
+// items may overlap.
+type emitter struct {
+	send func(id int64, data []byte) error
+	sent map[int64]bool
+}
+
+func (e *emitter) emit(f stylegraph.Feed) error {
+	if e.sent[f.ID] {
+		return nil
+	}
+	e.sent[f.ID] = true
+	b, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("encode feed item %d: %w", f.ID, err)
+	}
+	return e.send(f.ID, b)
+}
+
+// relay sends what the subscription receives, with a ping (and a renewal of
+// uid's presence) every heartbeat, until ctx ends or the inbox is closed.
+func (s *LiveService) relay(ctx context.Context, uid int64, sub *subscriber, out *emitter, ping func() error) error {
 	tick := time.NewTicker(s.cfg.Heartbeat)
 	defer tick.Stop()
 	for {
@@ -187,7 +209,7 @@ func (s *Service) Stream(ctx context.Context, uid int64, lastEventID string, ope
 			if !ok {
 				return nil
 			}
-			if err := emit(msg.Feed); err != nil {
+			if err := out.emit(msg.Feed); err != nil {
 				return err
 			}
 		case <-tick.C:
@@ -202,7 +224,7 @@ func (s *Service) Stream(ctx context.Context, uid int64, lastEventID string, ope
 }
 
 // touch marks uid online for three heartbeats, so fan-out publishes to them.
-func (s *Service) touch(ctx context.Context, uid int64) error {
+func (s *LiveService) touch(ctx context.Context, uid int64) error {
 	now := s.now()
 	pipe := s.r.Pipeline()
 	pipe.ZAdd(ctx, s.onlineKey(), redis.Z{Score: float64(now.Add(3 * s.cfg.Heartbeat).UnixMilli()), Member: itoa(uid)})
@@ -215,14 +237,14 @@ func (s *Service) touch(ctx context.Context, uid int64) error {
 
 // since returns uid's feed items newer than the feed ID last, oldest first,
 // at most MaxLimit of the newest.
-func (s *Service) since(ctx context.Context, uid, last int64) ([]stylegraph.Feed, error) {
-	c, err := s.candidates(ctx, uid)
+func (s *LiveService) since(ctx context.Context, uid, last int64) ([]stylegraph.Feed, error) {
+	c, err := s.timeline.candidates(ctx, uid)
 	if err != nil {
 		return nil, err
 	}
 	refs := c.sorted(func(id int64) bool { return id > last })
 	refs = slices.DeleteFunc(refs, func(r stylegraph.FeedRef) bool { return r.Reason == stylegraph.ReasonTrending })
-	items, _, err := s.hydrate(ctx, uid, refs, MaxLimit)
+	items, _, err := s.timeline.hydrate(ctx, uid, refs, MaxLimit)
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ type ObjectDrift struct {
 // CachedObjectIDs calls fn with the feed IDs of cached objects, a SCAN page
 // at a time (every node of a cluster); tombstones are included. SCAN walks
 // the whole keyspace whatever it matches, so pages are large.
-func (s *Service) CachedObjectIDs(ctx context.Context, fn func([]int64) error) error {
+func (s *ReconcileService) CachedObjectIDs(ctx context.Context, fn func([]int64) error) error {
 	const page = 2000
 	prefix := s.cfg.Prefix + "item:"
 	scan := func(ctx context.Context, r redis.Cmdable) error {
@@ -68,26 +68,11 @@ func (s *Service) CachedObjectIDs(ctx context.Context, fn func([]int64) error) e
 // CheckObjects compares the cached objects of fids with what the graph
 // renders now and, unless dryRun, re-caches the stale ones and buries those
 // whose post is gone.
-func (s *Service) CheckObjects(ctx context.Context, fids []int64, dryRun bool) (ObjectDrift, error) {
+func (s *ReconcileService) CheckObjects(ctx context.Context, fids []int64, dryRun bool) (ObjectDrift, error) {
 	var d ObjectDrift
-	pipe := s.r.Pipeline()
-	vals := s.queueMGet(ctx, pipe, s.objectKeys(fids))
-	if err := execIgnoringNil(ctx, pipe); err != nil {
-		return d, fmt.Errorf("read feed objects: %w", err)
-	}
-	cached := map[int64]storedFeed{}
-	var ids []int64
-	for i, v := range vals() {
-		str, ok := v.(string)
-		if !ok || str == tombstone {
-			continue // expired (rendered on the next read) or buried
-		}
-		var f storedFeed
-		if err := json.Unmarshal([]byte(str), &f); err != nil {
-			return d, fmt.Errorf("decode feed item %d: %w", fids[i], err)
-		}
-		cached[fids[i]] = f
-		ids = append(ids, fids[i])
+	cached, ids, err := s.cachedObjects(ctx, fids)
+	if err != nil {
+		return d, err
 	}
 	d.Checked = len(ids)
 	if len(ids) == 0 {
@@ -125,18 +110,53 @@ func (s *Service) CheckObjects(ctx context.Context, fids []int64, dryRun bool) (
 		}
 	}
 	if len(stale) > 0 && !dryRun {
-		var fix []stylegraph.Feed
-		for _, f := range fs {
-			if slices.Contains(stale, f.ID) {
-				fix = append(fix, f)
-			}
-		}
-		if _, err := s.store(ctx, fix); err != nil {
+		n, err := s.restore(ctx, fs, stale)
+		d.Repaired += n
+		if err != nil {
 			return d, err
 		}
-		d.Repaired += len(fix)
 	}
 	return d, nil
+}
+
+// cachedObjects reads the cached objects of fids, decoded, and the IDs of
+// those cached (not expired, not tombstones) in the order of fids.
+func (s *ReconcileService) cachedObjects(ctx context.Context, fids []int64) (map[int64]storedFeed, []int64, error) {
+	pipe := s.r.Pipeline()
+	vals := s.queueMGet(ctx, pipe, s.objectKeys(fids))
+	if err := execIgnoringNil(ctx, pipe); err != nil {
+		return nil, nil, fmt.Errorf("read feed objects: %w", err)
+	}
+	cached := map[int64]storedFeed{}
+	var ids []int64
+	for i, v := range vals() {
+		str, ok := v.(string)
+		if !ok || str == tombstone {
+			continue // expired (rendered on the next read) or buried
+		}
+		var f storedFeed
+		if err := json.Unmarshal([]byte(str), &f); err != nil {
+			return nil, nil, fmt.Errorf("decode feed item %d: %w", fids[i], err)
+		}
+		cached[fids[i]] = f
+		ids = append(ids, fids[i])
+	}
+	return cached, ids, nil
+}
+
+// restore caches the graph's renderings fs of the stale feed IDs and says
+// how many it stored.
+func (s *ReconcileService) restore(ctx context.Context, fs []stylegraph.Feed, stale []int64) (int, error) {
+	var fix []stylegraph.Feed
+	for _, f := range fs {
+		if slices.Contains(stale, f.ID) {
+			fix = append(fix, f)
+		}
+	}
+	if _, err := s.store(ctx, fix); err != nil {
+		return 0, err
+	}
+	return len(fix), nil
 }
 
 func sameObject(a, b storedFeed) bool {

@@ -31,7 +31,7 @@ func TagName(raw string) (string, error) {
 
 // FollowTag makes uid follow a tag; the follow is in the graph when it
 // returns, and the follow event feeds the shopper's interests.
-func (s *Service) FollowTag(ctx context.Context, uid int64, raw string) error {
+func (s *TagService) FollowTag(ctx context.Context, uid int64, raw string) error {
 	name, err := TagName(raw)
 	if err != nil {
 		return err
@@ -44,7 +44,7 @@ func (s *Service) FollowTag(ctx context.Context, uid int64, raw string) error {
 }
 
 // UnfollowTag stops uid following a tag.
-func (s *Service) UnfollowTag(ctx context.Context, uid int64, raw string) error {
+func (s *TagService) UnfollowTag(ctx context.Context, uid int64, raw string) error {
 	name, err := TagName(raw)
 	if err != nil {
 		return err
@@ -57,7 +57,7 @@ func (s *Service) UnfollowTag(ctx context.Context, uid int64, raw string) error 
 }
 
 // FollowingTags returns a page of the tags uid follows in name order.
-func (s *Service) FollowingTags(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.TagPage, error) {
+func (s *TagService) FollowingTags(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.TagPage, error) {
 	after := ""
 	if cursor != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(cursor)
@@ -85,7 +85,7 @@ func (s *Service) FollowingTags(ctx context.Context, uid int64, cursor string, l
 
 // TagPosts returns a page of the posts tagged with a tag, newest first,
 // with likedByMe for the viewer: the hashtag's page.
-func (s *Service) TagPosts(ctx context.Context, viewer int64, raw, cursor string, limit int) (stylegraph.FeedPage, error) {
+func (s *TagService) TagPosts(ctx context.Context, viewer int64, raw, cursor string, limit int) (stylegraph.FeedPage, error) {
 	name, err := TagName(raw)
 	if err != nil {
 		return stylegraph.FeedPage{}, err
@@ -102,34 +102,4 @@ func (s *Service) TagPosts(ctx context.Context, viewer int64, raw, cursor string
 		return stylegraph.FeedPage{}, err
 	}
 	return s.postPage(ctx, viewer, fids, limit)
-}
-
-// postPage renders a page of posts by feed ID for the viewer: likedByMe,
-// reason own on the viewer's own posts, deleted posts left out.
-func (s *Service) postPage(ctx context.Context, viewer int64, fids []int64, limit int) (stylegraph.FeedPage, error) {
-	objs, err := s.objects(ctx, fids)
-	if err != nil {
-		return stylegraph.FeedPage{}, err
-	}
-	liked, err := s.likedByMe(ctx, viewer, fids)
-	if err != nil {
-		return stylegraph.FeedPage{}, err
-	}
-	page := stylegraph.FeedPage{Items: make([]stylegraph.Feed, 0, len(fids))}
-	for _, fid := range fids {
-		f, ok := objs[fid]
-		if !ok {
-			continue // deleted meanwhile
-		}
-		f.LikedByMe = liked[fid]
-		if f.User.ID == viewer {
-			f.Reason = stylegraph.ReasonOwn
-		}
-		page.Items = append(page.Items, f)
-	}
-	if len(fids) == limit {
-		next := EncodeCursor(fids[len(fids)-1])
-		page.NextCursor = &next
-	}
-	return page, nil
 }

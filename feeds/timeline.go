@@ -77,6 +77,16 @@ func (it item) size() int {
 	return len(it.raw) + len(`,"likedByMe":false,"reason":"","kind":"post"}`) + len(it.reason)
 }
 
+// TimelineKey is the Redis list holding a user's cached feed entries.
+func (s *TimelineService) TimelineKey(uid int64) string { return s.timelineKey(uid) }
+
+// ReadKeys names the Redis keys a read of uid's feed touches: the follow
+// hash, the list, its rebuild marker, the like set and the objects of fids
+// (for benchmarks and tools that replay a read).
+func (s *TimelineService) ReadKeys(uid int64, fids []int64) (follows, list, built, likes string, objects []string) {
+	return s.followKey(uid), s.timelineKey(uid), s.builtKey(uid), s.likesKey(uid), s.objectKeys(fids)
+}
+
 // Read returns a page of uid's feed, newest first, below the cursor. Items
 // come from the cached list, merged with followed celebrities' recent posts
 // (or trending items when uid follows nobody), filtered against current
@@ -84,7 +94,7 @@ func (it item) size() int {
 // cached list the page continues from the graph. The cursor is the last
 // feed ID returned, so items that arrive meanwhile (higher IDs) never shift
 // a page: no duplicates, no gaps.
-func (s *Service) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
+func (s *TimelineService) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
 	items, next, err := s.page(ctx, uid, cursor, limit)
 	if err != nil {
 		return stylegraph.FeedPage{}, err
@@ -101,7 +111,7 @@ func (s *Service) Read(ctx context.Context, uid int64, cursor string, limit int)
 // ReadJSON is Read already encoded as the API's JSON answer. It passes the
 // cached objects through without decoding them, which is what makes a feed
 // read cheap.
-func (s *Service) ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error) {
+func (s *TimelineService) ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error) {
 	items, next, err := s.page(ctx, uid, cursor, limit)
 	if err != nil {
 		return nil, err
@@ -128,7 +138,7 @@ func (s *Service) ReadJSON(ctx context.Context, uid int64, cursor string, limit 
 	return append(b, '}'), nil
 }
 
-func (s *Service) page(ctx context.Context, uid int64, cursor string, limit int) ([]item, *string, error) {
+func (s *TimelineService) page(ctx context.Context, uid int64, cursor string, limit int) ([]item, *string, error) {
 	before, err := DecodeCursor(cursor)
 	if err != nil {
 		return nil, nil, err
@@ -200,30 +210,13 @@ func (c candidates) sorted(keep func(int64) bool) []stylegraph.FeedRef {
 // missing), the recent posts of followed celebrities and, for users who
 // follow nobody, trending items; entries through unfollowed users or brands
 // are dropped.
-func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error) {
+func (s *TimelineService) candidates(ctx context.Context, uid int64) (candidates, error) {
 	c := candidates{}
-	// One round trip for the follows, the list and its marker, and the
-	// request's rider (its rate-limit spend), checked before anything else.
-	pipe := s.r.Pipeline()
-	check := queueRider(ctx, pipe)
-	folCmd := pipe.HGetAll(ctx, s.followKey(uid))
-	list := pipe.LRange(ctx, s.timelineKey(uid), 0, -1)
-	built := pipe.Exists(ctx, s.builtKey(uid))
-	// The rider's errors are its own and ours are read below, but an outage
-	// (or an open breaker, which sends nothing and leaves every command
-	// without a reply) only shows in Exec's error: that is a 503.
-	if _, err := pipe.Exec(ctx); stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE {
-		return c, fmt.Errorf("read feed of user %d: %w", uid, err)
-	}
-	if err := check(); err != nil {
+	st, err := s.readState(ctx, uid)
+	if err != nil {
 		return c, err
 	}
-	for _, cmd := range []redis.Cmder{folCmd, list, built} {
-		if err := cmd.Err(); err != nil {
-			return c, fmt.Errorf("read feed of user %d: %w", uid, err)
-		}
-	}
-	fol, err := s.followingFrom(ctx, uid, folCmd.Val())
+	fol, err := s.followingFrom(ctx, uid, st.follows)
 	unknownFollows := false
 	switch {
 	case s.degrade(ctx, err):
@@ -233,68 +226,21 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 	case err != nil:
 		return c, err
 	}
-	var celebs []int64
-	for id, n := range fol.users {
-		if n >= s.cfg.CelebrityThreshold {
-			celebs = append(celebs, id)
-		}
+	celebs, outs, err := s.celebrityOutboxes(ctx, fol)
+	if err != nil {
+		return c, err
 	}
-	outs := make([]*redis.StringSliceCmd, len(celebs))
-	if len(celebs) > 0 {
-		pipe := s.r.Pipeline()
-		for i, id := range celebs {
-			outs[i] = pipe.LRange(ctx, s.outboxKey(id), 0, celebrityPull-1)
-		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return c, fmt.Errorf("read celebrity posts: %w", err)
-		}
-	}
-	entries := list.Val()
-	if built.Val() == 0 {
+	entries := st.list
+	if !st.built {
 		rebuilt, err := s.regenerate(ctx, uid)
 		if err != nil && !s.degrade(ctx, err) {
 			return c, err
 		}
 		entries = append(entries, rebuilt...)
 	}
-	if len(entries) >= s.cfg.Cap {
-		c.floor = maxID + 1
-	}
-	c.refs, c.entries = make([]stylegraph.FeedRef, 0, len(entries)+8), entries
-	for _, raw := range entries {
-		ref, ok := parseEntry(raw)
-		if !ok {
-			continue
-		}
-		if len(entries) >= s.cfg.Cap {
-			c.floor = min(c.floor, ref.FeedID)
-		}
-		if !unknownFollows && (ref.SourceKind == "user" && !hasUser(fol, ref.SourceID) ||
-			ref.SourceKind == "brand" && !fol.brands[ref.SourceID]) {
-			continue // unfollowed since
-		}
-		c.refs = append(c.refs, ref)
-	}
-	for i, id := range celebs {
-		fids := outs[i].Val()
-		ids := make([]int64, 0, len(fids))
-		for _, f := range fids {
-			if n, ok := parseID(f); ok {
-				ids = append(ids, n)
-			}
-		}
-		if len(ids) == 0 {
-			var err error
-			if ids, err = s.rebuildOutbox(ctx, id); err != nil && !s.degrade(ctx, err) {
-				return c, err
-			}
-		}
-		if len(ids) >= celebrityPull {
-			c.floor = max(c.floor, slices.Min(ids))
-		}
-		for _, fid := range ids {
-			c.refs = append(c.refs, stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: id})
-		}
+	c.addList(entries, s.cfg.Cap, fol, unknownFollows)
+	if err := s.addCelebrities(ctx, &c, celebs, outs); err != nil {
+		return c, err
 	}
 	if fol.none() && !unknownFollows {
 		ids, err := s.trending(ctx)
@@ -308,6 +254,119 @@ func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error)
 	return c, nil
 }
 
+// readState is what a read takes from Redis first: uid's cached follow
+// hash, list and whether the list is built.
+type readState struct {
+	follows map[string]string
+	list    []string
+	built   bool
+}
+
+// readState reads the follows, the list and its marker in one round trip
+// with the request's rider (its rate-limit spend), which is checked before
+// anything else.
+func (s *TimelineService) readState(ctx context.Context, uid int64) (readState, error) {
+	pipe := s.r.Pipeline()
+	check := queueRider(ctx, pipe)
+	folCmd := pipe.HGetAll(ctx, s.followKey(uid))
+	list := pipe.LRange(ctx, s.timelineKey(uid), 0, -1)
+	built := pipe.Exists(ctx, s.builtKey(uid))
+	// The rider's errors are its own and ours are read below, but an outage
+	// (or an open breaker, which sends nothing and leaves every command
+	// without a reply) only shows in Exec's error: that is a 503.
+	if _, err := pipe.Exec(ctx); stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE {
+		return readState{}, fmt.Errorf("read feed of user %d: %w", uid, err)
+	}
+	if err := check(); err != nil {
+		return readState{}, err
+	}
+	for _, cmd := range []redis.Cmder{folCmd, list, built} {
+		if err := cmd.Err(); err != nil {
+			return readState{}, fmt.Errorf("read feed of user %d: %w", uid, err)
+		}
+	}
+	return readState{follows: folCmd.Val(), list: list.Val(), built: built.Val() != 0}, nil
+}
+
+// celebrityOutboxes reads the outboxes of the celebrities fol follows, in
+// one round trip: outs[i] holds the recent feed IDs of celebs[i].
+func (s *TimelineService) celebrityOutboxes(ctx context.Context, fol following) (celebs []int64, outs [][]string, err error) {
+	for id, n := range fol.users {
+		if n >= s.cfg.CelebrityThreshold {
+			celebs = append(celebs, id)
+		}
+	}
+	if len(celebs) == 0 {
+		return nil, nil, nil
+	}
+	cmds := make([]*redis.StringSliceCmd, len(celebs))
+	pipe := s.r.Pipeline()
+	for i, id := range celebs {
+		cmds[i] = pipe.LRange(ctx, s.outboxKey(id), 0, celebrityPull-1)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, nil, fmt.Errorf("read celebrity posts: %w", err)
+	}
+	outs = make([][]string, len(cmds))
+	for i, cmd := range cmds {
+		outs[i] = cmd.Val()
+	}
+	return celebs, outs, nil
+}
+
+// addList adds the entries of the cached list, leaving out those that came
+// through a user or brand no longer followed (unless the follows are
+// unknown). A full list (cap entries) is complete only down to its oldest
+// entry, which sets the floor.
+func (c *candidates) addList(entries []string, cap int, fol following, unknownFollows bool) {
+	full := len(entries) >= cap
+	if full {
+		c.floor = maxID + 1
+	}
+	c.refs, c.entries = make([]stylegraph.FeedRef, 0, len(entries)+8), entries
+	for _, raw := range entries {
+		ref, ok := parseEntry(raw)
+		if !ok {
+			continue
+		}
+		if full {
+			c.floor = min(c.floor, ref.FeedID)
+		}
+		if !unknownFollows && (ref.SourceKind == "user" && !hasUser(fol, ref.SourceID) ||
+			ref.SourceKind == "brand" && !fol.brands[ref.SourceID]) {
+			continue // unfollowed since
+		}
+		c.refs = append(c.refs, ref)
+	}
+}
+
+// addCelebrities adds the celebrities' recent posts, rebuilding an empty
+// outbox from the graph. A full outbox is complete only down to its oldest
+// post, which raises the floor.
+func (s *TimelineService) addCelebrities(ctx context.Context, c *candidates, celebs []int64, outs [][]string) error {
+	for i, id := range celebs {
+		ids := make([]int64, 0, len(outs[i]))
+		for _, f := range outs[i] {
+			if n, ok := parseID(f); ok {
+				ids = append(ids, n)
+			}
+		}
+		if len(ids) == 0 {
+			var err error
+			if ids, err = s.rebuildOutbox(ctx, id); err != nil && !s.degrade(ctx, err) {
+				return err
+			}
+		}
+		if len(ids) >= celebrityPull {
+			c.floor = max(c.floor, slices.Min(ids))
+		}
+		for _, fid := range ids {
+			c.refs = append(c.refs, stylegraph.FeedRef{FeedID: fid, Reason: stylegraph.ReasonFollowing, SourceKind: "user", SourceID: id})
+		}
+	}
+	return nil
+}
+
 func hasUser(f following, id int64) bool { _, ok := f.users[id]; return ok }
 
 func parseID(s string) (int64, bool) {
@@ -318,7 +377,7 @@ func parseID(s string) (int64, bool) {
 // regenerate rebuilds a missing or expired list from the graph. Entries are
 // appended behind whatever fan-out pushed meanwhile, so nothing is lost;
 // reads de-duplicate.
-func (s *Service) regenerate(ctx context.Context, uid int64) ([]string, error) {
+func (s *TimelineService) regenerate(ctx context.Context, uid int64) ([]string, error) {
 	gctx, cancel := graphShare(ctx)
 	defer cancel()
 	refs, err := s.g.TimelineBefore(gctx, uid, maxID+1, s.cfg.Cap)
@@ -344,7 +403,7 @@ func (s *Service) regenerate(ctx context.Context, uid int64) ([]string, error) {
 }
 
 // rebuildOutbox reloads a celebrity's recent posts from the graph.
-func (s *Service) rebuildOutbox(ctx context.Context, author int64) ([]int64, error) {
+func (s *TimelineService) rebuildOutbox(ctx context.Context, author int64) ([]int64, error) {
 	gctx, cancel := graphShare(ctx)
 	defer cancel()
 	ids, err := s.g.AuthorFeedIDs(gctx, author, celebrityPull)
@@ -368,7 +427,7 @@ func (s *Service) rebuildOutbox(ctx context.Context, author int64) ([]int64, err
 }
 
 // trending returns the trending feed IDs, cached briefly.
-func (s *Service) trending(ctx context.Context) ([]int64, error) {
+func (s *TimelineService) trending(ctx context.Context) ([]int64, error) {
 	if b, err := s.r.Get(ctx, s.trendingKey()).Bytes(); err == nil {
 		var ids []int64
 		if json.Unmarshal(b, &ids) == nil {
@@ -391,7 +450,7 @@ func (s *Service) trending(ctx context.Context) ([]int64, error) {
 // hydrate turns refs (newest first) into uid's feed items until it has
 // limit, skipping deleted ones, which it returns as dead. Objects and uid's
 // likes of them are read in one round trip per chunk.
-func (s *Service) hydrate(ctx context.Context, uid int64, refs []stylegraph.FeedRef, limit int) ([]item, []int64, error) {
+func (s *TimelineService) hydrate(ctx context.Context, uid int64, refs []stylegraph.FeedRef, limit int) ([]item, []int64, error) {
 	items := make([]item, 0, min(limit, len(refs)))
 	var dead []int64
 	ids := make([]int64, 0, min(limit+2, len(refs)))
@@ -448,7 +507,7 @@ func (s *Service) hydrate(ctx context.Context, uid int64, refs []stylegraph.Feed
 
 // cleanDead drops list entries of deleted items. Best effort: a failure only
 // leaves them for the next read to skip again.
-func (s *Service) cleanDead(ctx context.Context, uid int64, c candidates, dead []int64) {
+func (s *TimelineService) cleanDead(ctx context.Context, uid int64, c candidates, dead []int64) {
 	if len(dead) == 0 {
 		return
 	}

@@ -26,12 +26,12 @@ func TestRecommendationQueriesStayWithinBudgetOnSuperNodes(t *testing.T) {
 	base := testenv.IDBase(t)
 	now := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 31*int(base/1_000_000))
 	ctx := context.Background()
-	graph.LoadFixture(t, g, "supernode.cypher", map[string]any{"base": base, "now": now})
-	if _, err := g.RefreshTopProducts(ctx, graph.TopScope{Tags: []string{fmt.Sprint("super-", base)}, Brands: []int64{base + 7}}, now); err != nil {
+	graph.LoadFixture(t, g.DB, "supernode.cypher", map[string]any{"base": base, "now": now})
+	if _, err := g.Recs.RefreshTopProducts(ctx, graph.TopScope{Tags: []string{fmt.Sprint("super-", base)}, Brands: []int64{base + 7}}, now); err != nil {
 		t.Fatal(err)
 	}
 	hits := map[string]int64{}
-	pg := graph.Profiled(g, hits)
+	pg := graph.NewRecStore(graph.Profiled(g.DB, hits))
 	me, hub := base+1, base+500001
 	p := stylegraph.RecParams{Now: now, Limit: 150}
 	found := map[string]int{}

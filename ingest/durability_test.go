@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,68 +20,15 @@ import (
 	"github.com/stylegraph/stylegraph/auth"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
+	"github.com/stylegraph/stylegraph/internal/testenv"
 )
-
-// privateRedis runs a redis-server of the test's own, configured like the
-// shared one (append-only file, fsync every second), in dir on a free port.
-type privateRedis struct {
-	t    *testing.T
-	dir  string
-	port int
-	cmd  *exec.Cmd
-}
-
-func startPrivateRedis(t *testing.T) *privateRedis {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	r := &privateRedis{t: t, dir: t.TempDir(), port: port}
-	r.start()
-	t.Cleanup(r.kill)
-	return r
-}
-
-func (r *privateRedis) addr() string { return "127.0.0.1:" + strconv.Itoa(r.port) }
-
-func (r *privateRedis) start() {
-	r.t.Helper()
-	r.cmd = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
-		"--dir", r.dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no")
-	if err := r.cmd.Start(); err != nil {
-		r.t.Fatalf("start redis-server (installed by `make services`): %v", err)
-	}
-	c := redis.NewClient(&redis.Options{Addr: r.addr()})
-	defer c.Close()
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		if c.Ping(context.Background()).Err() == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			r.t.Fatal("private redis-server did not answer within 10s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// kill stops the server the hard way, as a crash would.
-func (r *privateRedis) kill() {
-	if r.cmd != nil && r.cmd.Process != nil {
-		_ = r.cmd.Process.Kill()
-		_ = r.cmd.Wait()
-		r.cmd = nil
-	}
-}
 
 // TestAcceptedEventsSurviveARedisCrash posts events through the real API to
 // a private Redis, kills that Redis as soon as the 202 arrives, restarts it
 // and finds every accepted event in the stream and its ID still remembered.
 func TestAcceptedEventsSurviveARedisCrash(t *testing.T) {
-	r := startPrivateRedis(t)
-	rdb := redis.NewClient(&redis.Options{Addr: r.addr(), MaxRetries: -1})
+	r := testenv.StartRedis(t)
+	rdb := redis.NewClient(&redis.Options{Addr: r.Addr(), MaxRetries: -1})
 	t.Cleanup(func() { rdb.Close() })
 	log := redisstream.New(rdb, redisstream.Options{Stream: "durability:events"})
 	const secret = "0123456789abcdef0123456789abcdef"
@@ -126,8 +70,8 @@ func TestAcceptedEventsSurviveARedisCrash(t *testing.T) {
 	if got := postEvents(); got.Accepted != 50 {
 		t.Fatalf("accepted %d of 50", got.Accepted)
 	}
-	r.kill() // right after the 202: no clean shutdown, no final fsync by Redis
-	r.start()
+	r.Kill() // right after the 202: no clean shutdown, no final fsync by Redis
+	r.Start()
 
 	ctx := context.Background()
 	msgs, err := log.Read(ctx, "check", "c", 100, 0)

@@ -20,6 +20,7 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/lake"
+	"github.com/stylegraph/stylegraph/lake/s3lake"
 )
 
 func event(n int, at time.Time) ingest.Event {
@@ -44,7 +45,7 @@ func stores(t *testing.T) map[string]lake.Store {
 	}
 	ctx := context.Background()
 	bucket := fmt.Sprintf("test-archive-%d", testenv.IDBase(t))
-	s, err := lake.NewS3(ctx, lake.S3Options{
+	s, err := s3lake.New(ctx, s3lake.Options{
 		Bucket: bucket, Prefix: "lake", Endpoint: testenv.S3Endpoint(t), PathStyle: true, Credentials: testenv.AWSCredentials(),
 	})
 	if err != nil {

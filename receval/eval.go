@@ -118,7 +118,7 @@ func (r *Result) Merge(other Result) {
 // below = view), recomputes the item similarity, and ranks every test user's
 // unseen movies with each recommender. A test user's relevant movies are
 // their test ratings >= 4; movies rated in training are never recommended.
-func Run(ctx context.Context, g *graph.Store, ds Dataset, cfg Config) (Result, error) {
+func Run(ctx context.Context, g *graph.Stores, ds Dataset, cfg Config) (Result, error) {
 	cfg.defaults()
 	start := time.Now()
 	ids := ids{cfg.Base}
@@ -176,7 +176,7 @@ func (i ids) scope() graph.Scope {
 	return graph.Scope{From: i.base, To: i.base + 999_999}
 }
 
-func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, ids ids) error {
+func loadCatalog(ctx context.Context, g *graph.Stores, ds Dataset, cfg Config, ids ids) error {
 	products := make([]stylegraph.Product, 0, len(ds.Movies))
 	for _, m := range ds.Movies {
 		p := stylegraph.Product{
@@ -188,7 +188,7 @@ func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, id
 		}
 		products = append(products, p)
 	}
-	if err := g.UpsertProducts(ctx, products); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, products); err != nil {
 		return fmt.Errorf("load movies: %w", err)
 	}
 	users := map[int]bool{}
@@ -201,7 +201,7 @@ func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, id
 	for u := range users {
 		us = append(us, stylegraph.User{ID: ids.user(u), Name: fmt.Sprintf("movielens %d", u)})
 	}
-	if err := g.UpsertUsers(ctx, us); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, us); err != nil {
 		return fmt.Errorf("load users: %w", err)
 	}
 	fmt.Fprintf(cfg.Progress, "catalog: %d movies, %d users\n", len(products), len(us))
@@ -210,26 +210,91 @@ func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, id
 
 func tag(cfg Config, genre string) string { return strings.ToLower(cfg.Name) + ":" + genre }
 
-func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config, ids ids) (map[string]Metrics, error) {
-	if _, err := g.ClearEngagements(ctx, ids.scope()); err != nil {
+// liveFold is one fold as loaded into the graph.
+type liveFold struct {
+	name string
+	ids  ids
+	// seen are each user's movies rated in training, never recommended.
+	seen map[int]map[int64]bool
+	// relevant are each test user's test likes; users are the test users
+	// ranked, lowest IDs first.
+	relevant map[int]map[int64]bool
+	users    []int
+	// popular and trending are the two rankings shared by every user.
+	popular, trending []int64
+	// now is a second after the latest training rating.
+	now time.Time
+}
+
+// runFold loads the fold's training ratings into the graph and scores every
+// recommender on its test users.
+func runFold(ctx context.Context, g *graph.Stores, ds Dataset, f Fold, cfg Config, ids ids) (map[string]Metrics, error) {
+	lf, err := loadFold(ctx, g, ds, f, cfg, ids)
+	if err != nil {
+		return nil, err
+	}
+	lf.relevant, lf.users = testUsers(f, cfg.Users, ids)
+	p := stylegraph.RecParams{Now: lf.now, HalfLife: cfg.Blend.HalfLife, Window: 365 * 24 * time.Hour, Limit: len(ds.Movies)}
+	trendingCs, err := g.Recs.TrendingProducts(ctx, cfg.Name, p)
+	if err != nil {
+		return nil, fmt.Errorf("trending: %w", err)
+	}
+	lf.trending = candidateIDs(trendingCs)
+	scorers, err := lf.rankAll(ctx, g, cfg)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Metrics{}
+	for name, s := range scorers {
+		out[name] = s.result(len(ds.Movies))
+	}
+	return out, nil
+}
+
+// loadFold replaces the engagements in the evaluation's ID range with the
+// fold's training ratings, then loads the interests the graph writer would
+// have built from them, refreshes each genre's top movies and recomputes
+// the item similarity.
+func loadFold(ctx context.Context, g *graph.Stores, ds Dataset, f Fold, cfg Config, ids ids) (*liveFold, error) {
+	if _, err := g.Batch.ClearEngagements(ctx, ids.scope()); err != nil {
 		return nil, fmt.Errorf("clear: %w", err)
 	}
-	genresOf := map[int][]string{}
-	for _, m := range ds.Movies {
-		genresOf[m.ID] = m.Genres
+	lf, es := trainingEngagements(f, ids)
+	if err := g.Seed.LoadEngagements(ctx, es); err != nil {
+		return nil, fmt.Errorf("load ratings: %w", err)
 	}
-	var now time.Time
-	seen := map[int]map[int64]bool{}
+	is := interests(ds, f, cfg, ids, lf.now)
+	if err := g.Seed.LoadInterests(ctx, is); err != nil {
+		return nil, fmt.Errorf("load interests: %w", err)
+	}
+	if _, err := g.Recs.RefreshTopProducts(ctx, genreScope(cfg, is), lf.now); err != nil {
+		return nil, fmt.Errorf("top movies per genre: %w", err)
+	}
+	job := &recommend.Job{Graph: batchGraph{g.Batch, g.Recs}, Scope: ids.scope(), TopK: cfg.TopK}
+	rep, err := job.Similarity(ctx, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(cfg.Progress, "%s: %d SIMILAR edges over %d movies\n", f.Name, rep.Edges, rep.Products)
+	return lf, nil
+}
+
+// trainingEngagements turns the fold's training ratings into engagements
+// (rating >= 4 a like, below a view) and starts the fold's state from them:
+// what each user saw, the popularity ranking (most rated first) and the
+// clock.
+func trainingEngagements(f Fold, ids ids) (*liveFold, []graph.Engagement) {
+	lf := &liveFold{name: f.Name, ids: ids, seen: map[int]map[int64]bool{}}
 	ratings := map[int64]int{}
 	es := make([]graph.Engagement, 0, len(f.Train))
 	for _, r := range f.Train {
-		if r.At.After(now) {
-			now = r.At
+		if r.At.After(lf.now) {
+			lf.now = r.At
 		}
-		if seen[r.User] == nil {
-			seen[r.User] = map[int64]bool{}
+		if lf.seen[r.User] == nil {
+			lf.seen[r.User] = map[int64]bool{}
 		}
-		seen[r.User][ids.movie(r.Item)] = true
+		lf.seen[r.User][ids.movie(r.Item)] = true
 		ratings[ids.movie(r.Item)]++
 		kind := graph.EngageView
 		if r.Score >= 4 {
@@ -237,12 +302,28 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 		}
 		es = append(es, graph.Engagement{UserID: ids.user(r.User), ProductID: ids.movie(r.Item), Kind: kind, At: r.At, Count: 1})
 	}
-	now = now.Add(time.Second)
-	if err := g.LoadEngagements(ctx, es); err != nil {
-		return nil, fmt.Errorf("load ratings: %w", err)
+	lf.now = lf.now.Add(time.Second)
+	lf.popular = make([]int64, 0, len(ratings))
+	for id := range ratings {
+		lf.popular = append(lf.popular, id)
 	}
-	// Interests as the graph writer would have built them: a like's weight on
-	// each of the movie's genres, decayed to the end of the training period.
+	sort.Slice(lf.popular, func(a, b int) bool {
+		if ratings[lf.popular[a]] != ratings[lf.popular[b]] {
+			return ratings[lf.popular[a]] > ratings[lf.popular[b]]
+		}
+		return lf.popular[a] < lf.popular[b]
+	})
+	return lf, es
+}
+
+// interests are the users' genre interests as the graph writer would have
+// built them: a like's weight on each of the movie's genres, decayed to
+// now, the end of the training period.
+func interests(ds Dataset, f Fold, cfg Config, ids ids, now time.Time) []graph.InterestWeight {
+	genresOf := map[int][]string{}
+	for _, m := range ds.Movies {
+		genresOf[m.ID] = m.Genres
+	}
 	weights := map[int]map[string]float64{}
 	for _, r := range f.Train {
 		if r.Score < 4 {
@@ -262,10 +343,12 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 			is = append(is, graph.InterestWeight{UserID: ids.user(u), Kind: "tag", Key: tag(cfg, gname), Weight: w, At: now})
 		}
 	}
-	if err := g.LoadInterests(ctx, is); err != nil {
-		return nil, fmt.Errorf("load interests: %w", err)
-	}
-	// The interest recommender reads each genre's top movies.
+	return is
+}
+
+// genreScope is what the interest recommender reads: each genre's top
+// movies, and the movies' categories.
+func genreScope(cfg Config, is []graph.InterestWeight) graph.TopScope {
 	tags := map[string]bool{}
 	for _, w := range is {
 		tags[w.Key.(string)] = true
@@ -274,17 +357,13 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 	for t := range tags {
 		scope.Tags = append(scope.Tags, t)
 	}
-	if _, err := g.RefreshTopProducts(ctx, scope, now); err != nil {
-		return nil, fmt.Errorf("top movies per genre: %w", err)
-	}
-	job := &recommend.Job{Graph: g, Scope: ids.scope(), TopK: cfg.TopK}
-	rep, err := job.Similarity(ctx, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(cfg.Progress, "%s: %d SIMILAR edges over %d movies\n", f.Name, rep.Edges, rep.Products)
+	return scope
+}
 
-	// Relevant: test ratings >= 4.
+// testUsers are the fold's relevant movies per test user (test ratings
+// >= 4) and the users ranked: those with any, lowest IDs first, at most
+// limit (0: all).
+func testUsers(f Fold, limit int, ids ids) (map[int]map[int64]bool, []int) {
 	relevant := map[int]map[int64]bool{}
 	for _, r := range f.Test {
 		if r.Score >= 4 {
@@ -299,28 +378,16 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 		users = append(users, u)
 	}
 	sort.Ints(users)
-	if cfg.Users > 0 && len(users) > cfg.Users {
-		users = users[:cfg.Users]
+	if limit > 0 && len(users) > limit {
+		users = users[:limit]
 	}
+	return relevant, users
+}
 
-	popular := make([]int64, 0, len(ratings))
-	for id := range ratings {
-		popular = append(popular, id)
-	}
-	sort.Slice(popular, func(a, b int) bool {
-		if ratings[popular[a]] != ratings[popular[b]] {
-			return ratings[popular[a]] > ratings[popular[b]]
-		}
-		return popular[a] < popular[b]
-	})
-	p := stylegraph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: 365 * 24 * time.Hour, Limit: len(ds.Movies)}
-	trendingCs, err := g.TrendingProducts(ctx, cfg.Name, p)
-	if err != nil {
-		return nil, fmt.Errorf("trending: %w", err)
-	}
-	trending := candidateIDs(trendingCs)
-
-	svc := recommend.New(g, nil, cfg.Blend)
+// rankAll ranks every test user's top K with each recommender, cfg.Workers
+// users at a time, and scores the lists.
+func (lf *liveFold) rankAll(ctx context.Context, g *graph.Stores, cfg Config) (map[string]*scorer, error) {
+	svc := recommend.New(g.Recs, nil, cfg.Blend)
 	scorers := map[string]*scorer{}
 	for _, name := range Order {
 		if name != Social {
@@ -337,28 +404,26 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 		go func() {
 			defer wg.Done()
 			for u := range next {
-				lists, err := rankUser(ctx, g, svc, ids.user(u), seen[u], now, cfg)
+				lists, err := lf.rank(ctx, g, svc, u, cfg)
 				if err != nil {
 					errc <- fmt.Errorf("user %d: %w", u, err)
 					for range next {
 					}
 					return
 				}
-				lists[Popularity] = topUnseen(popular, seen[u], cfg.K)
-				lists[Trending] = topUnseen(trending, seen[u], cfg.K)
 				mu.Lock()
 				for name, l := range lists {
-					scorers[name].add(l, relevant[u])
+					scorers[name].add(l, lf.relevant[u])
 				}
 				done++
-				if done%100 == 0 || done == len(users) {
-					fmt.Fprintf(cfg.Progress, "%s: %d/%d users ranked\n", f.Name, done, len(users))
+				if done%100 == 0 || done == len(lf.users) {
+					fmt.Fprintf(cfg.Progress, "%s: %d/%d users ranked\n", lf.name, done, len(lf.users))
 				}
 				mu.Unlock()
 			}
 		}()
 	}
-	for _, u := range users {
+	for _, u := range lf.users {
 		if ctx.Err() != nil {
 			break
 		}
@@ -371,23 +436,27 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 		return nil, err
 	default:
 	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
+	return scorers, ctx.Err()
+}
+
+// rank is user u's top K unseen movies from each recommender.
+func (lf *liveFold) rank(ctx context.Context, g *graph.Stores, svc *recommend.Service, u int, cfg Config) (map[string][]int64, error) {
+	lists, err := rankUser(ctx, g, svc, lf.ids.user(u), lf.seen[u], lf.now, cfg)
+	if err != nil {
+		return nil, err
 	}
-	out := map[string]Metrics{}
-	for name, s := range scorers {
-		out[name] = s.result(len(ds.Movies))
-	}
-	return out, nil
+	lists[Popularity] = topUnseen(lf.popular, lf.seen[u], cfg.K)
+	lists[Trending] = topUnseen(lf.trending, lf.seen[u], cfg.K)
+	return lists, nil
 }
 
 // rankUser asks each graph recommender and the blend for the user's top K
 // unseen movies.
-func rankUser(ctx context.Context, g *graph.Store, svc *recommend.Service, user int64, seen map[int64]bool, now time.Time, cfg Config) (map[string][]int64, error) {
+func rankUser(ctx context.Context, g *graph.Stores, svc *recommend.Service, user int64, seen map[int64]bool, now time.Time, cfg Config) (map[string][]int64, error) {
 	p := stylegraph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: cfg.Blend.Window, Limit: cfg.K + len(seen), Damping: cfg.Damping, Neighbours: cfg.Neighbours}
 	out := map[string][]int64{}
 	for name, fn := range map[string]func(context.Context, int64, stylegraph.RecParams) ([]stylegraph.Candidate, error){
-		Collaborative: g.Collaborative, ItemBased: g.ItemBased, Interest: g.Interest,
+		Collaborative: g.Recs.Collaborative, ItemBased: g.Recs.ItemBased, Interest: g.Recs.Interest,
 	} {
 		cs, err := fn(ctx, user, p)
 		if err != nil {
@@ -461,4 +530,10 @@ func (r Result) Write(w io.Writer, k int) {
 	for _, t := range r.Tuning {
 		fmt.Fprintln(w, t)
 	}
+}
+
+// batchGraph is the graph as the similarity job reads and writes it.
+type batchGraph struct {
+	*graph.BatchStore
+	*graph.RecStore
 }

@@ -96,11 +96,29 @@ type foldData struct {
 	test     []int           // dense users scored, by original ID
 }
 
+// prepareFold maps ds's users and items to dense indices and builds the
+// fold's training matrix, follow lists and test users.
 func prepareFold(ds Dataset, f Fold, cfg OfflineConfig) foldData {
-	fd := foldData{users: map[int]int32{}, items: map[int]int32{}, relevant: map[int][]int32{}}
+	fd := foldData{items: map[int]int32{}, relevant: map[int][]int32{}}
 	for k, m := range ds.Movies {
 		fd.items[m.ID] = int32(k)
 	}
+	fd.users = denseUsers(ds, f)
+	fd.train, fd.now = fd.trainMatrix(ds, f, cfg.ViewWeight)
+	if ds.Follows != nil {
+		fd.follows = make([][]int32, len(fd.users))
+		for _, e := range ds.Follows {
+			a := fd.users[e[0]]
+			fd.follows[a] = append(fd.follows[a], fd.users[e[1]])
+		}
+	}
+	fd.pickTestUsers(ds, f, cfg.Users)
+	return fd
+}
+
+// denseUsers numbers every user of the fold and of the follow graph, in
+// the order of their IDs.
+func denseUsers(ds Dataset, f Fold) map[int]int32 {
 	ids := map[int]bool{}
 	for _, r := range f.Train {
 		ids[r.User] = true
@@ -116,30 +134,37 @@ func prepareFold(ds Dataset, f Fold, cfg OfflineConfig) foldData {
 		sorted = append(sorted, u)
 	}
 	sort.Ints(sorted)
+	users := make(map[int]int32, len(sorted))
 	for k, u := range sorted {
-		fd.users[u] = int32(k)
+		users[u] = int32(k)
 	}
+	return users
+}
+
+// trainMatrix is the fold's training ratings as interactions (a like
+// weighs 1, a lower rating viewWeight), and the second after the latest.
+func (fd *foldData) trainMatrix(ds Dataset, f Fold, viewWeight float32) (*learn.Matrix, int64) {
+	var now int64
 	xs := make([]learn.Interaction, 0, len(f.Train))
 	for _, r := range f.Train {
-		w := cfg.ViewWeight
+		w := viewWeight
 		if r.Score >= ds.LikeAt {
 			w = 1
 		}
 		var at int64
 		if !r.At.IsZero() {
 			at = r.At.Unix()
-			fd.now = max(fd.now, at+1)
+			now = max(now, at+1)
 		}
 		xs = append(xs, learn.Interaction{User: fd.users[r.User], Item: fd.items[r.Item], Weight: w, At: at})
 	}
-	fd.train = learn.NewMatrix(len(sorted), len(ds.Movies), xs)
-	if ds.Follows != nil {
-		fd.follows = make([][]int32, len(sorted))
-		for _, e := range ds.Follows {
-			a := fd.users[e[0]]
-			fd.follows[a] = append(fd.follows[a], fd.users[e[1]])
-		}
-	}
+	return learn.NewMatrix(len(fd.users), len(ds.Movies), xs), now
+}
+
+// pickTestUsers collects each user's relevant test items (the test likes)
+// and the users scored: those with any, lowest IDs first, at most limit
+// (0: all).
+func (fd *foldData) pickTestUsers(ds Dataset, f Fold, limit int) {
 	var testIDs []int
 	for _, r := range f.Test {
 		if r.Score < ds.LikeAt {
@@ -152,15 +177,17 @@ func prepareFold(ds Dataset, f Fold, cfg OfflineConfig) foldData {
 		fd.relevant[u] = append(fd.relevant[u], fd.items[r.Item])
 	}
 	sort.Ints(testIDs)
-	if cfg.Users > 0 && len(testIDs) > cfg.Users {
-		testIDs = testIDs[:cfg.Users]
+	if limit > 0 && len(testIDs) > limit {
+		testIDs = testIDs[:limit]
 	}
 	for _, u := range testIDs {
 		fd.test = append(fd.test, int(fd.users[u]))
 	}
-	return fd
 }
 
+// offlineFold trains on the fold's training ratings, tunes on a
+// validation split of them, and scores every offline recommender on the
+// fold's test ratings.
 func offlineFold(ds Dataset, f Fold, cfg OfflineConfig) (map[string]Metrics, string, error) {
 	fd := prepareFold(ds, f, cfg)
 	fmt.Fprintf(cfg.Progress, "%s %s: %d training ratings, %d test users\n", ds.Name, f.Name, fd.train.NNZ(), len(fd.test))
@@ -169,8 +196,17 @@ func offlineFold(ds Dataset, f Fold, cfg OfflineConfig) (map[string]Metrics, str
 	if err != nil {
 		return nil, "", err
 	}
-	// The cosine baseline's neighbourhood size, chosen on the same
-	// validation split the tuner used.
+	bestK := fd.tuneCosineK(tr, cfg)
+	out := map[string]Metrics{}
+	for name, b := range fd.blends(tr, bestK, cfg) {
+		out[name] = fd.score(b, cfg, len(ds.Movies))
+	}
+	return out, tuningNote(f, tr.Report, bestK, cfg), nil
+}
+
+// tuneCosineK chooses the cosine baseline's neighbourhood size on the same
+// validation split the tuner used.
+func (fd *foldData) tuneCosineK(tr *learn.Trained, cfg OfflineConfig) int {
 	v := learn.Holdout(fd.train, tr.Report.Share, 1, cfg.Learn.Seed, cfg.Learn.ValidationUsers)
 	bestK, best := 0, -1.0
 	for _, k := range cfg.CosineK {
@@ -179,14 +215,19 @@ func offlineFold(ds Dataset, f Fold, cfg OfflineConfig) (map[string]Metrics, str
 		}
 	}
 	fmt.Fprintf(cfg.Progress, "tune: item-kNN cosine k=%d validation NDCG@%d %.4f\n", bestK, cfg.K, best)
+	return bestK
+}
 
+// blends are the reported recommenders, each ranking as a blend: the
+// baselines and learned models alone, and the learned blends.
+func (fd *foldData) blends(tr *learn.Trained, cosineK int, cfg OfflineConfig) map[string]*learn.Blend {
 	alone := func(sc learn.Scorer) *learn.Blend {
 		return &learn.Blend{M: fd.train, Sources: map[string]learn.Scorer{learn.SourceModel: sc},
 			Params: learn.Params{Weights: map[string]float64{learn.SourceModel: 1}}, Now: fd.now, Candidates: cfg.K}
 	}
 	blends := map[string]*learn.Blend{
 		Popularity: alone(tr.Pop),
-		KNNCosine:  alone(learn.TrainKNN(fd.train, learn.KNNConfig{K: bestK}, cfg.Learn.Workers)),
+		KNNCosine:  alone(learn.TrainKNN(fd.train, learn.KNNConfig{K: cosineK}, cfg.Learn.Workers)),
 		KNNLearned: alone(tr.KNN),
 		Learned:    tr.Blend,
 	}
@@ -205,36 +246,42 @@ func offlineFold(ds Dataset, f Fold, cfg OfflineConfig) (map[string]Metrics, str
 	if tr.CFOnly != nil {
 		blends[BlendCF] = tr.CFOnly
 	}
-	out := map[string]Metrics{}
-	for name, b := range blends {
-		s := newScorer(cfg.K)
-		lists := make([][]int64, len(fd.test))
-		pos := map[int]int{}
-		for k, u := range fd.test {
-			pos[u] = k
-		}
-		b.RankAll(fd.test, cfg.K, cfg.Learn.Workers, func(u int, items []learn.Item) {
-			l := make([]int64, len(items))
-			for k, it := range items {
-				l[k] = int64(it.Item)
-			}
-			lists[pos[u]] = l
-		})
-		for k, u := range fd.test {
-			rel := map[int64]bool{}
-			for _, i := range fd.relevant[u] {
-				rel[int64(i)] = true
-			}
-			s.add(lists[k], rel)
-		}
-		out[name] = s.result(len(ds.Movies))
+	return blends
+}
+
+// score ranks every test user's top K with b and scores the lists against
+// their relevant items; catalog is the number of items.
+func (fd *foldData) score(b *learn.Blend, cfg OfflineConfig, catalog int) Metrics {
+	s := newScorer(cfg.K)
+	lists := make([][]int64, len(fd.test))
+	pos := map[int]int{}
+	for k, u := range fd.test {
+		pos[u] = k
 	}
-	rep := tr.Report
+	b.RankAll(fd.test, cfg.K, cfg.Learn.Workers, func(u int, items []learn.Item) {
+		l := make([]int64, len(items))
+		for k, it := range items {
+			l[k] = int64(it.Item)
+		}
+		lists[pos[u]] = l
+	})
+	for k, u := range fd.test {
+		rel := map[int64]bool{}
+		for _, i := range fd.relevant[u] {
+			rel[int64(i)] = true
+		}
+		s.add(lists[k], rel)
+	}
+	return s.result(catalog)
+}
+
+// tuningNote says which split tuned what in fold f.
+func tuningNote(f Fold, rep learn.Report, cosineK int, cfg OfflineConfig) string {
 	tuning := fmt.Sprintf("%s: tuned on validation = %.0f%% of each user's %s training ratings held out (seed %d, %d users scored): "+
-		"cosine k=%d; kNN %s; model %s; blend %s", f.Name, 100*rep.Share, f.Name, cfg.Learn.Seed, rep.Users, bestK, rep.KNN, rep.Model, rep.Params)
+		"cosine k=%d; kNN %s; model %s; blend %s", f.Name, 100*rep.Share, f.Name, cfg.Learn.Seed, rep.Users, cosineK, rep.KNN, rep.Model, rep.Params)
 	if rep.CFOnly != nil {
 		tuning += fmt.Sprintf("; CF-only blend %s", *rep.CFOnly)
 	}
 	tuning += fmt.Sprintf(". Reported on %s test ratings only.", f.Name)
-	return out, tuning, nil
+	return tuning
 }

@@ -163,12 +163,8 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 		}
 		defer release()
 		ctx = held
-		if saved, ok, err := j.Cache.checkpoint(ctx, j.Scope); err != nil {
+		if cp, rep.Resumed, err = j.resume(ctx, cp, start); err != nil {
 			return rep, err
-		} else if ok && start.Sub(time.Unix(saved.At, 0)) < j.Every {
-			cp, rep.Resumed = saved, true
-			fmt.Fprintf(j.Progress, "recompute: resuming the run of %s (neighbours written: %v, lists stored up to shopper %d)\n",
-				time.Unix(cp.At, 0).UTC().Format(time.RFC3339), cp.SimilarDone, cp.ListsAfter)
 		}
 	}
 	at := time.Unix(cp.At, 0).UTC()
@@ -178,62 +174,13 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	clock.done("read")
-	t0 := j.now()
-	tr, err := learn.Train(learn.Data{M: snap.m, Follows: snap.follows, Now: at.Unix(), LikeWeight: likeWeight}, j.Learn)
+	tr, err := j.train(snap, at, &rep)
 	if err != nil {
-		return rep, fmt.Errorf("train: %w", err)
+		return rep, err
 	}
-	tr.Blend.Exclude = snap.hidden
-	rep.Tuning, rep.Train = tr.Report, j.now().Sub(t0)
-	fmt.Fprintf(j.Progress, "train: %s in %s\n", tr.Report.Model, rep.Train.Round(time.Millisecond))
 	clock.done("train")
-
-	// The neighbours and the lists are written at the same time: writing
-	// neighbours is Neo4j's work (the job waits), ranking lists is the
-	// job's, and neither reads what the other writes. A run killed in
-	// between leaves a checkpoint saying how far each got.
 	state := &runState{cp: cp, cache: j.Cache, scope: j.Scope, ttl: 2 * j.Every}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		if !cp.SimilarDone {
-			span := clock.start()
-			if err := j.writeNeighbours(gctx, snap, tr.KNN, at, &rep); err != nil {
-				return err
-			}
-			if err := state.update(gctx, func(cp *checkpoint) { cp.SimilarDone = true }); err != nil {
-				return err
-			}
-			span.done("neighbours")
-		}
-		if j.Scope == (graph.Scope{}) {
-			// The interest recommender's top products per tag, brand and
-			// category (whole graph only: a scoped run leaves them alone).
-			span := clock.start()
-			n, err := j.Graph.RefreshTopProducts(gctx, graph.TopScope{}, at)
-			if err != nil {
-				return fmt.Errorf("refresh top products: %w", err)
-			}
-			fmt.Fprintf(j.Progress, "top products: %d tag, brand and category lists\n", n)
-			span.done("top products")
-		}
-		return nil
-	})
-	if j.Cache != nil {
-		g.Go(func() error {
-			span := clock.start()
-			if err := j.writeLists(gctx, snap, tr, at, start, state, &rep); err != nil {
-				return err
-			}
-			span.done("lists")
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		if ctx.Err() != nil {
-			// Stopped from outside (or the lock was lost): say so, not
-			// what the stop did to a write in flight.
-			return rep, ctx.Err()
-		}
+	if err := j.write(ctx, snap, tr, at, start, state, clock, &rep); err != nil {
 		return rep, err
 	}
 	if j.Cache != nil {
@@ -247,6 +194,89 @@ func (j *Job) Run(ctx context.Context) (Report, error) {
 	clock.done("whole run after training")
 	rep.Took = j.now().Sub(start)
 	return rep, nil
+}
+
+// resume returns the checkpoint a dead run left less than Every before
+// start, and true; or fresh and false.
+func (j *Job) resume(ctx context.Context, fresh checkpoint, start time.Time) (checkpoint, bool, error) {
+	saved, ok, err := j.Cache.checkpoint(ctx, j.Scope)
+	if err != nil {
+		return fresh, false, err
+	}
+	if !ok || start.Sub(time.Unix(saved.At, 0)) >= j.Every {
+		return fresh, false, nil
+	}
+	fmt.Fprintf(j.Progress, "recompute: resuming the run of %s (neighbours written: %v, lists stored up to shopper %d)\n",
+		time.Unix(saved.At, 0).UTC().Format(time.RFC3339), saved.SimilarDone, saved.ListsAfter)
+	return saved, true, nil
+}
+
+// train fits the models on the snapshot and tunes their blend, as of at.
+func (j *Job) train(snap *snapshot, at time.Time, rep *Report) (*learn.Trained, error) {
+	t0 := j.now()
+	tr, err := learn.Train(learn.Data{M: snap.m, Follows: snap.follows, Now: at.Unix(), LikeWeight: likeWeight}, j.Learn)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	tr.Blend.Exclude = snap.hidden
+	rep.Tuning, rep.Train = tr.Report, j.now().Sub(t0)
+	fmt.Fprintf(j.Progress, "train: %s in %s\n", tr.Report.Model, rep.Train.Round(time.Millisecond))
+	return tr, nil
+}
+
+// write writes the neighbours and the lists at the same time: writing
+// neighbours is Neo4j's work (the job waits), ranking lists is the job's,
+// and neither reads what the other writes. A run killed in between leaves a
+// checkpoint saying how far each got.
+func (j *Job) write(ctx context.Context, snap *snapshot, tr *learn.Trained, at, start time.Time, state *runState, clock *stepClock, rep *Report) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return j.writeGraph(gctx, snap, tr, at, state, clock, rep) })
+	if j.Cache != nil {
+		g.Go(func() error {
+			span := clock.start()
+			if err := j.writeLists(gctx, snap, tr, at, start, state, rep); err != nil {
+				return err
+			}
+			span.done("lists")
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			// Stopped from outside (or the lock was lost): say so, not
+			// what the stop did to a write in flight.
+			return ctx.Err()
+		}
+		return err
+	}
+	return nil
+}
+
+// writeGraph writes the neighbours unless the resumed run did, and on a
+// whole-graph run refreshes the interest recommender's top products.
+func (j *Job) writeGraph(ctx context.Context, snap *snapshot, tr *learn.Trained, at time.Time, state *runState, clock *stepClock, rep *Report) error {
+	if !state.similarDone() {
+		span := clock.start()
+		if err := j.writeNeighbours(ctx, snap, tr.KNN, at, rep); err != nil {
+			return err
+		}
+		if err := state.update(ctx, func(cp *checkpoint) { cp.SimilarDone = true }); err != nil {
+			return err
+		}
+		span.done("neighbours")
+	}
+	if j.Scope == (graph.Scope{}) {
+		// The interest recommender's top products per tag, brand and
+		// category (whole graph only: a scoped run leaves them alone).
+		span := clock.start()
+		n, err := j.Graph.RefreshTopProducts(ctx, graph.TopScope{}, at)
+		if err != nil {
+			return fmt.Errorf("refresh top products: %w", err)
+		}
+		fmt.Fprintf(j.Progress, "top products: %d tag, brand and category lists\n", n)
+		span.done("top products")
+	}
+	return nil
 }
 
 // runState is a run's checkpoint, shared by the steps that advance it at
@@ -273,6 +303,12 @@ func (s *runState) listsAfter() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.cp.ListsAfter
+}
+
+func (s *runState) similarDone() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cp.SimilarDone
 }
 
 // Similarity recomputes and writes only the neighbours (cosine item-kNN,
@@ -304,15 +340,37 @@ type snapshot struct {
 func (j *Job) read(ctx context.Context, rep *Report) (*snapshot, error) {
 	start := j.now()
 	s := &snapshot{item: map[int64]int32{}}
+	if err := j.readProducts(ctx, s); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(j.Progress, "read: %d products\n", len(s.products))
+	total, err := j.Graph.CountUsers(ctx, j.Scope)
+	if err != nil {
+		return nil, fmt.Errorf("count users: %w", err)
+	}
+	xs, followIDs, err := j.readUsers(ctx, s, total)
+	if err != nil {
+		return nil, err
+	}
+	s.m = learn.NewMatrix(len(s.users), len(s.products), xs)
+	s.setFollows(followIDs)
+	rep.Users, rep.Products, rep.Interactions = len(s.users), len(s.products), s.m.NNZ()
+	rep.Read = j.now().Sub(start)
+	fmt.Fprintf(j.Progress, "read: %d shoppers, %d products, %d engagements in %s\n", rep.Users, rep.Products, rep.Interactions, rep.Read.Round(time.Millisecond))
+	return s, nil
+}
+
+// readProducts reads the products in scope into s, a page at a time.
+func (j *Job) readProducts(ctx context.Context, s *snapshot) error {
 	const page = 5000
 	var after int64
 	for {
 		ps, err := j.Graph.BatchProducts(ctx, j.Scope, after, page)
 		if err != nil {
-			return nil, fmt.Errorf("read products: %w", err)
+			return fmt.Errorf("read products: %w", err)
 		}
 		if len(ps) == 0 {
-			break
+			return nil
 		}
 		for _, p := range ps {
 			s.item[p.ID] = int32(len(s.products))
@@ -320,55 +378,67 @@ func (j *Job) read(ctx context.Context, rep *Report) (*snapshot, error) {
 		}
 		after = ps[len(ps)-1].ID
 	}
-	fmt.Fprintf(j.Progress, "read: %d products\n", len(s.products))
-	total, err := j.Graph.CountUsers(ctx, j.Scope)
-	if err != nil {
-		return nil, fmt.Errorf("count users: %w", err)
-	}
+}
+
+// readUsers reads the users in scope into s, a page at a time, and returns
+// their engagements with the products read and whom each follows (IDs).
+func (j *Job) readUsers(ctx context.Context, s *snapshot, total int) ([]learn.Interaction, [][]int64, error) {
 	m := newMeter(j.Progress, "read: shoppers", total, j.now)
 	var xs []learn.Interaction
 	var followIDs [][]int64
-	userIdx := map[int64]int32{}
-	after = 0
+	var after int64
 	for {
 		us, err := j.Graph.BatchUsers(ctx, j.Scope, after, 1000)
 		if err != nil {
-			return nil, fmt.Errorf("read users: %w", err)
+			return nil, nil, fmt.Errorf("read users: %w", err)
 		}
 		if len(us) == 0 {
-			break
+			return xs, followIDs, nil
 		}
 		for _, u := range us {
-			ui := int32(len(s.users))
-			userIdx[u.ID] = ui
-			s.users = append(s.users, u.ID)
-			s.names = append(s.names, u.Name)
 			followIDs = append(followIDs, u.Follows)
-			var hid []int32
-			var last int64
-			for _, e := range u.Engaged {
-				it, ok := s.item[e.ProductID]
-				if !ok {
-					continue
-				}
-				if e.Kind == "HID" {
-					hid = append(hid, it)
-					continue
-				}
-				w, ok := kindWeight[e.Kind]
-				if !ok {
-					continue
-				}
-				xs = append(xs, learn.Interaction{User: ui, Item: it, Weight: w, At: e.At.Unix()})
-				last = max(last, e.At.Unix())
-			}
-			s.hidden = append(s.hidden, hid)
-			s.last = append(s.last, last)
+			xs = s.addUser(u, xs)
 		}
 		after = us[len(us)-1].ID
 		m.update(len(s.users))
 	}
-	s.m = learn.NewMatrix(len(s.users), len(s.products), xs)
+}
+
+// addUser appends u to the snapshot, with what they hid and when they last
+// engaged, and their weighted engagements with products in it to xs.
+func (s *snapshot) addUser(u graph.BatchUser, xs []learn.Interaction) []learn.Interaction {
+	ui := int32(len(s.users))
+	s.users = append(s.users, u.ID)
+	s.names = append(s.names, u.Name)
+	var hid []int32
+	var last int64
+	for _, e := range u.Engaged {
+		it, ok := s.item[e.ProductID]
+		if !ok {
+			continue
+		}
+		if e.Kind == "HID" {
+			hid = append(hid, it)
+			continue
+		}
+		w, ok := kindWeight[e.Kind]
+		if !ok {
+			continue
+		}
+		xs = append(xs, learn.Interaction{User: ui, Item: it, Weight: w, At: e.At.Unix()})
+		last = max(last, e.At.Unix())
+	}
+	s.hidden = append(s.hidden, hid)
+	s.last = append(s.last, last)
+	return xs
+}
+
+// setFollows keeps, of whom each user follows, those in the snapshot.
+func (s *snapshot) setFollows(followIDs [][]int64) {
+	userIdx := make(map[int64]int32, len(s.users))
+	for ui, id := range s.users {
+		userIdx[id] = int32(ui)
+	}
 	s.follows = make([][]int32, len(s.users))
 	for u, fs := range followIDs {
 		for _, f := range fs {
@@ -377,10 +447,6 @@ func (j *Job) read(ctx context.Context, rep *Report) (*snapshot, error) {
 			}
 		}
 	}
-	rep.Users, rep.Products, rep.Interactions = len(s.users), len(s.products), s.m.NNZ()
-	rep.Read = j.now().Sub(start)
-	fmt.Fprintf(j.Progress, "read: %d shoppers, %d products, %d engagements in %s\n", rep.Users, rep.Products, rep.Interactions, rep.Read.Round(time.Millisecond))
-	return s, nil
 }
 
 // writeNeighbours replaces every product's SIMILAR edges with its top-K
@@ -430,8 +496,31 @@ const listSize = 3 * MaxLimit / 2
 // lists, its cards, the checkpoint): batches are stored in order, one at a
 // time, so the checkpoint still names the last shopper of a stored batch.
 func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at, start time.Time, state *runState, rep *Report) error {
-	since := at.Add(-j.ActiveWindow).Unix()
-	after := state.listsAfter()
+	active := s.active(at.Add(-j.ActiveWindow).Unix(), state.listsAfter(), rep)
+	ttl := 2*j.Every + j.now().Sub(start)
+	st := &listStore{j: j, ttl: ttl, warm: &cardWarmer{g: j.Graph, cache: j.Cache, ttl: ttl}, state: state, rep: rep,
+		meter: newMeter(j.Progress, "lists: shoppers", len(active), j.now)}
+	g, gctx := errgroup.WithContext(ctx)
+	batches := make(chan rankedBatch, 1)
+	g.Go(func() error {
+		for b := range batches {
+			if err := st.store(gctx, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	g.Go(func() error {
+		defer close(batches)
+		return j.rankBatches(gctx, s, tr, at, active, batches)
+	})
+	return g.Wait()
+}
+
+// active are the shoppers who engaged since since (Unix seconds) and whose
+// list is not stored yet (IDs above after); those whose list is are counted
+// in rep.Skipped.
+func (s *snapshot) active(since, after int64, rep *Report) []int {
 	var active []int
 	for u, last := range s.last {
 		if last < since || last == 0 {
@@ -443,88 +532,105 @@ func (j *Job) writeLists(ctx context.Context, s *snapshot, tr *learn.Trained, at
 		}
 		active = append(active, u)
 	}
-	ttl := 2*j.Every + j.now().Sub(start)
-	warm := &cardWarmer{g: j.Graph, cache: j.Cache, ttl: ttl}
-	m := newMeter(j.Progress, "lists: shoppers", len(active), j.now)
-	type ranked struct {
-		lists  map[int64][]byte
-		listed []int64
-		last   int64 // the batch's last shopper
-		n      int
+	return active
+}
+
+// rankedBatch is a batch of shoppers' encoded lists, ready to store.
+type rankedBatch struct {
+	lists  map[int64][]byte
+	listed []int64 // the products the lists name, whose cards are warmed
+	last   int64   // the batch's last shopper
+	n      int
+}
+
+// rankBatches ranks the active shoppers a batch at a time and hands each
+// batch on to be stored.
+func (j *Job) rankBatches(ctx context.Context, s *snapshot, tr *learn.Trained, at time.Time, active []int, batches chan<- rankedBatch) error {
+	for b := 0; b < len(active); b += j.Batch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		out, err := j.rankBatch(s, tr, at, active[b:min(b+j.Batch, len(active))])
+		if err != nil {
+			return err
+		}
+		select {
+		case batches <- out:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	batches := make(chan ranked, 1)
-	g.Go(func() error {
-		for b := range batches {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			if err := retryUnavailable(gctx, j.Progress, "lists", func() error {
-				return j.Cache.putEncoded(gctx, b.lists, ttl)
-			}); err != nil {
-				return err
-			}
-			if err := retryUnavailable(gctx, j.Progress, "cards", func() error {
-				err := warm.warmIDs(gctx, b.listed)
-				if err != nil {
-					// The warmer counts a card as done before storing it:
-					// forget the batch's, so the next attempt stores them.
-					for _, id := range b.listed {
-						delete(warm.done, id)
-					}
-				}
-				return err
-			}); err != nil {
-				return err
-			}
-			rep.Lists += b.n
-			if err := retryUnavailable(gctx, j.Progress, "checkpoint", func() error {
-				return state.update(gctx, func(cp *checkpoint) { cp.ListsAfter = b.last })
-			}); err != nil {
-				return err
-			}
-			m.update(rep.Lists)
-			if j.afterBatch != nil {
-				j.afterBatch(rep.Lists)
+	return nil
+}
+
+// rankBatch ranks users' lists; the workers that rank also explain and
+// encode, in parallel.
+func (j *Job) rankBatch(s *snapshot, tr *learn.Trained, at time.Time, users []int) (rankedBatch, error) {
+	out := rankedBatch{lists: make(map[int64][]byte, len(users)), last: s.users[users[len(users)-1]], n: len(users)}
+	var mu sync.Mutex
+	var encErr error
+	tr.Blend.RankAll(users, listSize, j.Workers, func(u int, items []learn.Item) {
+		list := s.explain(u, items, tr)
+		enc, err := encodeList(at, list)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			encErr = fmt.Errorf("encode recommendations: %w", err)
+			return
+		}
+		out.lists[s.users[u]] = enc
+		out.listed = appendListed(out.listed, list)
+	})
+	return out, encErr
+}
+
+// listStore stores ranked batches, in order, for one run.
+type listStore struct {
+	j     *Job
+	ttl   time.Duration
+	warm  *cardWarmer
+	state *runState
+	rep   *Report
+	meter *meter
+}
+
+// store writes a batch's lists, then its products' cards, then the
+// checkpoint naming its last shopper, each retried while Redis is
+// unavailable.
+func (st *listStore) store(ctx context.Context, b rankedBatch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	progress := st.j.Progress
+	if err := retryUnavailable(ctx, progress, "lists", func() error {
+		return st.j.Cache.putEncoded(ctx, b.lists, st.ttl)
+	}); err != nil {
+		return err
+	}
+	if err := retryUnavailable(ctx, progress, "cards", func() error {
+		err := st.warm.warmIDs(ctx, b.listed)
+		if err != nil {
+			// The warmer counts a card as done before storing it:
+			// forget the batch's, so the next attempt stores them.
+			for _, id := range b.listed {
+				delete(st.warm.done, id)
 			}
 		}
-		return nil
-	})
-	g.Go(func() error {
-		defer close(batches)
-		for b := 0; b < len(active); b += j.Batch {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			users := active[b:min(b+j.Batch, len(active))]
-			// The workers that rank also explain and encode, in parallel.
-			out := ranked{lists: make(map[int64][]byte, len(users)), last: s.users[users[len(users)-1]], n: len(users)}
-			var mu sync.Mutex
-			var encErr error
-			tr.Blend.RankAll(users, listSize, j.Workers, func(u int, items []learn.Item) {
-				list := s.explain(u, items, tr)
-				enc, err := encodeList(at, list)
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					encErr = fmt.Errorf("encode recommendations: %w", err)
-					return
-				}
-				out.lists[s.users[u]] = enc
-				out.listed = appendListed(out.listed, list)
-			})
-			if encErr != nil {
-				return encErr
-			}
-			select {
-			case batches <- out:
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-		}
-		return nil
-	})
-	return g.Wait()
+		return err
+	}); err != nil {
+		return err
+	}
+	st.rep.Lists += b.n
+	if err := retryUnavailable(ctx, progress, "checkpoint", func() error {
+		return st.state.update(ctx, func(cp *checkpoint) { cp.ListsAfter = b.last })
+	}); err != nil {
+		return err
+	}
+	st.meter.update(st.rep.Lists)
+	if st.j.afterBatch != nil {
+		st.j.afterBatch(st.rep.Lists)
+	}
+	return nil
 }
 
 // explain turns ranked items into stored entries with reasons, strongest

@@ -175,7 +175,7 @@ func TestFeedMixIsKeptAndRefreshed(t *testing.T) {
 		return 0
 	}
 	// The mix reads cards from the cache only (as after a recompute).
-	cards, err := w.G.Cards(ctx, 0, []int64{w.Product(1), w.Product(2)})
+	cards, err := w.G.Recs.Cards(ctx, 0, []int64{w.Product(1), w.Product(2)})
 	if err != nil {
 		t.Fatal(err)
 	}

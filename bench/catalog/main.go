@@ -23,9 +23,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,25 +37,21 @@ import (
 	"github.com/stylegraph/stylegraph/catalog"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
-	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/lake"
+	"github.com/stylegraph/stylegraph/lake/s3lake"
 	"github.com/stylegraph/stylegraph/search"
 )
 
 func main() {
-	o := harness.Flags(nil)
 	n := flag.Int("products", 5000, "products imported into Neo4j and OpenSearch per run")
 	events := flag.Int("events", 20000, "events archived per run")
 	s3Endpoint := flag.String("s3", "http://127.0.0.1:9000", "S3-compatible endpoint for the archive figures")
-	flag.Parse()
-	o.Parse(nil)
-	if o.Short {
-		*n, *events = min(*n, 500), min(*events, 2000)
-	}
-	if err := run(o, *n, *events, *s3Endpoint); err != nil {
-		fmt.Fprintln(os.Stderr, "bench-catalog:", err)
-		os.Exit(1)
-	}
+	harness.Main("catalog", func(o *harness.Options) error {
+		if o.Short {
+			*n, *events = min(*n, 500), min(*events, 2000)
+		}
+		return run(o, *n, *events, *s3Endpoint)
+	})
 }
 
 func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
@@ -67,18 +61,10 @@ func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
 	if err != nil {
 		return err
 	}
-	datasets := os.Getenv("STYLEGRAPH_DATASETS")
-	if datasets == "" {
-		datasets = filepath.Join("..", "shared", "datasets")
-	}
-	styles := filepath.Join(datasets, "fashion-product-images-styles", "styles.csv")
-
-	harness.Header(os.Stdout, o, "catalog")
-	stop, err := o.StartProfile()
-	if err != nil {
+	styles := harness.Dataset("fashion-product-images-styles", "styles.csv")
+	if err := o.Begin(); err != nil {
 		return err
 	}
-	defer stop()
 
 	// 1. Parsing.
 	var products []stylegraph.Product
@@ -99,23 +85,22 @@ func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
 		rows = r
 		return s, err
 	}}
-	rep, err := harness.Compare(ctx, o, "catalog parse of styles.csv", "rows/s", parse, raw)
-	if err != nil {
+	if _, err := harness.Measure(ctx, o, "catalog parse of styles.csv", "rows/s", parse, raw); err != nil {
 		return err
 	}
-	rep.Print(os.Stdout)
 	fmt.Printf("   (%d rows, %d products, %d bad rows)\n", rows, len(products), bad)
 
 	// 2. Import.
-	g, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
+	db, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
 	if err != nil {
 		return fmt.Errorf("%w (run `make services`)", err)
 	}
-	defer g.Close(ctx)
+	defer db.Close(ctx)
+	g := graph.NewStores(db)
 	if err := g.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		return err
 	}
-	base := (1 + rand.Int64N(1<<32)) * 1_000_000
+	base := harness.IDBase()
 	tag := fmt.Sprint("#bench", base)
 	prefix := fmt.Sprintf("bench-catalog-%d", base)
 	ix, err := search.Open(cfg.OpenSearchURL, cfg.OpenSearchUser, cfg.OpenSearchPassword, prefix)
@@ -145,14 +130,14 @@ func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
 		users[i] = stylegraph.User{ID: base + int64(i) + 1, Name: p.Title, Home: "bench"}
 	}
 	upsertUsers := harness.Case{Name: "baseline: UNWIND/MERGE user profiles", Run: func(context.Context) (harness.Sample, error) {
-		return rate(*n, func(from, to int) error { return g.UpsertUsers(ctx, users[from:to]) })
+		return rate(*n, func(from, to int) error { return g.Catalog.UpsertUsers(ctx, users[from:to]) })
 	}}
 	bulk := harness.Case{Name: "baseline: OpenSearch bulk index alone", Run: func(context.Context) (harness.Sample, error) {
 		return rate(*n, func(from, to int) error { _, err := ix.IndexProducts(ctx, ps[from:to]); return err })
 	}}
 	imp := harness.Case{Name: "import (graph with brand/category/tags + index)", Run: func(context.Context) (harness.Sample, error) {
 		return rate(*n, func(from, to int) error {
-			if err := g.UpsertProducts(ctx, ps[from:to]); err != nil {
+			if err := g.Catalog.UpsertProducts(ctx, ps[from:to]); err != nil {
 				return err
 			}
 			rep, err := ix.IndexProducts(ctx, ps[from:to])
@@ -162,18 +147,16 @@ func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
 			return err
 		})
 	}}
-	rep, err = harness.Compare(ctx, o, fmt.Sprintf("import of %d products, batches of 1,000 (upserts: the warm-up creates, measured runs update)", *n), "products/s", imp, upsertUsers, bulk)
-	if err != nil {
+	if _, err := harness.Measure(ctx, o, fmt.Sprintf("import of %d products, batches of 1,000 (upserts: the warm-up creates, measured runs update)", *n), "products/s", imp, upsertUsers, bulk); err != nil {
 		return err
 	}
-	rep.Print(os.Stdout)
 
 	// 3. Archive.
-	evs := make([]ingest.Event, *events)
+	evs := make([]stylegraph.Event, *events)
 	at := time.Now().UTC().Add(-2 * time.Hour)
 	for i := range evs {
-		evs[i] = ingest.Event{ID: uuid.NewString(), Type: ingest.View, UserID: base + int64(i%1000) + 1,
-			Target:     &ingest.Target{Kind: ingest.KindProduct, ID: base + int64(i%*n) + 1},
+		evs[i] = stylegraph.Event{ID: uuid.NewString(), Type: stylegraph.EventView, UserID: base + int64(i%1000) + 1,
+			Target:     &stylegraph.EventTarget{Kind: stylegraph.TargetProduct, ID: base + int64(i%*n) + 1},
 			OccurredAt: at.Add(time.Duration(i) * time.Millisecond), ReceivedAt: time.Now().UTC()}
 	}
 	dir, err := os.MkdirTemp("", "bench-lake-")
@@ -186,7 +169,7 @@ func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
 		return err
 	}
 	bucket := fmt.Sprintf("bench-lake-%d", base)
-	s3Store, err := lake.NewS3(ctx, lake.S3Options{Bucket: bucket, Endpoint: *s3Endpoint, PathStyle: true,
+	s3Store, err := s3lake.New(ctx, s3lake.Options{Bucket: bucket, Endpoint: *s3Endpoint, PathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider("bench", "bench", "")})
 	if err != nil {
 		return err
@@ -219,13 +202,11 @@ func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
 		arch := harness.Case{Name: "archiver, " + st.name, Run: func(context.Context) (harness.Sample, error) {
 			return rate(*events, func(from, to int) error { return a.Handle(ctx, evs[from:to]) }, 100)
 		}}
-		rep, err := harness.Compare(ctx, o, fmt.Sprintf("archive of %d events in batches of 100, %s", *events, st.name), "events/s", arch, put)
-		if err != nil {
+		if _, err := harness.Measure(ctx, o, fmt.Sprintf("archive of %d events in batches of 100, %s", *events, st.name), "events/s", arch, put); err != nil {
 			return err
 		}
-		rep.Print(os.Stdout)
 		start := time.Now()
-		rs, err := lake.Read(ctx, st.store, lake.ReadOptions{}, func(context.Context, []ingest.Event) error { return nil })
+		rs, err := lake.Read(ctx, st.store, lake.ReadOptions{}, func(context.Context, []stylegraph.Event) error { return nil })
 		if err != nil {
 			return err
 		}
@@ -275,7 +256,7 @@ func rawCSV(path string) (harness.Sample, int, error) {
 	return harness.Sample{Ops: rows, Elapsed: time.Since(start)}, rows, nil
 }
 
-func gz(evs []ingest.Event) ([]byte, error) {
+func gz(evs []stylegraph.Event) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	enc := json.NewEncoder(zw)
@@ -290,7 +271,7 @@ func gz(evs []ingest.Event) ([]byte, error) {
 
 // cleanup deletes the bench's users, products and suffixed brand, category
 // and tag nodes.
-func cleanup(g *graph.Store, base int64, tag string) {
+func cleanup(g *graph.Stores, base int64, tag string) {
 	ctx := context.Background()
 	for _, q := range []string{
 		`MATCH (n) WHERE (n:User OR n:Product) AND n.id > $lo AND n.id < $hi DETACH DELETE n`,

@@ -22,16 +22,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -45,78 +39,64 @@ import (
 )
 
 func main() {
-	o := harness.Flags(nil)
 	followers := flag.Int("followers", 9000, "followers of the fanned-out author (above FEED_CELEBRITY_THRESHOLD, the threshold is raised for the run)")
 	readers := flag.Int("readers", 500, "shoppers reading their feeds (one token and client address each)")
 	clients := flag.Int("clients", 16, "concurrent clients for GET /v1/feed")
 	duration := flag.Duration("duration", 3*time.Second, "how long each read run lasts")
-	flag.Parse()
-	o.Parse(nil)
-	if o.Short {
-		// 200 readers, not fewer: a fast run serves ~10k reads in short mode,
-		// and each reader's budget (RATE_LIMIT_PER_USER, burst a tenth of it)
-		// must cover its share, or the run measures 429s.
-		*followers, *readers, *duration = min(*followers, 1000), min(*readers, 200), min(*duration, 300*time.Millisecond)
-	}
-	if err := run(o, *followers, *readers, *clients, *duration); err != nil {
-		fmt.Fprintln(os.Stderr, "bench-feeds:", err)
-		os.Exit(1)
-	}
+	harness.Main("feeds", func(o *harness.Options) error {
+		if o.Short {
+			// 200 readers, not fewer: a fast run serves ~10k reads in short mode,
+			// and each reader's budget (RATE_LIMIT_PER_USER, burst a tenth of it)
+			// must cover its share, or the run measures 429s.
+			*followers, *readers, *duration = min(*followers, 1000), min(*readers, 200), min(*duration, 300*time.Millisecond)
+		}
+		return run(o, *followers, *readers, *clients, *duration)
+	})
 }
 
 func run(o *harness.Options, nFollowers, nReaders, clients int, duration time.Duration) error {
 	ctx := context.Background()
-	prefix := fmt.Sprintf("bench:feeds:%d:", time.Now().UnixNano())
-	dir, err := os.MkdirTemp("", "bench-feeds-")
+	env, err := harness.NewEnv("feeds")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	cfg, err := harness.Config(prefix, dir)
-	if err != nil {
-		return err
-	}
+	defer env.Close()
+	cfg := &env.Cfg
 	threshold := cfg.Feed.CelebrityThreshold
 	if int64(nFollowers) >= threshold {
 		cfg.Feed.CelebrityThreshold = int64(nFollowers) + 1
 	}
 	// The node counter tests use, so posts made next to them get distinct IDs.
-	if cfg.Feed.NodeID, err = takeNode(ctx, cfg); err != nil {
+	if cfg.Feed.NodeID, err = takeNode(ctx, *cfg); err != nil {
 		return err
 	}
-	srv, err := harness.StartServer(ctx, cfg)
+	srv, err := env.StartServer(ctx, *cfg)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	off := cfg
+	off := *cfg
 	off.Recs.FeedEvery = 0
-	srvOff, err := harness.StartServer(ctx, off)
+	srvOff, err := env.StartServer(ctx, off)
 	if err != nil {
 		return err
 	}
-	defer srvOff.Close()
 
 	d := srv.Deps
-	rdb, g := d.Redis, d.Graph
 	svc, err := d.NewFeeds(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
-	base := (1 + rand.Int64N(1<<32)) * 1_000_000
-	defer cleanup(rdb, g, prefix, base, nFollowers+nReaders+100)
+	base := harness.IDBase()
+	defer purgeUsers(d.Graph, base, nFollowers+nReaders+100)
 
-	harness.Header(os.Stdout, o, "feeds")
+	if err := o.Begin(); err != nil {
+		return err
+	}
 	if cfg.Feed.CelebrityThreshold != threshold {
 		fmt.Printf("note: FEED_CELEBRITY_THRESHOLD raised from %d to %d so the author's %d followers are pushed to\n", threshold, cfg.Feed.CelebrityThreshold, nFollowers)
 	}
-	stop, err := o.StartProfile()
-	if err != nil {
-		return err
-	}
-	defer stop()
-	if err := benchFanout(ctx, o, g, rdb, svc, cfg, prefix, base, nFollowers); err != nil {
+	if err := benchFanout(ctx, o, d.Graph, d.Redis, svc, *cfg, env.Prefix, base, nFollowers); err != nil {
 		return err
 	}
 	return benchRead(ctx, o, srv, srvOff, svc, base+int64(nFollowers)+10, nReaders, clients, duration)
@@ -133,7 +113,7 @@ func takeNode(ctx context.Context, cfg config.Config) (int, error) {
 }
 
 // benchFanout times posts fanned out to n followers.
-func benchFanout(ctx context.Context, o *harness.Options, g *graph.Store, rdb redis.UniversalClient, svc *feeds.Service, cfg config.Config, prefix string, base int64, n int) error {
+func benchFanout(ctx context.Context, o *harness.Options, g *graph.Stores, rdb redis.UniversalClient, svc *feeds.Service, cfg config.Config, prefix string, base int64, n int) error {
 	author := base
 	start := time.Now()
 	users := make([]stylegraph.User, 0, n+1)
@@ -143,10 +123,10 @@ func benchFanout(ctx context.Context, o *harness.Options, g *graph.Store, rdb re
 		users = append(users, stylegraph.User{ID: base + int64(i), Name: "bench follower"})
 		follows = append(follows, graph.Follow{From: base + int64(i), To: author, At: time.Now()})
 	}
-	if err := g.UpsertUsers(ctx, users); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, users); err != nil {
 		return err
 	}
-	if err := g.FollowUsers(ctx, follows); err != nil {
+	if err := g.Seed.FollowUsers(ctx, follows); err != nil {
 		return err
 	}
 	fmt.Printf("setup: %d followers loaded into Neo4j in %v\n", n, time.Since(start).Round(time.Millisecond))
@@ -201,48 +181,16 @@ func benchFanout(ctx context.Context, o *harness.Options, g *graph.Store, rdb re
 		return harness.Sample{Ops: n + 1, Elapsed: time.Since(start)}, nil
 	}}
 	rb := harness.Case{Name: "context: redis-benchmark LPUSH -P 1000", Run: func(ctx context.Context) (harness.Sample, error) {
-		return redisBenchmark(cfg, prefix, n+1)
+		// Random keys under the prefix, as many entries as deliveries.
+		return harness.RedisBenchmark(cfg, n+1, "-P", "1000", "-r", strconv.Itoa(n+1), "LPUSH", prefix+"rb:__rand_int__", "123456789012345|following|user|1")
 	}}
-	rep, err := harness.Compare(ctx, o, fmt.Sprintf("(a) fan-out of one post to %d followers", n), "deliveries/s", fanout, pipeline, lpush, rb)
+	rep, err := harness.Measure(ctx, o, fmt.Sprintf("(a) fan-out of one post to %d followers", n), "deliveries/s", fanout, pipeline, lpush, rb)
 	if err != nil {
 		return err
 	}
-	rep.Print(os.Stdout)
 	rs := harness.Summarize(redisPart[len(redisPart)-rep.Runs:])
 	fmt.Printf("   the fan-out's Redis delivery alone (FanoutStats.Deliver): median %.0f deliveries/s [%.0f–%.0f]\n", rs.Median, rs.Min, rs.Max)
 	return nil
-}
-
-var rpsLine = regexp.MustCompile(`([0-9.]+) requests per second`)
-
-// redisBenchmark runs redis-benchmark's pipelined LPUSH of n entries on
-// random keys under prefix.
-func redisBenchmark(cfg config.Config, prefix string, n int) (harness.Sample, error) {
-	host, port, _ := net.SplitHostPort(cfg.RedisAddr)
-	args := []string{"-h", host, "-p", port, "-n", strconv.Itoa(n), "-P", "1000", "-r", strconv.Itoa(n), "-q"}
-	if cfg.RedisDB != 0 {
-		args = append(args, "--dbnum", strconv.Itoa(cfg.RedisDB))
-	}
-	args = append(args, "LPUSH", prefix+"rb:__rand_int__", "123456789012345|following|user|1")
-	cmd := exec.Command("redis-benchmark", args...)
-	if cfg.RedisPassword != "" {
-		cmd.Env = append(os.Environ(), "REDISCLI_AUTH="+cfg.RedisPassword)
-	}
-	start := time.Now()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return harness.Sample{}, fmt.Errorf("redis-benchmark (installed with Redis by `make services`): %v: %s", err, out)
-	}
-	elapsed := time.Since(start)
-	m := rpsLine.FindAllSubmatch(out, -1)
-	if len(m) == 0 {
-		return harness.Sample{}, fmt.Errorf("redis-benchmark printed no rate: %s", out)
-	}
-	rps, err := strconv.ParseFloat(string(m[len(m)-1][1]), 64)
-	if err != nil || rps <= 0 {
-		return harness.Sample{}, fmt.Errorf("redis-benchmark rate %q: %v", m[len(m)-1][1], err)
-	}
-	return harness.Sample{Ops: n, Elapsed: min(elapsed, time.Duration(float64(n)/rps*float64(time.Second)))}, nil
 }
 
 // benchRead loads GET /v1/feed through the real API and a bare handler.
@@ -259,7 +207,7 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 		readers = append(readers, base+10+int64(i))
 		users = append(users, stylegraph.User{ID: base + 10 + int64(i), Name: "bench reader"})
 	}
-	if err := g.UpsertUsers(ctx, users); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, users); err != nil {
 		return err
 	}
 	for _, r := range readers {
@@ -297,7 +245,7 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 	if len(page.Items) != 20 {
 		return fmt.Errorf("reader's feed has %d items, want 20", len(page.Items))
 	}
-	tokens, err := srv.Tokens(stylegraph.RoleShopper, readers...)
+	shoppers, err := srv.Shoppers(readers...)
 	if err != nil {
 		return err
 	}
@@ -306,40 +254,31 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 	cfg := srv.Deps.Cfg
 	bareRedis := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB})
 	defer bareRedis.Close()
-	bareURL, stopBare, err := listen(bareFeed(bareRedis, svc, readers, page.Items))
+	bareURL, stopBare, err := harness.Listen(bareFeed(bareRedis, svc, readers, page.Items))
 	if err != nil {
 		return err
 	}
 	defer stopBare()
 
-	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 60 * time.Second}
+	client := harness.HTTPClient(clients)
+	defer client.CloseIdleConnections()
+	get := func(ctx context.Context, url string, i int, auth bool) error {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if auth {
+			shoppers.Sign(req, i)
+		} else {
+			req.Header.Set("X-Reader", strconv.Itoa(i%len(readers)))
+		}
+		_, err := harness.Call(client, req, http.StatusOK)
+		if se, ok := err.(*harness.StatusError); ok && se.Status == http.StatusTooManyRequests {
+			return fmt.Errorf("%w: %d readers are too few for the per-user rate limit at this request rate; raise -readers", err, len(readers))
+		}
+		return err
+	}
 	load := func(url string, auth bool) func(ctx context.Context) (harness.Sample, error) {
 		return func(ctx context.Context) (harness.Sample, error) {
 			return harness.Drive(ctx, clients, 0, duration, func(ctx context.Context, i int) (int, error) {
-				u := i % len(readers)
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-				if auth {
-					req.Header.Set("Authorization", "Bearer "+tokens[u])
-					req.Header.Set("X-Forwarded-For", harness.ForwardedFor(u))
-				} else {
-					req.Header.Set("X-Reader", strconv.Itoa(u))
-				}
-				resp, err := client.Do(req)
-				if err != nil {
-					return 0, err
-				}
-				body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusTooManyRequests {
-					return 0, fmt.Errorf("GET %s: 429: %d readers are too few for the per-user rate limit at this request rate; raise -readers", url, len(readers))
-				}
-				if resp.StatusCode != http.StatusOK {
-					return 0, fmt.Errorf("GET %s: %d %s", url, resp.StatusCode, bytes.TrimSpace(body))
-				}
-				return 1, nil
+				return 1, get(ctx, url, i, auth)
 			})
 		}
 	}
@@ -351,21 +290,9 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 	// them as the server does.
 	start := time.Now()
 	if _, err := harness.Drive(ctx, clients, len(readers), 0, func(ctx context.Context, i int) (int, error) {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srvOff.URL+"/v1/feed?limit=20", nil)
-		req.Header.Set("Authorization", "Bearer "+tokens[i])
-		req.Header.Set("X-Forwarded-For", harness.ForwardedFor(i))
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return 0, fmt.Errorf("first read of reader %d: %d", i, resp.StatusCode)
-		}
-		return 1, nil
+		return 1, get(ctx, srvOff.URL+"/v1/feed?limit=20", i, true)
 	}); err != nil {
-		return err
+		return fmt.Errorf("first reads: %w", err)
 	}
 	fmt.Printf("warm-up: every reader's first read (caches rebuilt from Neo4j) took %v for %d readers\n", time.Since(start).Round(time.Millisecond), len(readers))
 	// The mix serves stored lists (a shopper without one gets trending
@@ -385,72 +312,32 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 	}
 	fmt.Printf("warm-up: the recompute job's list step stored %d readers' lists in %v\n", len(readers), time.Since(start).Round(time.Millisecond))
 	// Where the time goes: the read waits on Redis (and Neo4j) far more than
-	// it computes, so count the Redis round trips one request makes.
+	// it computes, so count the Redis round trips one request makes (other
+	// work on these clients would inflate it; the fan-out consumer is not
+	// running here).
 	for _, rt := range []struct {
 		name string
 		rdb  redis.UniversalClient
 		url  string
 		auth bool
 	}{{"API, mix on", srv.Deps.Redis, srv.URL + "/v1/feed?limit=20", true}, {"API, mix off", srvOff.Deps.Redis, srvOff.URL + "/v1/feed?limit=20", true}, {"bare handler", bareRedis, bareURL + "/feed", false}} {
-		n, err := roundTrips(ctx, rt.rdb, load(rt.url, rt.auth), clients)
+		trips := harness.CountTrips(rt.rdb, "")
+		s, err := load(rt.url, rt.auth)(ctx)
+		n, _ := trips.Stop()
 		if err != nil {
 			return err
 		}
-		fmt.Printf("Redis round trips per GET /v1/feed, %s: %.1f\n", rt.name, n)
+		fmt.Printf("Redis round trips per GET /v1/feed, %s: %.1f\n", rt.name, float64(n)/float64(len(s.Latencies)))
 	}
 	on := harness.Case{Name: "GET /v1/feed, recommendation mix on (default)", Run: load(srv.URL+"/v1/feed?limit=20", true)}
 	offCase := harness.Case{Name: "GET /v1/feed, mix off (FEED_RECS_EVERY=0)", Run: load(srvOff.URL+"/v1/feed?limit=20", true)}
 	bare := harness.Case{Name: "baseline: bare net/http + the same Redis reads", Run: load(bareURL+"/feed", false)}
 	title := fmt.Sprintf("(b) GET /v1/feed, 20 hydrated items, %d readers, %d concurrent clients, %v a run", nReaders, clients, duration)
-	rep, err := harness.Compare(ctx, o, title, "req/s", on, bare, offCase)
-	if err != nil {
+	if _, err := harness.Measure(ctx, o, title, "req/s", on, bare, offCase); err != nil {
 		return err
 	}
-	rep.Print(os.Stdout)
-	rep, err = harness.Compare(ctx, o, "(b') the same, recommendation mix off, vs the bare handler", "req/s", offCase, bare)
-	if err != nil {
-		return err
-	}
-	rep.Print(os.Stdout)
-	return nil
-}
-
-// roundTrips runs one load of run and returns the Redis round trips (single
-// commands and pipelines) made on rdb per request. Other work on rdb (the
-// fan-out consumer is not running here) would inflate it.
-func roundTrips(ctx context.Context, rdb redis.UniversalClient, run func(ctx context.Context) (harness.Sample, error), clients int) (float64, error) {
-	h := &tripCounter{}
-	rdb.AddHook(h)
-	defer h.off.Store(true)
-	s, err := run(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return float64(h.n.Load()) / float64(len(s.Latencies)), nil
-}
-
-// tripCounter is a go-redis hook counting round trips until off.
-type tripCounter struct {
-	n   atomic.Int64
-	off atomic.Bool
-}
-
-func (h *tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
-func (h *tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		if !h.off.Load() {
-			h.n.Add(1)
-		}
-		return next(ctx, cmd)
-	}
-}
-func (h *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		if !h.off.Load() {
-			h.n.Add(1)
-		}
-		return next(ctx, cmds)
-	}
+	_, err = harness.Measure(ctx, o, "(b') the same, recommendation mix off, vs the bare handler", "req/s", offCase, bare)
+	return err
 }
 
 // bareFeed is the baseline: a plain handler doing the Redis reads a feed
@@ -498,32 +385,9 @@ func bareFeed(rdb redis.UniversalClient, svc *feeds.Service, readers []int64, it
 	})
 }
 
-func listen(h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	s := &http.Server{Handler: h}
-	go func() { _ = s.Serve(ln) }()
-	return "http://" + ln.Addr().String(), func() { _ = s.Close() }, nil
-}
-
-// cleanup removes the benchmark's keys and users.
-func cleanup(rdb redis.UniversalClient, g *graph.Store, prefix string, base int64, n int) {
-	ctx := context.Background()
-	iter := rdb.Scan(ctx, 0, prefix+"*", 5000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-		if len(keys) == 5000 {
-			rdb.Unlink(ctx, keys...)
-			keys = keys[:0]
-		}
-	}
-	if len(keys) > 0 {
-		rdb.Unlink(ctx, keys...)
-	}
-	if err := g.PurgeUsers(ctx, base, base+int64(n)+1); err != nil {
+// purgeUsers removes the benchmark's users (its keys go with the Env).
+func purgeUsers(g *graph.Stores, base int64, n int) {
+	if err := g.Seed.PurgeUsers(context.Background(), base, base+int64(n)+1); err != nil {
 		fmt.Fprintln(os.Stderr, "cleanup:", err)
 	}
 }

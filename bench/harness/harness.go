@@ -10,6 +10,12 @@
 // on a shared machine hits both sides of a ratio alike. StartServer starts
 // the API exactly as `stylegraph serve` does (internal/wiring), default
 // features on.
+//
+// The rest is what every benchmark's main would otherwise repeat: Main
+// (flags, errors, the profile), Env (a run's key prefix, scratch folder and
+// servers, removed at the end), Shoppers and Call (requests signed by many
+// shoppers, errors that say what the API answered), RedisBenchmark and
+// CountTrips (the Redis baselines and round-trip counts).
 package harness
 
 import (
@@ -37,7 +43,9 @@ type Options struct {
 	// CPUProfile, when set, receives a CPU profile of the whole run.
 	CPUProfile string
 
-	runsSet bool
+	runsSet     bool
+	name        string // the benchmark's, set by Main
+	stopProfile func()
 }
 
 // Flags registers the shared flags on fs (flag.CommandLine when nil).
@@ -46,7 +54,7 @@ func Flags(fs *flag.FlagSet) *Options {
 	if fs == nil {
 		fs = flag.CommandLine
 	}
-	o := &Options{}
+	o := &Options{stopProfile: func() {}}
 	fs.IntVar(&o.Runs, "runs", 5, "measured repetitions per case (the figure is their median)")
 	fs.IntVar(&o.Warmup, "warmup", 1, "unmeasured warm-up rounds before the measured ones")
 	fs.BoolVar(&o.Short, "short", false, "smoke mode: a small workload and 2 runs, to check the benchmark works")
@@ -281,4 +289,20 @@ func Header(w io.Writer, o *Options, name string) {
 	}
 	fmt.Fprintf(w, "%s: %d CPUs, %s, %s mode, %d runs\n", name, runtime.NumCPU(), runtime.Version(), mode, o.Runs)
 	fmt.Fprintf(w, "reproduce: make bench-%s BENCH_ARGS='%s'\n", name, strings.Join(os.Args[1:], " "))
+}
+
+// Measure runs Compare and prints its report to stdout.
+func Measure(ctx context.Context, o *Options, title, unit string, subject Case, baselines ...Case) (*Report, error) {
+	rep, err := Compare(ctx, o, title, unit, subject, baselines...)
+	if err != nil {
+		return nil, err
+	}
+	rep.Print(os.Stdout)
+	return rep, nil
+}
+
+// LoadCase is a Case whose repetition is Drive(clients, n, d, fn): a closed-loop
+// load of n calls, or of d when n is 0.
+func LoadCase(name string, clients, n int, d time.Duration, fn func(ctx context.Context, i int) (int, error)) Case {
+	return Case{Name: name, Run: func(ctx context.Context) (Sample, error) { return Drive(ctx, clients, n, d, fn) }}
 }

@@ -82,7 +82,13 @@ func (s *Server) Close() error {
 // load spreads over many principals as real traffic does (per-user rate
 // limits stay realistic).
 func (s *Server) Tokens(role stylegraph.Role, ids ...int64) ([]string, error) {
-	a := auth.New(s.Deps.Cfg.JWTSecret, nil)
+	return MintTokens(s.Deps.Cfg.JWTSecret, role, ids...)
+}
+
+// MintTokens mints one bearer token per user ID, valid a day, signed with
+// secret (JWT_SECRET): for a server the benchmark did not start itself.
+func MintTokens(secret string, role stylegraph.Role, ids ...int64) ([]string, error) {
+	a := auth.New(secret, nil)
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		t, err := a.Mint(id, role, 24*time.Hour)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -24,7 +23,7 @@ import (
 // reconfigured), interleaved round by round: appendfsync everysec (the
 // default, the baseline), appendfsync always, and everysec with one replica
 // and ACTIVITY_WAIT_REPLICAS=1.
-func durability(ctx context.Context, o *harness.Options, base config.Config, dir string, fx *fixture, tokens []string, key string, nEvents, clients int) error {
+func durability(ctx context.Context, o *harness.Options, base config.Config, dir string, fx *fixture, shoppers *harness.Shoppers, key string, nEvents, clients int) error {
 	everysec, err := startRedis(dir+"/everysec", "--appendfsync", "everysec")
 	if err != nil {
 		return err
@@ -70,25 +69,16 @@ func durability(ctx context.Context, o *harness.Options, base config.Config, dir
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
 		defer srv.Close()
-		httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+		httpc := harness.HTTPClient(clients)
 		seed := uint64(len(cases) + 10)
 		cases = append(cases, harness.Case{Name: "POST /v1/events, " + c.name, Run: func(ctx context.Context) (harness.Sample, error) {
-			bs := makeBatches(fx, rand.New(rand.NewPCG(seed, seed+1)), nEvents)
-			return harness.Drive(ctx, clients, len(bs), 0, func(ctx context.Context, i int) (int, error) {
-				b := bs[i]
-				if b.backend {
-					return post(ctx, httpc, srv.URL+"/v1/events", "X-API-Key", key, harness.ForwardedFor(len(tokens)), b.body)
-				}
-				return post(ctx, httpc, srv.URL+"/v1/events", "Authorization", "Bearer "+tokens[b.user], harness.ForwardedFor(b.user), b.body)
-			})
+			return postAll(ctx, httpc, srv.URL, shoppers, key, makeBatches(fx, rand.New(rand.NewPCG(seed, seed+1)), nEvents), clients)
 		}})
 	}
 	for _, subject := range cases[:2] {
-		rep, err := harness.Compare(ctx, o, subject.Name+" vs the default everysec", "events/s", subject, cases[2])
-		if err != nil {
+		if _, err := harness.Measure(ctx, o, subject.Name+" vs the default everysec", "events/s", subject, cases[2]); err != nil {
 			return err
 		}
-		rep.Print(os.Stdout)
 	}
 	return nil
 }

@@ -92,7 +92,7 @@ func run(o *harness.Options, clients int, duration time.Duration, nStored int, m
 	defer cleanup(d.Redis, prefix)
 
 	scope := graph.Scope{From: 1, To: maxID}
-	active, err := d.Graph.ActiveUsers(ctx, scope, time.Now().Add(-30*24*time.Hour))
+	active, err := d.Graph.Batch.ActiveUsers(ctx, scope, time.Now().Add(-30*24*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func run(o *harness.Options, clients int, duration time.Duration, nStored int, m
 	cache := d.RecsCache()
 	svc := d.Recommender()
 	start := time.Now()
-	n, err := storeLists(ctx, svc, d.Graph, cache, sample, 2)
+	n, err := storeLists(ctx, svc, d.Graph.Recs, cache, sample, 2)
 	if err != nil {
 		return err
 	}

@@ -10,21 +10,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/bench/harness"
@@ -33,49 +28,34 @@ import (
 )
 
 func main() {
-	o := harness.Flags(nil)
-	datasets := os.Getenv("STYLEGRAPH_DATASETS")
-	if datasets == "" {
-		datasets = filepath.Join("..", "shared", "datasets")
-	}
-	catalogPath := flag.String("catalog", filepath.Join(datasets, "fashion-product-images-styles", "styles.csv"), "catalog to index")
+	catalogPath := flag.String("catalog", harness.Dataset("fashion-product-images-styles", "styles.csv"), "catalog to index")
 	queries := flag.String("queries", filepath.Join("search", "testdata", "relevance_queries.tsv"), "query file")
 	requests := flag.Int("requests", 1000, "requests per case and run")
 	clients := flag.Int("clients", 4, "concurrent clients")
 	shoppers := flag.Int("shoppers", 500, "distinct shoppers searching (one token and client address each)")
-	flag.Parse()
-	o.Parse(nil)
-	products := 0 // all
-	if o.Short {
-		*requests, *shoppers, products = min(*requests, 24), min(*shoppers, 20), 2000
-	}
-	if err := run(o, *catalogPath, *queries, products, *requests, *clients, *shoppers); err != nil {
-		fmt.Fprintln(os.Stderr, "bench-search:", err)
-		os.Exit(1)
-	}
+	harness.Main("search", func(o *harness.Options) error {
+		products := 0 // all
+		if o.Short {
+			*requests, *shoppers, products = min(*requests, 24), min(*shoppers, 20), 2000
+		}
+		return run(o, *catalogPath, *queries, products, *requests, *clients, *shoppers)
+	})
 }
 
 func run(o *harness.Options, catalogPath, queryFile string, nProducts, requests, clients, nShoppers int) error {
 	ctx := context.Background()
-	prefix := fmt.Sprintf("bench:search:%d:", time.Now().UnixNano())
-	dir, err := os.MkdirTemp("", "bench-search-")
+	env, err := harness.NewEnv("search")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	cfg, err := harness.Config(prefix, dir)
-	if err != nil {
-		return err
-	}
+	defer env.Close()
 	// The catalog index is kept between runs (indexing 44k products takes a
 	// while); its prefix says which catalog size it holds.
-	cfg.SearchIndexPrefix = fmt.Sprintf("benchsearch-%d", nProducts)
-	srv, err := harness.StartServer(ctx, cfg)
+	env.Cfg.SearchIndexPrefix = fmt.Sprintf("benchsearch-%d", nProducts)
+	srv, err := env.StartServer(ctx, env.Cfg)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	defer dropPrefix(srv.Deps.Redis, prefix)
 	c := srv.Deps.Search
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	n, err := load(ctx, c, catalogPath, nProducts, quiet)
@@ -89,16 +69,16 @@ func run(o *harness.Options, catalogPath, queryFile string, nProducts, requests,
 	// Distinct shoppers with fresh IDs: their taste profiles are looked up
 	// (graph, then the Redis cache) on every personalised search; they have
 	// no history, so the ranking equals the direct request's.
-	base := (1 + rand.Int64N(1<<32)) * 1_000_000
+	base := harness.IDBase()
 	ids := make([]int64, nShoppers)
 	for i := range ids {
 		ids[i] = base + int64(i)
 	}
-	tokens, err := srv.Tokens(stylegraph.RoleShopper, ids...)
+	shoppers, err := srv.Shoppers(ids...)
 	if err != nil {
 		return err
 	}
-	httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * clients}}
+	httpc := harness.HTTPClient(2 * clients)
 	engine := search.NewEngine(c, nil, quiet)
 	bodies := make([]map[string]any, len(reqs))
 	for i, r := range reqs {
@@ -108,56 +88,29 @@ func run(o *harness.Options, catalogPath, queryFile string, nProducts, requests,
 	}
 	viaAPI := func(personalize string) func(ctx context.Context, i int) (int, error) {
 		return func(ctx context.Context, i int) (int, error) {
-			u := i % len(tokens)
-			q := reqs[i%len(reqs)].query
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/v1/search?"+q+"&personalize="+personalize, nil)
-			req.Header.Set("Authorization", "Bearer "+tokens[u])
-			req.Header.Set("X-Forwarded-For", harness.ForwardedFor(u))
-			resp, err := httpc.Do(req)
-			if err != nil {
-				return 0, err
-			}
-			defer resp.Body.Close()
-			body, err := io.ReadAll(resp.Body)
-			if err != nil {
-				return 0, err
-			}
-			if resp.StatusCode != http.StatusOK {
-				// The error body says which dependency or budget failed.
-				return 0, fmt.Errorf("GET /v1/search?%s: %d %s (X-Degraded %q)", q, resp.StatusCode, bytes.TrimSpace(body), resp.Header.Get("X-Degraded"))
-			}
-			return 1, nil
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/v1/search?"+reqs[i%len(reqs)].query+"&personalize="+personalize, nil)
+			shoppers.Sign(req, i)
+			_, err := harness.Call(httpc, req, http.StatusOK)
+			return 1, err
 		}
 	}
 	direct := func(ctx context.Context, i int) (int, error) {
 		var raw json.RawMessage
 		return 1, c.Do(ctx, http.MethodPost, "/"+c.Alias("products")+"/_search", bodies[i%len(bodies)], &raw)
 	}
-	stop, err := o.StartProfile()
-	if err != nil {
+	if err := o.Begin(); err != nil {
 		return err
 	}
-	defer stop()
-	harness.Header(os.Stdout, o, "search")
 	fmt.Printf("%d products, %d distinct queries (%d with filters), %d shoppers, %d requests per case and run, %d clients\n",
 		n, len(reqs), withFilters(reqs), nShoppers, requests, clients)
-	drive := func(f func(ctx context.Context, i int) (int, error)) func(ctx context.Context) (harness.Sample, error) {
-		return func(ctx context.Context) (harness.Sample, error) { return harness.Drive(ctx, clients, requests, 0, f) }
-	}
-	on := harness.Case{Name: "GET /v1/search, personalisation on (default)", Run: drive(viaAPI("true"))}
-	off := harness.Case{Name: "GET /v1/search, personalize=false", Run: drive(viaAPI("false"))}
-	raw := harness.Case{Name: "baseline: same body straight to OpenSearch", Run: drive(direct)}
-	rep, err := harness.Compare(ctx, o, "GET /v1/search vs the same query sent to OpenSearch", "req/s", on, raw, off)
-	if err != nil {
+	on := harness.LoadCase("GET /v1/search, personalisation on (default)", clients, requests, 0, viaAPI("true"))
+	off := harness.LoadCase("GET /v1/search, personalize=false", clients, requests, 0, viaAPI("false"))
+	raw := harness.LoadCase("baseline: same body straight to OpenSearch", clients, requests, 0, direct)
+	if _, err := harness.Measure(ctx, o, "GET /v1/search vs the same query sent to OpenSearch", "req/s", on, raw, off); err != nil {
 		return err
 	}
-	rep.Print(os.Stdout)
-	rep, err = harness.Compare(ctx, o, "GET /v1/search with personalize=false vs the same query sent to OpenSearch", "req/s", off, raw)
-	if err != nil {
-		return err
-	}
-	rep.Print(os.Stdout)
-	return nil
+	_, err = harness.Measure(ctx, o, "GET /v1/search with personalize=false vs the same query sent to OpenSearch", "req/s", off, raw)
+	return err
 }
 
 type benchReq struct {
@@ -247,12 +200,4 @@ func load(ctx context.Context, c *search.Client, path string, n int, log *slog.L
 		return 0, fmt.Errorf("%d products refused, first: %s", len(rep.Failed), rep.Failed[0].Reason)
 	}
 	return len(products), c.Refresh(ctx)
-}
-
-func dropPrefix(rdb redis.UniversalClient, prefix string) {
-	ctx := context.Background()
-	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		rdb.Unlink(ctx, iter.Val())
-	}
 }

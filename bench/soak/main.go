@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -33,7 +32,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/auth"
+	"github.com/stylegraph/stylegraph/bench/harness"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/search"
@@ -45,20 +44,15 @@ func main() {
 	rate := flag.Int("rate", 40, "requests per second, steady")
 	interval := flag.Duration("interval", 30*time.Second, "one report row per interval")
 	out := flag.String("out", "", "also write the report as Markdown to this file")
+	short := flag.Bool("short", false, "smoke mode: 10 seconds at 10 requests/s, a row every 5 seconds, to check the soak works")
 	flag.Parse()
+	if *short {
+		*duration, *rate, *interval = min(*duration, 10*time.Second), min(*rate, 10), min(*interval, 5*time.Second)
+	}
 	if err := run(*bin, *duration, *rate, *interval, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
-}
-
-func freeAddr() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func run(bin string, duration time.Duration, rate int, interval time.Duration, out string) error {
@@ -74,7 +68,12 @@ func run(bin string, duration time.Duration, rate int, interval time.Duration, o
 		return err
 	}
 	defer os.RemoveAll(dir)
-	httpAddr, internal, workerAddr := freeAddr(), freeAddr(), freeAddr()
+	var httpAddr, internal, workerAddr string
+	for _, a := range []*string{&httpAddr, &internal, &workerAddr} {
+		if *a, err = harness.FreeAddr(); err != nil {
+			return err
+		}
+	}
 	env := append(os.Environ(),
 		"HTTP_ADDR="+httpAddr, "INTERNAL_ADDR="+internal, "WORKER_ADDR="+workerAddr,
 		"ACTIVITY_STREAM="+prefix+"events", "FEED_KEY_PREFIX="+prefix+"feed:", "SEARCH_KEY_PREFIX="+prefix+"search:",
@@ -83,12 +82,13 @@ func run(bin string, duration time.Duration, rate int, interval time.Duration, o
 		"LOG_LEVEL=warn")
 
 	// Fixture: shoppers and products of the run's own.
-	g, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
+	db, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
 	if err != nil {
 		return fmt.Errorf("%w (run `make services`)", err)
 	}
-	defer g.Close(ctx)
-	base := (1 + rand.Int64N(1<<32)) * 1_000_000
+	defer db.Close(ctx)
+	g := graph.NewStores(db)
+	base := harness.IDBase()
 	const nUsers, nProducts = 100, 200
 	var us []stylegraph.User
 	for i := range nUsers {
@@ -99,16 +99,16 @@ func run(bin string, duration time.Duration, rate int, interval time.Duration, o
 		ps = append(ps, stylegraph.Product{ID: base + 500_000 + int64(i), Title: []string{"linen shirt", "denim jacket", "summer dress", "running shoe"}[i%4],
 			Price: 20, Currency: "EUR", CreatedAt: time.Now().UTC()})
 	}
-	if err := g.UpsertUsers(ctx, us); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, us); err != nil {
 		return err
 	}
-	if err := g.UpsertProducts(ctx, ps); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, ps); err != nil {
 		return err
 	}
 	defer func() {
-		_ = g.PurgeUsers(context.Background(), base, base+nUsers)
+		_ = g.Seed.PurgeUsers(context.Background(), base, base+nUsers)
 		for _, p := range ps {
-			_, _ = g.DeleteProduct(context.Background(), p.ID)
+			_, _ = g.Catalog.DeleteProduct(context.Background(), p.ID)
 		}
 	}()
 	rdb := redis.NewUniversalClient(cfg.RedisOptions())
@@ -142,14 +142,13 @@ func run(bin string, duration time.Duration, rate int, interval time.Duration, o
 	if _, err := ix.IndexProducts(ctx, ps); err != nil {
 		return err
 	}
-	a := auth.New(cfg.JWTSecret, nil)
-	toks := make([]string, nUsers)
-	for i := range toks {
-		t, err := a.Mint(base+int64(i), stylegraph.RoleShopper, 24*time.Hour)
-		if err != nil {
-			return err
-		}
-		toks[i] = "Bearer " + t
+	ids := make([]int64, nUsers)
+	for i := range ids {
+		ids[i] = base + int64(i)
+	}
+	toks, err := harness.MintTokens(cfg.JWTSecret, stylegraph.RoleShopper, ids...)
+	if err != nil {
+		return err
 	}
 
 	fmt.Printf("soak: %v at %d requests/s (events, feed, search, recommendations, posts) from %d shoppers; serve pid %d, worker pid %d\n",
@@ -182,7 +181,7 @@ func run(bin string, duration time.Duration, rate int, interval time.Duration, o
 			req, _ = http.NewRequest("POST", apiURL+"/v1/posts", strings.NewReader(`{"title":"soak post"}`))
 			req.Header.Set("Idempotency-Key", uuid.NewString())
 		}
-		req.Header.Set("Authorization", toks[u])
+		req.Header.Set("Authorization", "Bearer "+toks[u])
 		req.Header.Set("Content-Type", "application/json")
 		start := time.Now()
 		resp, err := client.Do(req)
@@ -216,9 +215,12 @@ func run(bin string, duration time.Duration, rate int, interval time.Duration, o
 		r := row{at: at, reqs: len(win), errs: errs}
 		win, errs = nil, 0
 		mu.Unlock()
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 		if len(lat) > 0 {
-			r.p50, r.p99 = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
+			ms := make([]float64, len(lat))
+			for i, l := range lat {
+				ms[i] = float64(l)
+			}
+			r.p50, r.p99 = time.Duration(harness.Percentile(ms, 50)), time.Duration(harness.Percentile(ms, 99))
 		}
 		r.rssAPI, r.rssWorker = rss(serve.Process.Pid), rss(worker.Process.Pid)
 		r.goAPI, r.goWorker = goroutines("http://"+internal+"/metrics"), goroutines("http://"+workerAddr+"/metrics")
@@ -227,6 +229,7 @@ func run(bin string, duration time.Duration, rate int, interval time.Duration, o
 	rows := []row{sample(0)}
 	sem := make(chan struct{}, 64)
 	var wg sync.WaitGroup
+	meter := harness.StartLoad()
 	begin := time.Now()
 	tick := time.NewTicker(time.Second / time.Duration(rate))
 	next := begin.Add(interval)
@@ -273,7 +276,7 @@ func run(bin string, duration time.Duration, rate int, interval time.Duration, o
 		sort.Strings(ks)
 		fmt.Fprintf(&b, " By kind: %s.", strings.Join(ks, "; "))
 	}
-	fmt.Fprintf(&b, " Machine: %d CPUs, load average at the end %s.\n", numCPU(), loadavg())
+	fmt.Fprintf(&b, " Machine: %s.\n", meter.Stop())
 	fmt.Print("\n" + b.String())
 	if out != "" {
 		if err := os.WriteFile(out, append([]byte("# Soak run\n\n"), b.Bytes()...), 0o644); err != nil {
@@ -365,14 +368,4 @@ func goroutines(url string) int {
 		}
 	}
 	return -1
-}
-
-func numCPU() int {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	return strings.Count(string(b), "processor\t:")
-}
-
-func loadavg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	return strings.Join(strings.Fields(string(b))[:3], " ")
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/lake"
+	"github.com/stylegraph/stylegraph/lake/s3lake"
 )
 
 // OpenLake returns the event archive the configuration names: the S3 bucket
@@ -32,7 +33,7 @@ func OpenLakeFrom(ctx context.Context, a config.Archive, from string) (lake.Stor
 }
 
 func openS3Lake(ctx context.Context, a config.Archive, bucket, prefix string) (lake.Store, error) {
-	return lake.NewS3(ctx, lake.S3Options{
+	return s3lake.New(ctx, s3lake.Options{
 		Bucket: bucket, Prefix: prefix, Endpoint: a.S3Endpoint, Region: a.Region, PathStyle: a.S3PathStyle,
 	})
 }

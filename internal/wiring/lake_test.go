@@ -15,6 +15,7 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/lake"
+	"github.com/stylegraph/stylegraph/lake/s3lake"
 )
 
 // TestOpenLakeFrom reads back, through the --from forms replay accepts, what
@@ -43,7 +44,7 @@ func TestOpenLakeFrom(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s, ok := store.(*lake.S3); ok {
+			if s, ok := store.(*s3lake.Store); ok {
 				c := s.Client()
 				if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 					t.Fatal(err)

@@ -1,4 +1,4 @@
-package lake_test
+package s3lake_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/stylegraph/stylegraph/internal/testenv"
-	"github.com/stylegraph/stylegraph/lake"
+	"github.com/stylegraph/stylegraph/lake/s3lake"
 )
 
 // Every S3 call of the archive is a client span (operation, service) in the
@@ -21,7 +21,7 @@ func TestS3CallsAreTraced(t *testing.T) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
 	ctx := context.Background()
 	bucket := fmt.Sprintf("test-trace-%d", testenv.IDBase(t))
-	s, err := lake.NewS3(ctx, lake.S3Options{
+	s, err := s3lake.New(ctx, s3lake.Options{
 		Bucket: bucket, Endpoint: testenv.S3Endpoint(t), PathStyle: true, Credentials: testenv.AWSCredentials(), TracerProvider: tp,
 	})
 	if err != nil {

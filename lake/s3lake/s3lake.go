@@ -1,4 +1,7 @@
-package lake
+// Package s3lake keeps the event archive in an S3 bucket (or an S3-compatible
+// server): a lake.Store of its own package, so only what wires an S3 archive
+// links the AWS SDK.
+package s3lake
 
 import (
 	"bytes"
@@ -14,8 +17,8 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// S3Options locate the bucket.
-type S3Options struct {
+// Options locate the bucket.
+type Options struct {
 	Bucket string
 	// Prefix goes before every key ("" or a folder such as "lake/").
 	Prefix string
@@ -33,15 +36,15 @@ type S3Options struct {
 	TracerProvider trace.TracerProvider
 }
 
-// S3 is a Store in an S3 bucket.
-type S3 struct {
+// Store is a lake.Store in an S3 bucket.
+type Store struct {
 	client *s3.Client
 	bucket string
 	prefix string
 }
 
-// NewS3 builds the S3 client.
-func NewS3(ctx context.Context, o S3Options) (*S3, error) {
+// New builds the S3 client.
+func New(ctx context.Context, o Options) (*Store, error) {
 	if o.Bucket == "" {
 		return nil, fmt.Errorf("archive s3: no bucket")
 	}
@@ -75,14 +78,14 @@ func NewS3(ctx context.Context, o S3Options) (*S3, error) {
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
-	return &S3{client: client, bucket: o.Bucket, prefix: prefix}, nil
+	return &Store{client: client, bucket: o.Bucket, prefix: prefix}, nil
 }
 
 // Client is the underlying S3 client (tests create and remove buckets).
-func (s *S3) Client() *s3.Client { return s.client }
+func (s *Store) Client() *s3.Client { return s.client }
 
 // Put uploads one object.
-func (s *S3) Put(ctx context.Context, key string, body []byte) error {
+func (s *Store) Put(ctx context.Context, key string, body []byte) error {
 	_, err := s.client.PutObject(ctx, &s3.PutObjectInput{
 		Bucket:        aws.String(s.bucket),
 		Key:           aws.String(s.prefix + key),
@@ -99,7 +102,7 @@ func (s *S3) Put(ctx context.Context, key string, body []byte) error {
 }
 
 // List pages through the keys below prefix.
-func (s *S3) List(ctx context.Context, prefix string) ([]string, error) {
+func (s *Store) List(ctx context.Context, prefix string) ([]string, error) {
 	var keys []string
 	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
 		Bucket: aws.String(s.bucket),
@@ -118,7 +121,7 @@ func (s *S3) List(ctx context.Context, prefix string) ([]string, error) {
 }
 
 // Get downloads one object.
-func (s *S3) Get(ctx context.Context, key string) ([]byte, error) {
+func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
 	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.prefix + key)})
 	if err != nil {
 		return nil, fmt.Errorf("s3 get %s: %w", key, err)
