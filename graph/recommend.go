@@ -127,9 +127,9 @@ type ColdStart struct {
 // carts and the recent likes and purchases of up to Budget.Followees
 // followed users (Budget.PerFollowee each, Budget.Total in all, within
 // p.Window).
-func (s *Store) ColdStart(ctx context.Context, userID int64, p stylegraph.RecParams) (ColdStart, error) {
+func (s *RecStore) ColdStart(ctx context.Context, userID int64, p stylegraph.RecParams) (ColdStart, error) {
 	p = p.WithDefaults()
-	res, err := s.runNamed(ctx, "rec_cold", map[string]any{
+	res, err := s.db.runNamed(ctx, "rec_cold", map[string]any{
 		"userId": userID, "now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(),
 		"freshSince": p.FreshSince.UTC(), "limit": p.Limit, "actionWeights": socialActionWeights,
 		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "k": p.Budget.K,

@@ -63,7 +63,7 @@ func TestColdShopperGetsFolloweesActionsFromOneQuery(t *testing.T) {
 	w := newWorld(t, 2)
 	ctx := context.Background()
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
-	err := w.G.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
+	err := w.G.Batch.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
 		{ProductID: w.Product(3), Neighbours: []graph.Neighbour{{ProductID: w.Product(4), Score: 0.9}}},
 	}, w.Now)
 	if err != nil {

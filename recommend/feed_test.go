@@ -237,7 +237,7 @@ func TestFeedMixAddsTheLiveDelta(t *testing.T) {
 	w := newWorld(t, 1)
 	w.Now = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(w.Base%1000) * time.Hour) // a clock JSON can encode
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}})
-	err := w.G.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
+	err := w.G.Batch.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
 		{ProductID: w.Product(2), Neighbours: []graph.Neighbour{{ProductID: w.Product(3), Score: 0.9}}},
 	}, w.Now)
 	if err != nil {
@@ -248,7 +248,7 @@ func TestFeedMixAddsTheLiveDelta(t *testing.T) {
 	cfg.ColdBlend = false
 	svc := w.service(cfg, cache)
 	svc.deltaWait = 10 * time.Second // a busy shared graph takes longer than the mix's 25 ms
-	cards, err := w.G.Cards(ctx, 0, []int64{w.Product(1), w.Product(2), w.Product(3)})
+	cards, err := w.G.Recs.Cards(ctx, 0, []int64{w.Product(1), w.Product(2), w.Product(3)})
 	if err != nil {
 		t.Fatal(err)
 	}
