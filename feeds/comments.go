@@ -77,11 +77,8 @@ func (s *CommentService) DeleteComment(ctx context.Context, p stylegraph.Princip
 
 // Comments returns a page of a post's comments, newest first.
 func (s *CommentService) Comments(ctx context.Context, postID int64, cursor string, limit int) (stylegraph.CommentPage, error) {
-	before, err := DecodeCursor(cursor)
+	before, limit, err := newestFirst(cursor, limit)
 	if err != nil {
-		return stylegraph.CommentPage{}, err
-	}
-	if limit, err = checkLimit(limit); err != nil {
 		return stylegraph.CommentPage{}, err
 	}
 	cs, err := s.g.Comments(ctx, postID, before, limit)

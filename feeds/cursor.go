@@ -61,3 +61,15 @@ func pageOf[T any](items []T, limit int, cursor func(T) string) stylegraph.Page[
 	}
 	return page
 }
+
+// newestFirst reads the cursor and limit of a newest-first page: the ID the
+// page continues below and the page size.
+func newestFirst(cursor string, limit int) (before int64, n int, err error) {
+	if before, err = DecodeCursor(cursor); err != nil {
+		return 0, 0, err
+	}
+	if n, err = checkLimit(limit); err != nil {
+		return 0, 0, err
+	}
+	return before, n, nil
+}

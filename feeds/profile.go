@@ -32,11 +32,8 @@ func (s *ProfileService) WhoToFollow(ctx context.Context, uid int64, limit int) 
 // first, with likedByMe for the viewer. The cursor is the last feed ID
 // returned, as in the feed. An unknown user is ENOTFOUND.
 func (s *ProfileService) UserPosts(ctx context.Context, viewer, author int64, cursor string, limit int) (stylegraph.FeedPage, error) {
-	before, err := DecodeCursor(cursor)
+	before, limit, err := newestFirst(cursor, limit)
 	if err != nil {
-		return stylegraph.FeedPage{}, err
-	}
-	if limit, err = checkLimit(limit); err != nil {
 		return stylegraph.FeedPage{}, err
 	}
 	if _, err := s.g.Profile(ctx, author, viewer); err != nil {

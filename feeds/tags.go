@@ -85,11 +85,8 @@ func (s *TagService) TagPosts(ctx context.Context, viewer int64, raw, cursor str
 	if err != nil {
 		return stylegraph.FeedPage{}, err
 	}
-	before, err := DecodeCursor(cursor)
+	before, limit, err := newestFirst(cursor, limit)
 	if err != nil {
-		return stylegraph.FeedPage{}, err
-	}
-	if limit, err = checkLimit(limit); err != nil {
 		return stylegraph.FeedPage{}, err
 	}
 	fids, err := s.g.TagFeedIDsBefore(ctx, name, before, limit)

@@ -139,11 +139,8 @@ func (s *TimelineService) ReadJSON(ctx context.Context, uid int64, cursor string
 }
 
 func (s *TimelineService) page(ctx context.Context, uid int64, cursor string, limit int) ([]item, *string, error) {
-	before, err := DecodeCursor(cursor)
+	before, limit, err := newestFirst(cursor, limit)
 	if err != nil {
-		return nil, nil, err
-	}
-	if limit, err = checkLimit(limit); err != nil {
 		return nil, nil, err
 	}
 	c, err := s.candidates(ctx, uid)
