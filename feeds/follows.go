@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // FollowListGraph lists who follows whom.
@@ -42,7 +41,7 @@ func (s *FollowService) Follow(ctx context.Context, uid int64, kind string, id i
 		return err
 	}
 	now := s.now().UTC()
-	if tk == ingest.KindUser {
+	if tk == stylegraph.TargetUser {
 		err = s.g.FollowUser(ctx, uid, id, now)
 	} else {
 		err = s.g.FollowBrand(ctx, uid, id, now)
@@ -50,7 +49,7 @@ func (s *FollowService) Follow(ctx context.Context, uid int64, kind string, id i
 	if err != nil {
 		return err
 	}
-	return s.afterFollow(ctx, uid, ingest.Follow, tk, id, now)
+	return s.afterFollow(ctx, uid, stylegraph.EventFollow, tk, id, now)
 }
 
 // Unfollow stops uid following a user or brand; their items stop showing in
@@ -61,7 +60,7 @@ func (s *FollowService) Unfollow(ctx context.Context, uid int64, kind string, id
 		return err
 	}
 	now := s.now().UTC()
-	if tk == ingest.KindUser {
+	if tk == stylegraph.TargetUser {
 		err = s.g.UnfollowUser(ctx, uid, id, now)
 	} else {
 		err = s.g.UnfollowBrand(ctx, uid, id, now)
@@ -69,32 +68,32 @@ func (s *FollowService) Unfollow(ctx context.Context, uid int64, kind string, id
 	if err != nil {
 		return err
 	}
-	return s.afterFollow(ctx, uid, ingest.Unfollow, tk, id, now)
+	return s.afterFollow(ctx, uid, stylegraph.EventUnfollow, tk, id, now)
 }
 
 // afterFollow drops the follow cache and appends the event, stamped with the
 // graph write's time so the graph writer's replay of it changes nothing.
-func (s *FollowService) afterFollow(ctx context.Context, uid int64, typ ingest.Type, kind ingest.Kind, id int64, at time.Time) error {
+func (s *FollowService) afterFollow(ctx context.Context, uid int64, typ stylegraph.EventType, kind stylegraph.TargetKind, id int64, at time.Time) error {
 	if err := s.r.Del(ctx, s.followKey(uid)).Err(); err != nil {
 		return fmt.Errorf("drop follow cache: %w", err)
 	}
-	return s.append(ctx, ingest.Event{Type: typ, UserID: uid, OccurredAt: at, Target: &ingest.Target{Kind: kind, ID: id}})
+	return s.append(ctx, stylegraph.Event{Type: typ, UserID: uid, OccurredAt: at, Target: &stylegraph.EventTarget{Kind: kind, ID: id}})
 }
 
-func followTarget(uid int64, kind string, id int64) (ingest.Kind, error) {
-	var k ingest.Kind
+func followTarget(uid int64, kind string, id int64) (stylegraph.TargetKind, error) {
+	var k stylegraph.TargetKind
 	switch kind {
 	case KindUsers:
-		k = ingest.KindUser
+		k = stylegraph.TargetUser
 	case KindBrands:
-		k = ingest.KindBrand
+		k = stylegraph.TargetBrand
 	default:
 		return "", stylegraph.Invalid("kind", "must be users or brands")
 	}
 	if id <= 0 || id > maxID {
 		return "", stylegraph.Invalid("id", "must be a positive integer below 2^53")
 	}
-	if k == ingest.KindUser && id == uid {
+	if k == stylegraph.TargetUser && id == uid {
 		return "", stylegraph.Invalid("id", "a user cannot follow themself")
 	}
 	return k, nil

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // TagGraph is what tag follows and tag feeds need from the graph.
@@ -40,7 +39,7 @@ func (s *TagService) FollowTag(ctx context.Context, uid int64, raw string) error
 	if err := s.g.FollowTag(ctx, uid, name, now); err != nil {
 		return err
 	}
-	return s.append(ctx, ingest.Event{Type: ingest.Follow, UserID: uid, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+	return s.append(ctx, stylegraph.Event{Type: stylegraph.EventFollow, UserID: uid, OccurredAt: now, Target: &stylegraph.EventTarget{Kind: stylegraph.TargetTag, Name: name}})
 }
 
 // UnfollowTag stops uid following a tag.
@@ -53,7 +52,7 @@ func (s *TagService) UnfollowTag(ctx context.Context, uid int64, raw string) err
 	if err := s.g.UnfollowTag(ctx, uid, name, now); err != nil {
 		return err
 	}
-	return s.append(ctx, ingest.Event{Type: ingest.Unfollow, UserID: uid, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+	return s.append(ctx, stylegraph.Event{Type: stylegraph.EventUnfollow, UserID: uid, OccurredAt: now, Target: &stylegraph.EventTarget{Kind: stylegraph.TargetTag, Name: name}})
 }
 
 // FollowingTags returns a page of the tags uid follows in name order.

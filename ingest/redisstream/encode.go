@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph"
 )
 
 // appendEvent appends e's JSON to b, byte for byte what json.Marshal writes
@@ -17,7 +17,7 @@ import (
 // keys, float formatting), without reflection: encoding events for the
 // stream was a third of the append path's CPU. TestAppendEventMatchesMarshal
 // holds it to json.Marshal and fails when the event gains a field.
-func appendEvent(b []byte, e *ingest.Event) ([]byte, error) {
+func appendEvent(b []byte, e *stylegraph.Event) ([]byte, error) {
 	b = append(b, `{"id":`...)
 	b = appendString(b, e.ID)
 	b = append(b, `,"type":`...)
@@ -42,7 +42,7 @@ func appendEvent(b []byte, e *ingest.Event) ([]byte, error) {
 	if b, err = appendTime(b, e.OccurredAt); err != nil {
 		return nil, err
 	}
-	if c := e.Context; c != (ingest.Context{}) {
+	if c := e.Context; c != (stylegraph.EventContext{}) {
 		b = append(b, `,"context":{`...)
 		b = appendFields(b, []field{{"session", c.Session}, {"device", c.Device}, {"app", c.App}})
 		b = append(b, '}')
@@ -64,13 +64,13 @@ func appendEvent(b []byte, e *ingest.Event) ([]byte, error) {
 
 // dataZero is what omitzero tests: every field zero (a non-nil empty map or
 // slice is not zero; -0 is).
-func dataZero(d *ingest.Data) bool {
+func dataZero(d *stylegraph.EventData) bool {
 	return d.Query == "" && d.Filters == nil && d.ResultCount == nil && d.Price == 0 &&
 		d.Currency == "" && d.Quantity == 0 && d.Text == "" && d.CommentID == 0 && d.AuthorID == 0 &&
 		d.Mentions == nil && d.QueryID == "" && d.Position == 0
 }
 
-func appendData(b []byte, d *ingest.Data) ([]byte, error) {
+func appendData(b []byte, d *stylegraph.EventData) ([]byte, error) {
 	b = append(b, '{')
 	start := len(b)
 	sep := func() {
