@@ -38,19 +38,19 @@ func feedReplicas(t *testing.T, n int) (urls []string, base int64) {
 		for iter.Next(ctx) {
 			r.Del(ctx, iter.Val())
 		}
-		_ = g.PurgeUsers(ctx, base, base+10)
+		_ = g.Seed.PurgeUsers(ctx, base, base+10)
 	})
 	users := []stylegraph.User{}
 	for i := 1; i <= 5; i++ {
 		users = append(users, stylegraph.User{ID: base + int64(i), Name: fmt.Sprintf("User %d", i)})
 	}
-	if err := g.UpsertUsers(context.Background(), users); err != nil {
+	if err := g.Catalog.UpsertUsers(context.Background(), users); err != nil {
 		t.Fatal(err)
 	}
 	for range n {
 		ids, _ := feeds.NewIDs(testenv.FeedNode(t))
 		act := &inline{}
-		svc := feeds.New(g, r, act, ids, feeds.Config{Prefix: prefix, Heartbeat: 100 * time.Millisecond}, nil)
+		svc := feeds.New(testenv.FeedGraph(g), r, act, ids, feeds.Config{Prefix: prefix, Heartbeat: 100 * time.Millisecond}, nil)
 		act.h = svc
 		t.Cleanup(func() { _ = svc.Close() })
 		s := New(Options{Auth: auth.New(secret, map[string]string{"svc-key-0123456": "orders"}), Feeds: svc})

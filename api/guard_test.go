@@ -102,17 +102,17 @@ func TestFeedReadCarriesTheRateLimitSpend(t *testing.T) {
 		for iter.Next(ctx) {
 			r.Del(ctx, iter.Val())
 		}
-		_ = g.PurgeUsers(ctx, base, base+10)
+		_ = g.Seed.PurgeUsers(ctx, base, base+10)
 	})
 	var users []stylegraph.User
 	for i := int64(1); i <= 4; i++ {
 		users = append(users, stylegraph.User{ID: base + i, Name: "reader"})
 	}
-	if err := g.UpsertUsers(context.Background(), users); err != nil {
+	if err := g.Catalog.UpsertUsers(context.Background(), users); err != nil {
 		t.Fatal(err)
 	}
 	ids, _ := feeds.NewIDs(testenv.FeedNode(t))
-	svc := feeds.New(g, r, nil, ids, feeds.Config{Prefix: prefix}, nil)
+	svc := feeds.New(testenv.FeedGraph(g), r, nil, ids, feeds.Config{Prefix: prefix}, nil)
 	t.Cleanup(func() { _ = svc.Close() })
 	serve := func(lim RateLimiter) string {
 		s := New(Options{Auth: auth.New(secret, nil), Feeds: svc, Limiter: lim, Limits: RateLimits{PerPrincipal: 30, PerIP: 6000}})

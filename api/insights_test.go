@@ -60,7 +60,7 @@ func TestInsightsEndpoints(t *testing.T) {
 	auditDir := t.TempDir()
 	auditLog := audit.New(rdb, ns+"audit", auditDir)
 	srv := api.New(api.Options{
-		Auth: auth.New(secret, nil), Insights: testenv.Graph(t), SearchStats: stats, Audit: auditLog,
+		Auth: auth.New(secret, nil), Insights: testenv.Graph(t).Insights, SearchStats: stats, Audit: auditLog,
 	})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
@@ -166,7 +166,7 @@ func TestInsightWindowsAndCSVResistAttacks(t *testing.T) {
 	rdb := testenv.Redis(t)
 	ns := testenv.Namespace(t)
 	stats := insights.NewSearchStats(rdb, ns)
-	srv := api.New(api.Options{Auth: auth.New(secret, nil), Insights: testenv.Graph(t), SearchStats: stats})
+	srv := api.New(api.Options{Auth: auth.New(secret, nil), Insights: testenv.Graph(t).Insights, SearchStats: stats})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	merch := bearer(t, 6, stylegraph.RoleMerchandiser)

@@ -21,14 +21,14 @@ func TestExportAndErase(t *testing.T) {
 	ctx := context.Background()
 	base := testenv.IDBase(t)
 	alice, bob := base+1, base+2
-	if err := g.UpsertUsers(ctx, []stylegraph.User{{ID: alice, Name: "Alice"}, {ID: bob, Name: "Bob"}}); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: alice, Name: "Alice"}, {ID: bob, Name: "Bob"}}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if err := g.FollowUsers(ctx, []graph.Follow{{From: alice, To: bob, At: now}, {From: bob, To: alice, At: now}}); err != nil {
+	if err := g.Seed.FollowUsers(ctx, []graph.Follow{{From: alice, To: bob, At: now}, {From: bob, To: alice, At: now}}); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.New(api.Options{Auth: auth.New(secret, map[string]string{"svc-key-0123456": "orders"}), Privacy: privacy.New(g)})
+	srv := api.New(api.Options{Auth: auth.New(secret, map[string]string{"svc-key-0123456": "orders"}), Privacy: privacy.New(g.Privacy)})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	asAlice := bearer(t, alice, stylegraph.RoleShopper)
@@ -59,7 +59,7 @@ func TestExportAndErase(t *testing.T) {
 	if status, _ := call(t, ts.URL+"/v1/me/export", asAlice, ""); status != 404 {
 		t.Fatalf("export after erasure = %d, want 404", status)
 	}
-	bobData, err := g.ExportUser(ctx, bob)
+	bobData, err := g.Privacy.ExportUser(ctx, bob)
 	if err != nil {
 		t.Fatal(err)
 	}

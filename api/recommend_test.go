@@ -29,20 +29,20 @@ func TestRecommendationEndpoints(t *testing.T) {
 	base := testenv.IDBase(t)
 	me, friend, p1, p2 := base+1, base+2, base+101, base+102
 	now := time.Now().UTC()
-	if err := g.UpsertUsers(ctx, []stylegraph.User{{ID: me, Name: "Me"}, {ID: friend, Name: "Friend"}}); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: me, Name: "Me"}, {ID: friend, Name: "Friend"}}); err != nil {
 		t.Fatal(err)
 	}
 	cat := []string{fmt.Sprint("Top-", base), "Tees"}
-	if err := g.UpsertProducts(ctx, []stylegraph.Product{
+	if err := g.Catalog.UpsertProducts(ctx, []stylegraph.Product{
 		{ID: p1, Title: "Tee one", Brand: fmt.Sprint("B-", base), CategoryPath: cat, CreatedAt: now.AddDate(-1, 0, 0)},
 		{ID: p2, Title: "Tee two", Brand: fmt.Sprint("B-", base), CategoryPath: cat, CreatedAt: now.AddDate(-1, 0, 0)},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := g.FollowUsers(ctx, []graph.Follow{{From: me, To: friend, At: now}}); err != nil {
+	if err := g.Seed.FollowUsers(ctx, []graph.Follow{{From: me, To: friend, At: now}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := g.LoadEngagements(ctx, []graph.Engagement{
+	if err := g.Seed.LoadEngagements(ctx, []graph.Engagement{
 		{UserID: friend, ProductID: p1, Kind: graph.EngageLike, At: now.Add(-time.Hour)},
 		{UserID: friend, ProductID: p2, Kind: graph.EngageLike, At: now.Add(-2 * time.Hour)},
 	}); err != nil {
@@ -53,7 +53,7 @@ func TestRecommendationEndpoints(t *testing.T) {
 	s := New(Options{
 		Logger:      slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Auth:        auth.New(secret, map[string]string{"svc-key-0123456": "orders"}),
-		Recommender: recommend.New(g, nil, cfg),
+		Recommender: recommend.New(g.Recs, nil, cfg),
 	})
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)

@@ -21,7 +21,7 @@ func isCluster(r redis.UniversalClient) bool {
 
 // queueMGet queues a read of keys on pipe and returns a function that gives
 // their values (nil for a missing key) once the pipe has run.
-func (s *Service) queueMGet(ctx context.Context, pipe redis.Pipeliner, keys []string) func() []any {
+func (s *core) queueMGet(ctx context.Context, pipe redis.Pipeliner, keys []string) func() []any {
 	if !s.cluster {
 		cmd := pipe.MGet(ctx, keys...)
 		return cmd.Val
@@ -51,7 +51,7 @@ func execIgnoringNil(ctx context.Context, pipe redis.Pipeliner) error {
 
 // queueDel queues the deletion of keys on pipe: one DEL, or one per key in a
 // cluster.
-func (s *Service) queueDel(ctx context.Context, pipe redis.Pipeliner, keys ...string) {
+func (s *core) queueDel(ctx context.Context, pipe redis.Pipeliner, keys ...string) {
 	if !s.cluster {
 		pipe.Del(ctx, keys...)
 		return

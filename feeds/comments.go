@@ -19,7 +19,7 @@ type CommentGraph interface {
 
 // AddComment writes uid's comment on a post, updates the post's feed object
 // and returns the comment.
-func (s *Service) AddComment(ctx context.Context, uid, postID int64, text string) (stylegraph.Comment, error) {
+func (s *CommentService) AddComment(ctx context.Context, uid, postID int64, text string) (stylegraph.Comment, error) {
 	text = strings.TrimSpace(text)
 	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > ingest.MaxCommentRunes {
 		return stylegraph.Comment{}, stylegraph.Invalid("text", "must be 1-%d characters of valid UTF-8", ingest.MaxCommentRunes)
@@ -56,7 +56,7 @@ func (s *Service) AddComment(ctx context.Context, uid, postID int64, text string
 
 // DeleteComment removes a comment: its author or an admin may. The post's
 // feed object is re-rendered so feeds stop showing it at once.
-func (s *Service) DeleteComment(ctx context.Context, p stylegraph.Principal, postID, commentID int64) error {
+func (s *CommentService) DeleteComment(ctx context.Context, p stylegraph.Principal, postID, commentID int64) error {
 	author, err := s.g.CommentAuthor(ctx, postID, commentID)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (s *Service) DeleteComment(ctx context.Context, p stylegraph.Principal, pos
 }
 
 // Comments returns a page of a post's comments, newest first.
-func (s *Service) Comments(ctx context.Context, postID int64, cursor string, limit int) (stylegraph.CommentPage, error) {
+func (s *CommentService) Comments(ctx context.Context, postID int64, cursor string, limit int) (stylegraph.CommentPage, error) {
 	before, err := DecodeCursor(cursor)
 	if err != nil {
 		return stylegraph.CommentPage{}, err
@@ -88,10 +88,5 @@ func (s *Service) Comments(ctx context.Context, postID int64, cursor string, lim
 	if err != nil {
 		return stylegraph.CommentPage{}, err
 	}
-	page := stylegraph.CommentPage{Items: cs}
-	if len(cs) == limit {
-		next := EncodeCursor(cs[len(cs)-1].ID)
-		page.NextCursor = &next
-	}
-	return page, nil
+	return pageOf(cs, limit, func(c stylegraph.Comment) string { return EncodeCursor(c.ID) }), nil
 }

@@ -16,7 +16,7 @@ func graphShare(ctx context.Context) (context.Context, context.CancelFunc) {
 
 // degrade reports whether err says the graph is unavailable; the read then
 // goes on with what Redis holds and the answer is marked degraded.
-func (s *Service) degrade(ctx context.Context, err error) bool {
+func (s *core) degrade(ctx context.Context, err error) bool {
 	if stylegraph.ErrorCode(err) != stylegraph.EUNAVAILABLE {
 		return false
 	}

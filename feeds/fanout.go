@@ -28,7 +28,7 @@ type AudienceGraph interface {
 // on likes and comments, buries deleted posts and keeps follow caches true.
 // Every step is idempotent (readers de-duplicate list entries by feed ID), so
 // a redelivered batch does no harm.
-func (s *Service) Handle(ctx context.Context, events []ingest.Event) error {
+func (s *FanoutService) Handle(ctx context.Context, events []ingest.Event) error {
 	for _, e := range events {
 		if err := s.handle(ctx, e); err != nil {
 			return fmt.Errorf("feed consumer: %s event %s: %w", e.Type, e.ID, err)
@@ -37,7 +37,7 @@ func (s *Service) Handle(ctx context.Context, events []ingest.Event) error {
 	return nil
 }
 
-func (s *Service) handle(ctx context.Context, e ingest.Event) error {
+func (s *FanoutService) handle(ctx context.Context, e ingest.Event) error {
 	if e.Target == nil {
 		return nil
 	}
@@ -106,7 +106,7 @@ const deliverInFlight = 2
 // The first graph read brings the author's followers with the post, so
 // their lists are written while the feed object and the other audiences are
 // still being read: a fan-out costs one graph wait before Redis work starts.
-func (s *Service) Fanout(ctx context.Context, postID int64) (FanoutStats, error) {
+func (s *FanoutService) Fanout(ctx context.Context, postID int64) (FanoutStats, error) {
 	start := time.Now()
 	// Who is online is read while the graph finds the audience.
 	onlineCh := make(chan onlineUsers, 1)
@@ -190,7 +190,7 @@ func unseen(rcs []stylegraph.Recipient, seen map[int64]bool) []stylegraph.Recipi
 
 // otherAudiences lists brand fans, followers of the post's tags and
 // interested users, each once with the strongest reason, in that order.
-func (s *Service) otherAudiences(ctx context.Context, aud stylegraph.PostAudience, celebrity bool) ([]stylegraph.Recipient, error) {
+func (s *FanoutService) otherAudiences(ctx context.Context, aud stylegraph.PostAudience, celebrity bool) ([]stylegraph.Recipient, error) {
 	var (
 		brandFans           map[int64]int64
 		tagFans, interested []int64
@@ -259,7 +259,7 @@ type onlineUsers struct {
 
 // onlineNow reads the users whose live-stream lease runs past now, if
 // there are at most onlineFew of them.
-func (s *Service) onlineNow(ctx context.Context) onlineUsers {
+func (s *FanoutService) onlineNow(ctx context.Context) onlineUsers {
 	ms, err := s.r.ZRangeArgs(ctx, redis.ZRangeArgs{
 		Key: s.onlineKey(), ByScore: true, Start: "(" + itoa(s.now().UnixMilli()), Stop: "+inf", Count: onlineFew + 1,
 	}).Result()
@@ -279,7 +279,7 @@ func (s *Service) onlineNow(ctx context.Context) onlineUsers {
 // batches, deliverInFlight at a time, and returns those of them who are
 // online. A non-zero author also gets the post on their outbox, in the
 // first batch.
-func (s *Service) deliver(ctx context.Context, rcs []stylegraph.Recipient, author int64, live onlineUsers) ([]stylegraph.Recipient, error) {
+func (s *FanoutService) deliver(ctx context.Context, rcs []stylegraph.Recipient, author int64, live onlineUsers) ([]stylegraph.Recipient, error) {
 	if len(rcs) == 0 {
 		return nil, nil
 	}
@@ -306,7 +306,7 @@ func (s *Service) deliver(ctx context.Context, rcs []stylegraph.Recipient, autho
 
 // deliverBatch writes one batch of lists in one round trip and returns the
 // recipients holding a live-stream lease.
-func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient, author int64, outbox bool, live onlineUsers) ([]stylegraph.Recipient, error) {
+func (s *FanoutService) deliverBatch(ctx context.Context, batch []stylegraph.Recipient, author int64, outbox bool, live onlineUsers) ([]stylegraph.Recipient, error) {
 	pipe := s.r.Pipeline()
 	if outbox && author != 0 {
 		pipe.LPush(ctx, s.outboxKey(author), batch[0].Ref.FeedID)
@@ -359,7 +359,7 @@ func (s *Service) deliverBatch(ctx context.Context, batch []stylegraph.Recipient
 // batch[i]) have grown past the cap by the slack. A list is trimmed back to
 // the cap only then, so a delivery is one command, not an LPUSH and an
 // LTRIM; lists hold Cap to Cap+slack entries.
-func (s *Service) trimOverfull(ctx context.Context, batch []stylegraph.Recipient, lens []*redis.IntCmd) error {
+func (s *FanoutService) trimOverfull(ctx context.Context, batch []stylegraph.Recipient, lens []*redis.IntCmd) error {
 	limit, trim := int64(s.cfg.Cap+trimSlack(s.cfg.Cap)), int64(s.cfg.Cap-1)
 	var tp redis.Pipeliner
 	for i, n := range lens {
@@ -383,20 +383,9 @@ func (s *Service) trimOverfull(ctx context.Context, batch []stylegraph.Recipient
 // it: an eighth of the cap, so one delivery in that many pays for a trim.
 func trimSlack(cap int) int { return max(1, cap/8) }
 
-// push queues the pipelined LPUSH+LTRIM of one entry.
-func (s *Service) push(ctx context.Context, pipe redis.Pipeliner, uid int64, ref stylegraph.FeedRef) {
-	s.pushEntry(ctx, pipe, uid, entry(ref), int64(s.cfg.Cap-1))
-}
-
-func (s *Service) pushEntry(ctx context.Context, pipe redis.Pipeliner, uid int64, e string, trim int64) {
-	key := s.timelineKey(uid)
-	pipe.LPush(ctx, key, e)
-	pipe.LTrim(ctx, key, 0, trim)
-}
-
 // publish sends the item to the live streams of the online recipients, in
 // one round trip.
-func (s *Service) publish(ctx context.Context, online []stylegraph.Recipient, obj stylegraph.Feed) (int, error) {
+func (s *FanoutService) publish(ctx context.Context, online []stylegraph.Recipient, obj stylegraph.Feed) (int, error) {
 	if len(online) == 0 {
 		return 0, nil
 	}
@@ -428,7 +417,7 @@ const backfillPosts = 20
 
 // backfill puts a newly followed user's recent posts into the follower's
 // list so they show at once; celebrities are pulled at read anyway.
-func (s *Service) backfill(ctx context.Context, follower, followee int64) error {
+func (s *FanoutService) backfill(ctx context.Context, follower, followee int64) error {
 	n, err := s.followerCount(ctx, followee)
 	if err != nil || n >= s.cfg.CelebrityThreshold {
 		return err
@@ -454,7 +443,7 @@ func (s *Service) backfill(ctx context.Context, follower, followee int64) error 
 	return nil
 }
 
-func (s *Service) followerCount(ctx context.Context, uid int64) (int64, error) {
+func (s *FanoutService) followerCount(ctx context.Context, uid int64) (int64, error) {
 	n, err := s.g.FollowerCount(ctx, uid)
 	if err != nil {
 		return 0, fmt.Errorf("followers of user %d: %w", uid, err)
@@ -464,7 +453,7 @@ func (s *Service) followerCount(ctx context.Context, uid int64) (int64, error) {
 
 // clean removes the entries that came through an unfollowed user or brand
 // from a user's list. Reads filter them already; this reclaims the space.
-func (s *Service) clean(ctx context.Context, uid int64, kind string, id int64) error {
+func (s *FanoutService) clean(ctx context.Context, uid int64, kind string, id int64) error {
 	key := s.timelineKey(uid)
 	entries, err := s.r.LRange(ctx, key, 0, -1).Result()
 	if err != nil {

@@ -23,7 +23,7 @@ func TestFanoutReachesExactlyTheRightUsers(t *testing.T) {
 	u := e.user
 	brand := "Fanout Brand " + t.Name()
 	product := stylegraph.Product{ID: u(500), Title: "Boots", Brand: brand, Price: 120}
-	if err := e.g.UpsertProducts(e.ctx, []stylegraph.Product{product}); err != nil {
+	if err := e.g.Catalog.UpsertProducts(e.ctx, []stylegraph.Product{product}); err != nil {
 		t.Fatal(err)
 	}
 	tag := "fanout-tag-" + time.Now().Format("150405.000000")
@@ -37,7 +37,7 @@ func TestFanoutReachesExactlyTheRightUsers(t *testing.T) {
 		}
 	}
 	now := time.Now()
-	if err := e.g.SetTagInterests(e.ctx, []graph.TagInterest{
+	if err := e.g.Seed.SetTagInterests(e.ctx, []graph.TagInterest{
 		{UserID: u(5), Tag: tag, Weight: 12, At: now},
 		{UserID: u(6), Tag: tag, Weight: 2, At: now},
 	}); err != nil {

@@ -1,7 +1,9 @@
 // Package feeds owns the feed: self-contained feed objects cached in Redis,
 // fan-out of new posts into capped per-user lists (an ingest.Handler), the
 // posts, likes, comments and follows that feed it, timeline reads with stable
-// cursors, and live push to online users over Redis pub/sub. The graph is
+// cursors, and live push to online users over Redis pub/sub. Each feature is
+// a small service (PostService, TimelineService, FanoutService, ...) over one
+// shared core; Service bundles them for wiring. The graph is
 // reached through small interfaces declared next to the code that uses them
 // (PostGraph, TimelineGraph, ...; Graph is their union); feeds must not import
 // api, graph or search.
@@ -22,8 +24,8 @@ import (
 )
 
 // Graph is everything feeds reads from and writes to the graph: the union of
-// the small interfaces each feature declares next to its code. graph.Store
-// satisfies it, so cmd/ passes one value to New.
+// the small interfaces each feature declares next to its code, each met by one
+// of the graph's feature stores (internal/wiring.FeedGraph puts them together).
 type Graph interface {
 	PostGraph
 	FeedItemGraph
@@ -86,68 +88,105 @@ func (c Config) withDefaults() Config {
 	if c.Prefix == "" {
 		c.Prefix = "feed:"
 	}
-	if c.Cap <= 0 {
-		c.Cap = 800
-	}
-	if c.CelebrityThreshold <= 0 {
-		c.CelebrityThreshold = 10_000
-	}
-	if c.RecentLikes <= 0 {
-		c.RecentLikes = 3
-	}
-	if c.RecentComments <= 0 {
-		c.RecentComments = 3
-	}
-	if c.InterestMin <= 0 {
-		c.InterestMin = 10
-	}
-	if c.InterestLimit <= 0 {
-		c.InterestLimit = 1000
-	}
-	if c.TagFollowerLimit <= 0 {
-		c.TagFollowerLimit = 10_000
-	}
-	if c.Batch <= 0 {
-		c.Batch = 1000
-	}
-	if c.Heartbeat <= 0 {
-		c.Heartbeat = 15 * time.Second
-	}
-	if c.ObjectTTL <= 0 {
-		c.ObjectTTL = 7 * 24 * time.Hour
-	}
-	if c.TimelineTTL <= 0 {
-		c.TimelineTTL = 30 * 24 * time.Hour
-	}
-	if c.StreamsPerUser <= 0 {
-		c.StreamsPerUser = 5
-	}
-	if c.StreamsMax <= 0 {
-		c.StreamsMax = 10_000
-	}
-	if c.StreamLeaseTTL <= 0 {
-		c.StreamLeaseTTL = 30 * time.Second
-	}
-	if c.TrendingWindow <= 0 {
-		c.TrendingWindow = 7 * 24 * time.Hour
-	}
+	orDefault(&c.Cap, 800)
+	orDefault(&c.CelebrityThreshold, 10_000)
+	orDefault(&c.RecentLikes, 3)
+	orDefault(&c.RecentComments, 3)
+	orDefault(&c.InterestMin, 10)
+	orDefault(&c.InterestLimit, 1000)
+	orDefault(&c.TagFollowerLimit, 10_000)
+	orDefault(&c.Batch, 1000)
+	orDefault(&c.Heartbeat, 15*time.Second)
+	orDefault(&c.ObjectTTL, 7*24*time.Hour)
+	orDefault(&c.TimelineTTL, 30*24*time.Hour)
+	orDefault(&c.StreamsPerUser, 5)
+	orDefault(&c.StreamsMax, 10_000)
+	orDefault(&c.StreamLeaseTTL, 30*time.Second)
+	orDefault(&c.TrendingWindow, 7*24*time.Hour)
 	return c
 }
 
-// Service is the feed: mutations, reads, fan-out and live push.
-type Service struct {
-	g    Graph
-	r    redis.UniversalClient
-	act  Activity
-	ids  *IDs
-	cfg  Config
-	log  *slog.Logger
-	hub  *hub
-	caps *streamCaps
-	now  func() time.Time
+// orDefault sets *v to def unless *v is positive.
+func orDefault[T int | int64 | float64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
+}
+
+// core is what every feature of the feed shares: the graph, the Redis
+// client, the activity log, the ID generator, the configuration, and the
+// helpers over them (keys, the feed-object and like caches, activity
+// events). Each feature service holds the one core.
+type core struct {
+	keys
+	g   Graph
+	r   redis.UniversalClient
+	act Activity
+	ids *IDs
+	cfg Config
+	log *slog.Logger
+	hub *hub
+	now func() time.Time
 	// cluster: r is a Redis Cluster client (feeds/cluster.go).
 	cluster bool
 }
+
+// Service is the whole feed: one service per feature over one core. cmd/
+// builds it with New and hands each consumer the features it needs; the
+// embedded services' methods make it satisfy every consumer's interface.
+type Service struct {
+	*PostService
+	*CommentService
+	*LikeService
+	*FollowService
+	*TagService
+	*ProfileService
+	*TimelineService
+	*FanoutService
+	*LiveService
+	*ReconcileService
+	*PrivacyService
+	core *core
+}
+
+// PostService creates, shows, edits and deletes posts.
+type PostService struct{ *core }
+
+// CommentService adds, lists and deletes comments on posts.
+type CommentService struct{ *core }
+
+// LikeService likes and unlikes posts.
+type LikeService struct{ *core }
+
+// FollowService follows and unfollows users and brands and lists follows.
+type FollowService struct{ *core }
+
+// TagService follows tags and lists a tag's posts.
+type TagService struct{ *core }
+
+// ProfileService serves profiles, a user's posts and follow suggestions.
+type ProfileService struct{ *core }
+
+// TimelineService reads feeds: the cached list merged with celebrities'
+// posts or trending items, continued from the graph.
+type TimelineService struct{ *core }
+
+// FanoutService is the feed consumer (an ingest.Handler): it fans new
+// posts out and keeps cached objects and follow caches true.
+type FanoutService struct{ *core }
+
+// LiveService serves live streams of the feed.
+type LiveService struct {
+	*core
+	timeline *TimelineService // a resumed stream's backlog
+	caps     *streamCaps
+}
+
+// ReconcileService checks cached feed objects against the graph.
+type ReconcileService struct{ *core }
+
+// PrivacyService exports and erases what the feed holds about a user.
+type PrivacyService struct{ *core }
 
 // New returns the feed service. act may be nil when events are not recorded
 // (benchmarks); ids generates post, feed and comment IDs.
@@ -155,40 +194,42 @@ func New(g Graph, r redis.UniversalClient, act Activity, ids *IDs, cfg Config, l
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Service{g: g, r: r, act: act, ids: ids, cfg: cfg.withDefaults(), log: log, now: time.Now, cluster: isCluster(r)}
-	s.hub = newHub(r, s.cfg.Prefix+"live:", log)
-	s.caps = newStreamCaps(r, s.cfg.Prefix, s.cfg.StreamsPerUser, s.cfg.StreamsMax, s.cfg.StreamLeaseTTL, log)
-	return s
+	c := &core{g: g, r: r, act: act, ids: ids, cfg: cfg.withDefaults(), log: log, now: time.Now, cluster: isCluster(r)}
+	c.keys = keys(c.cfg.Prefix)
+	c.hub = newHub(r, c.cfg.Prefix+"live:", log)
+	tl := &TimelineService{c}
+	return &Service{
+		PostService: &PostService{c}, CommentService: &CommentService{c}, LikeService: &LikeService{c},
+		FollowService: &FollowService{c}, TagService: &TagService{c}, ProfileService: &ProfileService{c},
+		TimelineService: tl, FanoutService: &FanoutService{c},
+		LiveService: &LiveService{core: c, timeline: tl,
+			caps: newStreamCaps(r, c.cfg.Prefix, c.cfg.StreamsPerUser, c.cfg.StreamsMax, c.cfg.StreamLeaseTTL, log)},
+		ReconcileService: &ReconcileService{c}, PrivacyService: &PrivacyService{c},
+		core: c,
+	}
 }
 
 // Close stops the live hub and the renewal of stream leases.
 func (s *Service) Close() error {
-	s.caps.close()
-	return s.hub.close()
+	s.LiveService.caps.close()
+	return s.core.hub.close()
 }
 
 // Config returns the effective configuration.
-func (s *Service) Config() Config { return s.cfg }
+func (s *Service) Config() Config { return s.core.cfg }
 
-// Keys. Every key starts with the configured prefix.
-func (s *Service) timelineKey(uid int64) string { return s.cfg.Prefix + "tl:" + itoa(uid) }
-func (s *Service) builtKey(uid int64) string    { return s.cfg.Prefix + "tlok:" + itoa(uid) }
-func (s *Service) objectKey(fid int64) string   { return s.cfg.Prefix + "item:" + itoa(fid) }
-func (s *Service) outboxKey(uid int64) string   { return s.cfg.Prefix + "out:" + itoa(uid) }
-func (s *Service) followKey(uid int64) string   { return s.cfg.Prefix + "fol:" + itoa(uid) }
-func (s *Service) likesKey(uid int64) string    { return s.cfg.Prefix + "lk:" + itoa(uid) }
-func (s *Service) onlineKey() string            { return s.cfg.Prefix + "online" }
-func (s *Service) trendingKey() string          { return s.cfg.Prefix + "trending" }
+// keys names the Redis keys of the feed; every one starts with the
+// configured prefix.
+type keys string
 
-// TimelineKey is the Redis list holding a user's cached feed entries.
-func (s *Service) TimelineKey(uid int64) string { return s.timelineKey(uid) }
-
-// ReadKeys names the Redis keys a read of uid's feed touches: the follow
-// hash, the list, its rebuild marker, the like set and the objects of fids
-// (for benchmarks and tools that replay a read).
-func (s *Service) ReadKeys(uid int64, fids []int64) (follows, list, built, likes string, objects []string) {
-	return s.followKey(uid), s.timelineKey(uid), s.builtKey(uid), s.likesKey(uid), s.objectKeys(fids)
-}
+func (k keys) timelineKey(uid int64) string { return string(k) + "tl:" + itoa(uid) }
+func (k keys) builtKey(uid int64) string    { return string(k) + "tlok:" + itoa(uid) }
+func (k keys) objectKey(fid int64) string   { return string(k) + "item:" + itoa(fid) }
+func (k keys) outboxKey(uid int64) string   { return string(k) + "out:" + itoa(uid) }
+func (k keys) followKey(uid int64) string   { return string(k) + "fol:" + itoa(uid) }
+func (k keys) likesKey(uid int64) string    { return string(k) + "lk:" + itoa(uid) }
+func (k keys) onlineKey() string            { return string(k) + "online" }
+func (k keys) trendingKey() string          { return string(k) + "trending" }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
@@ -232,7 +273,7 @@ func reasonRank(r string) int {
 }
 
 // append records activity events when an Activity was given.
-func (s *Service) append(ctx context.Context, events ...ingest.Event) error {
+func (s *core) append(ctx context.Context, events ...ingest.Event) error {
 	if s.act == nil {
 		return nil
 	}

@@ -44,7 +44,7 @@ func (r *recorder) take() []ingest.Event {
 type env struct {
 	t      *testing.T
 	ctx    context.Context
-	g      *graph.Store
+	g      *graph.Stores
 	r      redis.UniversalClient
 	svc    *feeds.Service
 	log    *recorder
@@ -64,7 +64,7 @@ func newEnv(t *testing.T, cfg feeds.Config) *env {
 	t.Cleanup(func() {
 		dropKeys(e.r, e.prefix)
 		if e.users > 0 {
-			_ = e.g.PurgeUsers(context.Background(), e.base, e.base+e.users+1)
+			_ = e.g.Seed.PurgeUsers(context.Background(), e.base, e.base+e.users+1)
 		}
 	})
 	return e
@@ -77,7 +77,7 @@ func (e *env) service() *feeds.Service {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	s := feeds.New(e.g, e.r, e.log, ids, e.cfg, nil)
+	s := feeds.New(testenv.FeedGraph(e.g), e.r, e.log, ids, e.cfg, nil)
 	e.t.Cleanup(func() { _ = s.Close() })
 	return s
 }
@@ -98,7 +98,7 @@ func (e *env) makeUsers(n int) {
 	if int64(n) > e.users {
 		e.users = int64(n)
 	}
-	if err := e.g.UpsertUsers(e.ctx, us); err != nil {
+	if err := e.g.Catalog.UpsertUsers(e.ctx, us); err != nil {
 		e.t.Fatal(err)
 	}
 }

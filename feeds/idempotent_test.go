@@ -32,7 +32,7 @@ func TestRetriedPostWithAKeyIsOnePost(t *testing.T) {
 	if _, err := e.svc.CreatePost(e.ctx, author, draft); err != nil {
 		t.Fatal(err)
 	}
-	ids, err := e.g.AuthorFeedIDs(e.ctx, author, 10)
+	ids, err := e.g.Timelines.AuthorFeedIDs(e.ctx, author, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

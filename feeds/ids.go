@@ -2,13 +2,17 @@ package feeds
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/idempotency"
 )
 
 // ID layout: 41 bits of milliseconds since idEpoch, 6 bits of node, 6 bits of
@@ -105,3 +109,42 @@ func NodeFromRedis(ctx context.Context, r redis.UniversalClient, key string) (in
 	}
 	return int((n - 1) % (MaxNode + 1)), nil
 }
+
+// newIDs returns n new IDs (a post's ID and feed ID, a comment's ID). A
+// request with an Idempotency-Key gets the IDs its first attempt reserved, so
+// a retry after a failure past the graph write (Redis down for the feed
+// lists) writes the same post or comment again, merged by ID, not a second
+// one.
+func (s *core) newIDs(ctx context.Context, n int) ([]int64, error) {
+	ids := make([]int64, n)
+	parts := make([]string, n)
+	for i := range ids {
+		ids[i] = s.ids.Next()
+		parts[i] = strconv.FormatInt(ids[i], 10)
+	}
+	key, ok := idempotency.FromContext(ctx)
+	if !ok {
+		return ids, nil
+	}
+	prev, err := s.r.SetArgs(ctx, s.cfg.Prefix+"idem-ids:"+key, strings.Join(parts, ":"),
+		redis.SetArgs{Mode: "NX", Get: true, TTL: reservedIDsTTL}).Result()
+	switch {
+	case errors.Is(err, redis.Nil): // reserved now
+		return ids, nil
+	case err != nil:
+		return nil, fmt.Errorf("reserve ids: %w", err)
+	}
+	parts = strings.Split(prev, ":")
+	if len(parts) != n {
+		return nil, fmt.Errorf("reserved ids %q: want %d", prev, n)
+	}
+	for i, p := range parts {
+		if ids[i], err = strconv.ParseInt(p, 10, 64); err != nil {
+			return nil, fmt.Errorf("reserved ids %q: %w", prev, err)
+		}
+	}
+	return ids, nil
+}
+
+// reservedIDsTTL outlives IDEMPOTENCY_TTL (24h by default) as deployments set it.
+const reservedIDsTTL = 72 * time.Hour

@@ -17,7 +17,7 @@ type LikeGraph interface {
 }
 
 // Like records that uid likes a post and returns the updated feed object.
-func (s *Service) Like(ctx context.Context, uid, postID int64) (stylegraph.Feed, error) {
+func (s *LikeService) Like(ctx context.Context, uid, postID int64) (stylegraph.Feed, error) {
 	fid, err := s.g.LikePost(ctx, uid, postID, s.now())
 	if err != nil {
 		return stylegraph.Feed{}, err
@@ -26,7 +26,7 @@ func (s *Service) Like(ctx context.Context, uid, postID int64) (stylegraph.Feed,
 }
 
 // Unlike takes uid's like back and returns the updated feed object.
-func (s *Service) Unlike(ctx context.Context, uid, postID int64) (stylegraph.Feed, error) {
+func (s *LikeService) Unlike(ctx context.Context, uid, postID int64) (stylegraph.Feed, error) {
 	fid, err := s.g.UnlikePost(ctx, uid, postID)
 	if err != nil {
 		return stylegraph.Feed{}, err
@@ -34,7 +34,7 @@ func (s *Service) Unlike(ctx context.Context, uid, postID int64) (stylegraph.Fee
 	return s.afterLike(ctx, uid, postID, fid, ingest.Unlike)
 }
 
-func (s *Service) afterLike(ctx context.Context, uid, postID, fid int64, typ ingest.Type) (stylegraph.Feed, error) {
+func (s *LikeService) afterLike(ctx context.Context, uid, postID, fid int64, typ ingest.Type) (stylegraph.Feed, error) {
 	f, err := s.refresh(ctx, fid)
 	if err != nil {
 		return stylegraph.Feed{}, err
@@ -52,7 +52,7 @@ func (s *Service) afterLike(ctx context.Context, uid, postID, fid int64, typ ing
 
 // likedByMe reports which of the feed items uid liked, from a per-user set
 // cached from the graph.
-func (s *Service) likedByMe(ctx context.Context, uid int64, fids []int64) (map[int64]bool, error) {
+func (s *core) likedByMe(ctx context.Context, uid int64, fids []int64) (map[int64]bool, error) {
 	out := make(map[int64]bool, len(fids))
 	if len(fids) == 0 || uid <= 0 {
 		return out, nil

@@ -129,7 +129,7 @@ func (h *hub) close() error {
 // returns when ctx ends or the stream falls too far behind (the client then
 // reconnects with Last-Event-ID). Errors before open are the caller's to
 // report; open is not called then.
-func (s *Service) Stream(ctx context.Context, uid int64, lastEventID string, open func() error, send func(id int64, data []byte) error, ping func() error) error {
+func (s *LiveService) Stream(ctx context.Context, uid int64, lastEventID string, open func() error, send func(id int64, data []byte) error, ping func() error) error {
 	last, err := parseLastEventID(lastEventID)
 	if err != nil {
 		return err
@@ -198,7 +198,7 @@ func (e *emitter) emit(f stylegraph.Feed) error {
 
 // relay sends what the subscription receives, with a ping (and a renewal of
 // uid's presence) every heartbeat, until ctx ends or the inbox is closed.
-func (s *Service) relay(ctx context.Context, uid int64, sub *subscriber, out *emitter, ping func() error) error {
+func (s *LiveService) relay(ctx context.Context, uid int64, sub *subscriber, out *emitter, ping func() error) error {
 	tick := time.NewTicker(s.cfg.Heartbeat)
 	defer tick.Stop()
 	for {
@@ -224,7 +224,7 @@ func (s *Service) relay(ctx context.Context, uid int64, sub *subscriber, out *em
 }
 
 // touch marks uid online for three heartbeats, so fan-out publishes to them.
-func (s *Service) touch(ctx context.Context, uid int64) error {
+func (s *LiveService) touch(ctx context.Context, uid int64) error {
 	now := s.now()
 	pipe := s.r.Pipeline()
 	pipe.ZAdd(ctx, s.onlineKey(), redis.Z{Score: float64(now.Add(3 * s.cfg.Heartbeat).UnixMilli()), Member: itoa(uid)})
@@ -237,14 +237,14 @@ func (s *Service) touch(ctx context.Context, uid int64) error {
 
 // since returns uid's feed items newer than the feed ID last, oldest first,
 // at most MaxLimit of the newest.
-func (s *Service) since(ctx context.Context, uid, last int64) ([]stylegraph.Feed, error) {
-	c, err := s.candidates(ctx, uid)
+func (s *LiveService) since(ctx context.Context, uid, last int64) ([]stylegraph.Feed, error) {
+	c, err := s.timeline.candidates(ctx, uid)
 	if err != nil {
 		return nil, err
 	}
 	refs := c.sorted(func(id int64) bool { return id > last })
 	refs = slices.DeleteFunc(refs, func(r stylegraph.FeedRef) bool { return r.Reason == stylegraph.ReasonTrending })
-	items, _, err := s.hydrate(ctx, uid, refs, MaxLimit)
+	items, _, err := s.timeline.hydrate(ctx, uid, refs, MaxLimit)
 	if err != nil {
 		return nil, err
 	}

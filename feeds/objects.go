@@ -28,7 +28,7 @@ return 1`)
 
 // refresh renders a feed object from the graph and caches it; this is how
 // likes and comments update the stored object. ENOTFOUND when the post is gone.
-func (s *Service) refresh(ctx context.Context, fid int64) (stylegraph.Feed, error) {
+func (s *core) refresh(ctx context.Context, fid int64) (stylegraph.Feed, error) {
 	fs, err := s.g.FeedItems(ctx, []int64{fid}, s.cfg.RecentLikes, s.cfg.RecentComments)
 	if err != nil {
 		return stylegraph.Feed{}, fmt.Errorf("render feed item %d: %w", fid, err)
@@ -57,7 +57,7 @@ type storedFeed struct {
 
 // store caches rendered feed objects in one round trip and returns them
 // encoded.
-func (s *Service) store(ctx context.Context, fs []stylegraph.Feed) (map[int64][]byte, error) {
+func (s *core) store(ctx context.Context, fs []stylegraph.Feed) (map[int64][]byte, error) {
 	out := make(map[int64][]byte, len(fs))
 	pipe := s.r.Pipeline()
 	for _, f := range fs {
@@ -79,7 +79,7 @@ func (s *Service) store(ctx context.Context, fs []stylegraph.Feed) (map[int64][]
 
 // objects returns the cached feed objects for the IDs, decoded, rendering
 // misses from the graph. Deleted items are left out.
-func (s *Service) objects(ctx context.Context, fids []int64) (map[int64]stylegraph.Feed, error) {
+func (s *core) objects(ctx context.Context, fids []int64) (map[int64]stylegraph.Feed, error) {
 	out := map[int64]stylegraph.Feed{}
 	if len(fids) == 0 {
 		return out, nil
@@ -110,10 +110,24 @@ func (s *Service) objects(ctx context.Context, fids []int64) (map[int64]stylegra
 	return out, nil
 }
 
+// object returns the feed object fid of post postID, ENOTFOUND when the
+// post was deleted.
+func (s *core) object(ctx context.Context, postID, fid int64) (stylegraph.Feed, error) {
+	objs, err := s.objects(ctx, []int64{fid})
+	if err != nil {
+		return stylegraph.Feed{}, err
+	}
+	f, ok := objs[fid]
+	if !ok {
+		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "post %d not found", postID)
+	}
+	return f, nil
+}
+
 // objectKeys names the objects of fids. The keys are cut from one string:
 // a feed read names a page of them, and one allocation beats one a key.
-func (s *Service) objectKeys(fids []int64) []string {
-	head := s.cfg.Prefix + "item:"
+func (k keys) objectKeys(fids []int64) []string {
+	head := string(k) + "item:"
 	ends := make([]int, len(fids))
 	b := make([]byte, 0, len(fids)*(len(head)+19))
 	for i, id := range fids {
@@ -134,7 +148,7 @@ func (s *Service) objectKeys(fids []int64) []string {
 // vanished items are left "". Cached objects are passed on as they are,
 // never decoded or copied. unknown holds the misses the graph could not
 // render because it is down (nil when none).
-func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (objs []string, unknown map[int64]bool, err error) {
+func (s *core) rawObjects(ctx context.Context, fids []int64, vals []any) (objs []string, unknown map[int64]bool, err error) {
 	out := make([]string, len(fids))
 	var miss []int64
 	for i, v := range vals {
@@ -173,4 +187,46 @@ func (s *Service) rawObjects(ctx context.Context, fids []int64, vals []any) (obj
 		}
 	}
 	return out, nil, nil
+}
+
+// bury replaces a feed object by a tombstone that outlives every list entry
+// pointing at it, so readers drop the item without asking the graph.
+func (s *core) bury(ctx context.Context, author, fid int64) error {
+	pipe := s.r.Pipeline()
+	pipe.Set(ctx, s.objectKey(fid), tombstone, s.cfg.TimelineTTL)
+	pipe.LRem(ctx, s.outboxKey(author), 0, fid)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("bury feed item %d: %w", fid, err)
+	}
+	return nil
+}
+
+// postPage renders a page of posts by feed ID for the viewer: likedByMe,
+// reason own on the viewer's own posts, deleted posts left out.
+func (s *core) postPage(ctx context.Context, viewer int64, fids []int64, limit int) (stylegraph.FeedPage, error) {
+	objs, err := s.objects(ctx, fids)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	liked, err := s.likedByMe(ctx, viewer, fids)
+	if err != nil {
+		return stylegraph.FeedPage{}, err
+	}
+	page := stylegraph.FeedPage{Items: make([]stylegraph.Feed, 0, len(fids))}
+	for _, fid := range fids {
+		f, ok := objs[fid]
+		if !ok {
+			continue // deleted meanwhile
+		}
+		f.LikedByMe = liked[fid]
+		if f.User.ID == viewer {
+			f.Reason = stylegraph.ReasonOwn
+		}
+		page.Items = append(page.Items, f)
+	}
+	if len(fids) == limit {
+		next := EncodeCursor(fids[len(fids)-1])
+		page.NextCursor = &next
+	}
+	return page, nil
 }

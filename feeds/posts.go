@@ -2,18 +2,14 @@ package feeds
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/idempotency"
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
@@ -102,7 +98,7 @@ func NormalizeDraft(d *stylegraph.PostDraft) error {
 // CreatePost writes a post by author to the graph, caches its feed object,
 // puts it at the top of the author's own feed and records post_created, whose
 // fan-out delivers it to everyone else.
-func (s *Service) CreatePost(ctx context.Context, author int64, d stylegraph.PostDraft) (stylegraph.Feed, error) {
+func (s *PostService) CreatePost(ctx context.Context, author int64, d stylegraph.PostDraft) (stylegraph.Feed, error) {
 	if err := NormalizeDraft(&d); err != nil {
 		return stylegraph.Feed{}, err
 	}
@@ -145,58 +141,15 @@ func (s *Service) CreatePost(ctx context.Context, author int64, d stylegraph.Pos
 	return f, nil
 }
 
-// newIDs returns n new IDs (a post's ID and feed ID, a comment's ID). A
-// request with an Idempotency-Key gets the IDs its first attempt reserved, so
-// a retry after a failure past the graph write (Redis down for the feed
-// lists) writes the same post or comment again, merged by ID, not a second
-// one.
-func (s *Service) newIDs(ctx context.Context, n int) ([]int64, error) {
-	ids := make([]int64, n)
-	parts := make([]string, n)
-	for i := range ids {
-		ids[i] = s.ids.Next()
-		parts[i] = strconv.FormatInt(ids[i], 10)
-	}
-	key, ok := idempotency.FromContext(ctx)
-	if !ok {
-		return ids, nil
-	}
-	prev, err := s.r.SetArgs(ctx, s.cfg.Prefix+"idem-ids:"+key, strings.Join(parts, ":"),
-		redis.SetArgs{Mode: "NX", Get: true, TTL: reservedIDsTTL}).Result()
-	switch {
-	case errors.Is(err, redis.Nil): // reserved now
-		return ids, nil
-	case err != nil:
-		return nil, fmt.Errorf("reserve ids: %w", err)
-	}
-	parts = strings.Split(prev, ":")
-	if len(parts) != n {
-		return nil, fmt.Errorf("reserved ids %q: want %d", prev, n)
-	}
-	for i, p := range parts {
-		if ids[i], err = strconv.ParseInt(p, 10, 64); err != nil {
-			return nil, fmt.Errorf("reserved ids %q: %w", prev, err)
-		}
-	}
-	return ids, nil
-}
-
-// reservedIDsTTL outlives IDEMPOTENCY_TTL (24h by default) as deployments set it.
-const reservedIDsTTL = 72 * time.Hour
-
 // Post returns one post's feed object as viewer sees it.
-func (s *Service) Post(ctx context.Context, viewer, postID int64) (stylegraph.Feed, error) {
+func (s *PostService) Post(ctx context.Context, viewer, postID int64) (stylegraph.Feed, error) {
 	fid, _, err := s.g.PostRef(ctx, postID)
 	if err != nil {
 		return stylegraph.Feed{}, err
 	}
-	objs, err := s.objects(ctx, []int64{fid})
+	f, err := s.object(ctx, postID, fid)
 	if err != nil {
 		return stylegraph.Feed{}, err
-	}
-	f, ok := objs[fid]
-	if !ok {
-		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "post %d not found", postID)
 	}
 	liked, err := s.likedByMe(ctx, viewer, []int64{fid})
 	if err != nil {
@@ -208,7 +161,7 @@ func (s *Service) Post(ctx context.Context, viewer, postID int64) (stylegraph.Fe
 
 // DeletePost removes a post (its author or an admin may) from the graph and,
 // through a tombstone on its feed object, from every feed at once.
-func (s *Service) DeletePost(ctx context.Context, p stylegraph.Principal, postID int64) error {
+func (s *PostService) DeletePost(ctx context.Context, p stylegraph.Principal, postID int64) error {
 	_, author, err := s.authoredRef(ctx, p, postID, "delete")
 	if err != nil {
 		return err
@@ -228,7 +181,7 @@ func (s *Service) DeletePost(ctx context.Context, p stylegraph.Principal, postID
 
 // authoredRef returns a post's feed ID and author when p may change it (p
 // is its author or an admin), else EFORBIDDEN naming verb.
-func (s *Service) authoredRef(ctx context.Context, p stylegraph.Principal, postID int64, verb string) (fid, author int64, err error) {
+func (s *PostService) authoredRef(ctx context.Context, p stylegraph.Principal, postID int64, verb string) (fid, author int64, err error) {
 	fid, author, err = s.g.PostRef(ctx, postID)
 	if err != nil {
 		return 0, 0, err
@@ -241,7 +194,7 @@ func (s *Service) authoredRef(ctx context.Context, p stylegraph.Principal, postI
 
 // EditPost changes a post's title, text or tags (its author or an admin may)
 // and re-renders its feed object, so every feed shows the change at once.
-func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID int64, e stylegraph.PostEdit) (stylegraph.Feed, error) {
+func (s *PostService) EditPost(ctx context.Context, p stylegraph.Principal, postID int64, e stylegraph.PostEdit) (stylegraph.Feed, error) {
 	if e.Title == nil && e.Text == nil && e.Tags == nil {
 		return stylegraph.Feed{}, stylegraph.Invalid("text", "send at least one of title, text, tags")
 	}
@@ -249,13 +202,9 @@ func (s *Service) EditPost(ctx context.Context, p stylegraph.Principal, postID i
 	if err != nil {
 		return stylegraph.Feed{}, err
 	}
-	objs, err := s.objects(ctx, []int64{fid})
+	cur, err := s.object(ctx, postID, fid)
 	if err != nil {
 		return stylegraph.Feed{}, err
-	}
-	cur, ok := objs[fid]
-	if !ok {
-		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "post %d not found", postID)
 	}
 	d := editedDraft(cur.Post, e)
 	if err := NormalizeDraft(&d); err != nil {
@@ -349,14 +298,9 @@ func tagged(d *stylegraph.PostDraft) []int64 {
 	return stylegraph.Mentions(texts...)
 }
 
-// bury replaces a feed object by a tombstone that outlives every list entry
-// pointing at it, so readers drop the item without asking the graph.
-func (s *Service) bury(ctx context.Context, author, fid int64) error {
-	pipe := s.r.Pipeline()
-	pipe.Set(ctx, s.objectKey(fid), tombstone, s.cfg.TimelineTTL)
-	pipe.LRem(ctx, s.outboxKey(author), 0, fid)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("bury feed item %d: %w", fid, err)
-	}
-	return nil
+// push queues the pipelined LPUSH+LTRIM of one entry on uid's list.
+func (s *PostService) push(ctx context.Context, pipe redis.Pipeliner, uid int64, ref stylegraph.FeedRef) {
+	key := s.timelineKey(uid)
+	pipe.LPush(ctx, key, entry(ref))
+	pipe.LTrim(ctx, key, 0, int64(s.cfg.Cap-1))
 }

@@ -31,7 +31,7 @@ func TestCreatePostWireFormatAndEvent(t *testing.T) {
 	e.makeUsers(2)
 	brand := "Wire Brand " + t.Name()
 	product := stylegraph.Product{ID: e.user(500), Title: "Linen Shirt", Brand: brand, Price: 49, Currency: "USD", Images: []string{"https://img.example/shirt.jpg"}}
-	if err := e.g.UpsertProducts(e.ctx, []stylegraph.Product{product}); err != nil {
+	if err := e.g.Catalog.UpsertProducts(e.ctx, []stylegraph.Product{product}); err != nil {
 		t.Fatal(err)
 	}
 	e.follow(e.user(1), e.user(2)) // so the feed holds no trending items

@@ -6,11 +6,11 @@ import (
 )
 
 // Name is this part's name in data exports.
-func (s *Service) Name() string { return "feeds" }
+func (s *PrivacyService) Name() string { return "feeds" }
 
 // ExportUser returns what the feed store holds about uid: the feed IDs in
 // their timeline.
-func (s *Service) ExportUser(ctx context.Context, uid int64) (any, error) {
+func (s *PrivacyService) ExportUser(ctx context.Context, uid int64) (any, error) {
 	ids, err := s.r.LRange(ctx, s.timelineKey(uid), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("export timeline of %d: %w", uid, err)
@@ -30,7 +30,7 @@ func (s *Service) ExportUser(ctx context.Context, uid int64) (any, error) {
 // EraseUser drops uid's timeline, caches and presence, and buries the feed
 // items of their posts (already deleted from the graph) so they vanish from
 // every other feed at the next read.
-func (s *Service) EraseUser(ctx context.Context, uid int64, feedIDs []int64) error {
+func (s *PrivacyService) EraseUser(ctx context.Context, uid int64, feedIDs []int64) error {
 	pipe := s.r.Pipeline()
 	s.queueDel(ctx, pipe, s.timelineKey(uid), s.builtKey(uid), s.outboxKey(uid), s.followKey(uid), s.likesKey(uid))
 	pipe.ZRem(ctx, s.onlineKey(), itoa(uid))

@@ -14,13 +14,13 @@ type ProfileGraph interface {
 }
 
 // Profile returns a user's public profile as viewer sees it.
-func (s *Service) Profile(ctx context.Context, viewer, id int64) (stylegraph.Profile, error) {
+func (s *ProfileService) Profile(ctx context.Context, viewer, id int64) (stylegraph.Profile, error) {
 	return s.g.Profile(ctx, id, viewer)
 }
 
 // WhoToFollow suggests up to limit users (1-100, default 20) for uid to
 // follow, from the graph; nobody uid already follows.
-func (s *Service) WhoToFollow(ctx context.Context, uid int64, limit int) ([]stylegraph.FollowSuggestion, error) {
+func (s *ProfileService) WhoToFollow(ctx context.Context, uid int64, limit int) ([]stylegraph.FollowSuggestion, error) {
 	limit, err := checkLimit(limit)
 	if err != nil {
 		return nil, err
@@ -31,7 +31,7 @@ func (s *Service) WhoToFollow(ctx context.Context, uid int64, limit int) ([]styl
 // UserPosts returns a page of a user's posts (their profile feed), newest
 // first, with likedByMe for the viewer. The cursor is the last feed ID
 // returned, as in the feed. An unknown user is ENOTFOUND.
-func (s *Service) UserPosts(ctx context.Context, viewer, author int64, cursor string, limit int) (stylegraph.FeedPage, error) {
+func (s *ProfileService) UserPosts(ctx context.Context, viewer, author int64, cursor string, limit int) (stylegraph.FeedPage, error) {
 	before, err := DecodeCursor(cursor)
 	if err != nil {
 		return stylegraph.FeedPage{}, err

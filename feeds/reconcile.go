@@ -34,7 +34,7 @@ type ObjectDrift struct {
 // CachedObjectIDs calls fn with the feed IDs of cached objects, a SCAN page
 // at a time (every node of a cluster); tombstones are included. SCAN walks
 // the whole keyspace whatever it matches, so pages are large.
-func (s *Service) CachedObjectIDs(ctx context.Context, fn func([]int64) error) error {
+func (s *ReconcileService) CachedObjectIDs(ctx context.Context, fn func([]int64) error) error {
 	const page = 2000
 	prefix := s.cfg.Prefix + "item:"
 	scan := func(ctx context.Context, r redis.Cmdable) error {
@@ -68,7 +68,7 @@ func (s *Service) CachedObjectIDs(ctx context.Context, fn func([]int64) error) e
 // CheckObjects compares the cached objects of fids with what the graph
 // renders now and, unless dryRun, re-caches the stale ones and buries those
 // whose post is gone.
-func (s *Service) CheckObjects(ctx context.Context, fids []int64, dryRun bool) (ObjectDrift, error) {
+func (s *ReconcileService) CheckObjects(ctx context.Context, fids []int64, dryRun bool) (ObjectDrift, error) {
 	var d ObjectDrift
 	cached, ids, err := s.cachedObjects(ctx, fids)
 	if err != nil {
@@ -121,7 +121,7 @@ func (s *Service) CheckObjects(ctx context.Context, fids []int64, dryRun bool) (
 
 // cachedObjects reads the cached objects of fids, decoded, and the IDs of
 // those cached (not expired, not tombstones) in the order of fids.
-func (s *Service) cachedObjects(ctx context.Context, fids []int64) (map[int64]storedFeed, []int64, error) {
+func (s *ReconcileService) cachedObjects(ctx context.Context, fids []int64) (map[int64]storedFeed, []int64, error) {
 	pipe := s.r.Pipeline()
 	vals := s.queueMGet(ctx, pipe, s.objectKeys(fids))
 	if err := execIgnoringNil(ctx, pipe); err != nil {
@@ -146,7 +146,7 @@ func (s *Service) cachedObjects(ctx context.Context, fids []int64) (map[int64]st
 
 // restore caches the graph's renderings fs of the stale feed IDs and says
 // how many it stored.
-func (s *Service) restore(ctx context.Context, fs []stylegraph.Feed, stale []int64) (int, error) {
+func (s *ReconcileService) restore(ctx context.Context, fs []stylegraph.Feed, stale []int64) (int, error) {
 	var fix []stylegraph.Feed
 	for _, f := range fs {
 		if slices.Contains(stale, f.ID) {

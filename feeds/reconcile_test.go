@@ -26,13 +26,13 @@ func TestReconcileFeedObjects(t *testing.T) {
 	e.consume()
 
 	// The graph alone takes the writes, as when Redis failed right after.
-	if _, err := e.g.LikePost(e.ctx, fan, liked.Post.ID, time.Now()); err != nil {
+	if _, err := e.g.Posts.LikePost(e.ctx, fan, liked.Post.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.g.AddComment(e.ctx, stylegraph.NewComment{ID: e.base + 900, PostID: liked.Post.ID, UserID: fan, Text: "missed", CreatedAt: time.Now().UTC()}); err != nil {
+	if _, err := e.g.Posts.AddComment(e.ctx, stylegraph.NewComment{ID: e.base + 900, PostID: liked.Post.ID, UserID: fan, Text: "missed", CreatedAt: time.Now().UTC()}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.g.DeletePost(e.ctx, deleted.Post.ID); err != nil {
+	if _, err := e.g.Posts.DeletePost(e.ctx, deleted.Post.ID); err != nil {
 		t.Fatal(err)
 	}
 	titles := func() []string {

@@ -31,33 +31,31 @@ func TagName(raw string) (string, error) {
 
 // FollowTag makes uid follow a tag; the follow is in the graph when it
 // returns, and the follow event feeds the shopper's interests.
-func (s *Service) FollowTag(ctx context.Context, uid int64, raw string) error {
-	name, err := TagName(raw)
-	if err != nil {
-		return err
-	}
-	now := s.now().UTC()
-	if err := s.g.FollowTag(ctx, uid, name, now); err != nil {
-		return err
-	}
-	return s.append(ctx, ingest.Event{Type: ingest.Follow, UserID: uid, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+func (s *TagService) FollowTag(ctx context.Context, uid int64, raw string) error {
+	return s.setFollow(ctx, uid, raw, ingest.Follow, s.g.FollowTag)
 }
 
 // UnfollowTag stops uid following a tag.
-func (s *Service) UnfollowTag(ctx context.Context, uid int64, raw string) error {
+func (s *TagService) UnfollowTag(ctx context.Context, uid int64, raw string) error {
+	return s.setFollow(ctx, uid, raw, ingest.Unfollow, s.g.UnfollowTag)
+}
+
+// setFollow writes a follow (typ ingest.Follow) or unfollow of a tag with
+// write and records the event.
+func (s *TagService) setFollow(ctx context.Context, uid int64, raw string, typ ingest.Type, write func(context.Context, int64, string, time.Time) error) error {
 	name, err := TagName(raw)
 	if err != nil {
 		return err
 	}
 	now := s.now().UTC()
-	if err := s.g.UnfollowTag(ctx, uid, name, now); err != nil {
+	if err := write(ctx, uid, name, now); err != nil {
 		return err
 	}
-	return s.append(ctx, ingest.Event{Type: ingest.Unfollow, UserID: uid, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+	return s.append(ctx, ingest.Event{Type: typ, UserID: uid, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
 }
 
 // FollowingTags returns a page of the tags uid follows in name order.
-func (s *Service) FollowingTags(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.TagPage, error) {
+func (s *TagService) FollowingTags(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.TagPage, error) {
 	after := ""
 	if cursor != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(cursor)
@@ -75,17 +73,14 @@ func (s *Service) FollowingTags(ctx context.Context, uid int64, cursor string, l
 	if err != nil {
 		return stylegraph.TagPage{}, err
 	}
-	page := stylegraph.TagPage{Items: names}
-	if len(names) == limit {
-		next := base64.RawURLEncoding.EncodeToString([]byte("t1:" + names[len(names)-1]))
-		page.NextCursor = &next
-	}
-	return page, nil
+	return pageOf(names, limit, func(name string) string {
+		return base64.RawURLEncoding.EncodeToString([]byte("t1:" + name))
+	}), nil
 }
 
 // TagPosts returns a page of the posts tagged with a tag, newest first,
 // with likedByMe for the viewer: the hashtag's page.
-func (s *Service) TagPosts(ctx context.Context, viewer int64, raw, cursor string, limit int) (stylegraph.FeedPage, error) {
+func (s *TagService) TagPosts(ctx context.Context, viewer int64, raw, cursor string, limit int) (stylegraph.FeedPage, error) {
 	name, err := TagName(raw)
 	if err != nil {
 		return stylegraph.FeedPage{}, err
@@ -102,34 +97,4 @@ func (s *Service) TagPosts(ctx context.Context, viewer int64, raw, cursor string
 		return stylegraph.FeedPage{}, err
 	}
 	return s.postPage(ctx, viewer, fids, limit)
-}
-
-// postPage renders a page of posts by feed ID for the viewer: likedByMe,
-// reason own on the viewer's own posts, deleted posts left out.
-func (s *Service) postPage(ctx context.Context, viewer int64, fids []int64, limit int) (stylegraph.FeedPage, error) {
-	objs, err := s.objects(ctx, fids)
-	if err != nil {
-		return stylegraph.FeedPage{}, err
-	}
-	liked, err := s.likedByMe(ctx, viewer, fids)
-	if err != nil {
-		return stylegraph.FeedPage{}, err
-	}
-	page := stylegraph.FeedPage{Items: make([]stylegraph.Feed, 0, len(fids))}
-	for _, fid := range fids {
-		f, ok := objs[fid]
-		if !ok {
-			continue // deleted meanwhile
-		}
-		f.LikedByMe = liked[fid]
-		if f.User.ID == viewer {
-			f.Reason = stylegraph.ReasonOwn
-		}
-		page.Items = append(page.Items, f)
-	}
-	if len(fids) == limit {
-		next := EncodeCursor(fids[len(fids)-1])
-		page.NextCursor = &next
-	}
-	return page, nil
 }

@@ -77,6 +77,16 @@ func (it item) size() int {
 	return len(it.raw) + len(`,"likedByMe":false,"reason":"","kind":"post"}`) + len(it.reason)
 }
 
+// TimelineKey is the Redis list holding a user's cached feed entries.
+func (s *TimelineService) TimelineKey(uid int64) string { return s.timelineKey(uid) }
+
+// ReadKeys names the Redis keys a read of uid's feed touches: the follow
+// hash, the list, its rebuild marker, the like set and the objects of fids
+// (for benchmarks and tools that replay a read).
+func (s *TimelineService) ReadKeys(uid int64, fids []int64) (follows, list, built, likes string, objects []string) {
+	return s.followKey(uid), s.timelineKey(uid), s.builtKey(uid), s.likesKey(uid), s.objectKeys(fids)
+}
+
 // Read returns a page of uid's feed, newest first, below the cursor. Items
 // come from the cached list, merged with followed celebrities' recent posts
 // (or trending items when uid follows nobody), filtered against current
@@ -84,7 +94,7 @@ func (it item) size() int {
 // cached list the page continues from the graph. The cursor is the last
 // feed ID returned, so items that arrive meanwhile (higher IDs) never shift
 // a page: no duplicates, no gaps.
-func (s *Service) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
+func (s *TimelineService) Read(ctx context.Context, uid int64, cursor string, limit int) (stylegraph.FeedPage, error) {
 	items, next, err := s.page(ctx, uid, cursor, limit)
 	if err != nil {
 		return stylegraph.FeedPage{}, err
@@ -101,7 +111,7 @@ func (s *Service) Read(ctx context.Context, uid int64, cursor string, limit int)
 // ReadJSON is Read already encoded as the API's JSON answer. It passes the
 // cached objects through without decoding them, which is what makes a feed
 // read cheap.
-func (s *Service) ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error) {
+func (s *TimelineService) ReadJSON(ctx context.Context, uid int64, cursor string, limit int) ([]byte, error) {
 	items, next, err := s.page(ctx, uid, cursor, limit)
 	if err != nil {
 		return nil, err
@@ -128,7 +138,7 @@ func (s *Service) ReadJSON(ctx context.Context, uid int64, cursor string, limit 
 	return append(b, '}'), nil
 }
 
-func (s *Service) page(ctx context.Context, uid int64, cursor string, limit int) ([]item, *string, error) {
+func (s *TimelineService) page(ctx context.Context, uid int64, cursor string, limit int) ([]item, *string, error) {
 	before, err := DecodeCursor(cursor)
 	if err != nil {
 		return nil, nil, err
@@ -200,7 +210,7 @@ func (c candidates) sorted(keep func(int64) bool) []stylegraph.FeedRef {
 // missing), the recent posts of followed celebrities and, for users who
 // follow nobody, trending items; entries through unfollowed users or brands
 // are dropped.
-func (s *Service) candidates(ctx context.Context, uid int64) (candidates, error) {
+func (s *TimelineService) candidates(ctx context.Context, uid int64) (candidates, error) {
 	c := candidates{}
 	st, err := s.readState(ctx, uid)
 	if err != nil {
@@ -255,7 +265,7 @@ type readState struct {
 // readState reads the follows, the list and its marker in one round trip
 // with the request's rider (its rate-limit spend), which is checked before
 // anything else.
-func (s *Service) readState(ctx context.Context, uid int64) (readState, error) {
+func (s *TimelineService) readState(ctx context.Context, uid int64) (readState, error) {
 	pipe := s.r.Pipeline()
 	check := queueRider(ctx, pipe)
 	folCmd := pipe.HGetAll(ctx, s.followKey(uid))
@@ -280,7 +290,7 @@ func (s *Service) readState(ctx context.Context, uid int64) (readState, error) {
 
 // celebrityOutboxes reads the outboxes of the celebrities fol follows, in
 // one round trip: outs[i] holds the recent feed IDs of celebs[i].
-func (s *Service) celebrityOutboxes(ctx context.Context, fol following) (celebs []int64, outs [][]string, err error) {
+func (s *TimelineService) celebrityOutboxes(ctx context.Context, fol following) (celebs []int64, outs [][]string, err error) {
 	for id, n := range fol.users {
 		if n >= s.cfg.CelebrityThreshold {
 			celebs = append(celebs, id)
@@ -333,7 +343,7 @@ func (c *candidates) addList(entries []string, cap int, fol following, unknownFo
 // addCelebrities adds the celebrities' recent posts, rebuilding an empty
 // outbox from the graph. A full outbox is complete only down to its oldest
 // post, which raises the floor.
-func (s *Service) addCelebrities(ctx context.Context, c *candidates, celebs []int64, outs [][]string) error {
+func (s *TimelineService) addCelebrities(ctx context.Context, c *candidates, celebs []int64, outs [][]string) error {
 	for i, id := range celebs {
 		ids := make([]int64, 0, len(outs[i]))
 		for _, f := range outs[i] {
@@ -367,7 +377,7 @@ func parseID(s string) (int64, bool) {
 // regenerate rebuilds a missing or expired list from the graph. Entries are
 // appended behind whatever fan-out pushed meanwhile, so nothing is lost;
 // reads de-duplicate.
-func (s *Service) regenerate(ctx context.Context, uid int64) ([]string, error) {
+func (s *TimelineService) regenerate(ctx context.Context, uid int64) ([]string, error) {
 	gctx, cancel := graphShare(ctx)
 	defer cancel()
 	refs, err := s.g.TimelineBefore(gctx, uid, maxID+1, s.cfg.Cap)
@@ -393,7 +403,7 @@ func (s *Service) regenerate(ctx context.Context, uid int64) ([]string, error) {
 }
 
 // rebuildOutbox reloads a celebrity's recent posts from the graph.
-func (s *Service) rebuildOutbox(ctx context.Context, author int64) ([]int64, error) {
+func (s *TimelineService) rebuildOutbox(ctx context.Context, author int64) ([]int64, error) {
 	gctx, cancel := graphShare(ctx)
 	defer cancel()
 	ids, err := s.g.AuthorFeedIDs(gctx, author, celebrityPull)
@@ -417,7 +427,7 @@ func (s *Service) rebuildOutbox(ctx context.Context, author int64) ([]int64, err
 }
 
 // trending returns the trending feed IDs, cached briefly.
-func (s *Service) trending(ctx context.Context) ([]int64, error) {
+func (s *TimelineService) trending(ctx context.Context) ([]int64, error) {
 	if b, err := s.r.Get(ctx, s.trendingKey()).Bytes(); err == nil {
 		var ids []int64
 		if json.Unmarshal(b, &ids) == nil {
@@ -440,7 +450,7 @@ func (s *Service) trending(ctx context.Context) ([]int64, error) {
 // hydrate turns refs (newest first) into uid's feed items until it has
 // limit, skipping deleted ones, which it returns as dead. Objects and uid's
 // likes of them are read in one round trip per chunk.
-func (s *Service) hydrate(ctx context.Context, uid int64, refs []stylegraph.FeedRef, limit int) ([]item, []int64, error) {
+func (s *TimelineService) hydrate(ctx context.Context, uid int64, refs []stylegraph.FeedRef, limit int) ([]item, []int64, error) {
 	items := make([]item, 0, min(limit, len(refs)))
 	var dead []int64
 	ids := make([]int64, 0, min(limit+2, len(refs)))
@@ -497,7 +507,7 @@ func (s *Service) hydrate(ctx context.Context, uid int64, refs []stylegraph.Feed
 
 // cleanDead drops list entries of deleted items. Best effort: a failure only
 // leaves them for the next read to skip again.
-func (s *Service) cleanDead(ctx context.Context, uid int64, c candidates, dead []int64) {
+func (s *TimelineService) cleanDead(ctx context.Context, uid int64, c candidates, dead []int64) {
 	if len(dead) == 0 {
 		return
 	}

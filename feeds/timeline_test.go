@@ -229,7 +229,7 @@ func TestRegenerationAfterRedisLoss(t *testing.T) {
 	e.follow(u(3), u(1))
 	brand := "Regen Brand " + t.Name()
 	product := stylegraph.Product{ID: u(500), Title: "Bag", Brand: brand, Price: 80}
-	if err := e.g.UpsertProducts(e.ctx, []stylegraph.Product{product}); err != nil {
+	if err := e.g.Catalog.UpsertProducts(e.ctx, []stylegraph.Product{product}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.svc.Follow(e.ctx, u(3), feeds.KindBrands, stylegraph.BrandID(brand)); err != nil {

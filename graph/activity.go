@@ -9,6 +9,13 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// ActivityStore applies the graph changes a batch of activity events makes
+// (EventWriter's ActivityWriter).
+type ActivityStore struct{ db *DB }
+
+// NewActivityStore returns the activity store over db.
+func NewActivityStore(db *DB) *ActivityStore { return &ActivityStore{db: db} }
+
 // Activity and its changes live in the root package; these names keep older
 // callers compiling while they move to it.
 type (
@@ -31,7 +38,7 @@ type activityStep struct {
 // or not at all. Every statement is idempotent: toggles resolve by event
 // time, counted relationships and interests skip event IDs they already
 // absorbed, so applying the same activity twice changes nothing.
-func (s *Store) ApplyActivity(ctx context.Context, a Activity) error {
+func (s *ActivityStore) ApplyActivity(ctx context.Context, a Activity) error {
 	if a.Empty() {
 		return nil
 	}
@@ -47,7 +54,7 @@ func (s *Store) ApplyActivity(ctx context.Context, a Activity) error {
 		{"activity_purchase", countedRows(a.Purchases)},
 		{"activity_interest", interestRows(a.Interests)},
 	}
-	err := s.guarded(ctx, func(ctx context.Context) error { return s.applySteps(ctx, steps) })
+	err := s.db.guarded(ctx, func(ctx context.Context) error { return s.applySteps(ctx, steps) })
 	if err != nil {
 		return fmt.Errorf("apply activity: %w", err)
 	}
@@ -55,8 +62,8 @@ func (s *Store) ApplyActivity(ctx context.Context, a Activity) error {
 }
 
 // applySteps runs the activity statements in one write transaction.
-func (s *Store) applySteps(ctx context.Context, steps []activityStep) error {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
+func (s *ActivityStore) applySteps(ctx context.Context, steps []activityStep) error {
+	sess := s.db.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db.database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		for _, st := range steps {
@@ -64,8 +71,8 @@ func (s *Store) applySteps(ctx context.Context, steps []activityStep) error {
 				continue
 			}
 			params := map[string]any{"rows": st.rows, "keep": keepEventIDs, "halfLife": stylegraph.InterestHalfLife.Seconds()}
-			err := s.traced(ctx, st.name, func(ctx context.Context) error {
-				res, err := tx.Run(ctx, s.query(st.name), params)
+			err := s.db.traced(ctx, st.name, func(ctx context.Context) error {
+				res, err := tx.Run(ctx, s.db.query(st.name), params)
 				if err != nil {
 					return err
 				}

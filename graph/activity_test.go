@@ -14,7 +14,7 @@ import (
 )
 
 // relProps runs a read query and returns its rows.
-func relProps(t *testing.T, g *graph.Store, query string, params map[string]any) []map[string]any {
+func relProps(t *testing.T, g *graph.Stores, query string, params map[string]any) []map[string]any {
 	t.Helper()
 	rows, err := g.Inspect(context.Background(), query, params)
 	if err != nil {
@@ -31,7 +31,7 @@ func TestApplyActivityIsIdempotentAndOrderIndependent(t *testing.T) {
 	tag := "test-tag-" + time.Now().Format("150405.000000")
 	brand := "Test Brand " + tag
 	t0 := time.Now().UTC().Add(-time.Hour).Truncate(time.Millisecond)
-	if err := g.UpsertProducts(ctx, []stylegraph.Product{{
+	if err := g.Catalog.UpsertProducts(ctx, []stylegraph.Product{{
 		ID: product, Title: "Tee", Brand: brand, CategoryPath: []string{"Test " + tag, "Tees"}, Tags: []string{tag}, CreatedAt: t0,
 	}}); err != nil {
 		t.Fatal(err)
@@ -49,14 +49,14 @@ func TestApplyActivityIsIdempotentAndOrderIndependent(t *testing.T) {
 		Interests: []graph.Interest{{EventID: "v1", UserID: user, Kind: "product", ID: product, Weight: 1, At: at(1)}},
 	}
 	for i := 0; i < 2; i++ {
-		if err := g.ApplyActivity(ctx, a); err != nil {
+		if err := g.Activity.ApplyActivity(ctx, a); err != nil {
 			t.Fatalf("apply #%d: %v", i+1, err)
 		}
 	}
 	// Same events again, reversed within each list: nothing changes.
 	rev := a
 	rev.Views = []graph.Counted{a.Views[1], a.Views[0]}
-	if err := g.ApplyActivity(ctx, rev); err != nil {
+	if err := g.Activity.ApplyActivity(ctx, rev); err != nil {
 		t.Fatal(err)
 	}
 
@@ -101,7 +101,7 @@ func TestInterestDecays(t *testing.T) {
 		{in("d", 0, t0.Add(3*stylegraph.InterestHalfLife)), (4*0.5 + 1 + 2*0.5) * 0.25},
 	}
 	for i, st := range steps {
-		if err := g.ApplyActivity(ctx, graph.Activity{Interests: []graph.Interest{st.in}}); err != nil {
+		if err := g.Activity.ApplyActivity(ctx, graph.Activity{Interests: []graph.Interest{st.in}}); err != nil {
 			t.Fatal(err)
 		}
 		rows := relProps(t, g, `MATCH (:User {id: $u})-[i:INTERESTED_IN]->(:Tag {name: $tag}) RETURN i.weight AS w`, map[string]any{"u": user, "tag": tag})

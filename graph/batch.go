@@ -8,6 +8,13 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// BatchStore is what the offline jobs read and write: users and products page by
+// page, SIMILAR edges, engagement clean-up.
+type BatchStore struct{ db *DB }
+
+// NewBatchStore returns the batch store over db.
+func NewBatchStore(db *DB) *BatchStore { return &BatchStore{db: db} }
+
 // Scope limits a batch job to users and products with IDs in [From, To]; the
 // zero Scope is everything.
 type Scope struct {
@@ -35,7 +42,7 @@ type SimilarList struct {
 
 // WriteSimilar replaces each listed product's SIMILAR edges of source with
 // its neighbours, stamped computedAt = at.
-func (s *Store) WriteSimilar(ctx context.Context, source string, lists []SimilarList, at time.Time) error {
+func (s *BatchStore) WriteSimilar(ctx context.Context, source string, lists []SimilarList, at time.Time) error {
 	// Rows carry up to K neighbours each (25,000 edges a transaction at K
 	// 50): larger transactions spend less on commits, and the heap holds them.
 	const perTx = 500
@@ -52,7 +59,7 @@ func (s *Store) WriteSimilar(ctx context.Context, source string, lists []Similar
 			}
 			rows = append(rows, map[string]any{"id": l.ProductID, "neighbours": ns, "scores": scores})
 		}
-		if _, err := s.runNamed(ctx, "batch_write_similar", map[string]any{"source": source, "at": at.UTC(), "rows": rows}); err != nil {
+		if _, err := s.db.runNamed(ctx, "batch_write_similar", map[string]any{"source": source, "at": at.UTC(), "rows": rows}); err != nil {
 			return err
 		}
 	}
@@ -61,11 +68,11 @@ func (s *Store) WriteSimilar(ctx context.Context, source string, lists []Similar
 
 // DropStaleSimilar deletes SIMILAR edges of source from products in scope
 // computed before before, and returns how many went.
-func (s *Store) DropStaleSimilar(ctx context.Context, scope Scope, source string, before time.Time) (int, error) {
+func (s *BatchStore) DropStaleSimilar(ctx context.Context, scope Scope, source string, before time.Time) (int, error) {
 	from, to := scope.bounds()
 	total := 0
 	for {
-		res, err := s.runNamed(ctx, "batch_drop_stale_similar", map[string]any{"source": source, "from": from, "to": to, "before": before.UTC()})
+		res, err := s.db.runNamed(ctx, "batch_drop_stale_similar", map[string]any{"source": source, "from": from, "to": to, "before": before.UTC()})
 		if err != nil {
 			return total, err
 		}
@@ -82,9 +89,9 @@ func (s *Store) DropStaleSimilar(ctx context.Context, scope Scope, source string
 
 // ActiveUsers returns users in scope who engaged with a product at or after
 // since, in ID order.
-func (s *Store) ActiveUsers(ctx context.Context, scope Scope, since time.Time) ([]int64, error) {
+func (s *BatchStore) ActiveUsers(ctx context.Context, scope Scope, since time.Time) ([]int64, error) {
 	from, to := scope.bounds()
-	res, err := s.runNamed(ctx, "batch_active_users", map[string]any{"from": from, "to": to, "since": since.UTC()})
+	res, err := s.db.runNamed(ctx, "batch_active_users", map[string]any{"from": from, "to": to, "since": since.UTC()})
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +104,8 @@ func (s *Store) ActiveUsers(ctx context.Context, scope Scope, since time.Time) (
 
 // SimilarEdges returns the SIMILAR neighbours of source stored for a
 // product, best first.
-func (s *Store) SimilarEdges(ctx context.Context, productID int64, source string) ([]Neighbour, error) {
-	res, err := s.runNamed(ctx, "similar_edges", map[string]any{"id": productID, "source": source})
+func (s *BatchStore) SimilarEdges(ctx context.Context, productID int64, source string) ([]Neighbour, error) {
+	res, err := s.db.runNamed(ctx, "similar_edges", map[string]any{"id": productID, "source": source})
 	if err != nil {
 		return nil, err
 	}
@@ -112,13 +119,13 @@ func (s *Store) SimilarEdges(ctx context.Context, productID int64, source string
 // ClearEngagements deletes every engagement, interest and hide edge of the
 // users in scope, for evaluations that replay one split after another. It
 // refuses the whole graph.
-func (s *Store) ClearEngagements(ctx context.Context, scope Scope) (int, error) {
+func (s *BatchStore) ClearEngagements(ctx context.Context, scope Scope) (int, error) {
 	if scope.From == 0 && scope.To == 0 {
 		return 0, stylegraph.Invalid("scope", "clearing engagements needs an explicit ID range")
 	}
 	total := 0
 	for {
-		res, err := s.runNamed(ctx, "batch_clear_engagement", map[string]any{"from": scope.From, "to": scope.To})
+		res, err := s.db.runNamed(ctx, "batch_clear_engagement", map[string]any{"from": scope.From, "to": scope.To})
 		if err != nil {
 			return total, err
 		}
@@ -152,9 +159,9 @@ type BatchUser struct {
 // BatchUsers returns up to n users in scope with IDs above after, in ID
 // order, with their engagements and followees inside the scope; an empty
 // page means the end.
-func (s *Store) BatchUsers(ctx context.Context, scope Scope, after int64, n int) ([]BatchUser, error) {
+func (s *BatchStore) BatchUsers(ctx context.Context, scope Scope, after int64, n int) ([]BatchUser, error) {
 	from, to := scope.bounds()
-	res, err := s.runNamed(ctx, "batch_users", map[string]any{"from": from, "to": to, "after": after, "users": n})
+	res, err := s.db.runNamed(ctx, "batch_users", map[string]any{"from": from, "to": to, "after": after, "users": n})
 	if err != nil {
 		return nil, err
 	}
@@ -186,9 +193,9 @@ func (s *Store) BatchUsers(ctx context.Context, scope Scope, after int64, n int)
 
 // BatchProducts returns up to n products in scope with IDs above after, in
 // ID order, as ID and title.
-func (s *Store) BatchProducts(ctx context.Context, scope Scope, after int64, n int) ([]stylegraph.ProductRef, error) {
+func (s *BatchStore) BatchProducts(ctx context.Context, scope Scope, after int64, n int) ([]stylegraph.ProductRef, error) {
 	from, to := scope.bounds()
-	res, err := s.runNamed(ctx, "batch_products", map[string]any{"from": from, "to": to, "after": after, "n": n})
+	res, err := s.db.runNamed(ctx, "batch_products", map[string]any{"from": from, "to": to, "after": after, "n": n})
 	if err != nil {
 		return nil, err
 	}
@@ -202,9 +209,9 @@ func (s *Store) BatchProducts(ctx context.Context, scope Scope, after int64, n i
 }
 
 // CountUsers returns how many users are in scope.
-func (s *Store) CountUsers(ctx context.Context, scope Scope) (int, error) {
+func (s *BatchStore) CountUsers(ctx context.Context, scope Scope) (int, error) {
 	from, to := scope.bounds()
-	res, err := s.runNamed(ctx, "batch_count_users", map[string]any{"from": from, "to": to})
+	res, err := s.db.runNamed(ctx, "batch_count_users", map[string]any{"from": from, "to": to})
 	if err != nil {
 		return 0, err
 	}

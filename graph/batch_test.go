@@ -24,7 +24,7 @@ func TestWriteSimilarReplacesEachProductsEdges(t *testing.T) {
 	for i := int64(1); i <= 4; i++ {
 		ps = append(ps, stylegraph.Product{ID: p(i), Title: "similar test product"})
 	}
-	if err := g.UpsertProducts(ctx, ps); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
 	const src = "co-engagement-test"
@@ -32,7 +32,7 @@ func TestWriteSimilarReplacesEachProductsEdges(t *testing.T) {
 	t2 := t1.Add(time.Hour)
 	write := func(source string, at time.Time, lists ...graph.SimilarList) {
 		t.Helper()
-		if err := g.WriteSimilar(ctx, source, lists, at); err != nil {
+		if err := g.Batch.WriteSimilar(ctx, source, lists, at); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -48,7 +48,7 @@ func TestWriteSimilarReplacesEachProductsEdges(t *testing.T) {
 	}
 	edges := func(id int64, source string) []graph.Neighbour {
 		t.Helper()
-		ns, err := g.SimilarEdges(ctx, id, source)
+		ns, err := g.Batch.SimilarEdges(ctx, id, source)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestWriteSimilarReplacesEachProductsEdges(t *testing.T) {
 		}
 	}
 	// The kept edge carries the second write's stamp: nothing is stale.
-	dropped, err := g.DropStaleSimilar(ctx, graph.Scope{From: p(1), To: p(4)}, src, t2)
+	dropped, err := g.Batch.DropStaleSimilar(ctx, graph.Scope{From: p(1), To: p(4)}, src, t2)
 	if err != nil {
 		t.Fatal(err)
 	}

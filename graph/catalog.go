@@ -10,27 +10,46 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// batchSize bounds one UNWIND transaction: large enough to amortise the
-// round trip, small enough to keep transactions short.
-const batchSize = 500
+// CatalogStore writes and reads the catalog: products with their brand, categories
+// and tags, and users' profiles.
+type CatalogStore struct{ db *DB }
+
+// NewCatalogStore returns the catalog store over db.
+func NewCatalogStore(db *DB) *CatalogStore { return &CatalogStore{db: db} }
 
 // UpsertUsers creates or updates user profiles.
-func (s *Store) UpsertUsers(ctx context.Context, users []stylegraph.User) error {
+func (s *CatalogStore) UpsertUsers(ctx context.Context, users []stylegraph.User) error {
 	rows := make([]map[string]any, len(users))
 	for i, u := range users {
 		rows[i] = map[string]any{"id": u.ID, "name": u.Name, "imageURL": u.ImageURL, "home": u.Home}
 	}
-	return s.batched(ctx, "upsert_users", rows)
+	return s.db.batched(ctx, "upsert_users", rows)
+}
+
+// User returns one user's profile or ENOTFOUND.
+func (s *CatalogStore) User(ctx context.Context, id int64) (stylegraph.User, error) {
+	res, err := s.db.runNamed(ctx, "get_user", map[string]any{"id": id})
+	if err != nil {
+		return stylegraph.User{}, err
+	}
+	if len(res.Records) == 0 {
+		return stylegraph.User{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "user %d not found", id)
+	}
+	r := res.Records[0]
+	name, _ := r.Get("name")
+	img, _ := r.Get("imageURL")
+	home, _ := r.Get("home")
+	return stylegraph.User{ID: id, Name: str(name), ImageURL: str(img), Home: str(home)}, nil
 }
 
 // UpsertProducts creates or updates products with their brand, category chain
 // and tags.
-func (s *Store) UpsertProducts(ctx context.Context, products []stylegraph.Product) error {
+func (s *CatalogStore) UpsertProducts(ctx context.Context, products []stylegraph.Product) error {
 	rows := make([]map[string]any, len(products))
 	for i, p := range products {
 		rows[i] = productRow(p)
 	}
-	return s.batched(ctx, "upsert_products", rows)
+	return s.db.batched(ctx, "upsert_products", rows)
 }
 
 func productRow(p stylegraph.Product) map[string]any {
@@ -65,8 +84,8 @@ func productRow(p stylegraph.Product) map[string]any {
 }
 
 // Product returns one product or ENOTFOUND.
-func (s *Store) Product(ctx context.Context, id int64) (stylegraph.Product, error) {
-	res, err := s.runNamed(ctx, "get_product", map[string]any{"id": id})
+func (s *CatalogStore) Product(ctx context.Context, id int64) (stylegraph.Product, error) {
+	res, err := s.db.runNamed(ctx, "get_product", map[string]any{"id": id})
 	if err != nil {
 		return stylegraph.Product{}, err
 	}
@@ -78,9 +97,9 @@ func (s *Store) Product(ctx context.Context, id int64) (stylegraph.Product, erro
 
 // ProductsAfter returns up to n products in scope with IDs above after, in
 // ID order, with brand, category and tags as Product returns them.
-func (s *Store) ProductsAfter(ctx context.Context, scope Scope, after int64, n int) ([]stylegraph.Product, error) {
+func (s *CatalogStore) ProductsAfter(ctx context.Context, scope Scope, after int64, n int) ([]stylegraph.Product, error) {
 	from, to := scope.bounds()
-	res, err := s.runNamed(ctx, "products_page", map[string]any{"from": from, "to": to, "after": after, "n": n})
+	res, err := s.db.runNamed(ctx, "products_page", map[string]any{"from": from, "to": to, "after": after, "n": n})
 	if err != nil {
 		return nil, err
 	}
@@ -92,12 +111,12 @@ func (s *Store) ProductsAfter(ctx context.Context, scope Scope, after int64, n i
 }
 
 // ExistingProducts reports which of ids are products in the graph.
-func (s *Store) ExistingProducts(ctx context.Context, ids []int64) (map[int64]bool, error) {
+func (s *CatalogStore) ExistingProducts(ctx context.Context, ids []int64) (map[int64]bool, error) {
 	found := make(map[int64]bool, len(ids))
 	if len(ids) == 0 {
 		return found, nil
 	}
-	res, err := s.runNamed(ctx, "count_products", map[string]any{"ids": ids})
+	res, err := s.db.runNamed(ctx, "count_products", map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +127,34 @@ func (s *Store) ExistingProducts(ctx context.Context, ids []int64) (map[int64]bo
 		}
 	}
 	return found, nil
+}
+
+// NewProductIDs returns which of ids the graph does not hold yet.
+func (s *CatalogStore) NewProductIDs(ctx context.Context, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	res, err := s.db.runNamed(ctx, "new_products", map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	return int64s(res, "id"), nil
+}
+
+// DeleteProduct removes a product and its relationships (likes, views, cart
+// and purchase edges included); its brand, categories and tags stay. It
+// reports whether the product existed.
+func (s *CatalogStore) DeleteProduct(ctx context.Context, id int64) (bool, error) {
+	res, err := s.db.runNamed(ctx, "delete_product", map[string]any{"id": id})
+	if err != nil {
+		return false, err
+	}
+	if len(res.Records) == 0 {
+		return false, nil
+	}
+	existed, _ := res.Records[0].Get("existed")
+	b, _ := existed.(bool)
+	return b, nil
 }
 
 // productFrom decodes a row of get_product.cypher or products_page.cypher.
@@ -147,18 +194,6 @@ func productFrom(r *neo4j.Record) stylegraph.Product {
 	return p
 }
 
-// batched runs the named UNWIND query over rows in batches, each in its own
-// retried write transaction.
-func (s *Store) batched(ctx context.Context, name string, rows []map[string]any) error {
-	for start := 0; start < len(rows); start += batchSize {
-		end := min(start+batchSize, len(rows))
-		if _, err := s.runNamed(ctx, name, map[string]any{"rows": rows[start:end]}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // stockOf reads a product node's stock: the tracked count, 0 for a product
 // only marked out of stock, nil when untracked.
 func stockOf(n neo4j.Node) *int {
@@ -171,41 +206,4 @@ func stockOf(n neo4j.Node) *int {
 		return &s
 	}
 	return nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func nonNilMaps(m []map[string]any) []map[string]any {
-	if m == nil {
-		return []map[string]any{}
-	}
-	return m
-}
-
-func str(v any) string { s, _ := v.(string); return s }
-
-func num(v any) float64 {
-	switch n := v.(type) {
-	case float64:
-		return n
-	case int64:
-		return float64(n)
-	}
-	return 0
-}
-
-func strs(v any) []string {
-	xs, _ := v.([]any)
-	out := make([]string, 0, len(xs))
-	for _, x := range xs {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -25,11 +25,11 @@ func TestUpsertProductRoundTripAndRelink(t *testing.T) {
 	}
 	// Twice: upserts are idempotent.
 	for i := 0; i < 2; i++ {
-		if err := g.UpsertProducts(ctx, []stylegraph.Product{p}); err != nil {
+		if err := g.Catalog.UpsertProducts(ctx, []stylegraph.Product{p}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := g.Product(ctx, id)
+	got, err := g.Catalog.Product(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,17 +41,17 @@ func TestUpsertProductRoundTripAndRelink(t *testing.T) {
 
 	// Changing brand, category and tags moves the links instead of adding more.
 	p.Brand, p.CategoryPath, p.Tags = "Test Brand B", []string{"Apparel", "Topwear", "Shirts"}, []string{"formal"}
-	if err := g.UpsertProducts(ctx, []stylegraph.Product{p}); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, []stylegraph.Product{p}); err != nil {
 		t.Fatal(err)
 	}
-	got, err = g.Product(ctx, id)
+	got, err = g.Catalog.Product(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Brand != "Test Brand B" || got.Category() != "Apparel > Topwear > Shirts" || !cmp.Equal(got.Tags, []string{"formal"}) {
 		t.Fatalf("relinked product = %+v", got)
 	}
-	if _, err := g.Product(ctx, id+1); stylegraph.ErrorCode(err) != stylegraph.ENOTFOUND {
+	if _, err := g.Catalog.Product(ctx, id+1); stylegraph.ErrorCode(err) != stylegraph.ENOTFOUND {
 		t.Fatalf("missing product: %v", err)
 	}
 }

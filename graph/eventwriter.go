@@ -6,7 +6,7 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// ActivityWriter applies graph changes (Store does).
+// ActivityWriter applies graph changes (ActivityStore does).
 type ActivityWriter interface {
 	ApplyActivity(ctx context.Context, a stylegraph.Activity) error
 }
@@ -23,7 +23,7 @@ var interestWeight = map[stylegraph.EventType]float64{
 // EventWriter is the activity stream's handler that applies events to the
 // graph (an ingest.Handler). Posts and comments are written synchronously by
 // the API that creates them, so post_created, post_deleted and comment
-// events, like searches, need nothing here. It lives beside the store so
+// events, like searches, need nothing here. It lives beside the stores so
 // that ingest does not link the Neo4j driver.
 type EventWriter struct {
 	w ActivityWriter

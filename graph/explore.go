@@ -6,10 +6,16 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// ExploreStore walks the graph one neighbourhood at a time for the explorer.
+type ExploreStore struct{ db *DB }
+
+// NewExploreStore returns the explore store over db.
+func NewExploreStore(db *DB) *ExploreStore { return &ExploreStore{db: db} }
+
 // Neighbours returns start with up to limit neighbours per relationship type
 // (graph type names from stylegraph.ExploreRelations), or ENOTFOUND.
-func (s *Store) Neighbours(ctx context.Context, start stylegraph.NodeRef, types []string, limit int) (stylegraph.Neighbourhood, error) {
-	res, err := s.runNamed(ctx, "explore_neighbours", map[string]any{
+func (s *ExploreStore) Neighbours(ctx context.Context, start stylegraph.NodeRef, types []string, limit int) (stylegraph.Neighbourhood, error) {
+	res, err := s.db.runNamed(ctx, "explore_neighbours", map[string]any{
 		"kind": start.Kind, "id": start.ID, "key": start.Key, "types": types, "limit": limit,
 	})
 	if err != nil {

@@ -13,26 +13,26 @@ import (
 
 // LoadFixture runs a testdata/*.cypher file statement by statement; it is
 // compiled only into this package's tests.
-func LoadFixture(t *testing.T, s *Store, file string, params map[string]any) {
+func LoadFixture(t *testing.T, db *DB, file string, params map[string]any) {
 	t.Helper()
 	src, err := os.ReadFile("testdata/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, stmt := range cypher.Split(string(src)) {
-		if _, err := s.run(context.Background(), stmt, params); err != nil {
+		if _, err := db.run(context.Background(), stmt, params); err != nil {
 			t.Fatalf("fixture %s: %v\n%s", file, err, stmt)
 		}
 	}
 }
 
-// Profiled returns a copy of s that runs every named query under PROFILE and
-// adds each one's database hits (all operators, subqueries included) to
+// Profiled returns a copy of db that runs every named query under PROFILE
+// and adds each one's database hits (all operators, subqueries included) to
 // hits, by query name.
-func Profiled(s *Store, hits map[string]int64) *Store {
-	c := *s
-	c.q = make(map[string]string, len(s.q))
-	for name, q := range s.q {
+func Profiled(db *DB, hits map[string]int64) *DB {
+	c := *db
+	c.q = make(map[string]string, len(db.q))
+	for name, q := range db.q {
 		c.q[name] = "PROFILE " + q
 	}
 	var mu sync.Mutex
@@ -56,7 +56,7 @@ func dbHits(p neo4j.ProfiledPlan) int64 {
 }
 
 // RunAsRead runs one statement the way runNamed runs a read.
-func RunAsRead(ctx context.Context, s *Store, stmt string, params map[string]any) error {
-	_, err := s.run(ctx, stmt, params, neo4j.ExecuteQueryWithReadersRouting())
+func RunAsRead(ctx context.Context, db *DB, stmt string, params map[string]any) error {
+	_, err := db.run(ctx, stmt, params, neo4j.ExecuteQueryWithReadersRouting())
 	return err
 }

@@ -7,51 +7,57 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// FollowStore writes and reads follows of users, brands and tags.
+type FollowStore struct{ db *DB }
+
+// NewFollowStore returns the follow store over db.
+func NewFollowStore(db *DB) *FollowStore { return &FollowStore{db: db} }
+
 // Follow makes t.UserID follow the user, brand or tag t names at t.At
 // (idempotent). It runs the statement the graph writer runs for follow
 // events, so both keep one tombstone rule: an unfollow newer than t.At wins.
 // ENOTFOUND when the followed user or brand does not exist.
-func (s *Store) Follow(ctx context.Context, t Toggle) error {
+func (s *FollowStore) Follow(ctx context.Context, t Toggle) error {
 	return s.toggleFollow(ctx, "activity_follow", t)
 }
 
 // Unfollow stops t.UserID following what t names (idempotent), leaving the
 // tombstone the graph writer leaves for unfollow events.
-func (s *Store) Unfollow(ctx context.Context, t Toggle) error {
+func (s *FollowStore) Unfollow(ctx context.Context, t Toggle) error {
 	return s.toggleFollow(ctx, "activity_unfollow", t)
 }
 
 // FollowUser, FollowBrand and FollowTag are Follow of one kind of target.
-func (s *Store) FollowUser(ctx context.Context, from, to int64, at time.Time) error {
+func (s *FollowStore) FollowUser(ctx context.Context, from, to int64, at time.Time) error {
 	return s.Follow(ctx, Toggle{UserID: from, Kind: "user", ID: to, At: at})
 }
 
-func (s *Store) FollowBrand(ctx context.Context, from, to int64, at time.Time) error {
+func (s *FollowStore) FollowBrand(ctx context.Context, from, to int64, at time.Time) error {
 	return s.Follow(ctx, Toggle{UserID: from, Kind: "brand", ID: to, At: at})
 }
 
-func (s *Store) FollowTag(ctx context.Context, from int64, name string, at time.Time) error {
+func (s *FollowStore) FollowTag(ctx context.Context, from int64, name string, at time.Time) error {
 	return s.Follow(ctx, Toggle{UserID: from, Kind: "tag", Name: name, At: at})
 }
 
 // UnfollowUser, UnfollowBrand and UnfollowTag are Unfollow of one kind of
 // target.
-func (s *Store) UnfollowUser(ctx context.Context, from, to int64, at time.Time) error {
+func (s *FollowStore) UnfollowUser(ctx context.Context, from, to int64, at time.Time) error {
 	return s.Unfollow(ctx, Toggle{UserID: from, Kind: "user", ID: to, At: at})
 }
 
-func (s *Store) UnfollowBrand(ctx context.Context, from, to int64, at time.Time) error {
+func (s *FollowStore) UnfollowBrand(ctx context.Context, from, to int64, at time.Time) error {
 	return s.Unfollow(ctx, Toggle{UserID: from, Kind: "brand", ID: to, At: at})
 }
 
-func (s *Store) UnfollowTag(ctx context.Context, from int64, name string, at time.Time) error {
+func (s *FollowStore) UnfollowTag(ctx context.Context, from int64, name string, at time.Time) error {
 	return s.Unfollow(ctx, Toggle{UserID: from, Kind: "tag", Name: name, At: at})
 }
 
-func (s *Store) toggleFollow(ctx context.Context, name string, t Toggle) error {
+func (s *FollowStore) toggleFollow(ctx context.Context, name string, t Toggle) error {
 	row := toggleRows([]Toggle{t})[0]
 	row["existing"] = true // unlike an event, a request cannot create the user it names
-	res, err := s.runNamed(ctx, name, map[string]any{"rows": []map[string]any{row}})
+	res, err := s.db.runNamed(ctx, name, map[string]any{"rows": []map[string]any{row}})
 	if err != nil {
 		return err
 	}
@@ -63,18 +69,18 @@ func (s *Store) toggleFollow(ctx context.Context, name string, t Toggle) error {
 
 // Followers returns up to limit followers of a user with IDs above after, in
 // ID order; ENOTFOUND when the user does not exist.
-func (s *Store) Followers(ctx context.Context, userID, after int64, limit int) ([]stylegraph.User, error) {
+func (s *FollowStore) Followers(ctx context.Context, userID, after int64, limit int) ([]stylegraph.User, error) {
 	return s.userPage(ctx, "user_followers", userID, after, limit)
 }
 
 // Following returns up to limit users a user follows with IDs above after,
 // in ID order; ENOTFOUND when the user does not exist.
-func (s *Store) Following(ctx context.Context, userID, after int64, limit int) ([]stylegraph.User, error) {
+func (s *FollowStore) Following(ctx context.Context, userID, after int64, limit int) ([]stylegraph.User, error) {
 	return s.userPage(ctx, "user_following", userID, after, limit)
 }
 
-func (s *Store) userPage(ctx context.Context, name string, userID, after int64, limit int) ([]stylegraph.User, error) {
-	res, err := s.runNamed(ctx, name, map[string]any{"id": userID, "after": after, "limit": limit})
+func (s *FollowStore) userPage(ctx context.Context, name string, userID, after int64, limit int) ([]stylegraph.User, error) {
+	res, err := s.db.runNamed(ctx, name, map[string]any{"id": userID, "after": after, "limit": limit})
 	if err != nil {
 		return nil, err
 	}
@@ -91,8 +97,8 @@ func (s *Store) userPage(ctx context.Context, name string, userID, after int64, 
 
 // FollowingBrands returns up to limit brands a user follows with IDs above
 // after, in ID order; ENOTFOUND when the user does not exist.
-func (s *Store) FollowingBrands(ctx context.Context, userID, after int64, limit int) ([]stylegraph.Brand, error) {
-	res, err := s.runNamed(ctx, "user_following_brands", map[string]any{"id": userID, "after": after, "limit": limit})
+func (s *FollowStore) FollowingBrands(ctx context.Context, userID, after int64, limit int) ([]stylegraph.Brand, error) {
+	res, err := s.db.runNamed(ctx, "user_following_brands", map[string]any{"id": userID, "after": after, "limit": limit})
 	if err != nil {
 		return nil, err
 	}
@@ -109,8 +115,8 @@ func (s *Store) FollowingBrands(ctx context.Context, userID, after int64, limit 
 }
 
 // Followees returns every user (with follower count) and brand a user follows.
-func (s *Store) Followees(ctx context.Context, userID int64) ([]stylegraph.Followee, error) {
-	res, err := s.runNamed(ctx, "followees", map[string]any{"userId": userID})
+func (s *FollowStore) Followees(ctx context.Context, userID int64) ([]stylegraph.Followee, error) {
+	res, err := s.db.runNamed(ctx, "followees", map[string]any{"userId": userID})
 	if err != nil {
 		return nil, err
 	}
@@ -124,26 +130,17 @@ func (s *Store) Followees(ctx context.Context, userID int64) ([]stylegraph.Follo
 	return out, nil
 }
 
-// Follow is one follow edge to create.
-type Follow struct {
-	From, To int64
-	At       time.Time
-}
-
-// FollowUsers adds user -> user follow edges (idempotent).
-func (s *Store) FollowUsers(ctx context.Context, edges []Follow) error {
-	return s.batched(ctx, "follow_users", followRows(edges))
-}
-
-// FollowBrands adds user -> brand follow edges (idempotent).
-func (s *Store) FollowBrands(ctx context.Context, edges []Follow) error {
-	return s.batched(ctx, "follow_brands", followRows(edges))
-}
-
-func followRows(edges []Follow) []map[string]any {
-	rows := make([]map[string]any, len(edges))
-	for i, e := range edges {
-		rows[i] = map[string]any{"from": e.From, "to": e.To, "at": e.At.UTC()}
+// FollowingTags returns up to limit tags userID follows, in name order after
+// the name after.
+func (s *FollowStore) FollowingTags(ctx context.Context, userID int64, after string, limit int) ([]string, error) {
+	res, err := s.db.runNamed(ctx, "following_tags", map[string]any{"userId": userID, "after": after, "limit": limit})
+	if err != nil {
+		return nil, err
 	}
-	return rows
+	out := make([]string, 0, len(res.Records))
+	for _, r := range res.Records {
+		v, _ := r.Get("name")
+		out = append(out, str(v))
+	}
+	return out, nil
 }

@@ -7,10 +7,17 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// InsightStore answers the merchandisers' insights: influencers, trending, audiences,
+// products bought together, brand overlap and funnels.
+type InsightStore struct{ db *DB }
+
+// NewInsightStore returns the insight store over db.
+func NewInsightStore(db *DB) *InsightStore { return &InsightStore{db: db} }
+
 // Influencers ranks users and brands by followers, with the distinct shoppers
 // their content reached since since.
-func (s *Store) Influencers(ctx context.Context, since time.Time, limit int) ([]stylegraph.Influencer, error) {
-	res, err := s.runNamed(ctx, "insights_influencers", map[string]any{"since": since.UTC(), "limit": limit})
+func (s *InsightStore) Influencers(ctx context.Context, since time.Time, limit int) ([]stylegraph.Influencer, error) {
+	res, err := s.db.runNamed(ctx, "insights_influencers", map[string]any{"since": since.UTC(), "limit": limit})
 	if err != nil {
 		return nil, err
 	}
@@ -24,12 +31,12 @@ func (s *Store) Influencers(ctx context.Context, since time.Time, limit int) ([]
 
 // Trending ranks by time-decayed engagement in [Since, Now) and reports the
 // change against the window of the same length before it.
-func (s *Store) Trending(ctx context.Context, f stylegraph.TrendFilter) ([]stylegraph.Trend, error) {
+func (s *InsightStore) Trending(ctx context.Context, f stylegraph.TrendFilter) ([]stylegraph.Trend, error) {
 	window := f.Now.Sub(f.Since)
 	params := trendScore(f.Since, f.Now, time.Duration(f.HalfLifeHours*float64(time.Hour)))
 	params["kind"], params["category"], params["prevSince"], params["limit"] = f.Kind, nullable(f.Category), f.Since.Add(-window).UTC(), f.Limit
 	params["windowSeconds"], params["buckets"] = window.Seconds(), stylegraph.TrendBuckets
-	res, err := s.runNamed(ctx, "insights_trending", params)
+	res, err := s.db.runNamed(ctx, "insights_trending", params)
 	if err != nil {
 		return nil, err
 	}
@@ -47,8 +54,8 @@ func (s *Store) Trending(ctx context.Context, f stylegraph.TrendFilter) ([]style
 }
 
 // AudienceOf reports the audience of a product or brand (kind) since since.
-func (s *Store) AudienceOf(ctx context.Context, kind string, id int64, since time.Time, limit int) (stylegraph.Audience, error) {
-	res, err := s.runNamed(ctx, "insights_audience", map[string]any{"kind": kind, "id": id, "since": since.UTC(), "limit": limit})
+func (s *InsightStore) AudienceOf(ctx context.Context, kind string, id int64, since time.Time, limit int) (stylegraph.Audience, error) {
+	res, err := s.db.runNamed(ctx, "insights_audience", map[string]any{"kind": kind, "id": id, "since": since.UTC(), "limit": limit})
 	if err != nil {
 		return stylegraph.Audience{}, err
 	}
@@ -75,13 +82,13 @@ func segments(v any) []stylegraph.Segment {
 
 // BoughtTogether returns product pairs bought or liked together at least
 // minCount times, for one product (productID > 0) or overall.
-func (s *Store) BoughtTogether(ctx context.Context, productID int64, minCount, limit int) ([]stylegraph.ProductPair, error) {
+func (s *InsightStore) BoughtTogether(ctx context.Context, productID int64, minCount, limit int) ([]stylegraph.ProductPair, error) {
 	var pid any
 	candidates := 25 // overall: pairs starting at the most engaged products
 	if productID > 0 {
 		pid, candidates = productID, 1
 	}
-	res, err := s.runNamed(ctx, "insights_bought_together", map[string]any{
+	res, err := s.db.runNamed(ctx, "insights_bought_together", map[string]any{
 		"productId": pid, "minCount": minCount, "limit": limit, "candidates": candidates,
 	})
 	if err != nil {
@@ -97,8 +104,8 @@ func (s *Store) BoughtTogether(ctx context.Context, productID int64, minCount, l
 }
 
 // BrandOverlap measures the shared audience of brands a and b.
-func (s *Store) BrandOverlap(ctx context.Context, a, b int64) (stylegraph.BrandOverlap, error) {
-	res, err := s.runNamed(ctx, "insights_brand_overlap", map[string]any{"a": a, "b": b})
+func (s *InsightStore) BrandOverlap(ctx context.Context, a, b int64) (stylegraph.BrandOverlap, error) {
+	res, err := s.db.runNamed(ctx, "insights_brand_overlap", map[string]any{"a": a, "b": b})
 	if err != nil {
 		return stylegraph.BrandOverlap{}, err
 	}
@@ -111,12 +118,12 @@ func (s *Store) BrandOverlap(ctx context.Context, a, b int64) (stylegraph.BrandO
 
 // FunnelOf reports the funnel of one product (productID > 0) or of every
 // product under category since since.
-func (s *Store) FunnelOf(ctx context.Context, productID int64, category string, since time.Time) (stylegraph.Funnel, error) {
+func (s *InsightStore) FunnelOf(ctx context.Context, productID int64, category string, since time.Time) (stylegraph.Funnel, error) {
 	var pid any
 	if productID > 0 {
 		pid = productID
 	}
-	res, err := s.runNamed(ctx, "insights_funnel", map[string]any{"productId": pid, "category": nullable(category), "since": since.UTC()})
+	res, err := s.db.runNamed(ctx, "insights_funnel", map[string]any{"productId": pid, "category": nullable(category), "since": since.UTC()})
 	if err != nil {
 		return stylegraph.Funnel{}, err
 	}
@@ -137,12 +144,3 @@ func (s *Store) FunnelOf(ctx context.Context, productID int64, category string, 
 	}
 	return f, nil
 }
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func i64(v any) int64 { n, _ := v.(int64); return n }

@@ -20,19 +20,19 @@ func TestInsights(t *testing.T) {
 	base := testenv.IDBase(t)
 	now := time.Now().UTC().Add(-time.Minute)
 	old := now.Add(-36 * time.Hour)
-	graph.LoadFixture(t, s, "insights_fixture.cypher", map[string]any{"base": base, "now": now, "old": old})
+	graph.LoadFixture(t, s.DB, "insights_fixture.cypher", map[string]any{"base": base, "now": now, "old": old})
 	day := now.Add(-24 * time.Hour)
 	category := "Top" + itoa(base)
 
 	t.Run("funnel", func(t *testing.T) {
-		f, err := s.FunnelOf(ctx, base+201, "", day)
+		f, err := s.Insights.FunnelOf(ctx, base+201, "", day)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(stylegraph.Funnel{Views: 3, Likes: 1, Carts: 1, Purchases: 1}, f); diff != "" {
 			t.Errorf("product funnel (-want +got):\n%s", diff)
 		}
-		f, err = s.FunnelOf(ctx, 0, category, day)
+		f, err = s.Insights.FunnelOf(ctx, 0, category, day)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func TestInsights(t *testing.T) {
 	})
 
 	t.Run("bought together", func(t *testing.T) {
-		pairs, err := s.BoughtTogether(ctx, base+201, 1, 10)
+		pairs, err := s.Insights.BoughtTogether(ctx, base+201, 1, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +57,7 @@ func TestInsights(t *testing.T) {
 	})
 
 	t.Run("brand overlap", func(t *testing.T) {
-		o, err := s.BrandOverlap(ctx, base+100, base+101)
+		o, err := s.Insights.BrandOverlap(ctx, base+100, base+101)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,7 @@ func TestInsights(t *testing.T) {
 	})
 
 	t.Run("trending", func(t *testing.T) {
-		got, err := s.Trending(ctx, stylegraph.TrendFilter{Kind: "product", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
+		got, err := s.Insights.Trending(ctx, stylegraph.TrendFilter{Kind: "product", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,21 +84,21 @@ func TestInsights(t *testing.T) {
 				t.Errorf("series of %d (-want +got):\n%s", got[i].ID, diff)
 			}
 		}
-		tags, err := s.Trending(ctx, stylegraph.TrendFilter{Kind: "tag", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
+		tags, err := s.Insights.Trending(ctx, stylegraph.TrendFilter{Kind: "tag", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(tags) != 1 || tags[0].Name != "tag-"+itoa(base) || tags[0].Current != 28 {
 			t.Fatalf("trending tags %+v", tags)
 		}
-		brands, err := s.Trending(ctx, stylegraph.TrendFilter{Kind: "brand", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
+		brands, err := s.Insights.Trending(ctx, stylegraph.TrendFilter{Kind: "brand", Category: category, Since: day, Now: now.Add(time.Minute), HalfLifeHours: 24, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(brands) != 1 || brands[0].ID != base+100 || brands[0].Previous != 0 {
 			t.Fatalf("trending brands %+v", brands)
 		}
-		prev, err := s.Trending(ctx, stylegraph.TrendFilter{Kind: "brand", Category: category, Since: old.Add(-time.Minute), Now: day, HalfLifeHours: 24, Limit: 10})
+		prev, err := s.Insights.Trending(ctx, stylegraph.TrendFilter{Kind: "brand", Category: category, Since: old.Add(-time.Minute), Now: day, HalfLifeHours: 24, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +112,7 @@ func TestInsights(t *testing.T) {
 	})
 
 	t.Run("audience", func(t *testing.T) {
-		a, err := s.AudienceOf(ctx, "product", base+201, day, 10)
+		a, err := s.Insights.AudienceOf(ctx, "product", base+201, day, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func TestInsights(t *testing.T) {
 	})
 
 	t.Run("influencers", func(t *testing.T) {
-		got, err := s.Influencers(ctx, day, 100000)
+		got, err := s.Insights.Influencers(ctx, day, 100000)
 		if err != nil {
 			t.Fatal(err)
 		}

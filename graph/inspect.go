@@ -5,8 +5,8 @@ import "context"
 // Inspect runs a read query given by the caller and returns its rows as
 // maps. It exists for tests and benchmarks that check what was written; the
 // service itself runs only the statements in cypher/.
-func (s *Store) Inspect(ctx context.Context, query string, params map[string]any) ([]map[string]any, error) {
-	res, err := s.run(ctx, query, params)
+func (db *DB) Inspect(ctx context.Context, query string, params map[string]any) ([]map[string]any, error) {
+	res, err := db.run(ctx, query, params)
 	if err != nil {
 		return nil, err
 	}

@@ -11,15 +11,22 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// PostStore writes and reads posts, their likes and comments, and renders feed
+// items.
+type PostStore struct{ db *DB }
+
+// NewPostStore returns the post store over db.
+func NewPostStore(db *DB) *PostStore { return &PostStore{db: db} }
+
 // CreatePost writes a post with its tags and featured products. Unknown
 // product IDs are an EINVALID error naming "products".
-func (s *Store) CreatePost(ctx context.Context, p stylegraph.NewPost) error {
+func (s *PostStore) CreatePost(ctx context.Context, p stylegraph.NewPost) error {
 	ids := p.ProductIDs
 	if ids == nil {
 		ids = []int64{}
 	}
 	if len(ids) > 0 {
-		res, err := s.runNamed(ctx, "count_products", map[string]any{"ids": ids})
+		res, err := s.db.runNamed(ctx, "count_products", map[string]any{"ids": ids})
 		if err != nil {
 			return err
 		}
@@ -44,7 +51,7 @@ func (s *Store) CreatePost(ctx context.Context, p stylegraph.NewPost) error {
 	if tags == nil {
 		tags = []string{}
 	}
-	_, err = s.runNamed(ctx, "create_post", map[string]any{
+	_, err = s.db.runNamed(ctx, "create_post", map[string]any{
 		"id": p.ID, "feedId": p.FeedID, "authorId": p.AuthorID, "title": p.Title, "text": p.Text,
 		"images": string(images), "createdAt": p.CreatedAt.UTC(), "tags": tags, "productIds": ids,
 		"mentions": nonNilIDs(p.Mentions),
@@ -63,11 +70,11 @@ func nonNilImages(xs []stylegraph.Image) []stylegraph.Image {
 // with the most recent likes likers and comments comments. Items that do not
 // exist (deleted posts) are left out; the rest keep the order of feedIDs.
 // Reason and LikedByMe are left for the reader to fill.
-func (s *Store) FeedItems(ctx context.Context, feedIDs []int64, likes, comments int) ([]stylegraph.Feed, error) {
+func (s *PostStore) FeedItems(ctx context.Context, feedIDs []int64, likes, comments int) ([]stylegraph.Feed, error) {
 	if len(feedIDs) == 0 {
 		return nil, nil
 	}
-	res, err := s.runNamed(ctx, "feed_items", map[string]any{"feedIds": feedIDs, "likes": likes, "comments": comments})
+	res, err := s.db.runNamed(ctx, "feed_items", map[string]any{"feedIds": feedIDs, "likes": likes, "comments": comments})
 	if err != nil {
 		return nil, err
 	}
@@ -154,8 +161,8 @@ func userFrom(v any) stylegraph.User {
 }
 
 // PostRef returns a post's feed ID and author, or ENOTFOUND.
-func (s *Store) PostRef(ctx context.Context, postID int64) (feedID, authorID int64, err error) {
-	res, err := s.runNamed(ctx, "post_ref", map[string]any{"id": postID})
+func (s *PostStore) PostRef(ctx context.Context, postID int64) (feedID, authorID int64, err error) {
+	res, err := s.db.runNamed(ctx, "post_ref", map[string]any{"id": postID})
 	if err != nil {
 		return 0, 0, err
 	}
@@ -170,8 +177,8 @@ func (s *Store) PostRef(ctx context.Context, postID int64) (feedID, authorID int
 
 // DeletePost removes a post and its comments and returns its feed ID, or
 // ENOTFOUND.
-func (s *Store) DeletePost(ctx context.Context, postID int64) (int64, error) {
-	res, err := s.runNamed(ctx, "delete_post", map[string]any{"id": postID})
+func (s *PostStore) DeletePost(ctx context.Context, postID int64) (int64, error) {
+	res, err := s.db.runNamed(ctx, "delete_post", map[string]any{"id": postID})
 	if err != nil {
 		return 0, err
 	}
@@ -180,8 +187,8 @@ func (s *Store) DeletePost(ctx context.Context, postID int64) (int64, error) {
 
 // EditPost replaces a post's title, text and tags and returns its feed ID,
 // or ENOTFOUND.
-func (s *Store) EditPost(ctx context.Context, postID int64, title, text string, tags []string, mentions []int64) (int64, error) {
-	res, err := s.runNamed(ctx, "edit_post", map[string]any{
+func (s *PostStore) EditPost(ctx context.Context, postID int64, title, text string, tags []string, mentions []int64) (int64, error) {
+	res, err := s.db.runNamed(ctx, "edit_post", map[string]any{
 		"id": postID, "title": title, "text": text, "tags": nonNil(tags), "mentions": nonNilIDs(mentions),
 	})
 	if err != nil {
@@ -191,8 +198,8 @@ func (s *Store) EditPost(ctx context.Context, postID int64, title, text string, 
 }
 
 // PostMentions returns the IDs of the users a post mentions.
-func (s *Store) PostMentions(ctx context.Context, postID int64) ([]int64, error) {
-	res, err := s.runNamed(ctx, "post_mentions", map[string]any{"id": postID})
+func (s *PostStore) PostMentions(ctx context.Context, postID int64) ([]int64, error) {
+	res, err := s.db.runNamed(ctx, "post_mentions", map[string]any{"id": postID})
 	if err != nil {
 		return nil, err
 	}
@@ -201,8 +208,8 @@ func (s *Store) PostMentions(ctx context.Context, postID int64) ([]int64, error)
 
 // LikePost records a like (idempotent) and returns the post's feed ID, or
 // ENOTFOUND.
-func (s *Store) LikePost(ctx context.Context, userID, postID int64, at time.Time) (int64, error) {
-	res, err := s.runNamed(ctx, "like_post", map[string]any{"userId": userID, "postId": postID, "at": at.UTC()})
+func (s *PostStore) LikePost(ctx context.Context, userID, postID int64, at time.Time) (int64, error) {
+	res, err := s.db.runNamed(ctx, "like_post", map[string]any{"userId": userID, "postId": postID, "at": at.UTC()})
 	if err != nil {
 		return 0, err
 	}
@@ -211,8 +218,8 @@ func (s *Store) LikePost(ctx context.Context, userID, postID int64, at time.Time
 
 // UnlikePost removes a like (idempotent) and returns the post's feed ID, or
 // ENOTFOUND.
-func (s *Store) UnlikePost(ctx context.Context, userID, postID int64) (int64, error) {
-	res, err := s.runNamed(ctx, "unlike_post", map[string]any{"userId": userID, "postId": postID})
+func (s *PostStore) UnlikePost(ctx context.Context, userID, postID int64) (int64, error) {
+	res, err := s.db.runNamed(ctx, "unlike_post", map[string]any{"userId": userID, "postId": postID})
 	if err != nil {
 		return 0, err
 	}
@@ -221,8 +228,8 @@ func (s *Store) UnlikePost(ctx context.Context, userID, postID int64) (int64, er
 
 // AddComment writes a comment (idempotent by comment ID) and returns the
 // post's feed ID, or ENOTFOUND.
-func (s *Store) AddComment(ctx context.Context, c stylegraph.NewComment) (int64, error) {
-	res, err := s.runNamed(ctx, "create_comment", map[string]any{
+func (s *PostStore) AddComment(ctx context.Context, c stylegraph.NewComment) (int64, error) {
+	res, err := s.db.runNamed(ctx, "create_comment", map[string]any{
 		"id": c.ID, "userId": c.UserID, "postId": c.PostID, "text": c.Text, "at": c.CreatedAt.UTC(),
 		"tags": nonNil(stylegraph.Hashtags(c.Text)), "mentions": nonNilIDs(stylegraph.Mentions(c.Text)),
 	})
@@ -234,8 +241,8 @@ func (s *Store) AddComment(ctx context.Context, c stylegraph.NewComment) (int64,
 
 // Comments returns up to limit comments on a post below the comment ID
 // before, newest first, or ENOTFOUND when the post does not exist.
-func (s *Store) Comments(ctx context.Context, postID, before int64, limit int) ([]stylegraph.Comment, error) {
-	res, err := s.runNamed(ctx, "post_comments", map[string]any{"postId": postID, "before": before, "limit": limit})
+func (s *PostStore) Comments(ctx context.Context, postID, before int64, limit int) ([]stylegraph.Comment, error) {
+	res, err := s.db.runNamed(ctx, "post_comments", map[string]any{"postId": postID, "before": before, "limit": limit})
 	if err != nil {
 		return nil, err
 	}
@@ -250,30 +257,9 @@ func (s *Store) Comments(ctx context.Context, postID, before int64, limit int) (
 	return out, nil
 }
 
-// single returns the int64 column of the first record, or ENOTFOUND.
-func single(res *neo4j.EagerResult, col, format string, args ...any) (int64, error) {
-	if len(res.Records) == 0 {
-		return 0, stylegraph.Errorf(stylegraph.ENOTFOUND, format, args...)
-	}
-	v, _ := res.Records[0].Get(col)
-	return i64(v), nil
-}
-
-func anys(v any) []any { xs, _ := v.([]any); return xs }
-
-// int64s reads one int64 column of every record.
-func int64s(res *neo4j.EagerResult, col string) []int64 {
-	out := make([]int64, 0, len(res.Records))
-	for _, r := range res.Records {
-		v, _ := r.Get(col)
-		out = append(out, i64(v))
-	}
-	return out
-}
-
 // CommentAuthor returns who wrote the comment on the post, or ENOTFOUND.
-func (s *Store) CommentAuthor(ctx context.Context, postID, commentID int64) (int64, error) {
-	res, err := s.runNamed(ctx, "comment_ref", map[string]any{"id": commentID, "postId": postID})
+func (s *PostStore) CommentAuthor(ctx context.Context, postID, commentID int64) (int64, error) {
+	res, err := s.db.runNamed(ctx, "comment_ref", map[string]any{"id": commentID, "postId": postID})
 	if err != nil {
 		return 0, err
 	}
@@ -282,8 +268,8 @@ func (s *Store) CommentAuthor(ctx context.Context, postID, commentID int64) (int
 
 // DeleteComment removes the comment and returns its post's feed ID, or
 // ENOTFOUND.
-func (s *Store) DeleteComment(ctx context.Context, postID, commentID int64) (int64, error) {
-	res, err := s.runNamed(ctx, "delete_comment", map[string]any{"id": commentID, "postId": postID})
+func (s *PostStore) DeleteComment(ctx context.Context, postID, commentID int64) (int64, error) {
+	res, err := s.db.runNamed(ctx, "delete_comment", map[string]any{"id": commentID, "postId": postID})
 	if err != nil {
 		return 0, err
 	}

@@ -9,10 +9,16 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// PrivacyStore exports and erases a user's data in the graph.
+type PrivacyStore struct{ db *DB }
+
+// NewPrivacyStore returns the privacy store over db.
+func NewPrivacyStore(db *DB) *PrivacyStore { return &PrivacyStore{db: db} }
+
 // ExportUser returns everything the graph holds about a user, as plain JSON
 // values, or ENOTFOUND.
-func (s *Store) ExportUser(ctx context.Context, id int64) (map[string]any, error) {
-	res, err := s.runNamed(ctx, "user_export", map[string]any{"id": id})
+func (s *PrivacyStore) ExportUser(ctx context.Context, id int64) (map[string]any, error) {
+	res, err := s.db.runNamed(ctx, "user_export", map[string]any{"id": id})
 	if err != nil {
 		return nil, err
 	}
@@ -26,8 +32,8 @@ func (s *Store) ExportUser(ctx context.Context, id int64) (map[string]any, error
 // DeleteUser erases a user with their posts, comments and relationships and
 // returns the feed IDs of the posts that went with them. Deleting an unknown user
 // is not an error: erasure is idempotent.
-func (s *Store) DeleteUser(ctx context.Context, id int64) ([]int64, error) {
-	res, err := s.runNamed(ctx, "user_delete", map[string]any{"id": id})
+func (s *PrivacyStore) DeleteUser(ctx context.Context, id int64) ([]int64, error) {
+	res, err := s.db.runNamed(ctx, "user_delete", map[string]any{"id": id})
 	if err != nil {
 		return nil, err
 	}

@@ -13,9 +13,9 @@ import (
 // Collaborative recommends from live co-engagement: what shoppers with
 // overlapping likes and purchases engaged with, recency-weighted and damped
 // by popularity.
-func (s *Store) Collaborative(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
+func (s *RecStore) Collaborative(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
-	res, err := s.runNamed(ctx, "rec_collaborative", map[string]any{
+	res, err := s.db.runNamed(ctx, "rec_collaborative", map[string]any{
 		"userId": userID, "now": p.Now, "halfLife": p.HalfLife.Seconds(),
 		"neighbours": p.Neighbours, "damping": p.Damping, "limit": p.Limit,
 		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "perSeed": p.Budget.PerSeed, "perNeighbour": p.Budget.PerNeighbour,
@@ -32,9 +32,9 @@ func (s *Store) Collaborative(ctx context.Context, userID int64, p stylegraph.Re
 
 // ItemBased recommends from the precomputed SIMILAR edges of what the shopper
 // liked or bought. It returns nothing when no fresh edges exist.
-func (s *Store) ItemBased(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
+func (s *RecStore) ItemBased(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
-	res, err := s.runNamed(ctx, "rec_item_based", map[string]any{
+	res, err := s.db.runNamed(ctx, "rec_item_based", map[string]any{
 		"userId": userID, "now": p.Now, "halfLife": p.HalfLife.Seconds(),
 		"freshSince": p.FreshSince.UTC(), "limit": p.Limit,
 		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "k": p.Budget.K,
@@ -66,12 +66,12 @@ type TasteDelta struct {
 // Budget.Seeds, Budget.K neighbours each) and the products of their
 // Budget.Scan most recent engagements. With since at the zero time every
 // recent engagement is a seed: a cold shopper's personal candidates.
-func (s *Store) TasteSince(ctx context.Context, userID int64, since time.Time, p stylegraph.RecParams) (TasteDelta, error) {
+func (s *RecStore) TasteSince(ctx context.Context, userID int64, since time.Time, p stylegraph.RecParams) (TasteDelta, error) {
 	p = p.WithDefaults()
 	if since.IsZero() {
 		since = time.Unix(0, 0)
 	}
-	res, err := s.runNamed(ctx, "rec_delta", map[string]any{
+	res, err := s.db.runNamed(ctx, "rec_delta", map[string]any{
 		"userId": userID, "now": p.Now, "since": since.UTC(), "halfLife": p.HalfLife.Seconds(),
 		"freshSince": p.FreshSince.UTC(), "limit": p.Limit,
 		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "k": p.Budget.K,
@@ -79,11 +79,16 @@ func (s *Store) TasteSince(ctx context.Context, userID int64, since time.Time, p
 	if err != nil {
 		return TasteDelta{}, err
 	}
-	var d TasteDelta
 	if len(res.Records) == 0 {
-		return d, nil
+		return TasteDelta{}, nil
 	}
-	r := res.Records[0]
+	return tasteDelta(res.Records[0]), nil
+}
+
+// tasteDelta reads the engaged products and neighbour candidates of a
+// rec_delta or rec_cold row.
+func tasteDelta(r *neo4j.Record) TasteDelta {
+	var d TasteDelta
 	ids, _ := get(r, "engaged").([]any)
 	for _, v := range ids {
 		if id, ok := v.(int64); ok {
@@ -105,7 +110,47 @@ func (s *Store) TasteSince(ctx context.Context, userID int64, since time.Time, p
 		}
 		d.Candidates = append(d.Candidates, c)
 	}
-	return d, nil
+	return d
+}
+
+// ColdStart is a shopper's personal candidates when they have no stored
+// list: the item neighbours of their engagements, what people they follow
+// liked or bought, and every product among their most recent engagements
+// (to leave out).
+type ColdStart struct {
+	TasteDelta
+	Social []stylegraph.Candidate
+}
+
+// ColdStart reads, in one bounded query (cypher/rec_cold.cypher), the item
+// neighbours of the shopper's Budget.Seeds most recent likes, purchases and
+// carts and the recent likes and purchases of up to Budget.Followees
+// followed users (Budget.PerFollowee each, Budget.Total in all, within
+// p.Window).
+func (s *RecStore) ColdStart(ctx context.Context, userID int64, p stylegraph.RecParams) (ColdStart, error) {
+	p = p.WithDefaults()
+	res, err := s.db.runNamed(ctx, "rec_cold", map[string]any{
+		"userId": userID, "now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(),
+		"freshSince": p.FreshSince.UTC(), "limit": p.Limit, "actionWeights": socialActionWeights,
+		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "k": p.Budget.K,
+		"followees": p.Budget.Followees, "scanPer": p.Budget.ScanPer, "perFollowee": p.Budget.PerFollowee, "total": p.Budget.Total,
+	})
+	if err != nil || len(res.Records) == 0 {
+		return ColdStart{}, err
+	}
+	r := res.Records[0]
+	cs := ColdStart{TasteDelta: tasteDelta(r)}
+	social, _ := get(r, "social").([]any)
+	for _, v := range social {
+		m, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		id, _ := m["id"].(int64)
+		acts, _ := m["actions"].([]any)
+		cs.Social = append(cs.Social, stylegraph.Candidate{ProductID: id, Score: num(m["score"]), Actions: socialActions(acts)})
+	}
+	return cs, nil
 }
 
 // socialActionWeights weigh what a followee did: a purchase says most, a
@@ -114,9 +159,9 @@ var socialActionWeights = map[string]any{"liked": 1.0, "bought": 2.0, "posted": 
 
 // Social recommends what followed users recently liked, bought or posted and
 // what followed brands recently released.
-func (s *Store) Social(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
+func (s *RecStore) Social(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
-	res, err := s.runNamed(ctx, "rec_social", map[string]any{
+	res, err := s.db.runNamed(ctx, "rec_social", map[string]any{
 		"userId": userID, "now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(), "limit": p.Limit,
 		"actionWeights": socialActionWeights,
 		"scan":          p.Budget.Scan, "followees": p.Budget.Followees, "brands": p.Budget.Brands, "scanPer": p.Budget.ScanPer,
@@ -127,29 +172,42 @@ func (s *Store) Social(ctx context.Context, userID int64, p stylegraph.RecParams
 	}
 	out := make([]stylegraph.Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		c := stylegraph.Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score")}
 		acts, _ := get(r, "actions").([]any)
-		for _, a := range acts {
-			m := a.(map[string]any)
-			sa := stylegraph.SocialAction{Action: str(m["action"]), Count: int(m["n"].(int64)), Brand: str(m["brand"])}
-			via, _ := m["via"].([]any)
-			for _, v := range via {
-				u := v.(map[string]any)
-				sa.Via = append(sa.Via, stylegraph.User{ID: u["id"].(int64), Name: str(u["name"]), ImageURL: str(u["imageURL"]), Home: str(u["home"])})
-			}
-			c.Actions = append(c.Actions, sa)
-		}
-		out = append(out, c)
+		out = append(out, stylegraph.Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Actions: socialActions(acts)})
 	}
 	return out, nil
 }
 
+// socialActions reads the actions of a social candidate.
+func socialActions(acts []any) []stylegraph.SocialAction {
+	var out []stylegraph.SocialAction
+	for _, a := range acts {
+		m, ok := a.(map[string]any)
+		if !ok {
+			continue
+		}
+		n, _ := m["n"].(int64)
+		sa := stylegraph.SocialAction{Action: str(m["action"]), Count: int(n), Brand: str(m["brand"])}
+		via, _ := m["via"].([]any)
+		for _, v := range via {
+			u, ok := v.(map[string]any)
+			if !ok {
+				continue
+			}
+			id, _ := u["id"].(int64)
+			sa.Via = append(sa.Via, stylegraph.User{ID: id, Name: str(u["name"]), ImageURL: str(u["imageURL"]), Home: str(u["home"])})
+		}
+		out = append(out, sa)
+	}
+	return out
+}
+
 // Interest recommends the top products (RefreshTopProducts) of the shopper's
 // strongest decayed INTERESTED_IN weights.
-func (s *Store) Interest(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
+func (s *RecStore) Interest(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
 	// Interests fade at the rate the graph writer decays them.
-	res, err := s.runNamed(ctx, "rec_interest", map[string]any{
+	res, err := s.db.runNamed(ctx, "rec_interest", map[string]any{
 		"userId": userID, "now": p.Now, "halfLife": stylegraph.InterestHalfLife.Seconds(), "topInterests": p.TopInterests, "limit": p.Limit,
 		"scan": p.Budget.Scan, "perInterest": p.Budget.PerInterest,
 	})
@@ -183,9 +241,9 @@ const TopProducts = 100
 // RefreshTopProducts recomputes the most engaged in-stock products of every
 // tag, brand and category in scope, which the interest recommender reads.
 // It returns how many lists it wrote.
-func (s *Store) RefreshTopProducts(ctx context.Context, scope TopScope, now time.Time) (int, error) {
+func (s *RecStore) RefreshTopProducts(ctx context.Context, scope TopScope, now time.Time) (int, error) {
 	all := scope.Tags == nil && scope.Brands == nil && scope.Categories == nil
-	res, err := s.runNamed(ctx, "refresh_top_products", map[string]any{
+	res, err := s.db.runNamed(ctx, "refresh_top_products", map[string]any{
 		"all": all, "tags": nonNil(scope.Tags), "brands": append([]int64{}, scope.Brands...), "categories": nonNil(scope.Categories),
 		"n": TopProducts, "now": now.UTC(),
 	})
@@ -200,8 +258,8 @@ func (s *Store) RefreshTopProducts(ctx context.Context, scope TopScope, now time
 
 // CategoryTop returns the precomputed top products of the category at path
 // and whether the category exists.
-func (s *Store) CategoryTop(ctx context.Context, path string) ([]stylegraph.Candidate, bool, error) {
-	res, err := s.runNamed(ctx, "category_top", map[string]any{"path": path})
+func (s *RecStore) CategoryTop(ctx context.Context, path string) ([]stylegraph.Candidate, bool, error) {
+	res, err := s.db.runNamed(ctx, "category_top", map[string]any{"path": path})
 	if err != nil {
 		return nil, false, err
 	}
@@ -227,12 +285,12 @@ const similarScan = 200
 
 // Similar returns products like productID by shared brand, category and tags,
 // co-engagement and precomputed SIMILAR edges. An unknown product has none.
-func (s *Store) Similar(ctx context.Context, productID int64, limit int) ([]stylegraph.Candidate, error) {
+func (s *RecStore) Similar(ctx context.Context, productID int64, limit int) ([]stylegraph.Candidate, error) {
 	if limit <= 0 {
 		limit = 50
 	}
 	b := stylegraph.DefaultRecBudget
-	res, err := s.runNamed(ctx, "rec_similar", map[string]any{"id": productID, "limit": limit,
+	res, err := s.db.runNamed(ctx, "rec_similar", map[string]any{"id": productID, "limit": limit,
 		"scan": similarScan, "perSeed": b.PerSeed, "perNeighbour": b.PerNeighbour, "k": b.K})
 	if err != nil {
 		return nil, err
@@ -259,7 +317,7 @@ const (
 // TrendingProducts returns products by time-decayed engagement within the
 // window, overall or within category (a category path, subcategories
 // included).
-func (s *Store) TrendingProducts(ctx context.Context, category string, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
+func (s *RecStore) TrendingProducts(ctx context.Context, category string, p stylegraph.RecParams) ([]stylegraph.Candidate, error) {
 	p = p.WithDefaults()
 	params := trendScore(p.Now.Add(-p.Window), p.Now, p.HalfLife)
 	params["limit"], params["scan"], params["products"], params["perProduct"] = p.Limit, trendingScan, trendingProducts, trendingPerProduct
@@ -267,7 +325,7 @@ func (s *Store) TrendingProducts(ctx context.Context, category string, p stylegr
 	if category != "" {
 		name, params["category"] = "rec_trending_category", category
 	}
-	res, err := s.runNamed(ctx, name, params)
+	res, err := s.db.runNamed(ctx, name, params)
 	if err != nil {
 		return nil, err
 	}
@@ -288,12 +346,12 @@ type Card struct {
 
 // Cards returns the products among ids that exist, keyed by ID, with stock
 // and whether userID (0: nobody) bought or hid each.
-func (s *Store) Cards(ctx context.Context, userID int64, ids []int64) (map[int64]Card, error) {
+func (s *RecStore) Cards(ctx context.Context, userID int64, ids []int64) (map[int64]Card, error) {
 	var uid any
 	if userID != 0 {
 		uid = userID
 	}
-	res, err := s.runNamed(ctx, "rec_products", map[string]any{"userId": uid, "ids": ids})
+	res, err := s.db.runNamed(ctx, "rec_products", map[string]any{"userId": uid, "ids": ids})
 	if err != nil {
 		return nil, err
 	}
@@ -319,8 +377,8 @@ func (s *Store) Cards(ctx context.Context, userID int64, ids []int64) (map[int64
 
 // Hide keeps productID out of userID's recommendations. ENOTFOUND if the
 // product does not exist.
-func (s *Store) Hide(ctx context.Context, userID, productID int64, at time.Time) error {
-	res, err := s.runNamed(ctx, "hide_product", map[string]any{"userId": userID, "productId": productID, "at": at.UTC()})
+func (s *RecStore) Hide(ctx context.Context, userID, productID int64, at time.Time) error {
+	res, err := s.db.runNamed(ctx, "hide_product", map[string]any{"userId": userID, "productId": productID, "at": at.UTC()})
 	if err != nil {
 		return err
 	}
@@ -331,8 +389,8 @@ func (s *Store) Hide(ctx context.Context, userID, productID int64, at time.Time)
 }
 
 // Unhide undoes Hide; unhiding what is not hidden is a no-op.
-func (s *Store) Unhide(ctx context.Context, userID, productID int64) error {
-	_, err := s.runNamed(ctx, "unhide_product", map[string]any{"userId": userID, "productId": productID})
+func (s *RecStore) Unhide(ctx context.Context, userID, productID int64) error {
+	_, err := s.db.runNamed(ctx, "unhide_product", map[string]any{"userId": userID, "productId": productID})
 	return err
 }
 
@@ -343,12 +401,12 @@ type Stock struct {
 }
 
 // SetStock records which products are in stock.
-func (s *Store) SetStock(ctx context.Context, stock []Stock) error {
+func (s *RecStore) SetStock(ctx context.Context, stock []Stock) error {
 	rows := make([]map[string]any, len(stock))
 	for i, st := range stock {
 		rows[i] = map[string]any{"id": st.ProductID, "inStock": st.InStock}
 	}
-	return s.batched(ctx, "set_stock", rows)
+	return s.db.batched(ctx, "set_stock", rows)
 }
 
 func get(r *neo4j.Record, key string) any { v, _ := r.Get(key); return v }

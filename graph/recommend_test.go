@@ -50,7 +50,7 @@ func TestCollaborativeRanksByOverlapRecencyAndPopularity(t *testing.T) {
 	w.Engage(5, 2, graph.EngageLike, day)
 	w.Engage(5, 6, graph.EngageLike, 90*day)
 
-	got, err := w.G.Collaborative(context.Background(), w.User(1), stylegraph.RecParams{Now: w.Now})
+	got, err := w.G.Recs.Collaborative(context.Background(), w.User(1), stylegraph.RecParams{Now: w.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestCollaborativeRanksByOverlapRecencyAndPopularity(t *testing.T) {
 		w.Engage(u, 3, graph.EngageLike, day)
 	}
 	w.Engage(1, 3, graph.EngageView, day) // views do not count as engagement here
-	got, err = w.G.Collaborative(context.Background(), w.User(1), stylegraph.RecParams{Now: w.Now, Damping: 2})
+	got, err = w.G.Recs.Collaborative(context.Background(), w.User(1), stylegraph.RecParams{Now: w.Now, Damping: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestSocialSaysWhoDidWhat(t *testing.T) {
 	w.Follow(1, 2)
 	w.Follow(1, 3)
 	w.Follow(1, 4)
-	if err := w.G.FollowBrands(ctx, []graph.Follow{{From: w.User(1), To: stylegraph.BrandID(w.Name("Followed")), At: w.Now}}); err != nil {
+	if err := w.G.Seed.FollowBrands(ctx, []graph.Follow{{From: w.User(1), To: stylegraph.BrandID(w.Name("Followed")), At: w.Now}}); err != nil {
 		t.Fatal(err)
 	}
 	w.Engage(2, 1, graph.EngageLike, hour)
@@ -98,7 +98,7 @@ func TestSocialSaysWhoDidWhat(t *testing.T) {
 	w.Engage(2, 3, graph.EngageLike, hour)
 	w.Engage(1, 3, graph.EngageLike, hour) // already liked by the shopper
 
-	got, err := w.G.Social(ctx, w.User(1), stylegraph.RecParams{Now: w.Now})
+	got, err := w.G.Recs.Social(ctx, w.User(1), stylegraph.RecParams{Now: w.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestInterestFollowsStrongestDecayedWeights(t *testing.T) {
 	w.Engage(2, 6, graph.EngageLike, time.Hour) // popular within the interest
 	w.Engage(1, 1, graph.EngageLike, time.Hour) // already liked: left out
 	day := 24 * time.Hour
-	err := w.G.LoadInterests(ctx, []graph.InterestWeight{
+	err := w.G.Seed.LoadInterests(ctx, []graph.InterestWeight{
 		{UserID: w.User(1), Kind: "tag", Key: w.Name("denim"), Weight: 10, At: w.Now},
 		{UserID: w.User(1), Kind: "brand", Key: stylegraph.BrandID(w.Name("Loved")), Weight: 6, At: w.Now},
 		// Heavier once, but decayed over 120 days it is the weakest.
@@ -153,10 +153,10 @@ func TestInterestFollowsStrongestDecayedWeights(t *testing.T) {
 		t.Fatal(err)
 	}
 	scope := graph.TopScope{Tags: []string{w.Name("denim"), w.Name("other")}, Brands: []int64{stylegraph.BrandID(w.Name("Loved"))}, Categories: []string{w.Name("Top")}}
-	if _, err := w.G.RefreshTopProducts(ctx, scope, w.Now); err != nil {
+	if _, err := w.G.Recs.RefreshTopProducts(ctx, scope, w.Now); err != nil {
 		t.Fatal(err)
 	}
-	got, err := w.G.Interest(ctx, w.User(1), stylegraph.RecParams{Now: w.Now})
+	got, err := w.G.Recs.Interest(ctx, w.User(1), stylegraph.RecParams{Now: w.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestSimilarFromAttributesAndCoEngagement(t *testing.T) {
 	w.Engage(2, 1, graph.EngageLike, time.Hour)
 	w.Engage(1, 5, graph.EngagePurchase, time.Hour)
 	w.Engage(3, 5, graph.EngageLike, time.Hour)
-	got, err := w.G.Similar(ctx, w.Product(1), 10)
+	got, err := w.G.Recs.Similar(ctx, w.Product(1), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestSimilarFromAttributesAndCoEngagement(t *testing.T) {
 	}
 	// A new product with no engagement gets neighbours from its attributes.
 	w.Products(map[int]fixture.Product{7: {Brand: "B", Tags: []string{"basics"}}})
-	got, err = w.G.Similar(ctx, w.Product(7), 10)
+	got, err = w.G.Recs.Similar(ctx, w.Product(7), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,14 +226,14 @@ func TestTrendingDecaysAndFiltersByCategory(t *testing.T) {
 	w.Engage(1, 4, graph.EngagePurchase, 20*24*hour)
 	w.Engage(2, 4, graph.EngageLike, 60*24*hour) // outside the window
 
-	got, err := w.G.TrendingProducts(ctx, "", stylegraph.RecParams{Now: w.Now})
+	got, err := w.G.Recs.TrendingProducts(ctx, "", stylegraph.RecParams{Now: w.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]int{2, 3, 4, 1}, w.ids(got)); diff != "" {
 		t.Fatalf("trending (-want +got):\n%s", diff)
 	}
-	got, err = w.G.TrendingProducts(ctx, w.Name("Top")+" > Tees", stylegraph.RecParams{Now: w.Now})
+	got, err = w.G.Recs.TrendingProducts(ctx, w.Name("Top")+" > Tees", stylegraph.RecParams{Now: w.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestTrendingDecaysAndFiltersByCategory(t *testing.T) {
 	if got[0].Category != w.Name("Top")+" > Tees" {
 		t.Fatalf("category = %q", got[0].Category)
 	}
-	got, err = w.G.TrendingProducts(ctx, w.Name("Top"), stylegraph.RecParams{Now: w.Now})
+	got, err = w.G.Recs.TrendingProducts(ctx, w.Name("Top"), stylegraph.RecParams{Now: w.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,19 +257,19 @@ func TestCardsReportStockPurchasesAndHides(t *testing.T) {
 	ctx := context.Background()
 	w.Products(map[int]fixture.Product{1: {Brand: "B", Category: "Tees"}, 2: {}, 3: {}})
 	w.Engage(1, 2, graph.EngagePurchase, time.Hour)
-	if err := w.G.Hide(ctx, w.User(1), w.Product(3), w.Now); err != nil {
+	if err := w.G.Recs.Hide(ctx, w.User(1), w.Product(3), w.Now); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.G.Hide(ctx, w.User(1), w.Product(3), w.Now); err != nil {
+	if err := w.G.Recs.Hide(ctx, w.User(1), w.Product(3), w.Now); err != nil {
 		t.Fatal("hiding twice:", err)
 	}
-	if err := w.G.Hide(ctx, w.User(1), w.Product(99), w.Now); stylegraph.ErrorCode(err) != stylegraph.ENOTFOUND {
+	if err := w.G.Recs.Hide(ctx, w.User(1), w.Product(99), w.Now); stylegraph.ErrorCode(err) != stylegraph.ENOTFOUND {
 		t.Fatalf("hiding a missing product: %v", err)
 	}
-	if err := w.G.SetStock(ctx, []graph.Stock{{ProductID: w.Product(1), InStock: false}}); err != nil {
+	if err := w.G.Recs.SetStock(ctx, []graph.Stock{{ProductID: w.Product(1), InStock: false}}); err != nil {
 		t.Fatal(err)
 	}
-	cards, err := w.G.Cards(ctx, w.User(1), []int64{w.Product(1), w.Product(2), w.Product(3), w.Product(99)})
+	cards, err := w.G.Recs.Cards(ctx, w.User(1), []int64{w.Product(1), w.Product(2), w.Product(3), w.Product(99)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,10 +285,10 @@ func TestCardsReportStockPurchasesAndHides(t *testing.T) {
 	if c := cards[w.Product(1)].Product; c.Brand != w.Name("B") || c.Category() != w.Name("Top")+" > Tees" {
 		t.Fatalf("card 1 = %+v", c)
 	}
-	if err := w.G.Unhide(ctx, w.User(1), w.Product(3)); err != nil {
+	if err := w.G.Recs.Unhide(ctx, w.User(1), w.Product(3)); err != nil {
 		t.Fatal(err)
 	}
-	cards, err = w.G.Cards(ctx, w.User(1), []int64{w.Product(3)})
+	cards, err = w.G.Recs.Cards(ctx, w.User(1), []int64{w.Product(3)})
 	if err != nil {
 		t.Fatal(err)
 	}

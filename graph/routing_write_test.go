@@ -17,7 +17,7 @@ func TestReadRoutingRefusesWrites(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	id := testenv.IDBase(t)
-	if err := graph.RunAsRead(ctx, s, "CREATE (:RoutingProbe {id: $id})", map[string]any{"id": id}); err == nil {
+	if err := graph.RunAsRead(ctx, s.DB, "CREATE (:RoutingProbe {id: $id})", map[string]any{"id": id}); err == nil {
 		t.Errorf("a CREATE run with reader routing succeeded; want Neo4j to refuse it")
 	}
 	rows, err := s.Inspect(ctx, "MATCH (n:RoutingProbe {id: $id}) RETURN count(n) AS n", map[string]any{"id": id})
@@ -27,7 +27,7 @@ func TestReadRoutingRefusesWrites(t *testing.T) {
 	if n := rows[0]["n"].(int64); n != 0 {
 		t.Errorf("%d probe nodes written through reader routing, want 0", n)
 	}
-	if err := graph.RunAsRead(ctx, s, "MATCH (n:RoutingProbe {id: $id}) RETURN n", map[string]any{"id": id}); err != nil {
+	if err := graph.RunAsRead(ctx, s.DB, "MATCH (n:RoutingProbe {id: $id}) RETURN n", map[string]any{"id": id}); err != nil {
 		t.Errorf("a read with reader routing: %v", err)
 	}
 }

@@ -11,19 +11,19 @@ import (
 
 // SetTracerProvider makes every statement a span named by its cypher/ file
 // (without one, statements are not traced).
-func (s *Store) SetTracerProvider(tp trace.TracerProvider) {
-	s.tracer = tp.Tracer("github.com/stylegraph/stylegraph/graph")
+func (db *DB) SetTracerProvider(tp trace.TracerProvider) {
+	db.tracer = tp.Tracer("github.com/stylegraph/stylegraph/graph")
 }
 
 // traced runs call in a client span for the named statement.
-func (s *Store) traced(ctx context.Context, name string, call func(ctx context.Context) error) error {
-	t := s.tracer
+func (db *DB) traced(ctx context.Context, name string, call func(ctx context.Context) error) error {
+	t := db.tracer
 	if t == nil {
 		t = noop.Tracer{}
 	}
 	ctx, span := t.Start(ctx, name+".cypher", trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
 		attribute.String("db.system.name", "neo4j"),
-		attribute.String("db.namespace", s.database),
+		attribute.String("db.namespace", db.database),
 		attribute.String("db.query.summary", name),
 	))
 	defer span.End()

@@ -139,14 +139,14 @@ func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 	for i := range 6 {
 		products = append(products, stylegraph.Product{ID: base + 100 + int64(i) + 1, Title: "p", CreatedAt: time.Now()})
 	}
-	if err := g.UpsertProducts(ctx, products); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, products); err != nil {
 		t.Fatal(err)
 	}
 	evs := ingesttest.Views(user, base+100, 6)
 	if err := l.Append(ctx, evs[:4]); err != nil {
 		t.Fatal(err)
 	}
-	writer := graph.NewEventWriter(g)
+	writer := graph.NewEventWriter(g.Activity)
 
 	// The first consumer applies its batch, then dies before acknowledging.
 	applied := make(chan struct{})

@@ -158,7 +158,7 @@ func TestInjectionLookingTextStaysData(t *testing.T) {
 	if got := msgs[1].Event.Data.Text; got != comment {
 		t.Errorf("comment text = %q, want %q", got, comment)
 	}
-	if err := graph.NewEventWriter(g).Handle(ctx, []ingest.Event{msgs[0].Event, msgs[1].Event}); err != nil {
+	if err := graph.NewEventWriter(g.Activity).Handle(ctx, []ingest.Event{msgs[0].Event, msgs[1].Event}); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := g.Inspect(ctx, `MATCH (:User {id: $u})-[:FOLLOWS]->(t:Tag) RETURN t.name AS name`, map[string]any{"u": user})

@@ -10,7 +10,8 @@ import (
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
-// Graph is what the consumer needs from the graph (graph.Store).
+// Graph is what the consumer needs from the graph (graph.PostStore,
+// CatalogStore and AudienceStore; internal/wiring.NotifyGraph).
 type Graph interface {
 	PostRef(ctx context.Context, postID int64) (feedID, authorID int64, err error)
 	User(ctx context.Context, id int64) (stylegraph.User, error)

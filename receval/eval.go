@@ -118,7 +118,7 @@ func (r *Result) Merge(other Result) {
 // below = view), recomputes the item similarity, and ranks every test user's
 // unseen movies with each recommender. A test user's relevant movies are
 // their test ratings >= 4; movies rated in training are never recommended.
-func Run(ctx context.Context, g *graph.Store, ds Dataset, cfg Config) (Result, error) {
+func Run(ctx context.Context, g *graph.Stores, ds Dataset, cfg Config) (Result, error) {
 	cfg.defaults()
 	start := time.Now()
 	ids := ids{cfg.Base}
@@ -176,7 +176,7 @@ func (i ids) scope() graph.Scope {
 	return graph.Scope{From: i.base, To: i.base + 999_999}
 }
 
-func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, ids ids) error {
+func loadCatalog(ctx context.Context, g *graph.Stores, ds Dataset, cfg Config, ids ids) error {
 	products := make([]stylegraph.Product, 0, len(ds.Movies))
 	for _, m := range ds.Movies {
 		p := stylegraph.Product{
@@ -188,7 +188,7 @@ func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, id
 		}
 		products = append(products, p)
 	}
-	if err := g.UpsertProducts(ctx, products); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, products); err != nil {
 		return fmt.Errorf("load movies: %w", err)
 	}
 	users := map[int]bool{}
@@ -201,7 +201,7 @@ func loadCatalog(ctx context.Context, g *graph.Store, ds Dataset, cfg Config, id
 	for u := range users {
 		us = append(us, stylegraph.User{ID: ids.user(u), Name: fmt.Sprintf("movielens %d", u)})
 	}
-	if err := g.UpsertUsers(ctx, us); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, us); err != nil {
 		return fmt.Errorf("load users: %w", err)
 	}
 	fmt.Fprintf(cfg.Progress, "catalog: %d movies, %d users\n", len(products), len(us))
@@ -228,14 +228,14 @@ type liveFold struct {
 
 // runFold loads the fold's training ratings into the graph and scores every
 // recommender on its test users.
-func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config, ids ids) (map[string]Metrics, error) {
+func runFold(ctx context.Context, g *graph.Stores, ds Dataset, f Fold, cfg Config, ids ids) (map[string]Metrics, error) {
 	lf, err := loadFold(ctx, g, ds, f, cfg, ids)
 	if err != nil {
 		return nil, err
 	}
 	lf.relevant, lf.users = testUsers(f, cfg.Users, ids)
 	p := stylegraph.RecParams{Now: lf.now, HalfLife: cfg.Blend.HalfLife, Window: 365 * 24 * time.Hour, Limit: len(ds.Movies)}
-	trendingCs, err := g.TrendingProducts(ctx, cfg.Name, p)
+	trendingCs, err := g.Recs.TrendingProducts(ctx, cfg.Name, p)
 	if err != nil {
 		return nil, fmt.Errorf("trending: %w", err)
 	}
@@ -255,22 +255,22 @@ func runFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config
 // fold's training ratings, then loads the interests the graph writer would
 // have built from them, refreshes each genre's top movies and recomputes
 // the item similarity.
-func loadFold(ctx context.Context, g *graph.Store, ds Dataset, f Fold, cfg Config, ids ids) (*liveFold, error) {
-	if _, err := g.ClearEngagements(ctx, ids.scope()); err != nil {
+func loadFold(ctx context.Context, g *graph.Stores, ds Dataset, f Fold, cfg Config, ids ids) (*liveFold, error) {
+	if _, err := g.Batch.ClearEngagements(ctx, ids.scope()); err != nil {
 		return nil, fmt.Errorf("clear: %w", err)
 	}
 	lf, es := trainingEngagements(f, ids)
-	if err := g.LoadEngagements(ctx, es); err != nil {
+	if err := g.Seed.LoadEngagements(ctx, es); err != nil {
 		return nil, fmt.Errorf("load ratings: %w", err)
 	}
 	is := interests(ds, f, cfg, ids, lf.now)
-	if err := g.LoadInterests(ctx, is); err != nil {
+	if err := g.Seed.LoadInterests(ctx, is); err != nil {
 		return nil, fmt.Errorf("load interests: %w", err)
 	}
-	if _, err := g.RefreshTopProducts(ctx, genreScope(cfg, is), lf.now); err != nil {
+	if _, err := g.Recs.RefreshTopProducts(ctx, genreScope(cfg, is), lf.now); err != nil {
 		return nil, fmt.Errorf("top movies per genre: %w", err)
 	}
-	job := &recommend.Job{Graph: g, Scope: ids.scope(), TopK: cfg.TopK}
+	job := &recommend.Job{Graph: batchGraph{g.Batch, g.Recs}, Scope: ids.scope(), TopK: cfg.TopK}
 	rep, err := job.Similarity(ctx, time.Now())
 	if err != nil {
 		return nil, err
@@ -386,8 +386,8 @@ func testUsers(f Fold, limit int, ids ids) (map[int]map[int64]bool, []int) {
 
 // rankAll ranks every test user's top K with each recommender, cfg.Workers
 // users at a time, and scores the lists.
-func (lf *liveFold) rankAll(ctx context.Context, g *graph.Store, cfg Config) (map[string]*scorer, error) {
-	svc := recommend.New(g, nil, cfg.Blend)
+func (lf *liveFold) rankAll(ctx context.Context, g *graph.Stores, cfg Config) (map[string]*scorer, error) {
+	svc := recommend.New(g.Recs, nil, cfg.Blend)
 	scorers := map[string]*scorer{}
 	for _, name := range Order {
 		if name != Social {
@@ -440,7 +440,7 @@ func (lf *liveFold) rankAll(ctx context.Context, g *graph.Store, cfg Config) (ma
 }
 
 // rank is user u's top K unseen movies from each recommender.
-func (lf *liveFold) rank(ctx context.Context, g *graph.Store, svc *recommend.Service, u int, cfg Config) (map[string][]int64, error) {
+func (lf *liveFold) rank(ctx context.Context, g *graph.Stores, svc *recommend.Service, u int, cfg Config) (map[string][]int64, error) {
 	lists, err := rankUser(ctx, g, svc, lf.ids.user(u), lf.seen[u], lf.now, cfg)
 	if err != nil {
 		return nil, err
@@ -452,11 +452,11 @@ func (lf *liveFold) rank(ctx context.Context, g *graph.Store, svc *recommend.Ser
 
 // rankUser asks each graph recommender and the blend for the user's top K
 // unseen movies.
-func rankUser(ctx context.Context, g *graph.Store, svc *recommend.Service, user int64, seen map[int64]bool, now time.Time, cfg Config) (map[string][]int64, error) {
+func rankUser(ctx context.Context, g *graph.Stores, svc *recommend.Service, user int64, seen map[int64]bool, now time.Time, cfg Config) (map[string][]int64, error) {
 	p := stylegraph.RecParams{Now: now, HalfLife: cfg.Blend.HalfLife, Window: cfg.Blend.Window, Limit: cfg.K + len(seen), Damping: cfg.Damping, Neighbours: cfg.Neighbours}
 	out := map[string][]int64{}
 	for name, fn := range map[string]func(context.Context, int64, stylegraph.RecParams) ([]stylegraph.Candidate, error){
-		Collaborative: g.Collaborative, ItemBased: g.ItemBased, Interest: g.Interest,
+		Collaborative: g.Recs.Collaborative, ItemBased: g.Recs.ItemBased, Interest: g.Recs.Interest,
 	} {
 		cs, err := fn(ctx, user, p)
 		if err != nil {
@@ -530,4 +530,10 @@ func (r Result) Write(w io.Writer, k int) {
 	for _, t := range r.Tuning {
 		fmt.Fprintln(w, t)
 	}
+}
+
+// batchGraph is the graph as the similarity job reads and writes it.
+type batchGraph struct {
+	*graph.BatchStore
+	*graph.RecStore
 }

@@ -34,7 +34,7 @@ func batchWorld(t *testing.T) (world, *Cache) {
 	}
 	w.Engage(1, 6, graph.EngageView, day)
 	w.Follow(1, 2)
-	if err := w.G.Hide(context.Background(), w.User(1), w.Product(4), w.Now); err != nil {
+	if err := w.G.Recs.Hide(context.Background(), w.User(1), w.Product(4), w.Now); err != nil {
 		t.Fatal(err)
 	}
 	return w, NewCache(testenv.Redis(t), testenv.Namespace(t), time.Hour)
@@ -48,7 +48,11 @@ func (w world) job(cache *Cache, progress *strings.Builder) *Job {
 		Seed: 1,
 	}
 	return &Job{
-		Graph: w.G, Cache: cache, Scope: graph.Scope{From: w.Base, To: w.Base + 999_999},
+		Graph: struct {
+			*graph.BatchStore
+			*graph.RecStore
+		}{w.G.Batch, w.G.Recs},
+		Cache: cache, Scope: graph.Scope{From: w.Base, To: w.Base + 999_999},
 		TopK: 3, Learn: lc, Progress: progress, now: func() time.Time { return w.Now },
 	}
 }
@@ -78,7 +82,7 @@ func (w world) edges() [][]graph.Neighbour {
 	w.T.Helper()
 	var out [][]graph.Neighbour
 	for p := 1; p <= 8; p++ {
-		ns, err := w.G.SimilarEdges(context.Background(), w.Product(p), SimilaritySource)
+		ns, err := w.G.Batch.SimilarEdges(context.Background(), w.Product(p), SimilaritySource)
 		if err != nil {
 			w.T.Fatal(err)
 		}

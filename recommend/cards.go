@@ -11,7 +11,7 @@ import (
 	"github.com/stylegraph/stylegraph/graph"
 )
 
-// CardReader reads product cards from the graph (graph.Store).
+// CardReader reads product cards from the graph (graph.RecStore).
 type CardReader interface {
 	Cards(ctx context.Context, userID int64, ids []int64) (map[int64]graph.Card, error)
 }

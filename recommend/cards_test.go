@@ -68,7 +68,7 @@ func (w world) encodable(n int, title string) {
 		ps = append(ps, stylegraph.Product{ID: w.Product(p), Title: fmt.Sprintf("%s %d", title, p), Price: 10, Brand: w.Name(fmt.Sprint("brand", p)),
 			CategoryPath: []string{w.Name("Top"), fmt.Sprint("cat", p)}, CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	}
-	if err := w.G.UpsertProducts(context.Background(), ps); err != nil {
+	if err := w.G.Catalog.UpsertProducts(context.Background(), ps); err != nil {
 		w.T.Fatal(err)
 	}
 }

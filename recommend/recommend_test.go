@@ -43,7 +43,7 @@ func (w world) products(specs map[int][2]string) {
 }
 
 func (w world) service(cfg Config, cache *Cache) *Service {
-	s := New(w.G, cache, cfg)
+	s := New(w.G.Recs, cache, cfg)
 	s.now = func() time.Time { return w.Now }
 	return s
 }
@@ -81,7 +81,7 @@ func TestBlendRespectsWeights(t *testing.T) {
 	// Social proposes 1 (a followed shopper liked it), interest proposes 2.
 	w.Follow(1, 2)
 	w.Engage(2, 1, graph.EngageLike, time.Hour)
-	err := w.G.LoadInterests(ctx, []graph.InterestWeight{{UserID: w.User(1), Kind: "brand", Key: stylegraph.BrandID(w.Name("brand2")), Weight: 5, At: w.Now}})
+	err := w.G.Seed.LoadInterests(ctx, []graph.InterestWeight{{UserID: w.User(1), Kind: "brand", Key: stylegraph.BrandID(w.Name("brand2")), Weight: 5, At: w.Now}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,10 +136,10 @@ func TestExclusionsAndDiversityCaps(t *testing.T) {
 		}
 	}
 	w.Engage(1, 8, graph.EngagePurchase, time.Hour)
-	if err := w.G.Hide(ctx, w.User(1), w.Product(9), w.Now); err != nil {
+	if err := w.G.Recs.Hide(ctx, w.User(1), w.Product(9), w.Now); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.G.SetStock(ctx, []graph.Stock{{ProductID: w.Product(10), InStock: false}}); err != nil {
+	if err := w.G.Recs.SetStock(ctx, []graph.Stock{{ProductID: w.Product(10), InStock: false}}); err != nil {
 		t.Fatal(err)
 	}
 	cfg := config(map[string]float64{"social": 1})
@@ -236,7 +236,7 @@ func TestOnlinePathUsesFreshPrecomputedList(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Stock still applies to a stored list.
-	if err := w.G.SetStock(ctx, []graph.Stock{{ProductID: w.Product(3), InStock: false}}); err != nil {
+	if err := w.G.Recs.SetStock(ctx, []graph.Stock{{ProductID: w.Product(3), InStock: false}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := cache.ProductsChanged(ctx, []int64{w.Product(3)}); err != nil {
@@ -283,7 +283,7 @@ func TestSimilarAndTrendingEndpointsLogic(t *testing.T) {
 	w := newWorld(t, 3)
 	ctx := context.Background()
 	w.products(map[int][2]string{1: {"b", "Tees"}, 2: {"b", "Tees"}, 3: {"", "Tees"}, 4: {"b", "Boots"}, 5: {}})
-	if err := w.G.SetStock(ctx, []graph.Stock{{ProductID: w.Product(4), InStock: false}}); err != nil {
+	if err := w.G.Recs.SetStock(ctx, []graph.Stock{{ProductID: w.Product(4), InStock: false}}); err != nil {
 		t.Fatal(err)
 	}
 	s := w.service(DefaultConfig(), nil)
@@ -419,7 +419,7 @@ func TestStockChangesTakeEffect(t *testing.T) {
 	// from the stored list too.
 	zero, two := 0, 2
 	p2 := stylegraph.Product{ID: w.Product(2), Title: "Product 2", Brand: w.Name("brand2"), CategoryPath: []string{w.Name("Top"), "cat2"}, Stock: &zero, CreatedAt: w.Now.Add(-time.Hour)}
-	if err := w.G.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
+	if err := w.G.Catalog.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := cache.ProductsChanged(ctx, []int64{p2.ID}); err != nil {
@@ -429,7 +429,7 @@ func TestStockChangesTakeEffect(t *testing.T) {
 		t.Fatalf("out of stock (-want +got):\n%s", diff)
 	}
 	p2.Stock = &two
-	if err := w.G.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
+	if err := w.G.Catalog.UpsertProducts(ctx, []stylegraph.Product{p2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := cache.ProductsChanged(ctx, []int64{p2.ID}); err != nil {
@@ -487,7 +487,7 @@ func TestNewEngagementChangesTheNextRequest(t *testing.T) {
 	ctx := context.Background()
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
 	// Precomputed neighbours: 1 → 2, 3 → 4.
-	err := w.G.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
+	err := w.G.Batch.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
 		{ProductID: w.Product(1), Neighbours: []graph.Neighbour{{ProductID: w.Product(2), Score: 0.9}}},
 		{ProductID: w.Product(3), Neighbours: []graph.Neighbour{{ProductID: w.Product(4), Score: 0.95}}},
 	}, w.Now)
@@ -525,13 +525,17 @@ func TestNewEngagementChangesTheNextRequest(t *testing.T) {
 	if got := recs[0].Reasons[0].Text; got != "because you liked Product 3" {
 		t.Errorf("reason of the new neighbour = %q", got)
 	}
-	// The stored list is kept as ranked; the delta is added per request.
+	// The merged list is stored in place of the ranked one, so the next
+	// requests read it without the delta's query.
 	stored, ok, err := cache.Get(ctx, w.User(1))
 	if err != nil || !ok {
 		t.Fatalf("stored list after the like: found %v, %v", ok, err)
 	}
-	if len(stored) != 1 || stored[0].ProductID != w.Product(2) {
-		t.Errorf("stored list after the like = %+v, want product 2 alone", stored)
+	if diff := cmp.Diff([]int64{w.Product(4), w.Product(2)}, ids(stored)); diff != "" {
+		t.Errorf("stored list after the like (-want +got):\n%s", diff)
+	}
+	if got := stored[0].Reasons[0].Text; got != "because you liked Product 3" {
+		t.Errorf("stored reason of the new neighbour = %q", got)
 	}
 }
 
@@ -542,7 +546,7 @@ func TestDeltaLeavesOutWhatWasEngagedSince(t *testing.T) {
 	w := newWorld(t, 2)
 	ctx := context.Background()
 	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}, 5: {}})
-	err := w.G.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
+	err := w.G.Batch.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
 		{ProductID: w.Product(1), Neighbours: []graph.Neighbour{
 			{ProductID: w.Product(2), Score: 0.9}, {ProductID: w.Product(3), Score: 0.8},
 			{ProductID: w.Product(4), Score: 0.7}, {ProductID: w.Product(5), Score: 0.6}}},
@@ -618,7 +622,7 @@ func TestColdShopperWithTheGraphHungGetsTrendingFromMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = g.Close(context.Background()) })
-	s := New(g, NewCache(testenv.Redis(t), testenv.Namespace(t), time.Hour), DefaultConfig())
+	s := New(graph.NewRecStore(g), NewCache(testenv.Redis(t), testenv.Namespace(t), time.Hour), DefaultConfig())
 	s.now = func() time.Time { return w.Now }
 
 	// Any feed read fills the trending list and its cards in the background.

@@ -7,7 +7,7 @@ import (
 )
 
 // A recommender is one source of the blend: how its candidates are fetched
-// (a graph query of its own, cypher/rec_<name>.cypher behind a graph.Store
+// (a graph query of its own, cypher/rec_<name>.cypher behind a graph.RecStore
 // method) and how its reason is written. Its name and default weight are in
 // stylegraph.RecSources and stylegraph.DefaultRecWeights, which config's
 // RECS_WEIGHTS checks against.

@@ -9,7 +9,7 @@ import (
 )
 
 // TopRefresher recomputes the interest recommender's top products per tag,
-// brand and category (graph.Store).
+// brand and category (graph.RecStore).
 type TopRefresher interface {
 	RefreshTopProducts(ctx context.Context, scope graph.TopScope, now time.Time) (int, error)
 }

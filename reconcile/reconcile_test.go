@@ -41,12 +41,12 @@ func TestSearchIndexDrift(t *testing.T) {
 		ps = append(ps, product(i, "shirt"))
 	}
 	ps[5].Tags, ps[5].Sizes, ps[5].Images, ps[5].Brand = nil, nil, nil, "" // empty fields are not drift
-	if err := g.UpsertProducts(ctx, ps); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		for _, p := range ps {
-			_, _ = g.DeleteProduct(context.Background(), p.ID)
+			_, _ = g.Catalog.DeleteProduct(context.Background(), p.ID)
 		}
 	})
 	stale := product(5, "an older title")
@@ -61,7 +61,7 @@ func TestSearchIndexDrift(t *testing.T) {
 
 	run := func(dry bool) reconcile.Report {
 		t.Helper()
-		rep, err := reconcile.SearchIndex(ctx, g, ix, reconcile.Options{Scope: scope, Batch: 4, DryRun: dry})
+		rep, err := reconcile.SearchIndex(ctx, g.Catalog, ix, reconcile.Options{Scope: scope, Batch: 4, DryRun: dry})
 		if err != nil {
 			t.Fatal(err)
 		}

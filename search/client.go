@@ -147,8 +147,13 @@ func (c *Client) do(ctx context.Context, method, path string, body any, out any)
 	}
 	resp, err := c.os.Perform(req)
 	if err != nil {
-		if errors.Is(ctx.Err(), context.Canceled) {
+		switch {
+		case errors.Is(ctx.Err(), context.Canceled):
 			return ctx.Err()
+		case ctx.Err() != nil:
+			// The call's share of the request's budget ran out: a slow
+			// engine, not one that refused.
+			return fmt.Errorf("%w: %w", errSlow, err)
 		}
 		return fmt.Errorf("%w: %w", &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine unavailable"}, err)
 	}
@@ -156,7 +161,7 @@ func (c *Client) do(ctx context.Context, method, path string, body any, out any)
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.Canceled) {
-			return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine did not answer in time"}
+			return fmt.Errorf("%w: %w", errSlow, err)
 		}
 		return fmt.Errorf("read %s %s: %w", method, path, err)
 	}
@@ -204,9 +209,13 @@ func newRequest(ctx context.Context, method, path string, body any) (*http.Reque
 	return req, nil
 }
 
-// statusError is the error of an answer with status 400 or above: busy or
-// unavailable engines are EUNAVAILABLE, the rest a StatusError with the
-// engine's reason.
+// errSlow is a call that ran out of its share of the request's budget.
+var errSlow = &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine did not answer in time"}
+
+// statusError is the error of an answer with status 400 or above: a busy
+// engine (429: a full search queue or a tripped memory breaker) or an
+// unavailable one (503) is EUNAVAILABLE, saying which, with the engine's
+// own error wrapped; the rest is a StatusError with the engine's reason.
 func statusError(status int, data []byte) error {
 	var e struct {
 		Error struct {
@@ -215,8 +224,12 @@ func statusError(status int, data []byte) error {
 		} `json:"error"`
 	}
 	_ = json.Unmarshal(data, &e)
-	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
-		return &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine unavailable"}
+	se := &StatusError{Status: status, Type: e.Error.Type, Reason: e.Error.Reason}
+	switch status {
+	case http.StatusTooManyRequests:
+		return fmt.Errorf("%w: %w", &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine busy"}, se)
+	case http.StatusServiceUnavailable:
+		return fmt.Errorf("%w: %w", &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "search engine unavailable"}, se)
 	}
-	return &StatusError{Status: status, Type: e.Error.Type, Reason: e.Error.Reason}
+	return se
 }

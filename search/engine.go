@@ -15,7 +15,7 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
-// Profiles returns what the graph knows a shopper likes. graph.Store
+// Profiles returns what the graph knows a shopper likes. graph.TasteStore
 // implements it; CachedProfiles keeps answers briefly in Redis.
 type Profiles interface {
 	TasteProfile(ctx context.Context, userID int64) (stylegraph.TasteProfile, error)

@@ -91,11 +91,12 @@ func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
 	fmt.Printf("   (%d rows, %d products, %d bad rows)\n", rows, len(products), bad)
 
 	// 2. Import.
-	g, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
+	db, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
 	if err != nil {
 		return fmt.Errorf("%w (run `make services`)", err)
 	}
-	defer g.Close(ctx)
+	defer db.Close(ctx)
+	g := graph.NewStores(db)
 	if err := g.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		return err
 	}
@@ -129,14 +130,14 @@ func run(o *harness.Options, nProducts, nEvents int, s3URL string) error {
 		users[i] = stylegraph.User{ID: base + int64(i) + 1, Name: p.Title, Home: "bench"}
 	}
 	upsertUsers := harness.Case{Name: "baseline: UNWIND/MERGE user profiles", Run: func(context.Context) (harness.Sample, error) {
-		return rate(*n, func(from, to int) error { return g.UpsertUsers(ctx, users[from:to]) })
+		return rate(*n, func(from, to int) error { return g.Catalog.UpsertUsers(ctx, users[from:to]) })
 	}}
 	bulk := harness.Case{Name: "baseline: OpenSearch bulk index alone", Run: func(context.Context) (harness.Sample, error) {
 		return rate(*n, func(from, to int) error { _, err := ix.IndexProducts(ctx, ps[from:to]); return err })
 	}}
 	imp := harness.Case{Name: "import (graph with brand/category/tags + index)", Run: func(context.Context) (harness.Sample, error) {
 		return rate(*n, func(from, to int) error {
-			if err := g.UpsertProducts(ctx, ps[from:to]); err != nil {
+			if err := g.Catalog.UpsertProducts(ctx, ps[from:to]); err != nil {
 				return err
 			}
 			rep, err := ix.IndexProducts(ctx, ps[from:to])
@@ -270,7 +271,7 @@ func gz(evs []stylegraph.Event) ([]byte, error) {
 
 // cleanup deletes the bench's users, products and suffixed brand, category
 // and tag nodes.
-func cleanup(g *graph.Store, base int64, tag string) {
+func cleanup(g *graph.Stores, base int64, tag string) {
 	ctx := context.Background()
 	for _, q := range []string{
 		`MATCH (n) WHERE (n:User OR n:Product) AND n.id > $lo AND n.id < $hi DETACH DELETE n`,

@@ -113,7 +113,7 @@ func takeNode(ctx context.Context, cfg config.Config) (int, error) {
 }
 
 // benchFanout times posts fanned out to n followers.
-func benchFanout(ctx context.Context, o *harness.Options, g *graph.Store, rdb redis.UniversalClient, svc *feeds.Service, cfg config.Config, prefix string, base int64, n int) error {
+func benchFanout(ctx context.Context, o *harness.Options, g *graph.Stores, rdb redis.UniversalClient, svc *feeds.Service, cfg config.Config, prefix string, base int64, n int) error {
 	author := base
 	start := time.Now()
 	users := make([]stylegraph.User, 0, n+1)
@@ -123,10 +123,10 @@ func benchFanout(ctx context.Context, o *harness.Options, g *graph.Store, rdb re
 		users = append(users, stylegraph.User{ID: base + int64(i), Name: "bench follower"})
 		follows = append(follows, graph.Follow{From: base + int64(i), To: author, At: time.Now()})
 	}
-	if err := g.UpsertUsers(ctx, users); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, users); err != nil {
 		return err
 	}
-	if err := g.FollowUsers(ctx, follows); err != nil {
+	if err := g.Seed.FollowUsers(ctx, follows); err != nil {
 		return err
 	}
 	fmt.Printf("setup: %d followers loaded into Neo4j in %v\n", n, time.Since(start).Round(time.Millisecond))
@@ -207,7 +207,7 @@ func benchRead(ctx context.Context, o *harness.Options, srv, srvOff *harness.Ser
 		readers = append(readers, base+10+int64(i))
 		users = append(users, stylegraph.User{ID: base + 10 + int64(i), Name: "bench reader"})
 	}
-	if err := g.UpsertUsers(ctx, users); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, users); err != nil {
 		return err
 	}
 	for _, r := range readers {
@@ -386,8 +386,8 @@ func bareFeed(rdb redis.UniversalClient, svc *feeds.Service, readers []int64, it
 }
 
 // purgeUsers removes the benchmark's users (its keys go with the Env).
-func purgeUsers(g *graph.Store, base int64, n int) {
-	if err := g.PurgeUsers(context.Background(), base, base+int64(n)+1); err != nil {
+func purgeUsers(g *graph.Stores, base int64, n int) {
+	if err := g.Seed.PurgeUsers(context.Background(), base, base+int64(n)+1); err != nil {
 		fmt.Fprintln(os.Stderr, "cleanup:", err)
 	}
 }

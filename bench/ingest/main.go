@@ -197,7 +197,7 @@ func postAll(ctx context.Context, c *http.Client, url string, shoppers *harness.
 	})
 }
 
-func makeFixture(ctx context.Context, g *graph.Store, nUsers, nProducts int) (*fixture, error) {
+func makeFixture(ctx context.Context, g *graph.Stores, nUsers, nProducts int) (*fixture, error) {
 	base := harness.IDBase()
 	fx := &fixture{}
 	var us []stylegraph.User
@@ -212,23 +212,23 @@ func makeFixture(ctx context.Context, g *graph.Store, nUsers, nProducts int) (*f
 		fx.products = append(fx.products, id)
 		ps = append(ps, stylegraph.Product{ID: id, Title: "bench", Tags: []string{fmt.Sprintf("bench-ingest-%d", i%10)}, CreatedAt: time.Now()})
 	}
-	if err := g.UpsertUsers(ctx, us); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, us); err != nil {
 		return nil, err
 	}
-	if err := g.UpsertProducts(ctx, ps); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, ps); err != nil {
 		return nil, err
 	}
 	return fx, nil
 }
 
 // drop removes the fixture's users and products with their relationships.
-func (fx *fixture) drop(g *graph.Store) {
+func (fx *fixture) drop(g *graph.Stores) {
 	ctx := context.Background()
 	for _, id := range fx.users {
-		_, _ = g.DeleteUser(ctx, id)
+		_, _ = g.Privacy.DeleteUser(ctx, id)
 	}
 	for _, id := range fx.products {
-		_, _ = g.DeleteProduct(ctx, id)
+		_, _ = g.Catalog.DeleteProduct(ctx, id)
 	}
 }
 
@@ -303,7 +303,7 @@ func sampleEvent(fx *fixture) []byte {
 // rawMerge is the graph baseline: n follow edges between fixture users,
 // written by the plain batched UNWIND/MATCH/MERGE statement, 100 rows a
 // batch, from one writer like the consumer.
-func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
+func rawMerge(ctx context.Context, g *graph.Stores, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
 	edges := make([]graph.Follow, n)
 	for i := range edges {
 		a, b := fx.users[r.IntN(len(fx.users))], fx.users[r.IntN(len(fx.users))]
@@ -311,7 +311,7 @@ func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, r *rand.Rand, n 
 	}
 	start := time.Now()
 	for from := 0; from < n; from += batch {
-		if err := g.FollowUsers(ctx, edges[from:min(from+batch, n)]); err != nil {
+		if err := g.Seed.FollowUsers(ctx, edges[from:min(from+batch, n)]); err != nil {
 			return harness.Sample{}, err
 		}
 	}
@@ -320,7 +320,7 @@ func rawMerge(ctx context.Context, g *graph.Store, fx *fixture, r *rand.Rand, n 
 
 // applyAll lets one graph-writer consumer drain n fresh events from a stream
 // of its own.
-func applyAll(ctx context.Context, rdb redis.UniversalClient, g *graph.Store, stream string, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
+func applyAll(ctx context.Context, rdb redis.UniversalClient, g *graph.Stores, stream string, fx *fixture, r *rand.Rand, n int) (harness.Sample, error) {
 	evs := make([]stylegraph.Event, n)
 	for i := range evs {
 		evs[i] = fx.event(r, r.IntN(len(fx.users)), r.IntN(10) == 0)
@@ -332,7 +332,7 @@ func applyAll(ctx context.Context, rdb redis.UniversalClient, g *graph.Store, st
 		}
 	}
 	const group = "bench-graph-writer"
-	c := ingest.NewConsumer(log, group, "bench", graph.NewEventWriter(g), ingest.ConsumerOptions{
+	c := ingest.NewConsumer(log, group, "bench", graph.NewEventWriter(g.Activity), ingest.ConsumerOptions{
 		BatchSize: batch, Block: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	runCtx, stop := context.WithCancel(ctx)

@@ -20,6 +20,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"time"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/bench/harness"
@@ -31,7 +33,11 @@ func main() {
 	catalogPath := flag.String("catalog", harness.Dataset("fashion-product-images-styles", "styles.csv"), "catalog to index")
 	queries := flag.String("queries", filepath.Join("search", "testdata", "relevance_queries.tsv"), "query file")
 	requests := flag.Int("requests", 1000, "requests per case and run")
-	clients := flag.Int("clients", 4, "concurrent clients")
+	// Two: on the 2-core machine the figures come from, four closed-loop
+	// clients kept four full searches (facets, highlights, suggestion) in
+	// OpenSearch at once, and its answers took longer than the API's share
+	// of REQUEST_BUDGET (503 "did not answer in time").
+	clients := flag.Int("clients", 2, "concurrent clients")
 	shoppers := flag.Int("shoppers", 500, "distinct shoppers searching (one token and client address each)")
 	harness.Main("search", func(o *harness.Options) error {
 		products := 0 // all
@@ -86,17 +92,51 @@ func run(o *harness.Options, catalogPath, queryFile string, nProducts, requests,
 			return err
 		}
 	}
+	// A 503 is the server answering within its budget that OpenSearch was
+	// too slow (with Retry-After): it is counted and its latency kept, not
+	// counted as a search done; any other failure stops the run.
+	unavailable := map[string]*atomic.Int64{"true": {}, "false": {}}
 	viaAPI := func(personalize string) func(ctx context.Context, i int) (int, error) {
 		return func(ctx context.Context, i int) (int, error) {
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/v1/search?"+reqs[i%len(reqs)].query+"&personalize="+personalize, nil)
 			shoppers.Sign(req, i)
 			_, err := harness.Call(httpc, req, http.StatusOK)
+			if se, ok := err.(*harness.StatusError); ok && se.Status == http.StatusServiceUnavailable {
+				unavailable[personalize].Add(1)
+				return 0, nil
+			}
 			return 1, err
 		}
 	}
 	direct := func(ctx context.Context, i int) (int, error) {
 		var raw json.RawMessage
 		return 1, c.Do(ctx, http.MethodPost, "/"+c.Alias("products")+"/_search", bodies[i%len(bodies)], &raw)
+	}
+	// The first searches of a fresh index (or engine) are several times
+	// slower than the rest (caches, global ordinals, JIT): every distinct
+	// body the run sends goes to OpenSearch once before anything is timed.
+	start := time.Now()
+	warm := min(len(bodies), requests)
+	if _, err := harness.Drive(ctx, 1, warm, 0, direct); err != nil {
+		return fmt.Errorf("warming the index: %w", err)
+	}
+	fmt.Printf("engine warm-up: %d distinct bodies straight to OpenSearch, one at a time, in %v\n", warm, time.Since(start).Round(time.Millisecond))
+	// report prints each API case's 503s; more than half is an outage, not
+	// a figure.
+	report := func(rep *harness.Report) error {
+		for _, p := range []string{"true", "false"} {
+			n := unavailable[p].Swap(0)
+			if n == 0 {
+				continue
+			}
+			total := int64((o.Runs + o.Warmup) * requests)
+			fmt.Printf("   personalize=%s: %d of %d requests (%.1f%%, warm-up round included) answered 503 within the budget (OpenSearch too slow); their latencies are in the percentiles, not in req/s\n",
+				p, n, total, 100*float64(n)/float64(total))
+			if 2*n > total {
+				return fmt.Errorf("personalize=%s: %d of %d searches answered 503", p, n, total)
+			}
+		}
+		return nil
 	}
 	if err := o.Begin(); err != nil {
 		return err
@@ -106,11 +146,17 @@ func run(o *harness.Options, catalogPath, queryFile string, nProducts, requests,
 	on := harness.LoadCase("GET /v1/search, personalisation on (default)", clients, requests, 0, viaAPI("true"))
 	off := harness.LoadCase("GET /v1/search, personalize=false", clients, requests, 0, viaAPI("false"))
 	raw := harness.LoadCase("baseline: same body straight to OpenSearch", clients, requests, 0, direct)
-	if _, err := harness.Measure(ctx, o, "GET /v1/search vs the same query sent to OpenSearch", "req/s", on, raw, off); err != nil {
+	rep, err := harness.Measure(ctx, o, "GET /v1/search vs the same query sent to OpenSearch", "req/s", on, raw, off)
+	if err != nil {
 		return err
 	}
-	_, err = harness.Measure(ctx, o, "GET /v1/search with personalize=false vs the same query sent to OpenSearch", "req/s", off, raw)
-	return err
+	if err := report(rep); err != nil {
+		return err
+	}
+	if rep, err = harness.Measure(ctx, o, "GET /v1/search with personalize=false vs the same query sent to OpenSearch", "req/s", off, raw); err != nil {
+		return err
+	}
+	return report(rep)
 }
 
 type benchReq struct {

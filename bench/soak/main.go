@@ -82,11 +82,12 @@ func run(bin string, duration time.Duration, rate int, interval time.Duration, o
 		"LOG_LEVEL=warn")
 
 	// Fixture: shoppers and products of the run's own.
-	g, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
+	db, err := graph.Open(ctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword)
 	if err != nil {
 		return fmt.Errorf("%w (run `make services`)", err)
 	}
-	defer g.Close(ctx)
+	defer db.Close(ctx)
+	g := graph.NewStores(db)
 	base := harness.IDBase()
 	const nUsers, nProducts = 100, 200
 	var us []stylegraph.User
@@ -98,16 +99,16 @@ func run(bin string, duration time.Duration, rate int, interval time.Duration, o
 		ps = append(ps, stylegraph.Product{ID: base + 500_000 + int64(i), Title: []string{"linen shirt", "denim jacket", "summer dress", "running shoe"}[i%4],
 			Price: 20, Currency: "EUR", CreatedAt: time.Now().UTC()})
 	}
-	if err := g.UpsertUsers(ctx, us); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, us); err != nil {
 		return err
 	}
-	if err := g.UpsertProducts(ctx, ps); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, ps); err != nil {
 		return err
 	}
 	defer func() {
-		_ = g.PurgeUsers(context.Background(), base, base+nUsers)
+		_ = g.Seed.PurgeUsers(context.Background(), base, base+nUsers)
 		for _, p := range ps {
-			_, _ = g.DeleteProduct(context.Background(), p.ID)
+			_, _ = g.Catalog.DeleteProduct(context.Background(), p.ID)
 		}
 	}()
 	rdb := redis.NewUniversalClient(cfg.RedisOptions())

@@ -58,10 +58,10 @@ func TestForgedPostLifecycleEventsAreRefused(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	victim, attacker, follower := ids+1, ids+2, ids+3
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: victim, Name: "V"}, {ID: attacker, Name: "A"}, {ID: follower, Name: "F"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: victim, Name: "V"}, {ID: attacker, Name: "A"}, {ID: follower, Name: "F"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Graph.FollowUsers(ctx, []graph.Follow{{From: follower, To: victim, At: time.Now()}}); err != nil {
+	if err := d.Graph.Seed.FollowUsers(ctx, []graph.Follow{{From: follower, To: victim, At: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
 	asVictim, asFollower := e2e.Bearer(t, d.Cfg.JWTSecret, victim, stylegraph.RoleShopper), e2e.Bearer(t, d.Cfg.JWTSecret, follower, stylegraph.RoleShopper)
@@ -150,10 +150,10 @@ func TestShoppersCannotFabricateCommerce(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	buyer, attacker, product := ids+1, ids+2, ids+3
-	if err := d.Graph.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
+	if err := d.Graph.Catalog.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: buyer, Name: "B"}, {ID: attacker, Name: "A"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: buyer, Name: "B"}, {ID: attacker, Name: "A"}}); err != nil {
 		t.Fatal(err)
 	}
 	target := fmt.Sprintf(`"target":{"kind":"product","id":%d}`, product)
@@ -215,7 +215,7 @@ func TestNonCanonicalTokenSubjectsWriteNothing(t *testing.T) {
 	base, d := startServerWith(t, isolate(t))
 	ctx := context.Background()
 	author := testenv.IDBase(t) + 1
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "A"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "A"}}); err != nil {
 		t.Fatal(err)
 	}
 	var p stylegraph.Feed

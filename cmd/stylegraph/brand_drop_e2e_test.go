@@ -21,13 +21,13 @@ func TestBrandDropThroughGeneratedClient(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	fan, other := ids+1, ids+2
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: fan, Name: "Fan"}, {ID: other, Name: "Other"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: fan, Name: "Fan"}, {ID: other, Name: "Other"}}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = d.Graph.PurgeUsers(context.Background(), ids, ids+10)
+		_ = d.Graph.Seed.PurgeUsers(context.Background(), ids, ids+10)
 		for i := int64(1); i <= 3; i++ {
-			_, _ = d.Graph.DeleteProduct(context.Background(), ids+100+i)
+			_, _ = d.Graph.Catalog.DeleteProduct(context.Background(), ids+100+i)
 		}
 	})
 	startWorker(t, d)
@@ -46,10 +46,10 @@ func TestBrandDropThroughGeneratedClient(t *testing.T) {
 	// The brand exists once it has a product; the first one predates the
 	// follow. It is written to the graph directly: through the API its own
 	// drop event could reach the worker after the follow and notify the fan.
-	if err := d.Graph.UpsertProducts(ctx, []stylegraph.Product{{ID: ids + 100, Title: "Before", Brand: brand, Price: 80, Currency: "USD"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertProducts(ctx, []stylegraph.Product{{ID: ids + 100, Title: "Before", Brand: brand, Price: 80, Currency: "USD"}}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = d.Graph.DeleteProduct(context.Background(), ids+100) })
+	t.Cleanup(func() { _, _ = d.Graph.Catalog.DeleteProduct(context.Background(), ids+100) })
 	fol, err := api.as(fan, stylegraph.RoleShopper).FollowWithResponse(ctx, "brands", brandID)
 	if err != nil {
 		t.Fatal(err)

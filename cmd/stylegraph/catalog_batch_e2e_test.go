@@ -27,7 +27,7 @@ func TestBatchProductUpsertThroughGeneratedClient(t *testing.T) {
 	api := newAPIClients(t, base, d)
 	t.Cleanup(func() {
 		for i := int64(1); i <= 3; i++ {
-			_, _ = d.Graph.DeleteProduct(context.Background(), ids+i)
+			_, _ = d.Graph.Catalog.DeleteProduct(context.Background(), ids+i)
 		}
 	})
 	title := fmt.Sprintf("Batchlinen%d dress", ids)

@@ -141,7 +141,7 @@ func TestCatalogAPI(t *testing.T) {
 			t.Errorf("PUT user %s: %d %s, want %d field %q", tt.name, code, b, tt.want, tt.field)
 		}
 	}
-	gotUser, err := d.Graph.User(ctx, me)
+	gotUser, err := d.Graph.Catalog.User(ctx, me)
 	if err != nil {
 		t.Fatal(err)
 	}

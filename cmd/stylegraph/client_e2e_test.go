@@ -427,10 +427,10 @@ func TestWhoToFollowThroughGeneratedClient(t *testing.T) {
 	for i, n := range []string{"Me", "Friend", "Followed", "Friend of friend", "Twin", "Author"} {
 		users = append(users, stylegraph.User{ID: ids + 1 + int64(i), Name: n})
 	}
-	if err := d.Graph.UpsertUsers(ctx, users); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, users); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), ids, ids+10) })
+	t.Cleanup(func() { _ = d.Graph.Seed.PurgeUsers(context.Background(), ids, ids+10) })
 	api := newAPIClients(t, base, d)
 	mc, fc := api.as(me, stylegraph.RoleShopper), api.as(friend, stylegraph.RoleShopper)
 	for _, f := range []struct {

@@ -70,7 +70,7 @@ func seedConsole(t *testing.T, base string, d *deps) consoleFixture {
 		users = append(users, stylegraph.User{ID: ids + i, Name: fmt.Sprintf("Fan %d", i)})
 	}
 	users[4].Name = xssImg // a hostile display name
-	if err := d.Graph.UpsertUsers(ctx, users); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, users); err != nil {
 		t.Fatal(err)
 	}
 	merch := f.token(f.merch, stylegraph.RoleMerchandiser)
@@ -109,13 +109,13 @@ func seedConsole(t *testing.T, base string, d *deps) consoleFixture {
 	}
 	// The author likes the tee: a social recommendation for the shopper.
 	es = append(es, graph.Engagement{UserID: f.author, ProductID: f.tee, Kind: graph.EngageLike, At: now.Add(-time.Hour)})
-	if err := d.Graph.FollowUsers(ctx, follows); err != nil {
+	if err := d.Graph.Seed.FollowUsers(ctx, follows); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Graph.FollowBrands(ctx, brandFollows); err != nil {
+	if err := d.Graph.Seed.FollowBrands(ctx, brandFollows); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Graph.LoadEngagements(ctx, es); err != nil {
+	if err := d.Graph.Seed.LoadEngagements(ctx, es); err != nil {
 		t.Fatal(err)
 	}
 	var first stylegraph.Feed

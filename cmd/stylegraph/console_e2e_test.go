@@ -119,19 +119,19 @@ func TestConsoleEndpoints(t *testing.T) {
 	brandName := fmt.Sprintf("Explorer Brand %d", ids)
 	brand := stylegraph.BrandID(brandName)
 	tee, hat := ids+11, ids+12
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}, {ID: friend, Name: "Friend"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}, {ID: friend, Name: "Friend"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Graph.UpsertProducts(ctx, []stylegraph.Product{
+	if err := d.Graph.Catalog.UpsertProducts(ctx, []stylegraph.Product{
 		{ID: tee, Title: "Explorer Tee", Brand: brandName, BrandID: brand, Tags: []string{"explorer-tag"}, CategoryPath: []string{"Apparel", "Topwear", "Tshirts"}, CreatedAt: time.Now()},
 		{ID: hat, Title: "Explorer Cap", Brand: brandName, BrandID: brand, CreatedAt: time.Now()},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Graph.FollowUsers(ctx, []graph.Follow{{From: shopper, To: friend, At: time.Now()}}); err != nil {
+	if err := d.Graph.Seed.FollowUsers(ctx, []graph.Follow{{From: shopper, To: friend, At: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Graph.LoadEngagements(ctx, []graph.Engagement{{UserID: friend, ProductID: tee, Kind: graph.EngageLike, At: time.Now()}}); err != nil {
+	if err := d.Graph.Seed.LoadEngagements(ctx, []graph.Engagement{{UserID: friend, ProductID: tee, Kind: graph.EngageLike, At: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
 	tok := func(sub int64, role stylegraph.Role) map[string]string {

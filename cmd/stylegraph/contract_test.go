@@ -89,7 +89,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	base, d := startServerWith(t, isolate(t))
 	ids := testenv.IDBase(t)
 	shopper, other := ids+1, ids+2
-	if err := d.Graph.UpsertUsers(context.Background(), []stylegraph.User{{ID: shopper, Name: "S"}, {ID: other, Name: "O"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(context.Background(), []stylegraph.User{{ID: shopper, Name: "S"}, {ID: other, Name: "O"}}); err != nil {
 		t.Fatal(err)
 	}
 	token := func(sub int64, role stylegraph.Role) map[string]string {
@@ -204,7 +204,7 @@ func TestEventAuthorizationMatrix(t *testing.T) {
 	ids := testenv.IDBase(t)
 	self, other := ids+1, ids+2
 	var p stylegraph.Feed
-	if err := d.Graph.UpsertUsers(context.Background(), []stylegraph.User{{ID: self, Name: "S"}, {ID: other, Name: "O"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(context.Background(), []stylegraph.User{{ID: self, Name: "S"}, {ID: other, Name: "O"}}); err != nil {
 		t.Fatal(err)
 	}
 	if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", e2e.Bearer(t, d.Cfg.JWTSecret, other, stylegraph.RoleShopper), `{"title":"theirs"}`, &p); code != http.StatusCreated {

@@ -60,7 +60,7 @@ func TestEventsEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	shopper, friend, product := ids+1, ids+2, ids+3
-	if err := d.Graph.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
+	if err := d.Graph.Catalog.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
 	asShopper := e2e.Bearer(t, d.Cfg.JWTSecret, shopper, stylegraph.RoleShopper)

@@ -19,7 +19,7 @@ import (
 
 // loadFriendships loads the SNAP ego-Facebook friendship graph as users
 // base+1+n following each other both ways, and returns each user's friends.
-func loadFriendships(t *testing.T, g *graph.Store, base int64) map[int64][]int64 {
+func loadFriendships(t *testing.T, g *graph.Stores, base int64) map[int64][]int64 {
 	t.Helper()
 	f, err := os.Open(testenv.Dataset(t, "snap-ego-facebook/facebook_combined.txt"))
 	if err != nil {
@@ -48,16 +48,16 @@ func loadFriendships(t *testing.T, g *graph.Store, base int64) map[int64][]int64
 		users = append(users, stylegraph.User{ID: id, Name: fmt.Sprintf("fb %d", id-base-1)})
 	}
 	t.Cleanup(func() {
-		if err := g.PurgeUsers(context.Background(), base+1, base+1+4039); err != nil {
+		if err := g.Seed.PurgeUsers(context.Background(), base+1, base+1+4039); err != nil {
 			t.Errorf("purge: %v", err)
 		}
 	})
 	ctx := context.Background()
 	start := time.Now()
-	if err := g.UpsertUsers(ctx, users); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, users); err != nil {
 		t.Fatal(err)
 	}
-	if err := g.FollowUsers(ctx, edges); err != nil {
+	if err := g.Seed.FollowUsers(ctx, edges); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("loaded %d users and %d follows in %v", len(users), len(edges), time.Since(start).Round(time.Millisecond))
@@ -242,7 +242,7 @@ func checkFeedPosts(t *testing.T, every, wantPosts int) {
 		c.Recs.FeedEvery = every
 	})
 	uid := testenv.IDBase(t) + 1
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), uid, uid+1) })
+	t.Cleanup(func() { _ = d.Graph.Seed.PurgeUsers(context.Background(), uid, uid+1) })
 	as := e2e.Bearer(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
 	for i := range 5 {
 		if code := e2e.Do(t, http.MethodPost, base+"/v1/posts", as, fmt.Sprintf(`{"title":"own %d"}`, i), nil); code != 201 {

@@ -30,13 +30,13 @@ func TestGuestSession(t *testing.T) {
 		{ID: ids + 12, Title: "Linen Shirt " + word, Brand: "Plain", Price: 20, CreatedAt: time.Now()},
 	}
 	e2e.Products(t, d, products)
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: account, Name: "Ana"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: account, Name: "Ana"}}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = d.Graph.PurgeUsers(context.Background(), ids, ids+10)
+		_ = d.Graph.Seed.PurgeUsers(context.Background(), ids, ids+10)
 		for _, p := range products {
-			_, _ = d.Graph.DeleteProduct(context.Background(), p.ID)
+			_, _ = d.Graph.Catalog.DeleteProduct(context.Background(), p.ID)
 		}
 	})
 	startWorker(t, d) // the graph writer records the guest's events
@@ -51,7 +51,7 @@ func TestGuestSession(t *testing.T) {
 	}
 	status(t, "POST /v1/guests", gs.StatusCode(), 201, gs.Body)
 	guestID, guestTok := gs.JSON201.GuestId, gs.JSON201.Token
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), guestID-1, guestID+1) })
+	t.Cleanup(func() { _ = d.Graph.Seed.PurgeUsers(context.Background(), guestID-1, guestID+1) })
 	if guestID < stylegraph.MinGuestID {
 		t.Errorf("guest ID %d below %d", guestID, stylegraph.MinGuestID)
 	}

@@ -39,7 +39,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer d.Close()
-	_, err = importProducts(ctx, cardsDropped{d.Graph, d.RecsCache()}, d.Search, fs.Arg(0), *batch, stdout)
+	_, err = importProducts(ctx, cardsDropped{d.Graph.Catalog, d.RecsCache()}, d.Search, fs.Arg(0), *batch, stdout)
 	return err
 }
 

@@ -43,7 +43,7 @@ func TestImportProducts(t *testing.T) {
 	// Batch 1 and twice: every batch path runs and a re-import changes nothing.
 	for range 2 {
 		out.Reset()
-		st, err := importProducts(ctx, g, ix, styles, 1, &out)
+		st, err := importProducts(ctx, g.Catalog, ix, styles, 1, &out)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestImportProducts(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	got, err := g.Product(ctx, base+1)
+	got, err := g.Catalog.Product(ctx, base+1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,14 +75,14 @@ func TestImportProducts(t *testing.T) {
 	if diff := cmp.Diff(want, got, sortStrings); diff != "" {
 		t.Errorf("graph product (-want +got):\n%s", diff)
 	}
-	if _, err := g.Product(ctx, base+2); stylegraph.ErrorCode(err) != stylegraph.ENOTFOUND {
+	if _, err := g.Catalog.Product(ctx, base+2); stylegraph.ErrorCode(err) != stylegraph.ENOTFOUND {
 		t.Errorf("bad row reached the graph: %v", err)
 	}
 
 	ndjson := filepath.Join(dir, "more.ndjson")
 	writeFile(t, ndjson, fmt.Sprintf(`{"id":%d,"title":"Linen Shirt","brand":"Brand%s","price":49.5,"currency":"EUR","tags":["linen%s"]}`+"\n", base+5, u, u)+
 		fmt.Sprintf(`{"id":%d,"title":"Oops","price":"cheap"}`+"\n", base+6))
-	st, err := importProducts(ctx, g, ix, ndjson, 100, io.Discard)
+	st, err := importProducts(ctx, g.Catalog, ix, ndjson, 100, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func TestInjectionAttemptsStayData(t *testing.T) {
 		{ID: ids + 12, Title: "Blue Denim Jeans", Brand: "Beta", CategoryPath: []string{"Apparel", "Bottomwear", "Jeans"}, Price: 50, CreatedAt: time.Now()},
 	}
 	e2e.Products(t, d, products)
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: user, Name: "Before"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: user, Name: "Before"}}); err != nil {
 		t.Fatal(err)
 	}
 	mint := func(sub int64, role stylegraph.Role) map[string]string {
@@ -61,14 +61,14 @@ func TestInjectionAttemptsStayData(t *testing.T) {
 	if code, _ := e2e.Send(t, http.MethodPut, fmt.Sprintf("%s/v1/users/%d", base, user), shopper, fmt.Sprintf(`{"name": %q}`, hostile)); code != 200 {
 		t.Fatalf("PUT hostile profile = %d", code)
 	}
-	data, err := d.Graph.ExportUser(ctx, user)
+	data, err := d.Graph.Privacy.ExportUser(ctx, user)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if name := data["profile"].(map[string]any)["name"]; name != hostile {
 		t.Errorf("stored name %q, want it verbatim", name)
 	}
-	if _, err := d.Graph.Product(ctx, ids+11); err != nil {
+	if _, err := d.Graph.Catalog.Product(ctx, ids+11); err != nil {
 		t.Errorf("the graph lost a product after the hostile write: %v", err)
 	}
 

@@ -20,7 +20,7 @@ func TestEraseRemovesTheUserEverywhere(t *testing.T) {
 	ctx := context.Background()
 	ids := testenv.IDBase(t)
 	author, follower := ids+1, ids+2
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Author"}, {ID: follower, Name: "Follower"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: author, Name: "Author"}, {ID: follower, Name: "Follower"}}); err != nil {
 		t.Fatal(err)
 	}
 	as := func(uid int64) map[string]string {

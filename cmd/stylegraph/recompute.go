@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/recommend"
 )
 
@@ -34,7 +35,7 @@ func runRecompute(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		defer stop()
 	}
 	job := &recommend.Job{
-		Graph: d.Graph, Scope: graph.Scope{From: f.from, To: f.to},
+		Graph: wiring.BatchGraph(d.Graph), Scope: graph.Scope{From: f.from, To: f.to},
 		TopK: f.topK, ActiveWindow: f.active, Every: f.every, Workers: f.workers,
 		Online: d.Cfg.Recs.Weights, Progress: stdout, Batch: f.batch,
 	}

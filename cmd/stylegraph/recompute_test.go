@@ -74,17 +74,17 @@ func TestRecomputeProcessKilledMidListsResumes(t *testing.T) {
 	}
 	t.Cleanup(func() {
 		for _, p := range ps {
-			_, _ = g.DeleteProduct(context.Background(), p.ID)
+			_, _ = g.Catalog.DeleteProduct(context.Background(), p.ID)
 		}
-		_ = g.PurgeUsers(context.Background(), base, base+users+1)
+		_ = g.Seed.PurgeUsers(context.Background(), base, base+users+1)
 	})
-	if err := g.UpsertUsers(ctx, us); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, us); err != nil {
 		t.Fatal(err)
 	}
-	if err := g.UpsertProducts(ctx, ps); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
-	if err := g.LoadEngagements(ctx, es); err != nil {
+	if err := g.Seed.LoadEngagements(ctx, es); err != nil {
 		t.Fatal(err)
 	}
 	scope := graph.Scope{From: base, To: base + 999_999}
@@ -180,7 +180,7 @@ func TestRecomputeProcessKilledMidListsResumes(t *testing.T) {
 	edges := func() [][]graph.Neighbour {
 		var out [][]graph.Neighbour
 		for _, p := range ps {
-			ns, err := g.SimilarEdges(ctx, p.ID, recommend.SimilaritySource)
+			ns, err := g.Batch.SimilarEdges(ctx, p.ID, recommend.SimilaritySource)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/wiring"
 	"github.com/stylegraph/stylegraph/reconcile"
 )
 
@@ -35,7 +36,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer d.Close()
-	rep, err := reconcile.SearchIndex(ctx, d.Graph, d.Search, reconcile.Options{
+	rep, err := reconcile.SearchIndex(ctx, d.Graph.Catalog, d.Search, reconcile.Options{
 		Scope: graph.Scope{From: *from, To: *to}, Batch: *batch, DryRun: *dry,
 		Progress: func(r reconcile.Report) {
 			if (r.Products+r.Documents)%(20*(*batch)) == 0 {
@@ -52,7 +53,7 @@ func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	// Reading and repairing objects creates nothing: no ID generator, no
 	// activity.
-	fd := feeds.New(d.Graph, d.Redis, nil, nil, d.FeedConfig(), d.Log)
+	fd := feeds.New(wiring.FeedGraph(d.Graph), d.Redis, nil, nil, d.FeedConfig(), d.Log)
 	defer fd.Close()
 	frep, err := reconcile.FeedObjects(ctx, fd, reconcile.Options{Batch: *batch, DryRun: *dry})
 	if err != nil {

@@ -34,10 +34,10 @@ func TestReconcileCommand(t *testing.T) {
 	t.Cleanup(func() { _ = ix.DropPrefix(context.Background()) })
 	g := testenv.Graph(t)
 	id := testenv.IDBase(t) + 1
-	if err := g.UpsertProducts(ctx, []stylegraph.Product{{ID: id, Title: "graph only", Price: 1, Currency: "EUR"}}); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, []stylegraph.Product{{ID: id, Title: "graph only", Price: 1, Currency: "EUR"}}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = g.DeleteProduct(context.Background(), id) })
+	t.Cleanup(func() { _, _ = g.Catalog.DeleteProduct(context.Background(), id) })
 
 	// A feed object of the test's own whose post is not in the graph (its
 	// delete never buried it), under a feed prefix of the test's own.

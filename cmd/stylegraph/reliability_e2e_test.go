@@ -79,7 +79,7 @@ func TestHungStoresFailFastAndDegrade(t *testing.T) {
 		c.Reliability.BreakerFailures = 2
 	})
 	uid := testenv.IDBase(t) + 1
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), uid, uid+1) })
+	t.Cleanup(func() { _ = d.Graph.Seed.PurgeUsers(context.Background(), uid, uid+1) })
 	as := map[string]string{"Authorization": "Bearer " + e2e.Token(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)}
 
 	// Healthy: a post in the feed, a kept answer to fall back on.
@@ -156,7 +156,7 @@ func TestHungStoresFailFastAndDegrade(t *testing.T) {
 func TestIdempotencyKey(t *testing.T) {
 	base, d := startServerWith(t, isolate(t))
 	uid := testenv.IDBase(t) + 1
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), uid, uid+1) })
+	t.Cleanup(func() { _ = d.Graph.Seed.PurgeUsers(context.Background(), uid, uid+1) })
 	tok := "Bearer " + e2e.Token(t, d.Cfg.JWTSecret, uid, stylegraph.RoleShopper)
 	with := func(key string) map[string]string {
 		return map[string]string{"Authorization": tok, "Idempotency-Key": key}
@@ -336,7 +336,7 @@ func TestProductWriteOutlivesItsCaller(t *testing.T) {
 	})
 	ctx := context.Background()
 	id := testenv.IDBase(t) + 1
-	t.Cleanup(func() { _, _ = d.Graph.DeleteProduct(context.Background(), id) })
+	t.Cleanup(func() { _, _ = d.Graph.Catalog.DeleteProduct(context.Background(), id) })
 	as := map[string]string{"Authorization": "Bearer " + e2e.Token(t, d.Cfg.JWTSecret, id, stylegraph.RoleMerchandiser)}
 	path := fmt.Sprintf("%s/v1/products/%d", base, id)
 	if a := timed(t, "PUT", path, as, `{"title":"before","price":10,"currency":"EUR"}`); a.code != 200 {
@@ -358,7 +358,7 @@ func TestProductWriteOutlivesItsCaller(t *testing.T) {
 	ost.Resume()
 
 	for deadline := time.Now().Add(defaults.Reliability.WriteBudget + 5*time.Second); ; time.Sleep(200 * time.Millisecond) {
-		p, err := d.Graph.Product(ctx, id)
+		p, err := d.Graph.Catalog.Product(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -373,7 +373,7 @@ func TestProductWriteOutlivesItsCaller(t *testing.T) {
 			t.Fatalf("after the hang-up: graph %+v, index %+v; want both to hold the new title", p, docs[id])
 		}
 	}
-	rep, err := reconcile.SearchIndex(ctx, d.Graph, d.Search, reconcile.Options{Scope: graph.Scope{From: id, To: id}, DryRun: true})
+	rep, err := reconcile.SearchIndex(ctx, d.Graph.Catalog, d.Search, reconcile.Options{Scope: graph.Scope{From: id, To: id}, DryRun: true})
 	if err != nil || rep.Drift() != 0 || rep.Products != 1 {
 		t.Errorf("reconcile --dry-run over the product = %v, %v; want it checked and in step", rep, err)
 	}

@@ -71,7 +71,7 @@ func TestReplayRebuildsTheLiveGraph(t *testing.T) {
 		products = append(products, stylegraph.Product{ID: p, Title: fmt.Sprint("Tee ", i), Brand: brand,
 			CategoryPath: []string{"Apparel" + u, "Topwear"}, Tags: []string{"cotton" + u, fmt.Sprint("t", i, u)}, CreatedAt: time.Now()})
 	}
-	if err := d.Graph.UpsertProducts(ctx, products); err != nil {
+	if err := d.Graph.Catalog.UpsertProducts(ctx, products); err != nil {
 		t.Fatal(err)
 	}
 	t0 := time.Now().UTC().Add(-3 * time.Hour).Truncate(time.Hour).Add(50 * time.Minute)

@@ -34,7 +34,7 @@ func TestSearchAnalyticsThroughGeneratedClient(t *testing.T) {
 	e2e.Products(t, d, products)
 	t.Cleanup(func() {
 		for _, p := range products {
-			_, _ = d.Graph.DeleteProduct(context.Background(), p.ID)
+			_, _ = d.Graph.Catalog.DeleteProduct(context.Background(), p.ID)
 		}
 	})
 	e2e.Users(t, d, ids, []stylegraph.User{{ID: shopper, Name: "S"}})

@@ -47,11 +47,11 @@ func TestSearchEndToEnd(t *testing.T) {
 		tee(liked, "White Cotton Crew Neck Tee With Pocket"),
 	}
 	e2e.Products(t, d, products)
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}, {ID: friend, Name: "F"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}, {ID: friend, Name: "F"}}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
-	if err := d.Graph.ApplyActivity(ctx, graph.Activity{
+	if err := d.Graph.Activity.ApplyActivity(ctx, graph.Activity{
 		Follows: []graph.Toggle{{EventID: "f", UserID: shopper, Kind: "user", ID: friend, At: now}},
 		Likes:   []graph.Toggle{{EventID: "l", UserID: friend, Kind: "product", ID: liked, At: now}},
 	}); err != nil {

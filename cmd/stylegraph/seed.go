@@ -90,7 +90,7 @@ func seedInteractions(ctx context.Context, d *deps, ds demo.Dataset, seed uint64
 	step := max(n/20, 1)
 	interests := demo.NewInterests(ds, start)
 	err := demo.Interactions(seed, ds, n, start, func(es []graph.Engagement) error {
-		if err := d.Graph.LoadEngagements(ctx, es); err != nil {
+		if err := d.Graph.Seed.LoadEngagements(ctx, es); err != nil {
 			return fmt.Errorf("seed interactions: %w", err)
 		}
 		interests.Add(es)
@@ -105,7 +105,7 @@ func seedInteractions(ctx context.Context, d *deps, ds demo.Dataset, seed uint64
 		return err
 	}
 	ws := interests.Weights()
-	if err := d.Graph.LoadInterests(ctx, ws); err != nil {
+	if err := d.Graph.Seed.LoadInterests(ctx, ws); err != nil {
 		return fmt.Errorf("seed interests: %w", err)
 	}
 	fmt.Fprintf(stdout, "seeded %d interactions and %d interest weights in %s\n", done, len(ws), time.Since(start).Round(time.Millisecond))
@@ -116,16 +116,16 @@ func seedInteractions(ctx context.Context, d *deps, ds demo.Dataset, seed uint64
 // is an upsert, so seeding twice leaves the same data.
 func seedDemo(ctx context.Context, d *deps, ds demo.Dataset, stdout io.Writer) error {
 	start := time.Now()
-	if err := d.Graph.UpsertUsers(ctx, ds.Users); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, ds.Users); err != nil {
 		return fmt.Errorf("seed users: %w", err)
 	}
-	if err := d.Graph.UpsertProducts(ctx, ds.Products); err != nil {
+	if err := d.Graph.Catalog.UpsertProducts(ctx, ds.Products); err != nil {
 		return fmt.Errorf("seed products: %w", err)
 	}
-	if err := d.Graph.FollowUsers(ctx, ds.Follows); err != nil {
+	if err := d.Graph.Seed.FollowUsers(ctx, ds.Follows); err != nil {
 		return fmt.Errorf("seed follows: %w", err)
 	}
-	if err := d.Graph.FollowBrands(ctx, ds.BrandFollows); err != nil {
+	if err := d.Graph.Seed.FollowBrands(ctx, ds.BrandFollows); err != nil {
 		return fmt.Errorf("seed brand follows: %w", err)
 	}
 	rep, err := d.Search.IndexProducts(ctx, ds.Products)

@@ -43,7 +43,7 @@ func TestEventsThroughSQS(t *testing.T) {
 		}
 	})
 	shopper, friend, product := ids+1, ids+2, ids+3
-	if err := d.Graph.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
+	if err := d.Graph.Catalog.UpsertProducts(ctx, []stylegraph.Product{{ID: product, Title: "Tee", CreatedAt: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
 	batch := fmt.Sprintf(`[

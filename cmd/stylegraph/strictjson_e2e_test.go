@@ -26,7 +26,7 @@ func TestStrictJSONBodies(t *testing.T) {
 	me, victim, product := ids+1, ids+2, ids+3
 	shopper := e2e.Bearer(t, d.Cfg.JWTSecret, me, stylegraph.RoleShopper)
 	svc := serviceKey(t, d)
-	if err := d.Graph.UpsertUsers(ctx, []stylegraph.User{{ID: me, Name: "Ann"}, {ID: victim, Name: "Vic"}}); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: me, Name: "Ann"}, {ID: victim, Name: "Vic"}}); err != nil {
 		t.Fatal(err)
 	}
 	var vp stylegraph.Feed
@@ -81,7 +81,7 @@ func TestStrictJSONBodies(t *testing.T) {
 
 	// Nothing changed: the profile, the victim's post and its comments, the
 	// product, and the activity stream took no event.
-	u, err := d.Graph.User(ctx, me)
+	u, err := d.Graph.Catalog.User(ctx, me)
 	if err != nil {
 		t.Fatal(err)
 	}

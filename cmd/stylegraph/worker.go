@@ -182,7 +182,7 @@ func (w *worker) start(ctx context.Context, keepTops bool) *sync.WaitGroup {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			recommend.KeepTopsFresh(ctx, w.d.Graph, w.d.RecsCache(), recommend.TopsEvery, w.d.Log)
+			recommend.KeepTopsFresh(ctx, w.d.Graph.Recs, w.d.RecsCache(), recommend.TopsEvery, w.d.Log)
 		}()
 	}
 	return &wg

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph"
 )
 
 // appendEvent appends e's JSON to b, byte for byte what json.Marshal writes
@@ -17,7 +17,7 @@ import (
 // keys, float formatting), without reflection: encoding events for the
 // stream was a third of the append path's CPU. TestAppendEventMatchesMarshal
 // holds it to json.Marshal and fails when the event gains a field.
-func appendEvent(b []byte, e *ingest.Event) ([]byte, error) {
+func appendEvent(b []byte, e *stylegraph.Event) ([]byte, error) {
 	b = append(b, `{"id":`...)
 	b = appendString(b, e.ID)
 	b = append(b, `,"type":`...)
@@ -42,10 +42,13 @@ func appendEvent(b []byte, e *ingest.Event) ([]byte, error) {
 	if b, err = appendTime(b, e.OccurredAt); err != nil {
 		return nil, err
 	}
-	if c := e.Context; c != (ingest.Context{}) {
-		b = append(b, `,"context":{`...)
-		b = appendFields(b, []field{{"session", c.Session}, {"device", c.Device}, {"app", c.App}})
-		b = append(b, '}')
+	if c := e.Context; c != (stylegraph.EventContext{}) {
+		o := object{b: append(b, `,"context":{`...)}
+		o.start = len(o.b)
+		o.str("session", c.Session)
+		o.str("device", c.Device)
+		o.str("app", c.App)
+		b = append(o.b, '}')
 	}
 	if !dataZero(&e.Data) {
 		b = append(b, `,"data":`...)
@@ -64,124 +67,99 @@ func appendEvent(b []byte, e *ingest.Event) ([]byte, error) {
 
 // dataZero is what omitzero tests: every field zero (a non-nil empty map or
 // slice is not zero; -0 is).
-func dataZero(d *ingest.Data) bool {
+func dataZero(d *stylegraph.EventData) bool {
 	return d.Query == "" && d.Filters == nil && d.ResultCount == nil && d.Price == 0 &&
 		d.Currency == "" && d.Quantity == 0 && d.Text == "" && d.CommentID == 0 && d.AuthorID == 0 &&
 		d.Mentions == nil && d.QueryID == "" && d.Position == 0
 }
 
-func appendData(b []byte, d *ingest.Data) ([]byte, error) {
-	b = append(b, '{')
-	start := len(b)
-	sep := func() {
-		if len(b) > start {
-			b = append(b, ',')
-		}
-	}
-	if d.Query != "" {
-		b = append(b, `"query":`...)
-		b = appendString(b, d.Query)
-	}
+func appendData(b []byte, d *stylegraph.EventData) ([]byte, error) {
+	o := object{b: append(b, '{')}
+	o.start = len(o.b)
+	o.str("query", d.Query)
 	if len(d.Filters) > 0 {
-		sep()
-		b = append(b, `"filters":{`...)
-		keys := make([]string, 0, len(d.Filters))
-		for k := range d.Filters {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, k)
-			b = append(b, ':')
-			b = appendString(b, d.Filters[k])
-		}
-		b = append(b, '}')
+		o.key("filters")
+		o.b = appendFilters(o.b, d.Filters)
 	}
 	if d.ResultCount != nil {
-		sep()
-		b = append(b, `"resultCount":`...)
-		b = strconv.AppendInt(b, int64(*d.ResultCount), 10)
+		o.key("resultCount")
+		o.b = strconv.AppendInt(o.b, int64(*d.ResultCount), 10)
 	}
 	if d.Price != 0 {
-		sep()
-		b = append(b, `"price":`...)
+		o.key("price")
 		var err error
-		if b, err = appendFloat(b, d.Price); err != nil {
+		if o.b, err = appendFloat(o.b, d.Price); err != nil {
 			return nil, err
 		}
 	}
-	if d.Currency != "" {
-		sep()
-		b = append(b, `"currency":`...)
-		b = appendString(b, d.Currency)
-	}
-	if d.Quantity != 0 {
-		sep()
-		b = append(b, `"quantity":`...)
-		b = strconv.AppendInt(b, int64(d.Quantity), 10)
-	}
-	if d.Text != "" {
-		sep()
-		b = append(b, `"text":`...)
-		b = appendString(b, d.Text)
-	}
-	if d.CommentID != 0 {
-		sep()
-		b = append(b, `"commentId":`...)
-		b = strconv.AppendInt(b, d.CommentID, 10)
-	}
-	if d.AuthorID != 0 {
-		sep()
-		b = append(b, `"authorId":`...)
-		b = strconv.AppendInt(b, d.AuthorID, 10)
-	}
+	o.str("currency", d.Currency)
+	o.int("quantity", int64(d.Quantity))
+	o.str("text", d.Text)
+	o.int("commentId", d.CommentID)
+	o.int("authorId", d.AuthorID)
 	if len(d.Mentions) > 0 {
-		sep()
-		b = append(b, `"mentions":[`...)
+		o.key("mentions")
+		o.b = append(o.b, '[')
 		for i, m := range d.Mentions {
 			if i > 0 {
-				b = append(b, ',')
+				o.b = append(o.b, ',')
 			}
-			b = strconv.AppendInt(b, m, 10)
+			o.b = strconv.AppendInt(o.b, m, 10)
 		}
-		b = append(b, ']')
+		o.b = append(o.b, ']')
 	}
-	if d.QueryID != "" {
-		sep()
-		b = append(b, `"queryID":`...)
-		b = appendString(b, d.QueryID)
-	}
-	if d.Position != 0 {
-		sep()
-		b = append(b, `"position":`...)
-		b = strconv.AppendInt(b, int64(d.Position), 10)
-	}
-	return append(b, '}'), nil
+	o.str("queryID", d.QueryID)
+	o.int("position", int64(d.Position))
+	return append(o.b, '}'), nil
 }
 
-type field struct{ name, value string }
-
-// appendFields writes the non-empty string fields (omitempty), comma
-// separated.
-func appendFields(b []byte, fs []field) []byte {
-	first := true
-	for _, f := range fs {
-		if f.value == "" {
-			continue
-		}
-		if !first {
+// appendFilters writes a string map as encoding/json does: keys sorted.
+func appendFilters(b []byte, m map[string]string) []byte {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
 			b = append(b, ',')
 		}
-		first = false
-		b = append(b, '"')
-		b = append(b, f.name...)
-		b = append(b, `":`...)
-		b = appendString(b, f.value)
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = appendString(b, m[k])
 	}
-	return b
+	return append(b, '}')
+}
+
+// object writes the members of one JSON object after its '{' (at start),
+// comma-separated; str and int leave out zero values (omitempty).
+type object struct {
+	b     []byte
+	start int
+}
+
+func (o *object) key(name string) {
+	if len(o.b) > o.start {
+		o.b = append(o.b, ',')
+	}
+	o.b = append(o.b, '"')
+	o.b = append(o.b, name...)
+	o.b = append(o.b, '"', ':')
+}
+
+func (o *object) str(name, v string) {
+	if v != "" {
+		o.key(name)
+		o.b = appendString(o.b, v)
+	}
+}
+
+func (o *object) int(name string, v int64) {
+	if v != 0 {
+		o.key(name)
+		o.b = strconv.AppendInt(o.b, v, 10)
+	}
 }
 
 // appendTime writes t as time.Time.MarshalJSON does; the years it refuses

@@ -166,7 +166,7 @@ func (s *Server) InternalURL() string { return "http://" + s.Deps.Internal.Addr(
 func Products(t testing.TB, d *wiring.Deps, products []stylegraph.Product) {
 	t.Helper()
 	ctx := context.Background()
-	if err := d.Graph.UpsertProducts(ctx, products); err != nil {
+	if err := d.Graph.Catalog.UpsertProducts(ctx, products); err != nil {
 		t.Fatal(err)
 	}
 	if rep, err := d.Search.IndexProducts(ctx, products); err != nil || len(rep.Failed) > 0 {
@@ -182,10 +182,10 @@ func Products(t testing.TB, d *wiring.Deps, products []stylegraph.Product) {
 // posts and comments.
 func Users(t testing.TB, d *wiring.Deps, base int64, users []stylegraph.User) {
 	t.Helper()
-	if err := d.Graph.UpsertUsers(context.Background(), users); err != nil {
+	if err := d.Graph.Catalog.UpsertUsers(context.Background(), users); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = d.Graph.PurgeUsers(context.Background(), base, base+10) })
+	t.Cleanup(func() { _ = d.Graph.Seed.PurgeUsers(context.Background(), base, base+10) })
 }
 
 // Token returns a bearer token signed with secret for uid with role, valid

@@ -60,22 +60,23 @@ func Integration(t testing.TB) {
 	}
 }
 
-// Graph returns a migrated Neo4j store, closed when the test ends.
-func Graph(t testing.TB) *graph.Store {
+// Graph returns every graph store over one migrated Neo4j connection,
+// closed when the test ends.
+func Graph(t testing.TB) *graph.Stores {
 	t.Helper()
 	c := Config(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	g, err := graph.Open(ctx, c.Neo4jURI, c.Neo4jUser, c.Neo4jPassword)
+	db, err := graph.Open(ctx, c.Neo4jURI, c.Neo4jUser, c.Neo4jPassword)
 	if err != nil {
 		t.Fatalf("neo4j at %s is not reachable: %v; %s", c.Neo4jURI, err, howToStart)
 	}
-	t.Cleanup(func() { _ = g.Close(context.Background()) })
-	migrateOnce.Do(func() { migrateErr = g.Migrate(ctx, discardLogger()) })
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	migrateOnce.Do(func() { migrateErr = db.Migrate(ctx, discardLogger()) })
 	if migrateErr != nil {
 		t.Fatalf("neo4j migrate: %v", migrateErr)
 	}
-	return g
+	return graph.NewStores(db)
 }
 
 var (
@@ -185,4 +186,19 @@ func DropKeys(rdb redis.UniversalClient, prefix string) {
 	if c, ok := rdb.(*redis.Client); ok {
 		_ = drop(ctx, c)
 	}
+}
+
+// feedGraph is the graph as feeds.New takes it, for tests that build the
+// feed service themselves (internal/wiring.FeedGraph is the server's).
+type feedGraph struct {
+	*graph.PostStore
+	*graph.FollowStore
+	*graph.TimelineStore
+	*graph.AudienceStore
+	*graph.ProfileStore
+}
+
+// FeedGraph is g as feeds.New takes it.
+func FeedGraph(g *graph.Stores) feeds.Graph {
+	return feedGraph{g.Posts, g.Follows, g.Timelines, g.Audience, g.Profiles}
 }

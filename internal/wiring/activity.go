@@ -53,7 +53,7 @@ func (d *Deps) Consumers() []Consumer {
 		{Group: d.Cfg.Archive.Group, Handler: lake.NewArchiver(d.Lake)},
 		{Group: d.Cfg.Search.SignalsGroup, Handler: d.SearchSignals()},
 		{Group: "search-stats", Handler: d.SearchStats()},
-		{Group: "notifications", Handler: &notify.Consumer{Store: d.Notifications(), Graph: d.Graph, DropFanout: d.Cfg.Feed.DropFanout}},
+		{Group: "notifications", Handler: &notify.Consumer{Store: d.Notifications(), Graph: NotifyGraph(d.Graph), DropFanout: d.Cfg.Feed.DropFanout}},
 	}
 }
 
@@ -74,7 +74,7 @@ func (d *Deps) SearchStats() *insights.SearchStats {
 // batch changed, so their next request adds what they did since the list
 // was ranked (recommend's live delta) without waiting for a batch run.
 func (d *Deps) GraphWriter() ingest.Handler {
-	w, recs := graph.NewEventWriter(d.Graph), d.RecsCache()
+	w, recs := graph.NewEventWriter(d.Graph.Activity), d.RecsCache()
 	return ingest.HandlerFunc(func(ctx context.Context, events []ingest.Event) error {
 		if err := w.Handle(ctx, events); err != nil {
 			return err

@@ -35,7 +35,7 @@ import (
 type Deps struct {
 	Cfg    config.Config
 	Log    *slog.Logger
-	Graph  *graph.Store
+	Graph  *graph.Stores
 	Search *search.Client
 	Redis  redis.UniversalClient
 	// Lake is the event archive the archiver writes (lake.go).
@@ -103,8 +103,8 @@ func OpenTraced(ctx context.Context, cfg config.Config, stderr io.Writer, tp tra
 
 	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	if d.Graph, err = graph.Open(cctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword); err != nil {
-		return nil, fmt.Errorf("%w (is Neo4j running? try `make services`)", err)
+	if d.Graph, err = OpenGraph(cctx, cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword); err != nil {
+		return nil, err
 	}
 	if tp != nil {
 		d.Graph.SetTracerProvider(tp)

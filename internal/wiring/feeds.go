@@ -29,13 +29,13 @@ func (d *Deps) NewFeeds(ctx context.Context, act feeds.Activity) (*feeds.Service
 		// Held while the server runs; released when ctx ends.
 		go lease.Keep(ctx, ids, d.Log)
 	}
-	return feeds.New(d.Graph, d.Redis, act, ids, d.FeedConfig(), d.Log), nil
+	return feeds.New(FeedGraph(d.Graph), d.Redis, act, ids, d.FeedConfig(), d.Log), nil
 }
 
 // FeedConsumer is the worker's fan-out handler. It creates nothing, so it
 // needs no ID generator and records no activity.
 func (d *Deps) FeedConsumer() ingest.Handler {
-	return feeds.New(d.Graph, d.Redis, nil, nil, d.FeedConfig(), d.Log)
+	return feeds.New(FeedGraph(d.Graph), d.Redis, nil, nil, d.FeedConfig(), d.Log)
 }
 
 // FeedConfig is feeds.Config as the configuration sets it.

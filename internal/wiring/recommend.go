@@ -34,7 +34,7 @@ func (d *Deps) WithRecs(fs *feeds.Service, recs *recommend.Service) FeedsWithRec
 
 // Recommender builds the recommendation service from the configuration.
 func (d *Deps) Recommender() *recommend.Service {
-	return recommend.New(d.Graph, d.RecsCache(), d.RecsConfig())
+	return recommend.New(d.Graph.Recs, d.RecsCache(), d.RecsConfig())
 }
 
 // RecsCache is the process's recommendation cache (the same one every

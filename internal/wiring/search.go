@@ -17,7 +17,7 @@ func (d *Deps) SearchEngine() *search.Engine {
 
 // SearchProfiles caches shoppers' taste profiles for personalised search.
 func (d *Deps) SearchProfiles() *search.CachedProfiles {
-	return search.NewCachedProfiles(d.Graph, d.Redis, d.Cfg.Search.KeyPrefix+"profile:", d.Cfg.Search.ProfileTTL)
+	return search.NewCachedProfiles(d.Graph.Taste, d.Redis, d.Cfg.Search.KeyPrefix+"profile:", d.Cfg.Search.ProfileTTL)
 }
 
 // SearchSignals is the consumer that turns views, likes, carts and purchases

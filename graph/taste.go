@@ -7,6 +7,12 @@ import (
 	"github.com/stylegraph/stylegraph"
 )
 
+// TasteStore reads shoppers' taste profiles for personalised search.
+type TasteStore struct{ db *DB }
+
+// NewTasteStore returns the taste store over db.
+func NewTasteStore(db *DB) *TasteStore { return &TasteStore{db: db} }
+
 // maxLikedProducts bounds the products liked by followed people a taste
 // profile reads. Engagements, interests and follows are weighted by the
 // engagement scale (stylegraph.EngagementWeights).
@@ -15,8 +21,8 @@ const maxLikedProducts = 100
 // TasteProfile returns, in one query, the brands and tags a user engages
 // with (weighted) and the products liked by the people they follow. An
 // unknown user has an empty profile.
-func (s *Store) TasteProfile(ctx context.Context, userID int64) (stylegraph.TasteProfile, error) {
-	res, err := s.runNamed(ctx, "search_taste_profile", map[string]any{
+func (s *TasteStore) TasteProfile(ctx context.Context, userID int64) (stylegraph.TasteProfile, error) {
+	res, err := s.db.runNamed(ctx, "search_taste_profile", map[string]any{
 		"userId": userID, "halfLife": stylegraph.InterestHalfLife.Seconds(), "maxLiked": maxLikedProducts,
 		"weights": stylegraph.EngagementWeights.Params(),
 	})

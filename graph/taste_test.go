@@ -27,14 +27,14 @@ func TestTasteProfileSumsEngagementFollowsAndFriendsLikes(t *testing.T) {
 		{ID: base + 13, Title: "Stranger likes", Brand: brandB, CreatedAt: now},
 		{ID: base + 14, Title: "Both like", Brand: brandB, CreatedAt: now},
 	}
-	if err := g.UpsertProducts(ctx, products); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, products); err != nil {
 		t.Fatal(err)
 	}
-	if err := g.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}, {ID: friend, Name: "F"}, {ID: stranger, Name: "X"}}); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, []stylegraph.User{{ID: shopper, Name: "S"}, {ID: friend, Name: "F"}, {ID: stranger, Name: "X"}}); err != nil {
 		t.Fatal(err)
 	}
 	brandBID := stylegraph.BrandID(brandB)
-	err := g.ApplyActivity(ctx, graph.Activity{
+	err := g.Activity.ApplyActivity(ctx, graph.Activity{
 		Follows: []graph.Toggle{
 			{EventID: "f1", UserID: shopper, Kind: "user", ID: friend, At: now},
 			{EventID: "f2", UserID: shopper, Kind: "brand", ID: brandBID, At: now},
@@ -51,7 +51,7 @@ func TestTasteProfileSumsEngagementFollowsAndFriendsLikes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := g.TasteProfile(ctx, shopper)
+	got, err := g.Taste.TasteProfile(ctx, shopper)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestTasteProfileSumsEngagementFollowsAndFriendsLikes(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("profile (-want +got):\n%s", diff)
 	}
-	empty, err := g.TasteProfile(ctx, base+999)
+	empty, err := g.Taste.TasteProfile(ctx, base+999)
 	if err != nil || !empty.Empty() {
 		t.Errorf("unknown user: %+v %v, want an empty profile", empty, err)
 	}

@@ -20,8 +20,11 @@ import (
 	"github.com/stylegraph/stylegraph/cypher"
 )
 
-// Store is the Neo4j-backed graph.
-type Store struct {
+// DB is the one connection to Neo4j that every store shares: the driver,
+// the statements from cypher/ with their read or write routing, the guard
+// and the tracer. The feature stores (PostStore, FollowStore, ...) are each
+// made from it with their New function; Stores makes one of each.
+type DB struct {
 	driver   neo4j.DriverWithContext
 	database string
 	q        map[string]string
@@ -44,14 +47,14 @@ type Guard interface {
 
 // SetGuard makes every statement go through g; without one, statements run
 // with the caller's context as it is.
-func (s *Store) SetGuard(g Guard) { s.guard = g }
+func (db *DB) SetGuard(g Guard) { db.guard = g }
 
 // guarded runs call through the guard, if there is one.
-func (s *Store) guarded(ctx context.Context, call func(ctx context.Context) error) error {
-	if s.guard == nil {
+func (db *DB) guarded(ctx context.Context, call func(ctx context.Context) error) error {
+	if db.guard == nil {
 		return call(ctx)
 	}
-	return s.guard.Do(ctx, call)
+	return db.guard.Do(ctx, call)
 }
 
 // writeClause finds a clause or procedure that writes. A statement without
@@ -63,7 +66,7 @@ var writeClause = regexp.MustCompile(`(?i)\b(CREATE|MERGE|SET|DELETE|REMOVE|FORE
 func isRead(statement string) bool { return !writeClause.MatchString(statement) }
 
 // Open connects to Neo4j and verifies connectivity.
-func Open(ctx context.Context, uri, user, password string) (*Store, error) {
+func Open(ctx context.Context, uri, user, password string) (*DB, error) {
 	d, err := neo4j.NewDriverWithContext(uri, neo4j.BasicAuth(user, password, ""), func(c *config.Config) {
 		c.MaxConnectionPoolSize = 100
 		c.ConnectionAcquisitionTimeout = 5 * time.Second
@@ -85,31 +88,31 @@ func Open(ctx context.Context, uri, user, password string) (*Store, error) {
 	for name, stmt := range q {
 		reads[name] = isRead(stmt)
 	}
-	return &Store{driver: d, database: "neo4j", q: q, reads: reads}, nil
+	return &DB{driver: d, database: "neo4j", q: q, reads: reads}, nil
 }
 
 // Close releases the driver's connections.
-func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+func (db *DB) Close(ctx context.Context) error { return db.driver.Close(ctx) }
 
 // Name is the dependency's name in readiness reports.
-func (s *Store) Name() string { return "neo4j" }
+func (db *DB) Name() string { return "neo4j" }
 
 // Ping runs a trivial authenticated query.
-func (s *Store) Ping(ctx context.Context) error {
-	return s.traced(ctx, "ping", func(ctx context.Context) error {
-		_, err := s.run(ctx, "RETURN 1 AS ok", nil)
+func (db *DB) Ping(ctx context.Context) error {
+	return db.traced(ctx, "ping", func(ctx context.Context) error {
+		_, err := db.run(ctx, "RETURN 1 AS ok", nil)
 		return err
 	})
 }
 
 // Migrate applies the embedded schema statements; each is idempotent.
-func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
+func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	ms, err := cypher.Schema()
 	if err != nil {
 		return fmt.Errorf("read schema: %w", err)
 	}
 	for _, m := range ms {
-		if _, err := s.run(ctx, m.Statement, nil); err != nil {
+		if _, err := db.run(ctx, m.Statement, nil); err != nil {
 			return fmt.Errorf("migrate %s: %w", m.File, err)
 		}
 	}
@@ -119,8 +122,8 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 
 // query returns the named statement from cypher/; a missing name is a bug
 // caught by every test that reaches it.
-func (s *Store) query(name string) string {
-	q, ok := s.q[name]
+func (db *DB) query(name string) string {
+	q, ok := db.q[name]
 	if !ok {
 		panic("graph: no cypher/" + name + ".cypher")
 	}
@@ -129,32 +132,32 @@ func (s *Store) query(name string) string {
 
 // runNamed executes the named query file, routed to readers when it only
 // reads.
-func (s *Store) runNamed(ctx context.Context, name string, params map[string]any) (*neo4j.EagerResult, error) {
+func (db *DB) runNamed(ctx context.Context, name string, params map[string]any) (*neo4j.EagerResult, error) {
 	var opts []neo4j.ExecuteQueryConfigurationOption
-	if s.reads[name] {
+	if db.reads[name] {
 		opts = append(opts, neo4j.ExecuteQueryWithReadersRouting())
 	}
 	var res *neo4j.EagerResult
-	err := s.traced(ctx, name, func(ctx context.Context) (err error) {
-		res, err = s.run(ctx, s.query(name), params, opts...)
+	err := db.traced(ctx, name, func(ctx context.Context) (err error) {
+		res, err = db.run(ctx, db.query(name), params, opts...)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if s.observe != nil {
-		s.observe(name, res)
+	if db.observe != nil {
+		db.observe(name, res)
 	}
 	return res, nil
 }
 
 // run executes one auto-committed, retried query through the driver's
 // ExecuteQuery API and maps driver errors into the domain error model.
-func (s *Store) run(ctx context.Context, q string, params map[string]any, opts ...neo4j.ExecuteQueryConfigurationOption) (*neo4j.EagerResult, error) {
-	opts = append([]neo4j.ExecuteQueryConfigurationOption{neo4j.ExecuteQueryWithDatabase(s.database)}, opts...)
+func (db *DB) run(ctx context.Context, q string, params map[string]any, opts ...neo4j.ExecuteQueryConfigurationOption) (*neo4j.EagerResult, error) {
+	opts = append([]neo4j.ExecuteQueryConfigurationOption{neo4j.ExecuteQueryWithDatabase(db.database)}, opts...)
 	var res *neo4j.EagerResult
-	err := s.guarded(ctx, func(ctx context.Context) error {
-		r, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer, opts...)
+	err := db.guarded(ctx, func(ctx context.Context) error {
+		r, err := neo4j.ExecuteQuery(ctx, db.driver, q, params, neo4j.EagerResultTransformer, opts...)
 		if err != nil {
 			return mapError(ctx, err)
 		}
@@ -180,4 +183,20 @@ func mapError(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: %w", &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "graph database unavailable"}, err)
 	}
 	return err
+}
+
+// batchSize bounds one UNWIND transaction: large enough to amortise the
+// round trip, small enough to keep transactions short.
+const batchSize = 500
+
+// batched runs the named UNWIND query over rows in batches, each in its own
+// retried write transaction.
+func (db *DB) batched(ctx context.Context, name string, rows []map[string]any) error {
+	for start := 0; start < len(rows); start += batchSize {
+		end := min(start+batchSize, len(rows))
+		if _, err := db.runNamed(ctx, name, map[string]any{"rows": rows[start:end]}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
