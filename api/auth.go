@@ -59,10 +59,16 @@ var serviceRoutes = map[string]bool{
 
 // scopeServices keeps service callers to ingest and catalog, so a leaked
 // backend key cannot read shoppers' feeds or the admin insights.
-func scopeServices(c *gin.Context) {
-	if principal(c).Role == stylegraph.RoleService && !serviceRoutes[c.Request.Method+" "+c.FullPath()] {
-		writeError(c, stylegraph.Errorf(stylegraph.EFORBIDDEN, "service credentials may only call ingest and catalog endpoints"))
-		return
+var scopeServices = scopeRole(stylegraph.RoleService, serviceRoutes, "service credentials may only call ingest and catalog endpoints")
+
+// scopeRole keeps callers of role to routes ("METHOD /pattern"), refusing
+// them anything else with msg.
+func scopeRole(role stylegraph.Role, routes map[string]bool, msg string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if principal(c).Role == role && !routes[c.Request.Method+" "+c.FullPath()] {
+			writeError(c, stylegraph.Errorf(stylegraph.EFORBIDDEN, "%s", msg))
+			return
+		}
+		c.Next()
 	}
-	c.Next()
 }

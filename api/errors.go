@@ -69,6 +69,25 @@ func writeError(c *gin.Context, err error) {
 	respond(c, err)
 }
 
+// reply answers v with status, or err in the shared shape: the end of most
+// handlers, once their call is made.
+func reply(c *gin.Context, status int, v any, err error) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(status, v)
+}
+
+// replyEmpty answers 204 No Content, or err in the shared shape.
+func replyEmpty(c *gin.Context, err error) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
 // respond writes the error body without logging.
 func respond(c *gin.Context, err error) {
 	code := stylegraph.ErrorCode(err)

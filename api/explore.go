@@ -94,7 +94,7 @@ type PreviewSearch struct {
 // previewHandlers show merchandisers what a shopper is shown.
 type previewHandlers struct {
 	recommender Recommender
-	feeds       Feeds
+	feed        Timeline
 	searcher    Searcher
 }
 
@@ -121,7 +121,7 @@ func (h previewHandlers) preview(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	feed, err := h.feeds.ReadJSON(ctx, uid, "", limit)
+	feed, err := h.feed.ReadJSON(ctx, uid, "", limit)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -54,9 +54,9 @@ func (s *Server) guard(c *gin.Context) {
 	}
 	if authErr == nil && len(budgets) > 0 {
 		switch s.spendModes[c.FullPath()] {
-		case onFeedRead:
+		case onFeedRead, onRecsRead:
 			c.Request = c.Request.WithContext(stylegraph.NewContextWithPrincipal(c.Request.Context(), p))
-			s.spendOnFeedRead(c, budgets)
+			s.spendOnRead(c, budgets, s.spendModes[c.FullPath()])
 			return
 		case whileDecoding:
 			c.Request = c.Request.WithContext(stylegraph.NewContextWithPrincipal(c.Request.Context(), p))
@@ -86,6 +86,9 @@ const (
 	// whileDecoding: concurrently with the handler, awaited by the
 	// ingester before it appends (ingest.WithAdmission).
 	whileDecoding
+	// onRecsRead: with the handler's stored-list read (limit.WithRider,
+	// recommend.Cache.GetWithSeen).
+	onRecsRead
 )
 
 // limitIP applies the per-IP budget alone, for routes outside /v1.
@@ -148,15 +151,16 @@ func (s *Server) spendWhileDecoding(c *gin.Context, budgets []limit.Budget) {
 	_ = admit()
 }
 
-// spendOnFeedRead runs the handler with the budgets' spend riding on its
-// first feed read: one Redis round trip for both instead of two. A refused
+// spendOnRead runs the handler with the budgets' spend riding on its
+// first feed read (onFeedRead) or recommendation list read (onRecsRead): one
+// Redis round trip for both instead of two. A refused
 // spend discards what the read got and answers 429, as spend would have
 // before the handler ran. A handler that ends without reading (a bad
 // parameter, a forbidden role) has the budgets spent after it answered, so
 // every request is still charged exactly once.
-func (s *Server) spendOnFeedRead(c *gin.Context, budgets []limit.Budget) {
+func (s *Server) spendOnRead(c *gin.Context, budgets []limit.Budget, mode spendMode) {
 	var taken atomic.Bool
-	ctx := feeds.WithRider(c.Request.Context(), func(ctx context.Context, p redis.Pipeliner) func() error {
+	ride := func(ctx context.Context, p redis.Pipeliner) func() error {
 		if !taken.CompareAndSwap(false, true) {
 			return nil // only the first read carries the spend
 		}
@@ -165,7 +169,15 @@ func (s *Server) spendOnFeedRead(c *gin.Context, budgets []limit.Budget) {
 			ok, retry, err := q.Result(ctx)
 			return s.admit(c, ok, retry, err)
 		}
-	})
+	}
+	// One carrier per route: the feed's recommendation mix must not take
+	// the feed's spend (it ignores the mix's errors).
+	ctx := c.Request.Context()
+	if mode == onRecsRead {
+		ctx = limit.WithRider(ctx, ride)
+	} else {
+		ctx = feeds.WithRider(ctx, ride)
+	}
 	c.Request = c.Request.WithContext(ctx)
 	c.Next()
 	if !taken.Load() {

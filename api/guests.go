@@ -37,13 +37,7 @@ var guestRoutes = map[string]bool{
 
 // scopeGuests keeps guest tokens to browsing: everything that writes
 // social content, reads other people or belongs to staff needs a sign-in.
-func scopeGuests(c *gin.Context) {
-	if principal(c).Role == stylegraph.RoleGuest && !guestRoutes[c.Request.Method+" "+c.FullPath()] {
-		writeError(c, stylegraph.Errorf(stylegraph.EFORBIDDEN, "guests may search, browse and get recommendations; sign in for this"))
-		return
-	}
-	c.Next()
-}
+var scopeGuests = scopeRole(stylegraph.RoleGuest, guestRoutes, "guests may search, browse and get recommendations; sign in for this")
 
 // guestHandlers serve the anonymous session endpoint (no credentials, the
 // per-IP budget only) and the merge at sign-in.
@@ -91,9 +85,5 @@ func (h guestHandlers) merge(c *gin.Context) {
 		return
 	}
 	moved, err := h.guests.MergeGuest(c.Request.Context(), gp.UserID, principal(c).UserID)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"guestId": gp.UserID, "moved": moved})
+	reply(c, http.StatusOK, gin.H{"guestId": gp.UserID, "moved": moved}, err)
 }

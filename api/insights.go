@@ -194,12 +194,7 @@ func (h insightHandlers) funnel(c *gin.Context) {
 func (h insightHandlers) searches(c *gin.Context) {
 	q := &query{c: c}
 	w, limit := q.window(), q.int("limit", 20, 1, 500)
-	if q.err != nil {
-		writeError(c, q.err)
-		return
-	}
-	if h.stats == nil {
-		writeError(c, stylegraph.Errorf(stylegraph.EUNAVAILABLE, "search statistics are not configured"))
+	if !h.statsReady(c, q) {
 		return
 	}
 	top, zero, err := h.stats.Top(c.Request.Context(), w.From, w.To, limit)
@@ -229,12 +224,7 @@ func (h insightHandlers) searchAnalytics(c *gin.Context) {
 	q := &query{c: c}
 	w, limit := q.window(), q.int("limit", 20, 1, 500)
 	list := q.oneOf("list", "top", "top", "zero_results")
-	if q.err != nil {
-		writeError(c, q.err)
-		return
-	}
-	if h.stats == nil {
-		writeError(c, stylegraph.Errorf(stylegraph.EUNAVAILABLE, "search statistics are not configured"))
+	if !h.statsReady(c, q) {
 		return
 	}
 	rows, err := h.stats.Analytics(c.Request.Context(), w.From, w.To, limit, list == "zero_results")
@@ -251,4 +241,18 @@ func (h insightHandlers) searchAnalytics(c *gin.Context) {
 			a.Carts, a.CartedSearches, a.ConversionRate, a.AverageClickPosition})
 	}
 	render(c, r)
+}
+
+// statsReady answers the query's first bad parameter, else 503 when search
+// statistics are not configured, and reports whether neither happened.
+func (h insightHandlers) statsReady(c *gin.Context, q *query) bool {
+	switch {
+	case q.err != nil:
+		writeError(c, q.err)
+	case h.stats == nil:
+		writeError(c, stylegraph.Errorf(stylegraph.EUNAVAILABLE, "search statistics are not configured"))
+	default:
+		return true
+	}
+	return false
 }

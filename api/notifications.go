@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,23 +25,11 @@ func (h notificationHandlers) register(r router) {
 }
 
 func (h notificationHandlers) list(c *gin.Context) {
-	limit, err := queryLimit(c, 0, 0)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	page, err := h.n.List(c.Request.Context(), principal(c).UserID, c.Query("cursor"), limit)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, page)
+	cursorPage(c, func(ctx context.Context, cursor string, limit int) (any, error) {
+		return h.n.List(ctx, principal(c).UserID, cursor, limit)
+	})
 }
 
 func (h notificationHandlers) markRead(c *gin.Context) {
-	if err := h.n.MarkRead(c.Request.Context(), principal(c).UserID, time.Now()); err != nil {
-		writeError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	replyEmpty(c, h.n.MarkRead(c.Request.Context(), principal(c).UserID, time.Now()))
 }

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -184,4 +186,29 @@ func parseWindow(v string) (time.Duration, bool) {
 		return 0, false
 	}
 	return time.Duration(n) * unit, true
+}
+
+// cursorPage answers a cursor-paged list: the limit is validated before
+// fetch runs with the cursor as sent.
+func cursorPage(c *gin.Context, fetch func(ctx context.Context, cursor string, limit int) (any, error)) {
+	limit, err := queryLimit(c, 0, 0)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	page, err := fetch(c.Request.Context(), c.Query("cursor"), limit)
+	reply(c, http.StatusOK, page, err)
+}
+
+// pageOf answers a cursor-paged list about the resource in the path: the ID,
+// then the limit, are validated before fetch runs.
+func pageOf(c *gin.Context, fetch func(ctx context.Context, id int64, cursor string, limit int) (any, error)) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	cursorPage(c, func(ctx context.Context, cursor string, limit int) (any, error) {
+		return fetch(ctx, id, cursor, limit)
+	})
 }

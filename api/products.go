@@ -53,11 +53,7 @@ func (h catalogHandlers) getProduct(c *gin.Context) {
 		return
 	}
 	p, err := h.cat.Product(c.Request.Context(), id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, p)
+	reply(c, http.StatusOK, p, err)
 }
 
 func (h catalogHandlers) putProduct(c *gin.Context) {
@@ -87,11 +83,7 @@ func (h catalogHandlers) putProduct(c *gin.Context) {
 		return
 	}
 	p, err = h.cat.PutProduct(c.Request.Context(), p)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, p)
+	reply(c, http.StatusOK, p, err)
 }
 
 // postProducts upserts a batch: bad items are rejected one by one and the
@@ -148,11 +140,7 @@ func (h catalogHandlers) deleteProduct(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	if err := h.cat.DeleteProduct(c.Request.Context(), id); err != nil {
-		writeError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	replyEmpty(c, h.cat.DeleteProduct(c.Request.Context(), id))
 }
 
 // userProfile is the body of PUT /v1/users/{id}.
@@ -179,9 +167,5 @@ func (h catalogHandlers) putUser(c *gin.Context) {
 		return
 	}
 	u, err := h.cat.PutUser(c.Request.Context(), stylegraph.User{ID: id, Name: in.Name, ImageURL: in.ImageURL, Home: in.Home})
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, u)
+	reply(c, http.StatusOK, u, err)
 }

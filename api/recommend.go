@@ -47,6 +47,8 @@ type recommendHandlers struct{ r Recommender }
 
 func (h recommendHandlers) register(r router) {
 	r.v1.GET("/recommendations", h.recommendations)
+	// The rate-limit spend rides on the stored list's read.
+	r.spendWith("/v1/recommendations", onRecsRead)
 	r.v1.GET("/products/:id/similar", h.similar)
 	r.v1.GET("/trending", h.trending)
 	r.v1.PUT("/me/hidden/:productId", allow(stylegraph.RoleShopper, stylegraph.RoleMerchandiser, stylegraph.RoleAdmin), h.hide)

@@ -48,6 +48,8 @@ func (s *Server) routes(o Options) {
 	}
 	if o.Feeds != nil {
 		feedHandlers{f: o.Feeds, drain: s.drain}.register(r)
+		postHandlers{posts: o.Feeds, likes: o.Feeds, comments: o.Feeds}.register(r)
+		followHandlers{follows: o.Feeds, profiles: o.Feeds}.register(r)
 	}
 	if o.GuestTokens != nil && o.Guests != nil {
 		guestHandlers{minter: o.GuestTokens, guests: o.Guests, auth: s.auth}.register(r)
@@ -65,7 +67,7 @@ func (s *Server) routes(o Options) {
 		exploreHandlers{explorer: o.Explorer}.register(r)
 	}
 	if o.Recommender != nil && o.Feeds != nil && o.Search != nil {
-		previewHandlers{recommender: o.Recommender, feeds: o.Feeds, searcher: o.Search}.register(r)
+		previewHandlers{recommender: o.Recommender, feed: o.Feeds, searcher: o.Search}.register(r)
 	}
 	if o.Console != nil {
 		consoleHandlers{assets: o.Console, devTokens: o.DevSignIn}.register(r)

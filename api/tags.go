@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,37 +33,17 @@ func (h tagHandlers) follow(c *gin.Context)   { h.toggle(c, h.t.FollowTag) }
 func (h tagHandlers) unfollow(c *gin.Context) { h.toggle(c, h.t.UnfollowTag) }
 
 func (h tagHandlers) toggle(c *gin.Context, op func(context.Context, int64, string) error) {
-	if err := op(c.Request.Context(), principal(c).UserID, c.Param("name")); err != nil {
-		writeError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	replyEmpty(c, op(c.Request.Context(), principal(c).UserID, c.Param("name")))
 }
 
 func (h tagHandlers) following(c *gin.Context) {
-	limit, err := queryLimit(c, 0, 0)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	page, err := h.t.FollowingTags(c.Request.Context(), principal(c).UserID, c.Query("cursor"), limit)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, page)
+	cursorPage(c, func(ctx context.Context, cursor string, limit int) (any, error) {
+		return h.t.FollowingTags(ctx, principal(c).UserID, cursor, limit)
+	})
 }
 
 func (h tagHandlers) posts(c *gin.Context) {
-	limit, err := queryLimit(c, 0, 0)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	page, err := h.t.TagPosts(c.Request.Context(), principal(c).UserID, c.Param("name"), c.Query("cursor"), limit)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, page)
+	cursorPage(c, func(ctx context.Context, cursor string, limit int) (any, error) {
+		return h.t.TagPosts(ctx, principal(c).UserID, c.Param("name"), cursor, limit)
+	})
 }

@@ -88,10 +88,5 @@ func (s *CommentService) Comments(ctx context.Context, postID int64, cursor stri
 	if err != nil {
 		return stylegraph.CommentPage{}, err
 	}
-	page := stylegraph.CommentPage{Items: cs}
-	if len(cs) == limit {
-		next := EncodeCursor(cs[len(cs)-1].ID)
-		page.NextCursor = &next
-	}
-	return page, nil
+	return pageOf(cs, limit, func(c stylegraph.Comment) string { return EncodeCursor(c.ID) }), nil
 }

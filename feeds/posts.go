@@ -147,13 +147,9 @@ func (s *PostService) Post(ctx context.Context, viewer, postID int64) (stylegrap
 	if err != nil {
 		return stylegraph.Feed{}, err
 	}
-	objs, err := s.objects(ctx, []int64{fid})
+	f, err := s.object(ctx, postID, fid)
 	if err != nil {
 		return stylegraph.Feed{}, err
-	}
-	f, ok := objs[fid]
-	if !ok {
-		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "post %d not found", postID)
 	}
 	liked, err := s.likedByMe(ctx, viewer, []int64{fid})
 	if err != nil {
@@ -206,13 +202,9 @@ func (s *PostService) EditPost(ctx context.Context, p stylegraph.Principal, post
 	if err != nil {
 		return stylegraph.Feed{}, err
 	}
-	objs, err := s.objects(ctx, []int64{fid})
+	cur, err := s.object(ctx, postID, fid)
 	if err != nil {
 		return stylegraph.Feed{}, err
-	}
-	cur, ok := objs[fid]
-	if !ok {
-		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "post %d not found", postID)
 	}
 	d := editedDraft(cur.Post, e)
 	if err := NormalizeDraft(&d); err != nil {

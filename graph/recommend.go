@@ -79,11 +79,16 @@ func (s *RecStore) TasteSince(ctx context.Context, userID int64, since time.Time
 	if err != nil {
 		return TasteDelta{}, err
 	}
-	var d TasteDelta
 	if len(res.Records) == 0 {
-		return d, nil
+		return TasteDelta{}, nil
 	}
-	r := res.Records[0]
+	return tasteDelta(res.Records[0]), nil
+}
+
+// tasteDelta reads the engaged products and neighbour candidates of a
+// rec_delta or rec_cold row.
+func tasteDelta(r *neo4j.Record) TasteDelta {
+	var d TasteDelta
 	ids, _ := get(r, "engaged").([]any)
 	for _, v := range ids {
 		if id, ok := v.(int64); ok {
@@ -105,7 +110,47 @@ func (s *RecStore) TasteSince(ctx context.Context, userID int64, since time.Time
 		}
 		d.Candidates = append(d.Candidates, c)
 	}
-	return d, nil
+	return d
+}
+
+// ColdStart is a shopper's personal candidates when they have no stored
+// list: the item neighbours of their engagements, what people they follow
+// liked or bought, and every product among their most recent engagements
+// (to leave out).
+type ColdStart struct {
+	TasteDelta
+	Social []stylegraph.Candidate
+}
+
+// ColdStart reads, in one bounded query (cypher/rec_cold.cypher), the item
+// neighbours of the shopper's Budget.Seeds most recent likes, purchases and
+// carts and the recent likes and purchases of up to Budget.Followees
+// followed users (Budget.PerFollowee each, Budget.Total in all, within
+// p.Window).
+func (s *RecStore) ColdStart(ctx context.Context, userID int64, p stylegraph.RecParams) (ColdStart, error) {
+	p = p.WithDefaults()
+	res, err := s.db.runNamed(ctx, "rec_cold", map[string]any{
+		"userId": userID, "now": p.Now, "since": p.Now.Add(-p.Window), "halfLife": p.HalfLife.Seconds(),
+		"freshSince": p.FreshSince.UTC(), "limit": p.Limit, "actionWeights": socialActionWeights,
+		"scan": p.Budget.Scan, "seeds": p.Budget.Seeds, "k": p.Budget.K,
+		"followees": p.Budget.Followees, "scanPer": p.Budget.ScanPer, "perFollowee": p.Budget.PerFollowee, "total": p.Budget.Total,
+	})
+	if err != nil || len(res.Records) == 0 {
+		return ColdStart{}, err
+	}
+	r := res.Records[0]
+	cs := ColdStart{TasteDelta: tasteDelta(r)}
+	social, _ := get(r, "social").([]any)
+	for _, v := range social {
+		m, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		id, _ := m["id"].(int64)
+		acts, _ := m["actions"].([]any)
+		cs.Social = append(cs.Social, stylegraph.Candidate{ProductID: id, Score: num(m["score"]), Actions: socialActions(acts)})
+	}
+	return cs, nil
 }
 
 // socialActionWeights weigh what a followee did: a purchase says most, a
@@ -127,21 +172,34 @@ func (s *RecStore) Social(ctx context.Context, userID int64, p stylegraph.RecPar
 	}
 	out := make([]stylegraph.Candidate, 0, len(res.Records))
 	for _, r := range res.Records {
-		c := stylegraph.Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score")}
 		acts, _ := get(r, "actions").([]any)
-		for _, a := range acts {
-			m := a.(map[string]any)
-			sa := stylegraph.SocialAction{Action: str(m["action"]), Count: int(m["n"].(int64)), Brand: str(m["brand"])}
-			via, _ := m["via"].([]any)
-			for _, v := range via {
-				u := v.(map[string]any)
-				sa.Via = append(sa.Via, stylegraph.User{ID: u["id"].(int64), Name: str(u["name"]), ImageURL: str(u["imageURL"]), Home: str(u["home"])})
-			}
-			c.Actions = append(c.Actions, sa)
-		}
-		out = append(out, c)
+		out = append(out, stylegraph.Candidate{ProductID: recInt(r, "id"), Score: recFloat(r, "score"), Actions: socialActions(acts)})
 	}
 	return out, nil
+}
+
+// socialActions reads the actions of a social candidate.
+func socialActions(acts []any) []stylegraph.SocialAction {
+	var out []stylegraph.SocialAction
+	for _, a := range acts {
+		m, ok := a.(map[string]any)
+		if !ok {
+			continue
+		}
+		n, _ := m["n"].(int64)
+		sa := stylegraph.SocialAction{Action: str(m["action"]), Count: int(n), Brand: str(m["brand"])}
+		via, _ := m["via"].([]any)
+		for _, v := range via {
+			u, ok := v.(map[string]any)
+			if !ok {
+				continue
+			}
+			id, _ := u["id"].(int64)
+			sa.Via = append(sa.Via, stylegraph.User{ID: id, Name: str(u["name"]), ImageURL: str(u["imageURL"]), Home: str(u["home"])})
+		}
+		out = append(out, sa)
+	}
+	return out
 }
 
 // Interest recommends the top products (RefreshTopProducts) of the shopper's

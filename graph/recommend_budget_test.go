@@ -57,6 +57,15 @@ func TestRecommendationQueriesStayWithinBudgetOnSuperNodes(t *testing.T) {
 		}
 		return d.Candidates, err
 	})
+	// A shopper without a stored list: the delta from the epoch plus the
+	// followees' likes and purchases, in one query.
+	run("rec_cold", func() ([]stylegraph.Candidate, error) {
+		c, err := pg.ColdStart(ctx, me, p)
+		if err == nil && (len(c.Engaged) == 0 || len(c.Candidates) == 0) {
+			err = fmt.Errorf("engaged %d, neighbour candidates %d", len(c.Engaged), len(c.Candidates))
+		}
+		return c.Social, err
+	})
 	ids := make([]int64, 150)
 	for i := range ids {
 		ids[i] = hub + int64(i)
@@ -64,7 +73,7 @@ func TestRecommendationQueriesStayWithinBudgetOnSuperNodes(t *testing.T) {
 	if _, err := pg.Cards(ctx, 0, ids); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"rec_item_based", "rec_collaborative", "rec_social", "rec_interest", "rec_similar", "rec_products", "rec_delta"} {
+	for _, name := range []string{"rec_item_based", "rec_collaborative", "rec_social", "rec_interest", "rec_similar", "rec_products", "rec_delta", "rec_cold"} {
 		t.Logf("%-18s %6d db hits, %d candidates", name, hits[name], found[name])
 		if hits[name] == 0 {
 			t.Errorf("%s: no profile recorded", name)
@@ -74,7 +83,7 @@ func TestRecommendationQueriesStayWithinBudgetOnSuperNodes(t *testing.T) {
 		}
 	}
 	// The budget still finds candidates in every source.
-	for _, name := range []string{"rec_item_based", "rec_collaborative", "rec_social", "rec_interest", "rec_similar", "rec_delta"} {
+	for _, name := range []string{"rec_item_based", "rec_collaborative", "rec_social", "rec_interest", "rec_similar", "rec_delta", "rec_cold"} {
 		if found[name] == 0 {
 			t.Errorf("%s found nothing", name)
 		}

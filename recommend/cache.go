@@ -15,6 +15,7 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/limit"
 )
 
 // Cache holds precomputed ranked lists per shopper in Redis. An entry lives
@@ -115,6 +116,14 @@ func (c *Cache) Get(ctx context.Context, userID int64) ([]Ranked, bool, error) {
 	return items, ok, err
 }
 
+// Refusal is a read's rider refusing the request (a spent rate limit, see
+// limit.Rider): unlike a Redis error, which only misses the cache, it ends
+// the request with Err.
+type Refusal struct{ Err error }
+
+func (r Refusal) Error() string { return r.Err.Error() }
+func (r Refusal) Unwrap() error { return r.Err }
+
 // Stored is a stored list read for serving, with the shopper's served
 // counts.
 type Stored struct {
@@ -152,14 +161,24 @@ func (st Stored) All() []Ranked {
 // was served to userID, in one round trip: what a request served from Redis
 // needs before it reads the product cards. Decoding stops after the items
 // asked for; a list is ~200 items and a page needs a few.
+//
+// ctx's rate-limit spend (limit.WithRider), if any, rides on the same round
+// trip; a refused spend comes back as a Refusal.
 func (c *Cache) GetWithSeen(ctx context.Context, userID int64, first int) (Stored, error) {
 	pipe := c.rdb.Pipeline()
+	check := limit.QueueRider(ctx, pipe)
 	list := pipe.Get(ctx, c.key(userID))
 	seen := pipe.HGetAll(ctx, c.seenKey(userID))
 	gen := pipe.Get(ctx, c.genKey())
 	changed := pipe.Get(ctx, c.changedKey(userID))
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return Stored{}, fmt.Errorf("read recommendations for user %d: %w", userID, err)
+	_, _ = pipe.Exec(ctx) // each command's error is read below
+	if err := check(); err != nil {
+		return Stored{}, Refusal{err}
+	}
+	for _, cmd := range []redis.Cmder{list, seen, gen, changed} {
+		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return Stored{}, fmt.Errorf("read recommendations for user %d: %w", userID, err)
+		}
 	}
 	c.cardsGeneration(gen.Val())
 	st := Stored{Seen: seenCounts(seen.Val())}
@@ -254,6 +273,22 @@ func (c *Cache) PutTTL(ctx context.Context, userID int64, items []Ranked, at tim
 	}
 	if err := c.rdb.Set(ctx, c.key(userID), b, min(ttl, c.ttl)).Err(); err != nil {
 		return fmt.Errorf("store recommendations for user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// Replace re-stores userID's list as ranked at `at`, keeping its TTL, and
+// only while a list is stored (one dropped meanwhile stays dropped): the
+// live delta's merged list, so that the next requests read it as stored
+// instead of running the delta again.
+func (c *Cache) Replace(ctx context.Context, userID int64, items []Ranked, at time.Time) error {
+	b, err := encodeList(at, items)
+	if err != nil {
+		return fmt.Errorf("encode recommendations: %w", err)
+	}
+	err = c.rdb.SetArgs(ctx, c.key(userID), b, redis.SetArgs{Mode: "XX", KeepTTL: true}).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("replace recommendations of user %d: %w", userID, err)
 	}
 	return nil
 }

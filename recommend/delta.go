@@ -31,14 +31,20 @@ const freshBoost = 1.1
 
 // withDelta is the stored list st with what the shopper did since it was
 // ranked: the neighbours of their new likes, purchases and carts merged in
-// and what they engaged with left out, from one bounded query.
+// and what they engaged with left out, from one bounded query. The merged
+// list is stored in place of st, dated when the query began: the next
+// requests read it as stored, and only a further engagement runs the query
+// again.
 func (s *Service) withDelta(ctx context.Context, cfg Config, userID int64, st Stored) ([]Ranked, error) {
 	now := s.now()
 	d, err := s.g.TasteSince(ctx, userID, st.ComputedAt.Add(-deltaSlack), s.tasteParams(cfg, now, deltaLimit))
 	if err != nil {
 		return nil, fmt.Errorf("recommend delta: %w", err)
 	}
-	return applyDelta(st.All(), d), nil
+	merged := applyDelta(st.All(), d)
+	// Best effort: should it fail, the next request merges again.
+	_ = s.cache.Replace(ctx, userID, merged[:min(len(merged), ListSize)], now)
+	return merged, nil
 }
 
 // tasteParams are the parameters of the one-query paths (delta, cold).
@@ -99,13 +105,15 @@ func applyDelta(ranked []Ranked, d graph.TasteDelta) []Ranked {
 	return out
 }
 
-// coldRank ranks a shopper who has no stored list with one bounded query,
-// the neighbours of their most recent engagements, blended with the
-// trending list in memory (alone when the query finds nothing), without
-// what they engaged with.
+// coldRank ranks a shopper who has no stored list with one bounded query
+// (the neighbours of their most recent engagements and what people they
+// follow liked or bought) blended with the trending list in memory, by the
+// configured weights (trending alone when the query finds nothing), without
+// what they engaged with. Interests, posts and followed brands come with the
+// offline job's list.
 func (s *Service) coldRank(ctx context.Context, cfg Config, userID int64, n int) ([]Ranked, error) {
 	now := s.now()
-	d, err := s.g.TasteSince(ctx, userID, time.Time{}, s.tasteParams(cfg, now, n))
+	c, err := s.g.ColdStart(ctx, userID, s.tasteParams(cfg, now, n))
 	if err != nil {
 		return nil, fmt.Errorf("recommend cold start: %w", err)
 	}
@@ -114,12 +122,14 @@ func (s *Service) coldRank(ctx context.Context, cfg Config, userID int64, n int)
 	if err != nil {
 		return nil, fmt.Errorf("recommend trending: %w", err)
 	}
-	weights := map[string]float64{stylegraph.ReasonTrending: 1}
-	if wc := cfg.Weights[stylegraph.ReasonCollaborative]; wc > 0 && len(d.Candidates) > 0 {
-		weights = map[string]float64{stylegraph.ReasonCollaborative: 1, stylegraph.ReasonTrending: cfg.Weights[stylegraph.ReasonTrending] / wc}
+	lists := map[string][]stylegraph.Candidate{
+		stylegraph.ReasonCollaborative: c.Candidates, stylegraph.ReasonSocial: c.Social, stylegraph.ReasonTrending: trend,
 	}
-	ranked := blend(map[string][]stylegraph.Candidate{stylegraph.ReasonCollaborative: d.Candidates, stylegraph.ReasonTrending: trend}, weights)
-	return applyDelta(ranked, graph.TasteDelta{Engaged: d.Engaged}), nil
+	weights := cfg.Weights
+	if cfg.Weights[stylegraph.ReasonCollaborative]*float64(len(c.Candidates))+cfg.Weights[stylegraph.ReasonSocial]*float64(len(c.Social)) <= 0 {
+		weights = map[string]float64{stylegraph.ReasonTrending: 1}
+	}
+	return applyDelta(blend(lists, weights), graph.TasteDelta{Engaged: c.Engaged}), nil
 }
 
 // byScore orders ranked items best first (stable sorts keep ties in place).

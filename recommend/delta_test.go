@@ -1,12 +1,15 @@
 package recommend
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
+	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
 // The delta leaves out what the shopper engaged with, puts the best new
@@ -51,4 +54,40 @@ func ids(rs []Ranked) []int64 {
 		out[i] = r.ProductID
 	}
 	return out
+}
+
+// A shopper without a stored list is ranked by one query that brings both
+// the neighbours of their likes and what the people they follow liked or
+// bought, named in the reason, without what they engaged with themselves.
+func TestColdShopperGetsFolloweesActionsFromOneQuery(t *testing.T) {
+	w := newWorld(t, 2)
+	ctx := context.Background()
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}, 4: {}})
+	err := w.G.Batch.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
+		{ProductID: w.Product(3), Neighbours: []graph.Neighbour{{ProductID: w.Product(4), Score: 0.9}}},
+	}, w.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Follow(1, 2)
+	w.Engage(2, 1, graph.EngageLike, time.Hour)
+	w.Engage(2, 2, graph.EngagePurchase, time.Hour)
+	w.Engage(2, 3, graph.EngageLike, time.Hour) // the shopper likes it too: left out
+	w.Engage(1, 3, graph.EngageLike, time.Hour)
+	cfg := config(map[string]float64{"collaborative": 1, "social": 1})
+	cfg.ColdBlend = false
+	s := w.service(cfg, NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute))
+	recs, err := s.RecommendFor(ctx, Request{UserID: w.User(1), Limit: 5, Unserved: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Bought weighs twice a like; the best of each source scores 1, ties
+	// go by product ID.
+	if diff := cmp.Diff([]item{{2, "social"}, {4, "collaborative"}, {1, "social"}}, w.items(recs)); diff != "" {
+		t.Fatalf("cold shopper (-want +got):\n%s", diff)
+	}
+	want := stylegraph.Reason{Kind: "social", Text: "liked by Shopper 2", Via: []stylegraph.User{{ID: w.User(2), Name: "Shopper 2"}}}
+	if diff := cmp.Diff(want, recs[2].Reasons[0]); diff != "" {
+		t.Errorf("social reason (-want +got):\n%s", diff)
+	}
 }

@@ -229,3 +229,61 @@ func TestSplitItemsKeepsStringsWhole(t *testing.T) {
 		t.Fatal("a truncated page was split")
 	}
 }
+
+// The feed mix of a shopper who engaged since their list was ranked shows
+// the live delta: the new like's neighbour comes first.
+func TestFeedMixAddsTheLiveDelta(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 1)
+	w.Now = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(w.Base%1000) * time.Hour) // a clock JSON can encode
+	w.products(map[int][2]string{1: {}, 2: {}, 3: {}})
+	err := w.G.Batch.WriteSimilar(ctx, SimilaritySource, []graph.SimilarList{
+		{ProductID: w.Product(2), Neighbours: []graph.Neighbour{{ProductID: w.Product(3), Score: 0.9}}},
+	}, w.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := NewCache(testenv.Redis(t), testenv.Namespace(t), time.Minute)
+	cfg := config(map[string]float64{"collaborative": 1})
+	cfg.ColdBlend = false
+	svc := w.service(cfg, cache)
+	svc.deltaWait = 10 * time.Second // a busy shared graph takes longer than the mix's 25 ms
+	cards, err := w.G.Recs.Cards(ctx, 0, []int64{w.Product(1), w.Product(2), w.Product(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cache.PutCards(ctx, cards); err != nil {
+		t.Fatal(err)
+	}
+	// A list ranked an hour ago, then a like of 2 and the worker's mark.
+	list := []Ranked{{ProductID: w.Product(1), Score: 1, Reasons: []stylegraph.Reason{{Kind: "trending", Text: "trending now"}}}}
+	if err := cache.Put(ctx, w.User(1), list, w.Now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	w.Engage(1, 2, graph.EngageLike, time.Minute)
+	if err := cache.Changed(ctx, w.Now, w.User(1)); err != nil {
+		t.Fatal(err)
+	}
+	in := &InFeed{Feed: &pageOf{posts: 10}, Recs: svc, Every: 3, Budget: time.Minute, Fresh: time.Millisecond}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		page, err := in.Read(ctx, w.User(1), "", 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int64
+		for _, it := range page.Items {
+			if it.Product != nil {
+				got = it.Product.Product.ID - w.Base - 100
+				break
+			}
+		}
+		if got == 3 {
+			break
+		}
+		if got != 1 || time.Now().After(deadline) {
+			t.Fatalf("the mix recommends product %d, want 3 (the new like's neighbour)", got)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

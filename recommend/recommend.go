@@ -32,6 +32,7 @@ type Graph interface {
 	Interest(ctx context.Context, userID int64, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
 	Similar(ctx context.Context, productID int64, limit int) ([]stylegraph.Candidate, error)
 	TasteSince(ctx context.Context, userID int64, since time.Time, p stylegraph.RecParams) (graph.TasteDelta, error)
+	ColdStart(ctx context.Context, userID int64, p stylegraph.RecParams) (graph.ColdStart, error)
 	TrendingProducts(ctx context.Context, category string, p stylegraph.RecParams) ([]stylegraph.Candidate, error)
 	CategoryTop(ctx context.Context, path string) ([]stylegraph.Candidate, bool, error)
 	Cards(ctx context.Context, userID int64, ids []int64) (map[int64]graph.Card, error)
@@ -75,8 +76,9 @@ type Config struct {
 
 	// ColdBlend ranks a shopper who has no stored list with the full blend
 	// (a bounded query per source), as evaluations and the offline job
-	// rank. Off, the online path ranks them with one bounded query (the
-	// neighbours of their recent engagements) and the trending list in
+	// rank. Off (the default), the online path ranks them with one bounded
+	// query (the neighbours of their recent engagements and their
+	// followees' recent likes and purchases) and the trending list in
 	// memory, and the offline job's lists bring the other sources.
 	ColdBlend bool
 
@@ -95,7 +97,6 @@ func DefaultConfig() Config {
 		Window:         stylegraph.DefaultRecWindow,
 		SimilarMaxAge:  7 * 24 * time.Hour,
 		IgnoreAfter:    3,
-		ColdBlend:      true,
 	}
 }
 
@@ -124,6 +125,8 @@ type Service struct {
 
 	answerMu sync.Mutex
 	answered map[int64]time.Time // when each shopper's answer was last kept
+
+	deltaWait time.Duration // see the constant
 
 	bgMu     sync.Mutex
 	inFlight map[int64]bool
@@ -158,7 +161,7 @@ func New(g Graph, cache *Cache, cfg Config) *Service {
 	if cfg.LiveTTL <= 0 {
 		cfg.LiveTTL = 15 * time.Minute
 	}
-	s := &Service{g: g, cache: cache, base: cfg, now: time.Now, trends: map[string]*trendEntry{}, inFlight: map[int64]bool{}, cats: map[string]catCheck{}, answered: map[int64]time.Time{}}
+	s := &Service{g: g, cache: cache, base: cfg, now: time.Now, trends: map[string]*trendEntry{}, inFlight: map[int64]bool{}, cats: map[string]catCheck{}, answered: map[int64]time.Time{}, deltaWait: deltaWait}
 	s.cfg.Store(&cfg)
 	return s
 }
@@ -488,7 +491,10 @@ func (s *Service) candidates(ctx context.Context, cfg Config, req Request, need 
 	var l listed
 	switch {
 	case s.cache != nil && !req.Live:
-		l = s.storedCandidates(ctx, cfg, req, need)
+		var err error
+		if l, err = s.storedCandidates(ctx, cfg, req, need); err != nil {
+			return listed{}, err
+		}
 	case s.cache != nil && cfg.IgnoreAfter > 0:
 		l.seen, _ = s.cache.Seen(ctx, req.UserID)
 	}
@@ -527,26 +533,31 @@ func (s *Service) candidates(ctx context.Context, cfg Config, req Request, need 
 // storedCandidates reads the shopper's stored list (a prefix of it when that
 // is enough) and served counts, adding the live delta when the shopper
 // engaged since the list was ranked. ranked is nil when no list is stored or
-// Redis cannot be read (a cache miss: the graph answers).
-func (s *Service) storedCandidates(ctx context.Context, cfg Config, req Request, need int) listed {
+// Redis cannot be read (a cache miss: the graph answers); the error is the
+// rate limiter's refusal that rode on the read.
+func (s *Service) storedCandidates(ctx context.Context, cfg Config, req Request, need int) (listed, error) {
 	st, err := s.cache.GetWithSeen(ctx, req.UserID, prefixFor(need, req))
 	l := listed{seen: st.Seen}
+	var refused Refusal
+	if errors.As(err, &refused) {
+		return l, refused.Err
+	}
 	if err != nil || !st.Found {
-		return l
+		return l, nil
 	}
 	l.ranked = st.Items
 	if st.Partial {
 		l.partial = st
 	}
 	if !st.Stale() || !req.Now.IsZero() {
-		return l
+		return l, nil
 	}
 	// The shopper engaged since the list was ranked: one bounded query
 	// brings that in. Should it fail (or, for the feed, take longer than
 	// deltaWait), the list as stored is still a good answer.
 	dctx, cancel := ctx, context.CancelFunc(func() {})
 	if req.CachedOnly {
-		dctx, cancel = context.WithTimeout(ctx, deltaWait)
+		dctx, cancel = context.WithTimeout(ctx, s.deltaWait)
 	}
 	defer cancel()
 	withDelta, err := s.withDelta(dctx, cfg, req.UserID, st)
@@ -556,7 +567,7 @@ func (s *Service) storedCandidates(ctx context.Context, cfg Config, req Request,
 	case !req.CachedOnly && stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE:
 		stylegraph.MarkDegraded(ctx, "neo4j")
 	}
-	return l
+	return l, nil
 }
 
 // place applies served-item demotion, the category's top products, the

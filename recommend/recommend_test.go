@@ -525,13 +525,17 @@ func TestNewEngagementChangesTheNextRequest(t *testing.T) {
 	if got := recs[0].Reasons[0].Text; got != "because you liked Product 3" {
 		t.Errorf("reason of the new neighbour = %q", got)
 	}
-	// The stored list is kept as ranked; the delta is added per request.
+	// The merged list is stored in place of the ranked one, so the next
+	// requests read it without the delta's query.
 	stored, ok, err := cache.Get(ctx, w.User(1))
 	if err != nil || !ok {
 		t.Fatalf("stored list after the like: found %v, %v", ok, err)
 	}
-	if len(stored) != 1 || stored[0].ProductID != w.Product(2) {
-		t.Errorf("stored list after the like = %+v, want product 2 alone", stored)
+	if diff := cmp.Diff([]int64{w.Product(4), w.Product(2)}, ids(stored)); diff != "" {
+		t.Errorf("stored list after the like (-want +got):\n%s", diff)
+	}
+	if got := stored[0].Reasons[0].Text; got != "because you liked Product 3" {
+		t.Errorf("stored reason of the new neighbour = %q", got)
 	}
 }
 

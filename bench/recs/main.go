@@ -15,12 +15,13 @@
 //	    Redis GET of the same stored lists. It reports that step's time per
 //	    shopper and the cache-hit rate of the requests after it (the job's
 //	    own time is `stylegraph recompute`'s to report);
-//	(c) live delta: the same stored lists, marked changed as an engagement
-//	    marks them and dated 30 days back, so every request adds the live
-//	    delta (the neighbours of the shopper's engagements since the list,
-//	    up to the budget's seeds, without what they engaged with) in one
-//	    bounded query: a wider delta than one new like; next to the bare
-//	    Cypher round trip.
+//	(c) live delta: shoppers not asked for before, each given a stored list
+//	    (a copy of a sample list) dated 30 days back and marked changed as
+//	    an engagement marks it, so every request is the first after an
+//	    engagement and adds the live delta (the neighbours of the shopper's
+//	    engagements since the list, up to the budget's seeds, without what
+//	    they engaged with) in one bounded query, and stores the merged list:
+//	    a wider delta than one new like; next to the bare Cypher round trip.
 //
 // Run with `make bench-recs`. It reads the seeded shoppers and writes only
 // Redis keys under its own prefix, which it deletes at the end.
@@ -48,6 +49,9 @@ import (
 	"github.com/stylegraph/stylegraph/recommend"
 )
 
+// deltaPool is how many shoppers (c) may ask.
+var deltaPool int
+
 func main() {
 	o := harness.Flags(nil)
 	clients := flag.Int("clients", 8, "concurrent clients")
@@ -55,10 +59,11 @@ func main() {
 	stored := flag.Int("stored", 2000, "active shoppers the recompute step stores lists for (the precomputed sample)")
 	maxID := flag.Int64("max-id", 100_000, "seeded shoppers have IDs 1…max-id")
 	skipLive := flag.Bool("skip-live", false, "measure only (b), the precomputed lists")
+	flag.IntVar(&deltaPool, "delta-pool", 6000, "shoppers given a changed list for (c), each asked once")
 	flag.Parse()
 	o.Parse(nil)
 	if o.Short {
-		*duration, *stored = min(*duration, 500*time.Millisecond), min(*stored, 100)
+		*duration, *stored, deltaPool = min(*duration, 500*time.Millisecond), min(*stored, 100), min(deltaPool, 2000)
 	}
 	if err := run(o, *clients, *duration, *stored, *maxID, *skipLive); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-recs:", err)
@@ -96,7 +101,7 @@ func run(o *harness.Options, clients int, duration time.Duration, nStored int, m
 	}
 	rand.Shuffle(len(active), func(i, j int) { active[i], active[j] = active[j], active[i] })
 	// The first nStored shoppers get stored lists; live requests walk the
-	// rest, each shopper once.
+	// rest, each shopper once: (a) the first half, (c) the second.
 	sample, rest := active[:nStored], active[nStored:]
 	harness.Header(os.Stdout, o, "recs")
 	fmt.Printf("graph: %d active shoppers in 1…%d (engaged in the last 30 days); live requests walk %d of them in a\n", len(active), maxID, len(rest))
@@ -155,7 +160,7 @@ func run(o *harness.Options, clients int, duration time.Duration, nStored int, m
 	live := harness.Case{Name: "GET /v1/recommendations, cold (no stored list: the full blend)", Run: func(ctx context.Context) (harness.Sample, error) {
 		return harness.Drive(ctx, clients, 0, duration, func(ctx context.Context, _ int) (int, error) {
 			i := next.Add(1) - 1
-			if int(i) >= len(rest) {
+			if int(i) >= len(rest)/2 {
 				return 0, fmt.Errorf("ran out of fresh shoppers after %d requests: use a shorter -duration", i)
 			}
 			return 1, get(ctx, rest[i])
@@ -232,15 +237,21 @@ func run(o *harness.Options, clients int, duration time.Duration, nStored int, m
 		return nil
 	}
 
-	// (c) the stored lists with a live delta on every request.
-	if err := backdate(ctx, cache, sample, time.Now().Add(-30*24*time.Hour)); err != nil {
+	// (c) a live delta on every request: each for a shopper whose list
+	// changed and who was not asked for before (a request stores the merged
+	// list, so a second one would be served as stored).
+	changed := rest[len(rest)/2:][:min(deltaPool, len(rest)/2)]
+	if err := backdate(ctx, cache, sample, changed, time.Now().Add(-30*24*time.Hour)); err != nil {
 		return err
 	}
 	var m atomic.Int64
 	delta := harness.Case{Name: "GET /v1/recommendations, stored list + live delta", Run: func(ctx context.Context) (harness.Sample, error) {
 		return harness.Drive(ctx, clients, 0, duration, func(ctx context.Context, _ int) (int, error) {
-			u := sample[int(m.Add(1)-1)%len(sample)]
-			return 1, get(ctx, u)
+			i := m.Add(1) - 1
+			if int(i) >= len(changed) {
+				return 0, fmt.Errorf("ran out of changed lists after %d requests: raise -delta-pool or shorten -duration", i)
+			}
+			return 1, get(ctx, changed[i])
 		})
 	}}
 	answered503.Store(0)
@@ -254,15 +265,20 @@ func run(o *harness.Options, clients int, duration time.Duration, nStored int, m
 	return nil
 }
 
-// backdate re-stores users' lists as ranked at `at` and marks them changed
-// now, as an engagement does: each request then reads the delta since at.
-func backdate(ctx context.Context, cache *recommend.Cache, users []int64, at time.Time) error {
-	for _, u := range users {
+// backdate stores for each of users a copy of a sample shopper's list, as
+// ranked at `at`, and marks it changed now, as an engagement does: its first
+// request then reads the delta since at.
+func backdate(ctx context.Context, cache *recommend.Cache, sample, users []int64, at time.Time) error {
+	lists := make([][]recommend.Ranked, 0, len(sample))
+	for _, u := range sample {
 		items, ok, err := cache.Get(ctx, u)
 		if err != nil || !ok {
 			return fmt.Errorf("stored list of %d: found %v, %v", u, ok, err)
 		}
-		if err := cache.Put(ctx, u, items, at); err != nil {
+		lists = append(lists, items)
+	}
+	for i, u := range users {
+		if err := cache.Put(ctx, u, lists[i%len(lists)], at); err != nil {
 			return err
 		}
 	}
