@@ -50,3 +50,14 @@ func DecodeCursor(c string) (int64, error) {
 	}
 	return id, nil
 }
+
+// pageOf is items as a page: a full one (limit items) has a next cursor,
+// which cursor makes from its last item.
+func pageOf[T any](items []T, limit int, cursor func(T) string) stylegraph.Page[T] {
+	page := stylegraph.Page[T]{Items: items}
+	if len(items) == limit {
+		next := cursor(items[len(items)-1])
+		page.NextCursor = &next
+	}
+	return page
+}

@@ -20,7 +20,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // Graph is everything feeds reads from and writes to the graph: the union of
@@ -41,7 +40,7 @@ type Graph interface {
 
 // Activity receives the activity events mutations produce (the ingest Log).
 type Activity interface {
-	Append(ctx context.Context, events []ingest.Event) error
+	Append(ctx context.Context, events []stylegraph.Event) error
 }
 
 // Config tunes the feed. Zero values get the defaults.
@@ -88,52 +87,29 @@ func (c Config) withDefaults() Config {
 	if c.Prefix == "" {
 		c.Prefix = "feed:"
 	}
-	if c.Cap <= 0 {
-		c.Cap = 800
-	}
-	if c.CelebrityThreshold <= 0 {
-		c.CelebrityThreshold = 10_000
-	}
-	if c.RecentLikes <= 0 {
-		c.RecentLikes = 3
-	}
-	if c.RecentComments <= 0 {
-		c.RecentComments = 3
-	}
-	if c.InterestMin <= 0 {
-		c.InterestMin = 10
-	}
-	if c.InterestLimit <= 0 {
-		c.InterestLimit = 1000
-	}
-	if c.TagFollowerLimit <= 0 {
-		c.TagFollowerLimit = 10_000
-	}
-	if c.Batch <= 0 {
-		c.Batch = 1000
-	}
-	if c.Heartbeat <= 0 {
-		c.Heartbeat = 15 * time.Second
-	}
-	if c.ObjectTTL <= 0 {
-		c.ObjectTTL = 7 * 24 * time.Hour
-	}
-	if c.TimelineTTL <= 0 {
-		c.TimelineTTL = 30 * 24 * time.Hour
-	}
-	if c.StreamsPerUser <= 0 {
-		c.StreamsPerUser = 5
-	}
-	if c.StreamsMax <= 0 {
-		c.StreamsMax = 10_000
-	}
-	if c.StreamLeaseTTL <= 0 {
-		c.StreamLeaseTTL = 30 * time.Second
-	}
-	if c.TrendingWindow <= 0 {
-		c.TrendingWindow = 7 * 24 * time.Hour
-	}
+	orDefault(&c.Cap, 800)
+	orDefault(&c.CelebrityThreshold, 10_000)
+	orDefault(&c.RecentLikes, 3)
+	orDefault(&c.RecentComments, 3)
+	orDefault(&c.InterestMin, 10)
+	orDefault(&c.InterestLimit, 1000)
+	orDefault(&c.TagFollowerLimit, 10_000)
+	orDefault(&c.Batch, 1000)
+	orDefault(&c.Heartbeat, 15*time.Second)
+	orDefault(&c.ObjectTTL, 7*24*time.Hour)
+	orDefault(&c.TimelineTTL, 30*24*time.Hour)
+	orDefault(&c.StreamsPerUser, 5)
+	orDefault(&c.StreamsMax, 10_000)
+	orDefault(&c.StreamLeaseTTL, 30*time.Second)
+	orDefault(&c.TrendingWindow, 7*24*time.Hour)
 	return c
+}
+
+// orDefault sets *v to def unless *v is positive.
+func orDefault[T int | int64 | float64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // core is what every feature of the feed shares: the graph, the Redis
@@ -296,7 +272,7 @@ func reasonRank(r string) int {
 }
 
 // append records activity events when an Activity was given.
-func (s *core) append(ctx context.Context, events ...ingest.Event) error {
+func (s *core) append(ctx context.Context, events ...stylegraph.Event) error {
 	if s.act == nil {
 		return nil
 	}

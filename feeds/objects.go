@@ -110,6 +110,20 @@ func (s *core) objects(ctx context.Context, fids []int64) (map[int64]stylegraph.
 	return out, nil
 }
 
+// object returns the feed object fid of post postID, ENOTFOUND when the
+// post was deleted.
+func (s *core) object(ctx context.Context, postID, fid int64) (stylegraph.Feed, error) {
+	objs, err := s.objects(ctx, []int64{fid})
+	if err != nil {
+		return stylegraph.Feed{}, err
+	}
+	f, ok := objs[fid]
+	if !ok {
+		return stylegraph.Feed{}, stylegraph.Errorf(stylegraph.ENOTFOUND, "post %d not found", postID)
+	}
+	return f, nil
+}
+
 // objectKeys names the objects of fids. The keys are cut from one string:
 // a feed read names a page of them, and one allocation beats one a key.
 func (k keys) objectKeys(fids []int64) []string {

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // TagGraph is what tag follows and tag feeds need from the graph.
@@ -32,28 +31,26 @@ func TagName(raw string) (string, error) {
 // FollowTag makes uid follow a tag; the follow is in the graph when it
 // returns, and the follow event feeds the shopper's interests.
 func (s *TagService) FollowTag(ctx context.Context, uid int64, raw string) error {
-	name, err := TagName(raw)
-	if err != nil {
-		return err
-	}
-	now := s.now().UTC()
-	if err := s.g.FollowTag(ctx, uid, name, now); err != nil {
-		return err
-	}
-	return s.append(ctx, ingest.Event{Type: ingest.Follow, UserID: uid, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+	return s.setFollow(ctx, uid, raw, stylegraph.EventFollow, s.g.FollowTag)
 }
 
 // UnfollowTag stops uid following a tag.
 func (s *TagService) UnfollowTag(ctx context.Context, uid int64, raw string) error {
+	return s.setFollow(ctx, uid, raw, stylegraph.EventUnfollow, s.g.UnfollowTag)
+}
+
+// setFollow writes a follow (typ stylegraph.EventFollow) or unfollow of a tag with
+// write and records the event.
+func (s *TagService) setFollow(ctx context.Context, uid int64, raw string, typ stylegraph.EventType, write func(context.Context, int64, string, time.Time) error) error {
 	name, err := TagName(raw)
 	if err != nil {
 		return err
 	}
 	now := s.now().UTC()
-	if err := s.g.UnfollowTag(ctx, uid, name, now); err != nil {
+	if err := write(ctx, uid, name, now); err != nil {
 		return err
 	}
-	return s.append(ctx, ingest.Event{Type: ingest.Unfollow, UserID: uid, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+	return s.append(ctx, stylegraph.Event{Type: typ, UserID: uid, OccurredAt: now, Target: &stylegraph.EventTarget{Kind: stylegraph.TargetTag, Name: name}})
 }
 
 // FollowingTags returns a page of the tags uid follows in name order.
@@ -75,12 +72,9 @@ func (s *TagService) FollowingTags(ctx context.Context, uid int64, cursor string
 	if err != nil {
 		return stylegraph.TagPage{}, err
 	}
-	page := stylegraph.TagPage{Items: names}
-	if len(names) == limit {
-		next := base64.RawURLEncoding.EncodeToString([]byte("t1:" + names[len(names)-1]))
-		page.NextCursor = &next
-	}
-	return page, nil
+	return pageOf(names, limit, func(name string) string {
+		return base64.RawURLEncoding.EncodeToString([]byte("t1:" + name))
+	}), nil
 }
 
 // TagPosts returns a page of the posts tagged with a tag, newest first,
