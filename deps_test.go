@@ -26,18 +26,29 @@ func TestForbiddenImports(t *testing.T) {
 		}
 	}
 	const neo4j = "github.com/neo4j/neo4j-go-driver"
+	// The event model and the activity changes are the root's, so only the
+	// packages that consume the stream or write the graph import ingest or
+	// graph; graph itself reaches no other adapter.
+	const (
+		aws   = "github.com/aws/aws-sdk-go-v2"
+		redis = "github.com/redis/go-redis"
+		os    = "github.com/opensearch-project/opensearch-go"
+	)
+	g, in := mod+"/graph", mod+"/ingest"
 	forbidden := map[string][]string{
-		"/api":                {mod + "/graph", neo4j},
-		"/catalog":            {neo4j},
-		"/feeds":              {mod + "/graph", neo4j, "github.com/aws/aws-sdk-go-v2"},
-		"/ingest":             {mod + "/graph", neo4j, "github.com/aws/aws-sdk-go-v2"},
-		"/notify":             {neo4j, "github.com/aws/aws-sdk-go-v2"},
-		"/insights":           {neo4j, "github.com/aws/aws-sdk-go-v2"},
-		"/lake":               {neo4j, "github.com/aws/aws-sdk-go-v2"},
-		"/search":             {neo4j},
-		"/recommend":          {"github.com/aws/aws-sdk-go-v2"},
-		"/ingest/redisstream": {mod + "/ingest/sqsstream", neo4j, "github.com/aws/aws-sdk-go-v2"},
-		"/ingest/sqsstream":   {mod + "/ingest/redisstream", neo4j},
+		"/graph":              {mod + "/api", mod + "/feeds", mod + "/search", in, aws, redis, os},
+		"/api":                {g, neo4j},
+		"/catalog":            {g, in, neo4j},
+		"/feeds":              {g, in, neo4j, aws},
+		"/ingest":             {g, neo4j, aws},
+		"/notify":             {g, in, neo4j, aws},
+		"/insights":           {g, in, neo4j, aws},
+		"/lake":               {g, in, neo4j, aws},
+		"/privacy":            {g, neo4j, aws, redis},
+		"/search":             {g, in, neo4j},
+		"/recommend":          {aws},
+		"/ingest/redisstream": {mod + "/ingest/sqsstream", g, neo4j, aws},
+		"/ingest/sqsstream":   {mod + "/ingest/redisstream", g, neo4j},
 	}
 	for pkg, bad := range forbidden {
 		for _, d := range deps(t, pkg) {

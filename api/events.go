@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -39,7 +40,7 @@ func (h eventHandlers) register(r router) {
 // accepted event is durably appended. A lone event that is rejected gets the
 // plain error shape; in a batch, rejections are per event and the rest go on.
 func (h eventHandlers) post(c *gin.Context) {
-	body, err := io.ReadAll(c.Request.Body)
+	body, err := readBody(c.Request)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -71,4 +72,16 @@ func (h eventHandlers) post(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, resp)
+}
+
+// readBody reads a request body into one buffer of its declared length
+// (bounded by the body limit), where io.ReadAll grew its buffer about ten
+// times for a batch of 100 events.
+func readBody(r *http.Request) ([]byte, error) {
+	if n := r.ContentLength; n > 0 && n <= ingest.MaxRequestBytes {
+		buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
+		_, err := buf.ReadFrom(r.Body)
+		return buf.Bytes(), err
+	}
+	return io.ReadAll(r.Body)
 }

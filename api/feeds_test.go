@@ -24,7 +24,7 @@ import (
 // inline applies appended events to a feed consumer at once.
 type inline struct{ h ingest.Handler }
 
-func (a *inline) Append(ctx context.Context, es []ingest.Event) error { return a.h.Handle(ctx, es) }
+func (a *inline) Append(ctx context.Context, es []stylegraph.Event) error { return a.h.Handle(ctx, es) }
 
 // feedReplicas starts n API replicas sharing one feed (graph, Redis keys).
 func feedReplicas(t *testing.T, n int) (urls []string, base int64) {

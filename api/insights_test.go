@@ -19,7 +19,6 @@ import (
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/audit"
 	"github.com/stylegraph/stylegraph/auth"
-	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/insights"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
@@ -67,8 +66,8 @@ func TestInsightsEndpoints(t *testing.T) {
 
 	zero := 0
 	ctx := context.Background()
-	err := stats.Handle(ctx, []ingest.Event{
-		{ID: "00000000-0000-4000-8000-0000000000a1", Type: ingest.Search, UserID: 1, OccurredAt: time.Now(), Data: ingest.Data{Query: "=HYPERLINK(\"x\")", ResultCount: &zero}},
+	err := stats.Handle(ctx, []stylegraph.Event{
+		{ID: "00000000-0000-4000-8000-0000000000a1", Type: stylegraph.EventSearch, UserID: 1, OccurredAt: time.Now(), Data: stylegraph.EventData{Query: "=HYPERLINK(\"x\")", ResultCount: &zero}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -195,10 +194,10 @@ func TestInsightWindowsAndCSVResistAttacks(t *testing.T) {
 
 	zero := 0
 	queries := []string{";=7+7", "shirt,-2+3", "a|@SUM(1)", "x\t=1", "  =1", "t-shirt", "plain"}
-	var evs []ingest.Event
+	var evs []stylegraph.Event
 	for i, q := range queries {
-		evs = append(evs, ingest.Event{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1), Type: ingest.Search, UserID: 1,
-			OccurredAt: time.Now(), Data: ingest.Data{Query: q, ResultCount: &zero}})
+		evs = append(evs, stylegraph.Event{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1), Type: stylegraph.EventSearch, UserID: 1,
+			OccurredAt: time.Now(), Data: stylegraph.EventData{Query: q, ResultCount: &zero}})
 	}
 	if err := stats.Handle(context.Background(), evs); err != nil {
 		t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // Searcher answers product searches and autocomplete (search.Engine).
@@ -24,7 +23,7 @@ type Searcher interface {
 
 // ActivityAppender records events on the activity stream (ingest.Log).
 type ActivityAppender interface {
-	Append(ctx context.Context, events []ingest.Event) error
+	Append(ctx context.Context, events []stylegraph.Event) error
 }
 
 // searchParams are the query parameters /v1/search takes; listed ones may
@@ -95,7 +94,7 @@ func splitCursor(c string) (qid, inner string, ok bool) {
 		return "", "", true
 	}
 	qid, inner, found := strings.Cut(c, ".")
-	if !found || !ingest.ValidQueryID(qid) || inner == "" {
+	if !found || !stylegraph.ValidQueryID(qid) || inner == "" {
 		return "", "", false
 	}
 	return qid, inner, true
@@ -168,7 +167,7 @@ func (h searchHandlers) recordSearch(ctx context.Context, p stylegraph.Principal
 		// to see, not the fallback's count.
 		n = 0
 	}
-	ev := ingest.Event{Type: ingest.Search, UserID: p.UserID, Data: ingest.Data{Query: req.Query, Filters: req.Filters(), ResultCount: &n, QueryID: res.QueryID}}
+	ev := stylegraph.Event{Type: stylegraph.EventSearch, UserID: p.UserID, Data: stylegraph.EventData{Query: req.Query, Filters: req.Filters(), ResultCount: &n, QueryID: res.QueryID}}
 	if len(ev.Data.Filters) == 0 {
 		ev.Data.Filters = nil
 	}
@@ -182,7 +181,7 @@ func (h searchHandlers) recordSearch(ctx context.Context, p stylegraph.Principal
 	go func() {
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		if err := h.activity.Append(actx, []ingest.Event{ev}); err != nil {
+		if err := h.activity.Append(actx, []stylegraph.Event{ev}); err != nil {
 			h.log.WarnContext(actx, "search activity not recorded", "err", err.Error())
 		}
 	}()

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/search"
 )
 
@@ -44,7 +43,7 @@ type Service struct {
 
 // Activity receives the events catalog writes produce (the ingest Log).
 type Activity interface {
-	Append(ctx context.Context, events []ingest.Event) error
+	Append(ctx context.Context, events []stylegraph.Event) error
 }
 
 // newOfBrands returns the IDs among ps that have a brand and are not in the
@@ -74,9 +73,9 @@ func (s *Service) dropped(ctx context.Context, ids []int64) error {
 		return nil
 	}
 	now := time.Now().UTC()
-	evs := make([]ingest.Event, len(ids))
+	evs := make([]stylegraph.Event, len(ids))
 	for i, id := range ids {
-		evs[i] = ingest.Event{Type: ingest.ProductCreated, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindProduct, ID: id}}
+		evs[i] = stylegraph.Event{Type: stylegraph.EventProductCreated, OccurredAt: now, Target: &stylegraph.EventTarget{Kind: stylegraph.TargetProduct, ID: id}}
 	}
 	if err := s.Activity.Append(ctx, evs); err != nil {
 		return fmt.Errorf("record %d new products: %w", len(ids), err)

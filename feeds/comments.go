@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // CommentGraph is what comments need from the graph.
@@ -21,8 +20,8 @@ type CommentGraph interface {
 // and returns the comment.
 func (s *CommentService) AddComment(ctx context.Context, uid, postID int64, text string) (stylegraph.Comment, error) {
 	text = strings.TrimSpace(text)
-	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > ingest.MaxCommentRunes {
-		return stylegraph.Comment{}, stylegraph.Invalid("text", "must be 1-%d characters of valid UTF-8", ingest.MaxCommentRunes)
+	if text == "" || !utf8.ValidString(text) || utf8.RuneCountInString(text) > stylegraph.MaxCommentRunes {
+		return stylegraph.Comment{}, stylegraph.Invalid("text", "must be 1-%d characters of valid UTF-8", stylegraph.MaxCommentRunes)
 	}
 	if err := s.ids.Valid(); err != nil {
 		return stylegraph.Comment{}, err
@@ -40,9 +39,9 @@ func (s *CommentService) AddComment(ctx context.Context, uid, postID int64, text
 	if err != nil {
 		return stylegraph.Comment{}, err
 	}
-	if err := s.append(ctx, ingest.Event{
-		Type: ingest.CommentEvent, UserID: uid, OccurredAt: c.CreatedAt,
-		Target: &ingest.Target{Kind: ingest.KindPost, ID: postID}, Data: ingest.Data{Text: text, CommentID: c.ID},
+	if err := s.append(ctx, stylegraph.Event{
+		Type: stylegraph.EventComment, UserID: uid, OccurredAt: c.CreatedAt,
+		Target: &stylegraph.EventTarget{Kind: stylegraph.TargetPost, ID: postID}, Data: stylegraph.EventData{Text: text, CommentID: c.ID},
 	}); err != nil {
 		return stylegraph.Comment{}, err
 	}

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // AudienceGraph finds who a new post fans out to.
@@ -28,7 +27,7 @@ type AudienceGraph interface {
 // on likes and comments, buries deleted posts and keeps follow caches true.
 // Every step is idempotent (readers de-duplicate list entries by feed ID), so
 // a redelivered batch does no harm.
-func (s *FanoutService) Handle(ctx context.Context, events []ingest.Event) error {
+func (s *FanoutService) Handle(ctx context.Context, events []stylegraph.Event) error {
 	for _, e := range events {
 		if err := s.handle(ctx, e); err != nil {
 			return fmt.Errorf("feed consumer: %s event %s: %w", e.Type, e.ID, err)
@@ -37,22 +36,22 @@ func (s *FanoutService) Handle(ctx context.Context, events []ingest.Event) error
 	return nil
 }
 
-func (s *FanoutService) handle(ctx context.Context, e ingest.Event) error {
+func (s *FanoutService) handle(ctx context.Context, e stylegraph.Event) error {
 	if e.Target == nil {
 		return nil
 	}
 	switch {
-	case e.Type == ingest.PostCreated:
+	case e.Type == stylegraph.EventPostCreated:
 		_, err := s.Fanout(ctx, e.Target.ID)
 		return err
-	case e.Type == ingest.PostDeleted:
+	case e.Type == stylegraph.EventPostDeleted:
 		// DeletePost buries the post before it records the event, and readers
 		// drop posts the graph no longer has. A post_deleted for a post the
 		// graph still holds is forged or stale (only the server writes these
 		// events, but older streams and archives may carry forged ones), so
 		// the event itself never buries anything.
 		return nil
-	case e.Target.Kind == ingest.KindPost && (e.Type == ingest.Like || e.Type == ingest.Unlike || e.Type == ingest.CommentEvent):
+	case e.Target.Kind == stylegraph.TargetPost && (e.Type == stylegraph.EventLike || e.Type == stylegraph.EventUnlike || e.Type == stylegraph.EventComment):
 		fid, _, err := s.g.PostRef(ctx, e.Target.ID)
 		if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
 			return nil
@@ -65,17 +64,17 @@ func (s *FanoutService) handle(ctx context.Context, e ingest.Event) error {
 			return nil
 		}
 		return err
-	case e.Type == ingest.Follow && e.Target.Kind == ingest.KindUser:
+	case e.Type == stylegraph.EventFollow && e.Target.Kind == stylegraph.TargetUser:
 		if err := s.r.Del(ctx, s.followKey(e.UserID)).Err(); err != nil {
 			return fmt.Errorf("drop follow cache: %w", err)
 		}
 		return s.backfill(ctx, e.UserID, e.Target.ID)
-	case (e.Type == ingest.Follow || e.Type == ingest.Unfollow) && e.Target.Kind == ingest.KindBrand,
-		e.Type == ingest.Unfollow && e.Target.Kind == ingest.KindUser:
+	case (e.Type == stylegraph.EventFollow || e.Type == stylegraph.EventUnfollow) && e.Target.Kind == stylegraph.TargetBrand,
+		e.Type == stylegraph.EventUnfollow && e.Target.Kind == stylegraph.TargetUser:
 		if err := s.r.Del(ctx, s.followKey(e.UserID)).Err(); err != nil {
 			return fmt.Errorf("drop follow cache: %w", err)
 		}
-		if e.Type == ingest.Unfollow {
+		if e.Type == stylegraph.EventUnfollow {
 			return s.clean(ctx, e.UserID, string(e.Target.Kind), e.Target.ID)
 		}
 	}

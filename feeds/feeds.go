@@ -20,7 +20,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // Graph is everything feeds reads from and writes to the graph: the union of
@@ -41,7 +40,7 @@ type Graph interface {
 
 // Activity receives the activity events mutations produce (the ingest Log).
 type Activity interface {
-	Append(ctx context.Context, events []ingest.Event) error
+	Append(ctx context.Context, events []stylegraph.Event) error
 }
 
 // Config tunes the feed. Zero values get the defaults.
@@ -273,7 +272,7 @@ func reasonRank(r string) int {
 }
 
 // append records activity events when an Activity was given.
-func (s *core) append(ctx context.Context, events ...ingest.Event) error {
+func (s *core) append(ctx context.Context, events ...stylegraph.Event) error {
 	if s.act == nil {
 		return nil
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // FollowListGraph lists who follows whom.
@@ -37,28 +36,28 @@ const (
 // Follow makes uid follow a user or brand. The follow is in the graph when it
 // returns; the follow event backfills the followee's recent posts.
 func (s *FollowService) Follow(ctx context.Context, uid int64, kind string, id int64) error {
-	return s.setFollow(ctx, uid, kind, id, ingest.Follow, s.g.FollowUser, s.g.FollowBrand)
+	return s.setFollow(ctx, uid, kind, id, stylegraph.EventFollow, s.g.FollowUser, s.g.FollowBrand)
 }
 
 // Unfollow stops uid following a user or brand; their items stop showing in
 // uid's feed at once (filtered at read, cleaned from the list later).
 func (s *FollowService) Unfollow(ctx context.Context, uid int64, kind string, id int64) error {
-	return s.setFollow(ctx, uid, kind, id, ingest.Unfollow, s.g.UnfollowUser, s.g.UnfollowBrand)
+	return s.setFollow(ctx, uid, kind, id, stylegraph.EventUnfollow, s.g.UnfollowUser, s.g.UnfollowBrand)
 }
 
 // followWrite writes a follow or unfollow to the graph.
 type followWrite func(ctx context.Context, from, to int64, at time.Time) error
 
-// setFollow writes a follow (typ ingest.Follow) or unfollow of a user or a
+// setFollow writes a follow (typ stylegraph.EventFollow) or unfollow of a user or a
 // brand to the graph with user or brand, then drops the cache and records
 // the event.
-func (s *FollowService) setFollow(ctx context.Context, uid int64, kind string, id int64, typ ingest.Type, user, brand followWrite) error {
+func (s *FollowService) setFollow(ctx context.Context, uid int64, kind string, id int64, typ stylegraph.EventType, user, brand followWrite) error {
 	tk, err := followTarget(uid, kind, id)
 	if err != nil {
 		return err
 	}
 	write := user
-	if tk != ingest.KindUser {
+	if tk != stylegraph.TargetUser {
 		write = brand
 	}
 	now := s.now().UTC()
@@ -70,27 +69,27 @@ func (s *FollowService) setFollow(ctx context.Context, uid int64, kind string, i
 
 // afterFollow drops the follow cache and appends the event, stamped with the
 // graph write's time so the graph writer's replay of it changes nothing.
-func (s *FollowService) afterFollow(ctx context.Context, uid int64, typ ingest.Type, kind ingest.Kind, id int64, at time.Time) error {
+func (s *FollowService) afterFollow(ctx context.Context, uid int64, typ stylegraph.EventType, kind stylegraph.TargetKind, id int64, at time.Time) error {
 	if err := s.r.Del(ctx, s.followKey(uid)).Err(); err != nil {
 		return fmt.Errorf("drop follow cache: %w", err)
 	}
-	return s.append(ctx, ingest.Event{Type: typ, UserID: uid, OccurredAt: at, Target: &ingest.Target{Kind: kind, ID: id}})
+	return s.append(ctx, stylegraph.Event{Type: typ, UserID: uid, OccurredAt: at, Target: &stylegraph.EventTarget{Kind: kind, ID: id}})
 }
 
-func followTarget(uid int64, kind string, id int64) (ingest.Kind, error) {
-	var k ingest.Kind
+func followTarget(uid int64, kind string, id int64) (stylegraph.TargetKind, error) {
+	var k stylegraph.TargetKind
 	switch kind {
 	case KindUsers:
-		k = ingest.KindUser
+		k = stylegraph.TargetUser
 	case KindBrands:
-		k = ingest.KindBrand
+		k = stylegraph.TargetBrand
 	default:
 		return "", stylegraph.Invalid("kind", "must be users or brands")
 	}
 	if id <= 0 || id > maxID {
 		return "", stylegraph.Invalid("id", "must be a positive integer below 2^53")
 	}
-	if k == ingest.KindUser && id == uid {
+	if k == stylegraph.TargetUser && id == uid {
 		return "", stylegraph.Invalid("id", "a user cannot follow themself")
 	}
 	return k, nil

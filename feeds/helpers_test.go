@@ -14,7 +14,6 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/feeds"
 	"github.com/stylegraph/stylegraph/graph"
-	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -22,17 +21,17 @@ import (
 // append so the test can hand them to the feed consumer.
 type recorder struct {
 	mu     sync.Mutex
-	events []ingest.Event
+	events []stylegraph.Event
 }
 
-func (r *recorder) Append(_ context.Context, es []ingest.Event) error {
+func (r *recorder) Append(_ context.Context, es []stylegraph.Event) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, es...)
 	return nil
 }
 
-func (r *recorder) take() []ingest.Event {
+func (r *recorder) take() []stylegraph.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	es := r.events

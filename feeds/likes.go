@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // LikeGraph is what likes and the liked-by-me cache need from the graph.
@@ -22,7 +21,7 @@ func (s *LikeService) Like(ctx context.Context, uid, postID int64) (stylegraph.F
 	if err != nil {
 		return stylegraph.Feed{}, err
 	}
-	return s.afterLike(ctx, uid, postID, fid, ingest.Like)
+	return s.afterLike(ctx, uid, postID, fid, stylegraph.EventLike)
 }
 
 // Unlike takes uid's like back and returns the updated feed object.
@@ -31,10 +30,10 @@ func (s *LikeService) Unlike(ctx context.Context, uid, postID int64) (stylegraph
 	if err != nil {
 		return stylegraph.Feed{}, err
 	}
-	return s.afterLike(ctx, uid, postID, fid, ingest.Unlike)
+	return s.afterLike(ctx, uid, postID, fid, stylegraph.EventUnlike)
 }
 
-func (s *LikeService) afterLike(ctx context.Context, uid, postID, fid int64, typ ingest.Type) (stylegraph.Feed, error) {
+func (s *LikeService) afterLike(ctx context.Context, uid, postID, fid int64, typ stylegraph.EventType) (stylegraph.Feed, error) {
 	f, err := s.refresh(ctx, fid)
 	if err != nil {
 		return stylegraph.Feed{}, err
@@ -43,10 +42,10 @@ func (s *LikeService) afterLike(ctx context.Context, uid, postID, fid int64, typ
 	if err := s.r.Del(ctx, s.likesKey(uid)).Err(); err != nil {
 		return stylegraph.Feed{}, fmt.Errorf("drop like cache: %w", err)
 	}
-	if err := s.append(ctx, ingest.Event{Type: typ, UserID: uid, Target: &ingest.Target{Kind: ingest.KindPost, ID: postID}}); err != nil {
+	if err := s.append(ctx, stylegraph.Event{Type: typ, UserID: uid, Target: &stylegraph.EventTarget{Kind: stylegraph.TargetPost, ID: postID}}); err != nil {
 		return stylegraph.Feed{}, err
 	}
-	f.LikedByMe = typ == ingest.Like
+	f.LikedByMe = typ == stylegraph.EventLike
 	return f, nil
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // PostGraph is what post writes need from the graph.
@@ -131,9 +130,9 @@ func (s *PostService) CreatePost(ctx context.Context, author int64, d stylegraph
 	if _, err := pipe.Exec(ctx); err != nil {
 		return stylegraph.Feed{}, fmt.Errorf("push own post %d: %w", p.ID, err)
 	}
-	if err := s.append(ctx, ingest.Event{
-		Type: ingest.PostCreated, UserID: author, OccurredAt: now,
-		Target: &ingest.Target{Kind: ingest.KindPost, ID: p.ID}, Data: ingest.Data{AuthorID: author},
+	if err := s.append(ctx, stylegraph.Event{
+		Type: stylegraph.EventPostCreated, UserID: author, OccurredAt: now,
+		Target: &stylegraph.EventTarget{Kind: stylegraph.TargetPost, ID: p.ID}, Data: stylegraph.EventData{AuthorID: author},
 	}); err != nil {
 		return stylegraph.Feed{}, err
 	}
@@ -173,9 +172,9 @@ func (s *PostService) DeletePost(ctx context.Context, p stylegraph.Principal, po
 	if err := s.bury(ctx, author, fid); err != nil {
 		return err
 	}
-	return s.append(ctx, ingest.Event{
-		Type: ingest.PostDeleted, UserID: p.UserID, Target: &ingest.Target{Kind: ingest.KindPost, ID: postID},
-		Data: ingest.Data{AuthorID: author},
+	return s.append(ctx, stylegraph.Event{
+		Type: stylegraph.EventPostDeleted, UserID: p.UserID, Target: &stylegraph.EventTarget{Kind: stylegraph.TargetPost, ID: postID},
+		Data: stylegraph.EventData{AuthorID: author},
 	})
 }
 
@@ -217,9 +216,9 @@ func (s *PostService) EditPost(ctx context.Context, p stylegraph.Principal, post
 	// Users the edit mentions for the first time are told (nearline, by the
 	// notifications consumer); those the post already named are not.
 	if added := newMentions(cur.Post.Mentions, mentions); len(added) > 0 {
-		if err := s.append(ctx, ingest.Event{
-			Type: ingest.PostEdited, UserID: author, OccurredAt: s.now().UTC(),
-			Target: &ingest.Target{Kind: ingest.KindPost, ID: postID}, Data: ingest.Data{Mentions: added},
+		if err := s.append(ctx, stylegraph.Event{
+			Type: stylegraph.EventPostEdited, UserID: author, OccurredAt: s.now().UTC(),
+			Target: &stylegraph.EventTarget{Kind: stylegraph.TargetPost, ID: postID}, Data: stylegraph.EventData{Mentions: added},
 		}); err != nil {
 			return stylegraph.Feed{}, err
 		}

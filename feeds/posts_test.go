@@ -9,7 +9,6 @@ import (
 
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/feeds"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 func keysOf(t *testing.T, raw json.RawMessage) []string {
@@ -91,7 +90,7 @@ func TestCreatePostWireFormatAndEvent(t *testing.T) {
 	}
 
 	evs := e.log.take()
-	if len(evs) != 1 || evs[0].Type != ingest.PostCreated || evs[0].UserID != e.user(1) || evs[0].Target.ID != f.Post.ID || evs[0].Data.AuthorID != e.user(1) {
+	if len(evs) != 1 || evs[0].Type != stylegraph.EventPostCreated || evs[0].UserID != e.user(1) || evs[0].Target.ID != f.Post.ID || evs[0].Data.AuthorID != e.user(1) {
 		t.Fatalf("events = %+v", evs)
 	}
 }

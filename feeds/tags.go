@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // TagGraph is what tag follows and tag feeds need from the graph.
@@ -32,17 +31,17 @@ func TagName(raw string) (string, error) {
 // FollowTag makes uid follow a tag; the follow is in the graph when it
 // returns, and the follow event feeds the shopper's interests.
 func (s *TagService) FollowTag(ctx context.Context, uid int64, raw string) error {
-	return s.setFollow(ctx, uid, raw, ingest.Follow, s.g.FollowTag)
+	return s.setFollow(ctx, uid, raw, stylegraph.EventFollow, s.g.FollowTag)
 }
 
 // UnfollowTag stops uid following a tag.
 func (s *TagService) UnfollowTag(ctx context.Context, uid int64, raw string) error {
-	return s.setFollow(ctx, uid, raw, ingest.Unfollow, s.g.UnfollowTag)
+	return s.setFollow(ctx, uid, raw, stylegraph.EventUnfollow, s.g.UnfollowTag)
 }
 
-// setFollow writes a follow (typ ingest.Follow) or unfollow of a tag with
+// setFollow writes a follow (typ stylegraph.EventFollow) or unfollow of a tag with
 // write and records the event.
-func (s *TagService) setFollow(ctx context.Context, uid int64, raw string, typ ingest.Type, write func(context.Context, int64, string, time.Time) error) error {
+func (s *TagService) setFollow(ctx context.Context, uid int64, raw string, typ stylegraph.EventType, write func(context.Context, int64, string, time.Time) error) error {
 	name, err := TagName(raw)
 	if err != nil {
 		return err
@@ -51,7 +50,7 @@ func (s *TagService) setFollow(ctx context.Context, uid int64, raw string, typ i
 	if err := write(ctx, uid, name, now); err != nil {
 		return err
 	}
-	return s.append(ctx, ingest.Event{Type: typ, UserID: uid, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindTag, Name: name}})
+	return s.append(ctx, stylegraph.Event{Type: typ, UserID: uid, OccurredAt: now, Target: &stylegraph.EventTarget{Kind: stylegraph.TargetTag, Name: name}})
 }
 
 // FollowingTags returns a page of the tags uid follows in name order.

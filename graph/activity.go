@@ -16,15 +16,6 @@ type ActivityStore struct{ db *DB }
 // NewActivityStore returns the activity store over db.
 func NewActivityStore(db *DB) *ActivityStore { return &ActivityStore{db: db} }
 
-// Activity and its changes live in the root package; these names keep older
-// callers compiling while they move to it.
-type (
-	Activity = stylegraph.Activity
-	Toggle   = stylegraph.Toggle
-	Counted  = stylegraph.Counted
-	Interest = stylegraph.Interest
-)
-
 // keepEventIDs bounds the event IDs a counted relationship remembers to
 // recognise redeliveries.
 const keepEventIDs = 50
@@ -38,7 +29,7 @@ type activityStep struct {
 // or not at all. Every statement is idempotent: toggles resolve by event
 // time, counted relationships and interests skip event IDs they already
 // absorbed, so applying the same activity twice changes nothing.
-func (s *ActivityStore) ApplyActivity(ctx context.Context, a Activity) error {
+func (s *ActivityStore) ApplyActivity(ctx context.Context, a stylegraph.Activity) error {
 	if a.Empty() {
 		return nil
 	}
@@ -91,7 +82,7 @@ func (s *ActivityStore) applySteps(ctx context.Context, steps []activityStep) er
 	return nil
 }
 
-func toggleRows(ts []Toggle) []map[string]any {
+func toggleRows(ts []stylegraph.Toggle) []map[string]any {
 	rows := make([]map[string]any, len(ts))
 	for i, t := range ts {
 		rows[i] = map[string]any{"eventId": t.EventID, "userId": t.UserID, "kind": t.Kind, "id": t.ID, "name": t.Name, "at": t.At.UTC()}
@@ -99,7 +90,7 @@ func toggleRows(ts []Toggle) []map[string]any {
 	return rows
 }
 
-func countedRows(cs []Counted) []map[string]any {
+func countedRows(cs []stylegraph.Counted) []map[string]any {
 	rows := make([]map[string]any, len(cs))
 	for i, c := range cs {
 		rows[i] = map[string]any{"eventId": c.EventID, "userId": c.UserID, "kind": c.Kind, "id": c.ID,
@@ -108,7 +99,7 @@ func countedRows(cs []Counted) []map[string]any {
 	return rows
 }
 
-func interestRows(is []Interest) []map[string]any {
+func interestRows(is []stylegraph.Interest) []map[string]any {
 	rows := make([]map[string]any, len(is))
 	for i, in := range is {
 		rows[i] = map[string]any{"eventId": in.EventID, "userId": in.UserID, "kind": in.Kind, "id": in.ID,

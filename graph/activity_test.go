@@ -37,16 +37,16 @@ func TestApplyActivityIsIdempotentAndOrderIndependent(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
-	a := graph.Activity{
-		Follows:   []graph.Toggle{{EventID: "f1", UserID: user, Kind: "user", ID: other, At: at(1)}, {EventID: "f2", UserID: user, Kind: "tag", Name: tag, At: at(1)}},
-		Unfollows: []graph.Toggle{{EventID: "u1", UserID: user, Kind: "tag", Name: tag, At: at(2)}},
+	a := stylegraph.Activity{
+		Follows:   []stylegraph.Toggle{{EventID: "f1", UserID: user, Kind: "user", ID: other, At: at(1)}, {EventID: "f2", UserID: user, Kind: "tag", Name: tag, At: at(1)}},
+		Unfollows: []stylegraph.Toggle{{EventID: "u1", UserID: user, Kind: "tag", Name: tag, At: at(2)}},
 		// The unlike is older than the like: the like stands.
-		Likes:     []graph.Toggle{{EventID: "l1", UserID: user, Kind: "product", ID: product, At: at(3)}},
-		Unlikes:   []graph.Toggle{{EventID: "l0", UserID: user, Kind: "product", ID: product, At: at(2)}},
-		Views:     []graph.Counted{{EventID: "v1", UserID: user, Kind: "product", ID: product, At: at(1)}, {EventID: "v2", UserID: user, Kind: "product", ID: product, At: at(4)}},
-		CartAdds:  []graph.Counted{{EventID: "c1", UserID: user, ID: product, Quantity: 2, At: at(5)}},
-		Purchases: []graph.Counted{{EventID: "p1", UserID: user, ID: product, Quantity: 2, Amount: 39, At: at(6)}},
-		Interests: []graph.Interest{{EventID: "v1", UserID: user, Kind: "product", ID: product, Weight: 1, At: at(1)}},
+		Likes:     []stylegraph.Toggle{{EventID: "l1", UserID: user, Kind: "product", ID: product, At: at(3)}},
+		Unlikes:   []stylegraph.Toggle{{EventID: "l0", UserID: user, Kind: "product", ID: product, At: at(2)}},
+		Views:     []stylegraph.Counted{{EventID: "v1", UserID: user, Kind: "product", ID: product, At: at(1)}, {EventID: "v2", UserID: user, Kind: "product", ID: product, At: at(4)}},
+		CartAdds:  []stylegraph.Counted{{EventID: "c1", UserID: user, ID: product, Quantity: 2, At: at(5)}},
+		Purchases: []stylegraph.Counted{{EventID: "p1", UserID: user, ID: product, Quantity: 2, Amount: 39, At: at(6)}},
+		Interests: []stylegraph.Interest{{EventID: "v1", UserID: user, Kind: "product", ID: product, Weight: 1, At: at(1)}},
 	}
 	for i := 0; i < 2; i++ {
 		if err := g.Activity.ApplyActivity(ctx, a); err != nil {
@@ -55,7 +55,7 @@ func TestApplyActivityIsIdempotentAndOrderIndependent(t *testing.T) {
 	}
 	// Same events again, reversed within each list: nothing changes.
 	rev := a
-	rev.Views = []graph.Counted{a.Views[1], a.Views[0]}
+	rev.Views = []stylegraph.Counted{a.Views[1], a.Views[0]}
 	if err := g.Activity.ApplyActivity(ctx, rev); err != nil {
 		t.Fatal(err)
 	}
@@ -85,11 +85,11 @@ func TestInterestDecays(t *testing.T) {
 	user := testenv.IDBase(t) + 1
 	tag := "test-decay-" + time.Now().Format("150405.000000")
 	t0 := time.Now().UTC().Add(-90 * 24 * time.Hour).Truncate(time.Second)
-	in := func(id string, w float64, at time.Time) graph.Interest {
-		return graph.Interest{EventID: id, UserID: user, Kind: "tag", Name: tag, Weight: w, At: at}
+	in := func(id string, w float64, at time.Time) stylegraph.Interest {
+		return stylegraph.Interest{EventID: id, UserID: user, Kind: "tag", Name: tag, Weight: w, At: at}
 	}
 	steps := []struct {
-		in   graph.Interest
+		in   stylegraph.Interest
 		want float64
 	}{
 		{in("a", 4, t0), 4},
@@ -101,7 +101,7 @@ func TestInterestDecays(t *testing.T) {
 		{in("d", 0, t0.Add(3*stylegraph.InterestHalfLife)), (4*0.5 + 1 + 2*0.5) * 0.25},
 	}
 	for i, st := range steps {
-		if err := g.Activity.ApplyActivity(ctx, graph.Activity{Interests: []graph.Interest{st.in}}); err != nil {
+		if err := g.Activity.ApplyActivity(ctx, stylegraph.Activity{Interests: []stylegraph.Interest{st.in}}); err != nil {
 			t.Fatal(err)
 		}
 		rows := relProps(t, g, `MATCH (:User {id: $u})-[i:INTERESTED_IN]->(:Tag {name: $tag}) RETURN i.weight AS w`, map[string]any{"u": user, "tag": tag})

@@ -17,45 +17,45 @@ func NewFollowStore(db *DB) *FollowStore { return &FollowStore{db: db} }
 // (idempotent). It runs the statement the graph writer runs for follow
 // events, so both keep one tombstone rule: an unfollow newer than t.At wins.
 // ENOTFOUND when the followed user or brand does not exist.
-func (s *FollowStore) Follow(ctx context.Context, t Toggle) error {
+func (s *FollowStore) Follow(ctx context.Context, t stylegraph.Toggle) error {
 	return s.toggleFollow(ctx, "activity_follow", t)
 }
 
 // Unfollow stops t.UserID following what t names (idempotent), leaving the
 // tombstone the graph writer leaves for unfollow events.
-func (s *FollowStore) Unfollow(ctx context.Context, t Toggle) error {
+func (s *FollowStore) Unfollow(ctx context.Context, t stylegraph.Toggle) error {
 	return s.toggleFollow(ctx, "activity_unfollow", t)
 }
 
 // FollowUser, FollowBrand and FollowTag are Follow of one kind of target.
 func (s *FollowStore) FollowUser(ctx context.Context, from, to int64, at time.Time) error {
-	return s.Follow(ctx, Toggle{UserID: from, Kind: "user", ID: to, At: at})
+	return s.Follow(ctx, stylegraph.Toggle{UserID: from, Kind: "user", ID: to, At: at})
 }
 
 func (s *FollowStore) FollowBrand(ctx context.Context, from, to int64, at time.Time) error {
-	return s.Follow(ctx, Toggle{UserID: from, Kind: "brand", ID: to, At: at})
+	return s.Follow(ctx, stylegraph.Toggle{UserID: from, Kind: "brand", ID: to, At: at})
 }
 
 func (s *FollowStore) FollowTag(ctx context.Context, from int64, name string, at time.Time) error {
-	return s.Follow(ctx, Toggle{UserID: from, Kind: "tag", Name: name, At: at})
+	return s.Follow(ctx, stylegraph.Toggle{UserID: from, Kind: "tag", Name: name, At: at})
 }
 
 // UnfollowUser, UnfollowBrand and UnfollowTag are Unfollow of one kind of
 // target.
 func (s *FollowStore) UnfollowUser(ctx context.Context, from, to int64, at time.Time) error {
-	return s.Unfollow(ctx, Toggle{UserID: from, Kind: "user", ID: to, At: at})
+	return s.Unfollow(ctx, stylegraph.Toggle{UserID: from, Kind: "user", ID: to, At: at})
 }
 
 func (s *FollowStore) UnfollowBrand(ctx context.Context, from, to int64, at time.Time) error {
-	return s.Unfollow(ctx, Toggle{UserID: from, Kind: "brand", ID: to, At: at})
+	return s.Unfollow(ctx, stylegraph.Toggle{UserID: from, Kind: "brand", ID: to, At: at})
 }
 
 func (s *FollowStore) UnfollowTag(ctx context.Context, from int64, name string, at time.Time) error {
-	return s.Unfollow(ctx, Toggle{UserID: from, Kind: "tag", Name: name, At: at})
+	return s.Unfollow(ctx, stylegraph.Toggle{UserID: from, Kind: "tag", Name: name, At: at})
 }
 
-func (s *FollowStore) toggleFollow(ctx context.Context, name string, t Toggle) error {
-	row := toggleRows([]Toggle{t})[0]
+func (s *FollowStore) toggleFollow(ctx context.Context, name string, t stylegraph.Toggle) error {
+	row := toggleRows([]stylegraph.Toggle{t})[0]
 	row["existing"] = true // unlike an event, a request cannot create the user it names
 	res, err := s.db.runNamed(ctx, name, map[string]any{"rows": []map[string]any{row}})
 	if err != nil {

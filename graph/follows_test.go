@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -42,16 +41,16 @@ func TestFollowsShareOneTombstoneRule(t *testing.T) {
 	}{
 		{"api follow", func() error { return g.Follows.FollowUser(ctx, a, b, t0) }, []int64{b}},
 		{"its event replayed", func() error {
-			return g.Activity.ApplyActivity(ctx, graph.Activity{Follows: []graph.Toggle{{EventID: "e1", UserID: a, Kind: "user", ID: b, At: t0}}})
+			return g.Activity.ApplyActivity(ctx, stylegraph.Activity{Follows: []stylegraph.Toggle{{EventID: "e1", UserID: a, Kind: "user", ID: b, At: t0}}})
 		}, []int64{b}},
 		{"api unfollow", func() error { return g.Follows.UnfollowUser(ctx, a, b, t0.Add(time.Minute)) }, []int64{}},
 		{"older follow event arriving late", func() error {
-			return g.Activity.ApplyActivity(ctx, graph.Activity{Follows: []graph.Toggle{{EventID: "e0", UserID: a, Kind: "user", ID: b, At: t0.Add(30 * time.Second)}}})
+			return g.Activity.ApplyActivity(ctx, stylegraph.Activity{Follows: []stylegraph.Toggle{{EventID: "e0", UserID: a, Kind: "user", ID: b, At: t0.Add(30 * time.Second)}}})
 		}, []int64{}},
 		{"older api follow", func() error { return g.Follows.FollowUser(ctx, a, b, t0.Add(time.Second)) }, []int64{}},
 		{"newer api follow", func() error { return g.Follows.FollowUser(ctx, a, b, t0.Add(2*time.Minute)) }, []int64{b}},
 		{"older unfollow event arriving late", func() error {
-			return g.Activity.ApplyActivity(ctx, graph.Activity{Unfollows: []graph.Toggle{{EventID: "e2", UserID: a, Kind: "user", ID: b, At: t0.Add(90 * time.Second)}}})
+			return g.Activity.ApplyActivity(ctx, stylegraph.Activity{Unfollows: []stylegraph.Toggle{{EventID: "e2", UserID: a, Kind: "user", ID: b, At: t0.Add(90 * time.Second)}}})
 		}, []int64{b}},
 	}
 	for _, st := range steps {

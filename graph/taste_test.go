@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
@@ -34,19 +33,19 @@ func TestTasteProfileSumsEngagementFollowsAndFriendsLikes(t *testing.T) {
 		t.Fatal(err)
 	}
 	brandBID := stylegraph.BrandID(brandB)
-	err := g.Activity.ApplyActivity(ctx, graph.Activity{
-		Follows: []graph.Toggle{
+	err := g.Activity.ApplyActivity(ctx, stylegraph.Activity{
+		Follows: []stylegraph.Toggle{
 			{EventID: "f1", UserID: shopper, Kind: "user", ID: friend, At: now},
 			{EventID: "f2", UserID: shopper, Kind: "brand", ID: brandBID, At: now},
 		},
-		Likes: []graph.Toggle{
+		Likes: []stylegraph.Toggle{
 			{EventID: "l1", UserID: friend, Kind: "product", ID: base + 12, At: now},
 			{EventID: "l2", UserID: stranger, Kind: "product", ID: base + 13, At: now},
 			{EventID: "l3", UserID: friend, Kind: "product", ID: base + 14, At: now},
 			{EventID: "l4", UserID: shopper, Kind: "product", ID: base + 14, At: now}, // already liked: no boost
 		},
-		Purchases: []graph.Counted{{EventID: "p1", UserID: shopper, ID: base + 10, Quantity: 1, At: now}},
-		Views:     []graph.Counted{{EventID: "v1", UserID: shopper, Kind: "product", ID: base + 11, At: now}},
+		Purchases: []stylegraph.Counted{{EventID: "p1", UserID: shopper, ID: base + 10, Quantity: 1, At: now}},
+		Views:     []stylegraph.Counted{{EventID: "v1", UserID: shopper, Kind: "product", ID: base + 11, At: now}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -192,7 +192,7 @@ func (c *Consumer) processOne(ctx context.Context, m Message) error {
 // retryUnavailable runs the handler, retrying while it reports a dependency
 // outage; any other error is returned for the caller to count.
 func (c *Consumer) retryUnavailable(ctx context.Context, msgs []Message) error {
-	events := make([]Event, len(msgs))
+	events := make([]stylegraph.Event, len(msgs))
 	for i, m := range msgs {
 		events[i] = m.Event
 	}

@@ -29,7 +29,7 @@ func TestConsumerDeadLettersTheEventThatKeepsFailing(t *testing.T) {
 	if err := l.Append(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
-	h := &ingesttest.Recorder{Fail: func(batch []ingest.Event) error {
+	h := &ingesttest.Recorder{Fail: func(batch []stylegraph.Event) error {
 		for _, e := range batch {
 			if e.ID == poison {
 				return errors.New("product 103 breaks the handler")
@@ -81,7 +81,7 @@ func TestConsumerWaitsOutUnavailableDependencies(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := 0
-	h := &ingesttest.Recorder{Fail: func([]ingest.Event) error {
+	h := &ingesttest.Recorder{Fail: func([]stylegraph.Event) error {
 		calls++
 		if calls <= 4 {
 			return fmt.Errorf("write: %w", &stylegraph.Error{Code: stylegraph.EUNAVAILABLE, Message: "graph down"})
@@ -150,7 +150,7 @@ func TestConsumerKilledMidBatchLosesAndDoublesNothing(t *testing.T) {
 
 	// The first consumer applies its batch, then dies before acknowledging.
 	applied := make(chan struct{})
-	doomed := ingest.HandlerFunc(func(ctx context.Context, batch []ingest.Event) error {
+	doomed := ingest.HandlerFunc(func(ctx context.Context, batch []stylegraph.Event) error {
 		if err := writer.Handle(ctx, batch); err != nil {
 			return err
 		}
@@ -224,7 +224,7 @@ func TestConsumerFinishesTheBatchInFlightOnShutdown(t *testing.T) {
 	}
 	started := make(chan struct{})
 	var once sync.Once
-	h := ingest.HandlerFunc(func(ctx context.Context, events []ingest.Event) error {
+	h := ingest.HandlerFunc(func(ctx context.Context, events []stylegraph.Event) error {
 		once.Do(func() { close(started) })
 		select {
 		case <-time.After(200 * time.Millisecond):

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/stylegraph/stylegraph"
 )
 
 // DedupLog gives any Log (SQS, for one) the Ingester's exactly-once intake
@@ -29,7 +31,7 @@ func NewDedupLog(log Log, rdb redis.UniversalClient, prefix string, window time.
 
 // AppendUnique appends the events whose IDs were not seen within the window,
 // then marks them seen.
-func (d *DedupLog) AppendUnique(ctx context.Context, events []Event) ([]Status, error) {
+func (d *DedupLog) AppendUnique(ctx context.Context, events []stylegraph.Event) ([]Status, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -42,7 +44,7 @@ func (d *DedupLog) AppendUnique(ctx context.Context, events []Event) ([]Status, 
 		return nil, Unavailable("check event ids", err)
 	}
 	out := make([]Status, len(events))
-	var fresh []Event
+	var fresh []stylegraph.Event
 	first := map[string]bool{}
 	for i, e := range events {
 		if seen[i].Val() > 0 || first[e.ID] {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/ingest/ingesttest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
@@ -20,7 +21,7 @@ func TestDedupLogOverAPlainLog(t *testing.T) {
 	d := ingest.NewDedupLog(l, rdb, l.Stream()+":dedup:", time.Hour)
 	ctx := context.Background()
 	evs := ingesttest.Views(1, 100, 3)
-	got, err := d.AppendUnique(ctx, []ingest.Event{evs[0], evs[1], evs[0]})
+	got, err := d.AppendUnique(ctx, []stylegraph.Event{evs[0], evs[1], evs[0]})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ var fuzzNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"type":"view","userId":1,"target":{"kind":"product","id":2}}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		e, err := ingest.Decode(raw)
+		e, err := stylegraph.DecodeEvent(raw)
 		if err == nil {
 			err = e.Normalize(fuzzNow)
 		}
@@ -36,7 +36,7 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			t.Fatalf("encode accepted event: %v", err)
 		}
-		again, err := ingest.Decode(b)
+		again, err := stylegraph.DecodeEvent(b)
 		if err != nil {
 			t.Fatalf("decode re-encoded event %s: %v", b, err)
 		}

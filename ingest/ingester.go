@@ -15,7 +15,7 @@ import (
 // same atomic step, and reports Accepted or Duplicate per event.
 // RedisLog implements it.
 type UniqueAppender interface {
-	AppendUnique(ctx context.Context, events []Event) ([]Status, error)
+	AppendUnique(ctx context.Context, events []stylegraph.Event) ([]Status, error)
 }
 
 // Result is the outcome for one event of a request, in request order.
@@ -55,13 +55,12 @@ func NewIngester(log UniqueAppender) *Ingester {
 func (in *Ingester) Ingest(ctx context.Context, p stylegraph.Principal, raws []json.RawMessage) ([]Result, error) {
 	now := in.now().UTC()
 	results := make([]Result, len(raws))
-	var (
-		good []Event
-		at   []int // index in results of each good event
-	)
+	// Sized for a batch of good events: growing them showed in the profile.
+	good := make([]stylegraph.Event, 0, len(raws))
+	at := make([]int, 0, len(raws)) // index in results of each good event
 	for i, raw := range raws {
 		results[i].Index = i
-		e, err := Decode(raw)
+		e, err := stylegraph.DecodeEvent(raw)
 		sent := e.ID
 		if err == nil {
 			err = authorize(p, &e)
@@ -102,11 +101,11 @@ func (in *Ingester) Ingest(ctx context.Context, p stylegraph.Principal, raws []j
 // belong to the shop's backend, which reports them with service
 // credentials. A browser could claim any price and quantity, and these
 // events drive trending, bought-together, the funnel and recommendations.
-var commerce = map[Type]bool{AddToCart: true, RemoveFromCart: true, Purchase: true}
+var commerce = map[stylegraph.EventType]bool{stylegraph.EventAddToCart: true, stylegraph.EventRemoveFromCart: true, stylegraph.EventPurchase: true}
 
 // guestTypes are the events an anonymous session may record: browsing, which
 // shapes its recommendations and moves to the account at sign-in.
-var guestTypes = map[Type]bool{View: true, Like: true, Unlike: true, Hide: true, Search: true}
+var guestTypes = map[stylegraph.EventType]bool{stylegraph.EventView: true, stylegraph.EventLike: true, stylegraph.EventUnlike: true, stylegraph.EventHide: true, stylegraph.EventSearch: true}
 
 // authorize decides who may record an event. Post lifecycle events
 // (post_created, post_edited, post_deleted) are derived by the server when a post is
@@ -114,12 +113,12 @@ var guestTypes = map[Type]bool{View: true, Like: true, Unlike: true, Hide: true,
 // one would bury or re-fan-out someone else's post. A service may act for
 // anyone; everyone else only as themself (a missing actor is the caller) and
 // never reports commerce facts.
-func authorize(p stylegraph.Principal, e *Event) error {
-	if e.Type == ProductCreated {
+func authorize(p stylegraph.Principal, e *stylegraph.Event) error {
+	if e.Type == stylegraph.EventProductCreated {
 		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",
 			Message: "product_created events are recorded by the server; create products through /v1/products"}
 	}
-	if e.Type == PostCreated || e.Type == PostDeleted || e.Type == PostEdited {
+	if e.Type == stylegraph.EventPostCreated || e.Type == stylegraph.EventPostDeleted || e.Type == stylegraph.EventPostEdited {
 		return &stylegraph.Error{Code: stylegraph.EFORBIDDEN, Field: "type",
 			Message: fmt.Sprintf("%s events are recorded by the server; create, edit and delete posts through /v1/posts", e.Type)}
 	}

@@ -158,7 +158,7 @@ func TestInjectionLookingTextStaysData(t *testing.T) {
 	if got := msgs[1].Event.Data.Text; got != comment {
 		t.Errorf("comment text = %q, want %q", got, comment)
 	}
-	if err := graph.NewEventWriter(g.Activity).Handle(ctx, []ingest.Event{msgs[0].Event, msgs[1].Event}); err != nil {
+	if err := graph.NewEventWriter(g.Activity).Handle(ctx, []stylegraph.Event{msgs[0].Event, msgs[1].Event}); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := g.Inspect(ctx, `MATCH (:User {id: $u})-[:FOLLOWS]->(t:Tag) RETURN t.name AS name`, map[string]any{"u": user})
@@ -185,7 +185,7 @@ func TestDataFieldsBelongToTheirTypes(t *testing.T) {
 		{`{"type": "purchase", "userId": 1, "target": {"kind": "product", "id": 2}, "data": {"currency": "EURO"}}`, "data.currency"},
 		{`{"type": "purchase", "userId": 1, "target": {"kind": "product", "id": 2}, "data": {"quantity": 1001}}`, "data.quantity"},
 	} {
-		e, err := ingest.Decode([]byte(tc.raw))
+		e, err := stylegraph.DecodeEvent([]byte(tc.raw))
 		if err == nil {
 			err = e.Normalize(now)
 		}

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/stylegraph/stylegraph"
 )
 
 // Message is one delivered event with what the log needs to acknowledge it.
 type Message struct {
-	Event Event
+	Event stylegraph.Event
 	// Handle identifies the delivery to the log (a stream entry ID, an SQS
 	// receipt handle).
 	Handle string
@@ -41,7 +43,7 @@ func DeadLetterText(msg Message) (string, error) {
 // consumer left unacknowledged are handed out again.
 type Log interface {
 	// Append durably appends events in order.
-	Append(ctx context.Context, events []Event) error
+	Append(ctx context.Context, events []stylegraph.Event) error
 	// Read returns up to max messages for consumer in group, first any that
 	// another consumer left pending for too long, then new ones, waiting up to
 	// block for something to arrive.
@@ -60,14 +62,16 @@ type Log interface {
 // again after a crash or an error. Returning an error retries the batch; the
 // consumer isolates a failing event by retrying events one by one.
 type Handler interface {
-	Handle(ctx context.Context, events []Event) error
+	Handle(ctx context.Context, events []stylegraph.Event) error
 }
 
 // HandlerFunc adapts a function to Handler.
-type HandlerFunc func(ctx context.Context, events []Event) error
+type HandlerFunc func(ctx context.Context, events []stylegraph.Event) error
 
 // Handle calls f.
-func (f HandlerFunc) Handle(ctx context.Context, events []Event) error { return f(ctx, events) }
+func (f HandlerFunc) Handle(ctx context.Context, events []stylegraph.Event) error {
+	return f(ctx, events)
+}
 
 // Status of one event offered to AppendUnique.
 type Status string

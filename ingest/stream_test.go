@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
 )
 
@@ -17,7 +18,7 @@ func TestDeadLetterText(t *testing.T) {
 		msg  ingest.Message
 		want string
 	}{
-		{"event", ingest.Message{Event: ingest.Event{ID: "e1", Type: ingest.Like, UserID: 7}}, ""},
+		{"event", ingest.Message{Event: stylegraph.Event{ID: "e1", Type: stylegraph.EventLike, UserID: 7}}, ""},
 		{"undecodable", ingest.Message{Raw: []byte("not json")}, "not json"},
 		{"empty undecodable", ingest.Message{Raw: []byte("")}, ""},
 	} {
@@ -27,7 +28,7 @@ func TestDeadLetterText(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.msg.Raw == nil {
-				var back ingest.Event
+				var back stylegraph.Event
 				if err := json.Unmarshal([]byte(got), &back); err != nil {
 					t.Fatalf("not the event as JSON: %q: %v", got, err)
 				}

@@ -9,13 +9,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/insights"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
-func search(id, q string, results int, at time.Time) ingest.Event {
-	return ingest.Event{ID: id, Type: ingest.Search, UserID: 1, OccurredAt: at, Data: ingest.Data{Query: q, ResultCount: &results}}
+func search(id, q string, results int, at time.Time) stylegraph.Event {
+	return stylegraph.Event{ID: id, Type: stylegraph.EventSearch, UserID: 1, OccurredAt: at, Data: stylegraph.EventData{Query: q, ResultCount: &results}}
 }
 
 func TestSearchStatsCountsOnceAndRanks(t *testing.T) {
@@ -23,13 +23,13 @@ func TestSearchStatsCountsOnceAndRanks(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now().UTC()
 	yesterday := now.Add(-24 * time.Hour)
-	batch := []ingest.Event{
+	batch := []stylegraph.Event{
 		search("00000000-0000-4000-8000-000000000001", "Black Sneakers", 12, now),
 		search("00000000-0000-4000-8000-000000000002", "black  sneakers", 9, yesterday),
 		search("00000000-0000-4000-8000-000000000003", "linen kurta", 0, now),
 		search("00000000-0000-4000-8000-000000000004", "linen kurta", 0, now),
 		search("00000000-0000-4000-8000-000000000005", "tee", 40, now),
-		{ID: "00000000-0000-4000-8000-000000000006", Type: ingest.View, UserID: 1, OccurredAt: now},
+		{ID: "00000000-0000-4000-8000-000000000006", Type: stylegraph.EventView, UserID: 1, OccurredAt: now},
 	}
 	// The same batch twice: a redelivery must not count again.
 	for i := 0; i < 2; i++ {
@@ -67,23 +67,23 @@ func TestSearchAnalyticsAfterSearch(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now().UTC()
 	qid := func(i int) string { return fmt.Sprintf("%032x", i) }
-	withID := func(e ingest.Event, q string) ingest.Event { e.Data.QueryID = q; return e }
-	after := func(id string, typ ingest.Type, q string, pos int) ingest.Event {
-		return ingest.Event{ID: id, Type: typ, UserID: 1, OccurredAt: now, Target: &ingest.Target{Kind: ingest.KindProduct, ID: 7},
-			Data: ingest.Data{QueryID: q, Position: pos}}
+	withID := func(e stylegraph.Event, q string) stylegraph.Event { e.Data.QueryID = q; return e }
+	after := func(id string, typ stylegraph.EventType, q string, pos int) stylegraph.Event {
+		return stylegraph.Event{ID: id, Type: typ, UserID: 1, OccurredAt: now, Target: &stylegraph.EventTarget{Kind: stylegraph.TargetProduct, ID: 7},
+			Data: stylegraph.EventData{QueryID: q, Position: pos}}
 	}
-	batch := []ingest.Event{
+	batch := []stylegraph.Event{
 		withID(search("00000000-0000-4000-8000-000000000001", "Black Sneakers", 12, now), qid(1)),
 		withID(search("00000000-0000-4000-8000-000000000002", "black sneakers", 9, now), qid(2)),
 		withID(search("00000000-0000-4000-8000-000000000003", "linen kurta", 0, now), qid(3)),
 		// Search 1: two clicks (positions 1 and 3) and an add to cart.
-		after("00000000-0000-4000-8000-000000000011", ingest.View, qid(1), 1),
-		after("00000000-0000-4000-8000-000000000012", ingest.View, qid(1), 3),
-		after("00000000-0000-4000-8000-000000000013", ingest.AddToCart, qid(1), 3),
+		after("00000000-0000-4000-8000-000000000011", stylegraph.EventView, qid(1), 1),
+		after("00000000-0000-4000-8000-000000000012", stylegraph.EventView, qid(1), 3),
+		after("00000000-0000-4000-8000-000000000013", stylegraph.EventAddToCart, qid(1), 3),
 		// Search 2: one click at position 2.
-		after("00000000-0000-4000-8000-000000000014", ingest.View, qid(2), 2),
+		after("00000000-0000-4000-8000-000000000014", stylegraph.EventView, qid(2), 2),
 		// A queryID no search handed out.
-		after("00000000-0000-4000-8000-000000000015", ingest.View, qid(99), 1),
+		after("00000000-0000-4000-8000-000000000015", stylegraph.EventView, qid(99), 1),
 	}
 	for i := 0; i < 2; i++ { // a redelivery counts nothing again
 		if err := s.Handle(ctx, batch); err != nil {

@@ -17,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph"
 )
 
 // Store keeps immutable objects by key. Keys use "/" as separator.
@@ -48,8 +48,8 @@ func NewArchiver(store Store) *Archiver { return &Archiver{store: store} }
 
 // Handle archives the batch. Events keep their batch (stream) order inside
 // an object.
-func (a *Archiver) Handle(ctx context.Context, events []ingest.Event) error {
-	groups := map[string][]ingest.Event{}
+func (a *Archiver) Handle(ctx context.Context, events []stylegraph.Event) error {
+	groups := map[string][]stylegraph.Event{}
 	var order []string
 	for _, e := range events {
 		p := Partition(e.OccurredAt)
@@ -79,7 +79,7 @@ func Partition(t time.Time) string {
 
 // objectName is the first event's ID and a digest of all IDs: stable for
 // the same events, distinct for different ones.
-func objectName(events []ingest.Event) string {
+func objectName(events []stylegraph.Event) string {
 	h := sha256.New()
 	for _, e := range events {
 		h.Write([]byte(e.ID))
@@ -90,7 +90,7 @@ func objectName(events []ingest.Event) string {
 
 // encode writes the events as gzip JSON Lines. The gzip header carries no
 // name or time, so the same events always give the same bytes.
-func encode(events []ingest.Event) ([]byte, error) {
+func encode(events []stylegraph.Event) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	if err != nil {
@@ -110,16 +110,16 @@ func encode(events []ingest.Event) ([]byte, error) {
 }
 
 // decode reads one object's events.
-func decode(key string, body []byte) ([]ingest.Event, error) {
+func decode(key string, body []byte) ([]stylegraph.Event, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", key, err)
 	}
 	defer zr.Close()
 	dec := json.NewDecoder(zr)
-	var out []ingest.Event
+	var out []stylegraph.Event
 	for dec.More() {
-		var e ingest.Event
+		var e stylegraph.Event
 		if err := dec.Decode(&e); err != nil {
 			return nil, fmt.Errorf("read %s: event %d: %w", key, len(out)+1, err)
 		}
@@ -158,7 +158,7 @@ type ReadStats struct {
 // at a time: within an hour they are sorted by occurrence time (then receipt
 // time, then ID), and an event stored twice is passed once. The IDs seen are
 // kept in memory: about 50 bytes per archived event.
-func Read(ctx context.Context, store Store, o ReadOptions, fn func(ctx context.Context, events []ingest.Event) error) (ReadStats, error) {
+func Read(ctx context.Context, store Store, o ReadOptions, fn func(ctx context.Context, events []stylegraph.Event) error) (ReadStats, error) {
 	var st ReadStats
 	if o.Batch <= 0 {
 		o.Batch = 500
@@ -213,8 +213,8 @@ func partitions(keys []string, since time.Time) [][]string {
 
 // readPartition reads a partition's objects, passing over events seen
 // before and those that occurred before since.
-func readPartition(ctx context.Context, store Store, part []string, since time.Time, seen map[string]bool, st *ReadStats) ([]ingest.Event, error) {
-	var events []ingest.Event
+func readPartition(ctx context.Context, store Store, part []string, since time.Time, seen map[string]bool, st *ReadStats) ([]stylegraph.Event, error) {
+	var events []stylegraph.Event
 	for _, k := range part {
 		body, err := store.Get(ctx, k)
 		if err != nil {
@@ -241,7 +241,7 @@ func readPartition(ctx context.Context, store Store, part []string, since time.T
 }
 
 // byOccurrence orders events by occurrence time, then receipt time, then ID.
-func byOccurrence(a, b ingest.Event) int {
+func byOccurrence(a, b stylegraph.Event) int {
 	if c := a.OccurredAt.Compare(b.OccurredAt); c != 0 {
 		return c
 	}

@@ -17,21 +17,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
-	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/lake"
 	"github.com/stylegraph/stylegraph/lake/s3lake"
 )
 
-func event(n int, at time.Time) ingest.Event {
-	return ingest.Event{
+func event(n int, at time.Time) stylegraph.Event {
+	return stylegraph.Event{
 		ID:         uuid.NewSHA1(uuid.NameSpaceOID, []byte(fmt.Sprint(n))).String(),
-		Type:       ingest.View,
+		Type:       stylegraph.EventView,
 		UserID:     int64(1000 + n),
-		Target:     &ingest.Target{Kind: ingest.KindProduct, ID: int64(n)},
+		Target:     &stylegraph.EventTarget{Kind: stylegraph.TargetProduct, ID: int64(n)},
 		OccurredAt: at,
 		ReceivedAt: at.Add(time.Second),
-		Context:    ingest.Context{App: "ios"},
+		Context:    stylegraph.EventContext{App: "ios"},
 	}
 }
 
@@ -71,7 +71,7 @@ func stores(t *testing.T) map[string]lake.Store {
 	return map[string]lake.Store{"dir": dir, "s3": s}
 }
 
-func gunzipLines(t *testing.T, body []byte) []ingest.Event {
+func gunzipLines(t *testing.T, body []byte) []stylegraph.Event {
 	t.Helper()
 	zr, err := gzip.NewReader(bytes.NewReader(body))
 	if err != nil {
@@ -81,9 +81,9 @@ func gunzipLines(t *testing.T, body []byte) []ingest.Event {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []ingest.Event
+	var out []stylegraph.Event
 	for _, line := range strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n") {
-		var e ingest.Event
+		var e stylegraph.Event
 		if err := json.Unmarshal([]byte(line), &e); err != nil {
 			t.Fatalf("line %q: %v", line, err)
 		}
@@ -97,7 +97,7 @@ func TestArchiverPartitionsAndIsIdempotent(t *testing.T) {
 	h14 := time.Date(2026, 11, 25, 14, 5, 0, 0, time.UTC)
 	h15 := time.Date(2026, 11, 25, 15, 59, 59, 0, time.UTC)
 	next := time.Date(2026, 11, 26, 0, 30, 0, 0, time.FixedZone("KST", 9*3600)) // 2026-11-25 15:30 UTC
-	batch := []ingest.Event{event(1, h14), event(2, h15), event(3, h14.Add(time.Minute)), event(4, next)}
+	batch := []stylegraph.Event{event(1, h14), event(2, h15), event(3, h14.Add(time.Minute)), event(4, next)}
 	for name, store := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			a := lake.NewArchiver(store)
@@ -114,7 +114,7 @@ func TestArchiverPartitionsAndIsIdempotent(t *testing.T) {
 				t.Fatalf("keys = %v, want one object per hour", keys)
 			}
 			wantParts := []string{"events/dt=2026-11-25/hour=14/", "events/dt=2026-11-25/hour=15/"}
-			wantEvents := [][]ingest.Event{{batch[0], batch[2]}, {batch[1], batch[3]}}
+			wantEvents := [][]stylegraph.Event{{batch[0], batch[2]}, {batch[1], batch[3]}}
 			for i, k := range keys {
 				if !strings.HasPrefix(k, wantParts[i]) || !strings.HasSuffix(k, ".jsonl.gz") || !strings.Contains(k, wantEvents[i][0].ID) {
 					t.Errorf("key %q, want under %s named after %s", k, wantParts[i], wantEvents[i][0].ID)
@@ -133,7 +133,7 @@ func TestArchiverPartitionsAndIsIdempotent(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			st, err := lake.Read(ctx, store, lake.ReadOptions{Batch: 2}, func(_ context.Context, es []ingest.Event) error {
+			st, err := lake.Read(ctx, store, lake.ReadOptions{Batch: 2}, func(_ context.Context, es []stylegraph.Event) error {
 				if len(es) > 2 {
 					t.Errorf("batch of %d, want at most 2", len(es))
 				}
@@ -154,7 +154,7 @@ func TestArchiverPartitionsAndIsIdempotent(t *testing.T) {
 			}
 
 			got = nil
-			_, err = lake.Read(ctx, store, lake.ReadOptions{Since: h15.Add(-30 * time.Minute)}, func(_ context.Context, es []ingest.Event) error {
+			_, err = lake.Read(ctx, store, lake.ReadOptions{Since: h15.Add(-30 * time.Minute)}, func(_ context.Context, es []stylegraph.Event) error {
 				for _, e := range es {
 					got = append(got, e.ID)
 				}
@@ -177,11 +177,11 @@ func TestReadStopsOnHandlerError(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)
-	if err := lake.NewArchiver(store).Handle(ctx, []ingest.Event{event(1, at), event(2, at.Add(2*time.Hour))}); err != nil {
+	if err := lake.NewArchiver(store).Handle(ctx, []stylegraph.Event{event(1, at), event(2, at.Add(2*time.Hour))}); err != nil {
 		t.Fatal(err)
 	}
 	calls := 0
-	_, err = lake.Read(ctx, store, lake.ReadOptions{}, func(context.Context, []ingest.Event) error {
+	_, err = lake.Read(ctx, store, lake.ReadOptions{}, func(context.Context, []stylegraph.Event) error {
 		calls++
 		return fmt.Errorf("graph down")
 	})

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/stylegraph/stylegraph"
-	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // Graph is what the consumer needs from the graph (graph.PostStore,
@@ -32,7 +31,7 @@ type Consumer struct {
 }
 
 // Handle notifies the users the events are about.
-func (c *Consumer) Handle(ctx context.Context, events []ingest.Event) error {
+func (c *Consumer) Handle(ctx context.Context, events []stylegraph.Event) error {
 	for _, e := range events {
 		if err := c.handle(ctx, e); err != nil {
 			return fmt.Errorf("notifications: %s event %s: %w", e.Type, e.ID, err)
@@ -41,8 +40,8 @@ func (c *Consumer) Handle(ctx context.Context, events []ingest.Event) error {
 	return nil
 }
 
-func (c *Consumer) handle(ctx context.Context, e ingest.Event) error {
-	if e.Type == ingest.ProductCreated && e.Target != nil {
+func (c *Consumer) handle(ctx context.Context, e stylegraph.Event) error {
+	if e.Type == stylegraph.EventProductCreated && e.Target != nil {
 		return c.drop(ctx, e)
 	}
 	if e.Target == nil || e.UserID <= 0 {
@@ -76,9 +75,9 @@ func (c *Consumer) handle(ctx context.Context, e ingest.Event) error {
 
 // activities says whom the event concerns and how: the author of a liked or
 // commented post, the followed user, the users a post or comment mentions.
-func (c *Consumer) activities(ctx context.Context, e ingest.Event) ([]Activity, error) {
+func (c *Consumer) activities(ctx context.Context, e stylegraph.Event) ([]Activity, error) {
 	var out []Activity
-	if e.Target.Kind == ingest.KindPost && (e.Type == ingest.PostCreated || e.Type == ingest.CommentEvent || e.Type == ingest.PostEdited) {
+	if e.Target.Kind == stylegraph.TargetPost && (e.Type == stylegraph.EventPostCreated || e.Type == stylegraph.EventComment || e.Type == stylegraph.EventPostEdited) {
 		ms, err := c.mentioned(ctx, e)
 		if err != nil {
 			return nil, err
@@ -89,7 +88,7 @@ func (c *Consumer) activities(ctx context.Context, e ingest.Event) ([]Activity, 
 	}
 	var a Activity
 	switch {
-	case e.Target.Kind == ingest.KindPost && (e.Type == ingest.Like || e.Type == ingest.CommentEvent):
+	case e.Target.Kind == stylegraph.TargetPost && (e.Type == stylegraph.EventLike || e.Type == stylegraph.EventComment):
 		_, author, err := c.Graph.PostRef(ctx, e.Target.ID)
 		if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
 			return out, nil // deleted meanwhile: nothing to tell
@@ -98,11 +97,11 @@ func (c *Consumer) activities(ctx context.Context, e ingest.Event) ([]Activity, 
 			return nil, err
 		}
 		typ := stylegraph.NotifyLike
-		if e.Type == ingest.CommentEvent {
+		if e.Type == stylegraph.EventComment {
 			typ = stylegraph.NotifyComment
 		}
 		a = Activity{Recipient: author, Type: typ, Target: stylegraph.NotificationTarget{Kind: "post", ID: e.Target.ID}}
-	case e.Type == ingest.Follow && e.Target.Kind == ingest.KindUser:
+	case e.Type == stylegraph.EventFollow && e.Target.Kind == stylegraph.TargetUser:
 		a = Activity{Recipient: e.Target.ID, Type: stylegraph.NotifyFollow, Target: stylegraph.NotificationTarget{Kind: "user", ID: e.Target.ID}}
 	default:
 		return out, nil
@@ -113,11 +112,11 @@ func (c *Consumer) activities(ctx context.Context, e ingest.Event) ([]Activity, 
 // mentioned returns the users a new post (from the graph), an edit (those
 // it newly mentions that the post still mentions) or a comment (from its
 // text, users that exist) mentions.
-func (c *Consumer) mentioned(ctx context.Context, e ingest.Event) ([]int64, error) {
+func (c *Consumer) mentioned(ctx context.Context, e stylegraph.Event) ([]int64, error) {
 	switch e.Type {
-	case ingest.PostCreated:
+	case stylegraph.EventPostCreated:
 		return c.Graph.PostMentions(ctx, e.Target.ID)
-	case ingest.PostEdited:
+	case stylegraph.EventPostEdited:
 		now, err := c.Graph.PostMentions(ctx, e.Target.ID)
 		if err != nil {
 			return nil, err
@@ -140,7 +139,7 @@ func (c *Consumer) mentioned(ctx context.Context, e ingest.Event) ([]int64, erro
 }
 
 // drop tells the followers of a new product's brand, at most DropFanout.
-func (c *Consumer) drop(ctx context.Context, e ingest.Event) error {
+func (c *Consumer) drop(ctx context.Context, e stylegraph.Event) error {
 	p, err := c.Graph.Product(ctx, e.Target.ID)
 	if stylegraph.ErrorCode(err) == stylegraph.ENOTFOUND {
 		return nil // deleted meanwhile

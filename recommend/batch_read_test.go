@@ -99,8 +99,8 @@ func TestReadBuildsTheSnapshotPageByPage(t *testing.T) {
 	}
 	want := map[string]any{
 		"users": []int64{1, 2, 5}, "names": []string{"one", "two", "five"},
-		"item": map[int64]int32{10: 0, 20: 1, 30: 2},
-		"rows": []row{{[]int32{0, 1}, []float32{1, 0.3}}, {[]int32{2}, []float32{0.7}}, {[]int32{}, []float32{}}},
+		"item":   map[int64]int32{10: 0, 20: 1, 30: 2},
+		"rows":   []row{{[]int32{0, 1}, []float32{1, 0.3}}, {[]int32{2}, []float32{0.7}}, {[]int32{}, []float32{}}},
 		"hidden": [][]int32{{2}, nil, nil}, "last": []int64{day(5).Unix(), day(2).Unix(), 0},
 		"follows": [][]int32{{1}, nil, {0, 1}},
 		"report":  [3]int{3, 3, 3},

@@ -6,9 +6,10 @@
 //
 //	(a) cold: every request is for an active shopper not asked for before in
 //	    the run (taken in a shuffled order over ALL active shoppers), so no
-//	    stored list exists and the online path ranks one (the full blend,
-//	    as serve sets recommend.Config.ColdBlend); next to a bare Cypher
-//	    round trip (RETURN 1) under the same concurrency;
+//	    stored list exists and the online path ranks one as serve does
+//	    (the one-query cold path, or the full blend where
+//	    recommend.Config.ColdBlend is set); next to a bare Cypher round
+//	    trip (RETURN 1) under the same concurrency;
 //	(b) precomputed: lists ranked by the online blend and stored, with
 //	    their products' cards warmed as the recompute job warms them, for a
 //	    sample of active shoppers, read back through the API; next to a raw
@@ -157,7 +158,7 @@ func run(o *harness.Options, clients int, duration time.Duration, nStored int, m
 
 	// (a) live, each request a shopper not asked for before.
 	var next atomic.Int64
-	live := harness.Case{Name: "GET /v1/recommendations, cold (no stored list: the full blend)", Run: func(ctx context.Context) (harness.Sample, error) {
+	live := harness.Case{Name: "GET /v1/recommendations, cold (no stored list: serve's cold path)", Run: func(ctx context.Context) (harness.Sample, error) {
 		return harness.Drive(ctx, clients, 0, duration, func(ctx context.Context, _ int) (int, error) {
 			i := next.Add(1) - 1
 			if int(i) >= len(rest)/2 {

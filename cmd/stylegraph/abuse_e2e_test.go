@@ -17,7 +17,6 @@ import (
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/config"
 	"github.com/stylegraph/stylegraph/graph"
-	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
@@ -112,9 +111,9 @@ func TestForgedPostLifecycleEventsAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
-	if _, err := l.AppendUnique(ctx, []ingest.Event{{
-		ID: uuid.NewString(), Type: ingest.PostDeleted, UserID: attacker, OccurredAt: now, ReceivedAt: now,
-		Target: &ingest.Target{Kind: ingest.KindPost, ID: p.Post.ID}, Data: ingest.Data{AuthorID: victim},
+	if _, err := l.AppendUnique(ctx, []stylegraph.Event{{
+		ID: uuid.NewString(), Type: stylegraph.EventPostDeleted, UserID: attacker, OccurredAt: now, ReceivedAt: now,
+		Target: &stylegraph.EventTarget{Kind: stylegraph.TargetPost, ID: p.Post.ID}, Data: stylegraph.EventData{AuthorID: victim},
 	}}); err != nil {
 		t.Fatal(err)
 	}

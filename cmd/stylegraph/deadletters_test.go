@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
@@ -30,8 +30,8 @@ func TestDeadLettersCommand(t *testing.T) {
 	t.Setenv("ACTIVITY_STREAM", stream)
 	ctx := context.Background()
 	log := redisstream.New(rdb, redisstream.Options{Stream: stream})
-	ev := ingest.Event{ID: uuid.NewString(), Type: ingest.View, UserID: 1, Target: &ingest.Target{Kind: ingest.KindProduct, ID: 2}, OccurredAt: time.Now().UTC()}
-	if err := log.Append(ctx, []ingest.Event{ev}); err != nil {
+	ev := stylegraph.Event{ID: uuid.NewString(), Type: stylegraph.EventView, UserID: 1, Target: &stylegraph.EventTarget{Kind: stylegraph.TargetProduct, ID: 2}, OccurredAt: time.Now().UTC()}
+	if err := log.Append(ctx, []stylegraph.Event{ev}); err != nil {
 		t.Fatal(err)
 	}
 	msgs, err := log.Read(ctx, "graph-writer", "c", 1, 0)

@@ -72,13 +72,13 @@ func replay(ctx context.Context, store lake.Store, h ingest.Handler, o lake.Read
 	start := time.Now()
 	lastReport := start
 	applied := 0
-	rs, err := lake.Read(ctx, store, o, func(ctx context.Context, events []ingest.Event) error {
+	rs, err := lake.Read(ctx, store, o, func(ctx context.Context, events []stylegraph.Event) error {
 		if err := h.Handle(ctx, events); err != nil {
 			if stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE || ctx.Err() != nil {
 				return err
 			}
 			for _, e := range events {
-				if err := h.Handle(ctx, []ingest.Event{e}); err != nil {
+				if err := h.Handle(ctx, []stylegraph.Event{e}); err != nil {
 					if stylegraph.ErrorCode(err) == stylegraph.EUNAVAILABLE || ctx.Err() != nil {
 						return err
 					}

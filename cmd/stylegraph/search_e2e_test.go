@@ -13,8 +13,6 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/config"
-	"github.com/stylegraph/stylegraph/graph"
-	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
@@ -51,9 +49,9 @@ func TestSearchEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
-	if err := d.Graph.Activity.ApplyActivity(ctx, graph.Activity{
-		Follows: []graph.Toggle{{EventID: "f", UserID: shopper, Kind: "user", ID: friend, At: now}},
-		Likes:   []graph.Toggle{{EventID: "l", UserID: friend, Kind: "product", ID: liked, At: now}},
+	if err := d.Graph.Activity.ApplyActivity(ctx, stylegraph.Activity{
+		Follows: []stylegraph.Toggle{{EventID: "f", UserID: shopper, Kind: "user", ID: friend, At: now}},
+		Likes:   []stylegraph.Toggle{{EventID: "l", UserID: friend, Kind: "product", ID: liked, At: now}},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +101,7 @@ func TestSearchEndToEnd(t *testing.T) {
 	// Every search was recorded as activity, with its result count.
 	rdb := testenv.Redis(t)
 	deadline := time.Now().Add(5 * time.Second)
-	var found []ingest.Event
+	var found []stylegraph.Event
 	for len(found) < 3 && time.Now().Before(deadline) {
 		found = found[:0]
 		msgs, err := rdb.XRange(ctx, d.Cfg.Activity.Stream, "-", "+").Result()
@@ -112,7 +110,7 @@ func TestSearchEndToEnd(t *testing.T) {
 		}
 		for _, m := range msgs {
 			for _, v := range m.Values {
-				if e, err := ingest.Decode([]byte(fmt.Sprint(v))); err == nil && e.Type == ingest.Search {
+				if e, err := stylegraph.DecodeEvent([]byte(fmt.Sprint(v))); err == nil && e.Type == stylegraph.EventSearch {
 					found = append(found, e)
 				}
 			}

@@ -13,7 +13,6 @@ import (
 	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/api"
 	"github.com/stylegraph/stylegraph/config"
-	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/internal/e2e"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/lake"
@@ -87,7 +86,7 @@ func TestEventsThroughSQS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := lake.Read(ctx, store, lake.ReadOptions{}, func(context.Context, []ingest.Event) error { return nil })
+	st, err := lake.Read(ctx, store, lake.ReadOptions{}, func(context.Context, []stylegraph.Event) error { return nil })
 	if err != nil || st.Events != 2 {
 		t.Errorf("archive holds %+v, %v; want the 2 events", st, err)
 	}

@@ -15,19 +15,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
 // Views returns n valid view events by user of products base+1…base+n.
-func Views(user, base int64, n int) []ingest.Event {
+func Views(user, base int64, n int) []stylegraph.Event {
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	out := make([]ingest.Event, n)
+	out := make([]stylegraph.Event, n)
 	for i := range out {
-		out[i] = ingest.Event{
-			ID: uuid.NewString(), Type: ingest.View, UserID: user,
-			Target: &ingest.Target{Kind: ingest.KindProduct, ID: base + int64(i) + 1}, OccurredAt: now,
+		out[i] = stylegraph.Event{
+			ID: uuid.NewString(), Type: stylegraph.EventView, UserID: user,
+			Target: &stylegraph.EventTarget{Kind: stylegraph.TargetProduct, ID: base + int64(i) + 1}, OccurredAt: now,
 		}
 	}
 	return out
@@ -38,11 +39,11 @@ func Views(user, base int64, n int) []ingest.Event {
 type Recorder struct {
 	mu      sync.Mutex
 	Applied map[string]int
-	Fail    func(events []ingest.Event) error
+	Fail    func(events []stylegraph.Event) error
 }
 
 // Handle applies events unless Fail refuses them.
-func (r *Recorder) Handle(ctx context.Context, events []ingest.Event) error {
+func (r *Recorder) Handle(ctx context.Context, events []stylegraph.Event) error {
 	if r.Fail != nil {
 		if err := r.Fail(events); err != nil {
 			return err

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/stylegraph/stylegraph/ingest"
+	"github.com/stylegraph/stylegraph"
 )
 
 // TestAppendEventMatchesMarshal holds the stream encoder to json.Marshal on
@@ -18,17 +18,17 @@ import (
 func TestAppendEventMatchesMarshal(t *testing.T) {
 	at := time.Date(2026, 12, 4, 4, 20, 1, 123456789, time.UTC)
 	count := 0
-	cases := []ingest.Event{
+	cases := []stylegraph.Event{
 		{},
-		{ID: "a", Type: ingest.View, UserID: -7, OccurredAt: at},
-		{ID: "<&>\"\\\b\f\n\r\t\x00\x1f\u2028\u2029\xff é 😀", Target: &ingest.Target{Kind: ingest.KindTag, Name: "a<b"}},
-		{Data: ingest.Data{Filters: map[string]string{}}},     // omitzero keeps a non-nil empty map: "data":{}
-		{Data: ingest.Data{Mentions: []int64{}}},              // same for an empty slice
-		{Data: ingest.Data{Price: math.Copysign(0, -1)}},      // -0 is zero for omitzero and omitempty
-		{Data: ingest.Data{ResultCount: &count, Price: 1e21}}, // exponent form
-		{Data: ingest.Data{Price: 1e-7}},
-		{Data: ingest.Data{Price: 123456.789, Quantity: -1}},
-		{Data: ingest.Data{Filters: map[string]string{"z": "1", "a": "2", "m<": ">"}}},
+		{ID: "a", Type: stylegraph.EventView, UserID: -7, OccurredAt: at},
+		{ID: "<&>\"\\\b\f\n\r\t\x00\x1f\u2028\u2029\xff é 😀", Target: &stylegraph.EventTarget{Kind: stylegraph.TargetTag, Name: "a<b"}},
+		{Data: stylegraph.EventData{Filters: map[string]string{}}},     // omitzero keeps a non-nil empty map: "data":{}
+		{Data: stylegraph.EventData{Mentions: []int64{}}},              // same for an empty slice
+		{Data: stylegraph.EventData{Price: math.Copysign(0, -1)}},      // -0 is zero for omitzero and omitempty
+		{Data: stylegraph.EventData{ResultCount: &count, Price: 1e21}}, // exponent form
+		{Data: stylegraph.EventData{Price: 1e-7}},
+		{Data: stylegraph.EventData{Price: 123456.789, Quantity: -1}},
+		{Data: stylegraph.EventData{Filters: map[string]string{"z": "1", "a": "2", "m<": ">"}}},
 		{OccurredAt: at.In(time.FixedZone("x", 5*3600+30*60)), ReceivedAt: at.In(time.FixedZone("y", -3600-17))},
 		{OccurredAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, // refused by both
 	}
@@ -55,7 +55,7 @@ func TestAppendEventMatchesMarshal(t *testing.T) {
 // the encoder does not write: update appendEvent and randomEvent.
 func TestAppendEventKnowsEveryField(t *testing.T) {
 	want := map[string]int{"Event": 8, "EventTarget": 3, "EventContext": 3, "EventData": 12}
-	for _, v := range []any{ingest.Event{}, ingest.Target{}, ingest.Context{}, ingest.Data{}} {
+	for _, v := range []any{stylegraph.Event{}, stylegraph.EventTarget{}, stylegraph.EventContext{}, stylegraph.EventData{}} {
 		typ := reflect.TypeOf(v)
 		if got := typ.NumField(); got != want[typ.Name()] {
 			t.Errorf("%s has %d fields, appendEvent writes %d: teach it the new ones", typ.Name(), got, want[typ.Name()])
@@ -63,7 +63,7 @@ func TestAppendEventKnowsEveryField(t *testing.T) {
 	}
 }
 
-func randomEvent(r *rand.Rand) ingest.Event {
+func randomEvent(r *rand.Rand) stylegraph.Event {
 	str := func() string {
 		if r.IntN(3) == 0 {
 			return ""
@@ -88,12 +88,12 @@ func randomEvent(r *rand.Rand) ingest.Event {
 		zones := []*time.Location{time.UTC, time.FixedZone("k", 9*3600), time.FixedZone("n", -(3*3600 + 30*60))}
 		return time.Unix(r.Int64N(4e9), r.Int64N(1e9)*int64(r.IntN(2))).In(zones[r.IntN(len(zones))])
 	}
-	e := ingest.Event{ID: str(), Type: ingest.Type(str()), UserID: num(), OccurredAt: when(), ReceivedAt: when()}
+	e := stylegraph.Event{ID: str(), Type: stylegraph.EventType(str()), UserID: num(), OccurredAt: when(), ReceivedAt: when()}
 	if r.IntN(2) == 0 {
-		e.Target = &ingest.Target{Kind: ingest.Kind(str()), ID: num(), Name: str()}
+		e.Target = &stylegraph.EventTarget{Kind: stylegraph.TargetKind(str()), ID: num(), Name: str()}
 	}
 	if r.IntN(2) == 0 {
-		e.Context = ingest.Context{Session: str(), Device: str(), App: str()}
+		e.Context = stylegraph.EventContext{Session: str(), Device: str(), App: str()}
 	}
 	if r.IntN(2) == 0 {
 		d := &e.Data

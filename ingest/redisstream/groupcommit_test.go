@@ -15,12 +15,12 @@ import (
 	"github.com/stylegraph/stylegraph/internal/testenv"
 )
 
-func views(n int) []ingest.Event {
+func views(n int) []stylegraph.Event {
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	out := make([]ingest.Event, n)
+	out := make([]stylegraph.Event, n)
 	for i := range out {
-		out[i] = ingest.Event{ID: uuid.NewString(), Type: ingest.View, UserID: 1,
-			Target: &ingest.Target{Kind: ingest.KindProduct, ID: int64(i) + 1}, OccurredAt: now}
+		out[i] = stylegraph.Event{ID: uuid.NewString(), Type: stylegraph.EventView, UserID: 1,
+			Target: &stylegraph.EventTarget{Kind: stylegraph.TargetProduct, ID: int64(i) + 1}, OccurredAt: now}
 	}
 	return out
 }
@@ -65,7 +65,7 @@ type answer struct {
 
 // appendAll queues one AppendUnique per batch, in order, releases them as
 // one group and returns their answers.
-func appendAll(t *testing.T, l *Log, batches [][]ingest.Event, release func()) []answer {
+func appendAll(t *testing.T, l *Log, batches [][]stylegraph.Event, release func()) []answer {
 	t.Helper()
 	out := make([]answer, len(batches))
 	var wg sync.WaitGroup
@@ -87,9 +87,9 @@ func TestGroupCommitExactlyOnce(t *testing.T) {
 	ctx := context.Background()
 	a, b := views(3), views(2)
 	shared := views(1)[0]
-	batches := [][]ingest.Event{
-		append(append([]ingest.Event{}, a...), a[0]), // repeat within the call
-		append(append([]ingest.Event{}, b...), shared),
+	batches := [][]stylegraph.Event{
+		append(append([]stylegraph.Event{}, a...), a[0]), // repeat within the call
+		append(append([]stylegraph.Event{}, b...), shared),
 		{shared, a[1]}, // repeats across calls of the group
 	}
 	got := appendAll(t, l, batches, release)
@@ -100,7 +100,7 @@ func TestGroupCommitExactlyOnce(t *testing.T) {
 	}
 	// The next group repeats all of them.
 	l.inflight = commitsInFlight
-	got = appendAll(t, l, [][]ingest.Event{a, append(b, shared)}, release)
+	got = appendAll(t, l, [][]stylegraph.Event{a, append(b, shared)}, release)
 	want = []answer{{statuses: []ingest.Status{D, D, D}}, {statuses: []ingest.Status{D, D, D}}}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(answer{}), cmp.Comparer(func(x, y error) bool { return (x == nil) == (y == nil) })); diff != "" {
 		t.Errorf("next group (-want +got):\n%s", diff)
@@ -111,7 +111,7 @@ func TestGroupCommitExactlyOnce(t *testing.T) {
 	}
 	var ids []string
 	for _, x := range xs {
-		var e ingest.Event
+		var e stylegraph.Event
 		if err := json.Unmarshal([]byte(x.Values["e"].(string)), &e); err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func TestGroupCommitFailureFailsEveryCall(t *testing.T) {
 	if err := l.rdb.Set(ctx, l.Stream(), "not a stream", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	got := appendAll(t, l, [][]ingest.Event{views(2), views(1), views(3)}, release)
+	got := appendAll(t, l, [][]stylegraph.Event{views(2), views(1), views(3)}, release)
 	for i, g := range got {
 		if g.err == nil || stylegraph.ErrorCode(g.err) != stylegraph.EUNAVAILABLE || g.statuses != nil {
 			t.Errorf("call %d = %v, %v; want an EUNAVAILABLE error and no statuses", i, g.statuses, g.err)
@@ -161,7 +161,7 @@ func TestGroupCommitConcurrent(t *testing.T) {
 	for c := range callers {
 		wg.Go(func() {
 			for k := range calls {
-				var batch []ingest.Event
+				var batch []stylegraph.Event
 				for j := range 10 {
 					batch = append(batch, pool[(c*7+k*13+j*31)%len(pool)])
 				}

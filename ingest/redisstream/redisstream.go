@@ -159,7 +159,7 @@ func AppendUniqueScript() string { return appendUniqueSrc }
 // gets the error and none is told its events were accepted. The script sees
 // the group's events in arrival order, so an ID repeated across requests of
 // one group is accepted once, like one repeated across groups.
-func (l *Log) AppendUnique(ctx context.Context, events []ingest.Event) ([]ingest.Status, error) {
+func (l *Log) AppendUnique(ctx context.Context, events []stylegraph.Event) ([]ingest.Status, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -291,7 +291,7 @@ func (l *Log) appendScript(ctx context.Context, group []*commit, events int) ([]
 
 // Append durably appends events in order, without de-duplication (replay
 // and tools use it; the API goes through AppendUnique).
-func (l *Log) Append(ctx context.Context, events []ingest.Event) error {
+func (l *Log) Append(ctx context.Context, events []stylegraph.Event) error {
 	if len(events) == 0 {
 		return nil
 	}

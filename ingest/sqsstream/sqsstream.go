@@ -18,9 +18,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/redis/go-redis/v9"
-	"github.com/stylegraph/stylegraph/ingest"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-sdk-go-v2/otelaws"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/stylegraph/stylegraph"
+	"github.com/stylegraph/stylegraph/ingest"
 )
 
 // Options configure an Log.
@@ -188,7 +190,7 @@ func (l *Log) create(ctx context.Context, name string, attrs map[string]string) 
 // dedup window. The IDs are marked seen only after every group's queue took
 // the event: a crash in between can deliver an event twice (handlers are
 // idempotent) but never loses one the caller was told is accepted.
-func (l *Log) AppendUnique(ctx context.Context, events []ingest.Event) ([]ingest.Status, error) {
+func (l *Log) AppendUnique(ctx context.Context, events []stylegraph.Event) ([]ingest.Status, error) {
 	if l.o.Dedup == nil {
 		return nil, errors.New("sqs log: AppendUnique needs a Redis client for dedup")
 	}
@@ -205,7 +207,7 @@ func (l *Log) AppendUnique(ctx context.Context, events []ingest.Event) ([]ingest
 	if err != nil {
 		return nil, ingest.Unavailable("check event ids", err)
 	}
-	var fresh []ingest.Event
+	var fresh []stylegraph.Event
 	inBatch := map[string]bool{}
 	for i, e := range events {
 		if seen[i].Val() > 0 || inBatch[e.ID] {
@@ -238,7 +240,7 @@ func (l *Log) AppendUnique(ctx context.Context, events []ingest.Event) ([]ingest
 // returns once SQS stored them all (SQS stores a message redundantly before
 // answering); on error some queues may hold some events, and retrying is
 // safe because handlers are idempotent.
-func (l *Log) Append(ctx context.Context, events []ingest.Event) error {
+func (l *Log) Append(ctx context.Context, events []stylegraph.Event) error {
 	bodies := make([]string, len(events))
 	for i, e := range events {
 		b, err := json.Marshal(e)

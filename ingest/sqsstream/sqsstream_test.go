@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/ingest/ingesttest"
 	"github.com/stylegraph/stylegraph/ingest/sqsstream"
@@ -55,7 +56,7 @@ func ids(msgs []ingest.Message) []string {
 	return out
 }
 
-func eventIDs(evs []ingest.Event) []string {
+func eventIDs(evs []stylegraph.Event) []string {
 	var out []string
 	for _, e := range evs {
 		out = append(out, e.ID)
@@ -167,7 +168,7 @@ func TestSQSConsumerDeadLettersTheEventThatKeepsFailing(t *testing.T) {
 	if err := l.Append(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
-	h := &ingesttest.Recorder{Fail: func(batch []ingest.Event) error {
+	h := &ingesttest.Recorder{Fail: func(batch []stylegraph.Event) error {
 		for _, e := range batch {
 			if e.ID == poison {
 				return errors.New("product 103 breaks the handler")

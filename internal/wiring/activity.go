@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/graph"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/ingest/redisstream"
@@ -75,7 +76,7 @@ func (d *Deps) SearchStats() *insights.SearchStats {
 // was ranked (recommend's live delta) without waiting for a batch run.
 func (d *Deps) GraphWriter() ingest.Handler {
 	w, recs := graph.NewEventWriter(d.Graph.Activity), d.RecsCache()
-	return ingest.HandlerFunc(func(ctx context.Context, events []ingest.Event) error {
+	return ingest.HandlerFunc(func(ctx context.Context, events []stylegraph.Event) error {
 		if err := w.Handle(ctx, events); err != nil {
 			return err
 		}
@@ -93,8 +94,8 @@ func (d *Deps) GraphWriter() ingest.Handler {
 // changesTaste are the events the live delta reads (recommend.Cache.Changed).
 // Follows and unlikes change the social and collaborative sources, which
 // the next offline run ranks in.
-var changesTaste = map[ingest.Type]bool{
-	ingest.Like: true, ingest.AddToCart: true, ingest.Purchase: true, ingest.Hide: true,
+var changesTaste = map[stylegraph.EventType]bool{
+	stylegraph.EventLike: true, stylegraph.EventAddToCart: true, stylegraph.EventPurchase: true, stylegraph.EventHide: true,
 }
 
 // ConsumerGroups names every consumer group.

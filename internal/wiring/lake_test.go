@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/config"
-	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/lake"
 	"github.com/stylegraph/stylegraph/lake/s3lake"
@@ -29,7 +29,7 @@ func TestOpenLakeFrom(t *testing.T) {
 	s3cfg := config.Archive{S3Bucket: bucket, S3Prefix: "prod", S3Endpoint: testenv.S3Endpoint(t), S3PathStyle: true, Region: "us-east-1"}
 	dir := t.TempDir()
 
-	evs := []ingest.Event{{ID: uuid.NewString(), Type: ingest.View, UserID: 1, Target: &ingest.Target{Kind: ingest.KindProduct, ID: 2},
+	evs := []stylegraph.Event{{ID: uuid.NewString(), Type: stylegraph.EventView, UserID: 1, Target: &stylegraph.EventTarget{Kind: stylegraph.TargetProduct, ID: 2},
 		OccurredAt: time.Date(2026, 11, 25, 14, 0, 0, 0, time.UTC)}}
 	for _, tt := range []struct {
 		name string
@@ -67,7 +67,7 @@ func TestOpenLakeFrom(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			if _, err := lake.Read(ctx, from, lake.ReadOptions{}, func(_ context.Context, es []ingest.Event) error {
+			if _, err := lake.Read(ctx, from, lake.ReadOptions{}, func(_ context.Context, es []stylegraph.Event) error {
 				for _, e := range es {
 					got = append(got, e.ID)
 				}

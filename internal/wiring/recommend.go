@@ -54,9 +54,5 @@ func (d *Deps) RecsConfig() recommend.Config {
 		HalfLife:       r.HalfLife,
 		Window:         r.Window,
 		SimilarMaxAge:  r.SimilarMaxAge,
-		// A shopper without a stored list is ranked by the full blend: the
-		// one-query cold path has no social source, and a new shopper who
-		// follows people expects them in their first recommendations.
-		ColdBlend: true,
 	}
 }

@@ -3,6 +3,7 @@ package wiring
 import (
 	"context"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/ingest"
 	"github.com/stylegraph/stylegraph/search"
 )
@@ -24,17 +25,17 @@ func (d *Deps) SearchProfiles() *search.CachedProfiles {
 // of products into popularity in the search index.
 func (d *Deps) SearchSignals() ingest.Handler {
 	pop := search.NewPopularity(d.Search, d.Redis, d.Cfg.Search.KeyPrefix+"signal:", d.Cfg.Activity.DedupWindow)
-	return ingest.HandlerFunc(func(ctx context.Context, events []ingest.Event) error {
+	return ingest.HandlerFunc(func(ctx context.Context, events []stylegraph.Event) error {
 		_, err := pop.Apply(ctx, productSignals(events))
 		return err
 	})
 }
 
 // productSignals keeps the events about products that move popularity.
-func productSignals(events []ingest.Event) []search.Signal {
+func productSignals(events []stylegraph.Event) []search.Signal {
 	var out []search.Signal
 	for _, e := range events {
-		if e.Target == nil || e.Target.Kind != ingest.KindProduct || search.SignalWeight(string(e.Type)) == 0 {
+		if e.Target == nil || e.Target.Kind != stylegraph.TargetProduct || search.SignalWeight(string(e.Type)) == 0 {
 			continue
 		}
 		out = append(out, search.Signal{EventID: e.ID, ProductID: e.Target.ID, Action: string(e.Type)})
