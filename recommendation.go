@@ -64,6 +64,38 @@ const (
 // reasons are listed on ties; RECS_WEIGHTS may name only these.
 var RecSources = []string{ReasonSocial, ReasonCollaborative, ReasonInterest, ReasonTrending}
 
+// RecBlend is how the recommendation blend ranks, as the RECS_* variables set
+// it: config reads it and recommend.Config embeds it, so the two cannot
+// drift apart.
+type RecBlend struct {
+	// Weights per source (RecSources); a missing or zero weight turns the
+	// source off.
+	Weights map[string]float64
+	// MaxPerBrand and MaxPerCategory cap items of one brand or leaf category
+	// in one list (0: no cap). Capped items move down, after every item
+	// within the caps; they are not dropped.
+	MaxPerBrand    int
+	MaxPerCategory int
+	// HalfLife and Window are passed to the graph recommenders.
+	HalfLife time.Duration
+	Window   time.Duration
+	// SimilarMaxAge is how old precomputed SIMILAR edges may be before the
+	// item-based recommender ignores them.
+	SimilarMaxAge time.Duration
+}
+
+// DefaultRecBlend is the blend when nothing is set.
+func DefaultRecBlend() RecBlend {
+	return RecBlend{
+		Weights:        DefaultRecWeights(),
+		MaxPerBrand:    3,
+		MaxPerCategory: 4,
+		HalfLife:       DefaultRecHalfLife,
+		Window:         DefaultRecWindow,
+		SimilarMaxAge:  7 * 24 * time.Hour,
+	}
+}
+
 // DefaultRecWeights returns the blend weight of each source when none is set
 // (a fresh map the caller may change).
 func DefaultRecWeights() map[string]float64 {

@@ -96,15 +96,11 @@ type Config struct {
 
 // Recs tunes the recommendation blend and its precomputed lists.
 type Recs struct {
-	// Weights per source, from RECS_WEIGHTS as "source=weight,…".
-	Weights        map[string]float64
-	MaxPerBrand    int
-	MaxPerCategory int
-	HalfLife       time.Duration
-	Window         time.Duration
-	SimilarMaxAge  time.Duration
-	CachePrefix    string
-	CacheTTL       time.Duration
+	// RecBlend: weights per source (RECS_WEIGHTS as "source=weight,…"),
+	// caps per brand and category, half-life, window, SIMILAR edges' age.
+	stylegraph.RecBlend
+	CachePrefix string
+	CacheTTL    time.Duration
 	// FeedEvery makes every FeedEvery-th feed item a recommended product
 	// (0: none).
 	FeedEvery int
@@ -219,16 +215,19 @@ func (r *reader) readSecrets(c *Config) {
 
 // recs reads the RECS_* variables and FEED_RECS_EVERY.
 func (r *reader) recs() Recs {
+	d := stylegraph.DefaultRecBlend()
 	c := Recs{
-		Weights:        r.weights("RECS_WEIGHTS", stylegraph.DefaultRecWeights()),
-		MaxPerBrand:    r.int("RECS_MAX_PER_BRAND", 3),
-		MaxPerCategory: r.int("RECS_MAX_PER_CATEGORY", 4),
-		HalfLife:       r.duration("RECS_HALF_LIFE", stylegraph.DefaultRecHalfLife),
-		Window:         r.duration("RECS_WINDOW", stylegraph.DefaultRecWindow),
-		SimilarMaxAge:  r.duration("RECS_SIMILAR_MAX_AGE", 7*24*time.Hour),
-		CachePrefix:    r.str("RECS_CACHE_PREFIX", "stylegraph:recs:"),
-		CacheTTL:       r.duration("RECS_CACHE_TTL", 6*time.Hour),
-		FeedEvery:      r.int("FEED_RECS_EVERY", 5),
+		RecBlend: stylegraph.RecBlend{
+			Weights:        r.weights("RECS_WEIGHTS", d.Weights),
+			MaxPerBrand:    r.int("RECS_MAX_PER_BRAND", d.MaxPerBrand),
+			MaxPerCategory: r.int("RECS_MAX_PER_CATEGORY", d.MaxPerCategory),
+			HalfLife:       r.duration("RECS_HALF_LIFE", d.HalfLife),
+			Window:         r.duration("RECS_WINDOW", d.Window),
+			SimilarMaxAge:  r.duration("RECS_SIMILAR_MAX_AGE", d.SimilarMaxAge),
+		},
+		CachePrefix: r.str("RECS_CACHE_PREFIX", "stylegraph:recs:"),
+		CacheTTL:    r.duration("RECS_CACHE_TTL", 6*time.Hour),
+		FeedEvery:   r.int("FEED_RECS_EVERY", 5),
 	}
 	if c.FeedEvery < 0 || c.FeedEvery == 1 {
 		r.fail("FEED_RECS_EVERY", strconv.Itoa(c.FeedEvery), "must be 0 (off) or at least 2")

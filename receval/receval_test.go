@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/stylegraph/stylegraph"
 	"github.com/stylegraph/stylegraph/internal/testenv"
 	"github.com/stylegraph/stylegraph/recommend"
 )
@@ -93,7 +94,7 @@ func TestRunOnATinySplit(t *testing.T) {
 	var progress strings.Builder
 	res, err := Run(context.Background(), g, ds, Config{
 		Base: base, Name: name, K: 2, TopK: 5, Progress: &progress,
-		Blend: recommend.Config{Weights: map[string]float64{"collaborative": 1}},
+		Blend: recommend.Config{RecBlend: stylegraph.RecBlend{Weights: map[string]float64{"collaborative": 1}}},
 	})
 	if err != nil {
 		t.Fatal(err)

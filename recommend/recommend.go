@@ -45,20 +45,9 @@ var Sources = stylegraph.RecSources
 
 // Config tunes the blend.
 type Config struct {
-	// Weights per source (collaborative, social, interest, trending); a
-	// missing or zero weight turns the source off.
-	Weights map[string]float64
-	// MaxPerBrand and MaxPerCategory cap items of one brand or leaf category
-	// in one list (0: no cap). Capped items move down, after every item
-	// within the caps; they are not dropped.
-	MaxPerBrand    int
-	MaxPerCategory int
-	// HalfLife and Window are passed to the graph recommenders.
-	HalfLife time.Duration
-	Window   time.Duration
-	// SimilarMaxAge is how old precomputed SIMILAR edges may be before
-	// the item-based recommender ignores them.
-	SimilarMaxAge time.Duration
+	// RecBlend holds the weights, the diversity caps and the time scales,
+	// as the configuration reads them.
+	stylegraph.RecBlend
 	// TrendingTTL is how long a trending list is served before it is
 	// recomputed in the background (default 1 minute): it aggregates every
 	// recent engagement, which is far too much work per request.
@@ -89,15 +78,7 @@ type Config struct {
 
 // DefaultConfig is the configuration when nothing is set.
 func DefaultConfig() Config {
-	return Config{
-		Weights:        stylegraph.DefaultRecWeights(),
-		MaxPerBrand:    3,
-		MaxPerCategory: 4,
-		HalfLife:       stylegraph.DefaultRecHalfLife,
-		Window:         stylegraph.DefaultRecWindow,
-		SimilarMaxAge:  7 * 24 * time.Hour,
-		IgnoreAfter:    3,
-	}
+	return Config{RecBlend: stylegraph.DefaultRecBlend(), IgnoreAfter: 3}
 }
 
 // MaxLimit caps how many items one call returns.

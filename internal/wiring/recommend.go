@@ -46,13 +46,5 @@ func (d *Deps) RecsCache() *recommend.Cache {
 
 // RecsConfig is recommend.Config as the configuration sets it.
 func (d *Deps) RecsConfig() recommend.Config {
-	r := d.Cfg.Recs
-	return recommend.Config{
-		Weights:        r.Weights,
-		MaxPerBrand:    r.MaxPerBrand,
-		MaxPerCategory: r.MaxPerCategory,
-		HalfLife:       r.HalfLife,
-		Window:         r.Window,
-		SimilarMaxAge:  r.SimilarMaxAge,
-	}
+	return recommend.Config{RecBlend: d.Cfg.Recs.RecBlend}
 }
