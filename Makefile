@@ -48,6 +48,7 @@ chromium:
 ## test: services and Chromium if needed, then every test against them, then the Redis-backed packages against a Redis Cluster
 test: services chromium
 	$(GO) vet ./...
+	$(GO) vet -tags chaos ./cmd/stylegraph/  # the chaos suite builds only with its tag
 	$(GO) test -count=1 -p 2 -timeout 15m ./...
 	$(MAKE) --no-print-directory test-redis-cluster
 

@@ -217,7 +217,7 @@ func startChaos(t *testing.T) *chaosEnv {
 	for i := range chaosProducts {
 		ps = append(ps, stylegraph.Product{ID: e.product(i), Title: "chaos product", Price: 10, CreatedAt: time.Now().UTC()})
 	}
-	if err := g.UpsertProducts(ctx, ps); err != nil {
+	if err := g.Catalog.UpsertProducts(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
 	// The shoppers exist before the load: the steady phase reads their
@@ -227,14 +227,14 @@ func startChaos(t *testing.T) *chaosEnv {
 	for i := range chaosUsers {
 		us = append(us, stylegraph.User{ID: e.idb + int64(i), Name: fmt.Sprintf("Chaos %d", i)})
 	}
-	if err := g.UpsertUsers(ctx, us); err != nil {
+	if err := g.Catalog.UpsertUsers(ctx, us); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		ctx := context.Background()
-		_ = g.PurgeUsers(ctx, e.idb, e.idb+chaosUsers+10)
+		_ = g.Seed.PurgeUsers(ctx, e.idb, e.idb+chaosUsers+10)
 		for i := range chaosProducts {
-			_, _ = g.DeleteProduct(ctx, e.product(i))
+			_, _ = g.Catalog.DeleteProduct(ctx, e.product(i))
 		}
 	})
 
@@ -715,7 +715,7 @@ func (e *chaosEnv) verify() {
 	// Drift: the reconciler repairs what the abandoned write left, then
 	// every product in the index is the graph's.
 	scope := graph.Scope{From: e.product(0), To: e.product(chaosProducts - 1)}
-	rep, err := reconcile.SearchIndex(ctx, g, e.d.Search, reconcile.Options{Scope: scope})
+	rep, err := reconcile.SearchIndex(ctx, g.Catalog, e.d.Search, reconcile.Options{Scope: scope})
 	if err != nil {
 		e.t.Fatalf("reconcile: %v", err)
 	}
@@ -726,7 +726,7 @@ func (e *chaosEnv) verify() {
 	if err := e.d.Search.Refresh(ctx); err != nil {
 		e.t.Fatal(err)
 	}
-	left, err := reconcile.SearchIndex(ctx, g, e.d.Search, reconcile.Options{Scope: scope, DryRun: true})
+	left, err := reconcile.SearchIndex(ctx, g.Catalog, e.d.Search, reconcile.Options{Scope: scope, DryRun: true})
 	if err != nil {
 		e.t.Fatalf("reconcile --dry-run: %v", err)
 	}
@@ -737,7 +737,7 @@ func (e *chaosEnv) verify() {
 
 	// Feed objects: the reconciler re-renders the one whose like Redis
 	// missed and buries the deleted post's, then none is out of step.
-	fd := feeds.New(g, e.d.Redis, nil, nil, e.d.FeedConfig(), e.d.Log)
+	fd := feeds.New(wiring.FeedGraph(g), e.d.Redis, nil, nil, e.d.FeedConfig(), e.d.Log)
 	defer fd.Close()
 	frep, err := reconcile.FeedObjects(ctx, fd, reconcile.Options{})
 	if err != nil {
